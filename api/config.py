@@ -1,0 +1,39 @@
+"""Service settings, from the environment (``NETZ_…``) or the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "default_database_url"]
+
+
+def default_database_url() -> str:
+    """An SQLite file in ``./var/``, created on first use."""
+    return f"sqlite:///{Path('var') / 'netz.sqlite'}"
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with.
+
+    Attributes
+    ----------
+    database_url
+        SQLAlchemy URL: SQLite by default, PostgreSQL for several workers
+        (``postgresql+psycopg://user@host/db``).
+    max_upload_bytes
+        Larger uploads are refused with 413 before they are read.
+    pseudonym_secret
+        Key for the stable pseudonyms researchers see; if empty, one is made
+        and kept in the database on first start.
+    report_seed
+        Seed for community detection in served reports.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="NETZ_", extra="ignore")
+
+    database_url: str = default_database_url()
+    max_upload_bytes: int = 20 * 1024 * 1024
+    pseudonym_secret: str = ""
+    report_seed: int = 0

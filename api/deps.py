@@ -1,0 +1,144 @@
+"""Dependencies shared by the routes: the database session, the caller's key, access rules."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from anyio import CapacityLimiter, to_thread
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from api.config import Settings
+from api.db import Database
+from api.models import AllianceRow, ApiKey, KeyGrant
+from api.security import KeyCache, authenticate
+
+__all__ = [
+    "CurrentKey",
+    "SessionDep",
+    "SettingsDep",
+    "check_revision",
+    "readable_alliance",
+    "require",
+    "view_of",
+    "writable_alliance",
+]
+
+
+async def _session(request: Request) -> AsyncIterator[Session]:
+    # Async, so that FastAPI does not hand it to a worker thread on the way in and again on the
+    # way out (each hop costs more than the work): making a session touches no database. Closing
+    # it returns its connection (a rollback), so it runs in a thread, under a limiter of its own
+    # (as FastAPI does for sync dependencies): waiting for a thread of the shared pool while
+    # holding a connection that those threads wait for would deadlock.
+    database: Database = request.app.state.database
+    session = database.sessions()
+    try:
+        yield session
+    finally:
+        if database.is_sqlite:
+            session.close()  # SQLite rolls back nothing after reads or a commit: no I/O here
+        else:
+            await to_thread.run_sync(session.close, limiter=CapacityLimiter(1))
+
+
+async def _settings(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
+
+
+SessionDep = Annotated[Session, Depends(_session)]
+SettingsDep = Annotated[Settings, Depends(_settings)]
+
+
+async def _current_key(request: Request, authorization: Annotated[str | None, Header()] = None) -> ApiKey:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "send an API key as 'Authorization: Bearer KEY'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    token = token.strip()
+    cache = _key_cache(request)
+    key = cache.get(token)
+    if key is None:
+        key = await run_in_threadpool(_authenticate, request.app.state.database, token)
+        if key is None:
+            raise HTTPException(401, "this API key is not valid", headers={"WWW-Authenticate": "Bearer"})
+        cache.put(token, key)
+    return key
+
+
+def _key_cache(request: Request) -> KeyCache:
+    """This app's cache of valid keys (see :mod:`api.security`), made on first use."""
+    cache: KeyCache | None = getattr(request.app.state, "key_cache", None)
+    if cache is None:
+        cache = request.app.state.key_cache = KeyCache()
+    return cache
+
+
+def _authenticate(database: Database, token: str) -> ApiKey | None:
+    # A session of its own, closed before the thread is given back: a connection held while
+    # waiting for the next thread (the endpoint's) could be one that thread waits for.
+    with database.sessions() as session:
+        return authenticate(session, token)  # detached, with its columns loaded
+
+
+CurrentKey = Annotated[ApiKey, Depends(_current_key)]
+
+
+def require(key: ApiKey, *roles: str) -> None:
+    """403 unless the key has one of these roles."""
+    if key.role not in roles:
+        raise HTTPException(403, f"the role '{key.role}' may not do this (allowed: {', '.join(roles)})")
+
+
+def view_of(key: ApiKey) -> str:
+    """What a role sees of an alliance: everything, pseudonyms, or aggregates only."""
+    return {"admin": "full", "coordinator": "full", "researcher": "pseudonymised"}.get(key.role, "aggregate")
+
+
+#: Built once (building a statement took about as long as running it): the alliance, and the
+#: alliance with a coordinator's grant for it in one query.
+_ALLIANCE = select(AllianceRow).where(AllianceRow.id == bindparam("alliance_id"))
+_ALLIANCE_AND_GRANT = (
+    select(AllianceRow, KeyGrant.key_id)
+    .outerjoin(KeyGrant, and_(KeyGrant.alliance_id == AllianceRow.id, KeyGrant.key_id == bindparam("key_id")))
+    .where(AllianceRow.id == bindparam("alliance_id"))
+)
+
+
+def readable_alliance(session: Session, key: ApiKey, alliance_id: int) -> AllianceRow:
+    """The alliance if this key may read it: coordinators only their own ones."""
+    if key.role != "coordinator":
+        row = session.scalar(_ALLIANCE, {"alliance_id": alliance_id})
+        granted = True
+    else:
+        found = session.execute(_ALLIANCE_AND_GRANT, {"alliance_id": alliance_id, "key_id": key.id}).first()
+        row, granted = (found[0], found[1] is not None) if found is not None else (None, False)
+    if row is None:
+        raise HTTPException(404, f"no alliance with id {alliance_id}")
+    if not granted:
+        raise HTTPException(403, "this coordinator key is not given this alliance")
+    return row
+
+
+def writable_alliance(session: Session, key: ApiKey, alliance_id: int) -> AllianceRow:
+    """The alliance if this key may change it: admins, and coordinators given it."""
+    require(key, "admin", "coordinator")
+    return readable_alliance(session, key, alliance_id)
+
+
+def etag(row: AllianceRow) -> str:
+    return f'"{row.id}-{row.revision}"'
+
+
+def check_revision(row: AllianceRow, if_match: str | None) -> None:
+    """Writes must name the revision they build on; a stale one is 412, none is 428."""
+    if if_match is None:
+        raise HTTPException(428, f"send 'If-Match: {etag(row)}' (the ETag of the alliance you edit) "
+                                 "so that concurrent edits cannot overwrite each other")
+    offered = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    if "*" not in offered and etag(row) not in offered:
+        raise HTTPException(412, f"the alliance has changed since you read it (now {etag(row)}); "
+                                 "read it again and repeat your change")

@@ -1,0 +1,36 @@
+"""The netz service: builds the FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api import pages, problems
+from api.config import Settings
+from api.db import Database
+from api.limits import BodySizeLimit
+from api.routes import actors, alliances, analysis, compare, keys, layout, system, ties
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """Cooperation-network analysis for local alliances for refugee aid.
+
+Send an API key as `Authorization: Bearer KEY`. Roles: **admin**; **coordinator** (reads and
+writes the alliances it is given); **researcher** (metrics of all alliances, actors as stable
+pseudonyms); **funder** (network-level figures and comparisons only). Every metric is defined in
+`docs/metrics.md`. Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
+    settings = settings or Settings()
+    database = Database(settings.database_url)
+    if migrate:
+        database.migrate()
+    app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.database = database
+    problems.install(app)
+    for module in (system, alliances, actors, ties, analysis, compare, keys, layout, pages):
+        app.include_router(module.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    return app

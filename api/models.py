@@ -1,0 +1,141 @@
+"""Database tables (SQLAlchemy 2). Schema changes go through Alembic migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+__all__ = ["ActorRow", "AllianceRow", "ApiKey", "Base", "KeyGrant", "ReportCache", "Secret", "TieRow"]
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AllianceRow(Base):
+    __tablename__ = "alliances"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), default="")
+    region: Mapped[str | None] = mapped_column(String(300))
+    land: Mapped[str | None] = mapped_column(String(100), index=True)
+    programme: Mapped[str | None] = mapped_column(String(300), index=True)
+    funding: Mapped[float | None] = mapped_column(Float)
+    founded: Mapped[int | None] = mapped_column(Integer)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    directed: Mapped[bool] = mapped_column(Boolean, default=False)
+    weighted: Mapped[bool] = mapped_column(Boolean, default=False)
+    n_actors: Mapped[int] = mapped_column(Integer, default=0)
+    n_ties: Mapped[int] = mapped_column(Integer, default=0)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    # Optimistic locking: an UPDATE or DELETE of the row names the revision it was read at, so
+    # that of two writers who both passed the If-Match check only the first succeeds; the other
+    # gets StaleDataError (412). The revision is still set by the code (store.save), not here.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision, "version_id_generator": False}
+
+    actors: Mapped[list[ActorRow]] = relationship(
+        back_populates="alliance", cascade="all, delete-orphan", order_by="ActorRow.position"
+    )
+    ties: Mapped[list[TieRow]] = relationship(
+        back_populates="alliance", cascade="all, delete-orphan", order_by="TieRow.position"
+    )
+
+
+class ActorRow(Base):
+    __tablename__ = "actors"
+    __table_args__ = (UniqueConstraint("alliance_id", "actor_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(500))
+    type: Mapped[str] = mapped_column(String(40))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    alliance: Mapped[AllianceRow] = relationship(back_populates="actors")
+
+
+class TieRow(Base):
+    __tablename__ = "ties"
+    __table_args__ = (Index("ix_ties_alliance_position", "alliance_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(300))
+    target: Mapped[str] = mapped_column(String(300))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    kind: Mapped[str | None] = mapped_column(String(200))
+    wave: Mapped[str | None] = mapped_column(String(100))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    alliance: Mapped[AllianceRow] = relationship(back_populates="ties")
+
+
+class ReportCache(Base):
+    """A computed report, valid for exactly one revision of its alliance and one view."""
+
+    __tablename__ = "report_cache"
+
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class ApiKey(Base):
+    """An API key; only its SHA-256 hash is stored, looked up by a short public prefix."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    grants: Mapped[list[KeyGrant]] = relationship(cascade="all, delete-orphan")
+
+
+class KeyGrant(Base):
+    """A coordinator key's access to one alliance."""
+
+    __tablename__ = "key_grants"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Secret(Base):
+    """Service secrets made on first start (the pseudonym key)."""
+
+    __tablename__ = "secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

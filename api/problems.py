@@ -1,0 +1,92 @@
+"""Errors as ``application/problem+json`` (RFC 9457), translated in one place.
+
+netz raises its own exceptions and knows nothing of HTTP; here they become
+problem responses: input problems 422 with every problem's file, row and
+column; a lost database 503 (the service recovers by itself when it returns).
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException
+
+from netz.errors import InputError, NetzError
+
+__all__ = ["PROBLEM_TYPE", "install", "problem"]
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+def problem(status: int, title: str, detail: str, *, headers: dict[str, str] | None = None,
+            **extra: Any) -> JSONResponse:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the exception handlers."""
+
+    @app.exception_handler(InputError)
+    async def input_error(_: Request, error: InputError) -> JSONResponse:
+        return problem(422, "The input cannot be read", str(error),
+                       problems=[p.to_dict() for p in error.problems])
+
+    @app.exception_handler(NetzError)
+    async def netz_error(_: Request, error: NetzError) -> JSONResponse:
+        return problem(422, "The request cannot be carried out", str(error))
+
+    @app.exception_handler(KeyError)
+    async def unknown_name(_: Request, error: KeyError) -> JSONResponse:
+        detail = str(error.args[0]) if error.args else "unknown name"
+        return problem(422, "Unknown name", detail)
+
+    # Starlette's HTTPException, which FastAPI's extends: so that Starlette's own errors
+    # (no such route, method not allowed, an unreadable body) are problems too.
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+        title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
+                 412: "Precondition failed", 413: "Content too large", 415: "Unsupported media type",
+                 428: "Precondition required"}.get(error.status_code) or _phrase(error.status_code)
+        return problem(error.status_code, title, str(error.detail), headers=error.headers)
+
+    @app.exception_handler(StaleDataError)
+    async def changed_meanwhile(_: Request, error: StaleDataError) -> JSONResponse:
+        # Another request changed the alliance between this one's If-Match check and its write.
+        return problem(412, "Precondition failed", "the alliance has changed since you read it; "
+                       "read it again and repeat your change")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [{"location": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
+                  for e in error.errors()]
+        detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors)
+        return problem(422, "Invalid request", detail, errors=errors)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def database_down(_: Request, error: Exception) -> JSONResponse:
+        return problem(503, "Database unavailable",
+                       "the database cannot be reached right now; try again shortly",
+                       headers={"Retry-After": "5"})
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(_: Request, error: DBAPIError) -> JSONResponse:
+        if error.connection_invalidated:
+            return problem(503, "Database unavailable", "the database connection was lost; try again",
+                           headers={"Retry-After": "5"})
+        raise error
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,123 @@
+"""Actors: their metrics (sortable, filterable, paginated, JSON or CSV) and edits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from fastapi import APIRouter, Header, HTTPException, Query, Response
+
+from api.deps import (
+    CurrentKey,
+    SessionDep,
+    SettingsDep,
+    check_revision,
+    etag,
+    readable_alliance,
+    require,
+    view_of,
+    writable_alliance,
+)
+from api.edits import edit
+from api.reports import cached_report
+from api.schemas import ActorIn, ActorPatch
+
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
+
+
+@router.get("")
+def list_actors(
+    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    sort: str = "id", order: Literal["asc", "desc"] = "asc", type: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
+    format: Literal["json", "csv"] = "json", group_by: str = "type", wave: str | None = None,
+) -> Response:
+    """Every actor with its metrics; sort by any metric (``brokerage.total`` for nested ones)."""
+    require(key, "admin", "coordinator", "researcher")
+    row = readable_alliance(session, key, alliance_id)
+    body = json.loads(cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave))
+    table = pd.json_normalize(body["actors"], sep=".")
+    if type is not None:
+        table = table[table["type"] == type] if len(table) else table
+    if len(table) and sort not in table.columns:
+        raise HTTPException(422, f"cannot sort by '{sort}'; columns: {', '.join(table.columns)}")
+    if len(table):
+        table = table.sort_values(sort, ascending=order == "asc", na_position="last", kind="stable")
+    total = len(table)
+    page_rows = table.iloc[(page - 1) * per_page: page * per_page]
+    headers = {"X-Total-Count": str(total), "ETag": etag(row)}
+    if format == "csv":
+        buffer = io.StringIO()
+        page_rows.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    records = json.loads(page_rows.to_json(orient="records", force_ascii=False))
+    payload = {"total": total, "page": page, "per_page": per_page, "actors": records}
+    return Response(json.dumps(payload, ensure_ascii=False), media_type="application/json", headers=headers)
+
+
+@router.post("", status_code=201)
+def create_actor(alliance_id: int, body: ActorIn, session: SessionDep, key: CurrentKey, response: Response,
+                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    record = {"id": body.id, "name": body.name, "type": body.type, **body.attributes}
+    edit(session, row, actors=lambda actors: pd.concat([actors, pd.DataFrame([record])], ignore_index=True))
+    response.headers["ETag"] = etag(row)
+    return {"id": body.id, "revision": row.revision}
+
+
+@router.patch("/{actor_id}")
+def update_actor(alliance_id: int, actor_id: str, body: ActorPatch, session: SessionDep, key: CurrentKey,
+                 response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+
+    def change(actors: pd.DataFrame) -> pd.DataFrame:
+        at = _position(actors, actor_id)
+        if body.name is not None:
+            actors.loc[at, "name"] = body.name
+        if body.type is not None:
+            actors.loc[at, "type"] = body.type
+        for column, value in (body.attributes or {}).items():
+            if column in ("id", "name", "type"):
+                raise HTTPException(422, f"'{column}' is not an attribute; change it directly")
+            if column not in actors.columns:
+                actors[column] = None
+            actors[column] = actors[column].astype(object)
+            actors.at[at, column] = value
+        return actors
+
+    edit(session, row, actors=change)
+    response.headers["ETag"] = etag(row)
+    return {"id": actor_id, "revision": row.revision}
+
+
+@router.delete("/{actor_id}")
+def delete_actor(alliance_id: int, actor_id: str, session: SessionDep, key: CurrentKey, response: Response,
+                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """Remove an actor and, with it, its ties (the answer says how many)."""
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    removed: dict[str, int] = {}
+
+    def drop_actor(actors: pd.DataFrame) -> pd.DataFrame:
+        return actors.drop(index=_position(actors, actor_id))
+
+    def drop_ties(ties: pd.DataFrame) -> pd.DataFrame:
+        touching = (ties["source"] == actor_id) | (ties["target"] == actor_id)
+        removed["ties"] = int(touching.sum())
+        return ties[~touching]
+
+    edit(session, row, actors=drop_actor, ties=drop_ties)
+    response.headers["ETag"] = etag(row)
+    return {"id": actor_id, "ties_removed": removed["ties"], "revision": row.revision}
+
+
+def _position(actors: pd.DataFrame, actor_id: str) -> Any:
+    matches = actors.index[actors["id"] == actor_id]
+    if len(matches) == 0:
+        raise HTTPException(404, f"no actor with id '{actor_id}' in this alliance")
+    return matches[0]

@@ -1,0 +1,175 @@
+"""Alliances: list, create, import, read, change metadata, delete."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, File, Header, HTTPException, Query, Response, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from api.deps import (
+    CurrentKey,
+    SessionDep,
+    check_revision,
+    etag,
+    readable_alliance,
+    require,
+    writable_alliance,
+)
+from api.models import AllianceRow, KeyGrant
+from api.schemas import AllianceIn, AllianceOut, AlliancePatch
+from api.store import load, save
+from netz import io
+from netz.errors import InputError, Problem
+from netz.model import Alliance
+
+router = APIRouter(prefix="/api/v1/alliances", tags=["alliances"])
+
+#: File types the import accepts, by suffix.
+IMPORT_SUFFIXES = (".xlsx", ".zip", ".graphml", ".gexf", ".json")
+
+
+def out(row: AllianceRow) -> AllianceOut:
+    return AllianceOut.model_validate(row, from_attributes=True)
+
+
+@router.get("", response_model=list[AllianceOut])
+def list_alliances(
+    session: SessionDep, key: CurrentKey,
+    land: str | None = None, programme: str | None = None,
+    min_actors: Annotated[int | None, Query(ge=0)] = None,
+    max_actors: Annotated[int | None, Query(ge=0)] = None,
+) -> list[AllianceOut]:
+    """Alliances this key may see, filtered by Land, programme and size (number of actors)."""
+    query = select(AllianceRow).order_by(AllianceRow.id)
+    if key.role == "coordinator":
+        query = query.join(KeyGrant, KeyGrant.alliance_id == AllianceRow.id).where(KeyGrant.key_id == key.id)
+    if land is not None:
+        query = query.where(AllianceRow.land == land)
+    if programme is not None:
+        query = query.where(AllianceRow.programme == programme)
+    if min_actors is not None:
+        query = query.where(AllianceRow.n_actors >= min_actors)
+    if max_actors is not None:
+        query = query.where(AllianceRow.n_actors <= max_actors)
+    return [out(row) for row in session.scalars(query)]
+
+
+@router.post("", status_code=201, response_model=AllianceOut)
+def create_alliance(
+    body: AllianceIn, session: SessionDep, key: CurrentKey, response: Response
+) -> AllianceOut:
+    """A new alliance from JSON (validated like a file); coordinators are given what they create."""
+    require(key, "admin", "coordinator")
+    actors = pd.DataFrame([{"id": a.id, "name": a.name, "type": a.type, **a.attributes} for a in body.actors],
+                          columns=None if body.actors else ["id", "name", "type"])
+    ties = pd.DataFrame([_tie_record(t.model_dump()) for t in body.ties],
+                        columns=None if body.ties else ["source", "target"])
+    if not body.ties or all(t.weight is None for t in body.ties):
+        ties = ties.drop(columns="weight", errors="ignore")
+    actors.index += 1
+    ties.index += 1
+    alliance = Alliance.from_frames(actors, ties, directed=body.directed,
+                                    meta={**body.meta, "name": body.name}, actors_file="actors",
+                                    ties_file="ties")
+    return _created(session, key, alliance, response)
+
+
+@router.post("/import", status_code=201, response_model=AllianceOut)
+async def import_alliance(
+    session: SessionDep, key: CurrentKey, response: Response,
+    file: Annotated[UploadFile, File(description="an .xlsx workbook, a .zip of an alliance folder, "
+                                                  "GraphML, GEXF or JSON node-link")],
+    directed: bool | None = None, lenient: bool = False,
+) -> AllianceOut:
+    """Import one alliance from a file: all of it, or nothing."""
+    require(key, "admin", "coordinator")
+    name = PurePath(file.filename or "upload").name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        raise HTTPException(415, f"cannot import '{name}'; expected a file ending in "
+                                 f"{', '.join(IMPORT_SUFFIXES)}")
+    with tempfile.TemporaryDirectory(prefix="netz-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as sink:
+            while chunk := await file.read(1024 * 1024):
+                sink.write(chunk)
+        # Reading and storing take CPU time (about a second for 10,000 ties): off the event loop,
+        # so that this worker keeps answering other requests meanwhile.
+        try:
+            alliance = await run_in_threadpool(io.read, path, directed=directed, lenient=lenient)
+        except InputError as error:
+            raise _renamed(error, path.name, name) from None
+    if not alliance.name:
+        alliance = Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
+                            {**alliance.meta, "name": PurePath(name).stem}, alliance.warnings)
+    return await run_in_threadpool(_created, session, key, alliance, response)
+
+
+@router.get("/{alliance_id}", response_model=AllianceOut)
+def get_alliance(alliance_id: int, session: SessionDep, key: CurrentKey, response: Response) -> AllianceOut:
+    row = readable_alliance(session, key, alliance_id)
+    response.headers["ETag"] = etag(row)
+    return out(row)
+
+
+@router.patch("/{alliance_id}", response_model=AllianceOut)
+def update_alliance(
+    alliance_id: int, body: AlliancePatch, session: SessionDep, key: CurrentKey, response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> AllianceOut:
+    """Change metadata (name, region, Land, programme, funding, …); needs ``If-Match``."""
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    alliance = load(session, row)
+    meta: dict[str, Any] = dict(alliance.meta)
+    if body.name is not None:
+        meta["name"] = body.name
+    for field, value in body.meta.items():
+        if value is None:
+            meta.pop(field, None)
+        else:
+            meta[field] = value
+    row = save(session, Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted, meta),
+               row)
+    session.commit()
+    response.headers["ETag"] = etag(row)
+    return out(row)
+
+
+@router.delete("/{alliance_id}", status_code=204)
+def delete_alliance(alliance_id: int, session: SessionDep, key: CurrentKey,
+                    if_match: Annotated[str | None, Header()] = None) -> Response:
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    session.delete(row)
+    session.commit()
+    return Response(status_code=204)
+
+
+def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, response: Response) -> AllianceOut:
+    row = save(session, alliance)
+    if key.role == "coordinator":
+        session.add(KeyGrant(key_id=key.id, alliance_id=row.id))
+    session.commit()
+    response.headers["Location"] = f"/api/v1/alliances/{row.id}"
+    response.headers["ETag"] = etag(row)
+    return out(row)
+
+
+def _tie_record(tie: dict[str, Any]) -> dict[str, Any]:
+    attributes = tie.pop("attributes") or {}
+    return {**tie, **attributes}
+
+
+def _renamed(error: InputError, internal: str, shown: str) -> InputError:
+    """The error with the uploaded file's own name where the temporary name stood."""
+    return InputError([
+        Problem(p.message.replace(internal, shown), (p.file or "").replace(internal, shown) or shown,
+                p.row, p.column)
+        for p in error.problems
+    ])

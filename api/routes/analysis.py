@@ -1,0 +1,117 @@
+"""What netz computes for one alliance: report, gaps, health, what-if, wave diff, export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from api.deps import CurrentKey, SessionDep, SettingsDep, etag, readable_alliance, require, view_of
+from api.reports import alliance_as_seen, cached_report
+from netz import io
+from netz.report import analyse, to_jsonable
+from netz.waves import diff_waves
+from netz.whatif import key_players, whatif
+
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+
+EXPORT_FORMATS = {
+    "xlsx": ("alliance.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "graphml": ("alliance.graphml", "application/graphml+xml"),
+    "gexf": ("alliance.gexf", "application/gexf+xml"),
+    "json": ("alliance.json", "application/json"),
+    "csv": ("alliance.zip", "application/zip"),
+}
+
+
+def _report_text(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+                 group_by: str, wave: str | None) -> tuple[str, str]:
+    row = readable_alliance(session, key, alliance_id)
+    return cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave), etag(row)
+
+
+@router.get("/report")
+def get_report(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+               group_by: str = "type", wave: str | None = None) -> Response:
+    """The whole report, as ``netz report --format json`` gives it (funders: network level only)."""
+    body, tag = _report_text(alliance_id, session, key, settings, group_by, wave)
+    return Response(body, media_type="application/json", headers={"ETag": tag})
+
+
+@router.get("/gaps")
+def get_gaps(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+             group_by: str = "type", wave: str | None = None) -> Any:
+    """Coordination gaps, most severe first (funders: counts by kind and severity)."""
+    body, _ = _report_text(alliance_id, session, key, settings, group_by, wave)
+    return json.loads(body)["gaps"]
+
+
+@router.get("/health")
+def get_health(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+               group_by: str = "type", wave: str | None = None) -> Any:
+    """The health scorecard."""
+    body, _ = _report_text(alliance_id, session, key, settings, group_by, wave)
+    return json.loads(body)["health"]
+
+
+@router.get("/whatif")
+def get_whatif(
+    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    remove: Annotated[str, Query(description="actor ids, comma-separated")] = "",
+    key_players_k: Annotated[int, Query(alias="key_players", ge=0, le=20)] = 0,
+    group_by: str = "type", wave: str | None = None,
+) -> Any:
+    """What changes if these actors leave; optionally the k key players."""
+    require(key, "admin", "coordinator", "researcher")
+    row = readable_alliance(session, key, alliance_id)
+    removed = [i.strip() for i in remove.split(",") if i.strip()]
+    if not removed and not key_players_k:
+        raise HTTPException(422, "name actors to remove (?remove=ID,ID) or ask for ?key_players=K")
+    before = analyse(alliance_as_seen(session, row, view_of(key), settings), group_by=group_by, wave=wave,
+                     seed=settings.report_seed)
+    result: dict[str, Any] = {}
+    if removed:
+        result.update(whatif(before.alliance, removed, group_by=group_by, before=before))
+    if key_players_k:
+        result["key_players"] = key_players(before.graph, key_players_k)
+    return to_jsonable(result)
+
+
+@router.get("/waves/diff")
+def get_wave_diff(
+    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    from_wave: Annotated[str, Query(alias="from")], to_wave: Annotated[str, Query(alias="to")],
+    group_by: str = "type",
+) -> Any:
+    """Change between two survey waves (funders: the network figures only)."""
+    row = readable_alliance(session, key, alliance_id)
+    result = to_jsonable(diff_waves(alliance_as_seen(session, row, view_of(key), settings), from_wave,
+                                    to_wave, group_by=group_by))
+    if view_of(key) == "aggregate":
+        result = {k: result[k] for k in ("from", "to", "network")} | {
+            "ties_gained": len(result["ties_gained"]), "ties_lost": len(result["ties_lost"])}
+    return result
+
+
+@router.get("/export")
+def export(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+           format: Literal["xlsx", "graphml", "gexf", "json", "csv"] = "xlsx") -> FileResponse:
+    """The alliance as a file: Excel, GraphML, GEXF, JSON node-link, or a zip of CSV files."""
+    require(key, "admin", "coordinator", "researcher")
+    row = readable_alliance(session, key, alliance_id)
+    alliance = alliance_as_seen(session, row, view_of(key), settings)
+    folder = Path(tempfile.mkdtemp(prefix="netz-export-"))
+    filename, media_type = EXPORT_FORMATS[format]
+    if format == "csv":
+        io.write(alliance, folder / "alliance", format="folder")
+        path = Path(shutil.make_archive(str(folder / "alliance"), "zip", folder / "alliance"))
+    else:
+        path = io.write(alliance, folder / filename)
+    return FileResponse(path, media_type=media_type, filename=filename,
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

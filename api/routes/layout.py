@@ -1,0 +1,41 @@
+"""Positions of the actors for drawing an alliance's network map (the web pages draw it).
+
+The layout itself is computed by :func:`netz.layout.map_layout`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import CurrentKey, SessionDep, SettingsDep, etag, readable_alliance, require, view_of
+from api.reports import alliance_as_seen
+from netz.layout import map_layout
+from netz.report import select_wave
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+
+
+@router.get("/layout")
+def get_layout(
+    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    wave: str | None = None, seed: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Map positions of every actor, and the ties between them (one line per pair).
+
+    Same access as the report, but funders get 403: positions are about single actors.
+    Researchers get pseudonyms, as in their report.
+    """
+    require(key, "admin", "coordinator", "researcher")
+    row = readable_alliance(session, key, alliance_id)
+    view = view_of(key)
+    alliance, chosen = select_wave(alliance_as_seen(session, row, view, settings), wave)
+    drawn = map_layout(alliance, seed=seed)
+    body: dict[str, Any] = {"alliance": row.id, "revision": row.revision, "view": view, "wave": chosen,
+                            **drawn}
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json",
+                    headers={"ETag": etag(row)})

@@ -1,0 +1,91 @@
+"""Ties: list, add, change and remove; a tie is addressed by its position (1, 2, …) in the list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pandas as pd
+from fastapi import APIRouter, Header, HTTPException, Response
+
+from api.deps import (
+    CurrentKey,
+    SessionDep,
+    check_revision,
+    etag,
+    readable_alliance,
+    require,
+    writable_alliance,
+)
+from api.edits import edit
+from api.schemas import TieIn, TiePatch
+from api.store import load
+from netz.model import plain_value
+
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/ties", tags=["ties"])
+
+
+@router.get("")
+def list_ties(
+    alliance_id: int, session: SessionDep, key: CurrentKey, response: Response
+) -> list[dict[str, Any]]:
+    """The ties as stored (coordinators and admins; researchers read the pseudonymised export)."""
+    require(key, "admin", "coordinator")
+    row = readable_alliance(session, key, alliance_id)
+    response.headers["ETag"] = etag(row)
+    ties = load(session, row).ties
+    return [{"position": i + 1, **{k: plain_value(v) for k, v in record.items()}}
+            for i, record in enumerate(ties.to_dict("records"))]
+
+
+@router.post("", status_code=201)
+def create_tie(alliance_id: int, body: TieIn, session: SessionDep, key: CurrentKey, response: Response,
+               if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    record = {"source": body.source, "target": body.target, "weight": body.weight or 1.0,
+              "kind": body.kind, "wave": body.wave, **body.attributes}
+    changed = edit(session, row, weighted=body.weight is not None,
+                   ties=lambda ties: pd.concat([ties, pd.DataFrame([record])], ignore_index=True))
+    response.headers["ETag"] = etag(row)
+    return {"position": changed.n_ties, "revision": row.revision}
+
+
+@router.patch("/{position}")
+def update_tie(alliance_id: int, position: int, body: TiePatch, session: SessionDep, key: CurrentKey,
+               response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+
+    def change(ties: pd.DataFrame) -> pd.DataFrame:
+        at = _index(ties, position)
+        for column in ("weight", "kind", "wave"):
+            value = getattr(body, column)
+            if value is not None:
+                ties[column] = ties[column].astype(object)
+                ties.at[at, column] = value
+        for column, value in (body.attributes or {}).items():
+            if column not in ties.columns:
+                ties[column] = None
+            ties[column] = ties[column].astype(object)
+            ties.at[at, column] = value
+        return ties
+
+    edit(session, row, ties=change, weighted=body.weight is not None)
+    response.headers["ETag"] = etag(row)
+    return {"position": position, "revision": row.revision}
+
+
+@router.delete("/{position}")
+def delete_tie(alliance_id: int, position: int, session: SessionDep, key: CurrentKey, response: Response,
+               if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    edit(session, row, ties=lambda ties: ties.drop(index=_index(ties, position)))
+    response.headers["ETag"] = etag(row)
+    return {"position": position, "revision": row.revision}
+
+
+def _index(ties: pd.DataFrame, position: int) -> Any:
+    if not 1 <= position <= len(ties):
+        raise HTTPException(404, f"no tie at position {position}; the alliance has {len(ties)} ties")
+    return ties.index[position - 1]

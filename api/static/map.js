@@ -1,0 +1,289 @@
+/* The network map: an SVG drawn from the positions of /layout and the names and types of /report.
+ *
+ * Circles are actors (colour: type, size: number of partners, dashed outline: no partner at all),
+ * lines are ties. Pointer and keyboard both work: the map is one tab stop; the arrow keys move
+ * between actors (in the order of their names), Enter or Space chooses one, Escape clears a
+ * highlight. Hovering or focusing an actor shows its name, type and partners, and its ties.
+ */
+"use strict";
+
+const NetzMap = (() => {
+  const { t, L, el, svg } = Netz;
+
+  /** Colours by actor type (Okabe–Ito based, told apart by colour-blind people too). */
+  const COLORS = {
+    initiative: "#E69F00",
+    church: "#56B4E9",
+    welfare: "#009E73",
+    municipality: "#0072B2",
+    refugee: "#D55E00",
+    association: "#CC79A7",
+    education: "#F0E442",
+    employment: "#8C6D3F",
+    public: "#7F7F7F",
+    other: "#C7C7C7",
+  };
+  const TYPES = Object.keys(COLORS);
+  /** Above this many actors no map is drawn (the list shows them all). */
+  const MAX_ACTORS = 3000;
+  /** Up to this many actors, names are written on the map. */
+  const NAMED_UP_TO = 40;
+  /** Font size of the names on the map, in pixels (the map is drawn at its real size). */
+  const LABEL_SIZE = 12;
+
+  function shortName(name) {
+    return name.length > 24 ? `${name.slice(0, 22).trimEnd()}…` : name;
+  }
+
+  class NetworkMap {
+    /**
+     * @param container  the element the map is drawn into
+     * @param layout     the answer of /layout (actors with x, y, partners; ties)
+     * @param actors     the report's actors (id, name, type)
+     * @param onChoose   called with an actor id when one is chosen (click, Enter, Space)
+     * @param onClear    called when the person clears the highlight (Escape)
+     */
+    constructor(container, layout, actors, { onChoose, onClear } = {}) {
+      this.container = container;
+      this.layout = layout;
+      this.onChoose = onChoose || (() => {});
+      this.onClear = onClear || (() => {});
+      const byId = new Map(actors.map((a) => [String(a.id), a]));
+      this.nodes = layout.actors.map((a) => {
+        const actor = byId.get(String(a.id)) || {};
+        const type = TYPES.includes(actor.type) ? actor.type : "other";
+        return { id: String(a.id), x: a.x, y: a.y, partners: a.partners, name: actor.name || String(a.id), type };
+      });
+      this.byId = new Map(this.nodes.map((n) => [n.id, n]));
+      this.ties = layout.ties.map((tie) => ({ source: String(tie.source), target: String(tie.target), weight: tie.weight }));
+      this.order = [...this.nodes].sort((a, b) => a.name.localeCompare(b.name, "de"));
+      this.highlighted = null;
+      this.current = this.order[0]?.id;
+      this.width = 0;
+      this.resize = new ResizeObserver(() => {
+        const width = Math.round(this.container.clientWidth);
+        if (width && Math.abs(width - this.width) > 24) this.draw();
+      });
+      this.resize.observe(container);
+    }
+
+    get tooBig() { return this.nodes.length > MAX_ACTORS; }
+
+    /** Draw (again): after a resize or a change of language. */
+    draw() {
+      this.width = Math.round(this.container.clientWidth) || 640;
+      if (this.tooBig) {
+        this.container.replaceChildren(el("p", { class: "notice" }, t("tooBig", { n: this.nodes.length })));
+        return;
+      }
+      const n = Math.max(this.nodes.length, 1);
+      const aspect = Math.min(Math.max(this.layout.aspect || 1.5, 0.8), 2.4);
+      const W = this.width;
+      const H = Math.round(Math.min(W / aspect, Math.max(420, W * 1.05)));
+      const named = this.nodes.length <= NAMED_UP_TO;
+      const cell = W / Math.sqrt(n * aspect);
+      const r0 = Math.min(Math.max(cell * 0.085, 3.5), 13);
+      const pad = r0 * 2.2 + (named ? 18 : 4);
+      const padBottom = pad + (named ? 16 : 0);
+      const px = (x) => pad + x * (W - 2 * pad);
+      const py = (y) => pad + y * (H - pad - padBottom);
+      // Actors without partners are drawn no smaller than those with one: they must stay visible.
+      this.radius = (node) => r0 * (node.partners ? 0.75 + 0.35 * Math.sqrt(node.partners) : 1.1);
+      // Lines: thinner in large maps; thicker for stronger cooperation when strengths differ.
+      const weights = this.ties.map((tie) => tie.weight || 1);
+      const maxWeight = Math.max(1, ...weights);
+      const varies = weights.some((w) => w !== weights[0]);
+      const base = Math.min(Math.max(r0 / 7, 0.7), 1.4);
+      const lineWidth = (w) => (varies ? base * (0.6 + 1.6 * Math.sqrt(w / maxWeight)) : base * 1.2);
+
+      const tiesLayer = svg("g", { class: "ties" });
+      this.tieElements = this.ties.map((tie) => {
+        const a = this.byId.get(tie.source);
+        const b = this.byId.get(tie.target);
+        const line = svg("line", {
+          class: "tie", x1: px(a.x), y1: py(a.y), x2: px(b.x), y2: py(b.y),
+          "stroke-width": lineWidth(tie.weight || 1).toFixed(2),
+        });
+        tiesLayer.append(line);
+        return { tie, line };
+      });
+      const labels = named ? this.placeLabels(px, py, W, H) : new Map();
+      const nodesLayer = svg("g", { class: "nodes" });
+      this.nodeElements = new Map();
+      for (const node of this.nodes) {
+        const r = this.radius(node);
+        const group = svg("g", {
+          class: `node${node.partners === 0 ? " isolated" : ""}`, "data-id": node.id, "data-type": node.type,
+          transform: `translate(${px(node.x).toFixed(1)},${py(node.y).toFixed(1)})`,
+          tabindex: node.id === this.current ? 0 : -1, role: "button",
+          "aria-label": t("nodeLabel", { name: node.name, type: L("type", node.type), partners: Netz.partners(node.partners) }),
+        }, svg("circle", { r: r.toFixed(1), fill: COLORS[node.type] }));
+        const label = labels.get(node.id);
+        if (label) {
+          group.append(svg("text", { x: label.dx, y: label.dy, "text-anchor": label.anchor, "aria-hidden": "true" },
+            document.createTextNode(label.text)));
+        }
+        group.addEventListener("mouseenter", () => this.hover(node.id));
+        group.addEventListener("mouseleave", () => this.unhover());
+        group.addEventListener("focus", () => { this.current = node.id; this.hover(node.id); });
+        group.addEventListener("blur", () => this.unhover());
+        group.addEventListener("click", () => { this.focus(node.id); this.onChoose(node.id); });
+        nodesLayer.append(group);
+        this.nodeElements.set(node.id, group);
+      }
+      this.svg = svg("svg", {
+        class: `network${this.ties.length > 150 ? " many-ties" : ""}`, viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group",
+        "aria-label": t("mapLabel", { actors: this.nodes.length, ties: this.ties.length }),
+      }, svg("rect", { class: "backdrop", x: 0, y: 0, width: W, height: H }), tiesLayer, nodesLayer);
+      this.svg.addEventListener("keydown", (event) => this.key(event));
+      this.tip = el("div", { class: "tip", hidden: true, "aria-hidden": "true" });
+      this.container.replaceChildren(this.svg, this.tip);
+      this.applyHighlight();
+    }
+
+    /**
+     * Where each name goes: below, above, right or left of its circle, whichever is free first
+     * (best-connected actors first); a name that fits nowhere is left out (hover shows it).
+     */
+    placeLabels(px, py, W, H) {
+      const context = document.createElement("canvas").getContext("2d");
+      context.font = `${LABEL_SIZE}px ${getComputedStyle(this.container).fontFamily}`;
+      const boxes = this.nodes.map((node) => {
+        const r = this.radius(node);
+        return { x0: px(node.x) - r, y0: py(node.y) - r, x1: px(node.x) + r, y1: py(node.y) + r };
+      });
+      const overlaps = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+      const placed = new Map();
+      const byImportance = [...this.nodes].sort((a, b) => b.partners - a.partners || a.name.localeCompare(b.name));
+      for (const node of byImportance) {
+        const text = shortName(node.name);
+        const width = context.measureText(text).width + 4;
+        const r = this.radius(node);
+        const x = px(node.x);
+        const y = py(node.y);
+        const h = LABEL_SIZE + 2;
+        const candidates = [
+          { anchor: "middle", dx: 0, dy: r + LABEL_SIZE + 1, box: [x - width / 2, y + r + 2, x + width / 2, y + r + 2 + h] },
+          { anchor: "middle", dx: 0, dy: -r - 5, box: [x - width / 2, y - r - 4 - h, x + width / 2, y - r - 4] },
+          { anchor: "start", dx: r + 4, dy: 4, box: [x + r + 3, y - h / 2, x + r + 3 + width, y + h / 2] },
+          { anchor: "end", dx: -r - 4, dy: 4, box: [x - r - 3 - width, y - h / 2, x - r - 3, y + h / 2] },
+          { anchor: "start", dx: r * 0.7, dy: r + LABEL_SIZE, box: [x + r * 0.7 - 1, y + r + 1, x + r * 0.7 + width, y + r + 1 + h] },
+          { anchor: "end", dx: -r * 0.7, dy: r + LABEL_SIZE, box: [x - r * 0.7 - width, y + r + 1, x - r * 0.7 + 1, y + r + 1 + h] },
+          { anchor: "start", dx: r * 0.7, dy: -r - 4, box: [x + r * 0.7 - 1, y - r - 3 - h, x + r * 0.7 + width, y - r - 3] },
+          { anchor: "end", dx: -r * 0.7, dy: -r - 4, box: [x - r * 0.7 - width, y - r - 3 - h, x - r * 0.7 + 1, y - r - 3] },
+        ];
+        for (const candidate of candidates) {
+          const [x0, y0, x1, y1] = candidate.box;
+          const box = { x0, y0, x1, y1 };
+          if (x0 < 0 || y0 < 0 || x1 > W || y1 > H) continue;
+          if (boxes.some((other) => overlaps(box, other))) continue;
+          boxes.push(box);
+          placed.set(node.id, { text, anchor: candidate.anchor, dx: candidate.dx.toFixed(1), dy: candidate.dy.toFixed(1) });
+          break;
+        }
+      }
+      return placed;
+    }
+
+    key(event) {
+      const at = this.order.findIndex((node) => node.id === this.current);
+      let next = null;
+      if (["ArrowRight", "ArrowDown"].includes(event.key)) next = (at + 1) % this.order.length;
+      else if (["ArrowLeft", "ArrowUp"].includes(event.key)) next = (at - 1 + this.order.length) % this.order.length;
+      else if (event.key === "Home") next = 0;
+      else if (event.key === "End") next = this.order.length - 1;
+      else if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        this.onChoose(this.current);
+        return;
+      } else if (event.key === "Escape") {
+        this.clear();
+        this.onClear();
+        return;
+      } else return;
+      event.preventDefault();
+      this.focus(this.order[next].id);
+    }
+
+    /** Move the map's one tab stop to this actor and focus it. */
+    focus(id) {
+      const previous = this.nodeElements.get(this.current);
+      if (previous) previous.setAttribute("tabindex", "-1");
+      this.current = id;
+      const group = this.nodeElements.get(id);
+      group.setAttribute("tabindex", "0");
+      group.focus();
+    }
+
+    hover(id) {
+      const node = this.byId.get(id);
+      const group = this.nodeElements.get(id);
+      group.classList.add("hover");
+      for (const { tie, line } of this.tieElements) {
+        line.classList.toggle("hover", tie.source === id || tie.target === id);
+      }
+      this.tip.replaceChildren(el("strong", {}, node.name), el("span", {}, L("type", node.type)),
+        el("span", {}, Netz.partners(node.partners)));
+      this.tip.hidden = false;
+      const box = group.querySelector("circle").getBoundingClientRect();
+      const frame = this.container.getBoundingClientRect();
+      const tipBox = this.tip.getBoundingClientRect();
+      let left = box.left - frame.left + box.width / 2 - tipBox.width / 2;
+      left = Math.max(4, Math.min(left, frame.width - tipBox.width - 4));
+      let top = box.top - frame.top - tipBox.height - 8;
+      if (top < 4) top = box.bottom - frame.top + 8;
+      this.tip.style.left = `${left}px`;
+      this.tip.style.top = `${top}px`;
+    }
+
+    unhover() {
+      this.nodeElements.forEach((group) => group.classList.remove("hover"));
+      this.tieElements.forEach(({ line }) => line.classList.remove("hover"));
+      this.tip.hidden = true;
+    }
+
+    /** Emphasise these actors and the ties among them; `removed` are drawn as leaving. */
+    highlight(ids, { removed = [] } = {}) {
+      this.highlighted = { ids: new Set([...ids, ...removed].map(String)), removed: new Set(removed.map(String)) };
+      this.applyHighlight();
+    }
+
+    clear() {
+      this.highlighted = null;
+      this.applyHighlight();
+    }
+
+    applyHighlight() {
+      if (!this.svg) return;
+      const h = this.highlighted;
+      this.svg.classList.toggle("has-highlight", Boolean(h));
+      this.nodeElements.forEach((group, id) => {
+        group.classList.toggle("hl", Boolean(h && h.ids.has(id)));
+        group.classList.toggle("removed", Boolean(h && h.removed.has(id)));
+      });
+      for (const { tie, line } of this.tieElements) {
+        line.classList.toggle("hl", Boolean(h && h.ids.has(tie.source) && h.ids.has(tie.target)));
+      }
+    }
+
+    /** The legend: the types present, with how many actors each, and what size and outline mean. */
+    legend(target) {
+      const counts = new Map();
+      this.nodes.forEach((node) => counts.set(node.type, (counts.get(node.type) || 0) + 1));
+      const swatch = (type, dashed) => svg("svg", { viewBox: "0 0 20 20", width: 18, height: 18, "aria-hidden": "true" },
+        svg("circle", { cx: 10, cy: 10, r: 7, fill: type ? COLORS[type] : "#ffffff", class: dashed ? "dashed" : "" }));
+      target.replaceChildren(
+        el("h3", { class: "visually-hidden" }, t("legendTitle")),
+        el("ul", { class: "legend-types" }, TYPES.filter((type) => counts.has(type)).map((type) =>
+          el("li", {}, swatch(type), `${L("type", type)} (${counts.get(type)})`))),
+        el("ul", { class: "legend-notes" },
+          el("li", {}, svg("svg", { viewBox: "0 0 40 20", width: 34, height: 18, "aria-hidden": "true" },
+            svg("circle", { cx: 8, cy: 12, r: 4, class: "size" }), svg("circle", { cx: 27, cy: 10, r: 8, class: "size" })),
+          t("legendSize")),
+          el("li", {}, swatch(null, true), t("legendIsolated"))),
+      );
+    }
+  }
+
+  return { NetworkMap, COLORS };
+})();

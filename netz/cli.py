@@ -1,0 +1,405 @@
+"""The ``netz`` command: report, validate and convert alliances.
+
+Input problems are printed as plain messages (file, row, column, what was
+expected) and end the command with exit status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from netz import io
+from netz.errors import InputError, NetzError
+from netz.gaps import Thresholds
+from netz.health import Bands
+from netz.model import Alliance
+from netz.report import Analysis, analyse, serialise, to_jsonable
+from netz.text import LANGUAGES, render_diff, render_gaps, render_health, render_report, render_whatif
+from netz.waves import diff_waves
+from netz.whatif import key_players, whatif
+
+__all__ = ["main"]
+
+EXIT_INPUT = 2
+EXIT_OTHER = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except InputError as error:
+        print(f"netz: {error}", file=sys.stderr)
+        return EXIT_INPUT
+    except (NetzError, KeyError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"netz: {message}", file=sys.stderr)
+        return EXIT_INPUT
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except OSError as error:  # e.g. an output folder that does not exist, or no permission
+        print(f"netz: {error.strerror or error}: {error.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_OTHER
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netz",
+        description="Cooperation-network analysis for local alliances (Bündnisse).",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    report_cmd = commands.add_parser("report", help="analyse an alliance and print its report")
+    _add_input(report_cmd)
+    _add_analysis_options(report_cmd)
+    report_cmd.set_defaults(run=_report)
+
+    gaps_cmd = commands.add_parser("gaps", help="list the coordination gaps and what to do about them")
+    _add_input(gaps_cmd)
+    _add_analysis_options(gaps_cmd)
+    gaps_cmd.set_defaults(run=_gaps)
+
+    health_cmd = commands.add_parser("health", help="show the network health scorecard")
+    _add_input(health_cmd)
+    _add_analysis_options(health_cmd)
+    health_cmd.set_defaults(run=_health)
+
+    whatif_cmd = commands.add_parser("whatif", help="what changes if some actors leave; key players")
+    _add_input(whatif_cmd)
+    _add_analysis_options(whatif_cmd)
+    whatif_cmd.add_argument("--remove", default="", metavar="ID[,ID]", help="actor ids to remove")
+    whatif_cmd.add_argument("--key-players", type=_count, default=0, metavar="K",
+                            help="also find the K actors whose departure fragments the network most")
+    whatif_cmd.set_defaults(run=_whatif)
+
+    diff_cmd = commands.add_parser("diff", help="compare two survey waves")
+    _add_input(diff_cmd)
+    _add_analysis_options(diff_cmd)
+    diff_cmd.add_argument("--from", dest="from_wave", required=True, metavar="W1")
+    diff_cmd.add_argument("--to", dest="to_wave", required=True, metavar="W2")
+    diff_cmd.set_defaults(run=_diff)
+
+    validate_cmd = commands.add_parser("validate", help="check an alliance's files and say what is wrong")
+    _add_input(validate_cmd)
+    validate_cmd.set_defaults(run=_validate)
+
+    serve_cmd = commands.add_parser("serve", help="start the web service (HTTP API)")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--database", help="database URL (default: NETZ_DATABASE_URL or var/netz.sqlite)")
+    serve_cmd.add_argument("--demo", type=Path, action="append", default=[], metavar="PATH",
+                           help="load this alliance into an empty database first (repeatable)")
+    serve_cmd.set_defaults(run=_serve)
+
+    keys_cmd = commands.add_parser("keys", help="manage API keys of the service")
+    keys_actions = keys_cmd.add_subparsers(required=True, metavar="ACTION")
+    create_cmd = keys_actions.add_parser("create", help="create a key; it is printed once, as the last line")
+    create_cmd.add_argument("--role", required=True, choices=("admin", "coordinator", "researcher", "funder"))
+    create_cmd.add_argument("--alliance", type=int, action="append", default=[], metavar="ID",
+                            help="an alliance a coordinator key is given (repeatable)")
+    create_cmd.add_argument("--label", default="")
+    create_cmd.add_argument("--database", help="database URL")
+    create_cmd.set_defaults(run=_keys_create)
+
+    load_cmd = commands.add_parser("load", help="store alliances in the service's database")
+    load_cmd.add_argument("paths", type=Path, nargs="+")
+    load_cmd.add_argument("--database", help="database URL")
+    load_cmd.set_defaults(run=_load)
+
+    convert_cmd = commands.add_parser("convert", help="convert between formats (by file suffix)")
+    _add_input(convert_cmd)
+    convert_cmd.add_argument("output", type=Path, help="folder, .xlsx, .graphml, .gexf or .json")
+    convert_cmd.set_defaults(run=_convert)
+    _add_cohort_commands(commands)
+    return parser
+
+
+def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
+    """compare, trends, batch and cohort: many alliances at once (netz.compare, .trends, .batch)."""
+    many = "alliance folders or files, or folders holding several (searched like netz batch)"
+    compare_cmd = commands.add_parser("compare", help="compare alliances size-fairly (null models, ranks)")
+    compare_cmd.add_argument("paths", type=Path, nargs="+", metavar="PATH", help=many)
+    compare_cmd.add_argument("--wave", help="which wave of each alliance (default: its latest; 'all')")
+    compare_cmd.add_argument("--null-samples", type=int, default=100, metavar="N",
+                             help="random networks per null model for the z-scores (default 100; 0: none)")
+    trends_cmd = commands.add_parser("trends", help="every network figure of each alliance across waves")
+    trends_cmd.add_argument("paths", type=Path, nargs="+", metavar="PATH", help=many)
+    trends_cmd.add_argument("--null-samples", type=int, default=0, metavar="N",
+                            help="null-model samples for z-scores per wave (default 0: none)")
+    for command in (compare_cmd, trends_cmd):
+        command.add_argument("--format", choices=("text", "json", "csv"), default="text")
+        command.add_argument("--group-by", default="type", metavar="COLUMN")
+        command.add_argument("--seed", type=int, default=0)
+        command.add_argument("--workers", type=int, default=1, metavar="N",
+                             help="local processes (default 1)")
+    compare_cmd.set_defaults(run=_compare)
+    trends_cmd.set_defaults(run=_trends)
+
+    batch_cmd = commands.add_parser("batch", help="compute every alliance under a folder; Parquet and CSV")
+    batch_cmd.add_argument("path", type=Path, metavar="DIR")
+    batch_cmd.add_argument("--out", type=Path, required=True, help="results.parquet (a .csv is written too)")
+    batch_cmd.add_argument("--workers", type=int, default=None, metavar="N",
+                           help="local processes (default: one per CPU)")
+    batch_cmd.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
+    batch_cmd.add_argument("--wave", help="which wave of each alliance (default: its latest; 'all')")
+    batch_cmd.add_argument("--group-by", default="type", metavar="COLUMN")
+    batch_cmd.add_argument("--null-samples", type=int, default=100, metavar="N")
+    batch_cmd.add_argument("--seed", type=int, default=0)
+    batch_cmd.add_argument("--actors", action="store_true", help="also write every actor's metrics")
+    batch_cmd.add_argument("--no-progress", dest="progress", action="store_false")
+    batch_cmd.set_defaults(run=_batch)
+
+    cohort_cmd = commands.add_parser("cohort", help="generate the synthetic demo cohort into a folder")
+    cohort_cmd.add_argument("output", type=Path, metavar="DIR")
+    cohort_cmd.add_argument("--count", type=int, default=30)
+    cohort_cmd.add_argument("--seed", type=int, default=2016)
+    cohort_cmd.set_defaults(run=_cohort)
+
+
+def _add_input(command: argparse.ArgumentParser) -> None:
+    command.add_argument("path", type=Path, help="alliance folder, .zip, .xlsx, .graphml, .gexf or .json")
+    direction = command.add_mutually_exclusive_group()
+    direction.add_argument("--directed", dest="directed", action="store_true", default=None,
+                           help="read ties as directed (A names B)")
+    direction.add_argument("--undirected", dest="directed", action="store_false",
+                           help="read ties as undirected (A and B cooperate)")
+    command.add_argument(
+        "--lenient", action="store_true",
+        help="unknown actor types become 'other' and duplicate ties are dropped, with warnings",
+    )
+
+
+def _count(text: str) -> int:
+    """A whole number of at least 0, for argparse."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got '{text}'")
+    return int(text)
+
+
+def _add_analysis_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--format", choices=("json", "text"), default="text")
+    command.add_argument("--group-by", default="type", metavar="COLUMN",
+                         help="actor column that defines groups (default: type)")
+    command.add_argument("--wave", help="which survey wave to analyse (default: the latest; 'all')")
+    command.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the text format")
+    command.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
+                         help="change a gap threshold, e.g. over_centralization_share=0.4")
+    command.add_argument("--band", action="append", default=[], metavar="NAME=VALUE",
+                         help="change a health band limit, e.g. cohesion_good=3")
+
+
+def _settings(pairs: list[str], option: str) -> dict[str, str]:
+    settings = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise NetzError(f"{option} expects NAME=VALUE, got '{pair}'")
+        settings[name.strip()] = value.strip()
+    return settings
+
+
+def _rules(args: argparse.Namespace) -> tuple[Thresholds, Bands]:
+    """The gap thresholds and health bands, with the user's --threshold and --band applied."""
+    return (Thresholds().updated(**_settings(args.threshold, "--threshold")),
+            Bands().updated(**_settings(args.band, "--band")))
+
+
+def _analyse(args: argparse.Namespace, alliance: Alliance | None = None) -> Analysis:
+    thresholds, bands = _rules(args)
+    return analyse(alliance or _read(args), group_by=args.group_by, wave=args.wave,
+                   thresholds=thresholds, bands=bands)
+
+
+def _emit(args: argparse.Namespace, data: object, text: str) -> int:
+    if args.format == "json":
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, allow_nan=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _read(args: argparse.Namespace) -> Alliance:
+    alliance = io.read(args.path, directed=args.directed, lenient=args.lenient)
+    for warning in alliance.warnings:
+        print(f"netz: warning: {warning}", file=sys.stderr)
+    return alliance
+
+
+def _report(args: argparse.Namespace) -> int:
+    result = serialise(_analyse(args))
+    return _emit(args, result, render_report(result, lang=args.lang))
+
+
+def _gaps(args: argparse.Namespace) -> int:
+    gaps = serialise(_analyse(args))["gaps"]
+    return _emit(args, gaps, render_gaps(gaps, lang=args.lang))
+
+
+def _health(args: argparse.Namespace) -> int:
+    indicators = serialise(_analyse(args))["health"]
+    return _emit(args, indicators, render_health(indicators, lang=args.lang))
+
+
+def _whatif(args: argparse.Namespace) -> int:
+    alliance = _read(args)
+    before = _analyse(args, alliance)
+    removed = [i.strip() for i in args.remove.split(",") if i.strip()]
+    if not removed and not args.key_players:
+        raise NetzError("say which actors to remove (--remove ID,ID) or ask for --key-players K")
+    result: dict[str, object] = {}
+    if removed:
+        thresholds, bands = _rules(args)
+        result.update(whatif(alliance, removed, group_by=args.group_by, wave=args.wave,
+                             thresholds=thresholds, bands=bands, before=before))
+    if args.key_players:
+        result["key_players"] = key_players(before.graph, args.key_players)
+    return _emit(args, to_jsonable(result), render_whatif(to_jsonable(result), lang=args.lang))
+
+
+def _diff(args: argparse.Namespace) -> int:
+    thresholds, bands = _rules(args)
+    result = to_jsonable(diff_waves(_read(args), args.from_wave, args.to_wave, group_by=args.group_by,
+                                    thresholds=thresholds, bands=bands))
+    return _emit(args, result, render_diff(result, lang=args.lang))
+
+
+def _validate(args: argparse.Namespace) -> int:
+    alliance = _read(args)
+    kind = "directed" if alliance.directed else "undirected"
+    print(f"{args.path}: OK — {alliance.n_actors} actors, {alliance.n_ties} ties, {kind}")
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    written = io.write(_read(args), args.output)
+    print(f"wrote {written}")
+    return 0
+
+
+# The service's commands import FastAPI and SQLAlchemy only when they run: the library itself
+# never needs them.
+def _serve(args: argparse.Namespace) -> int:
+    from api.cli import serve
+
+    serve(args.host, args.port, args.database, args.demo)
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from api.cli import make_key
+
+    key = make_key(args.role, args.alliance, args.label, args.database)
+    print(f"created a {args.role} key; it is shown only now:")
+    print(key)
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    from api.cli import load_alliances
+
+    ids = load_alliances(args.paths, args.database)
+    print(f"stored alliance(s) with id {', '.join(map(str, ids))}")
+    return 0
+
+
+def _alliances(paths: list[Path]) -> dict[str, Alliance]:
+    from netz.batch import discover
+
+    found = [p for path in paths for p in discover(path)]
+    if not found:
+        raise NetzError(f"no alliance found in {', '.join(map(str, paths))}")
+    return {str(p): io.read(p) for p in found}
+
+
+def _emit_table(args: argparse.Namespace, table: object, data: object, text: str) -> int:
+    if args.format == "csv":
+        table.to_csv(sys.stdout, index=False)  # type: ignore[attr-defined]
+        return 0
+    return _emit(args, data, text)
+
+
+def _executor(args: argparse.Namespace) -> object:
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from netz.compare import compare, text_table
+
+    executor = _executor(args)
+    try:
+        table = compare(_alliances(args.paths), wave=args.wave, group_by=args.group_by,
+                        null_samples=args.null_samples, seed=args.seed, executor=executor)  # type: ignore[arg-type]
+    finally:
+        if executor is not None:
+            executor.shutdown()  # type: ignore[attr-defined]
+    return _emit_table(args, table, to_jsonable(table.to_dict("records")), text_table(table))
+
+
+def _trends(args: argparse.Namespace) -> int:
+    from netz.compare import text_table
+    from netz.trends import trends, trends_json
+
+    executor = _executor(args)
+    try:
+        table = trends(_alliances(args.paths), group_by=args.group_by, null_samples=args.null_samples,
+                       seed=args.seed, executor=executor)  # type: ignore[arg-type]
+    finally:
+        if executor is not None:
+            executor.shutdown()  # type: ignore[attr-defined]
+    columns = ["alliance", "wave", "n_ties", "mean_degree", "density", "transitivity", "components",
+               "degree_centralization", "betweenness_centralization", "ei_index"]
+    return _emit_table(args, table, trends_json(table), text_table(table, columns))
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from netz.batch import discover, run, write_results
+
+    root = args.path
+    paths = discover(root)
+    keys = {p.relative_to(root).as_posix() if root.is_dir() and p != root else p.name: p for p in paths}
+    client = None
+    executor = None
+    workers = args.workers
+    if args.scheduler:
+        from distributed import Client
+
+        client = Client(args.scheduler)
+        executor = client.get_executor()
+        workers = sum(client.nthreads().values())
+    try:
+        result = run(keys, executor=executor, workers=workers, wave=args.wave, group_by=args.group_by,
+                     null_samples=args.null_samples, seed=args.seed, actors=args.actors,
+                     progress=args.progress)
+    finally:
+        if client is not None:
+            client.close()
+    written = write_results(result, args.out)
+    print(f"{len(result.alliances)} of {len(paths)} alliances computed; wrote "
+          f"{', '.join(str(p) for p in written)}")
+    if len(result.failures):
+        print(f"netz: {len(result.failures)} alliance(s) failed:", file=sys.stderr)
+        for failure in result.failures.itertuples():
+            print(f"  {failure.alliance}: {failure.message}", file=sys.stderr)
+        return EXIT_OTHER
+    return 0
+
+
+def _cohort(args: argparse.Namespace) -> int:
+    from netz.cohort import demo_cohort, write_cohort
+
+    written = write_cohort(demo_cohort(args.count, seed=args.seed), args.output)
+    print(f"wrote {len(written)} synthetic alliances into {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""One call that assembles everything netz knows about one alliance.
+
+:func:`analyse` computes the graph, the per-actor metrics, the whole-network
+figures, the coordination gaps and the health scorecard once, as Python
+objects (an :class:`Analysis`); :func:`report` turns that into plain,
+JSON-ready data with the keys ``alliance`` (metadata), ``network``
+(whole-network figures), ``actors`` (one entry per actor with its attributes
+and metrics), ``gaps`` and ``health``. Undefined values are ``None`` (``null``
+in JSON), never NaN.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import igraph as ig
+import numpy as np
+import pandas as pd
+
+from netz.gaps import Gap, Thresholds, find_gaps
+from netz.graph import to_igraph
+from netz.health import Bands, Indicator, health
+from netz.metrics import metric_tables
+from netz.metrics.centrality import betweenness_sample_size
+from netz.model import Alliance, plain_value, wave_order
+from netz.vocabulary import ACTOR_TYPES
+
+__all__ = [
+    "APPROXIMATE_ABOVE", "Analysis", "actors_by_group", "analyse", "report", "select_wave", "to_jsonable",
+]
+
+#: Above this many actors a report estimates betweenness from a sample of sources
+#: (see :func:`netz.metrics.centrality.betweenness`): exact betweenness costs one
+#: shortest-path search per actor, hours for 200,000 actors.
+APPROXIMATE_ABOVE = 50_000
+# The accuracy betweenness() samples for by default, as reported in network.betweenness.
+_EPSILON, _DELTA = 0.05, 0.1
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything computed for one alliance (in one wave), before serialisation."""
+
+    alliance: Alliance
+    waves: list[str]
+    wave: str | None
+    group_by: str
+    graph: ig.Graph
+    actors: pd.DataFrame
+    network: dict[str, Any]
+    gaps: list[Gap]
+    health: list[Indicator]
+
+
+def select_wave(alliance: Alliance, wave: str | None = None) -> tuple[Alliance, str | None]:
+    """The alliance as observed in one wave.
+
+    Ties without a wave belong to every wave. With ``wave=None`` the latest
+    wave is used (a report describes the network as it is now); ``wave="all"``
+    keeps every tie of every wave.
+
+    An actor takes part in a wave when it has a tie in that wave. Actors whose
+    ties all lie in *other* waves are left out of this wave's analysis — an
+    organisation that joined in 2021 was not an isolated member in 2019 — while
+    actors without any tie at all stay in every wave, as the isolated members
+    they are. Naming a wave of an alliance that has none is an error.
+    """
+    waves = alliance.waves
+    if wave is not None and wave != "all" and not waves:
+        raise KeyError(f"no wave '{wave}'; waves: none (no tie has a wave)")
+    if not waves or wave == "all":
+        return alliance, None if not waves else "all"
+    chosen = waves[-1] if wave is None else str(wave)
+    if chosen not in waves:
+        raise KeyError(f"no wave '{wave}'; waves: {', '.join(waves)}")
+    ties = alliance.ties
+    keep = ties["wave"].isna() | (ties["wave"] == chosen)
+    active = set(ties.loc[keep, "source"]) | set(ties.loc[keep, "target"])
+    tied_anywhere = set(ties["source"]) | set(ties["target"])
+    ids = alliance.actors["id"]
+    members = ids.isin(active) | ~ids.isin(tied_anywhere)
+    return Alliance(alliance.actors[members].reset_index(drop=True), ties[keep].reset_index(drop=True),
+                    alliance.directed, alliance.weighted, alliance.meta, alliance.warnings), chosen
+
+
+def analyse(
+    alliance: Alliance,
+    *,
+    group_by: str = "type",
+    wave: str | None = None,
+    thresholds: Thresholds | None = None,
+    bands: Bands | None = None,
+    seed: int = 0,
+    approximate_above: int | None = APPROXIMATE_ABOVE,
+) -> Analysis:
+    """Compute metrics, gaps and health of one alliance (see :func:`report` for the options)."""
+    if group_by not in alliance.actors.columns:
+        raise KeyError(
+            f"no actor column '{group_by}' to group by; columns: {', '.join(alliance.actors.columns)}"
+        )
+    observed, chosen_wave = select_wave(alliance, wave)
+    g = to_igraph(observed)
+    actors, network = metric_tables(g, group_by=group_by, seed=seed, approximate_above=approximate_above)
+    network["betweenness"] = betweenness_method(g.vcount(), approximate_above, seed)
+    network["actors_by_type"] = actors_by_group(observed, "type")
+    if group_by != "type":
+        network["actors_by_group"] = actors_by_group(observed, group_by)
+    gaps = find_gaps(g, actors, group_by=group_by, thresholds=thresholds)
+    scorecard = health(g, actors, observed.ties, group_by=group_by, bands=bands)
+    return Analysis(observed, alliance.waves, chosen_wave, group_by, g, actors, network, gaps, scorecard)
+
+
+def report(
+    alliance: Alliance,
+    *,
+    group_by: str = "type",
+    wave: str | None = None,
+    thresholds: Thresholds | None = None,
+    bands: Bands | None = None,
+    seed: int = 0,
+    approximate_above: int | None = APPROXIMATE_ABOVE,
+) -> dict[str, Any]:
+    """Everything about one alliance, as JSON-ready data.
+
+    Parameters
+    ----------
+    alliance
+        The alliance.
+    group_by
+        The actor column that defines groups for brokerage, mixing and sector gaps.
+    wave
+        Which survey wave to analyse: the latest by default, ``"all"`` for every tie.
+    thresholds, bands
+        Gap thresholds and health bands (defaults documented in ``docs/metrics.md``).
+    seed
+        Seed for community detection (and for sampled betweenness), so that a report is
+        reproducible.
+    approximate_above
+        Estimate betweenness from a sample of source actors when the alliance has more
+        actors than this (default :data:`APPROXIMATE_ABOVE`, 50,000); ``None`` is always
+        exact. With the sample size netz chooses, every actor's normalised betweenness is
+        within 0.05 of the exact value with probability at least 0.9 (see
+        :func:`netz.metrics.centrality.betweenness`). ``network.betweenness`` says which
+        was done. Alliances of a few hundred actors are always exact.
+
+    >>> from netz.model import Actor, Alliance, Tie
+    >>> a = Alliance.from_records(
+    ...     [Actor("a", "A", "Kirche"), Actor("b", "B", "Stadt"), Actor("c", "C", "MSO")],
+    ...     [Tie("a", "b")])
+    >>> r = report(a)
+    >>> r["network"]["n_actors"], r["network"]["components"], r["network"]["actors_by_type"]["refugee"]
+    (3, 2, 1)
+    >>> [gap["kind"] for gap in r["gaps"]][:1]
+    ['refugee_exclusion']
+    """
+    return serialise(analyse(alliance, group_by=group_by, wave=wave, thresholds=thresholds,
+                             bands=bands, seed=seed, approximate_above=approximate_above))
+
+
+def serialise(analysis: Analysis) -> dict[str, Any]:
+    """An :class:`Analysis` as the JSON report."""
+    return {
+        "alliance": to_jsonable(_alliance_section(analysis)),
+        "network": to_jsonable(analysis.network),
+        # Built from plain values column by column; walking it again would double the time.
+        "actors": actor_records(analysis.alliance, analysis.actors),
+        "gaps": to_jsonable([gap.to_dict() for gap in analysis.gaps]),
+        "health": to_jsonable([indicator.to_dict() for indicator in analysis.health]),
+    }
+
+
+def betweenness_method(n: int, approximate_above: int | None, seed: int) -> dict[str, Any]:
+    """How betweenness is computed for ``n`` actors: exactly, or from how many sampled sources.
+
+    Mirrors the rule of :func:`netz.metrics.centrality.betweenness` with its default
+    accuracy (epsilon 0.05, delta 0.1).
+
+    >>> betweenness_method(300, 50_000, 0)
+    {'method': 'exact'}
+    >>> betweenness_method(200_000, 50_000, 0)
+    {'method': 'sampled', 'sources': 3041, 'epsilon': 0.05, 'delta': 0.1, 'seed': 0}
+    """
+    if approximate_above is None or n <= approximate_above:
+        return {"method": "exact"}
+    sources = betweenness_sample_size(n, epsilon=_EPSILON, delta=_DELTA)
+    if not 0 < sources < n:
+        return {"method": "exact"}
+    return {"method": "sampled", "sources": sources, "epsilon": _EPSILON, "delta": _DELTA, "seed": seed}
+
+
+def actors_by_group(alliance: Alliance, column: str) -> dict[str, int]:
+    """How many actors each group has; for ``type`` every canonical type is listed, even at 0."""
+    counts = alliance.actors[column].map(lambda v: "(none)" if plain_value(v) is None else str(v))
+    counted = counts.value_counts().to_dict()
+    if column == "type":
+        return {t: int(counted.get(t, 0)) for t in ACTOR_TYPES}
+    return {str(k): int(v) for k, v in sorted(counted.items())}
+
+
+def actor_records(alliance: Alliance, metrics: pd.DataFrame) -> list[dict[str, Any]]:
+    """One dict per actor: its columns, then its metrics; ``a.b`` columns become nested dicts.
+
+    Values are plain JSON data (missing and non-finite numbers are ``None``). The
+    table is converted a column at a time, not a cell at a time: a report of 200,000
+    actors has nine million cells.
+
+    >>> from netz.model import Actor, Alliance
+    >>> a = Alliance.from_records([Actor("a", "A", "Kirche", {"staff": 2})], [])
+    >>> metrics = pd.DataFrame({"degree": [0], "brokerage.total": [0.0], "ei_index": [float("nan")]},
+    ...                        index=pd.Index(["a"], name="id"))
+    >>> actor_records(a, metrics)
+    [{'id': 'a', 'name': 'A', 'type': 'church', 'staff': 2, 'degree': 0,
+      'brokerage': {'total': 0.0}, 'ei_index': None}]
+    """
+    table = alliance.actors.join(metrics, on="id")
+    keys: list[str] = []
+    columns: list[list[Any]] = []
+    nested: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    for key in table.columns:
+        head, _, tail = str(key).partition(".")
+        values = _plain_column(table[key])
+        if not tail:
+            keys.append(head)
+            columns.append(values)
+            continue
+        if head not in nested:
+            nested[head] = ([], [])
+            keys.append(head)
+            columns.append([])  # filled below, once all of head's columns are known
+        nested[head][0].append(tail)
+        nested[head][1].append(values)
+    for head, (tails, parts) in nested.items():
+        columns[keys.index(head)] = [dict(zip(tails, row, strict=True)) for row in zip(*parts, strict=True)]
+    if not keys:
+        return [{} for _ in range(len(table))]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _plain_column(column: pd.Series) -> list[Any]:
+    """A column as a list of plain JSON values: NaN, infinities and missing values become None."""
+    if pd.api.types.is_bool_dtype(column.dtype) and not column.isna().any():
+        return [bool(v) for v in column.to_numpy()]
+    if pd.api.types.is_integer_dtype(column.dtype) and not column.isna().any():
+        return column.to_numpy(dtype=np.int64).tolist()
+    if pd.api.types.is_string_dtype(column.dtype):
+        texts: list[Any] = column.tolist()
+        for i in np.flatnonzero(column.isna().to_numpy()):
+            texts[i] = None
+        return texts
+    if pd.api.types.is_float_dtype(column.dtype):
+        numbers = column.to_numpy(dtype=float, na_value=np.nan)
+        values: list[Any] = numbers.tolist()
+        for i in np.flatnonzero(~np.isfinite(numbers)):
+            values[i] = None
+        return values
+    return [to_jsonable(plain_value(v)) for v in column]
+
+
+def _alliance_section(analysis: Analysis) -> dict[str, Any]:
+    alliance = analysis.alliance
+    return {
+        **dict(alliance.meta),
+        "name": alliance.name or None,
+        "directed": alliance.directed,
+        "weighted": alliance.weighted,
+        "waves": sorted(analysis.waves, key=wave_order),
+        "wave": analysis.wave,
+        "group_by": analysis.group_by,
+    }
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON data: NaN and infinities become None, numpy scalars plain numbers."""
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, pd.DataFrame):
+        return to_jsonable(value.to_dict("index"))
+    if isinstance(value, pd.Series):
+        return to_jsonable(value.to_dict())
+    if isinstance(value, list | tuple | np.ndarray):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value

@@ -1,0 +1,333 @@
+"""Validation and normalisation of actor and tie tables.
+
+Every reader ends here: whatever the format, actors and ties arrive as two
+DataFrames with canonical column names (``id``, ``name``, ``type``, … and
+``source``, ``target``, ``weight``, ``kind``, ``wave``, …) whose index is the row
+number the user sees in their file. This module checks them all at once,
+collects *every* problem (so a coordinator fixes the file in one go rather than
+one error per run) and returns clean, typed frames — or raises one
+:class:`~netz.errors.InputError`. Nothing here mutates its input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from netz.errors import InputError, Problem
+from netz.vocabulary import ACTOR_TYPES, UnknownTypeError, canonical_type, fold
+
+__all__ = [
+    "ACTOR_COLUMNS",
+    "TIE_COLUMNS",
+    "Validated",
+    "infer_column",
+    "parse_numbers",
+    "validate_tables",
+]
+
+#: Canonical actor columns, in output order. Only ``id`` and ``type`` are required.
+ACTOR_COLUMNS: tuple[str, ...] = ("id", "name", "type")
+#: Canonical tie columns, in output order. Only ``source`` and ``target`` are required.
+TIE_COLUMNS: tuple[str, ...] = ("source", "target", "weight", "kind", "wave")
+
+# Control characters (a vertical tab from a spreadsheet's line break, say) are invisible in a
+# spreadsheet and cannot be written to XML or .xlsx at all; they become spaces. Tab and newline stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")
+_INTEGER = re.compile(r"[+-]?(0|[1-9]\d*)")
+# Numbers as attribute values: no leading zeros, so codes such as "007" stay text.
+_NUMBER = re.compile(
+    r"[+-]?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|[+-]?(0|[1-9]\d{0,2}(\.\d{3})+|[1-9]\d*),\d+"
+)
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Clean tables plus what was noticed on the way."""
+
+    actors: pd.DataFrame
+    ties: pd.DataFrame
+    weighted: bool
+    warnings: tuple[Problem, ...] = field(default=())
+
+
+def validate_tables(
+    actors: pd.DataFrame,
+    ties: pd.DataFrame,
+    *,
+    directed: bool,
+    lenient: bool = False,
+    actors_file: str = "actors",
+    ties_file: str = "ties",
+) -> Validated:
+    """Check and normalise actor and tie tables; raise :class:`InputError` listing all problems.
+
+    Duplicate ties — the same pair (in either order when undirected) with the same
+    ``kind`` and ``wave`` — are an error, because a spreadsheet that lists one
+    cooperation twice usually has a typo in it. With ``lenient=True`` the later
+    rows are dropped with a warning instead, and unknown actor types become
+    ``other`` with a warning.
+    """
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    clean_actors = _validate_actors(actors, actors_file, lenient, problems, warnings)
+    clean_ties, weighted = _validate_ties(
+        ties, set(clean_actors["id"]), ties_file, actors_file, directed, lenient, problems, warnings
+    )
+    if problems:
+        raise InputError(problems)
+    return Validated(clean_actors, clean_ties, weighted, tuple(warnings))
+
+
+def _require(frame: pd.DataFrame, required: Iterable[str], file: str) -> None:
+    missing = [column for column in required if column not in frame.columns]
+    if missing:
+        found = ", ".join(f"'{c}'" for c in frame.columns) or "none"
+        # Row 1 is the header of a table; graph files (rows labelled "node 3") have no header row.
+        tabular = len(frame) == 0 or isinstance(frame.index[0], int | np.integer)
+        raise InputError.single(
+            f"missing required column {', '.join(repr(m) for m in missing)}; columns found: {found}",
+            file=file,
+            row=1 if tabular else None,
+            column=missing[0],
+        )
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Cells as stripped strings, with missing values as the empty string."""
+    return series.map(_cell_text, na_action=None).astype(object)
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _CONTROL.sub(" ", str(value)).strip()
+
+
+def _validate_actors(
+    actors: pd.DataFrame, file: str, lenient: bool, problems: list[Problem], warnings: list[Problem]
+) -> pd.DataFrame:
+    _require(actors, ("id", "type"), file)
+    ids = _text(actors["id"])
+    for row in ids.index[ids == ""]:
+        problems.append(Problem("actor id is empty; every actor needs an id", file, _row(row), "id"))
+    duplicated = ids.duplicated(keep="first") & (ids != "")
+    if duplicated.any():
+        first_row = {value: _row(row) for row, value in ids[~ids.duplicated(keep="first")].items()}
+        for row, value in ids[duplicated].items():
+            problems.append(
+                Problem(f"duplicate actor id '{value}' (first used in row {first_row[value]})",
+                        file, _row(row), "id")
+            )
+    types = _text(actors["type"]).map(lambda label: _canonical_or_none(label))
+    for row in types.index[types.isna()]:
+        label = _cell_text(actors["type"].loc[row])
+        message = str(UnknownTypeError(label)) if label else (
+            f"actor type is empty; expected one of: {', '.join(ACTOR_TYPES)}"
+        )
+        if lenient:
+            warnings.append(Problem(message + " — counted as 'other'", file, _row(row), "type"))
+        else:
+            problems.append(Problem(message, file, _row(row), "type"))
+    types = types.fillna("other")
+    names = _text(actors["name"]) if "name" in actors.columns else ids
+    names = names.where(names != "", ids)
+    clean = pd.DataFrame({"id": ids, "name": names, "type": types}, index=actors.index)
+    for column in actors.columns:
+        if column not in ACTOR_COLUMNS:
+            clean[column] = infer_column(actors[column])
+    return clean.reset_index(drop=True)
+
+
+def _canonical_or_none(label: str) -> str | None:
+    try:
+        return canonical_type(label) if label else None
+    except UnknownTypeError:
+        return None
+
+
+def _validate_ties(
+    ties: pd.DataFrame,
+    actor_ids: set[str],
+    file: str,
+    actors_file: str,
+    directed: bool,
+    lenient: bool,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> tuple[pd.DataFrame, bool]:
+    _require(ties, ("source", "target"), file)
+    ends = {}
+    for column in ("source", "target"):
+        values = _text(ties[column])
+        ends[column] = values
+        for row in values.index[values == ""]:
+            problems.append(Problem(f"{column} is empty; expected an actor id", file, _row(row), column))
+        unknown = (values != "") & ~values.isin(actor_ids)
+        similar = _similar_ids(actor_ids) if unknown.any() else {}
+        for row, value in values[unknown].items():
+            hint = f" (did you mean '{similar[fold(value)]}'?)" if fold(value) in similar else ""
+            problems.append(
+                Problem(f"actor '{value}' is not listed in {actors_file}{hint}", file, _row(row), column)
+            )
+    source, target = ends["source"], ends["target"]
+    for row, value in source[(source == target) & (source != "")].items():
+        problems.append(
+            Problem(f"tie from '{value}' to itself; a cooperation needs two different actors",
+                    file, _row(row), "target")
+        )
+    weighted = "weight" in ties.columns
+    if weighted:
+        weight = _validate_weights(ties["weight"], file, problems)
+    else:
+        weight = pd.Series(1.0, index=ties.index)
+    clean = pd.DataFrame(
+        {
+            "source": source,
+            "target": target,
+            "weight": weight,
+            "kind": _optional_text(ties, "kind"),
+            "wave": _optional_text(ties, "wave"),
+        },
+        index=ties.index,
+    )
+    for column in ties.columns:
+        if column not in TIE_COLUMNS:
+            clean[column] = infer_column(ties[column])
+    clean = _handle_duplicates(clean, file, directed, lenient, problems, warnings)
+    return clean.reset_index(drop=True), weighted
+
+
+def _similar_ids(actor_ids: set[str]) -> dict[str, str]:
+    """Actor ids by their folded form, to suggest 'hk' for 'HK ' or 'Jürgen' for 'Juergen'."""
+    similar: dict[str, str] = {}
+    for actor_id in sorted(actor_ids):
+        similar.setdefault(fold(actor_id), actor_id)
+    similar.pop("", None)
+    return similar
+
+
+def _validate_weights(raw: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
+    text = _text(raw)
+    numbers, unparsable = parse_numbers(text)
+    bad = unparsable | ~(numbers > 0) | ~np.isfinite(numbers)
+    for row in text.index[bad.to_numpy()]:
+        shown = text.loc[row]
+        what = "is empty" if shown == "" else f"'{shown}' is not a positive number"
+        problems.append(
+            Problem(f"weight {what}; expected a number greater than 0, such as 1 or 2,5",
+                    file, _row(row), "weight")
+        )
+    return numbers
+
+
+def _optional_text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return _missing(frame.index)
+    values = _text(frame[column])
+    return values.where(values != "", None)
+
+
+def _handle_duplicates(
+    ties: pd.DataFrame,
+    file: str,
+    directed: bool,
+    lenient: bool,
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> pd.DataFrame:
+    if directed:
+        first, second = ties["source"], ties["target"]
+    else:
+        swap = ties["source"] > ties["target"]
+        first = ties["source"].where(~swap, ties["target"])
+        second = ties["target"].where(~swap, ties["source"])
+    key = pd.DataFrame(
+        {"a": first, "b": second, "kind": ties["kind"].fillna(""), "wave": ties["wave"].fillna("")}
+    )
+    duplicated = key.duplicated(keep="first").to_numpy()
+    if not duplicated.any():
+        return ties
+    first_rows = key[~duplicated].reset_index().set_index(["a", "b", "kind", "wave"])["index"]
+    for row, (a, b, kind, wave) in key[duplicated].iterrows():
+        original = _row(first_rows.loc[(a, b, kind, wave)])
+        arrow = "→" if directed else "–"
+        message = f"duplicate tie {a} {arrow} {b} (already in row {original})"
+        if not directed:
+            message += ("; in an undirected alliance A–B and B–A are the same tie (if the file holds "
+                        "survey answers where A names B and B names A, read it as directed: "
+                        "\"directed\": true in alliance.json, or --directed)")
+        if lenient:
+            warnings.append(Problem(message + " — ignored", file, _row(row), "target"))
+        else:
+            problems.append(
+                Problem(message + "; remove one of the rows or give them different kinds or waves",
+                        file, _row(row), "target")
+            )
+    return ties[~duplicated]
+
+
+def _missing(index: pd.Index) -> pd.Series:
+    # pd.Series(None, dtype=object) would hold NaN, and Tie.kind would come out as nan.
+    return pd.Series([None] * len(index), index=index, dtype=object)
+
+
+def _row(label: object) -> int | str:
+    """The row to cite: a spreadsheet row number, or a label such as "node 3" for graph files."""
+    return label if isinstance(label, str) else int(label)  # type: ignore[call-overload]
+
+
+def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse numbers written the German or the English way.
+
+    Returns the values (NaN where unparsable) and a mask of non-empty cells that
+    are not numbers. ``"2,5"`` and ``"1.234,5"`` use a decimal comma; ``"2.5"``
+    and ``"1e3"`` are read as written.
+
+    >>> values, bad = parse_numbers(pd.Series(["2,5", "1.234,5", "3", "x", ""]))
+    >>> values.tolist()[:3], bad.tolist()
+    ([2.5, 1234.5, 3.0], [False, False, False, True, False])
+    """
+    text = text.astype(str).str.strip()
+    german = text.str.fullmatch(_DECIMAL_COMMA.pattern)
+    normalised = text.where(~german, text.str.replace(".", "", regex=False).str.replace(",", "."))
+    ok = normalised.str.fullmatch(r"[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+|inf|nan)", case=False)
+    values = pd.to_numeric(normalised.where(ok), errors="coerce").astype(float)
+    return values, (~ok) & (text != "")
+
+
+def infer_column(raw: pd.Series) -> pd.Series:
+    """Type an attribute column from its text: integers, numbers, or strings; blanks are missing.
+
+    A column becomes numeric only if every non-blank cell reads as a number, and
+    integer only if every cell is written as an integer without leading zeros
+    (so ids like ``"007"`` stay text).
+
+    >>> infer_column(pd.Series(["3", "", "12"])).tolist()
+    [3, None, 12]
+    >>> infer_column(pd.Series(["1,5", "2"])).tolist()
+    [1.5, 2.0]
+    >>> infer_column(pd.Series(["007", "8"])).tolist()
+    ['007', '8']
+    """
+    text = _text(raw)
+    present = text != ""
+    if not present.any():
+        return _missing(raw.index)
+    if text[present].str.fullmatch(_INTEGER.pattern).all():
+        return pd.Series([int(v) if v else None for v in text], index=raw.index, dtype=object)
+    if text[present].str.fullmatch(_NUMBER.pattern).all():
+        numbers, _ = parse_numbers(text)
+        return pd.Series(
+            [float(n) if p else None for n, p in zip(numbers, present, strict=True)],
+            index=raw.index, dtype=object,
+        )
+    return pd.Series([v if v else None for v in text], index=raw.index, dtype=object)

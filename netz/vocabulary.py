@@ -1,0 +1,156 @@
+"""The actor-type vocabulary and its German (and English) aliases.
+
+Coordinators write types the way their spreadsheets have them: "Kirchengemeinde",
+"Helferkreis", "Landratsamt", "MSO". :func:`canonical_type` maps these onto the
+ten canonical types, ignoring case, white space, punctuation and the spelling of
+umlauts ("Flüchtlingsinitiative" = "Fluechtlingsinitiative" = "flüchtlings-initiative").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "ACTOR_TYPES",
+    "TYPE_LABELS",
+    "UnknownTypeError",
+    "canonical_type",
+    "fold",
+]
+
+#: The canonical actor types, in the order reports list them.
+ACTOR_TYPES: tuple[str, ...] = (
+    "initiative",
+    "church",
+    "welfare",
+    "municipality",
+    "refugee",
+    "association",
+    "education",
+    "employment",
+    "public",
+    "other",
+)
+
+#: Plain-language labels for people: (German, English).
+TYPE_LABELS: dict[str, tuple[str, str]] = {
+    "initiative": ("Ehrenamtliche Initiative", "Volunteer initiative"),
+    "church": ("Kirche / Religionsgemeinschaft", "Church / faith community"),
+    "welfare": ("Wohlfahrtsverband", "Welfare association"),
+    "municipality": ("Kommune / Kreis", "Municipality / district"),
+    "refugee": ("Geflüchtete und ihre Organisationen", "Refugees and their organisations"),
+    "association": ("Verein", "Association / club"),
+    "education": ("Bildung (Schule, Kita, VHS)", "Education (school, daycare, adult education)"),
+    "employment": ("Arbeit (Jobcenter, Betriebe)", "Employment (job centre, employers)"),
+    "public": ("Behörde / öffentliche Stelle", "Public agency"),
+    "other": ("Sonstige", "Other"),
+}
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "initiative": (
+        "Initiative", "Ehrenamtliche Initiative", "Ehrenamt", "Ehrenamtliche", "Helferkreis",
+        "Helferinnenkreis", "Unterstützerkreis", "Flüchtlingsinitiative", "Flüchtlingshilfe",
+        "Freundeskreis Asyl", "Freundeskreis", "Asylkreis", "Arbeitskreis Asyl", "Willkommensinitiative",
+        "Willkommenskreis", "Bürgerinitiative", "Nachbarschaftshilfe", "Patenschaftsprojekt",
+        "volunteer initiative", "volunteers",
+    ),
+    "church": (
+        "Kirche", "Kirchengemeinde", "Pfarrei", "Pfarrgemeinde", "Gemeinde (kirchlich)",
+        "Evangelische Kirche", "Katholische Kirche", "Religionsgemeinschaft", "Moscheegemeinde",
+        "Moschee", "Synagoge", "Glaubensgemeinschaft", "church", "parish", "faith community",
+        "mosque",
+    ),
+    "welfare": (
+        "Wohlfahrtsverband", "Wohlfahrt", "Freie Wohlfahrtspflege", "Caritas", "Diakonie", "AWO",
+        "Arbeiterwohlfahrt", "DRK", "Deutsches Rotes Kreuz", "Rotes Kreuz", "Paritätischer",
+        "Der Paritätische", "Paritätischer Wohlfahrtsverband", "Malteser", "Johanniter",
+        "welfare association", "charity",
+    ),
+    "municipality": (
+        "Kommune", "Stadt", "Gemeinde", "Stadtverwaltung", "Gemeindeverwaltung", "Landkreis",
+        "Kreis", "Landratsamt", "Kreisverwaltung", "Bezirk", "Bezirksamt", "Rathaus",
+        "Bürgermeister", "Integrationsbeauftragte", "Sozialamt", "Ausländerbehörde",
+        "Kommunales Integrationszentrum", "municipality", "city", "town", "district",
+        "local government",
+    ),
+    "refugee": (
+        "Geflüchtete", "Geflüchteter", "Flüchtlinge", "Flüchtling", "Geflüchtetenorganisation",
+        "Migrantenselbstorganisation", "Migrantinnenselbstorganisation", "MSO", "Migrantenorganisation",
+        "Migrantenverein", "Selbstorganisation", "Integrationsrat", "Migrationsbeirat",
+        "refugee", "refugees", "refugee organisation", "refugee organization",
+        "migrant organisation", "migrant organization",
+    ),
+    "association": (
+        "Verein", "Sportverein", "Kulturverein", "Förderverein", "Verband", "Stiftung",
+        "Nachbarschaftsverein", "association", "club", "foundation", "ngo",
+    ),
+    "education": (
+        "Bildung", "Schule", "Grundschule", "Berufsschule", "Kita", "Kindergarten",
+        "Kindertagesstätte", "VHS", "Volkshochschule", "Hochschule", "Universität",
+        "Sprachschule", "Bildungsträger", "education", "school", "university", "daycare",
+    ),
+    "employment": (
+        "Arbeit", "Beschäftigung", "Jobcenter", "Agentur für Arbeit", "Arbeitsagentur",
+        "Unternehmen", "Betrieb", "Firma", "Arbeitgeber", "Handwerkskammer", "IHK",
+        "Industrie- und Handelskammer", "Kammer", "employment", "employer", "company",
+        "business", "job centre", "job center",
+    ),
+    "public": (
+        "Behörde", "Öffentliche Stelle", "Polizei", "Gesundheitsamt", "Jugendamt", "BAMF",
+        "Bundesamt", "Landesbehörde", "Erstaufnahmeeinrichtung", "public", "public agency",
+        "authority", "police",
+    ),
+    "other": ("Sonstige", "Sonstiges", "Andere", "Anderes", "other", "unknown"),
+}
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Fold a label for matching: lower case, umlauts spelled out, only letters and digits.
+
+    >>> fold("  Freundeskreis  Asyl ")
+    'freundeskreisasyl'
+    >>> fold("Flüchtlings-Initiative") == fold("Fluechtlingsinitiative")
+    True
+    """
+    text = unicodedata.normalize("NFC", text).lower().translate(_UMLAUTS)
+    # Remaining accents (é, à, …) are dropped so that "Café" matches "Cafe".
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_ALNUM.sub("", text)
+
+
+_LOOKUP: dict[str, str] = {fold(t): t for t in ACTOR_TYPES}
+for _canonical, _names in _ALIASES.items():
+    for _name in _names:
+        _LOOKUP.setdefault(fold(_name), _canonical)
+
+
+class UnknownTypeError(ValueError):
+    """A type label that is neither a canonical type nor a known alias."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        super().__init__(
+            f"unknown actor type '{label}'; expected one of: {', '.join(ACTOR_TYPES)} "
+            "(German names such as Initiative, Kirche, Wohlfahrtsverband, Kommune, Geflüchtete, "
+            "Verein, Schule, Jobcenter, Behörde, Sonstige are accepted too)"
+        )
+
+
+def canonical_type(label: str) -> str:
+    """Return the canonical actor type for a label, or raise :class:`UnknownTypeError`.
+
+    >>> canonical_type("Kirchengemeinde")
+    'church'
+    >>> canonical_type("LANDRATSAMT")
+    'municipality'
+    >>> canonical_type("Migrantenselbstorganisation")
+    'refugee'
+    """
+    try:
+        return _LOOKUP[fold(label)]
+    except KeyError:
+        raise UnknownTypeError(label) from None

@@ -1,0 +1,296 @@
+"""Alliances: import in every format, create from JSON, list with filters, change metadata, delete."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from factories import make_alliance
+from fastapi.testclient import TestClient
+
+from netz import io
+from netz.report import report
+
+ROOT = Path(__file__).parents[3]
+DEMO = ROOT / "datasets" / "demo-buendnis"
+ALLIANCES = "/api/v1/alliances"
+FORMATS = ["xlsx", "zip", "graphml", "gexf", "json"]
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def assert_same(got: Any, want: Any, where: str = "report") -> None:
+    """Equal JSON data, floats to 1e-9 (eigenvector centrality is iterative: its last digits vary)."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and got.keys() == want.keys(), where
+        for key in want:
+            assert_same(got[key], want[key], f"{where}.{key}")
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), where
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            assert_same(g, w, f"{where}[{i}]")
+    elif isinstance(want, float) and isinstance(got, int | float):
+        assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12), f"{where}: {got} != {want}"
+    else:
+        assert got == want, f"{where}: {got!r} != {want!r}"
+
+
+def demo_workbook(path: Path) -> Path:
+    """The demo alliance typed into a workbook by hand (openpyxl), with German sheet names."""
+    demo = io.read(DEMO)
+    book = openpyxl.Workbook()
+    actors = book.active
+    actors.title = "Akteure"
+    columns = list(demo.actors.columns)
+    actors.append(columns)
+    for record in demo.actors.to_dict("records"):
+        actors.append([record[c] for c in columns])
+    ties = book.create_sheet("Kooperationen")
+    ties.append(["source", "target", "weight", "kind"])
+    for record in demo.ties.to_dict("records"):
+        ties.append([record["source"], record["target"], record["weight"], record["kind"]])
+    meta = book.create_sheet("alliance")
+    for key, value in demo.meta.items():
+        meta.append([key, value])
+    book.save(path)
+    return path
+
+
+def upload(fmt: str, folder: Path, demo_zip: bytes) -> Path:
+    """The demo alliance as a file in one of the formats the import takes."""
+    if fmt == "xlsx":
+        return demo_workbook(folder / "demo.xlsx")
+    if fmt == "zip":
+        path = folder / "demo-buendnis.zip"
+        path.write_bytes(demo_zip)
+        return path
+    return io.write(io.read(DEMO), folder / f"demo.{fmt}")
+
+
+def import_file(client: TestClient, headers: dict[str, str], path: Path, **params: Any) -> Any:
+    return client.post(f"{ALLIANCES}/import", headers=headers, params=params,
+                       files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_import_each_format(client: TestClient, admin: dict[str, str], demo_zip: bytes, tmp_path: Path,
+                            fmt: str) -> None:
+    path = upload(fmt, tmp_path, demo_zip)
+    response = import_file(client, admin, path)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert response.headers["Location"] == f"{ALLIANCES}/{created['id']}"
+    assert response.headers["ETag"] == f'"{created["id"]}-1"'
+    assert created["name"] == "Bündnis Willkommen in Musterstadt (synthetisch)"
+    assert (created["n_actors"], created["n_ties"], created["revision"]) == (25, 34, 1)
+    assert (created["land"], created["funding"], created["directed"]) == ("Hessen", 15000.0, False)
+
+    located = client.get(response.headers["Location"], headers=admin)
+    assert located.status_code == 200
+    assert located.json() == created
+    assert located.headers["ETag"] == response.headers["ETag"]
+
+    served = client.get(f"{response.headers['Location']}/report", headers=admin)
+    assert served.status_code == 200
+    body = served.json()
+    assert body["alliance"].pop("id") == created["id"]
+    assert body["alliance"].pop("revision") == 1
+    assert_same(body, json.loads(json.dumps(report(io.read(path)))))
+
+
+def test_import_without_a_name_is_named_after_the_file(client: TestClient, admin: dict[str, str],
+                                                       tmp_path: Path) -> None:
+    path = io.write(make_alliance(["church", "refugee", "municipality"], [("a", "b"), ("b", "c")]),
+                    tmp_path / "Bündnis Nord.graphml")
+    response = import_file(client, admin, path)
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == "Bündnis Nord"
+
+
+def test_import_directed_override(client: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    path = io.write(make_alliance(["church", "refugee"], [("a", "b")]), tmp_path / "klein.json")
+    assert import_file(client, admin, path).json()["directed"] is False
+    assert import_file(client, admin, path, directed="true").json()["directed"] is True
+
+
+def test_coordinator_is_given_what_it_imports(client: TestClient, keys: Any, new_key: Callable[..., str],
+                                              tmp_path: Path) -> None:
+    coordinator = bearer(new_key("coordinator"))
+    path = io.write(make_alliance(["church", "refugee"], [("a", "b")]), tmp_path / "eigen.gexf")
+    created = import_file(client, coordinator, path).json()
+    assert client.get(f"{ALLIANCES}/{created['id']}", headers=coordinator).status_code == 200
+    assert client.get(f"{ALLIANCES}/{keys.own}", headers=coordinator).status_code == 403
+    assert [a["id"] for a in client.get(ALLIANCES, headers=coordinator).json()] == [created["id"]]
+
+
+# -- create from JSON -----------------------------------------------------------------------------
+
+NEW = {
+    "name": "Bündnis Süd",
+    "directed": True,
+    "meta": {"region": "Südstadt", "land": "Sachsen", "programme": "Programm X", "funding": 50000,
+             "founded": 2016, "contact": "Rathaus"},
+    "actors": [
+        {"id": "k", "name": "Kirche", "type": "Kirchengemeinde", "attributes": {"Ehrenamtliche": 12}},
+        {"id": "m", "name": "MSO", "type": "Migrantenselbstorganisation"},
+        {"id": "s", "name": "Stadt", "type": "Kommune"},
+    ],
+    "ties": [
+        {"source": "k", "target": "m", "weight": 2.5, "kind": "Ressourcen", "wave": "2024"},
+        {"source": "m", "target": "s", "weight": 1, "attributes": {"trust": 4}},
+    ],
+}
+
+
+def test_create_from_json(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post(ALLIANCES, headers=admin, json=NEW)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    assert response.headers["Location"] == f"{ALLIANCES}/{created['id']}"
+    assert response.headers["ETag"] == f'"{created["id"]}-1"'
+    assert {k: created[k] for k in ("name", "region", "land", "programme", "funding", "founded")} == {
+        "name": "Bündnis Süd", "region": "Südstadt", "land": "Sachsen", "programme": "Programm X",
+        "funding": 50000.0, "founded": 2016}
+    assert created["meta"] == {"contact": "Rathaus"}
+    assert (created["directed"], created["weighted"], created["n_actors"], created["n_ties"]) == (
+        True, True, 3, 2)
+
+    ties = client.get(f"{ALLIANCES}/{created['id']}/ties", headers=admin).json()
+    assert ties == [
+        {"position": 1, "source": "k", "target": "m", "weight": 2.5, "kind": "Ressourcen", "wave": "2024",
+         "trust": None},
+        {"position": 2, "source": "m", "target": "s", "weight": 1.0, "kind": None, "wave": None, "trust": 4},
+    ]
+    actors = client.get(f"{ALLIANCES}/{created['id']}/actors", headers=admin).json()["actors"]
+    assert [(a["id"], a["type"], a["Ehrenamtliche"]) for a in actors] == [
+        ("k", "church", 12), ("m", "refugee", None), ("s", "municipality", None)]
+
+
+def test_create_without_weights_is_unweighted(client: TestClient, admin: dict[str, str]) -> None:
+    body = {**NEW, "ties": [{"source": "k", "target": "m"}]}
+    created = client.post(ALLIANCES, headers=admin, json=body).json()
+    assert (created["weighted"], created["n_ties"]) == (False, 1)
+
+
+def test_create_empty_alliance(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post(ALLIANCES, headers=admin, json={"name": "Noch leer"})
+    assert response.status_code == 201, response.text
+    assert (response.json()["n_actors"], response.json()["n_ties"]) == (0, 0)
+
+
+@pytest.mark.parametrize(("change", "file", "column"), [
+    ({"actors": [{"id": "k", "name": "Kirche", "type": "Raumschiff"}]}, "actors", "type"),
+    ({"ties": [{"source": "k", "target": "nobody"}]}, "ties", "target"),
+])
+def test_create_with_bad_content(client: TestClient, admin: dict[str, str],
+                                 row_counts: Callable[[], dict[str, int]],
+                                 change: dict[str, Any], file: str, column: str) -> None:
+    before = row_counts()
+    response = client.post(ALLIANCES, headers=admin, json={**NEW, **change})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    problems = response.json()["problems"]
+    assert {"file": file, "row": 1, "column": column}.items() <= problems[0].items()
+    assert row_counts() == before
+
+
+# -- list and filters -----------------------------------------------------------------------------
+
+
+def test_list_filters(client: TestClient, keys: Any, admin: dict[str, str]) -> None:
+    third = client.post(ALLIANCES, headers=admin, json={
+        "name": "Bündnis Drei", "meta": {"land": "Hessen", "programme": "Anderes Programm"},
+        "actors": [{"id": "x", "name": "X", "type": "Verein"}, {"id": "y", "name": "Y", "type": "Schule"}],
+    }).json()["id"]
+    own, other = keys.own, keys.other  # the demo (Hessen, 25 actors), the small one (Bayern, 4)
+
+    def listed(**params: Any) -> list[int]:
+        response = client.get(ALLIANCES, headers=admin, params=params)
+        assert response.status_code == 200, response.text
+        return [a["id"] for a in response.json()]
+
+    assert listed() == [own, other, third]
+    assert listed(land="Hessen") == [own, third]
+    assert listed(land="Bayern") == [other]
+    assert listed(land="Bremen") == []
+    assert listed(programme="Anderes Programm") == [other, third]
+    assert listed(min_actors=4) == [own, other]
+    assert listed(max_actors=4) == [other, third]
+    assert listed(min_actors=3, max_actors=4) == [other]
+    assert listed(land="Hessen", programme="Anderes Programm", max_actors=2) == [third]
+    assert client.get(ALLIANCES, headers=admin, params={"min_actors": -1}).status_code == 422
+
+    for role in ("researcher", "funder"):
+        assert [a["id"] for a in client.get(ALLIANCES, headers=keys.headers(role)).json()] == [
+            own, other, third]
+    assert [a["id"] for a in client.get(ALLIANCES, headers=keys.headers("coordinator")).json()] == [own]
+
+
+# -- metadata -------------------------------------------------------------------------------------
+
+
+def test_patch_metadata(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
+    url = f"{ALLIANCES}/{demo['id']}"
+    change = {"name": "Bündnis Musterstadt", "meta": {"land": "Thüringen", "region": None, "funding": 20000,
+                                                      "website": "https://example.org"}}
+    missing = client.patch(url, headers=admin, json=change)
+    assert missing.status_code == 428
+    assert demo["etag"] in missing.json()["detail"]
+    stale = client.patch(url, headers={**admin, "If-Match": f'"{demo["id"]}-7"'}, json=change)
+    assert stale.status_code == 412
+
+    response = client.patch(url, headers={**admin, "If-Match": demo["etag"]}, json=change)
+    assert response.status_code == 200, response.text
+    changed = response.json()
+    assert response.headers["ETag"] == f'"{demo["id"]}-2"'
+    assert (changed["name"], changed["land"], changed["region"], changed["funding"]) == (
+        "Bündnis Musterstadt", "Thüringen", None, 20000.0)
+    assert changed["meta"]["website"] == "https://example.org"
+    assert (changed["revision"], changed["n_actors"], changed["n_ties"]) == (2, 25, 34)
+    assert client.get(url, headers=admin).json() == changed
+    report_alliance = client.get(f"{url}/report", headers=admin).json()["alliance"]
+    assert (report_alliance["name"], report_alliance["land"], report_alliance["revision"]) == (
+        "Bündnis Musterstadt", "Thüringen", 2)
+
+    # the old ETag is stale now; a weak one and '*' are accepted
+    assert client.patch(url, headers={**admin, "If-Match": demo["etag"]}, json=change).status_code == 412
+    weak = client.patch(url, headers={**admin, "If-Match": f'W/"{demo["id"]}-2"'}, json={"name": "W"})
+    assert weak.status_code == 200 and weak.json()["revision"] == 3
+    star = client.patch(url, headers={**admin, "If-Match": "*"}, json={"name": "Stern"})
+    assert star.status_code == 200 and star.json()["revision"] == 4
+
+
+def test_patch_unknown_alliance(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.patch(f"{ALLIANCES}/999999", headers={**admin, "If-Match": "*"}, json={"name": "x"})
+    assert response.status_code == 404
+
+
+# -- delete ---------------------------------------------------------------------------------------
+
+
+def test_delete(client: TestClient, keys: Any, demo: dict[str, Any], other: dict[str, Any],
+                row_counts: Callable[[], dict[str, int]]) -> None:
+    url = f"{ALLIANCES}/{demo['id']}"
+    admin = keys.headers("admin")
+    client.get(f"{url}/report", headers=admin)  # something in the cache
+    assert client.delete(url, headers=admin).status_code == 428
+    assert client.delete(url, headers={**admin, "If-Match": '"1-99"'}).status_code == 412
+    response = client.delete(url, headers={**admin, "If-Match": demo["etag"]})
+    assert response.status_code == 204
+    assert response.content == b""
+    assert client.get(url, headers=admin).status_code == 404
+    assert client.get(f"{url}/report", headers=admin).status_code == 404
+    assert client.delete(url, headers={**admin, "If-Match": "*"}).status_code == 404
+    # its actors, ties and the coordinator's grant went with it; the other alliance is untouched
+    assert row_counts() == {"alliances": 1, "actors": 4, "ties": 3, "key_grants": 0}
+    assert client.get(f"{ALLIANCES}/{other['id']}/report", headers=admin).status_code == 200

@@ -1,0 +1,275 @@
+"""Bad input: oversized, broken, hostile and malformed requests get a problem, and nothing is stored."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+PROBLEM = "application/problem+json"
+ALLIANCES = "/api/v1/alliances"
+IMPORT = f"{ALLIANCES}/import"
+LIMIT = 4096
+
+
+@pytest.fixture
+def before(demo: dict[str, Any], row_counts: Callable[[], dict[str, int]]) -> dict[str, int]:
+    """What is stored before the bad request: the demo alliance."""
+    return row_counts()
+
+
+@pytest.fixture
+def limited(make_app: Callable[..., FastAPI], client: TestClient) -> Iterator[TestClient]:
+    """The service with a 4 KiB upload limit, on the test's database."""
+    with TestClient(make_app(max_upload_bytes=LIMIT)) as limited_client:
+        yield limited_client
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    assert "Traceback" not in response.text
+    return body
+
+
+def zipped(members: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in members.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def workbook(actors: list[list[Any]], ties: list[list[Any]] | None = None) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "actors"
+    for row in actors:
+        sheet.append(row)
+    if ties is not None:
+        tie_sheet = book.create_sheet("ties")
+        for row in ties:
+            tie_sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(client: TestClient, headers: dict[str, str], name: str, content: bytes,
+           media_type: str = "application/octet-stream") -> Any:
+    return client.post(IMPORT, headers=headers, files={"file": (name, content, media_type)})
+
+
+# -- too large ------------------------------------------------------------------------------------
+
+
+def test_oversized_upload_with_a_length(limited: TestClient, admin: dict[str, str], before: dict[str, int],
+                                        row_counts: Callable[[], dict[str, int]]) -> None:
+    response = upload(limited, admin, "gross.json", b" " * (LIMIT + 1))
+    body = assert_problem(response, 413)
+    assert "4 KiB" in body["detail"]
+    assert row_counts() == before
+
+
+def test_oversized_upload_without_a_length(limited: TestClient, admin: dict[str, str],
+                                           before: dict[str, int],
+                                           row_counts: Callable[[], dict[str, int]]) -> None:
+    sent: list[int] = []
+
+    def chunks() -> Iterator[bytes]:  # a generator body goes out chunked, with no Content-Length
+        yield (b'--grenze\r\nContent-Disposition: form-data; name="file"; filename="gross.json"\r\n'
+               b"Content-Type: application/json\r\n\r\n")
+        for _ in range(64):
+            sent.append(1024)
+            yield b" " * 1024
+        yield b"\r\n--grenze--\r\n"
+
+    response = limited.post(IMPORT, content=chunks(),
+                            headers={**admin, "Content-Type": "multipart/form-data; boundary=grenze"})
+    assert_problem(response, 413)
+    assert row_counts() == before
+
+
+def test_oversized_json_body(limited: TestClient, admin: dict[str, str], before: dict[str, int],
+                             row_counts: Callable[[], dict[str, int]]) -> None:
+    actors = [{"id": f"a{i}", "name": f"Akteur {i}", "type": "Verein"} for i in range(200)]
+    assert_problem(limited.post(ALLIANCES, headers=admin, json={"name": "gross", "actors": actors}), 413)
+    assert row_counts() == before
+
+
+def test_under_the_limit_is_fine(limited: TestClient, admin: dict[str, str]) -> None:
+    content = b'{"nodes": [{"id": "a", "type": "Kirche"}, {"id": "b", "type": "Stadt"}], ' \
+              b'"links": [{"source": "a", "target": "b"}]}'
+    response = upload(limited, admin, "klein.json", content)
+    assert response.status_code == 201, response.text
+
+
+# -- broken and hostile files ---------------------------------------------------------------------
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE graphml [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="t" for="node" attr.name="type" attr.type="string"/>
+  <graph edgedefault="undirected"><node id="a"><data key="t">&secret;</data></node></graph>
+</graphml>"""
+
+BOMB = b"""<?xml version="1.0"?>
+<!DOCTYPE graphml [
+  <!ENTITY a "aaaaaaaaaa">
+  <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+  <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+  <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+  <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+  <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+  <!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;">
+]>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <graph edgedefault="undirected"><node id="&g;"/></graph>
+</graphml>"""
+
+GEXF_XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE gexf [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<gexf xmlns="http://gexf.net/1.3" version="1.3"><graph defaultedgetype="undirected">
+  <nodes><node id="a" label="&secret;"/></nodes><edges/></graph></gexf>"""
+
+ACTORS_CSV = "id,name,type\na,A,Kirche\nb,B,Stadt\n"
+
+BAD_FILES: dict[str, tuple[str, Callable[[], bytes]]] = {
+    "random bytes as a workbook": ("kaputt.xlsx", lambda: b"PK\x03\x04 this is no workbook" * 20),
+    "a zip that is no workbook": ("kaputt.xlsx", lambda: zipped({"hello.txt": "hallo"})),
+    "a workbook without ties": ("ohne.xlsx", lambda: workbook([["id", "name", "type"], ["a", "A", "Stadt"]])),
+    "an empty file": ("leer.graphml", lambda: b""),
+    "a zip climbing out": ("boese.zip", lambda: zipped({"actors.csv": ACTORS_CSV, "../evil.csv": "x"})),
+    "a zip with an absolute path": ("boese.zip", lambda: zipped({"/tmp/evil.csv": "x"})),
+    "a zip that is no zip": ("kaputt.zip", lambda: b"not a zip at all"),
+    "an empty zip": ("leer.zip", lambda: zipped({})),
+    "graphml with an external entity": ("xxe.graphml", lambda: XXE),
+    "graphml with an entity bomb": ("bomb.graphml", lambda: BOMB),
+    "gexf with an external entity": ("xxe.gexf", lambda: GEXF_XXE),
+    "graphml that is not xml": ("kaputt.graphml", lambda: b"<graphml><graph>"),
+    "json that is not json": ("kaputt.json", lambda: b'{"nodes": '),
+    "json of another shape": ("anders.json", lambda: b"[1, 2, 3]"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_file(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                  row_counts: Callable[[], dict[str, int]], case: str) -> None:
+    name, content = BAD_FILES[case]
+    body = assert_problem(upload(client, admin, name, content()), 422)
+    assert body["problems"]
+    assert all(name in problem["file"] for problem in body["problems"])
+    assert "netz-upload-" not in body["detail"]  # the temporary file is not named, the upload is
+    assert "root:" not in str(body)  # nothing of /etc/passwd
+    assert row_counts() == before
+
+
+def test_nothing_is_written_outside(client: TestClient, admin: dict[str, str]) -> None:
+    upload(client, admin, "boese.zip", zipped({"actors.csv": ACTORS_CSV, "../evil.csv": "x",
+                                               "../../evil.csv": "x"}))
+    assert not (Path(tempfile.gettempdir()) / "evil.csv").exists()
+    assert not Path("evil.csv").exists()
+
+
+@pytest.mark.parametrize(("name", "content", "file", "row", "column"), [
+    ("bad.zip", zipped({"bad/actors.csv": ACTORS_CSV, "bad/ties.csv": "source,target\na,b\nb,zz\n"}),
+     "ties.csv in bad.zip", 3, "target"),
+    ("bad.xlsx", workbook([["id", "name", "type"], ["a", "A", "Kirche"]], [["source", "target"], ["a", "q"]]),
+     "bad.xlsx, sheet 'ties'", 2, "target"),
+    ("bad.json", b'{"nodes": [{"id": "a", "type": "Kirche"}], "links": [{"source": "x", "target": "a"}]}',
+     "bad.json links", "link 1", "source"),
+])
+def test_a_bad_tie(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                   row_counts: Callable[[], dict[str, int]],
+                   name: str, content: bytes, file: str, row: int | str, column: str) -> None:
+    body = assert_problem(upload(client, admin, name, content), 422)
+    assert [(p["file"], p["row"], p["column"]) for p in body["problems"]] == [(file, row, column)]
+    assert "not listed" in body["problems"][0]["message"]
+    assert row_counts() == before
+
+
+def test_every_problem_is_listed(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                                 row_counts: Callable[[], dict[str, int]]) -> None:
+    content = zipped({"actors.csv": "id,name,type\na,A,Raumschiff\nb,B,Stadt\nb,B2,Stadt\n",
+                      "ties.csv": "source,target,weight\na,b,-1\nb,zz,1\n"})
+    body = assert_problem(upload(client, admin, "viele.zip", content), 422)
+    assert len(body["problems"]) >= 3
+    assert {p["column"] for p in body["problems"]} >= {"type", "id"}
+    assert row_counts() == before
+
+
+# -- not an upload at all -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ties.csv", "alliance.exe", "alliance", "alliance.xml", "alliance.xls"])
+def test_wrong_suffix(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                      row_counts: Callable[[], dict[str, int]], name: str) -> None:
+    body = assert_problem(upload(client, admin, name, b"id,name,type\n"), 415)
+    assert ".xlsx" in body["detail"] and ".graphml" in body["detail"]
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(("content_type", "content", "status"), [
+    ("application/json", b'{"file": "alliance.xlsx"}', 422),
+    ("application/octet-stream", b"PK\x03\x04", 422),
+    ("text/csv", b"id,name,type\na,A,Kirche\n", 422),
+    ("multipart/form-data; boundary=x",
+     b'--x\r\nContent-Disposition: form-data; name="other"\r\n\r\nv\r\n--x--\r\n', 422),
+    ("multipart/form-data", b"no boundary", 400),  # a form that cannot even be parsed
+])
+def test_not_a_file_upload(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                           row_counts: Callable[[], dict[str, int]],
+                           content_type: str, content: bytes, status: int) -> None:
+    response = client.post(IMPORT, headers={**admin, "Content-Type": content_type}, content=content)
+    body = assert_problem(response, status)
+    if status == 422:
+        assert body["errors"] == [{"location": "body.file", "message": "Field required"}]
+    assert row_counts() == before
+
+
+# -- malformed JSON bodies ------------------------------------------------------------------------
+
+
+def json_endpoints(demo: dict[str, Any]) -> list[tuple[str, str]]:
+    base = f"{ALLIANCES}/{demo['id']}"
+    return [("POST", ALLIANCES), ("PATCH", base), ("POST", f"{base}/actors"), ("PATCH", f"{base}/actors/hk"),
+            ("POST", f"{base}/ties"), ("PATCH", f"{base}/ties/1"), ("POST", "/api/v1/keys")]
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"", b'{"name": "x",}', b"[]", b'"text"',
+                                     b'{"name": 5, "actors": "none"}'])
+def test_malformed_json(client: TestClient, admin: dict[str, str], demo: dict[str, Any],
+                        before: dict[str, int], row_counts: Callable[[], dict[str, int]],
+                        content: bytes) -> None:
+    headers = {**admin, "Content-Type": "application/json", "If-Match": demo["etag"]}
+    for method, url in json_endpoints(demo):
+        response = client.request(method, url, headers=headers, content=content)
+        body = assert_problem(response, 422)
+        assert body["errors"], (method, url)
+    assert row_counts() == before
+    assert client.get(f"{ALLIANCES}/{demo['id']}", headers=admin).headers["ETag"] == demo["etag"]
+
+
+
+def test_body_that_is_not_text(client: TestClient, admin: dict[str, str], demo: dict[str, Any],
+                               before: dict[str, int], row_counts: Callable[[], dict[str, int]]) -> None:
+    # bytes that are no text in any encoding JSON may come in: FastAPI refuses some of them while
+    # decoding (400) and some as invalid JSON (422); either way a problem, and nothing changes
+    headers = {**admin, "Content-Type": "application/json", "If-Match": demo["etag"]}
+    for content in (b"\xff\xfe\x00", b"\xff\xfe\x00\xd8", b"\x80\x81"):
+        for method, url in json_endpoints(demo):
+            response = client.request(method, url, headers=headers, content=content)
+            assert response.status_code in (400, 422), (content, method, url)
+            assert_problem(response, response.status_code)
+    assert row_counts() == before

@@ -1,0 +1,262 @@
+"""The web pages and their files, the labels they use, and the map positions of ``/layout``.
+
+``/layout`` has the report's access rules except that funders get 403 (positions are about single
+actors); researchers get the pseudonyms of their report. Its contract: one position per actor, in
+the report's order, finite and within [0, 1]; one line per cooperating pair; the same positions
+for the same alliance and seed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+from itertools import combinations
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.pages import STATIC
+from netz.gaps import GAP_KINDS
+from netz.health import INDICATORS
+from netz.text import kind_label, say
+from netz.vocabulary import ACTOR_TYPES, TYPE_LABELS
+
+ALLIANCES = "/api/v1/alliances"
+SMALL_ALLIANCE: dict[str, Any] = {
+    "name": "Vier Akteure",
+    "actors": [{"id": "a", "name": "Initiative A", "type": "Initiative"},
+               {"id": "b", "name": "Kirche B", "type": "Kirche"},
+               {"id": "c", "name": "Stadt C", "type": "Stadt"},
+               {"id": "d", "name": "MSO D", "type": "MSO"}],
+    "ties": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"}, {"source": "c", "target": "d"}],
+}
+PSEUDONYM = re.compile(r"^A-[0-9a-f]{8}$")
+CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
+class _References(HTMLParser):
+    """The local files a page loads (scripts, style sheets, icons, images)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        for attribute in ("src", "href"):
+            value = named.get(attribute)
+            if value and value.startswith("/static/"):
+                self.found.append(value)
+
+
+def references(html: str) -> list[str]:
+    parser = _References()
+    parser.feed(html)
+    return parser.found
+
+
+def pairs(body: Any) -> list[tuple[str, str]]:
+    return sorted((t["source"], t["target"]) for t in body["ties"])
+
+
+def layout(client: TestClient, alliance: int, headers: dict[str, str], **params: Any) -> Any:
+    response = client.get(f"{ALLIANCES}/{alliance}/layout", headers=headers, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# -- pages and files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/", "/alliances/1", "/alliances/12345"])
+def test_pages_are_german_html_that_load_only_local_files(client: TestClient, path: str) -> None:
+    response = client.get(path)  # no key: the page itself asks for one
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert '<html lang="de">' in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "http://" not in response.text and "https://" not in response.text  # nothing from outside
+    loaded = references(response.text)
+    assert "/static/common.js" in loaded and "/static/netz.css" in loaded
+    for file in loaded:
+        assert client.get(file).status_code == 200, file
+
+
+def test_the_sign_in_form_never_puts_the_key_in_an_address(client: TestClient) -> None:
+    for path in ("/", "/alliances/1"):
+        html = client.get(path).text
+        form = re.search(r"<form[^>]*>", html[html.index('id="signin"'):])
+        assert form is not None
+        assert 'method="post"' in form.group(0)  # a form sent without the script does not GET ?key=
+        assert re.search(r'<input id="key" name="key" type="password"', html)
+    script = client.get("/static/common.js").text
+    assert "sessionStorage" in script and "Authorization" in script
+    assert not re.search(r"[?&]key=", script)
+
+
+@pytest.mark.parametrize("file", sorted(p.name for p in STATIC.iterdir() if p.is_file()))
+def test_static_files_are_served_with_their_type(client: TestClient, file: str) -> None:
+    response = client.get(f"/static/{file}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(CONTENT_TYPES[(STATIC / file).suffix])
+    assert response.content == (STATIC / file).read_bytes()
+
+
+@pytest.mark.parametrize("path", ["/static/nothing.js", "/static/../pages.py", "/static/%2e%2e/pages.py",
+                                  "/static/..%2fmain.py", "/static/", "/static/%2fetc%2fpasswd"])
+def test_nothing_outside_the_static_folder(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "import" not in response.text
+
+
+def test_pages_are_not_in_the_api_document(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert f"{ALLIANCES}/{{alliance_id}}/layout" in paths
+    assert not {"/", "/alliances/{alliance_id}", "/static/{path}", "/ui/labels.json"} & set(paths)
+
+
+def test_labels_are_netz_own_words(client: TestClient) -> None:
+    response = client.get("/ui/labels.json")
+    assert response.status_code == 200
+    labels = response.json()
+    assert set(labels) == {"de", "en"}
+    for lang, column in (("de", 0), ("en", 1)):
+        words = labels[lang]
+        assert words["kind"] == {kind: kind_label(kind, lang) for kind in GAP_KINDS}
+        assert words["indicator"] == {i: say(f"indicator_{i}", lang) for i in INDICATORS}
+        assert words["type"] == {t: TYPE_LABELS[t][column] for t in ACTOR_TYPES}
+        assert words["band"] == {b: say(f"band_{b}", lang) for b in ("good", "watch", "concern")}
+        assert words["figure"]["n_actors"] == say("n_actors", lang)
+    assert labels["de"]["kind"]["refugee_exclusion"] == "Geflüchtete zu wenig beteiligt"
+    assert labels["en"]["band"]["concern"] == "concern"
+
+
+# -- /layout: the contract ---------------------------------------------------------------------
+
+
+def test_layout_has_one_finite_position_per_actor_in_report_order(client: TestClient, keys: Any) -> None:
+    headers = keys.headers("coordinator")
+    body = layout(client, keys.own, headers)
+    report = client.get(f"{ALLIANCES}/{keys.own}/report", headers=headers).json()
+    assert [a["id"] for a in body["actors"]] == [a["id"] for a in report["actors"]]
+    assert len(body["actors"]) == 25
+    for actor in body["actors"]:
+        assert math.isfinite(actor["x"]) and math.isfinite(actor["y"])
+        assert 0 <= actor["x"] <= 1 and 0 <= actor["y"] <= 1
+    assert math.isfinite(body["aspect"]) and 0.2 < body["aspect"] < 5
+    assert body["view"] == "full" and body["seed"] == 0
+    # every actor is visible: no two drawn on top of each other
+    points = [(a["x"], a["y"]) for a in body["actors"]]
+    closest = min(math.dist(p, q) for p, q in combinations(points, 2))
+    assert closest > 0.02
+
+
+def test_layout_ties_and_partners_match_the_report(client: TestClient, keys: Any) -> None:
+    headers = keys.headers("admin")
+    body = layout(client, keys.own, headers)
+    report = client.get(f"{ALLIANCES}/{keys.own}/report", headers=headers).json()
+    ids = {a["id"] for a in report["actors"]}
+    assert len(body["ties"]) == report["network"]["n_ties"] == 34
+    assert all(t["source"] in ids and t["target"] in ids and t["weight"] > 0 for t in body["ties"])
+    assert len({frozenset((t["source"], t["target"])) for t in body["ties"]}) == 34
+    degree = {a["id"]: a["degree"] for a in report["actors"]}
+    assert {a["id"]: a["partners"] for a in body["actors"]} == degree
+    isolated = {a["id"] for a in body["actors"] if a["partners"] == 0}
+    assert isolated == {"mosch", "ref", "pol"}
+
+
+def test_layout_is_reproducible_and_seeded(client: TestClient, keys: Any) -> None:
+    headers = keys.headers("admin")
+    first = layout(client, keys.own, headers)
+    assert layout(client, keys.own, headers) == first
+    assert layout(client, keys.own, headers, seed=0) == first
+    other = layout(client, keys.own, headers, seed=7)
+    assert other["seed"] == 7
+    assert [a["id"] for a in other["actors"]] == [a["id"] for a in first["actors"]]
+    assert [(a["x"], a["y"]) for a in other["actors"]] != [(a["x"], a["y"]) for a in first["actors"]]
+
+
+def test_layout_of_300_actors(client: TestClient, keys: Any) -> None:
+    """A large alliance (a district's network): every actor placed, quickly, within the drawing."""
+    types = ["Initiative", "Kirche", "Caritas", "Stadt", "MSO", "Verein", "Schule", "Jobcenter"]
+    actors = [{"id": f"a{i}", "name": f"Akteur {i}", "type": types[i % len(types)]} for i in range(300)]
+    ties = [{"source": f"a{i}", "target": f"a{(i * 7 + 3) % 290}"} for i in range(290)
+            if i != (i * 7 + 3) % 290]
+    ties += [{"source": f"a{i}", "target": f"a{i + 1}"} for i in range(0, 280, 2)]
+    ties = list({frozenset((t["source"], t["target"])): t for t in ties}.values())
+    created = client.post(ALLIANCES, headers=keys.headers("admin"),
+                          json={"name": "Großes Bündnis", "actors": actors, "ties": ties})
+    assert created.status_code == 201, created.text
+    body = layout(client, created.json()["id"], keys.headers("admin"))
+    assert len(body["actors"]) == 300
+    assert len(body["ties"]) == len(ties)
+    assert all(math.isfinite(a["x"]) and 0 <= a["x"] <= 1 and 0 <= a["y"] <= 1 for a in body["actors"])
+    assert sum(a["partners"] == 0 for a in body["actors"]) == 300 - len({x for t in ties for x in t.values()})
+
+
+def test_layout_of_a_directed_alliance_has_one_line_per_pair(client: TestClient, keys: Any) -> None:
+    alliance = {**SMALL_ALLIANCE, "directed": True,
+                "ties": [*SMALL_ALLIANCE["ties"], {"source": "b", "target": "a"}]}
+    created = client.post(ALLIANCES, headers=keys.headers("admin"), json=alliance)
+    assert created.status_code == 201, created.text
+    body = layout(client, created.json()["id"], keys.headers("admin"))
+    assert pairs(body) == [("a", "b"), ("b", "c"), ("c", "d")]
+    assert {a["id"]: a["partners"] for a in body["actors"]} == {"a": 1, "b": 2, "c": 2, "d": 1}
+
+
+def test_layout_follows_the_wave(client: TestClient, keys: Any) -> None:
+    alliance = {**SMALL_ALLIANCE, "ties": [{"source": "a", "target": "b", "wave": "2023"},
+                                           {"source": "b", "target": "c", "wave": "2024"},
+                                           {"source": "c", "target": "d"}]}
+    created = client.post(ALLIANCES, headers=keys.headers("admin"), json=alliance)
+    assert created.status_code == 201, created.text
+    headers = keys.headers("admin")
+    latest = layout(client, created.json()["id"], headers)
+    assert latest["wave"] == "2024" and pairs(latest) == [("b", "c"), ("c", "d")]
+    assert pairs(layout(client, created.json()["id"], headers, wave="2023")) == [("a", "b"), ("c", "d")]
+    assert len(layout(client, created.json()["id"], headers, wave="all")["ties"]) == 3
+    missing = client.get(f"{ALLIANCES}/{created.json()['id']}/layout", headers=headers,
+                         params={"wave": "1999"})
+    assert missing.status_code == 422
+
+
+# -- /layout: who may see it -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "alliance", "status"), [
+    ("admin", "own", 200), ("admin", "other", 200),
+    ("coordinator", "own", 200), ("coordinator", "other", 403),
+    ("researcher", "own", 200), ("researcher", "other", 200),
+    ("funder", "own", 403), ("funder", "other", 403),
+])
+def test_layout_access_by_role(client: TestClient, keys: Any, role: str, alliance: str, status: int) -> None:
+    response = client.get(f"{ALLIANCES}/{getattr(keys, alliance)}/layout", headers=keys.headers(role))
+    assert response.status_code == status, response.text
+    if status != 200:
+        assert response.headers["content-type"] == "application/problem+json"
+        assert "actors" not in response.json()
+
+
+def test_layout_needs_a_valid_key(client: TestClient, keys: Any) -> None:
+    assert client.get(f"{ALLIANCES}/{keys.own}/layout").status_code == 401
+    invalid = {"Authorization": "Bearer netz_000000000000_not-a-key-anyone-was-given"}
+    assert client.get(f"{ALLIANCES}/{keys.own}/layout", headers=invalid).status_code == 401
+    assert client.get(f"{ALLIANCES}/999999/layout", headers=keys.headers("admin")).status_code == 404
+
+
+def test_researchers_get_the_pseudonyms_of_their_report(client: TestClient, keys: Any) -> None:
+    headers = keys.headers("researcher")
+    body = layout(client, keys.own, headers)
+    report = client.get(f"{ALLIANCES}/{keys.own}/report", headers=headers).json()
+    assert body["view"] == "pseudonymised"
+    assert [a["id"] for a in body["actors"]] == [a["id"] for a in report["actors"]]
+    assert all(PSEUDONYM.match(a["id"]) for a in body["actors"])
+    assert all(PSEUDONYM.match(t["source"]) and PSEUDONYM.match(t["target"]) for t in body["ties"])
+    # the same drawing as the coordinator's, under other names
+    full = layout(client, keys.own, keys.headers("coordinator"))
+    assert [(a["x"], a["y"]) for a in body["actors"]] == [(a["x"], a["y"]) for a in full["actors"]]

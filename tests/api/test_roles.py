@@ -1,0 +1,370 @@
+"""Every endpoint for every caller: no key, an invalid key, and each role.
+
+Roles as the design has them: admins do everything; coordinators read and write the alliances
+they are given (403 on others); researchers read the metrics of every alliance with actors as
+pseudonyms, never write and never see raw ties; funders see the list, an alliance's metadata, its
+report at network level, health, the aggregate wave diff and the comparisons, and nothing about
+single actors. /healthz and /readyz need no key. The table must name every route there is.
+
+One database per module (per backend): reads go to a fixed pair of alliances, and each write goes
+to a fresh small alliance of its own, so that the cases do not depend on each other.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import pkgutil
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from factories import make_alliance
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+import api.routes
+from api.security import create_key
+from netz import io as netz_io
+from netz.report import report
+
+ROOT = Path(__file__).parents[2]
+DEMO = ROOT / "datasets" / "demo-buendnis"
+ALLIANCES = "/api/v1/alliances"
+PSEUDONYM = re.compile(r"A-[0-9a-f]{8}")
+INVALID_KEY = "netz_000000000000_not-a-key-anyone-was-given"
+
+CALLERS = ["no key", "invalid key", "admin", "coordinator (own)", "coordinator (other)", "researcher",
+           "funder"]
+EVERYONE = frozenset({"admin", "coordinator", "researcher", "funder"})
+READERS = EVERYONE
+ANALYSTS = frozenset({"admin", "coordinator", "researcher"})
+EDITORS = frozenset({"admin", "coordinator"})
+ADMINS = frozenset({"admin"})
+
+SMALL = {
+    "name": "Kleines Bündnis",
+    "meta": {"land": "Bremen"},
+    "actors": [{"id": "a", "name": "A", "type": "Initiative"}, {"id": "b", "name": "B", "type": "Kirche"},
+               {"id": "c", "name": "C", "type": "Stadt"}, {"id": "d", "name": "D", "type": "MSO"}],
+    "ties": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"}, {"source": "c", "target": "d"}],
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str                  # "{id}" stands for the alliance
+    allowed: frozenset[str]    # roles; a coordinator only on alliances it is given
+    ok: int = 200
+    json: dict[str, Any] | None = None
+    upload: bool = False
+    params: dict[str, Any] = field(default_factory=dict)
+    public: bool = False       # needs no key
+
+    @property
+    def route(self) -> str:
+        """The path as the router declares it."""
+        path = self.path.replace("{id}", "{alliance_id}")
+        return re.sub(r"/ties/1$", "/ties/{position}", re.sub(r"/actors/a$", "/actors/{actor_id}", path))
+
+    @property
+    def scoped(self) -> bool:
+        return "{id}" in self.path
+
+    @property
+    def writes(self) -> bool:
+        return self.method != "GET"
+
+
+ENDPOINTS = [
+    Endpoint("healthz", "GET", "/healthz", EVERYONE, public=True),
+    Endpoint("readyz", "GET", "/readyz", EVERYONE, public=True),
+    Endpoint("list alliances", "GET", ALLIANCES, EVERYONE),
+    Endpoint("create alliance", "POST", ALLIANCES, EDITORS, 201, json=SMALL),
+    Endpoint("import alliance", "POST", f"{ALLIANCES}/import", EDITORS, 201, upload=True),
+    Endpoint("get alliance", "GET", f"{ALLIANCES}/{{id}}", READERS),
+    Endpoint("patch alliance", "PATCH", f"{ALLIANCES}/{{id}}", EDITORS, json={"name": "Umbenannt"}),
+    Endpoint("delete alliance", "DELETE", f"{ALLIANCES}/{{id}}", EDITORS, 204),
+    Endpoint("list actors", "GET", f"{ALLIANCES}/{{id}}/actors", ANALYSTS),
+    Endpoint("create actor", "POST", f"{ALLIANCES}/{{id}}/actors", EDITORS, 201,
+             json={"id": "e", "name": "E", "type": "Schule"}),
+    Endpoint("patch actor", "PATCH", f"{ALLIANCES}/{{id}}/actors/a", EDITORS, json={"name": "A2"}),
+    Endpoint("delete actor", "DELETE", f"{ALLIANCES}/{{id}}/actors/a", EDITORS),
+    Endpoint("list ties", "GET", f"{ALLIANCES}/{{id}}/ties", EDITORS),
+    Endpoint("create tie", "POST", f"{ALLIANCES}/{{id}}/ties", EDITORS, 201,
+             json={"source": "a", "target": "d"}),
+    Endpoint("patch tie", "PATCH", f"{ALLIANCES}/{{id}}/ties/1", EDITORS, json={"kind": "Information"}),
+    Endpoint("delete tie", "DELETE", f"{ALLIANCES}/{{id}}/ties/1", EDITORS),
+    Endpoint("report", "GET", f"{ALLIANCES}/{{id}}/report", READERS),
+    Endpoint("gaps", "GET", f"{ALLIANCES}/{{id}}/gaps", READERS),
+    Endpoint("health", "GET", f"{ALLIANCES}/{{id}}/health", READERS),
+    Endpoint("whatif", "GET", f"{ALLIANCES}/{{id}}/whatif", ANALYSTS, params={"key_players": 2}),
+    Endpoint("waves diff", "GET", f"{ALLIANCES}/{{id}}/waves/diff", READERS,
+             params={"from": "2023", "to": "2024"}),
+    Endpoint("export", "GET", f"{ALLIANCES}/{{id}}/export", ANALYSTS, params={"format": "json"}),
+    Endpoint("layout", "GET", f"{ALLIANCES}/{{id}}/layout", ANALYSTS),
+    Endpoint("create key", "POST", "/api/v1/keys", ADMINS, 201, json={"role": "funder"}),
+    Endpoint("compare", "GET", "/api/v1/compare", EVERYONE, params={"null_samples": 2}),
+    Endpoint("compare trends", "GET", "/api/v1/compare/trends", EVERYONE),
+]
+
+
+def demo_with_waves() -> Any:
+    """The demo alliance observed in two waves (so that the wave diff has something to compare)."""
+    demo = netz_io.read(DEMO)
+    ties = demo.ties.copy()
+    ties["wave"] = [("2023" if i % 4 == 0 else "2024" if i % 4 == 1 else None) for i in range(len(ties))]
+    return demo.replace_ties(ties)
+
+
+@dataclass
+class World:
+    client: TestClient
+    keys: dict[str, str]
+    own: int      # the demo alliance with waves, given to the coordinator
+    other: int    # an alliance the coordinator is not given
+    ids: set[str]
+    names: set[str]
+    upload: bytes
+
+    def headers(self, caller: str) -> dict[str, str]:
+        if caller == "no key":
+            return {}
+        key = INVALID_KEY if caller == "invalid key" else self.keys[caller.split(" ")[0]]
+        return {"Authorization": f"Bearer {key}"}
+
+    def new_alliance(self, caller: str) -> int:
+        """A fresh small alliance: the coordinator's own when it is the caller on its own alliance."""
+        role = "coordinator" if caller == "coordinator (own)" else "admin"
+        response = self.client.post(ALLIANCES, headers=self.headers(role), json=SMALL)
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    def call(self, endpoint: Endpoint, caller: str, alliance: int | None = None) -> Any:
+        if alliance is None and endpoint.scoped:
+            if endpoint.writes and caller not in ("no key", "invalid key"):
+                alliance = self.new_alliance(caller)
+            else:
+                alliance = self.other if caller == "coordinator (other)" else self.own
+        headers = self.headers(caller)
+        if endpoint.writes and endpoint.scoped:
+            headers["If-Match"] = f'"{alliance}-1"' if alliance != self.own else "*"
+        files = {"file": ("klein.json", self.upload, "application/json")} if endpoint.upload else None
+        return self.client.request(endpoint.method, endpoint.path.replace("{id}", str(alliance)),
+                                   headers=headers, params=endpoint.params, json=endpoint.json, files=files)
+
+
+@pytest.fixture(scope="module")
+def world(app: FastAPI, reset_database: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    reset_database()
+    folder = tmp_path_factory.mktemp("roles")
+    with app.state.database.sessions() as session:
+        admin = create_key(session, "admin")
+    with TestClient(app) as client:
+        headers = {"Authorization": f"Bearer {admin}"}
+        path = netz_io.write(demo_with_waves(), folder / "demo-wellen.json")
+        own = client.post(f"{ALLIANCES}/import", headers=headers,
+                          files={"file": (path.name, path.read_bytes(), "application/json")}).json()["id"]
+        other = client.post(ALLIANCES, headers=headers, json={**SMALL, "name": "Anderes"}).json()["id"]
+        with app.state.database.sessions() as session:
+            keys = {"admin": admin, "coordinator": create_key(session, "coordinator", alliances=[own]),
+                    "researcher": create_key(session, "researcher"), "funder": create_key(session, "funder")}
+        demo = netz_io.read(DEMO)
+        small = netz_io.write(make_alliance(["church", "refugee"], [("a", "b")]), folder / "klein.json")
+        yield World(client, keys, own, other, set(demo.actors["id"]), set(demo.actors["name"]),
+                    small.read_bytes())
+
+
+def expected(endpoint: Endpoint, caller: str) -> int:
+    if endpoint.public:
+        return endpoint.ok
+    if caller in ("no key", "invalid key"):
+        return 401
+    role = caller.split(" ")[0]
+    if role not in endpoint.allowed or (caller == "coordinator (other)" and endpoint.scoped):
+        return 403
+    return endpoint.ok
+
+
+def test_the_table_has_every_endpoint() -> None:
+    modules = [importlib.import_module(f"api.routes.{module.name}")
+               for module in pkgutil.iter_modules(api.routes.__path__)]
+    routes = {(method, route.path) for module in modules for route in module.router.routes
+              if isinstance(route, APIRoute) for method in route.methods}
+    assert {(e.method, e.route) for e in ENDPOINTS} == routes
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
+def test_access(world: World, endpoint: Endpoint, caller: str) -> None:
+    response = world.call(endpoint, caller)
+    assert response.status_code == expected(endpoint, caller), response.text
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["status"] == response.status_code
+    if response.status_code == 401:
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("caller", ["admin", "coordinator (own)", "researcher", "funder"])
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.scoped],
+                         ids=[e.name for e in ENDPOINTS if e.scoped])
+def test_unknown_alliance(world: World, endpoint: Endpoint, caller: str) -> None:
+    """404 for an alliance that does not exist, to every role that could use one that does."""
+    response = world.call(endpoint, caller, alliance=999999)
+    allowed = caller.split(" ")[0] in endpoint.allowed
+    assert response.status_code == (404 if allowed else 403), response.text
+
+
+def test_coordinator_lists_only_its_alliances(world: World) -> None:
+    listed = world.client.get(ALLIANCES, headers=world.headers("coordinator (own)")).json()
+    assert world.own in {a["id"] for a in listed}
+    assert world.other not in {a["id"] for a in listed}
+    def listed(caller: str) -> set[int]:
+        return {a["id"] for a in world.client.get(ALLIANCES, headers=world.headers(caller)).json()}
+
+    assert listed("researcher") == listed("funder") == listed("admin")
+
+
+def test_researcher_reads_metrics_of_every_alliance(world: World) -> None:
+    for alliance in (world.own, world.other):
+        response = world.client.get(f"{ALLIANCES}/{alliance}/actors", headers=world.headers("researcher"))
+        assert response.status_code == 200
+        assert all(PSEUDONYM.fullmatch(a["id"]) for a in response.json()["actors"])
+
+
+# -- what researchers and funders see -------------------------------------------------------------
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in JSON data, keys included."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+def assert_no_identities(world: World, texts: list[str], where: str) -> None:
+    """No real actor id (as a whole string) and no real actor name (anywhere in a string)."""
+    ids = [t for t in texts if t in world.ids]
+    names = [(t, n) for t in texts for n in world.names if n in t]
+    assert not ids, f"{where} shows real actor ids: {ids[:5]}"
+    assert not names, f"{where} shows real actor names: {names[:5]}"
+
+
+def researcher_pseudonym(world: World) -> str:
+    actors = world.client.get(f"{ALLIANCES}/{world.own}/actors", headers=world.headers("researcher"),
+                              params={"sort": "degree", "order": "desc"}).json()["actors"]
+    return str(actors[0]["id"])
+
+
+RESEARCHER_READS = [
+    ("report", {}), ("gaps", {}), ("health", {}), ("actors", {"per_page": 100}),
+    ("actors", {"format": "csv", "per_page": 100}), ("whatif", {"key_players": 3}),
+    ("waves/diff", {"from": "2023", "to": "2024"}), ("report", {"wave": "2023", "group_by": "Ehrenamtliche"}),
+    ("layout", {}),
+]
+
+
+@pytest.mark.parametrize(("tail", "params"), RESEARCHER_READS, ids=[f"{t} {p}" for t, p in RESEARCHER_READS])
+def test_researchers_see_pseudonyms_only(world: World, tail: str, params: dict[str, Any]) -> None:
+    response = world.client.get(f"{ALLIANCES}/{world.own}/{tail}", headers=world.headers("researcher"),
+                                params=params)
+    assert response.status_code == 200, response.text
+    if params.get("format") == "csv":
+        rows = list(csv.reader(io.StringIO(response.text)))
+        texts = [cell for row in rows for cell in row]
+        assert all(PSEUDONYM.fullmatch(row[0]) for row in rows[1:])
+    else:
+        texts = list(strings(response.json()))
+    assert_no_identities(world, texts, tail)
+    assert any(PSEUDONYM.fullmatch(t) for t in texts) or tail == "health"
+
+
+def test_researchers_whatif_by_pseudonym(world: World) -> None:
+    code = researcher_pseudonym(world)
+    response = world.client.get(f"{ALLIANCES}/{world.own}/whatif", headers=world.headers("researcher"),
+                                params={"remove": code})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["removed"] == [code]
+    assert body["names"][code] == code
+    assert_no_identities(world, list(strings(body)), "whatif")
+    # a real id means nothing to the researcher's view of the alliance
+    real = world.client.get(f"{ALLIANCES}/{world.own}/whatif", headers=world.headers("researcher"),
+                            params={"remove": "hk"})
+    assert real.status_code == 422
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "graphml", "gexf", "json", "csv"])
+def test_researchers_export_pseudonyms_only(world: World, tmp_path: Path, fmt: str) -> None:
+    response = world.client.get(f"{ALLIANCES}/{world.own}/export", headers=world.headers("researcher"),
+                                params={"format": fmt})
+    assert response.status_code == 200
+    path = tmp_path / ("alliance.zip" if fmt == "csv" else f"alliance.{fmt}")
+    path.write_bytes(response.content)
+    exported = netz_io.read(path)
+    texts = [str(v) for frame in (exported.actors, exported.ties) for v in frame.to_numpy().ravel()]
+    assert_no_identities(world, texts, f"export {fmt}")
+    assert all(PSEUDONYM.fullmatch(i) for i in exported.actors["id"])
+    if fmt == "csv":
+        with zipfile.ZipFile(path) as archive:
+            raw = [archive.read(n).decode("utf-8-sig") for n in archive.namelist()]
+    elif fmt == "xlsx":
+        with zipfile.ZipFile(path) as archive:
+            raw = [archive.read(n).decode() for n in archive.namelist() if n.endswith(".xml")]
+    else:
+        raw = [response.content.decode()]
+    for text in raw:  # the file itself, not only what netz reads from it
+        assert not [n for n in world.names if n in text], f"export {fmt}"
+        assert not [i for i in world.ids if f'"{i}"' in text or f">{i}<" in text], f"export {fmt}"
+
+
+FUNDER_READS = [("", {}), ("report", {}), ("gaps", {}), ("health", {}),
+                ("waves/diff", {"from": "2023", "to": "2024"})]
+
+
+@pytest.mark.parametrize(("tail", "params"), FUNDER_READS, ids=[t or "alliance" for t, _ in FUNDER_READS])
+def test_funders_see_no_actor(world: World, tail: str, params: dict[str, Any]) -> None:
+    response = world.client.get(f"{ALLIANCES}/{world.own}/{tail}".rstrip("/"),
+                                headers=world.headers("funder"), params=params)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    texts = list(strings(body))
+    assert_no_identities(world, texts, tail)
+    assert not [t for t in texts if PSEUDONYM.search(t)], f"{tail} shows pseudonymised actor ids"
+    if tail == "report":
+        assert body["actors"] == []
+        assert body["gaps"] and all(gap.keys() == {"kind", "severity", "count"} for gap in body["gaps"])
+        assert body["network"]["communities"].keys() <= {"count", "modularity", "method"}
+        # the latest wave (2024): the actors with a tie in it, and those without any tie
+        assert body["network"]["n_actors"] == report(demo_with_waves())["network"]["n_actors"] < 25
+    if tail == "gaps":
+        assert sum(gap["count"] for gap in body) >= 1
+        assert all(gap.keys() == {"kind", "severity", "count"} for gap in body)
+    if tail == "health":
+        assert all("explanation" not in item for item in body)
+    if tail == "waves/diff":
+        assert isinstance(body["ties_gained"], int) and isinstance(body["ties_lost"], int)
+
+
+@pytest.mark.parametrize("path", [ALLIANCES, "/api/v1/compare?null_samples=2", "/api/v1/compare/trends"])
+def test_funders_lists_show_no_actor(world: World, path: str) -> None:
+    response = world.client.get(path, headers=world.headers("funder"))
+    assert response.status_code == 200
+    texts = list(strings(response.json()))
+    assert_no_identities(world, texts, path)
+    assert not [t for t in texts if PSEUDONYM.search(t)]

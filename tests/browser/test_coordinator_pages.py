@@ -1,0 +1,239 @@
+"""The pages as a coordinator (and a funder, a researcher) uses them, in a real browser.
+
+Sign in with the key, find the alliance, read the scorecard and the gaps, click a gap to see its
+actors on the map, ask what happens if an actor leaves, switch to English. A screenshot of the
+alliance page at 1280×900 is kept (``NETZ_SCREENSHOTS`` names a folder; else a temporary one).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from netz.health import INDICATORS
+from netz.text import kind_label, say
+
+DEMO_NAME = "Bündnis Willkommen in Musterstadt (synthetisch)"
+# Of the demo's five indicators (the others need directed ties or ratings).
+SHOWN_INDICATORS = [i for i in INDICATORS if i not in ("reciprocity", "trust", "value")]
+
+
+def sign_in(page: Any, key: str) -> None:
+    page.fill("#key", key)
+    page.click("#signin button[type=submit]")
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("NETZ_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_sign_in_and_find_the_alliance(page: Any, service: Any) -> None:
+    page.goto("/")
+    expect(page.locator("#signin h1")).to_have_text("Anmelden")
+    sign_in(page, "netz_000000000000_not-a-key-anyone-was-given")
+    expect(page.locator("#key-error")).to_contain_text("nicht angenommen")
+    expect(page.locator("#key")).to_have_attribute("aria-invalid", "true")
+    assert page.evaluate("sessionStorage.getItem('netz.key')") is None
+
+    sign_in(page, service.keys["coordinator"])
+    row = page.locator("#alliances tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(DEMO_NAME)
+    expect(row).to_contain_text("Hessen")
+    expect(row.locator("td.num").first).to_have_text("25")
+    assert page.evaluate("sessionStorage.getItem('netz.key')") == service.keys["coordinator"]
+    assert service.keys["coordinator"] not in page.url
+
+    page.fill("#q", "Hamburg")
+    expect(page.locator("#list-empty")).to_contain_text("Kein Bündnis passt zu „Hamburg“")
+    page.fill("#q", "musterstadt hessen")
+    expect(row).to_have_count(1)
+    row.locator("a").click()
+    expect(page).to_have_url(re.compile(rf"/alliances/{service.alliance}$"))
+    expect(page.locator("#alliance-name")).to_have_text(DEMO_NAME)
+
+
+def test_coordinator_alliance_page(page: Any, service: Any, screenshots: Path) -> None:
+    page.goto(f"/alliances/{service.alliance}")
+    sign_in(page, service.keys["coordinator"])  # the page asks for the key itself
+    expect(page.locator("#alliance-name")).to_have_text(DEMO_NAME)
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+
+    # the scorecard: one card per indicator, with its band in words (not colour alone)
+    cards = page.locator("#scorecard .card")
+    expect(cards).to_have_count(len(SHOWN_INDICATORS))
+    for indicator in SHOWN_INDICATORS:
+        card = page.locator(f"#scorecard .card[data-indicator={indicator}]")
+        expect(card.locator("h3")).to_have_text(say(f"indicator_{indicator}", "de"))
+        band = card.get_attribute("data-band")
+        expect(card.locator(".band")).to_have_text(say(f"band_{band}", "de"))
+        expect(card.locator(".band svg")).to_have_count(1)
+    expect(cards.first).to_have_attribute("data-band", "concern")  # what needs attention first
+
+    # the gaps: refugee exclusion first, with its German suggestion
+    first_group = page.locator("#gaps .gap-group").first
+    expect(first_group).to_have_attribute("data-kind", "refugee_exclusion")
+    expect(first_group.locator("summary")).to_contain_text(kind_label("refugee_exclusion", "de"))
+    first_gap = first_group.locator(".gap").first
+    expect(first_gap.locator(".severity")).to_contain_text("HOCH")
+    expect(first_gap.locator(".explanation")).to_contain_text("Geflüchtetenrat Musterstadt")
+    expect(first_gap.locator(".suggestion")).to_contain_text(
+        "Vorschlag: Beteiligen Sie Geflüchtetenrat Musterstadt an Planung und Entscheidungen")
+
+    # the map: 25 actors, the ones without partners too, and the legend
+    nodes = page.locator("#map svg .node")
+    expect(nodes).to_have_count(25)
+    expect(page.locator("#map svg circle")).to_have_count(25)
+    expect(page.locator("#map svg line.tie")).to_have_count(34)
+    expect(page.locator("#map .node.isolated")).to_have_count(3)
+    expect(page.locator("#legend")).to_contain_text("Geflüchtete und ihre Organisationen (3)")
+
+    # clicking a gap highlights its actors and the ties among them
+    show = first_gap.get_by_role("button", name="Auf der Karte zeigen")
+    show.click()
+    expect(show).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#map .node.hl")).to_have_count(1)
+    expect(page.locator("#map .node.hl")).to_have_attribute("data-id", "ref")
+    expect(page.locator("#map-status")).to_contain_text("Geflüchtetenrat Musterstadt")
+    bridge = page.locator(".gap-group[data-kind=fragile_tie]")
+    bridge.locator("summary").click()
+    bridge.locator(".gap").first.get_by_role("button", name="Auf der Karte zeigen").click()
+    expect(page.locator("#map .node.hl")).to_have_count(2)
+    expect(page.locator("#map line.tie.hl")).to_have_count(1)
+    page.get_by_role("button", name="Alle wieder zeigen").click()
+    expect(page.locator("#map .node.hl")).to_have_count(0)
+
+    # keyboard: the map is one tab stop; arrows move between actors; Enter chooses one
+    first = page.locator("#map .node[tabindex='0']")
+    expect(first).to_have_count(1)
+    first.focus()
+    expect(page.locator("#map .tip")).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert re.match(r".+, .+, (\d+ Partner|keine Partner)$", focused), focused
+    name = focused.split(",")[0]
+    expect(page.locator("#map .tip")).to_contain_text(name)
+    page.keyboard.press("Enter")
+    chosen = page.evaluate("document.activeElement.dataset.id")
+    expect(page.locator("#whatif-actor")).to_have_value(chosen)
+    expect(page.locator("#map-chosen")).to_contain_text(f"Was wäre, wenn {name} ausscheidet?")
+
+    # the mouse: hovering a circle names the actor, a click chooses it
+    page.locator("#map .node[data-id=stadt] circle").hover()
+    tip = page.locator("#map .tip span")
+    expect(page.locator("#map .tip strong")).to_have_text("Stadt Musterstadt – Integrationsbeauftragte")
+    expect(tip).to_have_text(["Kommune / Kreis", "7 Partner"])
+    page.locator("#map .node[data-id=ref] circle").click()
+    expect(page.locator("#whatif-actor")).to_have_value("ref")
+
+    # what if the Helferkreis leaves? (the sports club has no other partner)
+    page.select_option("#whatif-actor", "hk")
+    page.evaluate("""() => {
+        const progress = document.getElementById('whatif-progress');
+        window.sawProgress = false;
+        new MutationObserver(() => { window.sawProgress ||= !progress.hidden; })
+            .observe(progress, {attributes: true});
+    }""")
+    page.locator("#whatif-form").get_by_role("button", name="Durchrechnen").click()
+    result = page.locator("#whatif-result")
+    expect(result.locator("h3")).to_contain_text(
+        "Was wäre, wenn Helferkreis Asyl Musterstadt aus dem Bündnis ausscheiden würde?")
+    expect(page.locator("#whatif-progress")).to_be_hidden()
+    assert page.evaluate("window.sawProgress"), "no progress was shown while it computed"
+    expect(result.locator("table tbody tr")).to_have_count(6)
+    expect(result.locator("table")).to_contain_text("vorher")
+    expect(result.locator(".stranded")).to_contain_text("Verlieren alle Kooperationen: TSV Musterstadt 1890")
+    expect(page.locator("#map .node.removed")).to_have_attribute("data-id", "hk")
+
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(screenshots / "alliance-de.png"))
+    page.screenshot(path=str(screenshots / "alliance-de-full.png"), full_page=True)
+
+    # English: every text switches, the choice is remembered
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#health-title")).to_have_text(say("health", "en"))
+    expect(page.locator("#gaps .gap-group").first.locator("summary")).to_contain_text("Refugees left out")
+    expect(page.locator("#gaps .gap").first.locator(".suggestion")).to_contain_text(
+        "Suggestion: Involve Geflüchtetenrat Musterstadt in planning and decisions")
+    expect(page.locator("#scorecard .card").first.locator(".band")).to_have_text("concern")
+    expect(result.locator(".stranded")).to_contain_text("Lose all their ties: TSV Musterstadt 1890")
+    expect(page.get_by_role("button", name="Deutsch")).to_be_visible()
+    expect(page.locator("#whatif-form").get_by_role("button", name="Work it out")).to_be_visible()
+    page.screenshot(path=str(screenshots / "alliance-en.png"))
+    page.reload()
+    expect(page.locator("#health-title")).to_have_text(say("health", "en"))
+    assert page.evaluate("localStorage.getItem('netz.lang')") == "en"
+
+
+def test_funders_see_network_figures_only(page: Any, service: Any, screenshots: Path) -> None:
+    page.goto(f"/alliances/{service.alliance}?lang=de")
+    sign_in(page, service.keys["funder"])
+    expect(page.locator("#alliance-name")).to_have_text(DEMO_NAME)
+    expect(page.locator("#scorecard .card")).to_have_count(len(SHOWN_INDICATORS))
+    expect(page.locator("#figures")).to_contain_text("25")
+    expect(page.locator("#view-note")).to_contain_text("Förderer")
+    expect(page.locator("#view-note")).to_contain_text("keine Karte")
+    expect(page.locator("#map-section")).to_be_hidden()
+    expect(page.locator("#map svg")).to_have_count(0)
+    expect(page.locator("#whatif-section")).to_be_hidden()
+    expect(page.locator("#actors-section")).to_be_hidden()
+    # gaps as counts: the most urgent kinds first, no explanation naming anyone
+    rows = page.locator("#gaps table.gap-counts tbody tr")
+    expect(rows).to_have_count(8)
+    expect(rows.first.locator("th")).to_have_text(kind_label("missing_sector_link", "de"))
+    expect(page.locator("#gaps .gap")).to_have_count(0)
+    text = page.locator("main").inner_text()
+    for name in ("Helferkreis", "Geflüchtetenrat", "Jobcenter Beispielkreis", "Caritasverband"):
+        assert name not in text
+    page.screenshot(path=str(screenshots / "alliance-funder.png"), full_page=True)
+
+
+def test_researchers_see_pseudonyms(page: Any, service: Any) -> None:
+    page.goto(f"/alliances/{service.alliance}")
+    sign_in(page, service.keys["researcher"])
+    expect(page.locator("#map svg .node")).to_have_count(25)
+    expect(page.locator("#view-note")).to_contain_text("Pseudonyme")
+    labels = page.locator("#map svg .node").evaluate_all(
+        "nodes => nodes.map(n => n.getAttribute('aria-label'))")
+    assert all(re.match(r"A-[0-9a-f]{8}, ", label) for label in labels)
+    assert "Helferkreis" not in page.locator("main").inner_text()
+
+
+def test_a_key_that_stopped_working_asks_to_sign_in_again(page: Any, service: Any) -> None:
+    page.goto("/")
+    page.evaluate("sessionStorage.setItem('netz.key', 'netz_000000000000_revoked')")
+    page.goto(f"/alliances/{service.alliance}")
+    expect(page.locator("#signin")).to_be_visible()
+    expect(page.locator("#key-error")).to_contain_text("gilt nicht mehr")
+    sign_in(page, service.keys["admin"])
+    expect(page.locator("#map svg .node")).to_have_count(25)
+
+
+def test_a_map_of_300_actors(page: Any, service: Any) -> None:
+    """A district's network: every actor drawn, names left to the tooltip, gaps still shown on it."""
+    types = ["Initiative", "Kirche", "Caritas", "Stadt", "MSO", "Verein", "Schule", "Jobcenter"]
+    actors = [{"id": f"a{i}", "name": f"Organisation {i}", "type": types[i % len(types)]} for i in range(300)]
+    ties = [{"source": f"a{i // 2}", "target": f"a{i}"} for i in range(1, 290)]
+    ties += [{"source": f"a{i}", "target": f"a{(i * 37 + 11) % 290}"} for i in range(0, 290, 3)
+             if (i * 37 + 11) % 290 not in (i, 2 * i, 2 * i + 1, i // 2)]
+    created = httpx.post(f"{service.url}/api/v1/alliances", timeout=30,
+                         headers={"Authorization": f"Bearer {service.keys['admin']}"},
+                         json={"name": "Großes Bündnis", "actors": actors, "ties": ties})
+    assert created.status_code == 201, created.text
+    page.goto(f"/alliances/{created.json()['id']}")
+    sign_in(page, service.keys["admin"])
+    expect(page.locator("#map svg .node")).to_have_count(300)
+    expect(page.locator("#map .node.isolated")).to_have_count(10)
+    expect(page.locator("#map svg text")).to_have_count(0)
+    page.locator("#gaps .gap").first.get_by_role("button", name="Auf der Karte zeigen").click()
+    expect(page.locator("#map .node.hl").first).to_be_visible()

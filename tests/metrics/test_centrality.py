@@ -1,0 +1,463 @@
+"""Centralities against networkx (and R sna) on the reference graphs, plus edge cases and contracts."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from concurrent.futures import ThreadPoolExecutor
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+import igraph as ig
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from netz.graph import to_igraph, to_networkx
+from netz.metrics.centrality import (
+    CENTRALITY_COLUMNS,
+    betweenness,
+    betweenness_sample_size,
+    centrality_table,
+    closeness,
+    clustering,
+    coreness,
+    degree,
+    eigenvector,
+    harmonic,
+    normalized_degree,
+    pagerank,
+    strength,
+)
+from netz.model import Alliance
+
+SNA = json.loads((Path(__file__).parents[1] / "fixtures" / "r" / "sna_centrality.json").read_text())
+
+# Every reference graph as given and read the other way (undirected ones as
+# directed, ties pointing as in the file; directed ones as undirected).
+CASES = [(name, directed) for name in REFERENCE_GRAPHS for directed in (False, True)]
+WEIGHTED = [False, True]
+
+
+@cache
+def graphs(name: str, directed: bool) -> tuple[ig.Graph, nx.Graph, bool]:
+    """igraph and networkx forms of a reference graph, and whether it is weighted.
+
+    The networkx graph carries ``distance`` (1/weight as float) and ``exact``
+    (1/weight as a Fraction) on every edge.
+    """
+    alliance = reference_alliance(name)
+    g = to_igraph(alliance, directed=directed)
+    G = to_networkx(alliance, directed=directed)
+    for _, _, data in G.edges(data=True):
+        if not alliance.weighted:
+            data["weight"] = 1.0
+        data["distance"] = 1.0 / data["weight"]
+        data["exact"] = 1 / Fraction(data["weight"])
+    return g, G, alliance.weighted
+
+
+def by_id(values: dict, g: ig.Graph) -> np.ndarray:
+    return np.array([float(values[i]) for i in g.vs["name"]])
+
+
+def use(weighted: bool, has_weights: bool, attribute: str) -> str | None:
+    return attribute if weighted and has_weights else None
+
+
+# -- against networkx --------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+def test_degrees_match_networkx(name: str, directed: bool) -> None:
+    g, G, _ = graphs(name, directed)
+    assert degree(g).tolist() == [G.degree(i) for i in g.vs["name"]]
+    if directed:
+        assert degree(g, mode="in").tolist() == [G.in_degree(i) for i in g.vs["name"]]
+        assert degree(g, mode="out").tolist() == [G.out_degree(i) for i in g.vs["name"]]
+    else:
+        assert degree(g, mode="in").equals(degree(g).rename("in_degree"))
+    np.testing.assert_allclose(normalized_degree(g), by_id(nx.degree_centrality(G), g), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+def test_strength_matches_networkx(name: str, directed: bool, weighted: bool) -> None:
+    g, G, has_weights = graphs(name, directed)
+    expected = dict(G.degree(weight=use(weighted, has_weights, "weight")))
+    np.testing.assert_allclose(strength(g, weighted=weighted), by_id(expected, g), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+@pytest.mark.parametrize("normalized", [False, True])
+def test_betweenness_matches_networkx_with_exact_distances(
+    name: str, directed: bool, weighted: bool, normalized: bool
+) -> None:
+    # networkx run on Fraction distances compares path lengths exactly; see
+    # test_weighted_betweenness_treats_equal_path_lengths_as_equal for why.
+    g, G, has_weights = graphs(name, directed)
+    expected = nx.betweenness_centrality(G, normalized=normalized, weight=use(weighted, has_weights, "exact"))
+    result = betweenness(g, weighted=weighted, normalized=normalized)
+    np.testing.assert_allclose(result, by_id(expected, g), rtol=0, atol=1e-9)
+    assert result.name == ("betweenness_norm" if normalized else "betweenness")
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+def test_betweenness_matches_networkx_float_distances(name: str, directed: bool) -> None:
+    # Where no two shortest paths have lengths that differ only by rounding,
+    # networkx's plain float distances 1/w agree too.
+    g, G, has_weights = graphs(name, directed)
+    if name in {"karate_weighted", "directed_weighted"}:
+        pytest.skip("has paths of equal exact length whose float sums differ (see the next test)")
+    expected = nx.betweenness_centrality(G, normalized=False, weight=use(True, has_weights, "distance"))
+    np.testing.assert_allclose(betweenness(g), by_id(expected, g), rtol=0, atol=1e-9)
+
+
+def test_weighted_betweenness_treats_equal_path_lengths_as_equal() -> None:
+    # s–x–y–t has length 1 + 1/6 + 1/6 and s–z–t 1 + 1/3: both 4/3 exactly, so
+    # the pair (s, t) is split between them and z gets 1/2 (x and y get 1/2
+    # from it too). In floats, summed from s, 1.3333333333333335 ≠
+    # 1.3333333333333333, but summed from t both are 1.3333333333333333:
+    # networkx on float distances counts z fully one way and half the other (3/4).
+    alliance = make_alliance(
+        {"s": "church", "x": "welfare", "y": "welfare", "z": "refugee", "t": "municipality"},
+        [("s", "x", 1.0), ("x", "y", 6.0), ("y", "t", 6.0), ("s", "z", 1.0), ("z", "t", 3.0)],
+    )
+    g, G = to_igraph(alliance), to_networkx(alliance)
+    for _, _, data in G.edges(data=True):
+        data["distance"] = 1.0 / data["weight"]
+        data["exact"] = 1 / Fraction(data["weight"])
+    ours = betweenness(g).to_dict()
+    assert ours == pytest.approx({"s": 0.0, "x": 1.5, "y": 2.5, "z": 0.5, "t": 2.0})
+    assert nx.betweenness_centrality(G, normalized=False, weight="exact") == pytest.approx(ours)
+    assert nx.betweenness_centrality(G, normalized=False, weight="distance")["z"] == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+def test_closeness_and_harmonic_match_networkx(name: str, directed: bool, weighted: bool) -> None:
+    g, G, has_weights = graphs(name, directed)
+    distance = use(weighted, has_weights, "distance")
+    np.testing.assert_allclose(
+        closeness(g, weighted=weighted), by_id(nx.closeness_centrality(G, distance=distance), g),
+        rtol=0, atol=1e-9,
+    )
+    np.testing.assert_allclose(
+        harmonic(g, weighted=weighted), by_id(nx.harmonic_centrality(G, distance=distance), g),
+        rtol=0, atol=1e-9,
+    )
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+def test_eigenvector_matches_networkx(name: str, directed: bool, weighted: bool) -> None:
+    g, G, has_weights = graphs(name, directed)
+    result = eigenvector(g, weighted=weighted)
+    if directed and g.is_dag():
+        # No cycle: the largest eigenvalue is 0 and every vector qualifies.
+        # (networkx's iteration drifts towards the ends of the longest paths
+        # and stops wherever its tolerance is first met.)
+        assert result.isna().all()
+        return
+    # networkx run to convergence; at its default tol=1e-6 it is itself only
+    # accurate to about 1e-6.
+    expected = nx.eigenvector_centrality(
+        G, weight=use(weighted, has_weights, "weight"), tol=1e-14, max_iter=100_000
+    )
+    np.testing.assert_allclose(result, by_id(expected, g), rtol=0, atol=1e-9)
+    default = nx.eigenvector_centrality(G, weight=use(weighted, has_weights, "weight"), max_iter=10_000)
+    np.testing.assert_allclose(result, by_id(default, g), rtol=0, atol=1e-4)
+
+
+def test_eigenvector_is_undefined_when_dominant_parts_feed_each_other() -> None:
+    # a↔b names c↔d: both pairs have eigenvalue 1 and one feeds the other, so
+    # the eigenvalue is defective. Likewise without any cycle (eigenvalue 0).
+    chain = make_alliance(["church"] * 4, [("a", "b"), ("b", "a"), ("b", "c"), ("c", "d"), ("d", "c")],
+                          directed=True)
+    assert eigenvector(to_igraph(chain)).isna().all()
+    acyclic = make_alliance(["church"] * 3, [("a", "b"), ("b", "c"), ("a", "c")], directed=True)
+    assert eigenvector(to_igraph(acyclic)).isna().all()
+
+
+@pytest.mark.parametrize(
+    ("ties", "directed"),
+    [
+        # two equal triangles that never meet: not unique, both score equally
+        ([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e"), ("e", "f"), ("d", "f")], False),
+        # a triangle and a single tie: only the triangle's eigenvalue counts
+        ([("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")], False),
+        # two reciprocated pairs both naming e, f named by no one
+        ([("a", "b"), ("b", "a"), ("c", "d"), ("d", "c"), ("a", "e"), ("c", "e"), ("f", "a")], True),
+    ],
+)
+def test_eigenvector_on_disconnected_and_degenerate_graphs_is_networkx_limit(
+    ties: list[tuple[str, str]], directed: bool
+) -> None:
+    alliance = make_alliance(["initiative"] * 6, ties, directed=directed)
+    g, G = to_igraph(alliance), to_networkx(alliance)
+    expected = nx.eigenvector_centrality(G, weight=None, tol=1e-14, max_iter=100_000)
+    np.testing.assert_allclose(eigenvector(g), by_id(expected, g), rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+def test_pagerank_matches_networkx(name: str, directed: bool, weighted: bool) -> None:
+    g, G, has_weights = graphs(name, directed)
+    result = pagerank(g, weighted=weighted)
+    weight = use(weighted, has_weights, "weight")
+    exact = nx.pagerank(G, alpha=0.85, weight=weight, tol=1e-15, max_iter=100_000)
+    np.testing.assert_allclose(result, by_id(exact, g), rtol=0, atol=1e-9)
+    # networkx stops when the values change by less than n·1e-6 in total, so
+    # its default answer is itself only good to a few 1e-6.
+    default = nx.pagerank(G, alpha=0.85, weight=weight)
+    np.testing.assert_allclose(result, by_id(default, g), rtol=0, atol=1e-5)
+    assert result.sum() == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+def test_coreness_matches_networkx(name: str, directed: bool) -> None:
+    g, G, _ = graphs(name, directed)
+    assert coreness(g).tolist() == [nx.core_number(G)[i] for i in g.vs["name"]]
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+def test_clustering_matches_networkx(name: str, directed: bool, weighted: bool) -> None:
+    g, G, has_weights = graphs(name, directed)
+    expected = nx.clustering(G, weight=use(weighted, has_weights, "weight"))
+    np.testing.assert_allclose(clustering(g, weighted=weighted), by_id(expected, g), rtol=0, atol=1e-12)
+
+
+def test_clustering_counts_reciprocated_ties_as_fagiolo() -> None:
+    # a↔b, b→c, c→a: S = A + Aᵀ has S_ab = 2, so (S³)_aa = 2·(2·1·1) = 4;
+    # a has total degree 3 with one reciprocated tie: 4 / (2·(3·2 − 2)) = 1/2.
+    alliance = make_alliance(["church"] * 3, [("a", "b"), ("b", "a"), ("b", "c"), ("c", "a")], directed=True)
+    assert clustering(to_igraph(alliance))["a"] == pytest.approx(0.5)
+    assert nx.clustering(to_networkx(alliance))["a"] == pytest.approx(0.5)
+
+
+# -- against R sna ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REFERENCE_GRAPHS)
+def test_betweenness_matches_sna(name: str) -> None:
+    alliance = reference_alliance(name)
+    g = to_igraph(alliance)
+    reference = SNA[name]
+    assert g.vs["name"] == reference["ids"]
+    np.testing.assert_allclose(betweenness(g, weighted=False), reference["betweenness"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(degree(g), reference["degree"], rtol=0, atol=0)
+
+
+# -- parallel and sampled betweenness ----------------------------------------------
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_source_shares_of_betweenness_add_up_to_the_whole(directed: bool) -> None:
+    # The property the parallel split relies on, including igraph halving each
+    # undirected share so that the sum counts unordered pairs once.
+    g, _, _ = graphs("weighted", directed)
+    lengths = [1.0 / w for w in g.es["weight"]]
+    sources = np.arange(g.vcount())
+    shares = [g.betweenness(weights=lengths, sources=sources[i::3].tolist()) for i in range(3)]
+    np.testing.assert_allclose(np.sum(shares, axis=0), g.betweenness(weights=lengths), rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize(("name", "directed"), [("karate_weighted", False), ("directed_weighted", True)])
+def test_betweenness_in_two_processes_equals_one(name: str, directed: bool) -> None:
+    g, _, _ = graphs(name, directed)
+    pd.testing.assert_series_equal(betweenness(g, workers=2), betweenness(g), rtol=0, atol=1e-9)
+
+
+def test_betweenness_runs_on_a_given_executor() -> None:
+    g, _, _ = graphs("disconnected", False)
+    with ThreadPoolExecutor(3) as executor:
+        shared = betweenness(g, workers=3, executor=executor, normalized=True)
+    pd.testing.assert_series_equal(shared, betweenness(g, normalized=True), rtol=0, atol=1e-9)
+
+
+def test_workers_must_be_positive() -> None:
+    g, _, _ = graphs("kite", False)
+    with pytest.raises(ValueError, match="workers"):
+        betweenness(g, workers=0)
+
+
+@cache
+def broker_graph() -> ig.Graph:
+    """Two random groups of 750 actors joined only through one broker (seeded)."""
+    rng = random.Random(7)
+    ids = [f"a{i:04d}" for i in range(1501)]
+    ties: set[tuple[str, str]] = set()
+    for offset in (0, 750):
+        while len(ties) < (3000 if offset == 0 else 6000):
+            u, v = rng.sample(range(offset, offset + 750), 2)
+            ties.add((ids[min(u, v)], ids[max(u, v)]))
+    broker = ids[1500]
+    ties |= {(ids[i], broker) for i in (0, 1, 2, 750, 751, 752)}
+    return to_igraph(make_alliance(dict.fromkeys(ids, "initiative"), sorted(ties)))
+
+
+def test_sampled_betweenness_is_within_epsilon_of_exact() -> None:
+    g = broker_graph()
+    n, epsilon, delta = g.vcount(), 0.1, 0.1
+    k = betweenness_sample_size(n, epsilon=epsilon, delta=delta)
+    assert k < n  # really sampling
+    exact = betweenness(g, normalized=True)
+    estimate = betweenness(g, normalized=True, approximate_above=1000, epsilon=epsilon, delta=delta, seed=3)
+    assert (estimate - exact).abs().max() <= epsilon
+    # The broker carries about half of all shortest paths; a wrong scale would show here.
+    assert exact.idxmax() == estimate.idxmax() == "a1500"
+    assert exact.max() > 0.5
+    assert estimate.sum() == pytest.approx(exact.sum(), rel=0.05)
+
+
+def test_sampled_betweenness_is_reproducible_and_parallel() -> None:
+    g = broker_graph()
+    options = {"approximate_above": 1000, "epsilon": 0.1, "delta": 0.1}
+    first = betweenness(g, seed=11, **options)
+    pd.testing.assert_series_equal(first, betweenness(g, seed=11, **options))
+    with ThreadPoolExecutor(2) as executor:
+        shared = betweenness(g, seed=11, workers=2, executor=executor, **options)
+    pd.testing.assert_series_equal(shared, first, rtol=0, atol=1e-6)
+    assert not first.equals(betweenness(g, seed=12, **options))
+
+
+def test_small_alliances_are_computed_exactly_despite_approximate_above() -> None:
+    g, _, _ = graphs("karate", False)
+    # k = ln(2·34/0.1)/(2·0.05²·(33/34)²) ≈ 1385 ≥ 34: exact is cheaper.
+    pd.testing.assert_series_equal(betweenness(g, approximate_above=0, seed=1), betweenness(g))
+
+
+def test_sample_size_by_hand() -> None:
+    # ln(2·1000/0.05) = 10.597; 2 · 0.1² · 0.999² = 0.019960; 10.597/0.019960 = 530.9.
+    assert betweenness_sample_size(1000, epsilon=0.1, delta=0.05) == 531
+    assert betweenness_sample_size(2, epsilon=0.1, delta=0.05) == 0
+    with pytest.raises(ValueError, match="epsilon"):
+        betweenness_sample_size(100, epsilon=0, delta=0.1)
+
+
+# -- the table, tiny networks, contracts ---------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+def test_table_has_one_row_per_actor_and_the_documented_columns(name: str, directed: bool) -> None:
+    g, _, _ = graphs(name, directed)
+    table = centrality_table(g)
+    assert list(table.columns) == list(CENTRALITY_COLUMNS)
+    assert table.index.tolist() == g.vs["name"] and table.index.name == "id"
+    assert table.index.is_unique
+    for column in ("degree", "in_degree", "out_degree", "coreness"):
+        assert table[column].dtype == np.int64
+    if not directed:
+        assert (table["in_degree"] == table["degree"]).all()
+        assert (table["out_degree"] == table["degree"]).all()
+    else:
+        assert (table["in_degree"] + table["out_degree"] == table["degree"]).all()
+    pd.testing.assert_series_equal(
+        table["betweenness_norm"], betweenness(g, normalized=True), check_names=False
+    )
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+def test_no_impossible_values(name: str, directed: bool, weighted: bool) -> None:
+    g, _, _ = graphs(name, directed)
+    n = g.vcount()
+    table = centrality_table(g, weighted=weighted)
+    eigen_undefined = directed and g.is_dag()
+    assert table["eigenvector"].isna().all() == eigen_undefined
+    assert not table.drop(columns="eigenvector" if eigen_undefined else []).isna().any().any()
+    assert table["betweenness_norm"].between(0, 1).all()
+    assert table["degree_norm"].between(0, 2 if directed else 1).all()
+    assert table["clustering"].between(0, 1).all()
+    assert (table["coreness"] <= table["degree"]).all()
+    assert table["pagerank"].between(0, 1).all()
+    assert table["pagerank"].sum() == pytest.approx(1.0)
+    if not eigen_undefined:
+        assert table["eigenvector"].between(0, 1).all()
+        assert float(np.linalg.norm(table["eigenvector"])) == pytest.approx(1.0)
+    if not weighted:
+        assert table["closeness"].between(0, 1).all()
+        assert table["harmonic"].between(0, n - 1).all()
+        assert (table["strength"] == table["degree"]).all()
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3])
+@pytest.mark.parametrize("tied", [False, True])
+@pytest.mark.parametrize("directed", [False, True])
+def test_tiny_alliances_give_defined_values(n: int, tied: bool, directed: bool) -> None:
+    ids = [chr(ord("a") + i) for i in range(n)]
+    ties = [(ids[0], ids[1])] if tied and n >= 2 else []
+    g = to_igraph(make_alliance(dict.fromkeys(ids, "initiative"), ties, directed=directed))
+    table = centrality_table(g, workers=1)
+    assert len(table) == n and table.index.tolist() == ids
+    if n == 0:
+        return
+    assert (table["betweenness"] == 0).all()
+    assert table["pagerank"].sum() == pytest.approx(1.0)
+    if n == 1:
+        assert math.isnan(table["degree_norm"].iloc[0])  # 0/0, documented (networkx says 1)
+        assert table["closeness"].iloc[0] == 0 and table["harmonic"].iloc[0] == 0
+    if not ties:
+        assert table["eigenvector"].isna().all()  # no ties: undefined
+        assert (table[["degree", "closeness", "harmonic", "clustering", "coreness"]] == 0).all().all()
+    elif directed:
+        # a→b: a is reached by no one, b only by a; no cycle, so no eigenvector.
+        assert table.loc["a", "closeness"] == 0 and table.loc["b", "closeness"] == pytest.approx(1 / (n - 1))
+        assert table["eigenvector"].isna().all()
+    else:
+        assert table.loc["a", "eigenvector"] == pytest.approx(math.sqrt(0.5))
+        assert table.loc["a", "closeness"] == pytest.approx(1 / (n - 1))
+
+
+def test_parallel_and_sampled_modes_do_not_break_tiny_alliances() -> None:
+    g = to_igraph(make_alliance(["church", "refugee"], [("a", "b")]))
+    with ThreadPoolExecutor(2) as executor:
+        assert betweenness(g, workers=2, executor=executor, approximate_above=0).tolist() == [0.0, 0.0]
+
+
+# -- independence of row order ------------------------------------------------------
+
+
+@st.composite
+def alliances(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool, bool]:
+    """Small random alliances as actor and tie frames (directed, weighted or not)."""
+    n = draw(st.integers(1, 8))
+    directed, weighted = draw(st.booleans()), draw(st.booleans())
+    pairs = [(u, v) for u in range(n) for v in range(n) if u != v and (directed or u < v)]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs))) if pairs else []
+    actors = pd.DataFrame({"id": [f"x{i}" for i in range(n)], "name": "N", "type": "initiative"})
+    ties = pd.DataFrame({"source": [f"x{u}" for u, _ in chosen], "target": [f"x{v}" for _, v in chosen]})
+    if weighted:
+        ties["weight"] = draw(st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=len(chosen),
+                                       max_size=len(chosen)))
+    return actors, ties, directed, weighted
+
+
+def _rows(frame: pd.DataFrame, order: list[int]) -> pd.DataFrame:
+    out = frame.iloc[order].reset_index(drop=True)
+    out.index += 2
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), drawn=alliances())
+def test_centralities_do_not_depend_on_row_order(
+    data: st.DataObject, drawn: tuple[pd.DataFrame, pd.DataFrame, bool, bool]
+) -> None:
+    actors, ties, directed, _ = drawn
+    first = Alliance.from_frames(_rows(actors, list(range(len(actors)))),
+                                 _rows(ties, list(range(len(ties)))), directed=directed)
+    actor_order = data.draw(st.permutations(range(len(actors))))
+    tie_order = data.draw(st.permutations(range(len(ties))))
+    second = Alliance.from_frames(_rows(actors, actor_order), _rows(ties, tie_order), directed=directed)
+    one = centrality_table(to_igraph(first))
+    two = centrality_table(to_igraph(second)).loc[one.index]
+    pd.testing.assert_frame_equal(one, two, rtol=0, atol=1e-9)

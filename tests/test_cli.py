@@ -1,0 +1,253 @@
+"""The netz command: report, validate and convert, in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netz import io
+from netz.cli import main
+from netz.vocabulary import ACTOR_TYPES
+
+ROOT = Path(__file__).parents[1]
+DEMO = ROOT / "datasets" / "demo-buendnis"
+NETZ = Path(sys.executable).parent / "netz"
+
+DEMO_TYPES = {"initiative": 3, "church": 3, "welfare": 4, "municipality": 3, "refugee": 3,
+              "association": 1, "education": 3, "employment": 4, "public": 1, "other": 0}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: object) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def bad_folder(tmp_path: Path) -> Path:
+    path = tmp_path / "kaputt"
+    path.mkdir(exist_ok=True)
+    (path / "akteure.csv").write_bytes("Kennung;Bezeichnung;Typ\nsj;Sankt Jürgen;Kirche\nst;Stadt;Stadt\n"
+                                       .encode("cp1252"))
+    (path / "kooperationen.csv").write_bytes("Von;An;Stärke\nsj;st;2,5\nst;Rathaus;1\n".encode("cp1252"))
+    return path
+
+
+# -- report ----------------------------------------------------------------------------
+
+def test_report_json_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "report", DEMO, "--format", "json")
+    assert status == 0, err
+    data = json.loads(out)
+    assert {"alliance", "network", "actors", "gaps", "health"} <= set(data)
+    network = data["network"]
+    assert network["n_actors"] == 25
+    assert network["n_ties"] == 34
+    assert network["density"] == pytest.approx(34 / (25 * 24 / 2))
+    assert network["components"] == 4
+    assert network["actors_by_type"] == DEMO_TYPES
+    assert list(network["actors_by_type"]) == list(ACTOR_TYPES)
+    assert data["alliance"]["name"] == "Bündnis Willkommen in Musterstadt (synthetisch)"
+    assert data["alliance"]["directed"] is False
+    assert len(data["actors"]) == 25
+    assert {a["id"] for a in data["actors"]} >= {"hk", "pat", "bau"}
+    assert isinstance(data["gaps"], list) and isinstance(data["health"], list)
+
+
+def test_report_text_is_german_by_default(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "report", DEMO)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "Netzwerkbericht: Bündnis Willkommen in Musterstadt (synthetisch)"
+    assert "Akteure: 25" in lines
+    assert "Kooperationen: 34" in lines
+    assert any(line.startswith("Dichte: 11,3 %") for line in lines)
+    assert any(line.startswith("Getrennte Teile: 4") for line in lines)
+    assert "  Wohlfahrtsverband: 4" in lines
+
+
+def test_report_text_in_english(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "report", DEMO, "--lang", "en")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == "Network report: Bündnis Willkommen in Musterstadt (synthetisch)"
+    assert "Actors: 25" in lines
+    assert any(line.startswith("Density: 11.3 %") for line in lines)
+    assert "  Welfare association: 4" in lines
+    assert "Akteure: 25" not in lines
+
+
+def test_report_group_by_an_attribute(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "report", DEMO, "--format", "json", "--group-by", "Hauptamtliche")
+    assert status == 0, err
+    data = json.loads(out)
+    groups = data["network"]["actors_by_group"]
+    assert sum(groups.values()) == 25
+    assert groups["0"] == 12  # actors without paid staff
+    assert data["alliance"]["group_by"] == "Hauptamtliche"
+    status, out, _ = run(capsys, "report", DEMO, "--group-by", "Hauptamtliche")
+    assert "Akteure nach Gruppe (Hauptamtliche):" in out.splitlines()
+
+
+def test_report_group_by_unknown_column(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "report", DEMO, "--group-by", "Budget")
+    assert status == 2
+    assert out == ""
+    assert "'Budget'" in err and "Ehrenamtliche" in err
+
+
+@pytest.mark.parametrize(("option", "directed", "density"),
+                         [("--directed", True, 34 / (25 * 24)), ("--undirected", False, 34 / 300)])
+def test_report_direction_options(capsys: pytest.CaptureFixture[str], option: str, directed: bool,
+                                  density: float) -> None:
+    status, out, err = run(capsys, "report", DEMO, "--format", "json", option)
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["alliance"]["directed"] is directed
+    assert data["network"]["density"] == pytest.approx(density)
+
+
+def test_undirected_reading_of_mutual_nominations_explains_itself(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "actors.csv").write_text("id,type\na,Kirche\nb,Stadt\n")
+    (tmp_path / "ties.csv").write_text("source,target\na,b\nb,a\n")
+    (tmp_path / "alliance.json").write_text('{"directed": true}')
+    assert run(capsys, "validate", tmp_path)[0] == 0
+    status, _, err = run(capsys, "validate", tmp_path, "--undirected")
+    assert status == 2
+    assert "ties.csv, row 3, column 'target'" in err
+    assert "A–B and B–A are the same tie" in err
+    status, out, err = run(capsys, "validate", tmp_path, "--undirected", "--lenient")
+    assert status == 0
+    assert "1 ties, undirected" in out
+    assert "netz: warning: ties.csv, row 3" in err
+
+
+def test_report_by_wave(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "actors.csv").write_text("id,type\na,Kirche\nb,Stadt\nc,VHS\n")
+    (tmp_path / "ties.csv").write_text("source,target,wave\na,b,2019\nb,c,2020\na,c,2020\n")
+    latest = json.loads(run(capsys, "report", tmp_path, "--format", "json")[1])
+    assert (latest["alliance"]["wave"], latest["network"]["n_ties"]) == ("2020", 2)
+    first = json.loads(run(capsys, "report", tmp_path, "--format", "json", "--wave", "2019")[1])
+    assert first["network"]["n_ties"] == 1
+    every = json.loads(run(capsys, "report", tmp_path, "--format", "json", "--wave", "all")[1])
+    assert every["network"]["n_ties"] == 3
+    status, _, err = run(capsys, "report", tmp_path, "--wave", "2030")
+    assert status == 2
+    assert "no wave '2030'" in err
+
+
+# -- validate ----------------------------------------------------------------------------
+
+def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "validate", DEMO)
+    assert status == 0
+    assert out.strip() == f"{DEMO}: OK — 25 actors, 34 ties, undirected"
+    assert err == ""
+
+
+def test_validate_failing_names_file_row_and_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, out, err = run(capsys, "validate", bad_folder(tmp_path))
+    assert status == 2
+    assert out == ""
+    assert err.startswith("netz: kooperationen.csv, row 3, column 'An': actor 'Rathaus' is not listed")
+    assert "Traceback" not in err
+
+
+def test_validate_lists_every_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = bad_folder(tmp_path)
+    (path / "kooperationen.csv").write_text("Von;An;Stärke\nsj;sj;1\nst;Rathaus;null\n")
+    status, _, err = run(capsys, "validate", path)
+    assert status == 2
+    assert "3 problems in the input:" in err
+    assert "row 2, column 'An'" in err and "row 3, column 'Stärke'" in err
+
+
+@pytest.mark.parametrize("name", ["fehlt", "fehlt.xlsx", "liste.txt"])
+def test_validate_missing_or_unknown_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str
+) -> None:
+    if name.endswith(".txt"):
+        (tmp_path / name).write_text("x")
+    status, _, err = run(capsys, "validate", tmp_path / name)
+    assert status == 2
+    assert err.startswith("netz: ")
+    assert "Traceback" not in err
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([])
+    assert caught.value.code == 2
+    assert "usage: netz" in capsys.readouterr().err
+
+
+# -- convert -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["kopie", "kopie.xlsx", "kopie.graphml", "kopie.gexf", "kopie.json"])
+def test_convert_to_every_format(capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str) -> None:
+    output = tmp_path / target
+    status, out, err = run(capsys, "convert", DEMO, output)
+    assert status == 0, err
+    assert out.strip() == f"wrote {output}"
+    assert io.read(output).equals(io.read(DEMO))
+
+
+def test_convert_with_bad_input_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for target in ("out.xlsx", "out.json", "out"):
+        status, out, err = run(capsys, "convert", bad_folder(tmp_path), tmp_path / target)
+        assert status == 2
+        assert out == ""
+        assert "kooperationen.csv, row 3" in err
+        assert not (tmp_path / target).exists()
+
+
+def test_convert_to_a_missing_folder_or_unknown_suffix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, _, err = run(capsys, "convert", DEMO, tmp_path / "gibt-es-nicht" / "out.xlsx")
+    assert status == 2
+    assert "does not exist" in err
+    status, _, err = run(capsys, "convert", DEMO, tmp_path / "out.pdf")
+    assert status == 2
+    assert "cannot tell the format" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- as a real process -------------------------------------------------------------------
+
+def netz(*argv: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(NETZ), *map(str, argv)], capture_output=True, text=True, timeout=120,
+                          encoding="utf-8")
+
+
+@pytest.mark.skipif(not NETZ.exists(), reason="the netz script is not installed next to this Python")
+def test_console_script(tmp_path: Path) -> None:
+    ok = netz("validate", DEMO)
+    assert ok.returncode == 0
+    assert "OK — 25 actors, 34 ties" in ok.stdout
+
+    failing = netz("convert", bad_folder(tmp_path), tmp_path / "out.graphml")
+    assert failing.returncode == 2
+    assert "kooperationen.csv, row 3, column 'An'" in failing.stderr
+    assert "Traceback" not in failing.stderr
+    assert not (tmp_path / "out.graphml").exists()
+
+    report = netz("report", DEMO, "--format", "json")
+    assert report.returncode == 0
+    assert json.loads(report.stdout)["network"]["n_actors"] == 25
+
+
+def test_a_single_csv_file_points_to_the_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    status, _, err = run(capsys, "validate", DEMO / "akteure.csv")
+    assert status == 2
+    assert "akteure.csv: a single .csv file cannot hold an alliance; use the folder" in err
+    status, _, err = run(capsys, "convert", DEMO, tmp_path / "out.csv")
+    assert status == 2
+    assert not (tmp_path / "out.csv").exists()

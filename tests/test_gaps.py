@@ -1,0 +1,628 @@
+"""Coordination gaps: every kind found on a small alliance built for it, none on a healthy one."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from factories import make_alliance
+
+from netz import io
+from netz.gaps import GAP_KINDS, SEVERITIES, Gap, Thresholds, find_gaps
+from netz.graph import to_igraph, to_networkx
+from netz.metrics import actor_metrics
+from netz.model import Alliance
+from netz.report import analyse
+
+DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def gaps_of(alliance: Alliance, **options: object) -> list[Gap]:
+    return analyse(alliance, **options).gaps  # type: ignore[arg-type]
+
+
+def of_kind(gaps: list[Gap], kind: str) -> list[Gap]:
+    return [gap for gap in gaps if gap.kind == kind]
+
+
+def summary(gaps: list[Gap], kind: str) -> list[tuple[str, tuple[str, ...], object]]:
+    """(severity, actors, value) of every gap of one kind, in report order."""
+    return [(gap.severity, gap.actors, gap.value) for gap in of_kind(gaps, kind)]
+
+
+def triangle_ties(a: str, b: str, c: str) -> list[tuple[str, str]]:
+    return [(a, b), (b, c), (a, c)]
+
+
+def clique_ties(ids: str) -> list[tuple[str, str]]:
+    return [(u, v) for i, u in enumerate(ids) for v in ids[i + 1:]]
+
+
+def both_ways(ties: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [*ties, *((v, u) for u, v in ties)]
+
+
+#: Two triangles a-b-c (initiatives) and d-e-f (churches) joined by the single tie c–d.
+TWO_TRIANGLES = make_alliance(["initiative"] * 3 + ["church"] * 3,
+                              [*triangle_ties("a", "b", "c"), ("c", "d"), *triangle_ties("d", "e", "f")])
+
+#: A hand-made healthy alliance: every core sector with three actors, education and
+#: employment too, five to seven partners each, every pair of core sectors tied, no
+#: articulation point, no bridge, nobody holding more than a tenth of all betweenness.
+HEALTHY_TYPES = {
+    "hk": "initiative", "fk": "initiative", "pat": "initiative",
+    "ev": "church", "kath": "church", "mosch": "church",
+    "car": "welfare", "dia": "welfare", "awo": "welfare",
+    "stadt": "municipality", "lra": "municipality", "abh": "municipality",
+    "mso1": "refugee", "mso2": "refugee", "rat": "refugee",
+    "vhs": "education", "gs": "education", "jc": "employment",
+}
+_HEALTHY_PARTNERS = {
+    "hk": "fk ev car stadt mso1 vhs", "fk": "kath dia lra mso2 jc", "pat": "mso1 mso2 rat ev awo gs",
+    "ev": "kath car stadt rat", "kath": "mosch dia lra mso1 gs", "mosch": "mso2 awo rat abh",
+    "car": "dia stadt mso1 jc", "dia": "lra rat vhs", "awo": "abh mso2 gs", "stadt": "lra abh rat vhs",
+    "lra": "jc mso2", "abh": "mso1 jc", "mso1": "vhs", "mso2": "gs", "rat": "jc", "vhs": "gs jc",
+}
+HEALTHY_TIES = [(a, b) for a, partners in _HEALTHY_PARTNERS.items() for b in partners.split()]
+
+
+def circulant_alliance() -> Alliance:
+    """15 actors, the five core types in turn, each tied to the next three: every actor alike."""
+    core = ["initiative", "church", "welfare", "municipality", "refugee"]
+    ids = [f"x{i:02d}" for i in range(15)]
+    return make_alliance({x: core[i % 5] for i, x in enumerate(ids)},
+                         [(ids[i], ids[(i + k) % 15]) for i in range(15) for k in (1, 2, 3)])
+
+
+# -- the healthy network: nothing to report ----------------------------------------------------------
+
+
+def healthy_variants() -> list[tuple[str, Alliance]]:
+    weights = [(a, b, 1.0 + (i % 3)) for i, (a, b) in enumerate(HEALTHY_TIES)]
+    return [
+        ("undirected", make_alliance(HEALTHY_TYPES, HEALTHY_TIES)),
+        ("weighted", make_alliance(HEALTHY_TYPES, weights)),
+        ("directed, all returned", make_alliance(HEALTHY_TYPES, both_ways(HEALTHY_TIES), directed=True)),
+        ("circulant", circulant_alliance()),
+    ]
+
+
+@pytest.mark.parametrize(("label", "alliance"), healthy_variants(), ids=[v[0] for v in healthy_variants()])
+def test_healthy_network_has_no_gaps(label: str, alliance: Alliance) -> None:
+    G = to_networkx(alliance).to_undirected()
+    # The premises: connected, no articulation point, no bridge, everyone with several partners.
+    assert nx.is_biconnected(G) and not list(nx.bridges(G))
+    assert min(d for _, d in G.degree()) >= 5
+    analysis = analyse(alliance)
+    # Not even low ones: introductions are only suggested between sectors that hardly meet.
+    assert analysis.gaps == []
+    assert all(i.band == "good" for i in analysis.health), [(i.indicator, i.value) for i in analysis.health]
+
+
+def test_healthy_network_with_many_common_partners_gets_no_introductions() -> None:
+    """Plenty of untied pairs of different sectors share partners; none is suggested."""
+    alliance = make_alliance(HEALTHY_TYPES, HEALTHY_TIES)
+    G = to_networkx(alliance)
+    candidates = [(u, v) for u, v in nx.non_edges(G) if G.nodes[u]["type"] != G.nodes[v]["type"]
+                  and len(list(nx.common_neighbors(G, u, v))) >= 2]
+    assert len(candidates) > 20
+    assert of_kind(gaps_of(alliance), "closure_opportunity") == []
+
+
+# -- isolated and peripheral actors ------------------------------------------------------------------
+
+
+def test_isolated_actor() -> None:
+    alliance = make_alliance({"a": "initiative", "b": "welfare", "c": "refugee", "d": "church"},
+                             triangle_ties("a", "b", "c"))
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "isolated_actor") == [("medium", ("d",), 0)]
+    (gap,) = of_kind(gaps, "isolated_actor")
+    assert gap.types == ("church",)
+    assert "D" in gap.explanation["de"] and "D" in gap.explanation["en"]
+
+
+def test_isolated_refugee_organisation_is_refugee_exclusion_only() -> None:
+    alliance = make_alliance({"a": "initiative", "b": "welfare", "c": "church", "r": "refugee"},
+                             triangle_ties("a", "b", "c"))
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "refugee_exclusion") == [("high", ("r",), 0)]
+    assert of_kind(gaps, "isolated_actor") == []
+    # r appears elsewhere only as a member of its sector.
+    assert {gap.kind for gap in gaps if "r" in gap.actors} == {"refugee_exclusion", "missing_sector_link"}
+
+
+def test_peripheral_actor_names_its_only_partner() -> None:
+    alliance = make_alliance({"a": "initiative", "b": "welfare", "c": "refugee", "d": "church"},
+                             [*triangle_ties("a", "b", "c"), ("c", "d")])
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "peripheral_actor") == [("low", ("d", "c"), 1)]
+    assert "C" in of_kind(gaps, "peripheral_actor")[0].explanation["de"]
+    # A leaf is no single point of failure: its partner cuts off one actor (spof_min_cut = 2).
+    assert of_kind(gaps, "single_point_of_failure") == []
+
+
+def test_refugee_with_a_single_partner_is_refugee_exclusion_not_peripheral() -> None:
+    alliance = make_alliance({"a": "initiative", "b": "welfare", "c": "church", "r": "refugee"},
+                             [*triangle_ties("a", "b", "c"), ("c", "r")])
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "refugee_exclusion") == [("medium", ("r",), 1)]
+    assert of_kind(gaps, "peripheral_actor") == []
+
+
+# -- single points of failure and fragile ties --------------------------------------------------------
+
+
+def test_two_triangles_joined_by_one_tie() -> None:
+    """Removing c or d cuts off two actors (medium: fewer than major_min = 3); the bridge c–d has
+    three actors on each side (high: at least 3 and 10 % of 6)."""
+    gaps = gaps_of(TWO_TRIANGLES)
+    assert summary(gaps, "single_point_of_failure") == [("medium", ("c",), 2), ("medium", ("d",), 2)]
+    assert summary(gaps, "fragile_tie") == [("high", ("c", "d"), 3)]
+    assert of_kind(gaps, "fragile_tie")[0].types == ("church", "initiative")
+    # The explanations name who is cut off, and who is on the smaller side.
+    spof = of_kind(gaps, "single_point_of_failure")
+    assert spof[0].explanation["de"].startswith("Ohne C wären 2 Akteure (A, B) vom übrigen Netzwerk")
+    assert spof[1].explanation["en"].startswith("Without D, 2 actors (E, F) would be cut off")
+    assert "hängen 3 Akteure (C, A, B)." in of_kind(gaps, "fragile_tie")[0].explanation["de"]
+
+
+def test_star_centre_is_a_single_point_of_failure_with_high_severity() -> None:
+    alliance = make_alliance(["municipality", "initiative", "church", "welfare", "refugee", "initiative"],
+                             [("a", x) for x in "bcdef"])
+    assert summary(gaps_of(alliance), "single_point_of_failure") == [("high", ("a",), 4)]
+    # A star of eight leaves: seven cut off, five named.
+    big = make_alliance(["municipality", *["initiative"] * 8], [("a", x) for x in "bcdefghi"])
+    (gap,) = of_kind(gaps_of(big), "single_point_of_failure")
+    assert gap.value == 7
+    assert re.search(r"7 Akteure \(([B-I], ){4}[B-I] \(\+2\)\)", gap.explanation["de"])
+
+
+def test_fragile_tie_to_a_pair_is_medium_and_to_a_leaf_not_reported() -> None:
+    """Triangle a-b-c, c–d, d–e: c–d has 2 actors behind it (medium); d–e only 1 (not reported)."""
+    alliance = make_alliance(["initiative", "church", "welfare", "refugee", "municipality"],
+                             [*triangle_ties("a", "b", "c"), ("c", "d"), ("d", "e")])
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "fragile_tie") == [("medium", ("c", "d"), 2)]
+    assert summary(gaps, "single_point_of_failure") == [("medium", ("c",), 2)]
+
+
+#: Random graphs: small and dense, sparse with many parts, trees (every tie a bridge), larger.
+RANDOM_GRAPHS = [(14, 16, 0), (14, 15, 1), (14, 13, 2), (30, 29, 3), (40, 30, 4), (60, 75, 5),
+                 (80, 79, 6), (120, 140, 7)]
+
+
+def random_graph(n: int, m: int, seed: int) -> nx.Graph:
+    """A random graph; with m = n − 1 a random tree (each actor tied to one before it)."""
+    if m == n - 1:
+        rng = np.random.default_rng(seed)
+        return nx.Graph([(i, int(rng.integers(i))) for i in range(1, n)])
+    return nx.gnm_random_graph(n, m, seed=seed)
+
+
+@pytest.mark.parametrize(("n", "m", "seed"), RANDOM_GRAPHS)
+def test_single_points_of_failure_match_networkx(n: int, m: int, seed: int) -> None:
+    """Every articulation point cutting off at least two actors, with the number cut off."""
+    G = random_graph(n, m, seed)
+    ids = [f"v{i:03d}" for i in range(n)]
+    alliance = make_alliance({v: "other" for v in ids}, [(ids[u], ids[v]) for u, v in G.edges])
+    expected = {}
+    for point in nx.articulation_points(G):
+        part = nx.node_connected_component(G, point) - {point}
+        rest = G.subgraph(part)
+        cut_off = len(part) - max(len(c) for c in nx.connected_components(rest))
+        if cut_off >= 2:
+            expected[ids[point]] = cut_off
+    found = {gap.actors[0]: gap.value for gap in of_kind(gaps_of(alliance), "single_point_of_failure")}
+    assert found == expected
+
+
+@pytest.mark.parametrize(("n", "m", "seed"), RANDOM_GRAPHS)
+def test_fragile_ties_match_networkx_bridges(n: int, m: int, seed: int) -> None:
+    G = random_graph(n, m, seed)
+    ids = [f"v{i:03d}" for i in range(n)]
+    alliance = make_alliance({v: "other" for v in ids}, [(ids[u], ids[v]) for u, v in G.edges])
+    expected = {}
+    for u, v in nx.bridges(G):
+        H = G.copy()
+        H.remove_edge(u, v)
+        smaller = min(len(nx.node_connected_component(H, u)), len(nx.node_connected_component(H, v)))
+        if smaller >= 2:
+            expected[frozenset((ids[u], ids[v]))] = smaller
+    found = {frozenset(gap.actors): gap.value for gap in of_kind(gaps_of(alliance), "fragile_tie")}
+    assert found == expected
+
+
+# -- sectors: missing and weak links -------------------------------------------------------------------
+
+
+def test_churches_and_municipality_without_a_tie_is_high() -> None:
+    alliance = make_alliance({"k1": "church", "k2": "church", "m": "municipality", "i": "initiative"},
+                             [("k1", "i"), ("k2", "i"), ("m", "i")])
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "missing_sector_link") == [("high", ("k1", "k2", "m"), 0)]
+    (gap,) = of_kind(gaps, "missing_sector_link")
+    assert gap.types == ("church", "municipality")
+    assert "„Kirche / Religionsgemeinschaft“" in gap.explanation["de"]
+    assert "„Kommune / Kreis“" in gap.explanation["de"]
+    assert "'Church / faith community'" in gap.explanation["en"]
+
+
+def test_missing_link_severity_by_sector() -> None:
+    """Core–core with the municipality or refugees: high; other core–core: medium (whatever the
+    sizes); core with a non-core group, both of two actors or more: low; otherwise nothing."""
+    types = {"i1": "initiative", "i2": "initiative", "k1": "church", "k2": "church", "w": "welfare",
+             "m": "municipality", "r": "refugee", "s1": "education", "s2": "education", "p": "public",
+             "e": "employment"}
+    # Everybody works with the municipality, except the schools, who work with one initiative.
+    alliance = make_alliance(types, [*((x, "m") for x in ("i1", "i2", "k1", "k2", "w", "r", "p", "e")),
+                                     ("s1", "s2"), ("s1", "i1")])
+    found = {frozenset(gap.types): gap.severity for gap in of_kind(gaps_of(alliance), "missing_sector_link")}
+    assert found == {
+        frozenset(("initiative", "refugee")): "high",
+        frozenset(("church", "refugee")): "high",
+        frozenset(("welfare", "refugee")): "high",
+        frozenset(("initiative", "church")): "medium",
+        frozenset(("initiative", "welfare")): "medium",
+        frozenset(("church", "welfare")): "medium",
+        frozenset(("church", "education")): "low",
+    }
+
+
+def test_missing_link_between_groups_of_another_attribute() -> None:
+    """Grouping by an attribute: a missing link between two groups of two or more is medium."""
+    district = {"a": {"bezirk": "Nord"}, "b": {"bezirk": "Nord"}, "c": {"bezirk": "Süd"},
+                "d": {"bezirk": "Süd"}, "e": {"bezirk": "Mitte"}}
+    alliance = make_alliance(["initiative"] * 5, [("a", "b"), ("c", "d"), ("a", "e"), ("c", "e")],
+                             attributes=district)
+    gaps = gaps_of(alliance, group_by="bezirk")
+    assert summary(gaps, "missing_sector_link") == [("medium", ("a", "b", "c", "d"), 0)]
+    assert of_kind(gaps, "missing_sector_link")[0].types == ("Nord", "Süd")
+    assert "„Nord“" in of_kind(gaps, "missing_sector_link")[0].explanation["de"]
+
+
+def test_weak_sector_link_by_the_documented_rule() -> None:
+    """Two triangles, one tie between them: block density 1/9, network density 7/15, ratio
+    (1/9)/(7/15) = 5/21 ≈ 0.238 < weak_link_ratio = 0.25."""
+    gaps = gaps_of(TWO_TRIANGLES)
+    assert summary(gaps, "weak_sector_link") == [("low", ("a", "b", "c", "d", "e", "f"), round(5 / 21, 4))]
+    # With a second tie between them, 2/9 over 8/15 = 5/12 is not weak.
+    alliance = make_alliance(["initiative"] * 3 + ["church"] * 3,
+                             [*triangle_ties("a", "b", "c"), ("c", "d"), ("b", "e"),
+                              *triangle_ties("d", "e", "f")])
+    assert of_kind(gaps_of(alliance), "weak_sector_link") == []
+    # The ratio is a threshold: at 0.2 the two triangles are no longer weakly linked.
+    lower = Thresholds(weak_link_ratio=0.2)
+    assert of_kind(gaps_of(TWO_TRIANGLES, thresholds=lower), "weak_sector_link") == []
+
+
+def test_weak_link_needs_two_actors_in_each_group() -> None:
+    """A single church tied once to four initiatives is not compared (weak_link_min_group = 2)."""
+    alliance = make_alliance(["church", "initiative", "initiative", "initiative", "initiative"],
+                             [("a", "b"), *clique_ties("bcde")])
+    assert of_kind(gaps_of(alliance), "weak_sector_link") == []
+
+
+# -- refugees ----------------------------------------------------------------------------------------
+
+
+def test_no_refugee_actor_at_all() -> None:
+    gaps = gaps_of(TWO_TRIANGLES)
+    assert summary(gaps, "refugee_exclusion") == [("high", (), 0)]
+    assert of_kind(gaps, "refugee_exclusion")[0].types == ("refugee",)
+
+
+def test_refugee_organisation_outside_the_main_part() -> None:
+    alliance = make_alliance({"a": "initiative", "b": "church", "c": "welfare", "d": "municipality",
+                              "r": "refugee", "x": "association"},
+                             [*clique_ties("abcd"), ("r", "x")])
+    assert summary(gaps_of(alliance), "refugee_exclusion") == [("high", ("r",), 1)]
+
+
+def test_refugee_organisation_only_named_in_survey_data() -> None:
+    """Directed: three partners name r, r names nobody → medium, value = times named."""
+    ties = [*both_ways(clique_ties("abc")), ("a", "r"), ("b", "r"), ("c", "r")]
+    alliance = make_alliance({"a": "initiative", "b": "church", "c": "welfare", "r": "refugee"}, ties,
+                             directed=True)
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "refugee_exclusion") == [("medium", ("r",), 3)]
+    assert "nennt selbst aber niemanden" in of_kind(gaps, "refugee_exclusion")[0].explanation["de"]
+    # As a map of cooperations, r has three partners: no exclusion.
+    undirected = make_alliance(alliance.actors.set_index("id")["type"].to_dict(),
+                               [*clique_ties("abc"), ("a", "r"), ("b", "r"), ("c", "r")])
+    assert of_kind(gaps_of(undirected), "refugee_exclusion") == []
+
+
+def test_refugee_organisation_at_the_edge_of_a_dense_core() -> None:
+    """r has two partners (a and the leaf x) but stays out of the 3-core a–b–c–d: coreness 1."""
+    alliance = make_alliance({"a": "initiative", "b": "church", "c": "welfare", "d": "municipality",
+                              "r": "refugee", "x": "association"},
+                             [*clique_ties("abcd"), ("a", "r"), ("r", "x")])
+    assert summary(gaps_of(alliance), "refugee_exclusion") == [("medium", ("r",), 1)]
+    # The core rule needs a main core of at least core_min_main = 3.
+    relaxed = Thresholds(core_min_main=4)
+    assert of_kind(gaps_of(alliance, thresholds=relaxed), "refugee_exclusion") == []
+
+
+def test_well_connected_refugee_organisations_are_no_gap() -> None:
+    alliance = make_alliance({"a": "initiative", "b": "church", "r": "refugee", "s": "refugee"},
+                             clique_ties("abrs"))
+    assert of_kind(gaps_of(alliance), "refugee_exclusion") == []
+
+
+# -- survey data ---------------------------------------------------------------------------------------
+
+
+def test_unreciprocated_tie() -> None:
+    ties = [("a", "b"), ("b", "c"), ("c", "b"), ("c", "a"), ("a", "c")]
+    alliance = make_alliance(["initiative", "church", "refugee"], ties, directed=True)
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "unreciprocated_tie") == [("low", ("a", "b"), 1)]
+    (gap,) = of_kind(gaps, "unreciprocated_tie")
+    assert gap.explanation["de"] == "A nennt B als Partner, aber nicht umgekehrt."
+    assert of_kind(gaps_of(make_alliance(["initiative", "church", "refugee"], clique_ties("abc"))),
+                   "unreciprocated_tie") == []
+
+
+# -- centralisation -------------------------------------------------------------------------------------
+
+
+def test_star_is_over_centralised_on_its_centre() -> None:
+    alliance = make_alliance(["municipality", "initiative", "church", "welfare", "refugee", "initiative"],
+                             [("a", x) for x in "bcdef"])
+    gaps = gaps_of(alliance)
+    # Betweenness and brokerage both single out a: one gap, not two.
+    assert summary(gaps, "over_centralization") == [("high", ("a",), 1.0)]
+
+
+def test_path_is_over_centralised_with_medium_severity() -> None:
+    """Path a-b-c-d-e: betweenness 0, 3, 4, 3, 0, so c holds 4/10 (brokerage: a third each)."""
+    alliance = make_alliance(["initiative", "church", "welfare", "refugee", "municipality"],
+                             [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    assert summary(gaps_of(alliance), "over_centralization") == [("medium", ("c",), 0.4)]
+
+
+def test_equally_central_actors_are_both_reported() -> None:
+    assert summary(gaps_of(TWO_TRIANGLES), "over_centralization") == [("high", ("c",), 0.5),
+                                                                      ("high", ("d",), 0.5)]
+
+
+def test_threshold_override_removes_the_gap() -> None:
+    raised = Thresholds().updated(over_centralization_share=0.9)
+    assert of_kind(gaps_of(TWO_TRIANGLES, thresholds=raised), "over_centralization") == []
+    # A share of 1.0 stays; with over_centralization_high above it, it is only medium.
+    star = make_alliance(["municipality", "initiative", "church", "welfare"], [("a", x) for x in "bcd"])
+    assert summary(gaps_of(star, thresholds=raised), "over_centralization") == [("high", ("a",), 1.0)]
+    lowered = raised.updated(over_centralization_high=1.01)
+    assert summary(gaps_of(star, thresholds=lowered), "over_centralization") == [("medium", ("a",), 1.0)]
+
+
+# -- separate parts --------------------------------------------------------------------------------------
+
+
+def test_separate_component_is_a_disconnected_cluster() -> None:
+    """A 9-actor main part and a separate triangle (3 ≥ major_min) and pair (2: medium)."""
+    types = ["initiative", "church", "welfare", "municipality", "refugee"] * 3
+    ids = [f"x{i:02d}" for i in range(14)]
+    main = [(ids[i], ids[j]) for i in range(9) for j in range(i + 1, 9) if (i + j) % 3]
+    alliance = make_alliance(dict(zip(ids, types, strict=False)),
+                             [*main, *triangle_ties(*ids[9:12]), (ids[12], ids[13])])
+    gaps = gaps_of(alliance)
+    assert summary(gaps, "disconnected_cluster") == [("high", tuple(ids[9:12]), 3),
+                                                     ("medium", tuple(ids[12:14]), 2)]
+
+
+def test_isolates_are_not_clusters() -> None:
+    alliance = make_alliance(["initiative", "church", "welfare", "municipality", "refugee"],
+                             triangle_ties("a", "b", "c"))
+    assert of_kind(gaps_of(alliance), "disconnected_cluster") == []
+
+
+def test_two_dense_groups_joined_by_one_tie() -> None:
+    """Two cliques of five joined by a–f: the communities split there, reported once (the group
+    without the first actor, as both have five), with the number of ties to the rest."""
+    types = ["initiative", "church", "welfare", "municipality", "refugee"] * 2
+    alliance = make_alliance(types, [*clique_ties("abcde"), *clique_ties("fghij"), ("a", "f")])
+    analysis = analyse(alliance)
+    assert analysis.actors["community"].nunique() == 2
+    assert summary(analysis.gaps, "disconnected_cluster") == [("medium", tuple("fghij"), 1)]
+    # Allowing no tie at all to the rest, the group is not reported.
+    strict = Thresholds(community_max_ties=0)
+    assert of_kind(gaps_of(alliance, thresholds=strict), "disconnected_cluster") == []
+
+
+def test_loosely_attached_group_with_two_ties() -> None:
+    """A clique of six and a clique of four joined by two ties: no bridge, but with
+    community_max_ties = 2 the smaller group is reported, value 2."""
+    types = ["initiative", "church", "welfare", "municipality", "refugee"] * 2
+    alliance = make_alliance(types, [*clique_ties("abcdef"), *clique_ties("ghij"), ("a", "g"), ("b", "h")])
+    assert of_kind(gaps_of(alliance), "disconnected_cluster") == []
+    assert of_kind(gaps_of(alliance), "fragile_tie") == []
+    loose = Thresholds(community_max_ties=2)
+    assert summary(gaps_of(alliance, thresholds=loose), "disconnected_cluster") == [
+        ("medium", tuple("ghij"), 2)]
+
+
+# -- introductions (closure) ------------------------------------------------------------------------
+
+
+#: Churches k1, k2 and municipalities m1, m2 never meet; initiatives i1, i2 know all four, i3 only
+#: k2 and m2. k2–m2 share i1, i2, i3; the other church–municipality pairs share i1, i2.
+CLOSURE = make_alliance(
+    {"k1": "church", "k2": "church", "m1": "municipality", "m2": "municipality",
+     "i1": "initiative", "i2": "initiative", "i3": "initiative"},
+    [("k1", "i1"), ("k1", "i2"), ("m1", "i1"), ("m1", "i2"), ("k2", "i1"), ("k2", "i2"), ("k2", "i3"),
+     ("m2", "i1"), ("m2", "i2"), ("m2", "i3")])
+CLOSURE_TIES = [(str(u), str(v)) for u, v in CLOSURE.ties[["source", "target"]].itertuples(index=False)]
+
+
+def test_closure_ranks_most_and_rarest_common_partners_first() -> None:
+    gaps = of_kind(gaps_of(CLOSURE), "closure_opportunity")
+    # Equal scores in actor order.
+    assert [gap.actors for gap in gaps] == [("k2", "m2"), ("k1", "m1"), ("k1", "m2"), ("k2", "m1")]
+    assert all(gap.severity == "low" for gap in gaps)
+    # Adamic–Adar: Σ 1/ln(partners of each common partner); i1, i2 have 4 partners, i3 has 2.
+    assert gaps[0].value == round(2 / math.log(4) + 1 / math.log(2), 4)
+    assert gaps[1].value == round(2 / math.log(4), 4)
+    G = to_networkx(CLOSURE)
+    for gap in gaps:
+        ((_, _, score),) = nx.adamic_adar_index(G, [gap.actors])
+        assert gap.value == round(score, 4)
+
+
+def test_closure_prefers_rare_common_partners_to_many_hubs() -> None:
+    """k–m share two partners with 2 partners each (2/ln 2 ≈ 2.89); k2–m2 share three hubs with
+    6 partners each (3/ln 6 ≈ 1.67): fewer but rarer comes first."""
+    types = {"k": "church", "m": "municipality", "k2": "church", "m2": "municipality",
+             "p1": "initiative", "p2": "initiative", "h1": "welfare", "h2": "welfare", "h3": "welfare",
+             "x1": "welfare", "x2": "welfare", "x3": "welfare", "x4": "welfare"}
+    hubs = [(h, other) for h in ("h1", "h2", "h3") for other in ("k2", "m2", "x1", "x2", "x3", "x4")]
+    alliance = make_alliance(types, [("k", "p1"), ("k", "p2"), ("m", "p1"), ("m", "p2"), *hubs])
+    gaps = of_kind(gaps_of(alliance), "closure_opportunity")
+    assert [gap.actors for gap in gaps] == [("k", "m"), ("k2", "m2")]
+    assert [gap.value for gap in gaps] == [round(2 / math.log(2), 4), round(3 / math.log(6), 4)]
+
+
+def test_closure_never_suggests_a_tied_pair_or_a_pair_of_one_group() -> None:
+    """Churches and municipalities have one tie between them (k2–m2; a weak link once
+    weak_link_ratio is 0.6, as 1/4 over 17/36 ≈ 0.53): k2–m2 itself, though it shares the most
+    partners, is not suggested; nor are k1–k2 or i1–i2 (one group)."""
+    alliance = make_alliance(
+        {"k1": "church", "k2": "church", "m1": "municipality", "m2": "municipality",
+         "i1": "initiative", "i2": "initiative", "i3": "initiative", "w1": "welfare", "w2": "welfare"},
+        [*CLOSURE_TIES, ("k2", "m2"), *clique_ties(["i1", "i2", "w1", "w2"])])
+    gaps = gaps_of(alliance, thresholds=Thresholds(weak_link_ratio=0.6))
+    assert summary(gaps, "weak_sector_link")[0][1] == ("k1", "k2", "m1", "m2")
+    suggested = [gap.actors for gap in of_kind(gaps, "closure_opportunity")]
+    assert suggested and ("k2", "m2") not in suggested
+    G = to_networkx(alliance)
+    for u, v in suggested:
+        assert not G.has_edge(u, v)
+        assert G.nodes[u]["type"] != G.nodes[v]["type"]
+
+
+def test_closure_thresholds() -> None:
+    assert len(of_kind(gaps_of(CLOSURE, thresholds=Thresholds(closure_max_suggestions=2)),
+                       "closure_opportunity")) == 2
+    only_three = Thresholds(closure_min_common=3)
+    assert [g.actors for g in of_kind(gaps_of(CLOSURE, thresholds=only_three), "closure_opportunity")] == [
+        ("k2", "m2")]
+
+
+# -- order, thresholds, records --------------------------------------------------------------------------
+
+
+def assert_sorted(gaps: list[Gap]) -> None:
+    keys = [(SEVERITIES.index(gap.severity), -gap.impact) for gap in gaps]
+    assert keys == sorted(keys)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Alliance:
+    return io.read(DEMO)
+
+
+def test_gaps_are_sorted_by_severity_then_impact(demo: Alliance) -> None:
+    for alliance in (demo, TWO_TRIANGLES, CLOSURE):
+        gaps = gaps_of(alliance)
+        assert_sorted(gaps)
+    gaps = gaps_of(demo)
+    assert {g.severity for g in gaps} == set(SEVERITIES)
+    # Within one severity, the larger consequence first: the single point of failure cutting off
+    # three actors before the one cutting off two.
+    spof = summary(gaps, "single_point_of_failure")
+    assert [value for _, _, value in spof] == sorted((value for _, _, value in spof), reverse=True)
+
+
+def test_every_kind_is_found_somewhere() -> None:
+    """One alliance per kind (the constructions of the tests above) finds it."""
+    star = make_alliance(["municipality", "initiative", "church", "welfare"], [("a", x) for x in "bcd"])
+    lonely = make_alliance({"a": "initiative", "b": "welfare", "c": "refugee", "d": "church"},
+                           triangle_ties("a", "b", "c"))
+    leaf = make_alliance({"a": "initiative", "b": "welfare", "c": "refugee", "d": "church"},
+                         [*triangle_ties("a", "b", "c"), ("c", "d")])
+    survey = make_alliance(["initiative", "church", "refugee"], [("a", "b"), ("b", "c"), ("c", "b")],
+                           directed=True)
+    where = {
+        "isolated_actor": lonely, "peripheral_actor": leaf, "single_point_of_failure": TWO_TRIANGLES,
+        "fragile_tie": TWO_TRIANGLES, "missing_sector_link": star, "weak_sector_link": TWO_TRIANGLES,
+        "refugee_exclusion": TWO_TRIANGLES, "unreciprocated_tie": survey, "over_centralization": star,
+        "disconnected_cluster": TWO_TRIANGLES, "closure_opportunity": CLOSURE,
+    }
+    assert set(where) == set(GAP_KINDS)
+    for kind, alliance in where.items():
+        assert of_kind(gaps_of(alliance), kind), kind
+
+
+def test_thresholds_updated_and_unknown_names() -> None:
+    rules = Thresholds()
+    changed = rules.updated(over_centralization_share="0.9", major_min="5")
+    assert (changed.over_centralization_share, changed.major_min) == (0.9, 5)
+    assert isinstance(changed.major_min, int)
+    assert rules.over_centralization_share == 0.35  # the original is unchanged
+    with pytest.raises(KeyError) as error:
+        rules.updated(over_centralisation=0.9)
+    message = str(error.value)
+    assert "over_centralisation" in message
+    assert "over_centralization_share" in message and "closure_max_suggestions" in message
+
+
+def test_gap_records() -> None:
+    gap = of_kind(gaps_of(TWO_TRIANGLES), "fragile_tie")[0]
+    data = gap.to_dict()
+    assert data == {"kind": "fragile_tie", "severity": "high", "actors": ["c", "d"],
+                    "types": ["church", "initiative"], "value": 3,
+                    "explanation": gap.explanation, "suggestion": gap.suggestion}
+    assert gap.key == ("fragile_tie", ("c", "d"), ("church", "initiative"))
+    for gap in gaps_of(TWO_TRIANGLES):
+        assert set(gap.explanation) == set(gap.suggestion) == {"de", "en"}
+        assert all(text.strip() for text in [*gap.explanation.values(), *gap.suggestion.values()])
+        assert gap.kind not in gap.explanation["de"] + gap.suggestion["de"]
+
+
+def test_names_not_ids_in_the_text() -> None:
+    alliance = Alliance.from_frames(
+        pd.DataFrame({"id": ["k", "m", "i"], "name": ["St. Marien", "Rathaus", "Helferkreis"],
+                      "type": ["church", "municipality", "initiative"]}),
+        pd.DataFrame({"source": ["i", "i"], "target": ["k", "m"]}))
+    gaps = gaps_of(alliance)
+    assert "Helferkreis" in of_kind(gaps, "over_centralization")[0].explanation["de"]
+    assert any("Rathaus" in gap.explanation["en"] for gap in of_kind(gaps, "peripheral_actor"))
+    assert "„Kirche / Religionsgemeinschaft“" in of_kind(gaps, "missing_sector_link")[0].explanation["de"]
+
+
+# -- tiny and odd networks -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_tiny_alliances(directed: bool) -> None:
+    one = make_alliance(["church"], [], directed=directed)
+    assert [g.kind for g in gaps_of(one)] == ["refugee_exclusion", "isolated_actor"]
+    two = make_alliance(["church", "refugee"], [("a", "b")], directed=directed)
+    kinds = {g.kind for g in gaps_of(two)}
+    assert "over_centralization" not in kinds and "closure_opportunity" not in kinds
+
+
+def test_find_gaps_directly_on_a_graph() -> None:
+    g = to_igraph(TWO_TRIANGLES)
+    gaps = find_gaps(g, actor_metrics(g))
+    assert [gap.key for gap in gaps] == [gap.key for gap in gaps_of(TWO_TRIANGLES)]
+    # Without community labels, the community rule is skipped rather than failing.
+    without = find_gaps(g, actor_metrics(g).drop(columns=["community", "brokerage.total"]))
+    assert of_kind(without, "disconnected_cluster") == []
+    assert summary(without, "over_centralization") == [("high", ("c",), 0.5), ("high", ("d",), 0.5)]
+
+
+def test_reciprocated_survey_data_give_the_same_structural_gaps() -> None:
+    """Every tie named by both sides: the structure is the undirected one; nothing one-sided."""
+    ties = [(str(u), str(v)) for u, v in TWO_TRIANGLES.ties[["source", "target"]].itertuples(index=False)]
+    survey = make_alliance(["initiative"] * 3 + ["church"] * 3, both_ways(ties), directed=True)
+    assert [(g.key, g.severity, g.value) for g in gaps_of(survey)] == [
+        (g.key, g.severity, g.value) for g in gaps_of(TWO_TRIANGLES)]

@@ -1,0 +1,324 @@
+"""The health scorecard: each indicator against a hand computation, its band at the limits."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+import pytest
+from factories import make_alliance
+
+from netz.graph import to_igraph, to_networkx
+from netz.health import INDICATORS, Bands, Indicator, health
+from netz.metrics import actor_metrics
+from netz.model import Alliance
+from netz.report import analyse
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def scorecard(alliance: Alliance, *, bands: Bands | None = None,
+              group_by: str = "type") -> dict[str, Indicator]:
+    g = to_igraph(alliance)
+    metrics = actor_metrics(g, group_by=group_by)
+    indicators = health(g, metrics, alliance.ties, group_by=group_by, bands=bands)
+    return {i.indicator: i for i in indicators}
+
+
+def value(alliance: Alliance, indicator: str) -> float | None:
+    return scorecard(alliance)[indicator].value
+
+
+def rated(alliance: Alliance, indicator: str, **limits: float) -> str:
+    return scorecard(alliance, bands=Bands().updated(**limits))[indicator].band
+
+
+def clique_ties(ids: str) -> list[tuple[str, str]]:
+    return [(u, v) for i, u in enumerate(ids) for v in ids[i + 1:]]
+
+
+def rated_alliance(ratings: dict[str, list[object]], directed: bool = False) -> Alliance:
+    """Three actors on a path a–b–c–d… with one tie per rating, rating columns as given."""
+    count = len(next(iter(ratings.values())))
+    ids = [chr(ord("a") + i) for i in range(count + 1)]
+    actors = pd.DataFrame({"id": ids, "name": [i.upper() for i in ids],
+                           "type": ["church", "refugee", "welfare", "municipality", "initiative"][: count + 1]
+                           if count < 5 else ["other"] * (count + 1)})
+    ties = pd.DataFrame({"source": ids[:-1], "target": ids[1:], **ratings})
+    return Alliance.from_frames(actors, ties, directed=directed)
+
+
+#: Triangle a-b-c, pair d–e, isolate f.
+SPLIT = make_alliance(["initiative", "church", "welfare", "municipality", "refugee", "education"],
+                      [("a", "b"), ("b", "c"), ("a", "c"), ("d", "e")])
+
+
+# -- indicators by hand --------------------------------------------------------------------------------
+
+
+def test_indicators_in_order_undirected() -> None:
+    assert list(scorecard(SPLIT)) == ["connectedness", "cohesion", "cross_sector_integration",
+                                      "dependence_on_single_actors", "refugee_participation"]
+    assert [i for i in INDICATORS if i in scorecard(SPLIT)] == list(scorecard(SPLIT))
+
+
+def test_connectedness_is_the_share_in_the_largest_part() -> None:
+    card = scorecard(SPLIT)
+    assert card["connectedness"].value == 0.5  # 3 of 6
+    assert card["connectedness"].band == "concern"
+    assert "50 %" in card["connectedness"].explanation["de"]
+    # Survey data: a → b, c → b is one (weakly) connected part.
+    directed = make_alliance(["church", "refugee", "welfare"], [("a", "b"), ("c", "b")], directed=True)
+    assert value(directed, "connectedness") == 1.0
+
+
+def test_cohesion_is_the_mean_number_of_partners() -> None:
+    assert value(SPLIT, "cohesion") == pytest.approx(2 * 4 / 6)
+    # A reciprocated pair of nominations is one partnership: partners 1, 2, 1.
+    directed = make_alliance(["church", "refugee", "welfare"], [("a", "b"), ("b", "a"), ("b", "c")],
+                             directed=True)
+    assert value(directed, "cohesion") == pytest.approx(4 / 3)
+    assert "1,3 Partnern" in scorecard(directed)["cohesion"].explanation["de"]
+    assert "1.3 partners" in scorecard(directed)["cohesion"].explanation["en"]
+
+
+def test_cross_sector_integration_counts_pairs_of_core_sectors() -> None:
+    """Core sectors present: initiative, church, welfare, municipality (6 pairs); linked:
+    initiative–church and church–welfare. The school's tie and the tie within initiatives
+    do not count."""
+    alliance = make_alliance(["initiative", "initiative", "church", "welfare", "municipality", "education"],
+                             [("a", "b"), ("a", "c"), ("c", "d"), ("d", "f")])
+    card = scorecard(alliance)
+    assert card["cross_sector_integration"].value == pytest.approx(2 / 6)
+    assert card["cross_sector_integration"].explanation["de"].startswith("2 von 6 Paaren")
+
+
+def test_cross_sector_integration_by_another_attribute() -> None:
+    groups = {"a": {"bezirk": "Nord"}, "b": {"bezirk": "Nord"}, "c": {"bezirk": "Süd"},
+              "d": {"bezirk": "Mitte"}}
+    alliance = make_alliance(["initiative"] * 4, [("a", "b"), ("b", "c")], attributes=groups)
+    card = scorecard(alliance, group_by="bezirk")
+    # Nord–Süd linked, Nord–Mitte and Süd–Mitte not; all groups count, not only core types.
+    assert card["cross_sector_integration"].value == pytest.approx(1 / 3)
+    assert "„bezirk“" in card["cross_sector_integration"].explanation["de"]
+
+
+def test_cross_sector_integration_undefined_with_one_sector() -> None:
+    alliance = make_alliance(["church", "church", "education"], [("a", "b"), ("b", "c")])
+    indicator = scorecard(alliance)["cross_sector_integration"]
+    assert (indicator.value, indicator.band) == (None, "watch")
+    assert "Weniger als zwei" in indicator.explanation["de"]
+
+
+def test_dependence_is_the_largest_share_of_betweenness() -> None:
+    path = make_alliance(["initiative", "church", "welfare", "refugee", "municipality"],
+                         [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    card = scorecard(path)
+    # Betweenness 0, 3, 4, 3, 0: c holds 4/10.
+    assert card["dependence_on_single_actors"].value == pytest.approx(0.4)
+    assert card["dependence_on_single_actors"].band == "watch"
+    assert "über C" in card["dependence_on_single_actors"].explanation["de"]
+    assert "betweenness" not in card["dependence_on_single_actors"].explanation["en"].lower()
+    G = to_networkx(path)
+    between = nx.betweenness_centrality(G, normalized=False)
+    share = max(between.values()) / sum(between.values())
+    assert card["dependence_on_single_actors"].value == pytest.approx(share)
+    star = make_alliance(["municipality", "initiative", "church"], [("a", "b"), ("a", "c")])
+    assert value(star, "dependence_on_single_actors") == 1.0
+    assert scorecard(star)["dependence_on_single_actors"].band == "concern"
+
+
+def test_dependence_when_nobody_is_between() -> None:
+    complete = make_alliance(["initiative", "church", "welfare", "refugee"], clique_ties("abcd"))
+    indicator = scorecard(complete)["dependence_on_single_actors"]
+    assert (indicator.value, indicator.band) == (0.0, "good")
+    assert "Niemand vermittelt" in indicator.explanation["de"]
+    pair = scorecard(make_alliance(["church", "refugee"], [("a", "b")]))["dependence_on_single_actors"]
+    assert (pair.value, pair.band) == (None, "watch")
+
+
+def test_refugee_participation() -> None:
+    """r1: two partners in the main part (counts); r2: one partner; r3: two partners, but in
+    another part. 1 of 3."""
+    types = {"a": "initiative", "b": "church", "c": "welfare", "d": "municipality",
+             "r1": "refugee", "r2": "refugee", "r3": "refugee", "x": "association", "y": "association"}
+    ties = [*clique_ties("abcd"), ("r1", "a"), ("r1", "b"), ("r2", "c"), ("r3", "x"), ("r3", "y")]
+    indicator = scorecard(make_alliance(types, ties))["refugee_participation"]
+    assert indicator.value == pytest.approx(1 / 3)
+    assert indicator.band == "concern"
+    assert indicator.explanation["de"].startswith("1 von 3 Organisationen")
+
+
+def test_refugee_participation_in_survey_data_needs_naming_partners() -> None:
+    """r is named by a and b but names nobody: two partners, yet not taking part."""
+    types = {"a": "initiative", "b": "church", "r": "refugee", "s": "refugee"}
+    ties = [("a", "b"), ("b", "a"), ("a", "r"), ("b", "r"), ("s", "a"), ("s", "b")]
+    indicator = scorecard(make_alliance(types, ties, directed=True))["refugee_participation"]
+    assert indicator.value == 0.5
+    assert "nennen selbst Partner" in indicator.explanation["de"]
+
+
+def test_no_refugee_organisation_is_a_concern() -> None:
+    indicator = scorecard(make_alliance(["church", "welfare"], [("a", "b")]))["refugee_participation"]
+    assert (indicator.value, indicator.band) == (0.0, "concern")
+    assert "Keine Organisation von Geflüchteten" in indicator.explanation["de"]
+
+
+def test_reciprocity_only_for_survey_data() -> None:
+    """a ↔ b, a → c, c → d: one mutual pair and two one-sided ones, 2·1/(2·1 + 2) = 0.5."""
+    ties = [("a", "b"), ("b", "a"), ("a", "c"), ("c", "d")]
+    alliance = make_alliance(["initiative", "church", "refugee", "welfare"], ties, directed=True)
+    indicator = scorecard(alliance)["reciprocity"]
+    assert indicator.value == pytest.approx(0.5)
+    assert indicator.value == pytest.approx(nx.overall_reciprocity(to_networkx(alliance)))
+    assert indicator.band == "good"  # 0.5 is the lower limit of good
+    assert "50 % der Nennungen" in indicator.explanation["de"]
+    assert "reciprocity" not in scorecard(make_alliance(["initiative", "church"], [("a", "b")]))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_reciprocity_matches_networkx(seed: int) -> None:
+    G = nx.gnp_random_graph(12, 0.25, seed=seed, directed=True)
+    ids = [f"v{i:02d}" for i in G]
+    alliance = make_alliance({v: "other" for v in ids}, [(ids[u], ids[v]) for u, v in G.edges], directed=True)
+    assert value(alliance, "reciprocity") == pytest.approx(nx.overall_reciprocity(G), abs=1e-6)
+
+
+# -- trust and value ------------------------------------------------------------------------------------
+
+
+def test_ratings_only_when_the_ties_carry_them() -> None:
+    assert "trust" not in scorecard(SPLIT) and "value" not in scorecard(SPLIT)
+    card = scorecard(rated_alliance({"trust": [4, 3, 4, 2]}))
+    assert "trust" in card and "value" not in card
+
+
+@pytest.mark.parametrize(("answers", "expected", "scale"), [
+    ([4, 3, 4, 2], (3.25 - 1) / 3, "1 bis 4"),   # PARTNER's four points
+    ([1, 1, 1, 1], 0.0, "1 bis 4"),
+    ([5, 3, 4, 4], (4 - 1) / 4, "1 bis 5"),       # an answer of 5: a five-point scale
+    ([7, 10, 4, 3], (6 - 1) / 9, "1 bis 10"),     # above 5: the largest answer is the top
+    ([0, 4, 2, 2], 2 / 4, "0 bis 4"),             # an answer of 0: the scale starts at 0
+])
+def test_trust_is_the_mean_answer_placed_on_the_scale(answers: list[int], expected: float,
+                                                      scale: str) -> None:
+    indicator = scorecard(rated_alliance({"trust": answers}))["trust"]
+    assert indicator.value == pytest.approx(expected, abs=1e-6)
+    assert 0.0 <= indicator.value <= 1.0
+    assert f"Skala von {scale}" in indicator.explanation["de"]
+    assert "PARTNER" in indicator.explanation["en"]
+
+
+@pytest.mark.parametrize(("column", "indicator"), [("trust", "trust"), ("Vertrauen", "trust"),
+                                                    ("value", "value"), ("Nutzen", "value"),
+                                                    ("Mehrwert", "value"), ("WERT", "value")])
+def test_rating_columns_in_german_and_english(column: str, indicator: str) -> None:
+    assert value(rated_alliance({column: [4, 4, 1, 3]}), indicator) == pytest.approx(2 / 3, abs=1e-6)
+
+
+def test_ratings_ignore_blanks_and_text() -> None:
+    card = scorecard(rated_alliance({"vertrauen": ["3", "n/a", None, "4"], "nutzen": [None] * 4}))
+    assert card["trust"].value == pytest.approx((3.5 - 1) / 3, abs=1e-6)
+    assert "value" not in card
+
+
+def test_ratings_follow_the_wave() -> None:
+    """The report's scorecard rates only the ties of the wave it describes."""
+    actors = pd.DataFrame({"id": list("abc"), "name": list("ABC"), "type": ["church", "refugee", "welfare"]})
+    ties = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "c", "c"],
+                         "wave": ["2019", "2020", "2020"], "trust": [1, 4, 4]})
+    alliance = Alliance.from_frames(actors, ties)
+    latest = {i.indicator: i.value for i in analyse(alliance).health}
+    first = {i.indicator: i.value for i in analyse(alliance, wave="2019").health}
+    every = {i.indicator: i.value for i in analyse(alliance, wave="all").health}
+    assert (latest["trust"], first["trust"], every["trust"]) == (1.0, 0.0, pytest.approx(2 / 3, abs=1e-6))
+
+
+# -- bands -------------------------------------------------------------------------------------------------
+
+
+HIGHER_IS_BETTER = [
+    ("connectedness", SPLIT, "connectedness_good", "connectedness_watch"),
+    ("cohesion", SPLIT, "cohesion_good", "cohesion_watch"),
+    ("refugee_participation",
+     make_alliance(["refugee", "refugee", "church", "welfare"], [("a", "c"), ("a", "d"), ("b", "c")]),
+     "refugee_good", "refugee_watch"),
+    ("cross_sector_integration", SPLIT, "cross_sector_good", "cross_sector_watch"),
+    ("reciprocity",
+     make_alliance(["church", "refugee", "welfare"], [("a", "b"), ("b", "a"), ("a", "c")], directed=True),
+     "reciprocity_good", "reciprocity_watch"),
+    ("trust", rated_alliance({"trust": [4, 3, 2, 2]}), "rating_good", "rating_watch"),
+    ("value", rated_alliance({"nutzen": [4, 3, 2, 2]}), "rating_good", "rating_watch"),
+]
+
+
+@pytest.mark.parametrize(("indicator", "alliance", "good", "watch"), HIGHER_IS_BETTER,
+                         ids=[case[0] for case in HIGHER_IS_BETTER])
+def test_band_limits_higher_is_better(indicator: str, alliance: Alliance, good: str, watch: str) -> None:
+    """A value on the good limit is good; just below, watch; on the watch limit, watch; below, concern."""
+    x = value(alliance, indicator)
+    assert x is not None and x > 0
+    above = math.nextafter(x, math.inf)
+    assert rated(alliance, indicator, **{good: x, watch: 0.0}) == "good"
+    assert rated(alliance, indicator, **{good: above, watch: 0.0}) == "watch"
+    assert rated(alliance, indicator, **{good: above, watch: x}) == "watch"
+    assert rated(alliance, indicator, **{good: above, watch: above}) == "concern"
+
+
+def test_band_limits_for_dependence_lower_is_better() -> None:
+    """Good strictly below the good limit, concern from the watch limit on."""
+    path = make_alliance(["initiative", "church", "welfare", "refugee", "municipality"],
+                         [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    x = value(path, "dependence_on_single_actors")
+    assert x == pytest.approx(0.4)
+    above = math.nextafter(x, math.inf)  # type: ignore[arg-type]
+    name = "dependence_on_single_actors"
+    assert rated(path, name, dependence_good=above, dependence_watch=1.0) == "good"
+    assert rated(path, name, dependence_good=x, dependence_watch=1.0) == "watch"  # type: ignore[arg-type]
+    assert rated(path, name, dependence_good=0.1, dependence_watch=above) == "watch"
+    assert rated(path, name, dependence_good=0.1, dependence_watch=x) == "concern"  # type: ignore[arg-type]
+
+
+def test_default_bands() -> None:
+    """The documented defaults (docs/metrics.md)."""
+    b = Bands()
+    assert (b.connectedness_good, b.connectedness_watch) == (0.90, 0.75)
+    assert (b.cohesion_good, b.cohesion_watch) == (4.0, 2.0)
+    assert (b.cross_sector_good, b.cross_sector_watch) == (0.80, 0.50)
+    assert (b.dependence_good, b.dependence_watch) == (0.25, 0.50)
+    assert (b.refugee_good, b.refugee_watch) == (0.75, 0.40)
+    assert (b.reciprocity_good, b.reciprocity_watch) == (0.50, 0.30)
+    assert (b.rating_good, b.rating_watch) == (0.75, 0.50)
+
+
+def test_explanations_say_the_limits() -> None:
+    card = scorecard(SPLIT, bands=Bands(cohesion_good=3.5))
+    assert card["cohesion"].explanation["de"].endswith("Gut ab 3,5, bedenklich unter 2,0.")
+    assert card["connectedness"].explanation["en"].endswith("Good from 90 %, a concern below 75 %.")
+    dependence = card["dependence_on_single_actors"].explanation["de"]
+    assert dependence.endswith("Gut unter 25 %, bedenklich ab 50 %.")
+
+
+def test_bands_updated_and_unknown_names() -> None:
+    changed = Bands().updated(cohesion_good="3", rating_watch="0.4")
+    assert (changed.cohesion_good, changed.rating_watch) == (3.0, 0.4)
+    with pytest.raises(KeyError) as error:
+        Bands().updated(cohesion=3)
+    assert "cohesion" in str(error.value) and "cohesion_good" in str(error.value)
+
+
+def test_indicator_records_are_json_ready() -> None:
+    for indicator in scorecard(rated_alliance({"trust": [4, 3, 2, 2]}, directed=True)).values():
+        data = indicator.to_dict()
+        assert set(data) == {"indicator", "value", "band", "explanation"}
+        assert data["band"] in ("good", "watch", "concern")
+        assert set(data["explanation"]) == {"de", "en"}
+        assert data["value"] is None or isinstance(data["value"], float)
+
+
+def test_empty_alliance_has_a_scorecard() -> None:
+    card = scorecard(make_alliance(["church"], []))
+    assert card["connectedness"].value == 1.0
+    assert card["cohesion"].value == 0.0
+    assert card["dependence_on_single_actors"].value is None
