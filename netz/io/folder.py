@@ -4,6 +4,12 @@ German file names are accepted too (``akteure.csv``, ``kooperationen.csv``,
 ``mitgliedschaften.csv``), in any case. Two-mode data — which actors sit in
 which working group (Arbeitskreis) — becomes co-membership ties weighted by
 the number of groups two actors share.
+
+The CSV files netz writes are safe to open in a spreadsheet: a text cell that would run as a
+formula (``=…``, ``+…``, ``-…``, ``@…``) is written with an apostrophe before it, and the reader
+takes exactly that apostrophe away again (:mod:`netz.io.spreadsheet`), so that writing and
+reading a folder gives the same alliance. A coordinator's own ``'+49 30 1234`` (the way a
+spreadsheet marks a cell as text) is read as ``+49 30 1234``.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import scipy.sparse as sp
 
 from netz.errors import InputError, Problem
 from netz.io.meta import read_meta_json
+from netz.io.spreadsheet import spreadsheet_safe, undo_spreadsheet_safe
 from netz.io.tables import (
     ACTOR_ALIASES,
     ACTOR_REQUIRED,
@@ -119,7 +126,7 @@ def alliance_from_tables(
 def _read_table(
     path: Path, aliases: Mapping[str, tuple[str, ...]], headers: dict, required: tuple[str, ...]
 ) -> pd.DataFrame:
-    raw = read_csv_table(path)
+    raw = undo_spreadsheet_safe(read_csv_table(path))
     table = canonical_columns(raw, aliases, path.name, required=required)
     headers[path.name] = written_headers(raw, table)
     return table
@@ -191,16 +198,20 @@ def co_membership_ties(actor: pd.Series, group: pd.Series) -> pd.DataFrame:
 
 
 def write_folder(alliance: Alliance, path: Path) -> None:
-    """Write ``alliance.json``, ``actors.csv`` and ``ties.csv`` (UTF-8, comma-separated)."""
+    """Write ``alliance.json``, ``actors.csv`` and ``ties.csv`` (UTF-8, comma-separated).
+
+    Text cells that a spreadsheet would run as formulas get an apostrophe before them
+    (:func:`~netz.io.spreadsheet.spreadsheet_safe`); :func:`read_folder` removes it.
+    """
     path.mkdir(parents=True, exist_ok=True)
     meta = {**dict(alliance.meta), "directed": alliance.directed}
     (path / "alliance.json").write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    alliance.actors.to_csv(path / "actors.csv", index=False, encoding="utf-8")
+    spreadsheet_safe(alliance.actors).to_csv(path / "actors.csv", index=False, encoding="utf-8")
     ties = alliance.ties if alliance.weighted else alliance.ties.drop(columns="weight")
     ties = ties.drop(columns=[c for c in ("kind", "wave") if ties[c].isna().all()])
-    ties.to_csv(path / "ties.csv", index=False, encoding="utf-8")
+    spreadsheet_safe(ties).to_csv(path / "ties.csv", index=False, encoding="utf-8")
 
 
 def _find(folder: Path, names: tuple[str, ...]) -> Path | None:

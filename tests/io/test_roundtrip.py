@@ -181,7 +181,9 @@ _TEXT_ALPHABET = _ID_ALPHABET + ",;:/()&!?="
 
 # Values that have tripped up spreadsheet and graph-file code before.
 _TRICKY = ["=1+1", "=Bündnis", "007", "1,5", "2.5", "1e3", "-", "–", "„Tandem“", "nan", "NA",
-           "true", "None", "Kirchengemeinde Sankt Jürgen", "A; B", 'Zitat "x"']
+           "true", "None", "Kirchengemeinde Sankt Jürgen", "A; B", 'Zitat "x"',
+           # what a spreadsheet would run as a formula, and the apostrophe that stops it
+           "=SUM(1)", "+49 30 1234567", "-Verein", "@Team", "-1.5", "+3", "'=x", "''+1", "'Kirche"]
 ids = st.one_of(
     st.sampled_from(_TRICKY), st.text(_ID_ALPHABET, min_size=1, max_size=8).map(str.strip).filter(bool)
 )
