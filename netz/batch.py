@@ -47,6 +47,7 @@ from tqdm import tqdm
 from netz import io
 from netz.compare import compare_row, percentile_ranks
 from netz.graph import to_igraph
+from netz.io.spreadsheet import spreadsheet_safe
 from netz.metrics import actor_metrics
 from netz.metrics.brokerage import ROLES, brokerage, brokerage_expected
 from netz.metrics.centrality import betweenness, centrality_table
@@ -246,7 +247,7 @@ def write_results(result: BatchResult, out: str | Path) -> list[Path]:
     for suffix, table in tables.items():
         parquet, csv = (stem.with_name(f"{stem.name}{suffix}{ext}") for ext in (".parquet", ".csv"))
         _parquet_safe(table).to_parquet(parquet, index=False)
-        table.to_csv(csv, index=False, encoding="utf-8")
+        spreadsheet_safe(table).to_csv(csv, index=False, encoding="utf-8")
         written += [parquet, csv]
     return written
 

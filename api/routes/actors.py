@@ -24,6 +24,7 @@ from api.deps import (
 from api.edits import edit
 from api.reports import cached_report
 from api.schemas import ActorIn, ActorPatch
+from netz.io.spreadsheet import spreadsheet_safe
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
 
@@ -51,7 +52,7 @@ def list_actors(
     headers = {"X-Total-Count": str(total), "ETag": etag(row)}
     if format == "csv":
         buffer = io.StringIO()
-        page_rows.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
+        spreadsheet_safe(page_rows).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     records = json.loads(page_rows.to_json(orient="records", force_ascii=False))
     payload = {"total": total, "page": page, "per_page": per_page, "actors": records}

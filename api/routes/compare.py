@@ -26,6 +26,7 @@ from api.deps import CurrentKey, SessionDep, readable_alliance
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
+from netz.io.spreadsheet import spreadsheet_safe
 from netz.report import to_jsonable
 from netz.trends import alliance_trends, cohort_trends
 
@@ -156,5 +157,5 @@ def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, An
 
 def _csv(table: pd.DataFrame) -> Response:
     buffer = io.StringIO()
-    table.to_csv(buffer, index=False)
+    spreadsheet_safe(table).to_csv(buffer, index=False)
     return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
