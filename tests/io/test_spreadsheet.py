@@ -158,3 +158,23 @@ def test_a_coordinators_apostrophe_marks_text(tmp_path: Path) -> None:
     alliance = read_folder(folder)
     assert alliance.actor("a").attributes["Telefon"] == "+49 30 1"
     assert alliance.actor("b").attributes["Telefon"] == "'Müller"
+
+
+def test_batch_results_are_safe_in_a_spreadsheet(tmp_path: Path) -> None:
+    """netz batch: alliance keys and actor names that look like formulas get the apostrophe; the
+    Parquet files (for code, not spreadsheets) keep the text as it is."""
+    from netz.batch import run, write_results
+
+    result = run({"=HYPERLINK(1)": phone_book()}, workers=0, wave="all", null_samples=0, actors=True,
+                 progress=False)
+    written = write_results(result, tmp_path / "results.csv")
+    rows = csv_cells(tmp_path / "results.csv")
+    assert rows[1][rows[0].index("alliance")] == "'=HYPERLINK(1)"
+    actor_rows = csv_cells(tmp_path / "results.actors.csv")
+    names = [row[actor_rows[0].index("id")] for row in actor_rows[1:]]
+    assert sorted(names) == ["'-a", "'=SUM(1)", "b", "c"]
+    for path in written:
+        if path.suffix == ".csv":
+            assert all(not runs_as_formula(cell) or is_number(cell)
+                       for row in csv_cells(path) for cell in row), path.name
+    assert pd.read_parquet(tmp_path / "results.parquet")["alliance"].tolist() == ["=HYPERLINK(1)"]
