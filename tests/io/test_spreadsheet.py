@@ -178,3 +178,41 @@ def test_batch_results_are_safe_in_a_spreadsheet(tmp_path: Path) -> None:
             assert all(not runs_as_formula(cell) or is_number(cell)
                        for row in csv_cells(path) for cell in row), path.name
     assert pd.read_parquet(tmp_path / "results.parquet")["alliance"].tolist() == ["=HYPERLINK(1)"]
+
+
+def test_the_services_csv_downloads_are_safe_in_a_spreadsheet(tmp_path: Path) -> None:
+    """The actor table and the comparison table of the API, with names and an alliance name
+    that a spreadsheet would run as formulas."""
+    import warnings
+
+    with warnings.catch_warnings():  # Starlette would like httpx2; httpx is what the project installs
+        warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+        from fastapi.testclient import TestClient
+
+    from api.config import Settings
+    from api.main import create_app
+    from api.security import create_key
+    from api.store import save
+
+    alliance = phone_book()
+    alliance = Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
+                        {"name": "=HYPERLINK(\"x\")", "land": "@Hessen"}, alliance.warnings)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'netz.sqlite'}"))
+    with app.state.database.sessions() as session:
+        alliance_id = save(session, alliance).id
+        key = create_key(session, "admin", label="spreadsheet test")
+        session.commit()
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(app) as client:
+        actors = client.get(f"/api/v1/alliances/{alliance_id}/actors",
+                            params={"format": "csv", "wave": "all"}, headers=headers)
+        compare = client.get("/api/v1/compare", params={"format": "csv", "null_samples": 0}, headers=headers)
+    app.state.database.engine.dispose()
+    for response in (actors, compare):
+        assert response.status_code == 200, response.text
+        rows = list(csv.reader(response.text.splitlines()))
+        assert all(not runs_as_formula(cell) or is_number(cell) for row in rows for cell in row), rows
+    actor_rows = list(csv.reader(actors.text.splitlines()))
+    assert {"'=SUM(1)", "'-a", "'@Team Süd", "'-Verein für Integration"} <= {c for r in actor_rows for c in r}
+    compare_rows = list(csv.reader(compare.text.splitlines()))
+    assert "'=HYPERLINK(\"x\")" in compare_rows[1]
