@@ -29,6 +29,9 @@ class Settings(BaseSettings):
         and kept in the database on first start.
     report_seed
         Seed for community detection in served reports.
+    report_memory_bytes
+        How many bytes of reports each process keeps in memory to serve them without reading
+        them from the database (each is checked against the database per request; 0: none).
     """
 
     model_config = SettingsConfigDict(env_prefix="NETZ_", extra="ignore")
@@ -37,3 +40,4 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     pseudonym_secret: str = ""
     report_seed: int = 0
+    report_memory_bytes: int = 64 * 1024 * 1024

@@ -20,6 +20,8 @@ __all__ = [
     "CurrentKey",
     "SessionDep",
     "SettingsDep",
+    "alliance_not_found",
+    "alliance_not_given",
     "check_revision",
     "readable_alliance",
     "require",
@@ -117,10 +119,18 @@ def readable_alliance(session: Session, key: ApiKey, alliance_id: int) -> Allian
         found = session.execute(_ALLIANCE_AND_GRANT, {"alliance_id": alliance_id, "key_id": key.id}).first()
         row, granted = (found[0], found[1] is not None) if found is not None else (None, False)
     if row is None:
-        raise HTTPException(404, f"no alliance with id {alliance_id}")
+        raise alliance_not_found(alliance_id)
     if not granted:
-        raise HTTPException(403, "this coordinator key is not given this alliance")
+        raise alliance_not_given()
     return row
+
+
+def alliance_not_found(alliance_id: int) -> HTTPException:
+    return HTTPException(404, f"no alliance with id {alliance_id}")
+
+
+def alliance_not_given() -> HTTPException:
+    return HTTPException(403, "this coordinator key is not given this alliance")
 
 
 def writable_alliance(session: Session, key: ApiKey, alliance_id: int) -> AllianceRow:

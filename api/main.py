@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from api import pages, problems
 from api.config import Settings
 from api.db import Database
+from api.hotpath import ReportServer
 from api.limits import BodySizeLimit
 from api.routes import actors, alliances, analysis, compare, keys, layout, system, ties
 
@@ -26,9 +30,17 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     database = Database(settings.database_url)
     if migrate:
         database.migrate()
-    app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION)
+    reports = ReportServer(database, settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await reports.close()  # the report path's own connections (see api.hotpath)
+
+    app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.database = database
+    app.state.reports = reports
     problems.install(app)
     for module in (system, alliances, actors, ties, analysis, compare, keys, layout, pages):
         app.include_router(module.router)

@@ -94,7 +94,12 @@ class TieRow(Base):
 
 
 class ReportCache(Base):
-    """A computed report, valid for exactly one revision of its alliance and one view."""
+    """A computed report, valid for exactly one revision of its alliance and one view.
+
+    ``token`` is random, new for every stored report: a process that keeps a report in memory
+    checks that the stored row still has its token (ids of deleted alliances can come back on
+    SQLite, and with them revision numbers, so id and revision alone could name another report).
+    """
 
     __tablename__ = "report_cache"
 
@@ -104,6 +109,7 @@ class ReportCache(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     revision: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
+    token: Mapped[str | None] = mapped_column(String(32))
 
 
 class ApiKey(Base):

@@ -8,11 +8,14 @@ figures and the scorecard only; gaps as counts by kind and severity).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import secrets
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import LargeBinary, Select, bindparam, cast, delete, select
+from sqlalchemy import Executable, LargeBinary, bindparam, cast, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +27,8 @@ from netz.model import Alliance
 from netz.privacy import pseudonymise
 from netz.report import report
 
-__all__ = ["aggregate_only", "alliance_as_seen", "cached_report"]
+__all__ = ["StoredReport", "aggregate_only", "alliance_as_seen", "cached_report", "report_key",
+           "stored_report"]
 
 
 def alliance_as_seen(session: Session, row: AllianceRow, view: str, settings: Settings) -> Alliance:
@@ -39,16 +43,47 @@ def cached_report(
     session: Session, row: AllianceRow, view: str, settings: Settings, *,
     group_by: str = "type", wave: str | None = None,
 ) -> bytes:
-    """The report's JSON (UTF-8) for this revision and view, from the cache or computed now.
+    """The report's JSON (UTF-8) for this revision and view, from the cache or computed now."""
+    return stored_report(session, row, view, settings, group_by=group_by, wave=wave).body
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """A report as stored in the ``report_cache`` table: its JSON, the revision it is of, and the
+    random token of that stored row (a new one each time a report is stored, so that a process
+    that keeps reports in memory can tell with one small query that its copy is the stored one:
+    see :mod:`api.hotpath`)."""
+
+    body: bytes
+    revision: int
+    token: str
+
+
+def report_key(view: str, group_by: str, wave: str | None) -> str:
+    """The ``report_cache.key`` of a report: view and options; hashed when too long for the column."""
+    key = f"{view}|{group_by}|{wave or ''}"
+    if len(key) > KEY_WIDTH:
+        key = f"{view}|sha256={hashlib.sha256(key.encode()).hexdigest()}"
+    return key
+
+
+#: The width of ``report_cache.key`` (String(200)).
+KEY_WIDTH = 200
+
+
+def stored_report(
+    session: Session, row: AllianceRow, view: str, settings: Settings, *,
+    group_by: str = "type", wave: str | None = None,
+) -> StoredReport:
+    """:func:`cached_report` with the stored row's revision and token.
 
     On SQLite a cached report comes from the database as the bytes it is sent as: reading the
     text as ``str`` and encoding it again for the response cost ~0.4 ms per request (~180 KiB).
     """
-    key = f"{view}|{group_by}|{wave or ''}"
-    cached = session.scalar(_cached_body(session.get_bind().dialect.name),
-                            {"alliance_id": row.id, "key": key, "revision": row.revision})
+    key = report_key(view, group_by, wave)
+    cached = _read(session, row, key)
     if cached is not None:
-        return cached.encode() if isinstance(cached, str) else bytes(cached)
+        return cached
     result = report(alliance_as_seen(session, row, view, settings), group_by=group_by, wave=wave,
                     seed=settings.report_seed)
     result["alliance"]["id"] = row.id
@@ -56,22 +91,38 @@ def cached_report(
     if view == "aggregate":
         result = aggregate_only(result)
     body = json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    _store(session, row, key, body)
-    return body.encode()
+    token = secrets.token_hex(16)
+    if not _store(session, row, key, body, token):
+        # Another worker stored this report first (the same one: reports are deterministic):
+        # take its row, so that the token is the stored one.
+        cached = _read(session, row, key)
+        if cached is not None:
+            return cached
+    return StoredReport(body.encode(), row.revision, token)
+
+
+def _read(session: Session, row: AllianceRow, key: str) -> StoredReport | None:
+    found = session.execute(_cached_body(session.get_bind().dialect.name),
+                            {"alliance_id": row.id, "key": key, "revision": row.revision}).first()
+    if found is None or found[1] is None:  # a row without a token: stored before migration 0002
+        return None
+    body = found[0]
+    return StoredReport(body.encode() if isinstance(body, str) else bytes(body), row.revision, found[1])
 
 
 @functools.cache
-def _cached_body(dialect: str) -> Select[tuple[bytes | str]]:
-    """The query for a cached report's body, built once (building it took as long as running it).
+def _cached_body(dialect: str) -> Executable:
+    """The query for a cached report's body and token, built once (building it took as long as
+    running it).
 
     SQLite gives the text's UTF-8 bytes for a cast to BLOB. PostgreSQL would give them only as
     ``bytea`` (``convert_to``), which psycopg receives hex-encoded and decodes more slowly than
     the text itself, so there the text is read and encoded.
     """
     body = ReportCache.body if dialect == "postgresql" else cast(ReportCache.body, LargeBinary)
-    return select(body).where(ReportCache.alliance_id == bindparam("alliance_id"),
-                              ReportCache.key == bindparam("key"),
-                              ReportCache.revision == bindparam("revision"))
+    return select(body, ReportCache.token).where(ReportCache.alliance_id == bindparam("alliance_id"),
+                                                 ReportCache.key == bindparam("key"),
+                                                 ReportCache.revision == bindparam("revision"))
 
 
 def aggregate_only(result: dict[str, Any]) -> dict[str, Any]:
@@ -90,11 +141,15 @@ def aggregate_only(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _store(session: Session, row: AllianceRow, key: str, body: str) -> None:
+def _store(session: Session, row: AllianceRow, key: str, body: str, token: str) -> bool:
+    """Store a report (replacing any of an older revision); False if another worker was first."""
     try:
         session.execute(delete(ReportCache).where(ReportCache.alliance_id == row.id,
                                                   ReportCache.key == key))
-        session.add(ReportCache(alliance_id=row.id, key=key, revision=row.revision, body=body))
+        session.add(ReportCache(alliance_id=row.id, key=key, revision=row.revision, body=body,
+                                token=token))
         session.commit()
     except IntegrityError:  # another worker stored the same report first
         session.rollback()
+        return False
+    return True

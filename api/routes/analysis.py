@@ -8,11 +8,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from api.deps import CurrentKey, SessionDep, SettingsDep, etag, readable_alliance, require, view_of
+from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance, require, view_of
+from api.hotpath import ReportServer
 from api.reports import alliance_as_seen, cached_report
 from netz import io
 from netz.report import analyse, to_jsonable
@@ -30,34 +31,40 @@ EXPORT_FORMATS = {
 }
 
 
-def _report_text(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-                 group_by: str, wave: str | None) -> tuple[str, str]:
+def _report_body(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+                 group_by: str, wave: str | None) -> bytes:
     row = readable_alliance(session, key, alliance_id)
-    return cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave), etag(row)
+    return cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave)
 
 
-@router.get("/report")
-def get_report(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-               group_by: str = "type", wave: str | None = None) -> Response:
-    """The whole report, as ``netz report --format json`` gives it (funders: network level only)."""
-    body, tag = _report_text(alliance_id, session, key, settings, group_by, wave)
-    return Response(body, media_type="application/json", headers={"ETag": tag})
+@router.get("/report", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}})
+async def get_report(alliance_id: int, request: Request, key: CurrentKey, group_by: str = "type",
+                     wave: str | None = None) -> Response:
+    """The whole report, as ``netz report --format json`` gives it (funders: network level only).
+
+    Computed once per alliance revision and view, then served from memory after one small
+    query (see ``api/hotpath.py``): gzip-compressed if the client accepts it; with an ``ETag``,
+    and 304 for a matching ``If-None-Match``.
+    """
+    reports: ReportServer = request.app.state.reports
+    headers = request.headers
+    return await reports.respond(alliance_id=alliance_id, key=key, view=view_of(key), group_by=group_by,
+                                 wave=wave, if_none_match=headers.get("if-none-match"),
+                                 accept_encoding=headers.get("accept-encoding"))
 
 
 @router.get("/gaps")
 def get_gaps(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
              group_by: str = "type", wave: str | None = None) -> Any:
     """Coordination gaps, most severe first (funders: counts by kind and severity)."""
-    body, _ = _report_text(alliance_id, session, key, settings, group_by, wave)
-    return json.loads(body)["gaps"]
+    return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["gaps"]
 
 
 @router.get("/health")
 def get_health(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
                group_by: str = "type", wave: str | None = None) -> Any:
     """The health scorecard."""
-    body, _ = _report_text(alliance_id, session, key, settings, group_by, wave)
-    return json.loads(body)["health"]
+    return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["health"]
 
 
 @router.get("/whatif")
