@@ -32,9 +32,10 @@ __all__ = [
     "APPROXIMATE_ABOVE", "Analysis", "actors_by_group", "analyse", "report", "select_wave", "to_jsonable",
 ]
 
-#: Above this many actors a report estimates betweenness from a sample of sources
-#: (see :func:`netz.metrics.centrality.betweenness`): exact betweenness costs one
-#: shortest-path search per actor, hours for 200,000 actors.
+#: Above this many actors a report estimates betweenness, closeness, harmonic
+#: centrality, betweenness and closeness centralization and the average path length
+#: from a sample of sources, and bounds the diameter (see ``network.methods``): exact,
+#: each costs one shortest-path search per actor, hours for 200,000 actors.
 APPROXIMATE_ABOVE = 50_000
 # The accuracy betweenness() samples for by default, as reported in network.betweenness.
 _EPSILON, _DELTA = 0.05, 0.1
@@ -139,12 +140,16 @@ def report(
         Seed for community detection (and for sampled betweenness), so that a report is
         reproducible.
     approximate_above
-        Estimate betweenness from a sample of source actors when the alliance has more
-        actors than this (default :data:`APPROXIMATE_ABOVE`, 50,000); ``None`` is always
-        exact. With the sample size netz chooses, every actor's normalised betweenness is
-        within 0.05 of the exact value with probability at least 0.9 (see
-        :func:`netz.metrics.centrality.betweenness`). ``network.betweenness`` says which
-        was done. Alliances of a few hundred actors are always exact.
+        Estimate the shortest-path figures from a sample of source actors when the
+        alliance has more actors than this (default :data:`APPROXIMATE_ABOVE`, 50,000);
+        ``None`` is always exact. With the sample size netz chooses, every actor's
+        normalised betweenness is within 0.05 of the exact value with probability at
+        least 0.9 (see :func:`netz.metrics.centrality.betweenness`); closeness,
+        harmonic centrality and the average path length carry the Hoeffding bounds of
+        ``docs/metrics.md`` at the same accuracy, and the diameter becomes a lower
+        bound with a stated upper bound. ``network.methods`` says for each of these
+        figures what was done (``network.betweenness`` repeats betweenness's record).
+        Alliances of a few hundred actors are always exact.
 
     >>> from netz.model import Actor, Alliance, Tie
     >>> a = Alliance.from_records(

@@ -368,3 +368,50 @@ def test_large_alliances_sample_betweenness_reproducibly_within_the_bound() -> N
     truth = betweenness(g, normalized=True).to_numpy()
     assert not np.array_equal(estimate, truth)
     assert np.abs(estimate - truth).max() <= 0.05
+
+
+def test_network_methods_say_exact_for_small_alliances() -> None:
+    methods = report(alliance_named("karate"))["network"]["methods"]
+    assert set(methods) == {"betweenness", "closeness", "harmonic", "centralization.betweenness",
+                            "centralization.closeness", "average_path_length", "diameter"}
+    assert all(record == {"method": "exact"} for record in methods.values())
+
+
+def test_large_alliances_record_every_sampled_figure() -> None:
+    # One component of 2,300 actors (a ring with random chords) and a few small ones:
+    # k = 2,143 < 2,300, so the large component is sampled and the small ones are exact.
+    rng = np.random.default_rng(8)
+    n = 2_330
+    pairs = {(i, (i + 1) % 2_300) for i in range(2_300)}
+    while len(pairs) < 2_300 + 700:
+        u, v = sorted(rng.integers(0, 2_300, 2).tolist())
+        if u != v:
+            pairs.add((u, v))
+    pairs |= {(2_300 + i, 2_300 + i + 1) for i in range(0, 30, 3)}  # ten pairs and ten isolates
+    ids = [f"x{i:05d}" for i in range(n)]
+    actors = pd.DataFrame({"id": ids, "name": ids, "type": rng.choice(["church", "refugee", "welfare"], n)})
+    edges = sorted((min(u, v), max(u, v)) for u, v in pairs)
+    ties = pd.DataFrame({"source": [ids[u] for u, _ in edges], "target": [ids[v] for _, v in edges]})
+    alliance = Alliance.from_frames(actors, ties)
+    result = report(alliance, approximate_above=1_000, seed=2)
+    methods, network = result["network"]["methods"], result["network"]
+    k = betweenness_sample_size(n)
+    assert methods["betweenness"] == network["betweenness"]
+    assert methods["closeness"] == methods["harmonic"] == {
+        "method": "sampled", "sources_per_component": k, "epsilon": 0.05, "delta": 0.1, "seed": 2,
+        "components_sampled": 1, "actors_estimated": 2_300,
+    }
+    assert methods["average_path_length"]["method"] == "sampled"
+    assert methods["diameter"]["lower_bound"] == network["diameter"] <= methods["diameter"]["upper_bound"]
+    assert methods["centralization.betweenness"]["method"] == "sampled"
+    # The small components' closeness is exact: 1 for both actors of a pair, scaled by 1/(n - 1).
+    pair = [a for a in result["actors"] if a["id"] in ("x02300", "x02301")]
+    assert [a["closeness"] for a in pair] == [pytest.approx(1 / (n - 1), rel=1e-12)] * 2
+    exact = report(alliance, approximate_above=None)
+    assert all(record == {"method": "exact"} for record in exact["network"]["methods"].values())
+    truth = np.array([a["closeness"] for a in exact["actors"]])
+    estimate = np.array([a["closeness"] for a in result["actors"]])
+    assert not np.array_equal(truth, estimate)
+    assert np.array_equal(truth == 0, estimate == 0)  # the isolates
+    assert np.median(np.abs(estimate[truth > 0] / truth[truth > 0] - 1)) < 0.05
+    json.dumps(result, allow_nan=False)

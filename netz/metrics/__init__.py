@@ -18,14 +18,16 @@ from typing import Any
 import igraph as ig
 import pandas as pd
 
+from netz.metrics._base import is_weighted
+from netz.metrics._paths import PathSums
 from netz.metrics.brokerage import ROLES, brokerage, brokerage_expected, brokerage_network
-from netz.metrics.centrality import centrality_table
+from netz.metrics.centrality import _centrality_frame, betweenness_sample_size, path_sample_size
 from netz.metrics.communities import communities
 from netz.metrics.holes import holes_table
 from netz.metrics.mixing import ei_index, mixing_summary
-from netz.metrics.structure import structure_summary
+from netz.metrics.structure import _summary
 
-__all__ = ["actor_metrics", "metric_tables", "network_metrics"]
+__all__ = ["actor_metrics", "centrality_methods", "metric_tables", "network_metrics"]
 
 
 def actor_metrics(
@@ -42,24 +44,34 @@ def actor_metrics(
     Columns: the centralities, Burt's four structural-hole measures, the
     Gould–Fernandez roles as ``brokerage.<role>`` with ``brokerage.<role>_z``,
     ``ei_index`` and ``community``. ``seed`` seeds community detection and, with
-    ``approximate_above``, the choice of sources for sampled betweenness; ``workers``
-    and ``approximate_above`` are passed to
+    ``approximate_above``, the choice of sources for sampled betweenness, closeness
+    and harmonic centrality; ``workers`` is passed to
     :func:`~netz.metrics.centrality.betweenness`.
     """
     return _actor_table(
         g, group_by=group_by, weighted=weighted, seed=seed, workers=workers,
         approximate_above=approximate_above, roles=brokerage(g, group_by=group_by),
         membership=communities(g, seed=seed, weighted=weighted)[0],
-    )
+    )[0]
 
 
 def network_metrics(
-    g: ig.Graph, *, group_by: str = "type", weighted: bool | None = None, seed: int = 0
+    g: ig.Graph,
+    *,
+    group_by: str = "type",
+    weighted: bool | None = None,
+    seed: int = 0,
+    approximate_above: int | None = None,
 ) -> dict[str, Any]:
-    """Every whole-network figure: structure, mixing, brokerage totals and communities."""
+    """Every whole-network figure: structure, mixing, brokerage totals and communities.
+
+    ``network["methods"]`` says, per figure that can be approximated, how it was
+    computed: ``{"method": "exact"}`` or the sampling record (``docs/metrics.md``,
+    "Approximation above a size").
+    """
     return _network_figures(
         g, group_by=group_by, weighted=weighted, seed=seed, roles=brokerage(g, group_by=group_by),
-        found=communities(g, seed=seed, weighted=weighted),
+        found=communities(g, seed=seed, weighted=weighted), approximate_above=approximate_above,
     )
 
 
@@ -75,16 +87,70 @@ def metric_tables(
     """:func:`actor_metrics` and :func:`network_metrics` together, sharing what both need.
 
     The brokerage counts and the communities are computed once (the same seed
-    gives both tables the same partition, so nothing changes but the time).
+    gives both tables the same partition, so nothing changes but the time). When
+    the alliance is unweighted, the network figures reuse the table's betweenness
+    (and, undirected, its distance sums) for centralization and path lengths
+    instead of searching again: they are the same quantities.
+    ``network["methods"]`` also covers the table's sampled columns.
     """
     roles = brokerage(g, group_by=group_by)
     found = communities(g, seed=seed, weighted=weighted)
-    actors = _actor_table(
+    actors, sums = _actor_table(
         g, group_by=group_by, weighted=weighted, seed=seed, workers=workers,
         approximate_above=approximate_above, roles=roles, membership=found[0],
     )
-    network = _network_figures(g, group_by=group_by, weighted=weighted, seed=seed, roles=roles, found=found)
+    hop_betweenness, hop_sums = None, None
+    if not is_weighted(g, weighted):
+        hop_betweenness = actors["betweenness"].to_numpy()
+        if not g.is_directed():
+            hop_sums = sums
+    network = _network_figures(
+        g, group_by=group_by, weighted=weighted, seed=seed, roles=roles, found=found,
+        approximate_above=approximate_above, hop_betweenness=hop_betweenness, hop_sums=hop_sums,
+    )
+    table_methods = centrality_methods(g.vcount(), approximate_above, seed, sums)
+    network["methods"] = {**table_methods, **network["methods"]}
     return actors, network
+
+
+def centrality_methods(
+    n: int, approximate_above: int | None, seed: int, sums: PathSums | None = None,
+    *, epsilon: float = 0.05, delta: float = 0.1,
+) -> dict[str, dict[str, Any]]:
+    """How the table's betweenness, closeness and harmonic columns are computed for ``n`` actors.
+
+    ``{"method": "exact"}``, or the sample: betweenness from ``sources`` sources
+    drawn from all actors; closeness and harmonic from ``sources_per_component``
+    sources in every component larger than that (``components_sampled``, holding
+    ``actors_estimated`` actors; smaller components are exact). The guarantees are in
+    ``docs/metrics.md``.
+
+    >>> centrality_methods(300, 50_000, 0)["closeness"]
+    {'method': 'exact'}
+    >>> centrality_methods(200_000, 50_000, 0)["betweenness"]["sources"]
+    3041
+    """
+    exact = {"method": "exact"}
+    k = path_sample_size(n, approximate_above, epsilon=epsilon, delta=delta)
+    if k is None:
+        return {"betweenness": exact, "closeness": exact, "harmonic": exact}
+    accuracy = {"epsilon": epsilon, "delta": delta, "seed": seed}
+    methods: dict[str, dict[str, Any]] = {
+        "betweenness": {
+            "method": "sampled", **accuracy,
+            "sources": betweenness_sample_size(n, epsilon=epsilon, delta=delta),
+        },
+    }
+    paths: dict[str, Any] = {"method": "sampled", "sources_per_component": k, **accuracy}
+    if sums is not None:
+        if sums.exact:
+            paths = exact
+        else:
+            paths = {**paths, "components_sampled": int(sums.sampled.sum()),
+                     "actors_estimated": int(sums.sizes[sums.sampled].sum())}
+    methods["closeness"] = paths
+    methods["harmonic"] = paths
+    return methods
 
 
 def _actor_table(
@@ -97,9 +163,10 @@ def _actor_table(
     approximate_above: int | None,
     roles: pd.DataFrame,
     membership: pd.Series,
-) -> pd.DataFrame:
-    table = centrality_table(
-        g, weighted=weighted, workers=workers, approximate_above=approximate_above, seed=seed
+) -> tuple[pd.DataFrame, PathSums]:
+    table, sums = _centrality_frame(
+        g, weighted=weighted, workers=workers, approximate_above=approximate_above, epsilon=0.05, delta=0.1,
+        seed=seed, executor=None,
     )
     scores = brokerage_expected(g, group_by=group_by, observed=roles)
     broker = pd.concat(
@@ -111,7 +178,7 @@ def _actor_table(
         [table, holes_table(g, weighted=weighted), broker,
          ei_index(g, group_by=group_by).rename("ei_index"), membership.rename("community")],
         axis=1,
-    )
+    ), sums
 
 
 def _network_figures(
@@ -122,11 +189,17 @@ def _network_figures(
     seed: int,
     roles: pd.DataFrame,
     found: tuple[pd.Series, float],
+    approximate_above: int | None = None,
+    hop_betweenness: Any = None,
+    hop_sums: PathSums | None = None,
 ) -> dict[str, Any]:
     membership, modularity = found
     # Average path length and diameter count steps (hops) unless weighted paths are asked
     # for explicitly: "3 steps apart" is what a coordinator can read; sums of 1/weight are not.
-    summary = structure_summary(g, weighted=bool(weighted))
+    summary, methods = _summary(
+        g, weighted=bool(weighted), approximate_above=approximate_above, epsilon=0.05, delta=0.1, seed=seed,
+        hop_betweenness=hop_betweenness, hop_sums=hop_sums,
+    )
     summary["communities"] = {
         "count": int(membership.nunique()) if len(membership) else 0,
         "modularity": modularity,
@@ -136,4 +209,5 @@ def _network_figures(
     }
     summary["mixing"] = mixing_summary(g, group_by=group_by)
     summary["brokerage"] = brokerage_network(g, group_by=group_by, observed=roles).to_dict("index")
+    summary["methods"] = methods
     return summary

@@ -33,6 +33,7 @@ import scipy.sparse as sp
 
 from netz.graph import actor_ids
 from netz.metrics._base import as_series, distances, is_weighted, strengths
+from netz.metrics._paths import PathSums, path_sums, wasserman_faust
 
 __all__ = [
     "CENTRALITY_COLUMNS",
@@ -47,6 +48,7 @@ __all__ = [
     "harmonic",
     "normalized_degree",
     "pagerank",
+    "path_sample_size",
     "strength",
 ]
 
@@ -386,7 +388,15 @@ def betweenness_sample_size(n: int, *, epsilon: float = 0.05, delta: float = 0.1
     return math.ceil(math.log(2 * n / delta) / (2 * t * t))
 
 
-def closeness(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
+def closeness(
+    g: ig.Graph,
+    *,
+    weighted: bool | None = None,
+    approximate_above: int | None = None,
+    epsilon: float = 0.05,
+    delta: float = 0.1,
+    seed: int | None = None,
+) -> pd.Series:
     r"""Closeness: how near an actor is to the others it is connected with.
 
     With the Wasserman–Faust correction for disconnected alliances,
@@ -408,6 +418,14 @@ def closeness(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
     weighted : bool or None, optional
         Use tie strengths as distances 1/weight; ``None`` (default) means "if
         the alliance is weighted"; ``False`` counts hops.
+    approximate_above : int or None, optional
+        Estimate from sampled sources when the alliance has more actors than
+        this (see Notes). ``None`` (default) is always exact.
+    epsilon, delta : float, optional
+        Accuracy of the estimate (defaults 0.05 and 0.1, as for
+        :func:`betweenness`, whose sample size is used).
+    seed : int or None, optional
+        Seed for choosing the sampled sources.
 
     Returns
     -------
@@ -427,6 +445,32 @@ def closeness(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
     *Isolates*, and actors no one can reach, have closeness 0 (no one is at a
     finite distance, and :math:`r_u - 1 = 0`). A single actor has closeness 0.
 
+    *Computation.* One shortest-path search per actor gives its distances, their
+    count (:math:`r_u - 1`) and, for :func:`harmonic`, their inverses — one pass
+    for both columns of :func:`centrality_table`.
+
+    *Approximation* (Eppstein & Wang 2004). Above ``approximate_above`` actors,
+    every (weakly) connected component *C* of more than
+    :math:`k` = :func:`betweenness_sample_size` actors is estimated from
+    :math:`k` sources *S* drawn uniformly without replacement from *C*: each
+    source's search gives every actor of *C* one distance, and
+    :math:`\hat T_u = \frac{|C|}{k}\sum_{x \in S} d(x, u)` estimates the sum of
+    distances :math:`T_u = \sum_{v \in R(u)} d(v, u)` without bias (directed,
+    :math:`r_u - 1` likewise from the sources that reach *u*; undirected it is
+    :math:`|C| - 1` exactly). Smaller components are exact. As
+    :math:`0 \le d(x, u) \le \Delta_C`, the largest finite distance in *C*,
+    Hoeffding's inequality (valid without replacement) and a union bound over
+    the actors give: with probability at least :math:`1 - \delta`, for every
+    actor at once,
+
+    .. math:: \bigl|\hat T_u - T_u\bigr| \le \varepsilon\, |C|\, \Delta_C,
+
+    i.e. the mean distance :math:`T_u/|C|` is within :math:`\varepsilon \Delta_C`.
+    Closeness is the reciprocal of a mean distance, so its error is relative:
+    in a connected alliance the true value lies between
+    :math:`1/(\hat f_u + \varepsilon \Delta)` and :math:`1/(\hat f_u - \varepsilon \Delta)`
+    with :math:`\hat f_u = \hat T_u/(n-1)`, ignoring the factor n/(n−1).
+
     References
     ----------
     .. [1] Freeman, L. C. (1978/79). Centrality in social networks: conceptual
@@ -435,6 +479,9 @@ def closeness(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
     .. [2] Wasserman, S., & Faust, K. (1994). *Social Network Analysis:
        Methods and Applications*, pp. 200–201. Cambridge University Press.
        https://doi.org/10.1017/CBO9780511815478
+    .. [3] Eppstein, D., & Wang, J. (2004). Fast approximation of centrality.
+       *Journal of Graph Algorithms and Applications* 8(1), 39–45.
+       https://doi.org/10.7155/jgaa.00081
 
     Examples
     --------
@@ -452,10 +499,20 @@ def closeness(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
     >>> closeness(to_igraph(paw_e)).to_dict()
     {'a': 0.45, 'b': 0.75, 'c': 0.5625, 'd': 0.5625, 'e': 0.0}
     """
-    return as_series(_closeness_values(g, "in", distances(g, weighted)), g, "closeness")
+    sample = _path_sample(g, approximate_above, epsilon, delta)
+    sums = path_sums(g, distances(g, weighted), "in", sample=sample, seed=seed)
+    return as_series(wasserman_faust(sums, g.vcount()), g, "closeness")
 
 
-def harmonic(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
+def harmonic(
+    g: ig.Graph,
+    *,
+    weighted: bool | None = None,
+    approximate_above: int | None = None,
+    epsilon: float = 0.05,
+    delta: float = 0.1,
+    seed: int | None = None,
+) -> pd.Series:
     r"""Harmonic centrality: the sum of inverse distances from the others.
 
     .. math:: H(u) = \sum_{v \ne u} \frac{1}{d(v, u)}, \qquad 1/\infty = 0,
@@ -472,6 +529,10 @@ def harmonic(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
         Use tie strengths as distances 1/weight; ``None`` (default) means "if
         the alliance is weighted"; ``False`` counts hops.
 
+    approximate_above, epsilon, delta, seed : optional
+        As for :func:`closeness`: sampled sources above ``approximate_above``
+        actors (default ``None``, always exact).
+
     Returns
     -------
     pandas.Series
@@ -486,6 +547,14 @@ def harmonic(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
     *Weights* become distances 1/weight.
 
     *Isolates* and single actors score 0.
+
+    *Approximation* (Eppstein & Wang 2004), with the sources of
+    :func:`closeness`: :math:`\hat H(u) = \frac{|C|}{k}\sum_{x \in S} 1/d(x, u)`
+    is unbiased, and since :math:`0 \le 1/d \le L` (*L* = 1 counting hops, the
+    largest tie strength with distances 1/weight), with probability at least
+    :math:`1 - \delta` for every actor at once
+
+    .. math:: \bigl|\hat H(u) - H(u)\bigr| \le \varepsilon\, |C|\, L .
 
     References
     ----------
@@ -507,9 +576,9 @@ def harmonic(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
     >>> harmonic(to_igraph(paw)).to_dict()
     {'a': 2.0, 'b': 3.0, 'c': 2.5, 'd': 2.5}
     """
-    lengths = distances(g, weighted)
-    values = g.harmonic_centrality(mode="in", weights=lengths, normalized=False)
-    return as_series(values, g, "harmonic")
+    sample = _path_sample(g, approximate_above, epsilon, delta)
+    sums = path_sums(g, distances(g, weighted), "in", sample=sample, seed=seed)
+    return as_series(sums.inverse, g, "harmonic")
 
 
 def eigenvector(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
@@ -819,27 +888,75 @@ def centrality_table(
     >>> table.loc["b", ["degree", "betweenness", "closeness", "coreness"]].tolist()
     [3.0, 2.0, 1.0, 2.0]
     """
+    return _centrality_frame(
+        g, weighted=weighted, workers=workers, approximate_above=approximate_above, epsilon=epsilon,
+        delta=delta, seed=seed, executor=executor,
+    )[0]
+
+
+def path_sample_size(
+    n: int, approximate_above: int | None, *, epsilon: float = 0.05, delta: float = 0.1
+) -> int | None:
+    """Sources per component for sampled closeness, harmonic and path figures; ``None``: exact.
+
+    The sample size of :func:`betweenness` (:func:`betweenness_sample_size`) when the
+    alliance has more than ``approximate_above`` actors and that sample is smaller than
+    the alliance; ``None`` (exact) otherwise, as :func:`betweenness` decides.
+
+    >>> path_sample_size(300, 50_000) is None, path_sample_size(200_000, 50_000)
+    (True, 3041)
+    """
+    if approximate_above is None or n <= approximate_above:
+        return None
+    k = betweenness_sample_size(n, epsilon=epsilon, delta=delta)
+    return k if 0 < k < n else None
+
+
+def _centrality_frame(
+    g: ig.Graph,
+    *,
+    weighted: bool | None,
+    workers: int,
+    approximate_above: int | None,
+    epsilon: float,
+    delta: float,
+    seed: int | None,
+    executor: Executor | None,
+) -> tuple[pd.DataFrame, PathSums]:
+    """:func:`centrality_table`, and the path sums behind its closeness and harmonic columns.
+
+    Built from plain arrays with one index: a Series per column would build the
+    index of actor ids a dozen times.
+    """
+    n = g.vcount()
     raw = betweenness(
         g, weighted=weighted, workers=workers, executor=executor,
         approximate_above=approximate_above, epsilon=epsilon, delta=delta, seed=seed,
-    )
+    ).to_numpy()
+    # One search per actor (or per sampled source) for closeness and harmonic together.
+    sample = _path_sample(g, approximate_above, epsilon, delta)
+    sums = path_sums(g, distances(g, weighted), "in", sample=sample, seed=seed)
+    total = np.asarray(g.degree(mode="all"), dtype=np.int64)
     columns = {
-        "degree": degree(g),
-        "in_degree": degree(g, mode="in"),
-        "out_degree": degree(g, mode="out"),
-        "strength": strength(g, weighted=weighted),
-        "degree_norm": normalized_degree(g),
+        "degree": total,
+        "in_degree": np.asarray(g.degree(mode="in"), dtype=np.int64),
+        "out_degree": np.asarray(g.degree(mode="out"), dtype=np.int64),
+        "strength": np.asarray(g.strength(mode="all", weights=strengths(g, weighted)), dtype=float),
+        "degree_norm": total / (n - 1) if n > 1 else np.full(n, np.nan),
         "betweenness": raw,
-        "betweenness_norm": raw * _betweenness_scale(g.vcount(), g.is_directed()),
-        "closeness": closeness(g, weighted=weighted),
-        "harmonic": harmonic(g, weighted=weighted),
-        "eigenvector": eigenvector(g, weighted=weighted),
-        "pagerank": pagerank(g, weighted=weighted),
-        "coreness": coreness(g),
-        "clustering": clustering(g),
+        "betweenness_norm": raw * _betweenness_scale(n, g.is_directed()),
+        "closeness": wasserman_faust(sums, n),
+        "harmonic": sums.inverse,
+        "eigenvector": _eigenvector_values(g, weighted),
+        "pagerank": np.asarray(g.pagerank(damping=0.85, weights=strengths(g, weighted), directed=True)),
+        "coreness": np.asarray(g.coreness(mode="all"), dtype=np.int64),
+        "clustering": _clustering_values(g, False),
     }
-    table = pd.DataFrame(columns, index=actor_ids(g))
-    return table[list(CENTRALITY_COLUMNS)]
+    return pd.DataFrame(columns, index=actor_ids(g)), sums
+
+
+def _path_sample(g: ig.Graph, approximate_above: int | None, epsilon: float, delta: float) -> int | None:
+    return path_sample_size(g.vcount(), approximate_above, epsilon=epsilon, delta=delta)
 
 
 # -- helpers ---------------------------------------------------------------
@@ -913,19 +1030,16 @@ def _share_betweenness(
     return np.asarray(h.betweenness(directed=True, weights=lengths, sources=sources.tolist()), dtype=float)
 
 
-def _closeness_values(g: ig.Graph, mode: Literal["in", "out"], lengths: list[float] | None) -> np.ndarray:
+def _closeness_values(
+    g: ig.Graph,
+    mode: Literal["in", "out"],
+    lengths: list[float] | None,
+    *,
+    sample: int | None = None,
+    seed: int | None = None,
+) -> np.ndarray:
     """Wasserman–Faust closeness over incoming ("in") or outgoing ("out") distances."""
-    n = g.vcount()
-    if n < 2:
-        return np.zeros(n)
-    # igraph's normalised closeness is (r - 1) / (sum of distances to the r - 1
-    # reachable actors), NaN when none is reachable; Wasserman and Faust
-    # multiply by the share (r - 1)/(n - 1) of the others that are reachable.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        within = np.asarray(g.closeness(mode=mode, weights=lengths, normalized=True), dtype=float)
-    reached = np.asarray(g.neighborhood_size(order=n, mode=mode), dtype=float) - 1
-    return np.where(reached > 0, np.nan_to_num(within) * reached / (n - 1), 0.0)
+    return wasserman_faust(path_sums(g, lengths, mode, sample=sample, seed=seed), g.vcount())
 
 
 def _eigenvector_values(g: ig.Graph, weighted: bool | None) -> np.ndarray:
@@ -950,10 +1064,19 @@ def _eigenvector_values(g: ig.Graph, weighted: bool | None) -> np.ndarray:
     # unique the answer does not depend on the input's row order.
     original, g = g, _canonical(g)
     weights = g.es["weight"] if is_weighted(original, weighted) else None
-    value, dominant = _dominant_components(g, weights)
+    value, dominant, vectors = _dominant_components(g, weights)
     if value <= 0:
         return np.full(n, np.nan)
     x = np.zeros(n)
+    if not g.is_directed():
+        # A component is closed: its Perron vector, already found, is both v_c and u_c,
+        # and u_c^T v_c = 1 with unit vectors.
+        for component, vector in zip(dominant, vectors, strict=True):
+            perron = np.asarray(vector, dtype=float)
+            right = np.zeros(n)
+            right[component] = perron / np.linalg.norm(perron)
+            x += right * right.sum()
+        return (x / np.linalg.norm(x))[_id_rank(original)]
     reach_out = [np.asarray(g.subcomponent(int(c[0]), mode="out")) for c in dominant]
     in_series = len(dominant) > 1 and any(
         np.isin(other, out).any()
@@ -976,8 +1099,11 @@ def _eigenvector_values(g: ig.Graph, weighted: bool | None) -> np.ndarray:
     return (x / np.linalg.norm(x))[_id_rank(original)]
 
 
-def _dominant_components(g: ig.Graph, weights: list[float] | None) -> tuple[float, list[np.ndarray]]:
-    """Largest eigenvalue and the strongly connected components (vertex arrays) that attain it."""
+def _dominant_components(
+    g: ig.Graph, weights: list[float] | None
+) -> tuple[float, list[np.ndarray], list[list[float]]]:
+    """Largest eigenvalue, the strongly connected components (sorted vertex arrays) that attain it,
+    and each one's Perron vector (of the in-edges, on the component alone)."""
     membership = np.asarray(g.connected_components(mode="strong").membership)
     k = int(membership.max()) + 1
     edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
@@ -993,16 +1119,16 @@ def _dominant_components(g: ig.Graph, weights: list[float] | None) -> tuple[floa
     bound = np.minimum(_group_max(membership, s_out, k), _group_max(membership, s_in, k))
     order = np.argsort(membership, kind="stable")
     groups = np.split(order, np.cumsum(np.bincount(membership, minlength=k))[:-1])
-    best, found = 0.0, list[tuple[float, np.ndarray]]()
+    best, found = 0.0, list[tuple[float, np.ndarray, list[float]]]()
     for c in np.argsort(-bound, kind="stable"):
         if bound[c] <= 0 or bound[c] < best * (1 - _EIGENVALUE_TIE):
             break
-        value = _eigen(g.induced_subgraph(groups[c].tolist()), weights)[0]
+        value, vector = _eigen(g.induced_subgraph(groups[c].tolist()), weights)
         if value > best * (1 + _EIGENVALUE_TIE):
             best, found = value, [f for f in found if f[0] >= value * (1 - _EIGENVALUE_TIE)]
         if value > 0 and value >= best * (1 - _EIGENVALUE_TIE):
-            found.append((value, groups[c]))
-    return best, [members for _, members in found]
+            found.append((value, groups[c], vector))
+    return best, [f[1] for f in found], [f[2] for f in found]
 
 
 def _eigen(h: ig.Graph, weights: list[float] | None, *, reverse: bool = False) -> tuple[float, list[float]]:

@@ -20,7 +20,8 @@ import igraph as ig
 import numpy as np
 
 from netz.metrics._base import distances, is_weighted
-from netz.metrics.centrality import _closeness_values
+from netz.metrics._paths import PathSums, path_sums, search, wasserman_faust
+from netz.metrics.centrality import betweenness, path_sample_size
 
 __all__ = [
     "average_path_length",
@@ -222,7 +223,7 @@ def fragmentation(g: ig.Graph) -> float | None:
     return float(1 - (sizes * (sizes - 1)).sum() / (n * (n - 1)))
 
 
-def centralization(g: ig.Graph, measure: Measure) -> float | None:
+def centralization(g: ig.Graph, measure: Measure, *, values: np.ndarray | None = None) -> float | None:
     r"""Freeman centralization: how much one actor dominates, relative to a star.
 
     .. math:: C = \frac{\sum_i (c_{\max} - c_i)}{\max_{G'} \sum_i (c_{\max}(G') - c_i(G'))},
@@ -250,6 +251,11 @@ def centralization(g: ig.Graph, measure: Measure) -> float | None:
         A graph made by :func:`netz.graph.to_igraph`.
     measure : {"degree", "betweenness", "closeness"}
         The centrality to centralize.
+    values : numpy.ndarray, optional
+        The actors' values of that measure, already computed (raw betweenness
+        in hops; Wasserman–Faust closeness over outgoing hop distances), so
+        that they are not computed again — :func:`structure_summary` passes the
+        table's values when they are the same quantity, or sampled estimates.
 
     Returns
     -------
@@ -302,16 +308,20 @@ def centralization(g: ig.Graph, measure: Measure) -> float | None:
         return None
     directed = g.is_directed()
     if measure == "degree":
-        values = np.asarray(g.degree(mode="all"), dtype=float)
         most = (n - 1) * (2 * (n - 1) - 2) if directed else (n - 1) * (n - 2)
+        if values is None:
+            values = np.asarray(g.degree(mode="all"), dtype=float)
     elif measure == "betweenness":
-        values = np.asarray(g.betweenness(directed=True), dtype=float)
         most = (n - 1) ** 2 * (n - 2) / (1 if directed else 2)
+        if values is None:
+            values = betweenness(g, weighted=False).to_numpy()
     elif measure == "closeness":
-        values = _closeness_values(g, "out", None)
         most = (n - 1) ** 2 / n if directed else (n - 1) * (n - 2) / (2 * n - 3)
+        if values is None:
+            values = wasserman_faust(path_sums(g, None, "out"), n)
     else:
         raise ValueError(f"unknown measure {measure!r}; use degree, betweenness or closeness")
+    values = np.asarray(values, dtype=float)
     return float((values.max() - values).sum() / most)
 
 
@@ -403,7 +413,15 @@ def transitivity(g: ig.Graph) -> float | None:
     return None if np.isnan(value) else float(value)
 
 
-def average_path_length(g: ig.Graph, *, weighted: bool | None = False) -> float | None:
+def average_path_length(
+    g: ig.Graph,
+    *,
+    weighted: bool | None = False,
+    approximate_above: int | None = None,
+    epsilon: float = 0.05,
+    delta: float = 0.1,
+    seed: int | None = None,
+) -> float | None:
     r"""Mean shortest-path length between actors of the largest component.
 
     .. math:: \ell = \frac{1}{n_c (n_c - 1)} \sum_{s \ne t} d(s, t)
@@ -419,6 +437,14 @@ def average_path_length(g: ig.Graph, *, weighted: bool | None = False) -> float 
         Default ``False``: count hops (steps from partner to partner).
         ``True`` uses distances 1/weight; ``None`` means "if the alliance is
         weighted".
+    approximate_above : int or None, optional
+        Estimate from sampled sources when the alliance has more actors than
+        this (see Notes); ``None`` (default) is always exact.
+    epsilon, delta : float, optional
+        Accuracy of the estimate (defaults 0.05 and 0.1); the sample size is
+        :func:`~netz.metrics.centrality.betweenness_sample_size`.
+    seed : int or None, optional
+        Seed for choosing the sampled sources.
 
     Returns
     -------
@@ -434,10 +460,29 @@ def average_path_length(g: ig.Graph, *, weighted: bool | None = False) -> float 
     smallest actor id, so the result does not depend on the order of the
     input rows.
 
+    *Computation.* One shortest-path search per actor of the component; the
+    sum of each search's distances and its largest one give the path length
+    and the :func:`diameter` in the same pass.
+
+    *Approximation.* When the alliance has more than ``approximate_above``
+    actors and the component more than *k* =
+    :func:`~netz.metrics.centrality.betweenness_sample_size` actors, *k*
+    sources *S* are drawn uniformly without replacement from the component
+    (*c* actors) and :math:`\hat\ell = \frac1k \sum_{x \in S} \frac{1}{c-1}
+    \sum_{t} d(x, t)` (searches along the ties' reverse direction when
+    directed, which leaves the mean over ordered pairs unchanged) is unbiased.
+    Each term lies in :math:`[0, \Delta]`, so by Hoeffding's inequality
+    :math:`|\hat\ell - \ell| \le \varepsilon \Delta` with probability at
+    least :math:`1 - \delta`. *Δ* is unknown; the report states the bound with
+    the upper bound of *Δ* that :func:`diameter` finds.
+
     References
     ----------
     .. [1] Watts, D. J., & Strogatz, S. H. (1998). Collective dynamics of
        'small-world' networks. *Nature* 393, 440–442. https://doi.org/10.1038/30918
+    .. [2] Eppstein, D., & Wang, J. (2004). Fast approximation of centrality.
+       *Journal of Graph Algorithms and Applications* 8(1), 39–45.
+       https://doi.org/10.7155/jgaa.00081
 
     Examples
     --------
@@ -451,13 +496,20 @@ def average_path_length(g: ig.Graph, *, weighted: bool | None = False) -> float 
     >>> round(average_path_length(to_igraph(paw)), 4)
     1.3333
     """
-    h = _largest_component(g)
-    if h is None:
-        return None
-    return float(h.average_path_length(directed=True, unconn=False, weights=distances(h, weighted)))
+    figures = _path_figures(g, weighted, path_sample_size(g.vcount(), approximate_above, epsilon=epsilon,
+                                                          delta=delta), seed, epsilon, delta)
+    return None if figures is None else figures[0]
 
 
-def diameter(g: ig.Graph, *, weighted: bool | None = False) -> float | None:
+def diameter(
+    g: ig.Graph,
+    *,
+    weighted: bool | None = False,
+    approximate_above: int | None = None,
+    epsilon: float = 0.05,
+    delta: float = 0.1,
+    seed: int | None = None,
+) -> float | None:
     r"""Longest shortest path within the largest component: :math:`\max_{s,t} d(s, t)`.
 
     Parameters
@@ -466,6 +518,9 @@ def diameter(g: ig.Graph, *, weighted: bool | None = False) -> float | None:
         A graph made by :func:`netz.graph.to_igraph`.
     weighted : bool or None, optional
         As for :func:`average_path_length` (default: hops).
+    approximate_above, epsilon, delta, seed : optional
+        As for :func:`average_path_length`. Above ``approximate_above`` the
+        result is a **lower bound** (see Notes).
 
     Returns
     -------
@@ -478,6 +533,23 @@ def diameter(g: ig.Graph, *, weighted: bool | None = False) -> float | None:
     The component is the one :func:`average_path_length` uses (strongly
     connected for directed alliances).
 
+    *Bounds instead of the exact value* (above ``approximate_above`` actors,
+    for a component larger than the sample): the largest distance found by the
+    sampled searches of :func:`average_path_length`, raised by a *double sweep*
+    (one more search, from the far end of the longest path found; Magnien,
+    Latapy & Habib 2009). Every such distance is a true distance, so the value
+    is a lower bound, exact on many graphs but never above the diameter. An
+    upper bound comes from the triangle inequality: :math:`2 \min_x e(x)` over
+    the sampled sources' eccentricities (undirected), or
+    :math:`e_{\text{in}}(x) + e_{\text{out}}(x)` for the source with the
+    smallest eccentricity (directed); the report states both.
+
+    References
+    ----------
+    .. [1] Magnien, C., Latapy, M., & Habib, M. (2009). Fast computation of
+       empirically tight bounds for the diameter of massive graphs. *Journal of
+       Experimental Algorithmics* 13, 1.10. https://doi.org/10.1145/1412228.1455266
+
     Examples
     --------
     >>> from netz.graph import to_igraph
@@ -487,10 +559,9 @@ def diameter(g: ig.Graph, *, weighted: bool | None = False) -> float | None:
     >>> diameter(to_igraph(paw))
     2.0
     """
-    h = _largest_component(g)
-    if h is None:
-        return None
-    return float(h.diameter(directed=True, unconn=False, weights=distances(h, weighted)))
+    figures = _path_figures(g, weighted, path_sample_size(g.vcount(), approximate_above, epsilon=epsilon,
+                                                          delta=delta), seed, epsilon, delta)
+    return None if figures is None else figures[1]
 
 
 def degree_assortativity(g: ig.Graph) -> float | None:
@@ -547,7 +618,17 @@ def degree_assortativity(g: ig.Graph) -> float | None:
     return None if value is None or np.isnan(value) else float(value)
 
 
-def structure_summary(g: ig.Graph, *, weighted: bool | None = False) -> dict[str, Any]:
+def structure_summary(
+    g: ig.Graph,
+    *,
+    weighted: bool | None = False,
+    approximate_above: int | None = None,
+    epsilon: float = 0.05,
+    delta: float = 0.1,
+    seed: int | None = None,
+    hop_betweenness: np.ndarray | None = None,
+    hop_sums: PathSums | None = None,
+) -> dict[str, Any]:
     """The whole-network figures in one dict.
 
     Parameters
@@ -558,6 +639,21 @@ def structure_summary(g: ig.Graph, *, weighted: bool | None = False) -> dict[str
         Only for ``average_path_length`` and ``diameter``: default ``False``
         counts hops; ``True`` uses distances 1/weight; ``None`` means "if the
         alliance is weighted". Every other figure counts ties.
+    approximate_above, epsilon, delta, seed : optional
+        Above ``approximate_above`` actors (default ``None``: always exact),
+        betweenness and closeness centralization, average path length and
+        diameter come from sampled sources (see :func:`centralization`,
+        :func:`average_path_length`, :func:`diameter`); the dict then also has
+        the key ``methods`` saying, per figure, how it was computed.
+    hop_betweenness : numpy.ndarray, optional
+        Raw betweenness counted in hops, per actor, when already computed (the
+        table's betweenness of an unweighted alliance), so that it is not
+        computed again.
+    hop_sums : PathSums, optional
+        Distance sums over **outgoing** hop distances from the same sample
+        (:func:`netz.metrics._paths.path_sums` with ``lengths=None``,
+        ``direction="out"``), when already computed — the table's closeness pass
+        of an undirected, unweighted alliance.
 
     Returns
     -------
@@ -567,7 +663,7 @@ def structure_summary(g: ig.Graph, *, weighted: bool | None = False) -> dict[str
         (a dict with ``degree``, ``betweenness``, ``closeness``),
         ``reciprocity``, ``transitivity``, ``average_path_length``,
         ``diameter``, ``degree_assortativity``; ``None`` where undefined (see
-        each function).
+        each function). With ``approximate_above`` also ``methods``.
 
     Examples
     --------
@@ -579,21 +675,139 @@ def structure_summary(g: ig.Graph, *, weighted: bool | None = False) -> dict[str
     >>> s["n_ties"], s["components"], s["reciprocity"], s["diameter"]
     (4, 1, None, 2.0)
     """
-    return {
-        "n_actors": g.vcount(),
+    summary, methods = _summary(
+        g, weighted=weighted, approximate_above=approximate_above, epsilon=epsilon, delta=delta, seed=seed,
+        hop_betweenness=hop_betweenness, hop_sums=hop_sums,
+    )
+    if approximate_above is not None:
+        summary["methods"] = methods
+    return summary
+
+
+def _summary(
+    g: ig.Graph,
+    *,
+    weighted: bool | None,
+    approximate_above: int | None,
+    epsilon: float,
+    delta: float,
+    seed: int | None,
+    hop_betweenness: np.ndarray | None,
+    hop_sums: PathSums | None,
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """:func:`structure_summary` and, per approximated figure, how it was computed."""
+    n = g.vcount()
+    sample = path_sample_size(n, approximate_above, epsilon=epsilon, delta=delta)
+    accuracy = {"epsilon": epsilon, "delta": delta, "seed": seed}
+    methods: dict[str, dict[str, Any]] = {}
+    central: dict[str, float | None] = dict.fromkeys(("degree", "betweenness", "closeness"))
+    central["degree"] = centralization(g, "degree")
+    if n >= 3:
+        if hop_betweenness is None:
+            hop_betweenness = betweenness(
+                g, weighted=False, approximate_above=approximate_above, epsilon=epsilon, delta=delta,
+                seed=seed,
+            ).to_numpy()
+        if hop_sums is None:
+            hop_sums = path_sums(g, None, "out", sample=sample, seed=seed)
+        central["betweenness"] = centralization(g, "betweenness", values=hop_betweenness)
+        central["closeness"] = centralization(g, "closeness", values=wasserman_faust(hop_sums, n))
+    if sample is not None:
+        # Every actor's normalised betweenness within epsilon moves the maximum by at most
+        # epsilon and each shortfall by at most 2 epsilon: the sum over n actors, divided by
+        # n - 1 (the normalised form of Freeman's denominator), by at most 2 epsilon n/(n - 1).
+        methods["centralization.betweenness"] = {
+            "method": "sampled", "sources": sample, **accuracy,
+            "error_at_most": 2 * epsilon * n / (n - 1),
+        }
+        if hop_sums is not None and not hop_sums.exact:
+            methods["centralization.closeness"] = {
+                "method": "sampled", "sources_per_component": sample, **accuracy, "error_at_most": None,
+            }
+    for key in ("centralization.betweenness", "centralization.closeness"):
+        methods.setdefault(key, {"method": "exact"})
+    hops = not is_weighted(g, weighted)
+    reuse = hop_sums if hops and not g.is_directed() else None
+    figures = _path_figures(g, weighted, sample, seed, epsilon, delta, sums=reuse)
+    apl, diam = (None, None) if figures is None else figures[:2]
+    methods.update(
+        {"average_path_length": {"method": "exact"}, "diameter": {"method": "exact"}}
+        if figures is None else figures[2]
+    )
+    summary = {
+        "n_actors": n,
         "n_ties": g.ecount(),
         "density": density(g),
         "mean_degree": mean_degree(g),
         "components": n_components(g),
         "largest_component_share": largest_component_share(g),
         "fragmentation": fragmentation(g),
-        "centralization": {m: centralization(g, m) for m in ("degree", "betweenness", "closeness")},
+        "centralization": central,
         "reciprocity": reciprocity(g),
         "transitivity": transitivity(g),
-        "average_path_length": average_path_length(g, weighted=weighted),
-        "diameter": diameter(g, weighted=weighted),
+        "average_path_length": apl,
+        "diameter": diam,
         "degree_assortativity": degree_assortativity(g),
     }
+    return summary, methods
+
+
+def _path_figures(
+    g: ig.Graph,
+    weighted: bool | None,
+    sample: int | None,
+    seed: int | None,
+    epsilon: float,
+    delta: float,
+    *,
+    sums: PathSums | None = None,
+) -> tuple[float, float, dict[str, dict[str, Any]]] | None:
+    """Average path length, diameter (or its lower bound) and how they were computed, in one pass.
+
+    ``sums``: outgoing distance sums over ``g`` already computed with the same lengths
+    (undirected only: there the largest component is a weak component, so its actors'
+    sums are the component's). Otherwise the largest component is cut out and searched.
+    """
+    found = _largest_component(g)
+    if found is None:
+        return None
+    h, members = found
+    graph, lengths = (g, distances(g, weighted)) if sums is not None else (h, distances(h, weighted))
+    if sums is None:
+        sums = path_sums(h, lengths, "out", sample=sample, seed=seed)
+        members = np.arange(h.vcount())
+    c = len(members)
+    apl = float(sums.total[members].sum() / (c * (c - 1)))
+    ecc = sums.eccentricity[members]
+    searched = ~np.isnan(ecc)
+    if not sums.sampled[sums.membership[members[0]]]:
+        exact = {"method": "exact"}
+        return apl, float(ecc.max()), {"average_path_length": exact, "diameter": exact}
+    # Sampled: the searches ran against the ties (direction "in"), so `ecc` are the
+    # sources' in-eccentricities and `farthest` the start of each one's longest path.
+    lower = float(np.nanmax(ecc))
+    start = int(sums.farthest[members[int(np.nanargmax(ecc))]])
+    sweeps = [_eccentricity(graph, lengths, start, "out")]
+    centre = members[searched][int(np.argmin(ecc[searched]))]
+    if graph.is_directed():
+        out = _eccentricity(graph, lengths, int(centre), "out")
+        sweeps.append(out)
+        upper = float(sums.eccentricity[centre]) + out
+    else:
+        upper = 2.0 * float(sums.eccentricity[centre])
+    lower = max(lower, *sweeps)
+    record = {"sources": int(searched.sum()), "epsilon": epsilon, "delta": delta, "seed": seed}
+    return apl, lower, {
+        "average_path_length": {"method": "sampled", **record, "error_at_most": epsilon * upper},
+        "diameter": {"method": "lower-bound", **record, "searches": int(searched.sum()) + len(sweeps),
+                     "lower_bound": lower, "upper_bound": upper},
+    }
+
+
+def _eccentricity(g: ig.Graph, lengths: list[float] | None, v: int, direction: Literal["in", "out"]) -> float:
+    """The largest finite distance from ``v`` (``"out"``) or to it (``"in"``): one search."""
+    _, block = next(search(g, lengths, np.array([v]), direction))
+    return float(block[np.isfinite(block)].max())
 
 
 def _component_sizes(g: ig.Graph) -> np.ndarray:
@@ -602,8 +816,11 @@ def _component_sizes(g: ig.Graph) -> np.ndarray:
     return np.asarray(g.connected_components(mode="weak").sizes(), dtype=np.int64)
 
 
-def _largest_component(g: ig.Graph) -> ig.Graph | None:
-    """The largest (strongly, if directed) connected component; ties broken by smallest actor id."""
+def _largest_component(g: ig.Graph) -> tuple[ig.Graph, np.ndarray] | None:
+    """The largest (strongly, if directed) connected component and its vertices in ``g``.
+
+    Ties are broken by the smallest actor id.
+    """
     if g.vcount() < 2:
         return None
     membership = np.asarray(g.connected_components(mode="strong").membership)
@@ -619,8 +836,9 @@ def _largest_component(g: ig.Graph) -> ig.Graph | None:
         smallest = np.full(len(sizes), g.vcount())
         np.minimum.at(smallest, membership, rank)
         chosen = candidates[int(np.argmin(smallest[candidates]))]
-    h = g.induced_subgraph(np.flatnonzero(membership == chosen).tolist())
+    members = np.flatnonzero(membership == chosen)
+    h = g.induced_subgraph(members.tolist())
     # Keep the caller's weighting when the subgraph lost the graph attribute.
     if "weighted" not in h.attributes():
         h["weighted"] = is_weighted(g, None)
-    return h
+    return h, members

@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netz.graph import to_igraph, to_networkx
+from netz.metrics._paths import path_sums, sampled_sums
 from netz.metrics.centrality import (
     CENTRALITY_COLUMNS,
     betweenness,
@@ -33,6 +34,7 @@ from netz.metrics.centrality import (
     harmonic,
     normalized_degree,
     pagerank,
+    path_sample_size,
     strength,
 )
 from netz.model import Alliance
@@ -461,3 +463,90 @@ def test_centralities_do_not_depend_on_row_order(
     one = centrality_table(to_igraph(first))
     two = centrality_table(to_igraph(second)).loc[one.index]
     pd.testing.assert_frame_equal(one, two, rtol=0, atol=1e-9)
+
+
+# -- sampled closeness and harmonic (Eppstein–Wang) -------------------------------------------
+
+
+def _lengths(g: ig.Graph, weighted: bool) -> list[float] | None:
+    return (1.0 / np.asarray(g.es["weight"])).tolist() if weighted and g["weighted"] else None
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("weighted", WEIGHTED)
+def test_sampled_sums_with_every_source_are_exact(name: str, directed: bool, weighted: bool) -> None:
+    # The estimator's scale and its searches against the ties: with every actor of a
+    # component as a source it must give the exact sums (each pair counted from the other end).
+    g, _, _ = graphs(name, directed)
+    lengths = _lengths(g, weighted)
+    for direction in ("in", "out"):
+        exact = path_sums(g, lengths, direction)
+        for c in np.unique(exact.membership):
+            members = np.flatnonzero(exact.membership == c)
+            count, total, inverse, _, _ = sampled_sums(g, lengths, direction, members, members)
+            if directed:
+                np.testing.assert_allclose(count, exact.count[members], rtol=0, atol=1e-9)
+            np.testing.assert_allclose(total, exact.total[members], rtol=1e-12, atol=1e-9)
+            np.testing.assert_allclose(inverse, exact.inverse[members], rtol=1e-12, atol=1e-9)
+
+
+@cache
+def directed_sample_graph() -> ig.Graph:
+    """1,200 actors, 6,000 random directed ties with strengths 0.5–5, and an 8-actor cycle apart."""
+    rng = random.Random(11)
+    ids = [f"d{i:04d}" for i in range(1208)]
+    ties: dict[tuple[str, str], float] = {}
+    while len(ties) < 6000:
+        u, v = rng.sample(range(1200), 2)
+        ties[(ids[u], ids[v])] = rng.choice([0.5, 1.0, 2.0, 5.0])
+    ties |= {(ids[1200 + i], ids[1200 + (i + 1) % 8]): 1.0 for i in range(8)}
+    return to_igraph(make_alliance(dict.fromkeys(ids, "initiative"),
+                                   [(u, v, w) for (u, v), w in sorted(ties.items())], directed=True))
+
+
+def _largest_distance(g: ig.Graph, lengths: list[float] | None) -> float:
+    d = np.asarray(g.distances(weights=lengths), dtype=float)
+    return float(d[np.isfinite(d)].max())
+
+
+@pytest.mark.parametrize("case", ["broker", "directed weighted"])
+def test_sampled_closeness_and_harmonic_are_within_the_bound(case: str) -> None:
+    g = broker_graph() if case == "broker" else directed_sample_graph()
+    lengths = _lengths(g, True)
+    n, epsilon, delta = g.vcount(), 0.1, 0.1
+    k = path_sample_size(n, 1000, epsilon=epsilon, delta=delta)
+    assert k is not None and k < 1200  # really sampling the large component
+    exact = path_sums(g, lengths, "in")
+    estimate = path_sums(g, lengths, "in", sample=k, seed=3)
+    size = estimate.sizes[estimate.membership].astype(float)
+    big = estimate.sampled[estimate.membership]
+    assert big.sum() >= 1200 and not big.all() if case != "broker" else big.all()
+    largest = _largest_distance(g, lengths)  # Δ of the large component (the cycle's is smaller)
+    strongest = 1.0 / min(lengths) if lengths else 1.0  # L: the largest 1/d
+    assert np.all(np.abs(estimate.total - exact.total) <= epsilon * size * largest)
+    assert np.all(np.abs(estimate.inverse - exact.inverse) <= epsilon * size * strongest)
+    assert np.all(np.abs(estimate.count - exact.count) <= epsilon * size)
+    # Really estimated, and much better than the worst case on average.
+    assert not np.array_equal(estimate.total[big], exact.total[big])
+    reached = big & (exact.total > 0)  # directed: some actors are reached by no one
+    assert np.median(np.abs(estimate.total[reached] / exact.total[reached] - 1)) < 0.05
+    # Components no larger than the sample are exact.
+    np.testing.assert_allclose(estimate.total[~big], exact.total[~big], rtol=1e-12)
+    # The public functions use the same estimate, and the table the same sample.
+    options = {"approximate_above": 1000, "epsilon": epsilon, "delta": delta, "seed": 3}
+    table = centrality_table(g, **options)
+    pd.testing.assert_series_equal(closeness(g, **options), table["closeness"], check_names=False)
+    pd.testing.assert_series_equal(harmonic(g, **options), table["harmonic"], check_names=False)
+    np.testing.assert_allclose(table["harmonic"].to_numpy(), estimate.inverse, rtol=1e-12)
+    exact_closeness = closeness(g).to_numpy()
+    assert np.corrcoef(table["closeness"].to_numpy(), exact_closeness)[0, 1] > 0.95
+
+
+def test_sampled_closeness_is_reproducible_and_exact_below_the_threshold() -> None:
+    g = broker_graph()
+    options = {"approximate_above": 1000, "epsilon": 0.1, "delta": 0.1}
+    first = closeness(g, seed=5, **options)
+    pd.testing.assert_series_equal(first, closeness(g, seed=5, **options))
+    assert not first.equals(closeness(g, seed=6, **options))
+    pd.testing.assert_series_equal(closeness(g, approximate_above=2000, seed=5), closeness(g))
+    pd.testing.assert_series_equal(harmonic(g, approximate_above=2000, seed=5), harmonic(g))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import random
 from functools import cache
 from pathlib import Path
 
@@ -318,3 +319,83 @@ def test_summary_does_not_depend_on_row_order(
         one = _flat(structure_summary(to_igraph(first), weighted=weighted))
         two = _flat(structure_summary(to_igraph(second), weighted=weighted))
         assert one == pytest.approx(two, abs=1e-9, nan_ok=True)
+
+
+# -- sampled path figures and centralization above a size ----------------------------------------
+
+
+@cache
+def sample_graph(directed: bool) -> ig.Graph:
+    """1,400 actors with 4,200 random ties (seeded) and a separate 6-actor cycle."""
+    rng = random.Random(21)
+    ids = [f"s{i:04d}" for i in range(1406)]
+    ties: set[tuple[str, str]] = set()
+    while len(ties) < 4200:
+        u, v = rng.sample(range(1400), 2)
+        ties.add((ids[u], ids[v]) if directed else (ids[min(u, v)], ids[max(u, v)]))
+    ties |= {(ids[1400 + i], ids[1400 + (i + 1) % 6]) for i in range(6)}
+    return to_igraph(make_alliance(dict.fromkeys(ids, "initiative"), sorted(ties), directed=directed))
+
+
+OPTIONS = {"approximate_above": 1000, "epsilon": 0.1, "delta": 0.1, "seed": 4}
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_sampled_path_length_is_within_the_bound_and_the_diameter_between_its_bounds(directed: bool) -> None:
+    g = sample_graph(directed)
+    summary = structure_summary(g, **OPTIONS)
+    methods = summary["methods"]
+    exact_length, exact_diameter = average_path_length(g), diameter(g)
+    assert methods["average_path_length"]["method"] == "sampled"
+    # k = ln(2 · 1406 / 0.1) / (2 · 0.1² · (1405/1406)²) = 10.244 / 0.019972 = 512.9
+    assert methods["average_path_length"]["sources"] == 513
+    assert summary["average_path_length"] != exact_length
+    assert abs(summary["average_path_length"] - exact_length) <= 0.1 * exact_diameter
+    error = abs(summary["average_path_length"] - exact_length)
+    assert error <= methods["average_path_length"]["error_at_most"]
+    record = methods["diameter"]
+    assert record["method"] == "lower-bound" and record["lower_bound"] == summary["diameter"]
+    assert record["lower_bound"] <= exact_diameter <= record["upper_bound"]
+    assert record["upper_bound"] <= 2 * exact_diameter
+    # The functions give the same figures as the summary.
+    assert average_path_length(g, **OPTIONS) == summary["average_path_length"]
+    assert diameter(g, **OPTIONS) == summary["diameter"]
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_sampled_centralization_is_within_its_bound(directed: bool) -> None:
+    g = sample_graph(directed)
+    n = g.vcount()
+    summary = structure_summary(g, **OPTIONS)
+    record = summary["methods"]["centralization.betweenness"]
+    assert record["method"] == "sampled" and record["error_at_most"] == pytest.approx(0.2 * n / (n - 1))
+    exact = centralization(g, "betweenness")
+    assert abs(summary["centralization"]["betweenness"] - exact) <= record["error_at_most"]
+    assert summary["methods"]["centralization.closeness"]["method"] == "sampled"
+    closeness = summary["centralization"]["closeness"]
+    assert closeness == pytest.approx(centralization(g, "closeness"), abs=0.05)
+    assert summary["centralization"]["degree"] == centralization(g, "degree")
+
+
+def test_methods_are_exact_below_the_threshold_and_absent_without_one() -> None:
+    g = sample_graph(False)
+    assert "methods" not in structure_summary(g)
+    exact = structure_summary(g, approximate_above=2000)
+    keys = ["centralization.betweenness", "centralization.closeness", "average_path_length", "diameter"]
+    assert exact["methods"] == {key: {"method": "exact"} for key in keys}
+    assert {k: v for k, v in exact.items() if k != "methods"} == structure_summary(g)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+def test_figures_reusing_the_table_equal_the_summary(name: str, directed: bool) -> None:
+    # metric_tables passes the table's betweenness and distance sums on when they are the same
+    # quantities (unweighted alliances); the figures must not change.
+    from netz.metrics import metric_tables
+
+    g, _, _ = graphs(name, directed)
+    for weighted in (False, None):
+        _, network = metric_tables(g, weighted=weighted)
+        summary = structure_summary(g, weighted=bool(weighted))
+        for key in KEYS:
+            assert network[key] == pytest.approx(summary[key], abs=1e-12, nan_ok=True), key
+        assert all(m == {"method": "exact"} for m in network["methods"].values())
