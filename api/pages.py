@@ -54,7 +54,7 @@ _FIGURES = ("n_actors", "n_ties", "components", "largest_component_share", "aver
 _PHRASES = ("actors", "ties", "gaps", "health", "no_gaps", "suggestion", "partners", "before", "after",
             "stranded", "new_gaps", "resolved_by_removal", "whatif_question", "by_type", "key_actors",
             "fragmentation_note", "density_note", "undefined", "more_gaps", "components_one",
-            "components_many")
+            "components_many", "key_players", "key_player_line", "key_player_above")
 
 
 def _page(name: str) -> FileResponse:

@@ -1,13 +1,18 @@
-/* One alliance: key figures, health scorecard, coordination gaps, network map, "what if … leaves?".
+/* One alliance: key figures, health scorecard, coordination gaps, network map, who holds the
+ * network together, "what if … leave?".
  *
  * Everything shown comes from the API with the signed-in key. A funder's key gets network-level
  * figures only (no actors, gaps as counts): the page then shows those and says why there is no map.
  * A researcher's key gets pseudonyms, which the page shows as they are.
+ *
+ * An alliance surveyed in several waves gets buttons to choose the wave (the latest at first; the
+ * address keeps the choice as ?wave=…); report, map, key players and what-if then all describe
+ * that wave, as the API's ?wave= does.
  */
 "use strict";
 
 (() => {
-  const { t, L, el, api, icon } = Netz;
+  const { t, L, el, svg, api, icon } = Netz;
   const allianceId = Number(location.pathname.split("/").filter(Boolean)[1]);
   const BAND_ORDER = { concern: 0, watch: 1, good: 2 };
   const SHARE_INDICATORS = ["connectedness", "cross_sector_integration", "dependence_on_single_actors",
@@ -15,11 +20,16 @@
   const SHARE_FIGURES = ["largest_component_share", "fragmentation", "density", "transitivity", "reciprocity"];
   const GAPS_SHOWN = 4;
 
+  const KEY_PLAYERS = 3;
+
   const state = {
     report: null, layout: null, aggregate: false, map: null,
+    wave: new URLSearchParams(location.search).get("wave"), // null: the latest
     activeGap: null, // index into report.gaps of the gap shown on the map
-    whatif: null, whatifActor: "", expanded: new Set(), open: null,
+    whatif: null, chosen: new Set(), filter: "", expanded: new Set(), open: null,
     whatifOnMap: false, // whether the map shows who leaves and who is stranded
+    keyPlayers: null, keyOnMap: false, // the key players, and whether the map shows them
+    loads: 0, // counts loads, so that an answer for a wave no longer shown is ignored
   };
 
   const $ = (id) => document.getElementById(id);
@@ -47,29 +57,105 @@
     return true;
   }
 
+  /** "?wave=…&" for API calls about the wave shown ("" for the latest). */
+  const waveQuery = (joiner = "?") => (state.wave ? `${joiner}wave=${encodeURIComponent(state.wave)}` : "");
+
+  async function fetchWave() {
+    const report = await api(`/api/v1/alliances/${allianceId}/report${waveQuery()}`);
+    const aggregate = report.gaps.some((gap) => "count" in gap) ||
+      (report.actors.length === 0 && report.network.n_actors > 0);
+    const layout = aggregate ? null : await api(`/api/v1/alliances/${allianceId}/layout${waveQuery()}`);
+    return { report, aggregate, layout };
+  }
+
   async function load() {
     $("failure").hidden = true;
     showLoading(t("loadingReport"));
+    let loaded;
     try {
-      state.report = await api(`/api/v1/alliances/${allianceId}/report`);
-      state.aggregate = state.report.gaps.some((gap) => "count" in gap) ||
-        (state.report.actors.length === 0 && state.report.network.n_actors > 0);
-      if (!state.aggregate) state.layout = await api(`/api/v1/alliances/${allianceId}/layout`);
+      try {
+        loaded = await fetchWave();
+      } catch (error) {
+        // An address with a wave the alliance does not have: show the latest, and say so.
+        if (error.status !== 422 || !state.wave) throw error;
+        const missing = state.wave;
+        setWave(null);
+        loaded = await fetchWave();
+        $("wave-note").textContent = t("waveMissing", { wave: missing });
+        $("wave-note").hidden = false;
+      }
     } catch (error) {
       fail(error);
       return;
     }
     showLoading("");
     $("alliance").hidden = false;
-    if (state.layout) {
-      state.map = new NetzMap.NetworkMap($("map"), state.layout, state.report.actors, {
-        onChoose: chooseForWhatif,
+    $("map-status").querySelector("button").onclick = clearHighlight;
+    show(loaded);
+  }
+
+  /** Keep the wave shown in the address (so a reload or a shared link shows it again). */
+  function setWave(wave) {
+    state.wave = wave;
+    const url = new URL(location.href);
+    if (wave) url.searchParams.set("wave", wave); else url.searchParams.delete("wave");
+    history.replaceState(null, "", url);
+  }
+
+  /** Show a report (and map) just loaded: everything that belonged to the one before is reset. */
+  function show({ report, aggregate, layout }) {
+    state.loads += 1;
+    state.report = report;
+    state.aggregate = aggregate;
+    state.layout = layout;
+    state.activeGap = null;
+    state.whatif = null;
+    state.whatifOnMap = false;
+    state.keyPlayers = null;
+    state.keyOnMap = false;
+    state.open = null;
+    state.expanded = new Set();
+    const present = new Set(report.actors.map((a) => String(a.id)));
+    state.chosen = new Set([...state.chosen].filter((id) => present.has(id)));
+    if (state.map) state.map.destroy();
+    state.map = null;
+    if (layout) {
+      state.map = new NetzMap.NetworkMap($("map"), layout, report.actors, {
+        onChoose: toggleChosen,
         onClear: clearHighlight,
       });
-      $("map-status").querySelector("button").onclick = clearHighlight;
+      state.map.setChosen(state.chosen);
     }
     render();
+    loadKeyPlayers();
   }
+
+  async function chooseWave(wave) {
+    const previous = state.wave;
+    setWave(wave);
+    $("wave-note").hidden = true;
+    const loading = $("wave-loading");
+    loading.querySelector("span").textContent = t("waveLoading", { wave: wave === "all" ? t("waveAll") : wave || latestWave() });
+    loading.hidden = false;
+    $("alliance").setAttribute("aria-busy", "true");
+    let loaded;
+    try {
+      loaded = await fetchWave();
+    } catch (error) {
+      setWave(previous);
+      if (error.status === 401) { fail(error); return; }
+      $("wave-note").textContent = error.status ? t("failed", { detail: error.detail }) : error.detail;
+      $("wave-note").hidden = false;
+      return;
+    } finally {
+      loading.hidden = true;
+      $("alliance").removeAttribute("aria-busy");
+    }
+    show(loaded);
+    $("wave-buttons").querySelector("[aria-pressed=true]")?.focus();
+  }
+
+  const latestWave = () => state.report.alliance.waves.at(-1);
 
   // -- rendering ------------------------------------------------------------------------------
 
@@ -82,12 +168,31 @@
     const note = $("view-note");
     note.hidden = !(state.aggregate || state.layout?.view === "pseudonymised");
     note.textContent = state.aggregate ? t("funderNote") : t("pseudonyms");
+    renderWaves();
     renderFigures();
     renderScorecard();
     renderGaps();
     renderMap();
+    renderKeyPlayers();
     renderWhatif();
     renderActors();
+  }
+
+  /** One button per wave (the latest marked), and one for all waves together. */
+  function renderWaves() {
+    const { waves, wave } = state.report.alliance;
+    $("waves").hidden = !waves.length;
+    if (!waves.length) return;
+    const latest = waves.at(-1);
+    const shown = wave ?? latest;
+    const button = (value, label) => el("button", {
+      type: "button", class: "wave", "aria-pressed": value === shown ? "true" : "false", dataset: { wave: value },
+      onclick: () => { if (value !== shown) chooseWave(value === latest ? null : value); },
+    }, label);
+    $("wave-buttons").replaceChildren(
+      ...waves.map((w) => button(w, w === latest ? t("waveLatest", { wave: w }) : w)),
+      button("all", t("waveAll")));
+    $("wave-shown").textContent = shown === "all" ? t("waveShownAll") : t("waveShown", { wave: shown });
   }
 
   function renderFigures() {
@@ -204,13 +309,18 @@
 
   function clearHighlight() {
     state.whatifOnMap = false;
+    state.keyOnMap = false;
     setActiveGap(null);
   }
 
   function setActiveGap(index) {
     state.activeGap = index;
-    if (index !== null) state.whatifOnMap = false;
+    if (index !== null) {
+      state.whatifOnMap = false;
+      state.keyOnMap = false;
+    }
     renderGaps();
+    renderKeyButtons();
     renderHighlight();
     if (index !== null && !matchMedia("(min-width: 64em)").matches) {
       $("map-title").scrollIntoView({ behavior: "smooth", block: "start" });
@@ -226,6 +336,10 @@
       const who = gap.actors.length <= 3 ? gap.actors.map((id) => names().get(String(id)) || id).join(", ")
         : t("highlightedActors", { n: gap.actors.length });
       status.querySelector("span").textContent = t("highlighted", { what: `${L("kind", gap.kind)} – ${who}` });
+      status.hidden = false;
+    } else if (state.keyOnMap && state.keyPlayers?.length) {
+      state.map.highlight(state.keyPlayers.map((player) => player.id));
+      status.querySelector("span").textContent = t("keyShown");
       status.hidden = false;
     } else if (state.whatif && state.whatifOnMap) {
       state.map.highlight(state.whatif.loses_all_ties, { removed: state.whatif.removed });
@@ -247,24 +361,135 @@
     renderHighlight();
   }
 
-  // -- what if … leaves? ----------------------------------------------------------------------
+  // -- who holds the network together? -------------------------------------------------------
 
-  function chooseForWhatif(id) {
-    state.whatifActor = id;
-    $("whatif-actor").value = id;
+  /** The key players (netz.whatif.key_players, Borgatti's KPP-Neg, greedy) of the wave shown. */
+  async function loadKeyPlayers() {
+    if (state.aggregate || state.report.actors.length < 3) { renderKeyPlayers(); return; }
+    const load = state.loads;
+    $("kp-progress").hidden = false;
+    $("kp-error").textContent = "";
+    try {
+      const result = await api(`/api/v1/alliances/${allianceId}/whatif?key_players=${KEY_PLAYERS}${waveQuery("&")}`);
+      if (load !== state.loads) return; // another wave is shown by now
+      state.keyPlayers = result.key_players;
+    } catch (e) {
+      if (load !== state.loads) return;
+      if (e.status === 401) { fail(e); return; }
+      $("kp-error").textContent = e.status ? t("failed", { detail: e.detail }) : e.detail;
+    } finally {
+      if (load === state.loads) $("kp-progress").hidden = true;
+    }
+    renderKeyPlayers();
+  }
+
+  function renderKeyPlayers() {
+    $("kp-section").hidden = state.aggregate || state.report.actors.length < 3;
+    const players = state.keyPlayers;
+    const list = $("kp-players");
+    if (!players) {
+      list.replaceChildren();
+      $("kp-now").textContent = "";
+      $("kp-actions").hidden = true;
+      return;
+    }
+    const now = state.report.network.fragmentation ?? 0;
+    const matters = players.length && players[0].fragmentation_after > now + 1e-9;
+    $("kp-now").textContent = matters ? t("keyNow", { share: Netz.percent(now) }) : t("keyNone");
+    $("kp-actions").hidden = !matters;
+    if (!matters) { list.replaceChildren(); return; }
+    const types = new Map(state.report.actors.map((a) => [String(a.id), a.type]));
+    list.replaceChildren(...players.map((player) => {
+      const above = player.rank > 1 ? L("phrase", "key_player_above") : "";
+      const line = L("phrase", "key_player_line").replace("{share}", Netz.percent(player.fragmentation_after))
+        .replace("{above}", above);
+      return el("li", { class: "key-player", dataset: { id: player.id } },
+        el("span", { class: "key-rank", "aria-hidden": "true" }, String(player.rank)),
+        el("div", { class: "key-body" },
+          el("p", { class: "key-name" }, el("strong", {}, player.name || player.id), " ",
+            el("span", { class: "key-type" }, L("type", types.get(String(player.id)) || "other"))),
+          shareBar(now, player.fragmentation_after),
+          el("p", { class: "key-line" }, `${line.charAt(0).toUpperCase()}${line.slice(1)}.`)),
+        el("button", {
+          type: "button", class: "quiet small key-pick", "aria-pressed": state.chosen.has(String(player.id)) ? "true" : "false",
+          // The name says whom (the visible word comes first, as WCAG 2.5.3 asks).
+          "aria-label": `${t("keyPick")}: ${player.name || player.id}`,
+          onclick: () => toggleChosen(String(player.id)),
+        }, t("keyPick")));
+    }));
+    renderKeyButtons();
+  }
+
+  /** A picture of the share of pairs that cannot reach each other: now (grey) and then (red). */
+  function shareBar(now, after) {
+    const width = (share) => (100 * Math.min(Math.max(share || 0, 0), 1)).toFixed(1);
+    return svg("svg", { class: "share-bar", viewBox: "0 0 100 8", preserveAspectRatio: "none", role: "img",
+      "aria-label": t("keyBar", { now: Netz.percent(now), after: Netz.percent(after) }) },
+    svg("rect", { class: "track", x: 0, y: 0, width: 100, height: 8, rx: 2 }),
+    svg("rect", { class: "after", x: 0, y: 0, width: width(after), height: 8, rx: 2 }),
+    svg("rect", { class: "now", x: 0, y: 0, width: width(now), height: 8, rx: 2 }));
+  }
+
+  function renderKeyButtons() {
+    const players = state.keyPlayers || [];
+    const show = $("kp-show");
+    show.setAttribute("aria-pressed", state.keyOnMap ? "true" : "false");
+    show.hidden = !state.map || state.map.tooBig;
+    show.onclick = () => {
+      state.keyOnMap = !state.keyOnMap;
+      if (state.keyOnMap) { state.activeGap = null; state.whatifOnMap = false; renderGaps(); }
+      renderKeyButtons();
+      renderHighlight();
+    };
+    const run = $("kp-whatif");
+    run.textContent = t("keyWhatif", { n: players.length });
+    run.onclick = async () => {
+      state.chosen = new Set(players.map((player) => String(player.id)));
+      renderChosen();
+      await computeWhatif([...state.chosen]);
+      $("whatif-result").scrollIntoView({ behavior: "smooth", block: "start" });
+    };
+    $("kp-players").querySelectorAll(".key-pick").forEach((button) => {
+      const id = button.closest("li").dataset.id;
+      button.setAttribute("aria-pressed", state.chosen.has(id) ? "true" : "false");
+    });
+  }
+
+  // -- what if … leave? -----------------------------------------------------------------------
+
+  const joinNames = (ids, named = (id) => names().get(String(id)) || id) => Netz.list(ids.map(named));
+
+  /** Take an actor into the choice for "what if", or out of it again (the map, the list, key players). */
+  function toggleChosen(id) {
+    id = String(id);
+    if (state.chosen.has(id)) state.chosen.delete(id); else state.chosen.add(id);
     renderChosen();
   }
 
-  /** Under the map: the actor chosen there, and a button to work out what its leaving changes. */
+  /** Everything that shows the choice: the ticks of the list, the map, the key players, the summaries. */
   function renderChosen() {
-    const chosen = $("map-chosen");
-    chosen.hidden = !state.map || !state.whatifActor;
-    if (chosen.hidden) return;
-    chosen.querySelector("span").textContent = t("chosen", { name: names().get(state.whatifActor) || state.whatifActor });
-    chosen.querySelector("button").onclick = async () => {
-      await computeWhatif(state.whatifActor);
+    const chosen = [...state.chosen];
+    state.map?.setChosen(state.chosen);
+    $("whatif-choices").querySelectorAll("input[type=checkbox]").forEach((box) => { box.checked = state.chosen.has(box.value); });
+    $("whatif-summary").textContent = chosen.length
+      ? t("whatifChosen", { n: chosen.length, names: joinNames(chosen) }) : t("whatifNone");
+    $("whatif-clear").hidden = !chosen.length;
+    renderKeyButtons();
+    const below = $("map-chosen");
+    below.hidden = !state.map || !chosen.length;
+    if (below.hidden) return;
+    below.querySelector("span").textContent = chosen.length === 1
+      ? t("chosen", { name: joinNames(chosen) }) : t("chosenMany", { names: joinNames(chosen) });
+    below.querySelector("button.run").onclick = async () => {
+      await computeWhatif(chosen);
       $("whatif-result").scrollIntoView({ behavior: "smooth", block: "start" });
     };
+    below.querySelector("button.clear").onclick = clearChosen;
+  }
+
+  function clearChosen() {
+    state.chosen.clear();
+    renderChosen();
   }
 
   function renderWhatif() {
@@ -272,37 +497,65 @@
     section.hidden = state.aggregate;
     $("actors-section").hidden = state.aggregate;
     if (state.aggregate) return;
-    const select = $("whatif-actor");
     const actors = [...state.report.actors].sort((a, b) => String(a.name).localeCompare(String(b.name), "de"));
-    select.replaceChildren(el("option", { value: "" }, t("whatifChoose")),
-      ...actors.map((a) => el("option", { value: a.id }, `${a.name} (${L("type", a.type)})`)));
-    select.value = state.whatifActor;
-    select.onchange = () => { state.whatifActor = select.value; renderChosen(); };
+    $("whatif-choices").replaceChildren(...actors.map((a, i) => el("li", { dataset: { search: `${a.name} ${L("type", a.type)}`.toLocaleLowerCase() } },
+      // Named by the actor's name; its type is the description (read after a pause, not as part of the name).
+      el("input", { type: "checkbox", id: `choice-${i}`, value: String(a.id),
+        "aria-labelledby": `choice-${i}-name`, "aria-describedby": `choice-${i}-type`,
+        onchange: (event) => { if (event.target.checked !== state.chosen.has(String(a.id))) toggleChosen(a.id); } }),
+      el("label", { for: `choice-${i}` }, el("span", { id: `choice-${i}-name` }, a.name), " ",
+        el("span", { class: "choice-type", id: `choice-${i}-type` }, L("type", a.type))))));
+    const filter = $("whatif-filter");
+    filter.value = state.filter;
+    filter.oninput = () => { state.filter = filter.value; filterChoices(); };
+    filterChoices();
+    $("whatif-clear").onclick = clearChosen;
     $("whatif-form").onsubmit = (event) => {
       event.preventDefault();
-      computeWhatif($("whatif-actor").value);
+      computeWhatif([...state.chosen]);
     };
     renderChosen();
     renderWhatifResult();
   }
 
-  async function computeWhatif(id) {
+  /** Show the actors whose name or type has every word typed (the chosen ones stay in the list). */
+  function filterChoices() {
+    const query = state.filter.trim();
+    const words = query.toLocaleLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    $("whatif-choices").querySelectorAll("li").forEach((item) => {
+      const id = item.querySelector("input").value;
+      item.hidden = !(state.chosen.has(id) || words.every((word) => item.dataset.search.includes(word)));
+      shown += item.hidden ? 0 : 1;
+    });
+    const none = $("whatif-nomatch");
+    none.hidden = shown > 0;
+    none.textContent = t("whatifNoMatch", { q: query });
+  }
+
+  async function computeWhatif(ids) {
     const error = $("whatif-error");
     error.textContent = "";
-    if (!id) {
+    if (!ids.length) {
       error.textContent = t("whatifPick");
-      $("whatif-actor").focus();
+      $("whatif-filter").focus();
       return;
     }
-    const buttons = [$("whatif-form").querySelector("button"), $("map-chosen").querySelector("button")];
+    const buttons = [$("whatif-form").querySelector("button[type=submit]"), $("map-chosen").querySelector("button.run"),
+      $("kp-whatif")];
     const progress = $("whatif-progress");
     progress.hidden = false;
     $("map-chosen").querySelector("span").textContent = t("computing");
     buttons.forEach((button) => { button.disabled = true; });
     $("whatif-result").setAttribute("aria-busy", "true");
+    const load = state.loads;
     try {
-      state.whatif = await api(`/api/v1/alliances/${allianceId}/whatif?remove=${encodeURIComponent(id)}`);
+      const remove = ids.map(encodeURIComponent).join(",");
+      const result = await api(`/api/v1/alliances/${allianceId}/whatif?remove=${remove}${waveQuery("&")}`);
+      if (load !== state.loads) return;
+      state.whatif = result;
       state.activeGap = null;
+      state.keyOnMap = false;
       state.whatifOnMap = true;
     } catch (e) {
       if (e.status === 401) { fail(e); return; }
@@ -329,7 +582,7 @@
     const result = state.whatif;
     if (!result) { box.replaceChildren(); return; }
     const named = (id) => result.names?.[id] || names().get(String(id)) || id;
-    const who = result.removed.map(named).join(Netz.lang === "de" ? " und " : " and ");
+    const who = joinNames(result.removed, named);
     const question = L("phrase", "whatif_question").replace("{who}", who).replace("{n}", result.removed.length > 1 ? "n" : "");
     const rows = Object.keys(result.before).map((key) => {
       const before = figure(key, result.before[key]);
@@ -350,7 +603,7 @@
         el("tbody", {}, rows)),
       result.loses_all_ties.length
         ? el("p", { class: "stranded" }, icon("concern"),
-          el("span", {}, el("strong", {}, `${L("phrase", "stranded")}: `), result.loses_all_ties.map(named).join(", ")))
+          el("span", {}, el("strong", {}, `${L("phrase", "stranded")}: `), joinNames(result.loses_all_ties, named)))
         : el("p", { class: "stranded none" }, icon("good"), t("nobodyStranded")),
       el("h4", {}, `${L("phrase", "new_gaps")} (${result.new_gaps.length})`),
       result.new_gaps.length ? gapList(result.new_gaps) : el("p", {}, t("noNewGaps")),

@@ -63,9 +63,22 @@ const Netz = (() => {
       mapTitle: "Netzwerkkarte",
       mapIntro: "Jeder Kreis ist ein Akteur, jede Linie eine Kooperation. Fahren Sie mit der Maus " +
         "über einen Kreis, oder gehen Sie mit der Tab-Taste in die Karte und wechseln Sie mit den " +
-        "Pfeiltasten.",
+        "Pfeiltasten. Mit + und − über der Karte vergrößern Sie sie; mit gedrückter Maustaste oder " +
+        "den Pfeil-Knöpfen verschieben Sie den Ausschnitt.",
       mapLabel: "Netzwerkkarte: {actors} Akteure, {ties} Kooperationen. Pfeiltasten wechseln den " +
-        "Akteur; die Eingabetaste wählt ihn für „Was wäre, wenn …?“ aus.",
+        "Akteur; die Eingabetaste wählt ihn für „Was wäre, wenn …?“ aus oder wieder ab. Plus und " +
+        "Minus vergrößern und verkleinern, Umschalttaste mit Pfeiltasten verschiebt den Ausschnitt.",
+      mapTools: "Karte vergrößern und verschieben",
+      zoomIn: "Karte vergrößern",
+      zoomOut: "Karte verkleinern",
+      zoomReset: "Ganze Karte zeigen",
+      panLeft: "Weiter links schauen",
+      panRight: "Weiter rechts schauen",
+      panUp: "Weiter oben schauen",
+      panDown: "Weiter unten schauen",
+      zoomLevel: "Vergrößerung {n} %",
+      wheelHint: "Zum Vergrößern die Strg-Taste gedrückt halten und das Mausrad drehen – oder die " +
+        "Knöpfe + und − über der Karte benutzen.",
       legendTitle: "Legende",
       legendSize: "Größe: Anzahl der Partner",
       legendIsolated: "Gestrichelter Rand: ohne jede Kooperation",
@@ -89,19 +102,43 @@ const Netz = (() => {
         "betreffen und was zu tun ist, sieht die Koordination des Bündnisses.",
       gapKindColumn: "Art der Lücke",
       whatifTitle: "Was wäre, wenn … ausscheidet?",
-      whatifIntro: "Wählen Sie einen Partner aus – in der Liste oder mit einem Klick auf der Karte. " +
-        "netz rechnet aus, was sich am Netzwerk ändert, wenn er nicht mehr dabei ist.",
-      whatifActor: "Akteur",
-      whatifChoose: "– bitte wählen –",
+      whatifIntro: "Wählen Sie einen oder mehrere Partner aus – in der Liste oder mit einem Klick " +
+        "auf der Karte. netz rechnet aus, was sich am Netzwerk ändert, wenn sie nicht mehr dabei sind.",
+      whatifActor: "Wer scheidet aus? Sie können mehrere wählen.",
+      whatifFilter: "Liste filtern (Name oder Art)",
+      whatifNoMatch: "Kein Akteur passt zu „{q}“.",
+      whatifNone: "Noch niemand ausgewählt.",
+      whatifChosen: "Ausgewählt ({n}): {names}",
+      whatifClear: "Auswahl leeren",
       whatifRun: "Durchrechnen",
       chosen: "Was wäre, wenn {name} ausscheidet?",
-      whatifPick: "Bitte wählen Sie zuerst einen Akteur aus.",
+      chosenMany: "Was wäre, wenn {names} ausscheiden?",
+      whatifPick: "Bitte wählen Sie zuerst mindestens einen Akteur aus.",
+      keyTitle: "Wer hält das Netzwerk zusammen?",
+      keyIntro: "Diese Akteure verbinden die anderen miteinander. Fielen sie weg, zerfiele das " +
+        "Netzwerk am stärksten. Sie verdienen besondere Aufmerksamkeit – und Entlastung, damit " +
+        "nicht alles an ihnen hängt.",
+      keyNow: "Heute können {share} aller Paare von Akteuren einander über keine Kette von " +
+        "Kooperationen erreichen.",
+      keyNone: "Das Netzwerk hängt an keinem einzelnen Akteur: Fällt einer weg, bleiben die " +
+        "anderen so verbunden wie vorher.",
+      keyPick: "Auswählen",
+      keyWhatif: "Was wäre, wenn diese {n} ausscheiden? Durchrechnen",
+      keyShown: "Auf der Karte hervorgehoben: wer das Netzwerk zusammenhält.",
+      keyBar: "Anteil der Paare, die einander nicht erreichen: heute {now}, danach {after}",
       computing: "Wird berechnet …",
       figure: "Kennzahl",
       nobodyStranded: "Niemand verliert dadurch alle Kooperationen.",
       noNewGaps: "Es entstehen keine neuen Lücken.",
       whatifShown: "Auf der Karte hervorgehoben: wer ausscheidet und wer dann ohne Partner ist.",
       noscript: "Diese Seite braucht JavaScript. Bitte schalten Sie es ein.",
+      waveTitle: "Erhebungswelle",
+      waveAll: "Alle Wellen zusammen",
+      waveLatest: "{wave} (neueste)",
+      waveShown: "Sie sehen das Netzwerk, wie es in der Welle {wave} war.",
+      waveShownAll: "Sie sehen alle Kooperationen aus allen Wellen zusammen.",
+      waveLoading: "Die Welle {wave} wird ausgewertet …",
+      waveMissing: "Eine Welle „{wave}“ gibt es nicht. Sie sehen die neueste Welle.",
     },
     en: {
       skip: "Skip to content",
@@ -151,9 +188,22 @@ const Netz = (() => {
       severity: "Urgency",
       mapTitle: "Network map",
       mapIntro: "Each circle is an actor, each line a cooperation. Move the mouse over a circle, or " +
-        "tab into the map and move with the arrow keys.",
+        "tab into the map and move with the arrow keys. The + and − buttons above the map zoom in " +
+        "and out; drag with the mouse or use the arrow buttons to move the view.",
       mapLabel: "Network map: {actors} actors, {ties} ties. Arrow keys move between actors; Enter " +
-        "selects one for 'What if … leaves?'.",
+        "chooses one for 'What if … leaves?' or takes it out again. Plus and minus zoom in and out, " +
+        "Shift with the arrow keys moves the view.",
+      mapTools: "Zoom and move the map",
+      zoomIn: "Zoom in",
+      zoomOut: "Zoom out",
+      zoomReset: "Show the whole map",
+      panLeft: "Look further left",
+      panRight: "Look further right",
+      panUp: "Look further up",
+      panDown: "Look further down",
+      zoomLevel: "Zoom {n} %",
+      wheelHint: "To zoom, hold the Ctrl key and turn the mouse wheel – or use the + and − buttons " +
+        "above the map.",
       legendTitle: "Legend",
       legendSize: "Size: number of partners",
       legendIsolated: "Dashed outline: no cooperation at all",
@@ -177,19 +227,43 @@ const Netz = (() => {
         "and what to do is seen by the alliance's coordination.",
       gapKindColumn: "Kind of gap",
       whatifTitle: "What if … leaves?",
-      whatifIntro: "Choose a partner – in the list or with a click on the map. netz works out what " +
-        "changes in the network if it is no longer there.",
-      whatifActor: "Actor",
-      whatifChoose: "– please choose –",
+      whatifIntro: "Choose one or more partners – in the list or with a click on the map. netz " +
+        "works out what changes in the network if they are no longer there.",
+      whatifActor: "Who leaves? You can choose several.",
+      whatifFilter: "Filter the list (name or type)",
+      whatifNoMatch: "No actor matches '{q}'.",
+      whatifNone: "Nobody chosen yet.",
+      whatifChosen: "Chosen ({n}): {names}",
+      whatifClear: "Clear the choice",
       whatifRun: "Work it out",
       chosen: "What if {name} leaves?",
-      whatifPick: "Please choose an actor first.",
+      chosenMany: "What if {names} leave?",
+      whatifPick: "Please choose at least one actor first.",
+      keyTitle: "Who holds the network together?",
+      keyIntro: "These actors connect the others. If they left, the network would fall apart the " +
+        "most. They deserve particular attention – and relief, so that not everything depends on " +
+        "them.",
+      keyNow: "Today {share} of all pairs of actors cannot reach each other through any chain of " +
+        "cooperations.",
+      keyNone: "The network does not depend on any single actor: if one leaves, the others stay as " +
+        "connected as before.",
+      keyPick: "Choose",
+      keyWhatif: "What if these {n} leave? Work it out",
+      keyShown: "Highlighted on the map: who holds the network together.",
+      keyBar: "Share of pairs that cannot reach each other: today {now}, then {after}",
       computing: "Working it out …",
       figure: "Figure",
       nobodyStranded: "Nobody loses all their ties.",
       noNewGaps: "No new gaps appear.",
       whatifShown: "Highlighted on the map: who leaves and who is then left without partners.",
       noscript: "This page needs JavaScript. Please turn it on.",
+      waveTitle: "Survey wave",
+      waveAll: "All waves together",
+      waveLatest: "{wave} (latest)",
+      waveShown: "You see the network as it was in wave {wave}.",
+      waveShownAll: "You see all cooperations of all waves together.",
+      waveLoading: "Analysing wave {wave} …",
+      waveMissing: "There is no wave '{wave}'. You see the latest wave.",
     },
   };
 
@@ -265,6 +339,11 @@ const Netz = (() => {
   function percent(value) {
     if (value === null || value === undefined || !Number.isFinite(value)) return "—";
     return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(value);
+  }
+
+  /** "A, B und C" / "A, B and C". */
+  function list(items) {
+    return new Intl.ListFormat(locale(), { style: "long", type: "conjunction" }).format(items.map(String));
   }
 
   function partners(n) {
@@ -422,7 +501,7 @@ const Netz = (() => {
 
   return {
     t, L, loadLabels, applyI18n, setupChrome, signIn, api, ApiError, getKey, clearKey, el, svg, icon,
-    number, percent, partners,
+    number, percent, partners, list,
     get lang() { return lang; },
     onLang(listener) { langListeners.push(listener); },
   };

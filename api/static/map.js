@@ -2,8 +2,16 @@
  *
  * Circles are actors (colour: type, size: number of partners, dashed outline: no partner at all),
  * lines are ties. Pointer and keyboard both work: the map is one tab stop; the arrow keys move
- * between actors (in the order of their names), Enter or Space chooses one, Escape clears a
- * highlight. Hovering or focusing an actor shows its name, type and partners, and its ties.
+ * between actors (in the order of their names), Enter or Space chooses one (or takes it out of
+ * the choice again), Escape clears a highlight. Hovering or focusing an actor shows its name,
+ * type and partners, and its ties.
+ *
+ * Zoom and pan, for large maps: the buttons above the map (zoom in, zoom out, whole map, and
+ * four buttons that move the view, so that nothing needs dragging), Ctrl + mouse wheel or a
+ * trackpad pinch at the pointer, dragging with the mouse, and the keys + and − (0: whole map),
+ * Shift + arrow keys (move the view). Zooming spreads the actors apart while circles, lines and
+ * names keep their size on screen, so crowded parts become readable. The view follows the
+ * keyboard: an actor moved to with the arrow keys is brought into view.
  */
 "use strict";
 
@@ -30,6 +38,11 @@ const NetzMap = (() => {
   const NAMED_UP_TO = 40;
   /** Font size of the names on the map, in pixels (the map is drawn at its real size). */
   const LABEL_SIZE = 12;
+  /** How far the map can be zoomed in (1 = the whole map), and one step of the buttons and keys. */
+  const MAX_ZOOM = 12;
+  const ZOOM_STEP = 1.5;
+  /** One step of the move buttons and Shift + arrow keys: this share of the visible map. */
+  const PAN_STEP = 0.25;
 
   function shortName(name) {
     return name.length > 24 ? `${name.slice(0, 22).trimEnd()}…` : name;
@@ -58,8 +71,10 @@ const NetzMap = (() => {
       this.ties = layout.ties.map((tie) => ({ source: String(tie.source), target: String(tie.target), weight: tie.weight }));
       this.order = [...this.nodes].sort((a, b) => a.name.localeCompare(b.name, "de"));
       this.highlighted = null;
+      this.chosen = new Set();
       this.current = this.order[0]?.id;
       this.width = 0;
+      this.view = { s: 1, tx: 0, ty: 0 };
       this.resize = new ResizeObserver(() => {
         const width = Math.round(this.container.clientWidth);
         if (width && Math.abs(width - this.width) > 24) this.draw();
@@ -69,8 +84,15 @@ const NetzMap = (() => {
 
     get tooBig() { return this.nodes.length > MAX_ACTORS; }
 
+    /** Stop following the container's size (before the map is replaced by another). */
+    destroy() {
+      this.resize.disconnect();
+      clearTimeout(this.hintTimer);
+    }
+
     /** Draw (again): after a resize or a change of language. */
     draw() {
+      const before = this.width;
       this.width = Math.round(this.container.clientWidth) || 640;
       if (this.tooBig) {
         this.container.replaceChildren(el("p", { class: "notice" }, t("tooBig", { n: this.nodes.length })));
@@ -87,6 +109,9 @@ const NetzMap = (() => {
       const padBottom = pad + (named ? 16 : 0);
       const px = (x) => pad + x * (W - 2 * pad);
       const py = (y) => pad + y * (H - pad - padBottom);
+      this.W = W;
+      this.H = H;
+      this.at = new Map(this.nodes.map((node) => [node.id, [px(node.x), py(node.y)]]));
       // Actors without partners are drawn no smaller than those with one: they must stay visible.
       this.radius = (node) => r0 * (node.partners ? 0.75 + 0.35 * Math.sqrt(node.partners) : 1.1);
       // Lines: thinner in large maps; thicker for stronger cooperation when strengths differ.
@@ -102,7 +127,7 @@ const NetzMap = (() => {
         const b = this.byId.get(tie.target);
         const line = svg("line", {
           class: "tie", x1: px(a.x), y1: py(a.y), x2: px(b.x), y2: py(b.y),
-          "stroke-width": lineWidth(tie.weight || 1).toFixed(2),
+          "stroke-width": lineWidth(tie.weight || 1).toFixed(2), "vector-effect": "non-scaling-stroke",
         });
         tiesLayer.append(line);
         return { tie, line };
@@ -116,6 +141,7 @@ const NetzMap = (() => {
           class: `node${node.partners === 0 ? " isolated" : ""}`, "data-id": node.id, "data-type": node.type,
           transform: `translate(${px(node.x).toFixed(1)},${py(node.y).toFixed(1)})`,
           tabindex: node.id === this.current ? 0 : -1, role: "button",
+          "aria-pressed": this.chosen.has(node.id) ? "true" : "false",
           "aria-label": t("nodeLabel", { name: node.name, type: L("type", node.type), partners: Netz.partners(node.partners) }),
         }, svg("circle", { r: r.toFixed(1), fill: COLORS[node.type] }));
         const label = labels.get(node.id);
@@ -125,20 +151,190 @@ const NetzMap = (() => {
         }
         group.addEventListener("mouseenter", () => this.hover(node.id));
         group.addEventListener("mouseleave", () => this.unhover());
-        group.addEventListener("focus", () => { this.current = node.id; this.hover(node.id); });
+        group.addEventListener("focus", () => { this.current = node.id; this.reveal(node.id); this.hover(node.id); });
         group.addEventListener("blur", () => this.unhover());
-        group.addEventListener("click", () => { this.focus(node.id); this.onChoose(node.id); });
+        group.addEventListener("click", () => {
+          if (this.dragged) return; // the end of a drag, not a click
+          this.focus(node.id);
+          this.onChoose(node.id);
+        });
         nodesLayer.append(group);
         this.nodeElements.set(node.id, group);
       }
+      this.world = svg("g", { class: "world" }, tiesLayer, nodesLayer);
       this.svg = svg("svg", {
         class: `network${this.ties.length > 150 ? " many-ties" : ""}`, viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group",
         "aria-label": t("mapLabel", { actors: this.nodes.length, ties: this.ties.length }),
-      }, svg("rect", { class: "backdrop", x: 0, y: 0, width: W, height: H }), tiesLayer, nodesLayer);
+      }, svg("rect", { class: "backdrop", x: 0, y: 0, width: W, height: H }), this.world);
       this.svg.addEventListener("keydown", (event) => this.key(event));
+      this.listenForZoomAndPan();
       this.tip = el("div", { class: "tip", hidden: true, "aria-hidden": "true" });
-      this.container.replaceChildren(this.svg, this.tip);
+      this.hint = el("p", { class: "map-hint", hidden: true }, t("wheelHint"));
+      this.frame = el("div", { class: "map-frame" }, this.svg, this.tip, this.hint);
+      this.container.replaceChildren(this.tools(), this.frame);
+      // After a resize the view keeps its zoom and centre.
+      const ratio = before ? W / before : 1;
+      this.setView(this.view.s, this.view.tx * ratio, this.view.ty * ratio, { force: true });
       this.applyHighlight();
+    }
+
+    // -- zoom and pan -----------------------------------------------------------------------------
+
+    /** The buttons above the map: zoom in, zoom out, whole map, move the view, and the zoom level. */
+    tools() {
+      const button = (action, symbol, label, onclick) => el("button", {
+        type: "button", class: `quiet small map-${action}`, "aria-label": t(label), title: t(label),
+        dataset: { action }, onclick,
+      }, el("span", { "aria-hidden": "true" }, symbol));
+      const pan = (dx, dy) => () => this.pan(dx * PAN_STEP * this.W, dy * PAN_STEP * this.H);
+      this.zoomLevel = el("span", { class: "zoom-level" });
+      this.toolButtons = [
+        button("zoom-in", "+", "zoomIn", () => this.zoomBy(ZOOM_STEP)),
+        button("zoom-out", "−", "zoomOut", () => this.zoomBy(1 / ZOOM_STEP)),
+        button("zoom-reset", "⤢", "zoomReset", () => this.setView(1, 0, 0)),
+      ];
+      this.panButtons = [
+        button("pan-left", "←", "panLeft", pan(1, 0)),
+        button("pan-up", "↑", "panUp", pan(0, 1)),
+        button("pan-down", "↓", "panDown", pan(0, -1)),
+        button("pan-right", "→", "panRight", pan(-1, 0)),
+      ];
+      return el("div", { class: "map-tools", role: "group", "aria-label": t("mapTools") },
+        el("span", { class: "tool-group" }, this.toolButtons),
+        el("span", { class: "tool-group" }, this.panButtons),
+        this.zoomLevel);
+    }
+
+    /** The point of the drawing (in its own pixels) under a point of the screen. */
+    drawingPoint(clientX, clientY) {
+      const box = this.svg.getBoundingClientRect();
+      return [(clientX - box.left) * (this.W / box.width), (clientY - box.top) * (this.H / box.height)];
+    }
+
+    listenForZoomAndPan() {
+      // Ctrl + wheel (a trackpad pinch sends the same) zooms at the pointer; the wheel alone keeps
+      // scrolling the page, with a hint how to zoom, so that nobody is caught inside the map.
+      this.svg.addEventListener("wheel", (event) => {
+        if (!(event.ctrlKey || event.metaKey)) {
+          this.showHint();
+          return;
+        }
+        event.preventDefault();
+        const [x, y] = this.drawingPoint(event.clientX, event.clientY);
+        this.zoomBy(Math.exp(-event.deltaY * 0.004), x, y);
+      }, { passive: false });
+      // Dragging moves the view (the move buttons do the same without dragging).
+      let start = null;
+      this.svg.addEventListener("pointerdown", (event) => {
+        if (event.button !== 0 || event.pointerType === "touch") return;
+        start = { x: event.clientX, y: event.clientY, tx: this.view.tx, ty: this.view.ty, id: event.pointerId };
+        this.dragged = false;
+      });
+      this.svg.addEventListener("pointermove", (event) => {
+        if (!start || event.pointerId !== start.id) return;
+        const box = this.svg.getBoundingClientRect();
+        const dx = (event.clientX - start.x) * (this.W / box.width);
+        const dy = (event.clientY - start.y) * (this.H / box.height);
+        if (!this.dragged && Math.hypot(dx, dy) < 4) return;
+        if (!this.dragged) {
+          this.dragged = true;
+          this.svg.setPointerCapture(start.id);
+          this.svg.classList.add("dragging");
+          this.unhover();
+        }
+        this.setView(this.view.s, start.tx + dx, start.ty + dy);
+      });
+      const end = () => {
+        if (!start) return;
+        start = null;
+        this.svg.classList.remove("dragging");
+        // The click that ends a drag must not choose an actor; later clicks do.
+        if (this.dragged) setTimeout(() => { this.dragged = false; }, 0);
+      };
+      this.svg.addEventListener("pointerup", end);
+      this.svg.addEventListener("pointercancel", end);
+    }
+
+    showHint() {
+      this.hint.hidden = false;
+      clearTimeout(this.hintTimer);
+      this.hintTimer = setTimeout(() => { this.hint.hidden = true; }, 2500);
+    }
+
+    /** Zoom by this factor, keeping the point (x, y) of the drawing where it is (default: centre). */
+    zoomBy(factor, x = this.W / 2, y = this.H / 2) {
+      const { s, tx, ty } = this.view;
+      const next = Math.min(Math.max(s * factor, 1), MAX_ZOOM);
+      this.setView(next, x - (x - tx) * (next / s), y - (y - ty) * (next / s));
+    }
+
+    pan(dx, dy) {
+      this.setView(this.view.s, this.view.tx + dx, this.view.ty + dy);
+    }
+
+    /**
+     * Show the drawing zoomed by s and moved by (tx, ty), kept inside the map. Positions scale,
+     * circles and names do not (each node is scaled back), and lines keep their width.
+     */
+    setView(s, tx, ty, { force = false } = {}) {
+      s = Math.min(Math.max(s, 1), MAX_ZOOM);
+      tx = Math.min(0, Math.max(this.W * (1 - s), tx));
+      ty = Math.min(0, Math.max(this.H * (1 - s), ty));
+      const rescale = force || s !== this.view.s;
+      this.view = { s, tx, ty };
+      if (!this.world) return;
+      this.world.setAttribute("transform", `translate(${tx.toFixed(2)},${ty.toFixed(2)}) scale(${s.toFixed(4)})`);
+      if (rescale) {
+        const back = (1 / s).toFixed(5);
+        this.nodeElements.forEach((group, id) => {
+          const [x, y] = this.at.get(id);
+          group.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)}) scale(${back})`);
+        });
+      }
+      this.svg.classList.toggle("zoomed", s > 1);
+      this.zoomLevel.textContent = t("zoomLevel", { n: Math.round(s * 100) });
+      const disable = (button, off) => button.setAttribute("aria-disabled", off ? "true" : "false");
+      disable(this.toolButtons[0], s >= MAX_ZOOM);
+      disable(this.toolButtons[1], s <= 1);
+      disable(this.toolButtons[2], s <= 1);
+      this.panButtons.forEach((button) => disable(button, s <= 1));
+      if (!this.tip.hidden) this.unhover();
+    }
+
+    /** Where an actor is on the screen's drawing now (after zoom and pan). */
+    shownAt(id) {
+      const [x, y] = this.at.get(id);
+      return [x * this.view.s + this.view.tx, y * this.view.s + this.view.ty];
+    }
+
+    /** Move the view (not the zoom) so that this actor is well inside it. */
+    reveal(id) {
+      if (this.view.s <= 1 || !this.at) return;
+      const [x, y] = this.shownAt(id);
+      const margin = 0.1;
+      const inside = x > this.W * margin && x < this.W * (1 - margin) && y > this.H * margin && y < this.H * (1 - margin);
+      if (!inside) this.pan(this.W / 2 - x, this.H / 2 - y);
+    }
+
+    /** Make sure all these actors are in view: centre on them, and zoom out as far as needed. */
+    fit(ids) {
+      const points = ids.map((id) => this.at?.get(String(id))).filter(Boolean);
+      if (!points.length || this.view.s <= 1) return;
+      const margin = 0.08;
+      const visible = points.every(([x0, y0]) => {
+        const x = x0 * this.view.s + this.view.tx;
+        const y = y0 * this.view.s + this.view.ty;
+        return x > this.W * margin && x < this.W * (1 - margin) && y > this.H * margin && y < this.H * (1 - margin);
+      });
+      if (visible) return;
+      const xs = points.map((p) => p[0]);
+      const ys = points.map((p) => p[1]);
+      const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+      const room = 1 - 2 * margin;
+      const s = Math.min(this.view.s, (this.W * room) / Math.max(x1 - x0, 1), (this.H * room) / Math.max(y1 - y0, 1));
+      const cx = (x0 + x1) / 2;
+      const cy = (y0 + y1) / 2;
+      this.setView(s, this.W / 2 - cx * Math.max(s, 1), this.H / 2 - cy * Math.max(s, 1));
     }
 
     /**
@@ -186,6 +382,21 @@ const NetzMap = (() => {
     }
 
     key(event) {
+      const arrows = { ArrowLeft: [1, 0], ArrowRight: [-1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+      if (event.shiftKey && arrows[event.key]) {
+        event.preventDefault();
+        const [dx, dy] = arrows[event.key];
+        this.pan(dx * PAN_STEP * this.W, dy * PAN_STEP * this.H);
+        return;
+      }
+      if (["+", "=", "-", "_", "0"].includes(event.key) && !event.ctrlKey && !event.metaKey && !event.altKey) {
+        event.preventDefault();
+        const [x, y] = this.current ? this.shownAt(this.current) : [this.W / 2, this.H / 2];
+        if (event.key === "0") this.setView(1, 0, 0);
+        else this.zoomBy(["+", "="].includes(event.key) ? ZOOM_STEP : 1 / ZOOM_STEP, x, y);
+        if (this.current) this.reveal(this.current);
+        return;
+      }
       const at = this.order.findIndex((node) => node.id === this.current);
       let next = null;
       if (["ArrowRight", "ArrowDown"].includes(event.key)) next = (at + 1) % this.order.length;
@@ -226,7 +437,7 @@ const NetzMap = (() => {
         el("span", {}, Netz.partners(node.partners)));
       this.tip.hidden = false;
       const box = group.querySelector("circle").getBoundingClientRect();
-      const frame = this.container.getBoundingClientRect();
+      const frame = this.frame.getBoundingClientRect();
       const tipBox = this.tip.getBoundingClientRect();
       let left = box.left - frame.left + box.width / 2 - tipBox.width / 2;
       left = Math.max(4, Math.min(left, frame.width - tipBox.width - 4));
@@ -246,6 +457,16 @@ const NetzMap = (() => {
     highlight(ids, { removed = [] } = {}) {
       this.highlighted = { ids: new Set([...ids, ...removed].map(String)), removed: new Set(removed.map(String)) };
       this.applyHighlight();
+      this.fit([...this.highlighted.ids]);
+    }
+
+    /** Mark the actors chosen for "What if … leaves?" (a ring, and aria-pressed for screen readers). */
+    setChosen(ids) {
+      this.chosen = new Set([...ids].map(String));
+      this.nodeElements?.forEach((group, id) => {
+        group.classList.toggle("chosen", this.chosen.has(id));
+        group.setAttribute("aria-pressed", this.chosen.has(id) ? "true" : "false");
+      });
     }
 
     clear() {
@@ -260,6 +481,7 @@ const NetzMap = (() => {
       this.nodeElements.forEach((group, id) => {
         group.classList.toggle("hl", Boolean(h && h.ids.has(id)));
         group.classList.toggle("removed", Boolean(h && h.removed.has(id)));
+        group.classList.toggle("chosen", this.chosen.has(id));
       });
       for (const { tie, line } of this.tieElements) {
         line.classList.toggle("hl", Boolean(h && h.ids.has(tie.source) && h.ids.has(tie.target)));

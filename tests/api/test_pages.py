@@ -260,3 +260,101 @@ def test_researchers_get_the_pseudonyms_of_their_report(client: TestClient, keys
     # the same drawing as the coordinator's, under other names
     full = layout(client, keys.own, keys.headers("coordinator"))
     assert [(a["x"], a["y"]) for a in body["actors"]] == [(a["x"], a["y"]) for a in full["actors"]]
+
+
+# -- colour contrast of the style sheet ----------------------------------------------------------
+#
+# WCAG 2.x contrast ratio (L1 + 0.05) / (L2 + 0.05), L the relative luminance of sRGB
+# (https://www.w3.org/TR/WCAG22/#dfn-contrast-ratio): text needs 4.5:1 (1.4.3), focus rings,
+# input borders and lines of the map 3:1 (1.4.11). This checks the pairs the style sheet declares;
+# tests/browser/test_accessibility.py measures the colours the browser actually renders.
+
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def _css() -> tuple[dict[str, str], list[tuple[str, dict[str, str]]]]:
+    """The custom properties of :root and every rule (selector, declarations) of netz.css."""
+    text = _COMMENT.sub("", (STATIC / "netz.css").read_text(encoding="utf-8"))
+    rules = []
+    for selector, body in _RULE.findall(text):
+        declarations = {}
+        for declaration in body.split(";"):
+            name, _, value = declaration.partition(":")
+            if value.strip():
+                declarations[name.strip()] = value.strip()
+        rules.append((" ".join(selector.split()), declarations))
+    variables = {name: value for selector, declarations in rules if selector == ":root"
+                 for name, value in declarations.items() if name.startswith("--")}
+    return variables, rules
+
+
+def _colour(value: str, variables: dict[str, str]) -> str | None:
+    """A declared colour as #rrggbb; None for what is not one plain colour (rgba, transparent…)."""
+    value = value.split("!")[0].strip()
+    while value.startswith("var("):
+        value = variables.get(value[4:].split(")")[0].strip(), "")
+    value = {"white": "#ffffff", "black": "#000000"}.get(value.split()[0] if value else "", value)
+    token = value.split()[0] if value else ""
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", token):
+        token = "#" + "".join(c * 2 for c in token[1:])
+    return token.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", token) else None
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def css_contrast_pairs() -> list[tuple[str, str, str, float, float]]:
+    """(where, foreground, background, ratio, ratio needed) for the pairs netz.css declares.
+
+    Text: a rule with a colour and a background; a rule with a colour only, on the two page
+    backgrounds (paper and wash; in the header: its blue). Marks: the focus rings, the borders
+    of inputs and buttons, and the map's lines and outlines.
+    """
+    variables, rules = _css()
+    var = {name: _colour(value, variables) for name, value in variables.items()}
+    pairs = []
+    for selector, declarations in rules:
+        if "color" not in declarations:
+            continue
+        fg = _colour(declarations["color"], variables)
+        bg = _colour(declarations.get("background", declarations.get("background-color", "")), variables)
+        if fg is None:
+            continue
+        page = [var["--accent"]] if selector.startswith(".top") else [var["--paper"], var["--wash"]]
+        grounds = [bg] if bg else page
+        pairs += [(selector, fg, ground, contrast(fg, ground), 4.5) for ground in grounds if ground]
+    marks = [
+        ("focus ring on the page", var["--focus-ring"], var["--paper"]),
+        ("focus ring on the page (wash)", var["--focus-ring"], var["--wash"]),
+        ("focus ring on the header", var["--focus"], var["--accent"]),
+        ("input border", "#7a8594", var["--paper"]),
+        ("button border", var["--accent"], var["--paper"]),
+        ("map line", "#7d8794", var["--paper"]),
+        ("map circle outline", "#2b3440", var["--paper"]),
+        ("chosen actor's ring", var["--concern-ink"], var["--paper"]),
+    ]
+    pairs += [(where, fg, bg, contrast(fg, bg), 3.0) for where, fg, bg in marks]
+    return pairs
+
+
+def test_the_style_sheet_declares_readable_colours() -> None:
+    pairs = css_contrast_pairs()
+    assert len(pairs) > 30
+    low = [f"{ratio:.2f}:1 (needs {needed}) {fg} on {bg}: {where}"
+           for where, fg, bg, ratio, needed in pairs if ratio < needed]
+    assert not low, "\n".join(low)
+
+
+def test_contrast_is_computed_as_wcag_defines_it() -> None:
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#ffffff", "#ffffff") == pytest.approx(1.0)
+    assert contrast("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)  # the well-known AA grey
+    assert contrast("#f2b134", "#ffffff") < 3  # why a yellow focus ring is not used on white

@@ -124,19 +124,33 @@ def test_coordinator_alliance_page(page: Any, service: Any, screenshots: Path) -
     expect(page.locator("#map .tip")).to_contain_text(name)
     page.keyboard.press("Enter")
     chosen = page.evaluate("document.activeElement.dataset.id")
-    expect(page.locator("#whatif-actor")).to_have_value(chosen)
+    expect(page.locator(f"#whatif-choices input[value='{chosen}']")).to_be_checked()
+    expect(page.locator(f"#map .node[data-id='{chosen}']")).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#map-chosen")).to_contain_text(f"Was wäre, wenn {name} ausscheidet?")
+    page.keyboard.press("Enter")  # Enter again takes it out of the choice
+    expect(page.locator(f"#whatif-choices input[value='{chosen}']")).not_to_be_checked()
+    expect(page.locator("#map-chosen")).to_be_hidden()
 
-    # the mouse: hovering a circle names the actor, a click chooses it
+    # the mouse: hovering a circle names the actor, a click chooses it, a second one adds another
     page.locator("#map .node[data-id=stadt] circle").hover()
     tip = page.locator("#map .tip span")
     expect(page.locator("#map .tip strong")).to_have_text("Stadt Musterstadt – Integrationsbeauftragte")
     expect(tip).to_have_text(["Kommune / Kreis", "7 Partner"])
     page.locator("#map .node[data-id=ref] circle").click()
-    expect(page.locator("#whatif-actor")).to_have_value("ref")
+    expect(page.locator("#whatif-choices input[value=ref]")).to_be_checked()
+    page.locator("#map .node[data-id=stadt] circle").click()
+    expect(page.locator("#map .node.chosen")).to_have_count(2)
+    expect(page.locator("#map-chosen")).to_contain_text(
+        "Was wäre, wenn Geflüchtetenrat Musterstadt und Stadt Musterstadt – Integrationsbeauftragte "
+        "ausscheiden?")
+    expect(page.locator("#whatif-summary")).to_have_text(
+        "Ausgewählt (2): Geflüchtetenrat Musterstadt und Stadt Musterstadt – Integrationsbeauftragte")
+    page.locator("#map-chosen").get_by_role("button", name="Auswahl leeren").click()
+    expect(page.locator("#map .node.chosen")).to_have_count(0)
+    expect(page.locator("#whatif-summary")).to_have_text("Noch niemand ausgewählt.")
 
     # what if the Helferkreis leaves? (the sports club has no other partner)
-    page.select_option("#whatif-actor", "hk")
+    page.locator("#whatif-choices").get_by_role("checkbox", name="Helferkreis Asyl Musterstadt").check()
     page.evaluate("""() => {
         const progress = document.getElementById('whatif-progress');
         window.sawProgress = false;
@@ -153,6 +167,7 @@ def test_coordinator_alliance_page(page: Any, service: Any, screenshots: Path) -
     expect(result.locator("table")).to_contain_text("vorher")
     expect(result.locator(".stranded")).to_contain_text("Verlieren alle Kooperationen: TSV Musterstadt 1890")
     expect(page.locator("#map .node.removed")).to_have_attribute("data-id", "hk")
+    expect(page.locator("#waves")).to_be_hidden()  # the demo has no survey waves
 
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(screenshots / "alliance-de.png"))
