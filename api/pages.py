@@ -54,7 +54,8 @@ _FIGURES = ("n_actors", "n_ties", "components", "largest_component_share", "aver
 _PHRASES = ("actors", "ties", "gaps", "health", "no_gaps", "suggestion", "partners", "before", "after",
             "stranded", "new_gaps", "resolved_by_removal", "whatif_question", "by_type", "key_actors",
             "fragmentation_note", "density_note", "undefined", "more_gaps", "components_one",
-            "components_many", "key_players", "key_player_line", "key_player_above")
+            "components_many", "key_players", "key_player_line", "key_player_above", "joined", "left",
+            "ties_gained", "ties_lost")
 
 
 def _page(name: str) -> FileResponse:

@@ -29,6 +29,7 @@
     whatif: null, chosen: new Set(), filter: "", expanded: new Set(), open: null,
     whatifOnMap: false, // whether the map shows who leaves and who is stranded
     keyPlayers: null, keyOnMap: false, // the key players, and whether the map shows them
+    change: null, // what changed since the wave before the one shown
     loads: 0, // counts loads, so that an answer for a wave no longer shown is ignored
   };
 
@@ -128,6 +129,7 @@
     }
     render();
     loadKeyPlayers();
+    loadWaveChange();
   }
 
   async function chooseWave(wave) {
@@ -157,6 +159,58 @@
 
   const latestWave = () => state.report.alliance.waves.at(-1);
 
+  /** The wave before the one shown (none for the first wave and for all waves together). */
+  function previousWave() {
+    const { waves, wave } = state.report.alliance;
+    const at = waves.indexOf(wave);
+    return at > 0 ? waves[at - 1] : null;
+  }
+
+  /** What changed since the wave before: who joined or left, ties gained and lost (/waves/diff). */
+  async function loadWaveChange() {
+    state.change = null;
+    renderWaveChange();
+    const from = previousWave();
+    if (!from) return;
+    const load = state.loads;
+    try {
+      const change = await api(`/api/v1/alliances/${allianceId}/waves/diff?from=${encodeURIComponent(from)}` +
+        `&to=${encodeURIComponent(state.report.alliance.wave)}`);
+      if (load !== state.loads) return;
+      state.change = change;
+    } catch (e) {
+      if (load !== state.loads) return;
+      if (e.status === 401) { fail(e); return; }
+      return; // the change is extra information: the page works without it
+    }
+    renderWaveChange();
+  }
+
+  function renderWaveChange() {
+    const box = $("wave-change");
+    const change = state.change;
+    box.hidden = !change;
+    if (!change) return;
+    $("wave-change-title").textContent = t("waveChange", { wave: change.from });
+    // Funders get counts; the others lists of actors (named) and of ties.
+    const count = (value) => (Array.isArray(value) ? value.length : value);
+    const named = (ids) => {
+      const shown = ids.slice(0, 5).map((id) => change.names?.[id] || names().get(String(id)) || id);
+      if (ids.length > 5) shown.push(t("andMore", { n: ids.length - 5 }));
+      return ` (${Netz.list(shown)})`;
+    };
+    const item = (key, value, kind) => el("li", { class: `change-${kind}`, dataset: { change: key } },
+      el("span", { class: "change-sign", "aria-hidden": "true" }, kind === "gain" ? "+" : "−"),
+      el("span", {}, el("strong", {}, `${L("phrase", key)}: `), Netz.number(count(value), 0),
+        Array.isArray(value) && value.length && key !== "ties_gained" && key !== "ties_lost" ? named(value) : ""));
+    box.querySelector("ul").replaceChildren(...[
+      "actors_joined" in change ? item("joined", change.actors_joined, "gain") : null,
+      "actors_left" in change ? item("left", change.actors_left, "loss") : null,
+      item("ties_gained", change.ties_gained, "gain"),
+      item("ties_lost", change.ties_lost, "loss"),
+    ].filter(Boolean));
+  }
+
   // -- rendering ------------------------------------------------------------------------------
 
   function render() {
@@ -169,6 +223,7 @@
     note.hidden = !(state.aggregate || state.layout?.view === "pseudonymised");
     note.textContent = state.aggregate ? t("funderNote") : t("pseudonyms");
     renderWaves();
+    renderWaveChange();
     renderFigures();
     renderScorecard();
     renderGaps();

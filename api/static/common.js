@@ -139,6 +139,8 @@ const Netz = (() => {
       waveShownAll: "Sie sehen alle Kooperationen aus allen Wellen zusammen.",
       waveLoading: "Die Welle {wave} wird ausgewertet …",
       waveMissing: "Eine Welle „{wave}“ gibt es nicht. Sie sehen die neueste Welle.",
+      waveChange: "Was sich seit der Welle {wave} verändert hat",
+      andMore: "und {n} weitere",
     },
     en: {
       skip: "Skip to content",
@@ -264,6 +266,8 @@ const Netz = (() => {
       waveShownAll: "You see all cooperations of all waves together.",
       waveLoading: "Analysing wave {wave} …",
       waveMissing: "There is no wave '{wave}'. You see the latest wave.",
+      waveChange: "What changed since wave {wave}",
+      andMore: "and {n} more",
     },
   };
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from test_alliance_tools import WAVES_ALLIANCE, create
 
 #: Computes, in the page, the contrast of every visible piece of text with what is behind it.
 MEASURE = r"""
@@ -155,6 +156,14 @@ def test_contrast_of_every_page_and_state(page: Any, service: Any, measured: dic
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     check_contrast(page, "alliance page in English", measured)
+
+    waves = create(service, WAVES_ALLIANCE)
+    page.evaluate("sessionStorage.clear()")
+    page.goto(f"/alliances/{waves}?lang=de")
+    sign_in(page, service.keys["admin"])
+    expect(page.locator("#wave-change li")).to_have_count(4)
+    page.locator("#wave-buttons button").first.hover()
+    check_contrast(page, "survey waves and what changed", measured)
 
     page.evaluate("sessionStorage.clear()")
     page.goto(f"/alliances/{service.alliance}?lang=de")

@@ -87,6 +87,15 @@ def test_choose_a_survey_wave(page: Any, service: Any, screenshots: Path) -> Non
     expect(page.locator("#wave-shown")).to_have_text("Sie sehen das Netzwerk, wie es in der Welle 2024 war.")
     assert (figure(page, 0), figure(page, 1)) == ("5", "5")  # actors, ties of 2024
     expect(page.locator("#map svg .node")).to_have_count(5)
+    # what changed since the wave before, with + and − as pictures and the names of who came and went
+    change = page.get_by_role("region", name="Was sich seit der Welle 2023 verändert hat")
+    items = change.get_by_role("listitem")
+    expect(items).to_have_count(4)
+    expect(items.nth(0)).to_contain_text("Neu dabei: 2 (MSO Zukunft und Schule am Park)")
+    expect(items.nth(1)).to_contain_text("Nicht mehr dabei: 1 (Stadtverwaltung)")
+    expect(items.nth(2)).to_contain_text("Neue Kooperationen: 4")
+    expect(items.nth(3)).to_contain_text("Weggefallene Kooperationen: 2")
+    expect(items.nth(0).locator(".change-sign")).to_have_text("+")
     page.screenshot(path=str(screenshots / "waves-de.png"))
 
     # an earlier wave: figures, map and address follow; the pressed button keeps the focus
@@ -100,6 +109,7 @@ def test_choose_a_survey_wave(page: Any, service: Any, screenshots: Path) -> Non
     expect(page.locator("#map svg .node")).to_have_count(4)
     expect(page.locator("#map svg line.tie")).to_have_count(3)
     expect(page.locator("#map .node[data-id=e]")).to_have_count(0)  # not in the 2023 survey
+    expect(page.locator("#wave-change")).to_be_hidden()  # the first wave: nothing before it
 
     # what-if and key players describe the wave shown
     page.locator("#whatif-choices").get_by_role("checkbox", name="Stadtverwaltung").check()
@@ -118,6 +128,7 @@ def test_choose_a_survey_wave(page: Any, service: Any, screenshots: Path) -> Non
     expect(page).to_have_url(re.compile(r"\?wave=all$"))
     expect(page.locator("#map svg line.tie")).to_have_count(7)
     assert (figure(page, 0), figure(page, 1)) == ("6", "7")
+    expect(page.locator("#wave-change")).to_be_hidden()
 
     # back to the latest: the address has no wave again
     waves.get_by_role("button", name="2024 (neueste)").click()
@@ -129,6 +140,8 @@ def test_choose_a_survey_wave(page: Any, service: Any, screenshots: Path) -> Non
     expect(page.get_by_role("button", name="2024 (latest)")).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_role("button", name="All waves together")).to_be_visible()
     expect(page.locator("#wave-shown")).to_have_text("You see the network as it was in wave 2024.")
+    expect(page.get_by_role("region", name="What changed since wave 2023")).to_contain_text(
+        "Joined: 2 (MSO Zukunft and Schule am Park)")
 
 
 def test_an_address_with_a_wave_that_does_not_exist(page: Any, service: Any) -> None:
@@ -145,6 +158,12 @@ def test_funders_choose_waves_too(page: Any, service: Any) -> None:
     alliance = create(service, WAVES_ALLIANCE)
     page.goto(f"/alliances/{alliance}")
     sign_in(page, service.keys["funder"])
+    # funders see how many ties came and went, not who
+    change = page.get_by_role("region", name="Was sich seit der Welle 2023 verändert hat")
+    expect(change.get_by_role("listitem")).to_have_count(2)
+    expect(change).to_contain_text("Neue Kooperationen: 4")
+    expect(change).to_contain_text("Weggefallene Kooperationen: 2")
+    expect(change).not_to_contain_text("Stadtverwaltung")
     page.get_by_role("button", name="2023").click()
     expect(page.locator("#wave-shown")).to_contain_text("Welle 2023")
     assert (figure(page, 0), figure(page, 1)) == ("4", "3")
