@@ -39,8 +39,8 @@ C. **Gaps on sparse alliances** (mean degree 2.5, many articulation points and b
    loops grow.
 
 Options: ``--large-actors``/``--large-ties`` change part B's size, ``--stage-timeout``
-its time limit per stage, ``--skip-large`` leaves B out, and ``--full`` instead runs the
-unmodified ``report()`` end to end at part B's size (hours today; see README).
+its time limit per stage, ``--skip-large`` leaves B out, ``--skip-small`` A and C, and
+``--full`` instead runs the unmodified ``report()`` end to end at part B's size.
 This is a script, not a test: timings depend on the machine and its load.
 """
 
@@ -69,6 +69,7 @@ from netz.gaps import find_gaps
 from netz.graph import to_igraph, to_networkx
 from netz.health import health
 from netz.metrics import metric_tables
+from netz.metrics._paths import lengths_matrix, sampled_sums
 from netz.metrics.brokerage import ROLES, brokerage, brokerage_expected, brokerage_network
 from netz.metrics.centrality import (
     betweenness,
@@ -259,11 +260,48 @@ def part_a() -> None:
     print(f"\n  agreement, max |netz - networkx|: {', '.join(agreement)}")
     # Weighted betweenness is not compared: networkx compares float path lengths exactly, so
     # 1/3 + 2/3 and 1 are different lengths to it (see netz.metrics.centrality.betweenness, Notes).
-    print("\n  ratios")
+    print("\n  ratios of the medians above (wall clock)")
     print(f"    networkx / netz whole report     {nx_total / whole:7.1f}x   (target >= 10)")
     print(f"    networkx / netz metrics only     {nx_total / metrics:7.1f}x")
     print(f"    netz metrics only / raw igraph   {metrics / raw_total:7.2f}x   (target <= 1.5)")
     print(f"    netz whole report / raw igraph   {whole / raw_total:7.2f}x")
+    interleaved(alliance, g, G, groups)
+
+
+def interleaved(alliance: Any, g: ig.Graph, G: nx.Graph, groups: dict[str, str], rounds: int = 15) -> None:
+    """The same ratios from alternating rounds, in CPU time of this process.
+
+    On a shared machine, wall-clock medians taken a minute apart see different loads
+    (the ratio moved between 1.7 and 2.0 from run to run). Here each round times netz
+    and the raw igraph calls back to back, and ``time.process_time`` counts only this
+    process's CPU seconds (all the work is single-threaded), so other processes'
+    load mostly drops out. networkx, at about a second a round, gets a third of the rounds.
+    """
+    suite = igraph_suite(g)
+    reference = networkx_suite(G, groups, SEED)
+
+    def cpu(work: Callable[[], object]) -> float:
+        start = time.process_time()
+        work()
+        return time.process_time() - start
+
+    metrics, whole, raw, nxs = [], [], [], []
+    for i in range(rounds):
+        metrics.append(cpu(lambda: metric_tables(g)))
+        raw.append(sum(cpu(work) for work in suite.values()))
+        whole.append(cpu(lambda: report(alliance)))
+        if i % 3 == 0:
+            nxs.append(sum(cpu(work) for work in reference.values()))
+    m, r, w, x = (float(np.median(t)) for t in (metrics, raw, whole, nxs))
+    print(f"\n  interleaved, CPU seconds (time.process_time), medians of {rounds} rounds "
+          f"({len(nxs)} for networkx)")
+    row("netz report(alliance)  [whole report]", w)
+    row("netz metric_tables(g)  [metrics only]", m)
+    row("raw igraph, sum of the calls", r)
+    row("networkx, sum of the metrics", x)
+    print(f"    networkx / netz whole report     {x / w:7.1f}x   (target >= 10)")
+    print(f"    netz metrics only / raw igraph   {m / r:7.2f}x   (target <= 1.5)")
+    print(f"    netz whole report / raw igraph   {w / r:7.2f}x")
 
 
 # -- B: a million ties, stage by stage in forked processes ----------------------------------------
@@ -341,16 +379,19 @@ def part_b(n: int, m: int, timeout: float) -> None:
     columns |= stages.run("degree, in/out, strength, degree_norm", lambda: {
         "degree": degree(g), "in_degree": degree(g, mode="in"), "out_degree": degree(g, mode="out"),
         "strength": strength(g), "degree_norm": normalized_degree(g)}, {})
+    drawn = betweenness_sample_size(n)  # the report's sources per sampled metric
+    # The report's path searches run on the components; here the largest (almost everyone).
+    weak = np.asarray(g.connected_components().membership)
+    members = np.flatnonzero(weak == np.bincount(weak).argmax())
+    matrix = lengths_matrix(g, dist, "out")
     searches = {
         "betweenness, exact (Brandes, Dijkstra)": (lambda s: g.betweenness(sources=s, weights=dist), n),
         f"betweenness, sampled (report default > {APPROXIMATE_ABOVE:,})": (
-            lambda s: g.betweenness(sources=s, weights=dist), betweenness_sample_size(n)),
-        "closeness (Dijkstra from every actor)": (
-            lambda s: g.closeness(vertices=s, mode="in", weights=dist), n),
-        "closeness: actors reachable (neighborhood_size)": (
-            lambda s: g.neighborhood_size(vertices=s, order=n, mode="in"), n),
-        "harmonic (Dijkstra from every actor)": (
-            lambda s: g.harmonic_centrality(vertices=s, mode="in", weights=dist), n),
+            lambda s: g.betweenness(sources=s, weights=dist), drawn),
+        "closeness + harmonic, exact (one Dijkstra per actor)": (
+            lambda s: sampled_sums(g, dist, "in", members, np.asarray(s), matrix=matrix), n),
+        "closeness + harmonic, sampled (one Dijkstra per source)": (
+            lambda s: sampled_sums(g, dist, "in", members, np.asarray(s), matrix=matrix), drawn),
     }
     for label, (work, sources) in searches.items():
         stages.extrapolate(label, per_source(work, sample), sources, "per source")
@@ -370,12 +411,12 @@ def part_b(n: int, m: int, timeout: float) -> None:
         density(g), mean_degree(g), n_components(g), largest_component_share(g), fragmentation(g),
         centralization(g, "degree"), reciprocity(g), transitivity(g), degree_assortativity(g)))
     path_searches = {
-        "centralization: betweenness (hops)": (lambda s: g.betweenness(sources=s), n),
-        "centralization: closeness (hops, out)": (lambda s: g.closeness(vertices=s, mode="out"), n),
-        "centralization: closeness, actors reachable": (
-            lambda s: g.neighborhood_size(vertices=s, order=n, mode="out"), n),
-        "average path length (largest component)": (lambda s: g.distances(source=s, weights=dist), n),
-        "diameter (largest component)": (lambda s: g.distances(source=s, weights=dist), n),
+        "centralization: betweenness (hops), exact": (lambda s: g.betweenness(sources=s), n),
+        "centralization: betweenness (hops), sampled": (lambda s: g.betweenness(sources=s), drawn),
+        "closeness centr. + path length + diameter (hops), exact": (
+            lambda s: sampled_sums(g, None, "out", members, np.asarray(s)), n),
+        "closeness centr. + path length + diameter (hops), sampled": (
+            lambda s: sampled_sums(g, None, "out", members, np.asarray(s)), drawn),
     }
     for label, (work, sources) in path_searches.items():
         stages.extrapolate(label, per_source(work, sample), sources, "per source")
@@ -433,15 +474,14 @@ def _summary(stages: Stages) -> None:
     measured = sum(s for _, s, how in stages.rows if s is not None and how == "measured")
     stopped = [label for label, s, _ in stages.rows if s is None]
     extrapolated = {label: s for label, s, how in stages.rows if s is not None and how.startswith("extra")}
-    sampled = next(label for label in extrapolated if "sampled" in label)
-    exact = next(label for label in extrapolated if "exact" in label)
-    everything_exact = measured + sum(s for label, s in extrapolated.items() if label != sampled)
-    with_sampling = measured + sum(s for label, s in extrapolated.items() if label != exact)
+    everything_exact = measured + sum(s for label, s in extrapolated.items() if "sampled" not in label)
+    with_sampling = measured + sum(s for label, s in extrapolated.items() if "exact" not in label)
     lower = " (lower bound: some stages stopped)" if stopped else ""
     print(f"  measured stages together                        {measured:10.1f} s"
           + (f"  + stopped: {', '.join(stopped)}" if stopped else ""))
-    print(f"  whole report, exact betweenness                 {everything_exact / 3600:10.1f} h{lower}")
-    print(f"  whole report, sampled betweenness (default)     {with_sampling / 3600:10.1f} h{lower}")
+    print(f"  whole report, every path figure exact           {everything_exact / 3600:10.1f} h{lower}")
+    print(f"  whole report, sampled above the threshold       {with_sampling / 60:10.1f} min{lower}"
+          " (the default)")
 
 
 # -- C: gaps on sparse alliances ---------------------------------------------------------------------
@@ -474,6 +514,7 @@ def main() -> None:
     parser.add_argument("--large-ties", type=int, default=1_000_000)
     parser.add_argument("--stage-timeout", type=float, default=90.0, metavar="SECONDS")
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--skip-small", action="store_true", help="leave parts A and C out")
     parser.add_argument("--full", action="store_true", help="run report() end to end at B's size")
     parser.add_argument("--child", choices=("stages", "full"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -488,7 +529,7 @@ def main() -> None:
     command = " ".join([".venv/bin/python", "benchmarks/bench_report.py", *sys.argv[1:]])
     print(f"netz report benchmark; {time.strftime('%Y-%m-%d %H:%M')}; {machine()}")
     print(f"reproduce: {command}\n")
-    if not args.full:
+    if not args.full and not args.skip_small:
         part_a()
         print()
     if not args.skip_large:
@@ -499,7 +540,7 @@ def main() -> None:
         peak = peak_rss_children_mb()
         print(f"  peak RSS of the child process tree (getrusage RUSAGE_CHILDREN): {peak:,.0f} MiB "
               f"= {peak / 1024:.2f} GiB   (target < 4 GiB)\n")
-    if not args.full:
+    if not args.full and not args.skip_small:
         part_c()
     print(f"\ntotal wall time {time.perf_counter() - start:.0f} s")
 
