@@ -10,7 +10,8 @@
  * four buttons that move the view, so that nothing needs dragging), Ctrl + mouse wheel or a
  * trackpad pinch at the pointer, dragging with the mouse, and the keys + and − (0: whole map),
  * Shift + arrow keys (move the view). Zooming spreads the actors apart while circles, lines and
- * names keep their size on screen, so crowded parts become readable. The view follows the
+ * names keep their size on screen, so crowded parts become readable; a large map, drawn without
+ * names, writes the names of the actors in view once zoomed in far enough. The view follows the
  * keyboard: an actor moved to with the arrow keys is brought into view.
  */
 "use strict";
@@ -34,8 +35,10 @@ const NetzMap = (() => {
   const TYPES = Object.keys(COLORS);
   /** Above this many actors no map is drawn (the list shows them all). */
   const MAX_ACTORS = 3000;
-  /** Up to this many actors, names are written on the map. */
+  /** Up to this many actors, names are written on the map; larger maps get them when zoomed in. */
   const NAMED_UP_TO = 40;
+  /** From this zoom on, a large map writes the names of the actors in view (where they fit). */
+  const NAMES_FROM_ZOOM = 2;
   /** Font size of the names on the map, in pixels (the map is drawn at its real size). */
   const LABEL_SIZE = 12;
   /** How far the map can be zoomed in (1 = the whole map), and one step of the buttons and keys. */
@@ -132,7 +135,8 @@ const NetzMap = (() => {
         tiesLayer.append(line);
         return { tie, line };
       });
-      const labels = named ? this.placeLabels(px, py, W, H) : new Map();
+      this.named = named;
+      const labels = named ? this.placeLabels(this.nodes, (node) => [px(node.x), py(node.y)], W, H) : new Map();
       const nodesLayer = svg("g", { class: "nodes" });
       this.nodeElements = new Map();
       for (const node of this.nodes) {
@@ -162,10 +166,11 @@ const NetzMap = (() => {
         this.nodeElements.set(node.id, group);
       }
       this.world = svg("g", { class: "world" }, tiesLayer, nodesLayer);
+      this.zoomNames = svg("g", { class: "zoom-names", "aria-hidden": "true" });
       this.svg = svg("svg", {
         class: `network${this.ties.length > 150 ? " many-ties" : ""}`, viewBox: `0 0 ${W} ${H}`, width: W, height: H, role: "group",
         "aria-label": t("mapLabel", { actors: this.nodes.length, ties: this.ties.length }),
-      }, svg("rect", { class: "backdrop", x: 0, y: 0, width: W, height: H }), this.world);
+      }, svg("rect", { class: "backdrop", x: 0, y: 0, width: W, height: H }), this.world, this.zoomNames);
       this.svg.addEventListener("keydown", (event) => this.key(event));
       this.listenForZoomAndPan();
       this.tip = el("div", { class: "tip", hidden: true, "aria-hidden": "true" });
@@ -299,6 +304,27 @@ const NetzMap = (() => {
       disable(this.toolButtons[2], s <= 1);
       this.panButtons.forEach((button) => disable(button, s <= 1));
       if (!this.tip.hidden) this.unhover();
+      if (this.hint) this.hint.hidden = true; // zooming or moving: the hint has done its work
+      if (!this.named && !this.namesPending) {
+        this.namesPending = true;
+        requestAnimationFrame(() => { this.namesPending = false; this.writeNames(); });
+      }
+    }
+
+    /** A large map zoomed in: the names of the actors in view, where they fit (none below the zoom). */
+    writeNames() {
+      if (!this.zoomNames) return;
+      if (this.view.s < NAMES_FROM_ZOOM) { this.zoomNames.replaceChildren(); return; }
+      const visible = this.nodes.filter((node) => {
+        const [x, y] = this.shownAt(node.id);
+        return x >= 0 && x <= this.W && y >= 0 && y <= this.H;
+      });
+      const placed = this.placeLabels(visible, (node) => this.shownAt(node.id), this.W, this.H);
+      this.zoomNames.replaceChildren(...[...placed].map(([id, label]) => {
+        const [x, y] = this.shownAt(id);
+        return svg("text", { x: (x + Number(label.dx)).toFixed(1), y: (y + Number(label.dy)).toFixed(1),
+          "text-anchor": label.anchor, "data-id": id }, document.createTextNode(label.text));
+      }));
     }
 
     /** Where an actor is on the screen's drawing now (after zoom and pan). */
@@ -341,22 +367,22 @@ const NetzMap = (() => {
      * Where each name goes: below, above, right or left of its circle, whichever is free first
      * (best-connected actors first); a name that fits nowhere is left out (hover shows it).
      */
-    placeLabels(px, py, W, H) {
+    placeLabels(nodes, at, W, H) {
       const context = document.createElement("canvas").getContext("2d");
       context.font = `${LABEL_SIZE}px ${getComputedStyle(this.container).fontFamily}`;
-      const boxes = this.nodes.map((node) => {
+      const boxes = nodes.map((node) => {
         const r = this.radius(node);
-        return { x0: px(node.x) - r, y0: py(node.y) - r, x1: px(node.x) + r, y1: py(node.y) + r };
+        const [x, y] = at(node);
+        return { x0: x - r, y0: y - r, x1: x + r, y1: y + r };
       });
       const overlaps = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
       const placed = new Map();
-      const byImportance = [...this.nodes].sort((a, b) => b.partners - a.partners || a.name.localeCompare(b.name));
+      const byImportance = [...nodes].sort((a, b) => b.partners - a.partners || a.name.localeCompare(b.name));
       for (const node of byImportance) {
         const text = shortName(node.name);
         const width = context.measureText(text).width + 4;
         const r = this.radius(node);
-        const x = px(node.x);
-        const y = py(node.y);
+        const [x, y] = at(node);
         const h = LABEL_SIZE + 2;
         const candidates = [
           { anchor: "middle", dx: 0, dy: r + LABEL_SIZE + 1, box: [x - width / 2, y + r + 2, x + width / 2, y + r + 2 + h] },

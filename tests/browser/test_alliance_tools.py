@@ -365,6 +365,23 @@ def test_zoom_and_move_a_large_map(page: Any, service: Any, screenshots: Path) -
     for _ in range(4):
         page.keyboard.press("+")
     expect(level).to_have_text("Vergrößerung 506 %")
+    # zoomed in, the large map writes the names of the actors in view, where they fit
+    names = page.locator("#map svg .zoom-names text")
+    expect(names.first).to_be_visible()
+    written = names.evaluate_all("""texts => texts.map(t => {
+        const b = t.getBoundingClientRect();
+        return {box: [b.left, b.top, b.right, b.bottom], text: t.textContent, id: t.dataset.id};
+    })""")
+    drawing = page.locator("#map svg").bounding_box()
+    for label in written:
+        assert label["text"] == f"Organisation {label['id'][1:]}"
+        x0, y0, x1, y1 = label["box"]
+        assert drawing["x"] - 1 <= x0 and x1 <= drawing["x"] + drawing["width"] + 1, label
+        assert drawing["y"] - 1 <= y0 and y1 <= drawing["y"] + drawing["height"] + 1, label
+    overlapping = [(a["text"], b["text"]) for i, a in enumerate(written) for b in written[i + 1:]
+                   if a["box"][0] < b["box"][2] - 1 and b["box"][0] < a["box"][2] - 1
+                   and a["box"][1] < b["box"][3] - 1 and b["box"][1] < a["box"][3] - 1]
+    assert not overlapping
     for _ in range(12):
         page.keyboard.press("ArrowRight")
         current = page.evaluate("document.activeElement.dataset.id")
@@ -387,6 +404,7 @@ def test_zoom_and_move_a_large_map(page: Any, service: Any, screenshots: Path) -
     page.locator("#map .node[tabindex='0']").focus()
     page.keyboard.press("0")
     expect(level).to_have_text("Vergrößerung 100 %")
+    expect(names).to_have_count(0)  # the whole map: no names, as before
 
     page.get_by_role("button", name="English").click()
     tools_en = page.get_by_role("group", name="Zoom and move the map")
