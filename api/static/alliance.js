@@ -31,6 +31,7 @@
     keyPlayers: null, keyOnMap: false, // the key players, and whether the map shows them
     change: null, // what changed since the wave before the one shown
     loads: 0, // counts loads, so that an answer for a wave no longer shown is ignored
+    waveRequests: 0, // counts wave choices, so that only the last one is shown
   };
 
   const $ = (id) => document.getElementById(id);
@@ -134,6 +135,7 @@
 
   async function chooseWave(wave) {
     const previous = state.wave;
+    const request = ++state.waveRequests; // a quicker second click wins, whatever answers first
     setWave(wave);
     $("wave-note").hidden = true;
     const loading = $("wave-loading");
@@ -144,15 +146,19 @@
     try {
       loaded = await fetchWave();
     } catch (error) {
+      if (request !== state.waveRequests) return;
       setWave(previous);
       if (error.status === 401) { fail(error); return; }
       $("wave-note").textContent = error.status ? t("failed", { detail: error.detail }) : error.detail;
       $("wave-note").hidden = false;
       return;
     } finally {
-      loading.hidden = true;
-      $("alliance").removeAttribute("aria-busy");
+      if (request === state.waveRequests) {
+        loading.hidden = true;
+        $("alliance").removeAttribute("aria-busy");
+      }
     }
+    if (request !== state.waveRequests) return;
     show(loaded);
     $("wave-buttons").querySelector("[aria-pressed=true]")?.focus();
   }

@@ -260,6 +260,20 @@ def test_key_players_and_what_if_several_leave(page: Any, service: Any, screensh
         f"What if {names[0]}, {names[1]} and {names[2]} left the alliance?")
 
 
+def test_a_network_that_hangs_on_nobody(page: Any, service: Any) -> None:
+    """A ring: whoever leaves, the others stay connected — the page says so instead of a ranking."""
+    ring = {"name": "Ring",
+            "actors": [{"id": f"r{i}", "name": f"Verein {i}", "type": "Verein"} for i in range(5)],
+            "ties": [{"source": f"r{i}", "target": f"r{(i + 1) % 5}"} for i in range(5)]}
+    page.goto(f"/alliances/{create(service, ring)}")
+    sign_in(page, service.keys["admin"])
+    expect(page.locator("#kp-now")).to_have_text(
+        "Das Netzwerk hängt an keinem einzelnen Akteur: Fällt einer weg, bleiben die anderen so verbunden "
+        "wie vorher.")
+    expect(page.locator("#kp-players li")).to_have_count(0)
+    expect(page.locator("#kp-actions")).to_be_hidden()
+
+
 def test_researchers_see_key_players_as_pseudonyms(page: Any, service: Any) -> None:
     page.goto(f"/alliances/{service.alliance}")
     sign_in(page, service.keys["researcher"])
