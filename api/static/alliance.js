@@ -260,6 +260,8 @@
     const network = state.report.network;
     const tile = (value, label, note) => el("li", { class: "figure" },
       el("span", { class: "figure-value" }, value), el("span", { class: "figure-label" }, label),
+      // A pause for screen readers between the label and its note ("4 separate parts – the …").
+      note ? el("span", { class: "visually-hidden" }, " – ") : null,
       note ? el("span", { class: "figure-note" }, note) : null);
     $("figures").replaceChildren(
       tile(Netz.number(network.n_actors, 0), L("figure", "n_actors")),

@@ -206,6 +206,15 @@ def test_what_a_screen_reader_reads(page: Any, service: Any, out: Path) -> None:
           - button "English"
           - button "Abmelden"
     """)
+    expect(page.get_by_role("region", name="Das Bündnis in Zahlen")).to_match_aria_snapshot("""
+      - heading "Das Bündnis in Zahlen" [level=2]
+      - list:
+        - listitem: 25 Akteure
+        - listitem: 34 Kooperationen
+        - listitem: /Partner pro Akteur/
+        - listitem: /^4 Getrennte Teile – /
+    """)
+    expect(page.locator("#kp-show")).to_have_accessible_description("Wer hält das Netzwerk zusammen?")
     expect(page.get_by_role("region", name="Gesundheit des Netzwerks")).to_match_aria_snapshot("""
       - heading "Gesundheit des Netzwerks" [level=2]
       - paragraph
