@@ -12,10 +12,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from netz import io
 from netz.errors import InputError, NetzError
 from netz.gaps import Thresholds
 from netz.health import Bands
+from netz.io.spreadsheet import spreadsheet_safe
 from netz.model import Alliance
 from netz.report import Analysis, analyse, serialise, to_jsonable
 from netz.text import LANGUAGES, render_diff, render_gaps, render_health, render_report, render_whatif
@@ -318,9 +321,9 @@ def _alliances(paths: list[Path]) -> dict[str, Alliance]:
     return {str(p): io.read(p) for p in found}
 
 
-def _emit_table(args: argparse.Namespace, table: object, data: object, text: str) -> int:
+def _emit_table(args: argparse.Namespace, table: pd.DataFrame, data: object, text: str) -> int:
     if args.format == "csv":
-        table.to_csv(sys.stdout, index=False)  # type: ignore[attr-defined]
+        spreadsheet_safe(table).to_csv(sys.stdout, index=False)
         return 0
     return _emit(args, data, text)
 

@@ -251,3 +251,21 @@ def test_a_single_csv_file_points_to_the_folder(capsys: pytest.CaptureFixture[st
     status, _, err = run(capsys, "convert", DEMO, tmp_path / "out.csv")
     assert status == 2
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_compare_csv_cannot_run_as_a_spreadsheet_formula(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`netz compare --format csv` is saved and opened in Excel: a name must not become a formula."""
+    import shutil
+
+    folder = tmp_path / "buendnis"
+    shutil.copytree(DEMO, folder)
+    meta = json.loads((folder / "alliance.json").read_text(encoding="utf-8"))
+    meta.update(name='=HYPERLINK("http://example.invalid")', programme="@SUM(1)")
+    (folder / "alliance.json").write_text(json.dumps(meta), encoding="utf-8")
+    status, out, _ = run(capsys, "compare", folder, "--null-samples", "0", "--format", "csv")
+    assert status == 0
+    row = out.splitlines()[1]
+    assert "'=HYPERLINK" in row and "'@SUM(1)" in row
+    assert ',=' not in row and ',@' not in row
