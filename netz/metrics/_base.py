@@ -73,7 +73,9 @@ def triangles(g: ig.Graph) -> np.ndarray:
     must not change what later ones see. The copy shares the attributes and costs little.
     """
     source = g.copy() if g.is_directed() else g
-    return np.asarray(source.list_triangles(), dtype=np.int64).reshape(-1, 3)
+    found = source.list_triangles()
+    flat = np.fromiter(itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
+    return flat.reshape(-1, 3)
 
 
 _IGRAPH_RNG_LOCK = threading.Lock()
