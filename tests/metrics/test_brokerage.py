@@ -8,6 +8,7 @@ import json
 import math
 from pathlib import Path
 
+import igraph as ig
 import numpy as np
 import pandas as pd
 import pytest
@@ -391,3 +392,104 @@ def test_sparse_path_for_many_groups_counts_the_same(name: str, monkeypatch: pyt
     dense = brokerage(g)
     monkeypatch.setattr(module, "_DENSE_GROUP_TABLE", 0)
     pd.testing.assert_frame_equal(brokerage(g), dense)
+
+
+# -- the counting: arc lookups, groups of one, raw igraph graphs -----------------------------
+
+
+def _arcs_and_types(g) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    names = g.vs["name"]
+    arcs = {(names[u], names[v]) for u, v in g.get_edgelist() if u != v}
+    if not g.is_directed():
+        arcs |= {(b, a) for a, b in arcs}
+    return dict(zip(names, g.vs["type"], strict=True)), arcs
+
+
+@pytest.mark.parametrize("name", [*SNA_GRAPHS, "isolates", "disconnected", "weighted"])
+def test_binary_search_and_table_lookups_count_the_same(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Arcs are looked up in an n × n table for small networks, by binary search otherwise."""
+    module = importlib.import_module("netz.metrics.brokerage")
+    g = to_igraph(reference_alliance(name))
+    with_table = brokerage(g)
+    monkeypatch.setattr(module._ArcLookup, "_MAX_TABLE", 0)
+    pd.testing.assert_frame_equal(brokerage(g), with_table)
+    types, arcs = _arcs_and_types(g)
+    pd.testing.assert_frame_equal(with_table, brute_force(types, arcs), check_index_type=False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(small_networks())
+def test_binary_search_lookups_equal_brute_force(network) -> None:
+    module = importlib.import_module("netz.metrics.brokerage")
+    types, ties, _, directed = network
+    g = to_igraph(make_alliance(types, ties, directed=directed))
+    original = module._ArcLookup._MAX_TABLE
+    module._ArcLookup._MAX_TABLE = 0
+    try:
+        counts = brokerage(g)
+    finally:
+        module._ArcLookup._MAX_TABLE = original
+    pd.testing.assert_frame_equal(counts, brute_force(types, arcs_of(ties, directed)), check_index_type=False)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("name", ["florentine", "karate", "directed_groups"])
+def test_every_actor_its_own_group_makes_everything_liaison(name: str, directed: bool) -> None:
+    """With groups of one, a → v → b has three different groups: only liaison is possible."""
+    g = to_igraph(reference_alliance(name), directed=directed)
+    g.vs["type"] = g.vs["name"]
+    counts = brokerage(g)
+    assert (counts[["coordinator", "consultant", "gatekeeper", "representative"]] == 0).all().all()
+    assert (counts["liaison"] == counts["total"]).all() and counts["total"].sum() > 0
+    types, arcs = _arcs_and_types(g)
+    pd.testing.assert_frame_equal(counts, brute_force(types, arcs), check_index_type=False)
+    # Grouping by the actor id (an attribute unique to each actor) is the same thing.
+    pd.testing.assert_frame_equal(brokerage(g, group_by="name"), counts)
+    z = brokerage_expected(g)
+    assert z[["coordinator_z", "consultant_z", "gatekeeper_z", "representative_z"]].isna().all().all()
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_one_group_counts_equal_brute_force(directed: bool) -> None:
+    g = to_igraph(reference_alliance("karate"), directed=directed)
+    g.vs["type"] = ["church"] * g.vcount()
+    types, arcs = _arcs_and_types(g)
+    pd.testing.assert_frame_equal(brokerage(g), brute_force(types, arcs), check_index_type=False)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_repeated_ties_and_self_ties_of_a_raw_graph_are_ignored(directed: bool) -> None:
+    """A graph not made by to_igraph may repeat ties or tie an actor to itself: neither counts."""
+    ties = [(0, 1), (1, 2), (2, 3), (3, 0), (1, 3), (2, 0)]
+    extra = [(0, 1), (2, 3), (1, 1), (3, 3)]
+    types = ["church", "refugee", "church", "welfare"]
+    names = ["a", "b", "c", "d"]
+
+    def graph(edges: list[tuple[int, int]]) -> ig.Graph:
+        g = ig.Graph(n=4, edges=edges, directed=directed)
+        g.vs["name"], g.vs["type"] = names, types
+        return g
+
+    plain, messy = graph(ties), graph(extra[:1] + ties[:3] + extra[1:] + ties[3:])
+    pd.testing.assert_frame_equal(brokerage(messy), brokerage(plain))
+    pd.testing.assert_frame_equal(brokerage_expected(messy), brokerage_expected(plain))
+    counts = brokerage(messy)
+    pd.testing.assert_frame_equal(brokerage_expected(messy, observed=counts), brokerage_expected(plain))
+    pd.testing.assert_frame_equal(brokerage_network(messy, observed=counts), brokerage_network(plain))
+    types_of, arcs = _arcs_and_types(plain)
+    pd.testing.assert_frame_equal(counts, brute_force(types_of, arcs), check_index_type=False)
+
+
+def test_results_are_fresh_tables() -> None:
+    """Renaming an axis of one result must not rename the next result's labels."""
+    g = to_igraph(reference_alliance("kite"))
+    first = brokerage(g)
+    first.columns.name = "changed"
+    network = brokerage_network(g)
+    network.index.name = "changed"
+    network.columns.name = "changed"
+    expected = brokerage_expected(g)
+    expected.columns.name = "changed"
+    assert brokerage(g).columns.name is None
+    assert brokerage_network(g).index.name == "role" and brokerage_network(g).columns.name is None
+    assert brokerage_expected(g).columns.name is None
