@@ -548,42 +548,59 @@ def _refugee_exclusion(c: _Context) -> Iterator[Gap]:
             impact=float(c.n), groups=["refugee"],
         )
         return
-    metrics = c.metrics
+    # The checks, in order of precedence, for all refugee actors at once (positions ascend in
+    # actor-id order, as the graph is in id order); the Python loop then only writes the gaps.
+    metrics = c.metrics  # reindexed to the actor order, so row k is position k
     main_core = metrics["coreness"].max() if len(metrics) else 0
-    for actor in sorted(c.refugees):
+    positions = np.flatnonzero(c.types.to_numpy() == "refugee")
+    degree = metrics["degree"].to_numpy()[positions]
+    core = metrics["coreness"].to_numpy()[positions]
+    partners = np.asarray(c.undirected.degree(), dtype=np.int64)[positions]
+    isolated = degree == 0
+    outside = ~isolated & (c.membership[positions] != c.largest)
+    if c.g.is_directed():  # (the in/out columns are only read for directed alliances)
+        in_degree = metrics["in_degree"].to_numpy()[positions]
+        out_degree = metrics["out_degree"].to_numpy()[positions]
+        named_only = ~isolated & ~outside & (out_degree == 0) & (in_degree > 0)
+    else:
+        in_degree = np.zeros(len(positions))
+        named_only = np.zeros(len(positions), dtype=bool)
+    single = ~isolated & ~outside & ~named_only & (partners == 1)
+    periphery = (~isolated & ~outside & ~named_only & ~single
+                 & bool(main_core >= c.rules.core_min_main) & (core <= c.rules.periphery_max_core))
+    found = isolated | outside | named_only | single | periphery
+    for k in np.flatnonzero(found).tolist():
+        position = int(positions[k])
+        actor = c.ids[position]
         name = c.name(actor)
-        row = metrics.loc[actor]
-        position = c.position[actor]
-        if row["degree"] == 0:
+        if isolated[k]:
             severity, value = "high", 0
             explanation = (f"{name} (Geflüchtete) arbeitet mit niemandem im Bündnis zusammen.",
                            f"{name} (refugees) cooperates with nobody in the alliance.")
-        elif c.membership[position] != c.largest:
-            severity, value = "high", int(row["degree"])
+        elif outside[k]:
+            severity, value = "high", int(degree[k])
             explanation = (f"{name} (Geflüchtete) gehört nicht zum zusammenhängenden Hauptteil des "
                            "Netzwerks.",
                            f"{name} (refugees) is not part of the network's connected main part.")
-        elif c.g.is_directed() and row["out_degree"] == 0 and row["in_degree"] > 0:
-            severity, value = "medium", int(row["in_degree"])
-            explanation = (f"{name} wird von {int(row['in_degree'])} Partnern genannt, nennt selbst aber "
+        elif named_only[k]:
+            severity, value = "medium", int(in_degree[k])
+            explanation = (f"{name} wird von {int(in_degree[k])} Partnern genannt, nennt selbst aber "
                            "niemanden: Geflüchtete erscheinen als Empfänger, nicht als Partner.",
-                           f"{name} is named by {int(row['in_degree'])} partners but names nobody: "
+                           f"{name} is named by {int(in_degree[k])} partners but names nobody: "
                            "refugees appear as recipients, not partners.")
-        elif c.undirected.degree(position) == 1:
+        elif single[k]:
             partner = c.name(c.ids[c.undirected.neighbors(position)[0]])
             severity, value = "medium", 1
             explanation = (f"{name} (Geflüchtete) hat nur einen einzigen Partner im Bündnis ({partner}). "
                            "Endet diese Kooperation, ist die Organisation nicht mehr eingebunden.",
                            f"{name} (refugees) has a single partner in the alliance ({partner}). If that "
                            "cooperation ends, the organisation is no longer connected.")
-        elif main_core >= c.rules.core_min_main and row["coreness"] <= c.rules.periphery_max_core:
-            severity, value = "medium", int(row["coreness"])
+        else:
+            severity, value = "medium", int(core[k])
             explanation = (f"{name} (Geflüchtete) ist nur am Rand eingebunden, nicht im Kern, in dem die "
                            "Partner eng zusammenarbeiten.",
                            f"{name} (refugees) is only at the edge, not in the core where partners "
                            "work closely together.")
-        else:
-            continue
         yield c.gap(
             "refugee_exclusion", severity, [actor], value, explanation,
             (f"Beteiligen Sie {name} an Planung und Entscheidungen, nicht nur an Angeboten: z. B. mit "
@@ -633,7 +650,8 @@ def _over_centralization(c: _Context) -> Iterator[Gap]:
         total = float(values.sum())
         if total <= 0:
             continue
-        for actor, value in (values / total).items():
+        part = values / total
+        for actor, value in part[part >= c.rules.over_centralization_share].items():
             key = str(actor)
             if value >= c.rules.over_centralization_share and value > shares.get(key, (0.0, ""))[0]:
                 shares[key] = (float(value), column)
