@@ -351,6 +351,32 @@ def test_refugee_organisation_at_the_edge_of_a_dense_core() -> None:
     assert of_kind(gaps_of(alliance, thresholds=relaxed), "refugee_exclusion") == []
 
 
+
+def test_every_refugee_rule_at_once_in_actor_id_order() -> None:
+    """One directed alliance with a refugee actor for each rule (and one without a finding),
+    the actors listed out of id order: each is judged by the first rule that applies."""
+    types = {"r6": "refugee", "y": "association", "r5": "refugee", "x": "association", "r4": "refugee",
+             "r3": "refugee", "r2": "refugee", "r1": "refugee", "d": "municipality", "c": "welfare",
+             "b": "church", "a": "initiative"}
+    ties = [*both_ways(clique_ties("abcd")),
+            ("a", "r2"), ("b", "r2"),  # r2: named twice, names nobody
+            *both_ways([("r3", "c")]),  # r3: a single partner
+            ("r4", "a"), ("r4", "x"),  # r4: names two partners, at the edge (coreness 1)
+            *both_ways([("r5", "y")]),  # r5: outside the main part
+            *both_ways([("r6", "a"), ("r6", "b"), ("r6", "c")])]  # r6: in the core, no finding
+    alliance = make_alliance(types, ties, directed=True)
+    metrics = actor_metrics(to_igraph(alliance))
+    assert metrics.loc["r4", "coreness"] == 1 and metrics["coreness"].max() >= 3
+    # Sorted by severity; within one severity (equal impact) in actor-id order.
+    assert summary(gaps_of(alliance), "refugee_exclusion") == [
+        ("high", ("r1",), 0), ("high", ("r5",), int(metrics.loc["r5", "degree"])),
+        ("medium", ("r2",), 2), ("medium", ("r3",), 1), ("medium", ("r4",), 1),
+    ]
+    texts = {gap.actors[0]: gap.explanation["en"] for gap in of_kind(gaps_of(alliance), "refugee_exclusion")}
+    assert "cooperates with nobody" in texts["r1"] and "named by 2 partners" in texts["r2"]
+    assert "single partner in the alliance (C)" in texts["r3"] and "only at the edge" in texts["r4"]
+    assert "not part of the network's connected main part" in texts["r5"]
+
 def test_well_connected_refugee_organisations_are_no_gap() -> None:
     alliance = make_alliance({"a": "initiative", "b": "church", "r": "refugee", "s": "refugee"},
                              clique_ties("abrs"))
