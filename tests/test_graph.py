@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
@@ -79,6 +81,51 @@ def test_edge_table_positions() -> None:
     assert undirected.to_dict("records") == [
         {"u": 0, "v": 1, "weight": 3.5}, {"u": 1, "v": 3, "weight": 3.0}
     ]
+
+
+def _groupby_edge_table(alliance: Alliance, directed: bool) -> pd.DataFrame:
+    """The pandas groupby that edge_table replaced: the reference for its output."""
+    index = pd.Index(alliance.actors["id"])
+    u = index.get_indexer(alliance.ties["source"])
+    v = index.get_indexer(alliance.ties["target"])
+    if not directed:
+        u, v = np.minimum(u, v), np.maximum(u, v)
+    edges = pd.DataFrame({"u": u, "v": v, "weight": alliance.ties["weight"].to_numpy(float)})
+    return edges.groupby(["u", "v"], as_index=False, sort=True)[["weight"]].sum()
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+@pytest.mark.parametrize("directed", [False, True])
+def test_edge_table_equals_the_pandas_groupby_to_the_last_bit(directed: bool, shuffled: bool) -> None:
+    """Pairs with up to six rows of inexact weights (0.1 + 0.2 + 0.3 ≠ 0.6 in floating point), in
+    pair order and shuffled (pandas sums the two cases differently), and an actor without ties."""
+    rng = np.random.default_rng(3)
+    actors = [Actor(f"a{i}", f"A{i}", "other") for i in range(30)]
+    pairs = np.sort(rng.integers(0, 30, size=(400, 2)), axis=1)
+    rows = [(f"a{s}", f"a{t}") for s, t in sorted(map(tuple, pairs.tolist())) if s != t]
+    weights = rng.choice([0.1, 0.2, 0.3, 1 / 3, 0.7, 1e16, 1.0], size=len(rows))
+    ties = [Tie(s, t, float(w), f"k{i}") for i, ((s, t), w) in enumerate(zip(rows, weights, strict=True))]
+    if shuffled:
+        ties = [ties[i] for i in rng.permutation(len(ties))]
+    alliance = Alliance.from_records(actors, ties, directed=True)
+    table = edge_table(alliance, directed=directed)
+    expected = _groupby_edge_table(alliance, directed)
+    pd.testing.assert_frame_equal(table, expected, check_exact=True)
+    assert (table["weight"].to_numpy() == expected["weight"].to_numpy()).all()
+    assert table["u"].dtype == np.int64 and table["v"].dtype == np.int64
+    assert isinstance(table.index, pd.RangeIndex)
+    assert (np.diff(table["u"] * 100 + table["v"]) > 0).all()  # sorted by (u, v), one row a pair
+
+
+def test_edge_table_without_ties_and_with_missing_weights() -> None:
+    empty = Alliance.from_records([Actor("a", "A", "other")], [])
+    table = edge_table(empty)
+    assert table.empty and list(table.columns) == ["u", "v", "weight"]
+    alliance = with_parallel_rows(directed=True)
+    ties = alliance.ties.assign(weight=[np.nan, 0.5, np.nan, 3.0])
+    gaps = Alliance(alliance.actors, ties, True, True, alliance.meta, alliance.warnings)
+    pd.testing.assert_frame_equal(edge_table(gaps, directed=False), _groupby_edge_table(gaps, False))
+    assert edge_table(gaps)["weight"].tolist() == [0.5, 0.0, 3.0]  # a missing weight adds nothing
 
 
 @pytest.mark.parametrize("directed", [False, True])
