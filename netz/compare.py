@@ -230,11 +230,12 @@ def null_statistics(
     from a ``random.Random(seed)`` installed as igraph's generator for the
     draw. The samples are then computed together: all of them form one graph
     of ``samples × n`` vertices (sample *s* holds vertices
-    :math:`sn, \dots, sn + n - 1`), and igraph's C routines compute degrees,
-    betweenness and within-group ties of that graph in one call each
-    (transitivity with one C call per sample); per-sample figures are then sums and maxima over
-    blocks of *n* vertices. No path crosses from one sample to another, so this
-    is exactly the per-sample computation. The definitions are those of
+    :math:`sn, \dots, sn + n - 1`), and igraph's C routines compute degrees
+    and betweenness of that graph in one call each, and the within-group ties
+    from one contraction (transitivity with one C call per sample); per-sample
+    figures are then sums and maxima over blocks of *n* vertices. No path
+    crosses from one sample to another, so this is exactly the per-sample
+    computation. The definitions are those of
     :mod:`netz.metrics.structure` and :func:`netz.metrics.mixing.mixing_summary`.
 
     *Degree-preserving alternatives.* igraph's ``Degree_Sequence(method="vl")``
@@ -261,12 +262,9 @@ def null_statistics(
     >>> null_statistics(to_igraph(k4), samples=3)["transitivity"].tolist()
     [1.0, 1.0, 1.0]
     """
-    if samples < 1:
-        raise ValueError(f"samples must be at least 1, got {samples}")
-    if model not in NULL_MODELS:
-        raise ValueError(f"unknown null model {model!r}; models: {', '.join(NULL_MODELS)}")
-    codes = pd.factorize(group_labels(g, group_by))[0] if g.vcount() else np.zeros(0, dtype=np.int64)
-    return _statistics(_null_graphs(g, model, samples, seed), g.vcount(), np.asarray(codes, dtype=np.int64))
+    _check_null(model, samples)
+    statistics = _statistics(_null_graphs(g, model, samples, seed), g.vcount(), _group_codes(g, group_by))
+    return pd.DataFrame(statistics, index=pd.RangeIndex(samples))[list(Z_METRICS)]
 
 
 def z_scores(
@@ -279,12 +277,15 @@ def z_scores(
     fewer than two defined values or no spread (its standard deviation is 0).
     """
     result: dict[str, float | None] = {}
+    codes = _group_codes(g, group_by)
     for model in NULL_MODELS:
-        null = null_statistics(g, model, samples=samples, seed=seed, group_by=group_by)
+        _check_null(model, samples)
+        # The same samples and figures as null_statistics, without a DataFrame per model.
+        null = _statistics(_null_graphs(g, model, samples, seed), g.vcount(), codes)
         for metric in Z_METRICS:
             column = f"{metric}_z_{model}"
             if column in Z_COLUMNS:
-                result[column] = _z(observed.get(metric), null[metric].to_numpy())
+                result[column] = _z(observed.get(metric), null[metric])
     return result
 
 
@@ -483,13 +484,26 @@ def _z(observed: Any, null: np.ndarray) -> float | None:
     return (float(observed) - mean) / sd
 
 
+def _check_null(model: str, samples: int) -> None:
+    if samples < 1:
+        raise ValueError(f"samples must be at least 1, got {samples}")
+    if model not in NULL_MODELS:
+        raise ValueError(f"unknown null model {model!r}; models: {', '.join(NULL_MODELS)}")
+
+
+def _group_codes(g: ig.Graph, group_by: str) -> np.ndarray:
+    """Each actor's group as a code 0, 1, … in order of first appearance."""
+    codes = pd.factorize(group_labels(g, group_by))[0] if g.vcount() else np.zeros(0, dtype=np.int64)
+    return np.asarray(codes, dtype=np.int64)
+
+
 def _null_union(g: ig.Graph, model: str, samples: int, seed: int) -> ig.Graph:
     """All samples of a null model as one graph: sample *s* holds vertices sn … sn + n - 1."""
     return ig.disjoint_union(_null_graphs(g, model, samples, seed))
 
 
 def _null_graphs(g: ig.Graph, model: str, samples: int, seed: int) -> list[ig.Graph]:
-    """The samples of a null model, as graphs on the vertices 0 … n - 1."""
+    """The samples of a null model, as graphs on the vertices 0 … n - 1 without attributes."""
     n, m, directed = g.vcount(), g.ecount(), g.is_directed()
     with seeded_igraph(seed):
         if model == "gnm":
@@ -505,37 +519,52 @@ def _null_graphs(g: ig.Graph, model: str, samples: int, seed: int) -> list[ig.Gr
     return graphs
 
 
-def _statistics(graphs: list[ig.Graph], n: int, codes: np.ndarray) -> pd.DataFrame:
-    """The :data:`Z_METRICS` of each sample, computed on the union of all samples."""
+def _statistics(graphs: list[ig.Graph], n: int, codes: np.ndarray) -> dict[str, np.ndarray]:
+    """The :data:`Z_METRICS` of each sample (arrays of one value per sample), from the union of all.
+
+    One C call each for the union's degrees and betweenness, one contraction
+    for the E–I index, one transitivity call per sample; per-sample figures are
+    then sums and maxima over blocks of *n* vertices. Betweenness is the
+    cheapest exact call for the definition: hops (``weights=None``), along the
+    arcs when directed.
+    """
     samples = len(graphs)
     union = ig.disjoint_union(graphs)
     directed = union.is_directed()
     m = union.ecount() // samples
-    result = pd.DataFrame(index=pd.RangeIndex(samples))
+    result: dict[str, np.ndarray] = {}
     if n >= 3:
         degree = np.asarray(union.degree(), dtype=float).reshape(samples, n)
         most = (n - 1) * (2 * (n - 1) - 2) if directed else (n - 1) * (n - 2)
         result["transitivity"] = _transitivity(graphs)
         result["degree_centralization"] = (degree.max(axis=1, keepdims=True) - degree).sum(axis=1) / most
-        between = np.asarray(union.betweenness(directed=True), dtype=float).reshape(samples, n)
-        result["betweenness_centralization"] = _betweenness_centralization(between, directed)
+        between = np.asarray(union.betweenness(directed=True, weights=None), dtype=float)
+        result["betweenness_centralization"] = _betweenness_centralization(between.reshape(samples, n),
+                                                                          directed)
     else:
         for metric in ("transitivity", "degree_centralization", "betweenness_centralization"):
-            result[metric] = np.nan
-    result["ei_index"] = (m - 2 * _internal_ties(union, samples, n, codes)) / m if m else np.nan
-    return result[list(Z_METRICS)]
+            result[metric] = np.full(samples, np.nan)
+    # Last: counting the ties within groups contracts the union.
+    result["ei_index"] = ((m - 2 * _internal_ties(union, samples, n, codes)) / m if m
+                          else np.full(samples, np.nan))
+    return result
 
 
 def _internal_ties(union: ig.Graph, samples: int, n: int, codes: np.ndarray) -> np.ndarray:
-    """Ties (arcs) within groups, per sample: the degrees inside each group's induced subgraph."""
-    tiled = np.tile(codes, samples)
-    internal = np.zeros(samples)
-    for code in np.unique(codes):
-        members = np.flatnonzero(tiled == code)
-        inside = union.induced_subgraph(members.tolist())
-        # Each internal tie is counted at both ends (undirected), or once at its source (directed).
-        ends = inside.degree(mode="out") if union.is_directed() else inside.degree()
-        internal += np.bincount(members // n, weights=ends, minlength=samples)
+    """Ties (arcs) within groups, per sample. **Contracts** ``union`` in place.
+
+    Every (sample, group) becomes one vertex, so a tie within a group becomes a
+    loop there; a vertex's loops are its degree with loops minus its degree
+    without (an undirected loop counts twice, a directed one once as outgoing).
+    One contraction instead of an induced subgraph per group.
+    """
+    groups = int(codes.max()) + 1 if len(codes) else 1
+    mapping = (np.arange(samples, dtype=np.int64)[:, None] * groups + codes[None, :]).reshape(-1)
+    union.contract_vertices(mapping.tolist(), combine_attrs=None)
+    mode = "out" if union.is_directed() else "all"
+    loops = (np.asarray(union.degree(mode=mode, loops=True), dtype=float)
+             - np.asarray(union.degree(mode=mode, loops=False), dtype=float))
+    internal = loops.reshape(samples, groups).sum(axis=1)
     return internal if union.is_directed() else internal / 2
 
 
@@ -543,7 +572,8 @@ def _transitivity(graphs: list[ig.Graph]) -> np.ndarray:
     """Per-sample transitivity, direction ignored: igraph's C routine on each sample.
 
     (One call per sample is cheaper here than listing the union's triangles as
-    Python tuples.) Directed samples are collapsed first, as in :func:`network_figures`.
+    Python tuples, and than its local transitivity.) Directed samples are
+    collapsed first, as in :func:`network_figures`.
     """
     values = [(g.as_undirected(mode="collapse") if g.is_directed() else g).transitivity_undirected(mode="nan")
               for g in graphs]

@@ -20,6 +20,7 @@ from netz.compare import (
     NETWORK_COLUMNS,
     PERCENTILE_COLUMNS,
     Z_COLUMNS,
+    _internal_ties,
     _null_union,
     compare,
     compare_row,
@@ -28,6 +29,7 @@ from netz.compare import (
     percentile_ranks,
     size_class,
     text_table,
+    z_scores,
 )
 from netz.graph import to_igraph
 from netz.metrics.mixing import mixing_summary
@@ -97,6 +99,59 @@ def test_null_samples_are_seeded(model: str) -> None:
     assert first.equals(null_statistics(g, model, samples=20, seed=11))
     assert not first.equals(null_statistics(g, model, samples=20, seed=12))
     assert first["transitivity"].std() > 0
+
+
+# z-scores recorded before the null-model loop was reworked for speed (null graphs summarised
+# as arrays, within-group ties by contraction, numpy edge table): the same seed must keep giving
+# the same samples and figures.
+RECORDED_Z = [
+    {"transitivity_z_gnm": 2.391552338778882, "transitivity_z_degseq": 1.1596703406149498,
+     "degree_centralization_z_gnm": 2.259637375898977, "betweenness_centralization_z_gnm": 0.6755346605554386,
+     "betweenness_centralization_z_degseq": -1.1615747174780724, "ei_index_z_gnm": -6.524665523187303,
+     "ei_index_z_degseq": -6.82161650332927},
+    {"transitivity_z_gnm": -2.0973552395740187, "transitivity_z_degseq": -1.9356003419475363,
+     "degree_centralization_z_gnm": 0.5432730722831391,
+     "betweenness_centralization_z_gnm": -0.9368651349644985,
+     "betweenness_centralization_z_degseq": -0.9355211986196923, "ei_index_z_gnm": -0.6717172337684023,
+     "ei_index_z_degseq": -0.1370141285855474},
+]
+
+
+def test_z_scores_stay_as_recorded_for_the_same_seed() -> None:
+    alliances = [generate_alliance(AllianceSpec("x", "Falkenbrunn", 40, 5.0, ("2016", "2017"), seed=4)),
+                 random_alliance(30, 80, directed=True, seed=9)]
+    for alliance, recorded in zip(alliances, RECORDED_Z, strict=True):
+        row = compare_row(alliance, null_samples=20, seed=3)
+        assert {c: row[c] for c in Z_COLUMNS} == pytest.approx(recorded, rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_z_scores_are_those_of_null_statistics(directed: bool) -> None:
+    """z_scores skips the DataFrames of null_statistics but uses the same samples."""
+    g = to_igraph(random_alliance(35, 90, directed=directed, seed=4))
+    figures = network_figures(g)
+    z = z_scores(g, figures, samples=15, seed=2)
+    for model in ("gnm", "degseq"):
+        null = null_statistics(g, model, samples=15, seed=2)
+        for metric in null.columns:
+            column = f"{metric}_z_{model}"
+            if column in Z_COLUMNS:
+                values = null[metric].to_numpy()
+                expected = (figures[metric] - values.mean()) / values.std(ddof=1)
+                assert z[column] == pytest.approx(expected, rel=1e-12), column
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_within_group_ties_by_contraction_match_a_direct_count(directed: bool) -> None:
+    """Three groups (codes as null_statistics makes them); a sample may have no tie within some."""
+    rng = np.random.default_rng(7)
+    n, samples = 12, 5
+    codes = np.array([0, 0, 1, 2, 1, 0, 2, 2, 1, 0, 0, 1], dtype=np.int64)
+    graphs = [ig.Graph.Erdos_Renyi(n=n, m=int(rng.integers(0, 25)), directed=directed)
+              for _ in range(samples)]
+    expected = [sum(codes[e.source] == codes[e.target] for e in h.es) for h in graphs]
+    union = ig.disjoint_union(graphs)
+    assert _internal_ties(union, samples, n, codes).tolist() == expected
 
 
 def test_rewiring_leaves_a_star_unchanged() -> None:
