@@ -185,13 +185,16 @@ class _Context:
         self.g = g
         self.rules = rules
         self.ids = actor_ids(g)
-        self.position = {actor: k for k, actor in enumerate(self.ids)}
+        # Plain Python lookups for the per-gap work: indexing a pandas Index or Series one
+        # element at a time costs microseconds each, and large alliances have many gaps.
+        self.id_of: list[str] = g.vs["name"]
         self.metrics = metrics.reindex(self.ids)
-        self.names = dict(zip(self.ids, g.vs["label"] if "label" in g.vs.attributes() else self.ids,
+        self.names = dict(zip(self.id_of, g.vs["label"] if "label" in g.vs.attributes() else self.id_of,
                               strict=True))
         self.types = pd.Series(g.vs["type"], index=self.ids)
         self.group_by = group_by
         self.groups = group_labels(g, group_by)
+        self.group_of: dict[str, str] = dict(zip(self.id_of, self.groups.tolist(), strict=True))
         codes, names = pd.factorize(self.groups.to_numpy())
         self.group_positions = {str(names[code]): at for code, at in _positions(codes).items()}
         self.undirected = g.as_undirected(mode="collapse") if g.is_directed() else g
@@ -211,7 +214,7 @@ class _Context:
     def gap(self, kind: str, severity: str, actors: list[str], value: float | int | None,
             explanation: tuple[str, str], suggestion: tuple[str, str], impact: float = 0.0,
             groups: list[str] | None = None) -> Gap:
-        involved = groups if groups is not None else sorted({self.groups[a] for a in actors})
+        involved = groups if groups is not None else sorted({self.group_of[a] for a in actors})
         return Gap(kind, severity, tuple(actors), tuple(involved), value,
                    {"de": explanation[0], "en": explanation[1]},
                    {"de": suggestion[0], "en": suggestion[1]}, impact)
@@ -259,10 +262,10 @@ def _isolated(c: _Context) -> Iterator[Gap]:
 def _peripheral(c: _Context) -> Iterator[Gap]:
     partners = np.asarray(c.undirected.degree())
     for position in np.flatnonzero(partners == 1):
-        actor = c.ids[int(position)]
+        actor = c.id_of[int(position)]
         if actor in c.refugees:
             continue
-        partner = c.ids[c.undirected.neighbors(int(position))[0]]
+        partner = c.id_of[c.undirected.neighbors(int(position))[0]]
         name, other = c.name(actor), c.name(partner)
         yield c.gap(
             "peripheral_actor", "low", [actor, partner], 1,
@@ -282,12 +285,12 @@ def _single_points_of_failure(c: _Context) -> Iterator[Gap]:
         cut_off = sum(sizes) - max(sizes)
         if cut_off < c.rules.spof_min_cut:
             continue
-        actor = c.ids[position]
+        actor = c.id_of[position]
         name = c.name(actor)
         # Who is cut off: every piece but the largest (a few names suffice).
         largest = sizes.index(max(sizes))
         starts = [start for k, (_, start) in enumerate(pieces) if k != largest]
-        who = c.names_of(list(c.ids[_reach(c, starts, avoid_vertex=position)]), total=cut_off)
+        who = c.names_of([c.id_of[x] for x in _reach(c, starts, avoid_vertex=position)], total=cut_off)
         severity = "high" if c.major(cut_off) else "medium"
         yield c.gap(
             "single_point_of_failure", severity, [actor], cut_off,
@@ -308,9 +311,9 @@ def _fragile_ties(c: _Context) -> Iterator[Gap]:
         smaller = min(side_u, side_v)
         if smaller < c.rules.fragile_min_side:
             continue
-        a, b = c.ids[u], c.ids[v]
+        a, b = c.id_of[u], c.id_of[v]
         near, far = (u, v) if side_u <= side_v else (v, u)
-        who = c.names_of(list(c.ids[_reach(c, [near], avoid_edge=(near, far))]), total=smaller)
+        who = c.names_of([c.id_of[x] for x in _reach(c, [near], avoid_edge=(near, far))], total=smaller)
         severity = "high" if c.major(smaller) else "medium"
         yield c.gap(
             "fragile_tie", severity, [a, b], smaller,
@@ -571,7 +574,7 @@ def _refugee_exclusion(c: _Context) -> Iterator[Gap]:
     found = isolated | outside | named_only | single | periphery
     for k in np.flatnonzero(found).tolist():
         position = int(positions[k])
-        actor = c.ids[position]
+        actor = c.id_of[position]
         name = c.name(actor)
         if isolated[k]:
             severity, value = "high", 0
@@ -589,7 +592,7 @@ def _refugee_exclusion(c: _Context) -> Iterator[Gap]:
                            f"{name} is named by {int(in_degree[k])} partners but names nobody: "
                            "refugees appear as recipients, not partners.")
         elif single[k]:
-            partner = c.name(c.ids[c.undirected.neighbors(position)[0]])
+            partner = c.name(c.id_of[c.undirected.neighbors(position)[0]])
             severity, value = "medium", 1
             explanation = (f"{name} (Geflüchtete) hat nur einen einzigen Partner im Bündnis ({partner}). "
                            "Endet diese Kooperation, ist die Organisation nicht mehr eingebunden.",
@@ -620,7 +623,7 @@ def _unreciprocated(c: _Context) -> Iterator[Gap]:
     codes = edges[:, 0].astype(np.int64) * c.n + edges[:, 1]
     reverse = edges[:, 1].astype(np.int64) * c.n + edges[:, 0]
     for u, v in edges[~np.isin(reverse, codes)]:
-        a, b = c.ids[u], c.ids[v]
+        a, b = c.id_of[u], c.id_of[v]
         yield c.gap(
             "unreciprocated_tie", "low", [a, b], 1,
             (f"{c.name(a)} nennt {c.name(b)} als Partner, aber nicht umgekehrt.",
@@ -771,9 +774,9 @@ def _closure_opportunities(c: _Context) -> Iterator[Gap]:
     scores = _entries(score, rows, cols)
     # Highest score first; equal scores in actor order, whatever order scipy kept the entries in.
     for k in np.lexsort((cols, rows, -scores))[: c.rules.closure_max_suggestions]:
-        a, b = c.ids[rows[k]], c.ids[cols[k]]
+        a, b = c.id_of[rows[k]], c.id_of[cols[k]]
         shared = int(counts[k])
-        ga, gb = c.groups[a], c.groups[b]
+        ga, gb = c.group_of[a], c.group_of[b]
         yield c.gap(
             "closure_opportunity", "low", [a, b], round(float(scores[k]), 4),
             (f"{c.name(a)} und {c.name(b)} haben {shared} gemeinsame Partner, arbeiten aber nicht "
