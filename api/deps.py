@@ -23,6 +23,7 @@ __all__ = [
     "alliance_not_found",
     "alliance_not_given",
     "check_revision",
+    "key_of",
     "readable_alliance",
     "require",
     "view_of",
@@ -56,6 +57,15 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
 async def _current_key(request: Request, authorization: Annotated[str | None, Header()] = None) -> ApiKey:
+    return await key_of(request, authorization)
+
+
+async def key_of(request: Request, authorization: str | None) -> ApiKey:
+    """The key an ``Authorization: Bearer KEY`` header presents, or 401.
+
+    What :data:`CurrentKey` gives; the cached report's route calls it itself, as a dependency
+    of its own costs that route more than its work (FastAPI solves each one per request).
+    """
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(401, "send an API key as 'Authorization: Bearer KEY'",

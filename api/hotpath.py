@@ -35,7 +35,6 @@ import sqlite3
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +63,9 @@ PROBE_SQL = (
     "LEFT JOIN report_cache rc ON rc.alliance_id = a.id AND rc.key = {p} AND rc.revision = a.revision "
     "WHERE a.id = {p}"
 )
+
+#: ``application_name`` of the PostgreSQL connections the per-request query uses.
+APPLICATION_NAME = "netz report probe"
 
 #: Bodies smaller than this are not compressed (the gzip header and a hop are not worth it).
 GZIP_MIN_BYTES = 1024
@@ -339,19 +341,26 @@ class _LoopPool:
 
 
 class _PostgresProber(_Prober):
-    """The query on asynchronous psycopg connections (autocommit), a small pool per event loop.
+    """The query on psycopg connections (autocommit) driven from the event loop, a small pool per loop.
 
     One loop per process in production; tests start one per client. Connections are made as
-    needed, up to :attr:`SIZE` per loop; psycopg prepares the query on each after a few uses.
+    needed, up to :attr:`SIZE` per loop, each with the query prepared once (``PREPARE``). The
+    query itself goes through psycopg's libpq layer (:attr:`psycopg.AsyncConnection.pgconn`):
+    send the prepared statement's parameters, wait until the socket is readable, read the one
+    row, all in text format. Through ``AsyncConnection.execute`` the same took about twice the
+    worker's CPU time (57 µs against 30 µs per query: the process's CPU time over 3,000 queries
+    in a row), for generality this query does not need.
     """
 
     SIZE = 4
+    STATEMENT = b"netz_report_probe"
 
     def __init__(self, database: Database) -> None:
         args, kwargs = database.engine.dialect.create_connect_args(database.engine.url)
         kwargs.pop("context", None)  # SQLAlchemy's adapters: the query needs psycopg's own
+        kwargs.setdefault("application_name", APPLICATION_NAME)  # to tell them apart in pg_stat_activity
         self._args, self._kwargs = args, kwargs
-        self.sql = PROBE_SQL.format(p="%s")
+        self.sql = PROBE_SQL.replace("{p}", "{}").format("$1", "$2", "$3")
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopPool] = \
             weakref.WeakKeyDictionary()
 
@@ -369,43 +378,98 @@ class _PostgresProber(_Prober):
     async def _connect(self) -> psycopg.AsyncConnection[Any]:
         import psycopg
 
-        return await psycopg.AsyncConnection.connect(*self._args, autocommit=True, **self._kwargs)
-
-    @contextlib.asynccontextmanager
-    async def _connection(self, pool: _LoopPool, *,
-                          fresh: bool) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        import psycopg
-
-        async with pool.slots:
-            connection = None if fresh or not pool.idle else pool.idle.pop()
-            if connection is None:
-                connection = await self._connect()
-            try:
-                yield connection
-            except psycopg.Error:
-                with contextlib.suppress(Exception):
-                    await connection.close()
-                raise
-            pool.idle.append(connection)
+        connection = await psycopg.AsyncConnection.connect(*self._args, autocommit=True, **self._kwargs)
+        try:
+            await connection.execute(f"PREPARE {self.STATEMENT.decode()} (integer, varchar, integer) AS "
+                                     f"{self.sql}")
+        except BaseException:
+            connection.pgconn.finish()
+            raise
+        return connection
 
     async def probe(self, key_id: int, cache_key: str, alliance_id: int) -> Probe | None:
         import psycopg
 
         pool = self._pool()
+        params = [str(key_id).encode(), cache_key.encode(), str(alliance_id).encode()]
         for attempt in (1, 2):
-            try:
-                async with self._connection(pool, fresh=attempt == 2) as connection:
-                    cursor = await connection.execute(self.sql, (key_id, cache_key, alliance_id))
-                    return _probe_of(await cursor.fetchone())
-            except psycopg.OperationalError as error:
-                # The first try may have had an idle connection the database dropped (it
-                # restarted): try once more on a new one; then the database is down (503).
-                if attempt == 2:
-                    raise OperationalError(self.sql, None, error) from error
+            async with pool.slots:
+                connection = pool.idle.pop() if pool.idle and attempt == 1 else None
+                try:
+                    if connection is None:
+                        connection = await self._connect()
+                    found = await self._query(connection.pgconn, params)
+                except psycopg.OperationalError as error:
+                    # The first try may have had an idle connection the database dropped (it
+                    # restarted): try once more on a new one; then the database is down (503).
+                    if connection is not None:
+                        connection.pgconn.finish()
+                    if attempt == 2:
+                        raise OperationalError(self.sql, None, error) from error
+                    continue
+                except BaseException:  # cancelled mid-query, or an error: the state is unknown
+                    if connection is not None:
+                        connection.pgconn.finish()
+                    raise
+                pool.idle.append(connection)
+                return found
         raise AssertionError("unreachable")
+
+    async def _query(self, pgconn: Any, params: list[bytes]) -> Probe | None:
+        """Run the prepared probe on a connection that is idle (libpq's asynchronous calls)."""
+        import psycopg
+        from psycopg import pq
+
+        pgconn.nonblocking = 1
+        pgconn.send_query_prepared(self.STATEMENT, params)
+        loop = asyncio.get_running_loop()
+        while pgconn.flush():  # 1: not all sent yet (the parameters are small: rare)
+            await _ready(loop, pgconn.socket, write=True)
+        results = []
+        while True:
+            pgconn.consume_input()
+            while pgconn.is_busy():
+                await _ready(loop, pgconn.socket, write=False)
+                pgconn.consume_input()
+            result = pgconn.get_result()
+            if result is None:
+                break
+            results.append(result)
+        if not results or results[0].status != pq.ExecStatus.TUPLES_OK:
+            message = results[0].get_error_field(pq.DiagnosticField.MESSAGE_PRIMARY) if results else None
+            error = (message or b"the report query failed").decode(errors="replace")
+            if pgconn.status != pq.ConnStatus.OK:
+                raise psycopg.OperationalError(error)
+            raise psycopg.DatabaseError(error)
+        rows = results[0]
+        if rows.ntuples == 0:
+            return None
+        revision, grant, token = (rows.get_value(0, column) for column in range(3))
+        return Probe(int(revision), grant is not None, token.decode() if token is not None else None)
 
     async def close(self) -> None:
         pool = self._pools.pop(asyncio.get_running_loop(), None)
         for connection in pool.idle if pool is not None else ():
             with contextlib.suppress(Exception):
                 await connection.close()
+
+
+async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool) -> None:
+    """Until a socket can be read (or written)."""
+    waiter: asyncio.Future[None] = loop.create_future()
+
+    def wake() -> None:
+        if not waiter.done():
+            waiter.set_result(None)
+
+    if write:
+        loop.add_writer(fd, wake)
+    else:
+        loop.add_reader(fd, wake)
+    try:
+        await waiter
+    finally:
+        if write:
+            loop.remove_writer(fd)
+        else:
+            loop.remove_reader(fd)

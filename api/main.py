@@ -25,6 +25,10 @@ pseudonyms); **funder** (network-level figures and comparisons only). Every metr
 """
 
 
+#: The order of the sections of the API documentation.
+TAGS = ("alliances", "actors", "ties", "analysis", "compare", "keys", "system")
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url)
@@ -37,12 +41,16 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         yield
         await reports.close()  # the report path's own connections (see api.hotpath)
 
-    app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  openapi_tags=[{"name": tag} for tag in TAGS])
     app.state.settings = settings
     app.state.database = database
     app.state.reports = reports
     problems.install(app)
-    for module in (system, alliances, actors, ties, analysis, compare, keys, layout, pages):
+    # Routes are matched in this order, each included router walked route by route: the most
+    # requested ones come first (matching the cached report's route cost a third of its time
+    # behind the others). The documentation keeps its order (TAGS).
+    for module in (system, analysis, alliances, actors, ties, compare, keys, layout, pages):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     return app

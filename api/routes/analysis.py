@@ -8,11 +8,11 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance, require, view_of
+from api.deps import CurrentKey, SessionDep, SettingsDep, key_of, readable_alliance, require, view_of
 from api.hotpath import ReportServer
 from api.reports import alliance_as_seen, cached_report
 from netz import io
@@ -38,14 +38,15 @@ def _report_body(alliance_id: int, session: SessionDep, key: CurrentKey, setting
 
 
 @router.get("/report", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}})
-async def get_report(alliance_id: int, request: Request, key: CurrentKey, group_by: str = "type",
-                     wave: str | None = None) -> Response:
+async def get_report(alliance_id: int, request: Request, group_by: str = "type", wave: str | None = None,
+                     authorization: Annotated[str | None, Header()] = None) -> Response:
     """The whole report, as ``netz report --format json`` gives it (funders: network level only).
 
     Computed once per alliance revision and view, then served from memory after one small
     query (see ``api/hotpath.py``): gzip-compressed if the client accepts it; with an ``ETag``,
     and 304 for a matching ``If-None-Match``.
     """
+    key = await key_of(request, authorization)  # as CurrentKey, without a dependency's cost
     reports: ReportServer = request.app.state.reports
     headers = request.headers
     return await reports.respond(alliance_id=alliance_id, key=key, view=view_of(key), group_by=group_by,

@@ -175,6 +175,23 @@ def test_sqlite_locked_goes_to_a_thread(app: FastAPI, client: TestClient, admin:
     assert again.status_code == 200 and again.content == first.content
 
 
+def test_postgres_connection_dropped_while_idle(app: FastAPI, client: TestClient, admin: dict[str, str],
+                                                demo: dict[str, Any]) -> None:
+    """The database ended the per-request query's connection (it restarted): the next request
+    notices on the query, makes a new connection and is served."""
+    if app.state.database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's connections")
+    first = client.get(report_url(demo), headers={**admin, **IDENTITY})
+    with app.state.database.engine.connect() as connection:
+        ended = connection.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = :name"),
+            {"name": api.hotpath.APPLICATION_NAME}).scalar()
+    assert ended and ended >= 1
+    again = client.get(report_url(demo), headers={**admin, **IDENTITY})
+    assert again.status_code == 200 and again.content == first.content
+
+
 # -- encoding, ETag, 304 --------------------------------------------------------------------------
 
 
