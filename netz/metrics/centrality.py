@@ -11,8 +11,9 @@ eigenvector, PageRank) use them as they are; measures built on shortest paths
 stronger tie is a shorter way through the alliance. Coreness and clustering
 count ties and ignore weights (clustering can use them on request).
 
-Everything heavy runs in igraph's C core: one call per measure, no Python loop
-over actors or pairs. Betweenness of large alliances can be split over processes
+Everything heavy runs in compiled code — igraph's C core, and SciPy's Dijkstra for
+the distances behind closeness and harmonic (one search per actor serves both) —
+with no Python loop over actors or pairs. Betweenness of large alliances can be split over processes
 (``workers``) or estimated from a sample of sources with a stated error bound
 (``approximate_above``); see :func:`betweenness`, which lives in
 :mod:`netz.metrics.betweenness` and is re-exported here.

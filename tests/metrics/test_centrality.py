@@ -532,6 +532,13 @@ def test_sampled_closeness_and_harmonic_are_within_the_bound(case: str) -> None:
     assert np.median(np.abs(estimate.total[reached] / exact.total[reached] - 1)) < 0.05
     # Components no larger than the sample are exact.
     np.testing.assert_allclose(estimate.total[~big], exact.total[~big], rtol=1e-12)
+    if case == "broker":
+        # A connected alliance: the sources are exactly those of sampled betweenness (same seed).
+        sources = np.flatnonzero(~np.isnan(estimate.eccentricity))
+        drawn = np.sort(np.random.default_rng(3).choice(n, size=betweenness_sample_size(n, epsilon=epsilon,
+                                                                                          delta=delta),
+                                                        replace=False))
+        np.testing.assert_array_equal(sources, drawn)
     # The public functions use the same estimate, and the table the same sample.
     options = {"approximate_above": 1000, "epsilon": epsilon, "delta": delta, "seed": 3}
     table = centrality_table(g, **options)
