@@ -310,13 +310,14 @@ class _SqliteProber(_Prober):
             return await self.fallback.probe(key_id, cache_key, alliance_id)
         try:
             connection = self._cursor_connection()
-            found = connection.execute(self.sql, (key_id, cache_key, alliance_id)).fetchone()
+            # fetchall: a cursor left unfinished would keep its read transaction (and snapshot)
+            rows = connection.execute(self.sql, (key_id, cache_key, alliance_id)).fetchall()
         except sqlite3.Error:
             self._discard()
             return await self.fallback.probe(key_id, cache_key, alliance_id)
         finally:
             self._lock.release()
-        return _probe_of(found)
+        return _probe_of(rows[0] if rows else None)
 
     def _discard(self) -> None:
         if self._connection is not None:
