@@ -431,10 +431,11 @@ def _group_blocks(c: _Context) -> tuple[pd.Series, pd.DataFrame]:
     """Group sizes and the symmetric group × group count of (undirected) ties."""
     sizes = c.groups.value_counts().sort_index()
     edges = edge_array(c.undirected)
-    labels = c.groups.to_numpy()
-    blocks = pd.crosstab(labels[edges[:, 0]], labels[edges[:, 1]]) if len(edges) else pd.DataFrame()
-    blocks = blocks.reindex(index=sizes.index, columns=sizes.index, fill_value=0)
-    return sizes, blocks + blocks.T - np.diag(np.diag(blocks))
+    codes = sizes.index.get_indexer(pd.Index(c.groups))  # group positions in sorted order
+    k = len(sizes)
+    counts = np.bincount(codes[edges[:, 0]] * k + codes[edges[:, 1]], minlength=k * k).reshape(k, k)
+    return sizes, pd.DataFrame(counts + counts.T - np.diag(np.diag(counts)), index=sizes.index,
+                               columns=sizes.index)
 
 
 @dataclass(frozen=True)
