@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from netz.graph import actor_ids
-from netz.metrics._base import seeded_igraph, strengths
+from netz.metrics._base import edge_array, seeded_igraph, strengths
 from netz.metrics.centrality import _id_rank
 
 __all__ = ["communities", "modularity"]
@@ -39,7 +39,9 @@ def communities(
     the actor's strength, *m* the total strength, :math:`c_i` its community
     and :math:`\gamma` the resolution (Reichardt & Bornholdt 2006): above 1
     favours more, smaller communities. Leiden runs until an iteration changes
-    nothing.
+    nothing; above :data:`UNTIL_STABLE_MAX_TIES` ties, until an iteration gains
+    less than :data:`GAIN_TOLERANCE` or for at most :data:`MAX_ITERATIONS`
+    iterations (see Notes).
 
     Parameters
     ----------
@@ -83,6 +85,14 @@ def communities(
     too.) A lock keeps concurrent runs in one process from sharing the
     generator.
 
+    *Large alliances.* Each Leiden iteration over a million ties takes about a
+    second and igraph's "until stable" took 61 of them on a random alliance of
+    that size, the last fifty adding 0.0006 to *Q*. Above
+    :data:`UNTIL_STABLE_MAX_TIES` ties the iterations run one at a time (each
+    from the previous partition, as igraph's loop does) and stop once one of
+    them raises *Q* by less than :data:`GAIN_TOLERANCE`, after at most
+    :data:`MAX_ITERATIONS`. Smaller alliances get exactly igraph's result.
+
     References
     ----------
     .. [1] Traag, V. A., Waltman, L., & van Eck, N. J. (2019). From Louvain to
@@ -120,11 +130,7 @@ def communities(
         found = np.arange(n)
     else:
         with seeded_igraph(seed):
-            partition = h.community_leiden(
-                objective_function="modularity", weights=weights, resolution=resolution,
-                n_iterations=-1,
-            )
-        found = np.asarray(partition.membership)
+            found = _leiden(h, weights, resolution)
     canonical = _first_appearance(found)
     return (
         pd.Series(canonical[order], index=actor_ids(g), name="community"),
@@ -196,22 +202,76 @@ def modularity(
 def _canonical_undirected(g: ig.Graph, weighted: bool | None) -> tuple[ig.Graph, np.ndarray]:
     """The undirected graph with vertices sorted by actor id and edges sorted by their ends.
 
-    Returns the graph and ``order``: canonical position of each original vertex.
+    Returns the graph and ``order``: canonical position of each original vertex. Done on
+    numpy arrays (a pandas groupby and sort cost several times igraph's Leiden run on an
+    alliance of a few hundred actors).
     """
     n = g.vcount()
     order = _id_rank(g)
-    edges = order[np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)]
-    w = np.asarray(g.es["weight"], dtype=float) if strengths(g, weighted) is not None else np.ones(len(edges))
+    edges = order[edge_array(g)]
+    use_weights = strengths(g, weighted) is not None
+    w = np.asarray(g.es["weight"], dtype=float) if use_weights else np.ones(len(edges))
     u, v = np.minimum(edges[:, 0], edges[:, 1]), np.maximum(edges[:, 0], edges[:, 1])
-    pairs = pd.DataFrame({"u": u, "v": v, "weight": w})
+    keys = u * n + v
     if g.is_directed():
         # A→B and B→A become one undirected tie with both strengths
         # (unweighted: one tie of weight 1, as weights are then ignored).
-        pairs = pairs.groupby(["u", "v"], as_index=False, sort=False).agg(weight=("weight", "sum"))
-    pairs = pairs.sort_values(["u", "v"], kind="stable")
-    h = ig.Graph(n=n, edges=pairs[["u", "v"]].to_numpy(), directed=False)
-    h.es["weight"] = pairs["weight"].tolist()
+        keys, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        if len(keys) and np.bincount(inverse).max() > 2:
+            # More than two arcs on one pair (not from to_igraph): pandas' compensated sum,
+            # so that the strengths equal those of the earlier pandas implementation exactly.
+            w = pd.Series(w).groupby(inverse, sort=True).sum().to_numpy()
+        else:  # one or two arcs: a plain sum is the compensated sum
+            w = np.bincount(inverse, weights=w, minlength=len(keys))
+        u, v = u[first], v[first]
+    else:
+        sort = np.argsort(keys, kind="stable")
+        u, v, w = u[sort], v[sort], w[sort]
+    h = ig.Graph(n=n, edges=np.column_stack([u, v]).tolist(), directed=False)
+    h.es["weight"] = w.tolist()
     return h, order
+
+
+#: Up to this many (undirected) ties Leiden runs until an iteration changes nothing.
+UNTIL_STABLE_MAX_TIES = 100_000
+#: Above it, iterating stops once an iteration raises the modularity by less than this ...
+GAIN_TOLERANCE = 1e-4
+#: ... or after this many iterations.
+MAX_ITERATIONS = 20
+
+
+def _leiden(h: ig.Graph, weights: list[float] | None, resolution: float) -> np.ndarray:
+    """Leiden's membership on the canonical graph ``h``, drawing from igraph's current generator.
+
+    Small and medium alliances (up to :data:`UNTIL_STABLE_MAX_TIES` ties): iterations until
+    one changes nothing (igraph's ``n_iterations=-1``). Larger ones: one iteration at a time,
+    each starting from the partition of the one before (which is what igraph's loop does, so
+    the partitions are the same as far as they go), stopping when an iteration changes
+    nothing, raises the modularity by less than :data:`GAIN_TOLERANCE`, or after
+    :data:`MAX_ITERATIONS` iterations. At a million ties each iteration costs seconds and
+    the last dozens of them add a few thousandths of modularity.
+    """
+    if h.ecount() <= UNTIL_STABLE_MAX_TIES:
+        partition = h.community_leiden(
+            objective_function="modularity", weights=weights, resolution=resolution, n_iterations=-1,
+        )
+        return np.asarray(partition.membership)
+    membership: list[int] | None = None
+    quality = -np.inf
+    for _ in range(MAX_ITERATIONS):
+        partition = h.community_leiden(
+            objective_function="modularity", weights=weights, resolution=resolution, n_iterations=1,
+            initial_membership=membership,
+        )
+        unchanged = membership is not None and np.array_equal(
+            _first_appearance(np.asarray(partition.membership)), _first_appearance(np.asarray(membership))
+        )
+        gain = partition.quality - quality
+        membership, quality = partition.membership, partition.quality
+        if unchanged or gain < GAIN_TOLERANCE:
+            break
+    return np.asarray(membership)
 
 
 def _first_appearance(labels: np.ndarray) -> np.ndarray:

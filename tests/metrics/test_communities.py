@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 from concurrent.futures import ThreadPoolExecutor
@@ -208,3 +209,47 @@ def test_communities_do_not_depend_on_row_order(
     m2, q2 = communities(to_igraph(second), seed=seed)
     pd.testing.assert_series_equal(m1, m2.loc[m1.index])
     assert q1 == pytest.approx(q2, abs=1e-12, nan_ok=True)
+
+
+# -- large alliances: iterations one at a time, with a tolerance and a cap ----------------------
+
+
+def _large_path(monkeypatch: pytest.MonkeyPatch, **settings: float) -> None:
+    """Send every alliance down the path taken above UNTIL_STABLE_MAX_TIES ties."""
+    module = importlib.import_module("netz.metrics.communities")
+    monkeypatch.setattr(module, "UNTIL_STABLE_MAX_TIES", 0)
+    for name, value in settings.items():
+        monkeypatch.setattr(module, name, value)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_iterating_one_at_a_time_until_stable_equals_igraphs_loop(
+    name: str, directed: bool, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without tolerance and cap, the step-by-step loop stops where igraph's own one does."""
+    g, _, _ = graphs(name, directed)
+    until_stable = communities(g, seed=seed)
+    _large_path(monkeypatch, GAIN_TOLERANCE=-math.inf, MAX_ITERATIONS=10_000)
+    step_by_step = communities(g, seed=seed)
+    pd.testing.assert_series_equal(step_by_step[0], until_stable[0])
+    assert step_by_step[1] == pytest.approx(until_stable[1], abs=1e-12, nan_ok=True)
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_capped_leiden_is_reproducible_connected_and_no_worse_than_one_iteration(
+    directed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g, _, plain = graphs("karate_weighted", directed)
+    _large_path(monkeypatch, MAX_ITERATIONS=1)
+    one, q_one = communities(g, seed=3)
+    _large_path(monkeypatch, MAX_ITERATIONS=3)
+    first, q = communities(g, seed=3)
+    again, q_again = communities(g, seed=3)
+    pd.testing.assert_series_equal(first, again)
+    assert q == q_again and q >= q_one - 1e-12
+    for members in parts(first):
+        assert nx.is_connected(plain.subgraph(members))
+    # A tolerance no gain can reach stops after the first iteration.
+    _large_path(monkeypatch, GAIN_TOLERANCE=math.inf, MAX_ITERATIONS=20)
+    pd.testing.assert_series_equal(communities(g, seed=3)[0], one)
