@@ -770,18 +770,6 @@ def _int_series(values: Sequence[int], g: ig.Graph, name: str) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=np.int64), index=actor_ids(g), name=name)
 
 
-def _closeness_values(
-    g: ig.Graph,
-    mode: Literal["in", "out"],
-    lengths: list[float] | None,
-    *,
-    sample: int | None = None,
-    seed: int | None = None,
-) -> np.ndarray:
-    """Wasserman–Faust closeness over incoming ("in") or outgoing ("out") distances."""
-    return wasserman_faust(path_sums(g, lengths, mode, sample=sample, seed=seed), g.vcount())
-
-
 def _eigenvector_values(g: ig.Graph, weighted: bool | None) -> np.ndarray:
     r"""The limit of power iteration from the uniform vector, from the strongly connected parts.
 

@@ -20,7 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netz.graph import to_igraph, to_networkx
-from netz.metrics._paths import path_sums, sampled_sums
+from netz.metrics import _paths
+from netz.metrics._paths import bfs_rows, lengths_matrix, path_sums, sampled_sums
 from netz.metrics.centrality import (
     CENTRALITY_COLUMNS,
     betweenness,
@@ -557,3 +558,36 @@ def test_sampled_closeness_is_reproducible_and_exact_below_the_threshold() -> No
     assert not first.equals(closeness(g, seed=6, **options))
     pd.testing.assert_series_equal(closeness(g, approximate_above=2000, seed=5), closeness(g))
     pd.testing.assert_series_equal(harmonic(g, approximate_above=2000, seed=5), harmonic(g))
+
+
+def test_breadth_first_rows_equal_igraph_distances() -> None:
+    # A long path (depth 299: many rounds of pointer jumping), a directed cycle with a tail
+    # and an isolate (unreachable actors), searched both ways.
+    path = ig.Graph(n=300, edges=[(i, i + 1) for i in range(299)])
+    loop = ig.Graph(n=9, edges=[(0, 1), (1, 2), (2, 3), (3, 0), (3, 4), (4, 5), (6, 7)], directed=True)
+    for h in (path, loop):
+        sources = np.arange(h.vcount())
+        for direction in ("out", "in"):
+            rows = bfs_rows(lengths_matrix(h, None, direction), sources)
+            expected = np.asarray(h.distances(mode=direction), dtype=float)
+            np.testing.assert_array_equal(rows, expected)
+
+
+@pytest.mark.parametrize(("name", "directed"), CASES)
+def test_hop_sums_do_not_depend_on_the_search(
+    name: str, directed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Large alliances count hops with SciPy's breadth-first order; force it on the reference graphs.
+    g, _, _ = graphs(name, directed)
+    expected = {d: path_sums(g, None, d) for d in ("in", "out")}
+    monkeypatch.setattr(_paths, "BFS_FROM", 0)
+    for direction, sums in expected.items():
+        found = path_sums(g, None, direction)
+        np.testing.assert_array_equal(found.total, sums.total)
+        np.testing.assert_array_equal(found.count, sums.count)
+        np.testing.assert_allclose(found.inverse, sums.inverse, rtol=1e-15)
+        np.testing.assert_array_equal(found.eccentricity, sums.eccentricity)
+        for c in np.unique(sums.membership):  # the sampled path, every member a source
+            members = np.flatnonzero(sums.membership == c)
+            total = sampled_sums(g, None, direction, members, members)[1]
+            np.testing.assert_allclose(total, sums.total[members], rtol=1e-12)
