@@ -125,7 +125,7 @@ def test_access_is_checked_on_every_request(client: TestClient, keys: Any) -> No
 
 
 def test_views_are_kept_apart(client: TestClient, keys: Any, loads: list[str]) -> None:
-    bodies = {}
+    bodies: dict[str, bytes] = {}
     for role in ("admin", "researcher", "funder", "coordinator", "researcher", "funder"):
         response = client.get(report_url(keys.own), headers={**keys.headers(role), **IDENTITY})
         assert response.status_code == 200
