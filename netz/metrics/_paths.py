@@ -35,6 +35,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from netz.metrics._base import edge_array
+
 __all__ = ["PathSums", "bfs_rows", "path_sums", "sampled_sums", "search", "wasserman_faust"]
 
 Direction = Literal["in", "out"]
@@ -93,7 +95,7 @@ def lengths_matrix(g: ig.Graph, lengths: list[float] | None, direction: Directio
     go both ways.
     """
     n = g.vcount()
-    edges = np.asarray(g.get_edgelist(), dtype=np.int64).reshape(-1, 2)
+    edges = edge_array(g)
     w = np.ones(len(edges)) if lengths is None else np.asarray(lengths, dtype=float)
     head, tail = edges[:, 0], edges[:, 1]
     if not g.is_directed():
