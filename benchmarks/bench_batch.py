@@ -12,7 +12,9 @@ What is measured:
    of the batch time.
 2. **Cost per alliance** in one process (CPU time): a full :func:`netz.report` against a batch row
    (:func:`netz.compare.compare_row`) without null models, with 10 and with 100 null samples per
-   model; and a cProfile of both kinds of batch row, to show where the time goes.
+   model; and a cProfile of both kinds of batch row (300 alliances of the batch without null
+   models; every 10th alliance of the cohort with them), to show where the time goes, with the
+   split between igraph's betweenness, drawing the null graphs, ``edge_table`` and the rest.
 3. **Batch** (:func:`netz.batch.run`): all alliances on a local process pool of 1 and of 2
    workers, wall time including starting the workers. "Reported" there means a batch row: the
    metadata, every whole-network figure of :data:`netz.compare.NETWORK_COLUMNS` (density, mean
@@ -43,6 +45,7 @@ import os
 import pstats
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -68,7 +71,7 @@ def generate(specs: list, label: str) -> list[Alliance]:
     return alliances
 
 
-def cpu_ms(function, items: list) -> float:  # type: ignore[no-untyped-def]
+def cpu_ms(function: Callable[[Alliance], object], items: list[Alliance]) -> float:
     start = time.process_time()
     for item in items:
         function(item)
@@ -94,16 +97,16 @@ def per_alliance(alliances: list[Alliance]) -> dict[str, float]:
     return costs
 
 
-def profile(alliances: list[Alliance], samples: int, count: int) -> None:
+def profile(alliances: list[Alliance], samples: int, label: str) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
-    for alliance in alliances[:count]:
+    for alliance in alliances:
         compare_row(alliance, null_samples=samples)
     profiler.disable()
     stream = io.StringIO()
     stats = pstats.Stats(profiler, stream=stream)
     total = stats.total_tt  # type: ignore[attr-defined]
-    print(f"\n== profile: batch row with {samples} null samples, {count} alliances, {total:.2f} s "
+    print(f"\n== profile: batch row with {samples} null samples, {len(alliances)} {label}, {total:.2f} s "
           f"(cProfile) ==")
     entries = stats.stats.items()  # type: ignore[attr-defined]
     print("  by own time (where the CPU is):")
@@ -111,11 +114,38 @@ def profile(alliances: list[Alliance], samples: int, count: int) -> None:
         where = f"{Path(file).name}:{line}({name})" if file != "~" else name
         print(f"  {own:7.3f} s own {100 * own / total:5.1f} %  cum {cumulative:7.3f} s  {calls:7d} calls  "
               f"{where}")
+    print("  split: " + ", ".join(f"{name} {100 * seconds / total:.1f} %"
+                                  for name, seconds in profile_split(stats).items()))
     print("  netz functions by cumulative time (what the time is spent on):")
     mine = [e for e in entries if "/netz/" in e[0][0] and not e[0][2].startswith("<")]
     for (file, line, name), (_, calls, _own, cumulative, _) in sorted(mine, key=lambda e: -e[1][3])[:12]:
         print(f"  {cumulative:7.3f} s cum {100 * cumulative / total:5.1f} %  {calls:7d} calls  "
               f"{Path(file).parent.name}/{Path(file).name}:{line}({name})")
+
+
+#: Where a batch row's time goes: (label, function names, which time). igraph's C routines count
+#: with their own time; netz functions with their cumulative time.
+SPLIT = (
+    ("igraph betweenness", ("betweenness",), "own"),
+    ("null-graph drawing (rewire, Erdos_Renyi)", ("_rewire", "Erdos_Renyi"), "own"),
+    ("edge_table", ("edge_table",), "cumulative"),
+)
+
+
+def _is(name: str, wanted: str) -> bool:
+    """Whether a profile entry's function name is ``wanted`` (Python function or C method)."""
+    return name == wanted or f"method '{wanted}' of" in name or name == f"<built-in method {wanted}>"
+
+
+def profile_split(stats: pstats.Stats) -> dict[str, float]:
+    """Seconds of the profile in each part of :data:`SPLIT`, and the rest."""
+    entries = stats.stats.items()  # type: ignore[attr-defined]
+    split = {label: sum(own if kind == "own" else cumulative
+                        for (_, _, name), (_, _, own, cumulative, _) in entries
+                        if any(_is(name, wanted) for wanted in names))
+             for label, names, kind in SPLIT}
+    split["the rest"] = stats.total_tt - sum(split.values())  # type: ignore[attr-defined]
+    return split
 
 
 def timed_run(alliances: list[Alliance], workers: int, samples: int) -> tuple[float, float]:
@@ -153,14 +183,14 @@ def main() -> None:
         args.alliances, args.cohort = 1_000, 100
     print(f"machine: {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f}")
     alliances = generate(random_specs(args.alliances, seed=2024), "batch")
+    cohort = generate(demo_specs(args.cohort, seed=2016), "cohort")
     costs = per_alliance(alliances)
-    profile(alliances, 0, 300)
-    profile(alliances, args.samples, 20)
+    profile(alliances[:300], 0, "alliances of the batch")
+    profile(cohort[::10], args.samples, "alliances of the cohort (every 10th)")
 
     print(f"\n== batch of {len(alliances)} alliances (batch rows, null_samples=0), local processes ==")
     two, two_idle = side_by_side(alliances, 0)
 
-    cohort = generate(demo_specs(args.cohort, seed=2016), "cohort")
     print(f"\n== comparison of a {len(cohort)}-alliance cohort, {args.samples} samples of each null "
           "model (netz.batch.run: compare rows and percentile ranks) ==")
     c_two, c_two_idle = side_by_side(cohort, args.samples)
