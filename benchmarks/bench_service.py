@@ -24,6 +24,9 @@ For each database (a temporary SQLite file; a fresh PostgreSQL database, dropped
    ``POST /api/v1/alliances/import`` end to end (three times; the median counts), and once
    more for a workbook from openpyxl's write-only mode.
 
+The server gets the caller's ``PYTHONPATH`` after the repository's root (to try a package
+without installing it: ``PYTHONPATH=/tmp/extra .venv/bin/python benchmarks/bench_service.py``).
+
 The issue's targets: report throughput at least 0.5 x that of ``/healthz``, report p99 <= 50 ms
 (50 clients), the import in at most 2 s. This is a script, not a test: timings depend on the
 machine and its load (the load average is printed; compare with /healthz's p99 in the same run).
