@@ -200,7 +200,16 @@ class ReportServer:
         memo_key = (alliance_id, cache_key)
         entry = self.memory.get(memo_key)
         if entry is None or probe.token is None or entry.token != probe.token:
-            entry = await self._fill(memo_key, view, group_by, wave)
+            entry, started_here = await self._fill(memo_key, view, group_by, wave)
+            if not started_here:
+                # Another request's fill may have read the alliance before this request's query
+                # (and a write in between): take it only if it is still the stored report.
+                again = await self._prober.probe(key.id, cache_key, alliance_id)
+                if again is None:
+                    raise alliance_not_found(alliance_id)
+                if again.token != entry.token:
+                    entry = await run_in_threadpool(self._load, alliance_id, view, group_by, wave)
+                    self.memory.put(memo_key, entry)
         tag = f'"{alliance_id}-{entry.revision}"' if view == "full" else \
             f'"{alliance_id}-{entry.revision}-{view}"'
         if entry.gzipped is not None and accepts_gzip(accept_encoding):
@@ -212,11 +221,13 @@ class ReportServer:
         return Response(body, media_type=MEDIA_TYPE, headers={**headers, **COMMON_HEADERS})
 
     async def _fill(self, memo_key: tuple[int, str], view: str, group_by: str, wave: str | None
-                    ) -> MemoEntry:
-        """Read or compute the report in a worker thread, once for all requests that wait for it."""
+                    ) -> tuple[MemoEntry, bool]:
+        """Read or compute the report in a worker thread, once for all requests that wait for it;
+        and whether this call started it."""
         loop = asyncio.get_running_loop()
         pending = self._filling.get(memo_key)
-        if pending is None or pending.get_loop() is not loop:
+        started_here = pending is None or pending.get_loop() is not loop
+        if started_here:
             pending = asyncio.ensure_future(run_in_threadpool(self._load, memo_key[0], view, group_by, wave))
             self._filling[memo_key] = pending
 
@@ -227,7 +238,8 @@ class ReportServer:
                     self.memory.put(memo_key, future.result())
 
             pending.add_done_callback(done)
-        return await asyncio.shield(pending)
+        assert pending is not None
+        return await asyncio.shield(pending), started_here
 
     def _load(self, alliance_id: int, view: str, group_by: str, wave: str | None) -> MemoEntry:
         # Access was checked by the probe of the request that started this; the row is read

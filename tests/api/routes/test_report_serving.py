@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import sqlite3
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -158,6 +160,47 @@ def test_fills_are_shared(app: FastAPI, client: TestClient, admin: dict[str, str
     responses = asyncio.run(many())
     assert len(calls) == 1
     assert len({r.body for r in responses}) == 1 and responses[0].status_code == 200
+
+
+def test_a_request_after_a_write_does_not_take_an_older_fill(
+        app: FastAPI, client: TestClient, admin: dict[str, str], demo: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fill that read the alliance before a write is not handed to a request made after it."""
+    server = ReportServer(app.state.database, app.state.settings)
+    read, release = threading.Event(), threading.Event()
+    real = server._load
+
+    def slow(*args: Any) -> MemoEntry:
+        entry = real(*args)
+        if not read.is_set():  # the first fill: it has read revision 1; hold it
+            read.set()
+            release.wait(10)
+        return entry
+
+    monkeypatch.setattr(server, "_load", slow)
+    key = ApiKey(id=0, role="admin")
+    options = {"alliance_id": demo["id"], "key": key, "view": "full", "group_by": "type", "wave": None,
+               "if_none_match": None, "accept_encoding": None}
+
+    def write() -> int:
+        response = client.patch(f"{ALLIANCES}/{demo['id']}", json={"name": "Neu"},
+                                headers={**admin, "If-Match": demo["etag"]})
+        return response.status_code
+
+    async def scenario() -> tuple[Any, Any]:
+        loop = asyncio.get_running_loop()
+        first = asyncio.ensure_future(server.respond(**options))
+        assert await loop.run_in_executor(None, read.wait, 10)
+        assert await loop.run_in_executor(None, write) == 200
+        second = asyncio.ensure_future(server.respond(**options))
+        await asyncio.sleep(0.2)  # it has queried the revision and waits for the first fill
+        release.set()
+        return await first, await second
+
+    first, second = asyncio.run(scenario())
+    assert json.loads(first.body)["alliance"]["revision"] == 1  # asked before the write
+    assert json.loads(second.body)["alliance"]["revision"] == 2
+    assert json.loads(second.body)["alliance"]["name"] == "Neu"
 
 
 def test_sqlite_locked_goes_to_a_thread(app: FastAPI, client: TestClient, admin: dict[str, str],
