@@ -75,4 +75,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     for module in (system, analysis, alliances, actors, ties, compare, keys, layout, pages):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    # FastAPI builds a route's parameter fields when the first request reaches it, inside
+    # warnings.catch_warnings(), which is not thread-safe: two threads serving first requests at
+    # once (the concurrency tests do) lost its filter, and pydantic warned "UnsupportedField-
+    # AttributeWarning: The 'alias' attribute with value 'order' ...". The OpenAPI schema needs
+    # every route's fields: building it here builds them all, once, before anything is served.
+    app.openapi()
     return app

@@ -5,10 +5,14 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import pytest
+from fastapi._compat.v2 import ModelField
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 import api.routes
+from api.config import Settings
+from api.main import create_app
 
 PROBLEM = "application/problem+json"
 
@@ -67,3 +71,29 @@ def test_wrong_method_is_a_problem(client: TestClient) -> None:
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM
     assert "GET" in response.headers["allow"]
+
+
+def test_routes_are_built_before_the_first_request(database_url: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """FastAPI builds a route's parameter fields on the first request that reaches it, in a way
+    that is not thread-safe (pydantic warned UnsupportedFieldAttributeWarning when two threads
+    did it at once); create_app builds them all."""
+    built: list[str] = []
+    real = ModelField.__post_init__
+
+    def counting(self: ModelField) -> None:
+        built.append(self.name)
+        real(self)
+
+    monkeypatch.setattr(ModelField, "__post_init__", counting)
+    app = create_app(Settings(database_url=database_url), migrate=False)
+    assert len(built) > 100  # every route's
+    built.clear()
+    try:
+        with TestClient(app) as client:
+            for url in ("/api/v1/alliances/1/actors?order=desc", "/api/v1/compare", "/healthz", "/"):
+                client.get(url)
+            client.post("/api/v1/alliances", json={})
+    finally:
+        app.state.database.engine.dispose()
+    assert built == []
