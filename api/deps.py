@@ -49,7 +49,7 @@ async def _session(request: Request) -> AsyncIterator[Session]:
 
 
 async def _settings(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
+    return request.app.state.settings
 
 
 SessionDep = Annotated[Session, Depends(_session)]

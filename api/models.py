@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -51,7 +51,8 @@ class AllianceRow(Base):
     # Optimistic locking: an UPDATE or DELETE of the row names the revision it was read at, so
     # that of two writers who both passed the If-Match check only the first succeeds; the other
     # gets StaleDataError (412). The revision is still set by the code (store.save), not here.
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": revision, "version_id_generator": False}
+    # SQLAlchemy declares __mapper_args__ as an instance variable, so no ClassVar here.
+    __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}  # noqa: RUF012
 
     actors: Mapped[list[ActorRow]] = relationship(
         back_populates="alliance", cascade="all, delete-orphan", order_by="ActorRow.position"

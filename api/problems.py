@@ -7,6 +7,7 @@ column; a lost database 503 (the service recovers by itself when it returns).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -25,7 +26,7 @@ __all__ = ["PROBLEM_TYPE", "install", "problem"]
 PROBLEM_TYPE = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, *, headers: dict[str, str] | None = None,
+def problem(status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None,
             **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)

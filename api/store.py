@@ -7,6 +7,7 @@ invalidates its cached reports.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -99,7 +100,7 @@ def _insert_rows(session: Session, alliance_id: int, alliance: Alliance) -> None
         session.execute(insert(TieRow), ties)
 
 
-def _attributes(record: dict[str, Any], names: list[str]) -> dict[str, Any]:
+def _attributes(record: Mapping[Hashable, Any], names: list[str]) -> dict[str, Any]:
     values = {n: plain_value(record[n]) for n in names}
     return {k: v for k, v in values.items() if v is not None}
 

@@ -33,7 +33,7 @@ def list_ties(
     row = readable_alliance(session, key, alliance_id)
     response.headers["ETag"] = etag(row)
     ties = load(session, row).ties
-    return [{"position": i + 1, **{k: plain_value(v) for k, v in record.items()}}
+    return [{"position": i + 1, **{str(k): plain_value(v) for k, v in record.items()}}
             for i, record in enumerate(ties.to_dict("records"))]
 
 
