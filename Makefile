@@ -1,6 +1,7 @@
 # The two commands of the README. Both set everything up from nothing.
 #   make run   — load the demo alliance into the default database and start the service
-#   make test  — install with the test extra, make sure PostgreSQL and Chromium are there, run the tests
+#   make test  — install with the test extra, lint and type-check, make sure PostgreSQL and Chromium
+#                are there, run the tests
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -24,6 +25,8 @@ run: $(VENV)/.installed
 	$(BIN)/netz serve --demo datasets/demo-buendnis
 
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
