@@ -15,9 +15,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
+from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from netz.graph import to_igraph, to_networkx
 from netz.metrics import _paths
@@ -429,38 +428,10 @@ def test_parallel_and_sampled_modes_do_not_break_tiny_alliances() -> None:
 # -- independence of row order ------------------------------------------------------
 
 
-@st.composite
-def alliances(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool, bool]:
-    """Small random alliances as actor and tie frames (directed, weighted or not)."""
-    n = draw(st.integers(1, 8))
-    directed, weighted = draw(st.booleans()), draw(st.booleans())
-    pairs = [(u, v) for u in range(n) for v in range(n) if u != v and (directed or u < v)]
-    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs))) if pairs else []
-    actors = pd.DataFrame({"id": [f"x{i}" for i in range(n)], "name": "N", "type": "initiative"})
-    ties = pd.DataFrame({"source": [f"x{u}" for u, _ in chosen], "target": [f"x{v}" for _, v in chosen]})
-    if weighted:
-        ties["weight"] = draw(st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=len(chosen),
-                                       max_size=len(chosen)))
-    return actors, ties, directed, weighted
-
-
-def _rows(frame: pd.DataFrame, order: list[int]) -> pd.DataFrame:
-    out = frame.iloc[order].reset_index(drop=True)
-    out.index += 2
-    return out
-
-
 @settings(max_examples=60, deadline=None)
-@given(data=st.data(), drawn=alliances())
-def test_centralities_do_not_depend_on_row_order(
-    data: st.DataObject, drawn: tuple[pd.DataFrame, pd.DataFrame, bool, bool]
-) -> None:
-    actors, ties, directed, _ = drawn
-    first = Alliance.from_frames(_rows(actors, list(range(len(actors)))),
-                                 _rows(ties, list(range(len(ties)))), directed=directed)
-    actor_order = data.draw(st.permutations(range(len(actors))))
-    tie_order = data.draw(st.permutations(range(len(ties))))
-    second = Alliance.from_frames(_rows(actors, actor_order), _rows(ties, tie_order), directed=directed)
+@given(same_alliance_in_two_orders())
+def test_centralities_do_not_depend_on_row_order(pair: tuple[Alliance, Alliance]) -> None:
+    first, second = pair
     one = centrality_table(to_igraph(first))
     two = centrality_table(to_igraph(second)).loc[one.index]
     pd.testing.assert_frame_equal(one, two, rtol=0, atol=1e-9)

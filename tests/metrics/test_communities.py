@@ -12,7 +12,7 @@ import igraph as ig
 import networkx as nx
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
+from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -172,39 +172,10 @@ def test_modularity_of_a_given_grouping() -> None:
 # -- independence of row order ----------------------------------------------------------
 
 
-@st.composite
-def alliances(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    n = draw(st.integers(1, 10))
-    directed = draw(st.booleans())
-    pairs = [(u, v) for u in range(n) for v in range(n) if u != v and (directed or u < v)]
-    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs))) if pairs else []
-    actors = pd.DataFrame({"id": [f"x{i}" for i in range(n)], "name": "N", "type": "initiative"})
-    ties = pd.DataFrame({"source": [f"x{u}" for u, _ in chosen], "target": [f"x{v}" for _, v in chosen]})
-    if draw(st.booleans()):
-        ties["weight"] = draw(st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=len(chosen),
-                                       max_size=len(chosen)))
-    return actors, ties, directed
-
-
-def _rows(frame: pd.DataFrame, order: list[int]) -> pd.DataFrame:
-    out = frame.iloc[order].reset_index(drop=True)
-    out.index += 2
-    return out
-
-
 @settings(max_examples=60, deadline=None)
-@given(data=st.data(), drawn=alliances(), seed=st.integers(0, 3))
-def test_communities_do_not_depend_on_row_order(
-    data: st.DataObject, drawn: tuple[pd.DataFrame, pd.DataFrame, bool], seed: int
-) -> None:
-    actors, ties, directed = drawn
-    first = Alliance.from_frames(_rows(actors, list(range(len(actors)))),
-                                 _rows(ties, list(range(len(ties)))), directed=directed)
-    second = Alliance.from_frames(
-        _rows(actors, data.draw(st.permutations(range(len(actors))))),
-        _rows(ties, data.draw(st.permutations(range(len(ties))))),
-        directed=directed,
-    )
+@given(pair=same_alliance_in_two_orders(max_actors=10), seed=st.integers(0, 3))
+def test_communities_do_not_depend_on_row_order(pair: tuple[Alliance, Alliance], seed: int) -> None:
+    first, second = pair
     m1, q1 = communities(to_igraph(first), seed=seed)
     m2, q2 = communities(to_igraph(second), seed=seed)
     pd.testing.assert_series_equal(m1, m2.loc[m1.index])

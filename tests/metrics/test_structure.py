@@ -11,11 +11,9 @@ from pathlib import Path
 
 import igraph as ig
 import networkx as nx
-import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
+from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from netz.graph import to_igraph, to_networkx
 from netz.metrics.structure import (
@@ -276,26 +274,6 @@ def test_unknown_centralization_measure_is_refused() -> None:
 # -- independence of row order ----------------------------------------------------------
 
 
-@st.composite
-def alliances(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    n = draw(st.integers(1, 8))
-    directed = draw(st.booleans())
-    pairs = [(u, v) for u in range(n) for v in range(n) if u != v and (directed or u < v)]
-    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=len(pairs))) if pairs else []
-    actors = pd.DataFrame({"id": [f"x{i}" for i in range(n)], "name": "N", "type": "initiative"})
-    ties = pd.DataFrame({"source": [f"x{u}" for u, _ in chosen], "target": [f"x{v}" for _, v in chosen]})
-    if draw(st.booleans()):
-        ties["weight"] = draw(st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=len(chosen),
-                                       max_size=len(chosen)))
-    return actors, ties, directed
-
-
-def _rows(frame: pd.DataFrame, order: list[int]) -> pd.DataFrame:
-    out = frame.iloc[order].reset_index(drop=True)
-    out.index += 2
-    return out
-
-
 def _flat(summary: dict) -> dict:
     flat = {k: v for k, v in summary.items() if k != "centralization"}
     flat.update({f"centralization.{k}": v for k, v in summary["centralization"].items()})
@@ -303,18 +281,9 @@ def _flat(summary: dict) -> dict:
 
 
 @settings(max_examples=60, deadline=None)
-@given(data=st.data(), drawn=alliances())
-def test_summary_does_not_depend_on_row_order(
-    data: st.DataObject, drawn: tuple[pd.DataFrame, pd.DataFrame, bool]
-) -> None:
-    actors, ties, directed = drawn
-    first = Alliance.from_frames(_rows(actors, list(range(len(actors)))),
-                                 _rows(ties, list(range(len(ties)))), directed=directed)
-    second = Alliance.from_frames(
-        _rows(actors, data.draw(st.permutations(range(len(actors))))),
-        _rows(ties, data.draw(st.permutations(range(len(ties))))),
-        directed=directed,
-    )
+@given(same_alliance_in_two_orders())
+def test_summary_does_not_depend_on_row_order(pair: tuple[Alliance, Alliance]) -> None:
+    first, second = pair
     for weighted in (False, True):
         one = _flat(structure_summary(to_igraph(first), weighted=weighted))
         two = _flat(structure_summary(to_igraph(second), weighted=weighted))
