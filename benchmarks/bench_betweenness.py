@@ -28,29 +28,13 @@ from typing import TypeVar
 
 import networkx as nx
 import numpy as np
-import pandas as pd
+from common import random_alliance
 
 from netz.graph import to_igraph, to_networkx
 from netz.metrics.centrality import betweenness, betweenness_sample_size
-from netz.model import Alliance
 
 T = TypeVar("T")
 SEED = 20261121
-
-
-def random_alliance(n: int, m: int, seed: int) -> Alliance:
-    """G(n, m): m distinct ties between n actors, drawn with a seeded generator."""
-    rng = np.random.default_rng(seed)
-    pairs = np.empty((0, 2), dtype=np.int64)
-    while len(pairs) < m:
-        draw = rng.integers(0, n, size=(2 * (m - len(pairs)), 2))
-        draw = np.sort(draw[draw[:, 0] != draw[:, 1]], axis=1)
-        pairs = np.unique(np.vstack([pairs, draw]), axis=0)
-    pairs = pairs[rng.permutation(len(pairs))[:m]]
-    ids = np.array([f"a{i:05d}" for i in range(n)])
-    actors = pd.DataFrame({"id": ids, "name": ids, "type": "initiative"})
-    ties = pd.DataFrame({"source": ids[pairs[:, 0]], "target": ids[pairs[:, 1]]})
-    return Alliance.from_frames(actors, ties, directed=False)
 
 
 def machine_busy() -> float | None:
@@ -88,7 +72,8 @@ def main() -> None:
     print("load average (1, 5, 15 min) at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
     print("\nLarge alliance: 20,000 actors, 100,000 ties")
-    alliance, _ = timed("build alliance and igraph graph", lambda: random_alliance(20_000, 100_000, SEED))
+    alliance, _ = timed("build alliance and igraph graph",
+                        lambda: random_alliance(20_000, 100_000, directed=False, weighted=False, seed=SEED))
     g = to_igraph(alliance)
     raw, t_raw = timed("raw igraph g.betweenness()", lambda: np.asarray(g.betweenness()))
     one, t_one = timed("netz betweenness(workers=1)", lambda: betweenness(g))
@@ -111,7 +96,7 @@ def main() -> None:
     print(f"    largest exact value, normalised     {one.max() * scale:.3g}")
 
     print("\nSmall alliance: 2,000 actors, 10,000 ties")
-    small = random_alliance(2_000, 10_000, SEED + 1)
+    small = random_alliance(2_000, 10_000, directed=False, weighted=False, seed=SEED + 1)
     h, H = to_igraph(small), to_networkx(small)
     ours, t_ours = timed("netz betweenness(workers=1)", lambda: betweenness(h))
     theirs, t_nx = timed(
