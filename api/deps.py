@@ -26,6 +26,7 @@ __all__ = [
     "key_of",
     "readable_alliance",
     "require",
+    "revision_tag",
     "view_of",
     "writable_alliance",
 ]
@@ -150,7 +151,15 @@ def writable_alliance(session: Session, key: ApiKey, alliance_id: int) -> Allian
 
 
 def etag(row: AllianceRow) -> str:
-    return f'"{row.id}-{row.revision}"'
+    """The alliance's strong ETag, which writes must send back in ``If-Match``."""
+    return revision_tag(row.id, row.revision)
+
+
+def revision_tag(alliance_id: int, revision: int, view: str = "full") -> str:
+    """The strong ETag of an alliance at a revision, ``"id-revision"``; a report seen in another
+    view than the full one (its body differs) has the view appended."""
+    tag = f"{alliance_id}-{revision}" if view == "full" else f"{alliance_id}-{revision}-{view}"
+    return f'"{tag}"'
 
 
 def check_revision(row: AllianceRow, if_match: str | None) -> None:
