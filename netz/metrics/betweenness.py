@@ -19,7 +19,7 @@ import pandas as pd
 
 from netz.metrics._base import as_series, distances
 
-__all__ = ["betweenness", "betweenness_sample_size"]
+__all__ = ["betweenness", "betweenness_sample_size", "path_sample_size"]
 
 
 def betweenness(
@@ -161,13 +161,9 @@ def betweenness(
         raise ValueError(f"workers must be at least 1, got {workers}")
     n = g.vcount()
     lengths = distances(g, weighted)
-    sample = (
-        betweenness_sample_size(n, epsilon=epsilon, delta=delta)
-        if approximate_above is not None and n > approximate_above
-        else n
-    )
+    sample = path_sample_size(n, approximate_above, epsilon=epsilon, delta=delta)
     scale = _betweenness_scale(n, g.is_directed())
-    if 0 < sample < n:
+    if sample is not None:
         sources = np.sort(np.random.default_rng(seed).choice(n, size=sample, replace=False))
         raw = _summed_betweenness(g, lengths, sources, workers, executor) * (n / sample)
         # The exact normalised value lies in [0, 1]; clipping the estimate there
@@ -217,6 +213,25 @@ def betweenness_sample_size(n: int, *, epsilon: float = 0.05, delta: float = 0.1
         return 0
     t = epsilon * (n - 1) / n
     return math.ceil(math.log(2 * n / delta) / (2 * t * t))
+
+
+def path_sample_size(
+    n: int, approximate_above: int | None, *, epsilon: float = 0.05, delta: float = 0.1
+) -> int | None:
+    """How many sources the sampled figures search from; ``None``: compute them exactly.
+
+    :func:`betweenness_sample_size` when the alliance has more than ``approximate_above``
+    actors and that sample is smaller than the alliance; ``None`` otherwise. Betweenness
+    samples this many sources from all actors; closeness, harmonic and the path figures
+    this many per component (see :mod:`netz.metrics._paths`).
+
+    >>> path_sample_size(300, 50_000) is None, path_sample_size(200_000, 50_000)
+    (True, 3041)
+    """
+    if approximate_above is None or n <= approximate_above:
+        return None
+    k = betweenness_sample_size(n, epsilon=epsilon, delta=delta)
+    return k if 0 < k < n else None
 
 
 def _betweenness_scale(n: int, directed: bool) -> float:

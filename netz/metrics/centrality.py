@@ -34,7 +34,12 @@ import scipy.sparse as sp
 from netz.graph import actor_ids
 from netz.metrics._base import as_series, distances, is_weighted, strengths
 from netz.metrics._paths import PathSums, path_sums, wasserman_faust
-from netz.metrics.betweenness import _betweenness_scale, betweenness, betweenness_sample_size
+from netz.metrics.betweenness import (
+    _betweenness_scale,
+    betweenness,
+    betweenness_sample_size,
+    path_sample_size,
+)
 
 __all__ = [
     "CENTRALITY_COLUMNS",
@@ -696,24 +701,6 @@ def centrality_table(
         g, weighted=weighted, workers=workers, approximate_above=approximate_above, epsilon=epsilon,
         delta=delta, seed=seed, executor=executor,
     )[0]
-
-
-def path_sample_size(
-    n: int, approximate_above: int | None, *, epsilon: float = 0.05, delta: float = 0.1
-) -> int | None:
-    """Sources per component for sampled closeness, harmonic and path figures; ``None``: exact.
-
-    The sample size of :func:`betweenness` (:func:`betweenness_sample_size`) when the
-    alliance has more than ``approximate_above`` actors and that sample is smaller than
-    the alliance; ``None`` (exact) otherwise, as :func:`betweenness` decides.
-
-    >>> path_sample_size(300, 50_000) is None, path_sample_size(200_000, 50_000)
-    (True, 3041)
-    """
-    if approximate_above is None or n <= approximate_above:
-        return None
-    k = betweenness_sample_size(n, epsilon=epsilon, delta=delta)
-    return k if 0 < k < n else None
 
 
 def _centrality_frame(
