@@ -382,6 +382,9 @@ def test_zoom_and_move_a_large_map(page: Any, service: Any, screenshots: Path) -
     # zoomed in, the large map writes the names of the actors in view, where they fit
     names = page.locator("#map svg .zoom-names text")
     expect(names.first).to_be_visible()
+    # The names are written in an animation frame after the last zoom step: read them once the
+    # frames pending now have run, not a frame early (a busy machine showed a half-written set).
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     written = names.evaluate_all("""texts => texts.map(t => {
         const b = t.getBoundingClientRect();
         return {box: [b.left, b.top, b.right, b.bottom], text: t.textContent, id: t.dataset.id};
