@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from api.config import Settings
 from api.db import Database
 from api.models import AllianceRow, ApiKey, KeyGrant
-from api.security import KeyCache, authenticate
+from api.security import KeyCache, authenticate, key_status, record_use
 
 __all__ = [
     "CurrentKey",
@@ -23,6 +23,7 @@ __all__ = [
     "alliance_not_found",
     "alliance_not_given",
     "check_revision",
+    "forget_cached_keys",
     "key_of",
     "readable_alliance",
     "require",
@@ -79,7 +80,20 @@ async def key_of(request: Request, authorization: str | None) -> ApiKey:
         if key is None:
             raise HTTPException(401, "this API key is not valid", headers={"WWW-Authenticate": "Bearer"})
         cache.put(token, key)
+    if key.revoked_at is not None or key.expires_at is not None or key.orphaned_at is not None:
+        _refuse(key)
     return key
+
+
+def _refuse(key: ApiKey) -> None:
+    """401 for a revoked or expired key, 403 for a coordinator key whose alliances are all deleted."""
+    status = key_status(key)
+    if status in ("revoked", "expired"):
+        raise HTTPException(401, f"this API key was {status} (key {key.prefix}); ask an admin for a new one",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if status == "orphaned":
+        raise HTTPException(403, "every alliance this coordinator key was given has been deleted; "
+                                 "an admin can give it another one (netz keys grant)")
 
 
 def _key_cache(request: Request) -> KeyCache:
@@ -90,11 +104,20 @@ def _key_cache(request: Request) -> KeyCache:
     return cache
 
 
+def forget_cached_keys(request: Request) -> None:
+    """Drop this process's cached keys (after revoking one: refused here at once, elsewhere
+    within :data:`api.security.KEY_CACHE_SECONDS`)."""
+    _key_cache(request).clear()
+
+
 def _authenticate(database: Database, token: str) -> ApiKey | None:
     # A session of its own, closed before the thread is given back: a connection held while
     # waiting for the next thread (the endpoint's) could be one that thread waits for.
     with database.sessions() as session:
-        return authenticate(session, token)  # detached, with its columns loaded
+        key = authenticate(session, token)  # detached, with its columns loaded
+        if key is not None and key_status(key) == "active":
+            record_use(session, key)  # a write at most once a minute per key
+        return key
 
 
 CurrentKey = Annotated[ApiKey, Depends(_current_key)]

@@ -13,7 +13,7 @@ from api.config import Settings
 from api.db import Database
 from api.hotpath import ReportServer
 from api.limits import BodySizeLimit
-from api.routes import actors, alliances, analysis, compare, keys, layout, system, ties
+from api.routes import actors, alliances, analysis, audit, compare, keys, layout, system, ties
 
 __all__ = ["create_app"]
 
@@ -47,7 +47,7 @@ def freeze_startup_heap() -> None:
 
 
 #: The order of the sections of the API documentation.
-TAGS = ("alliances", "actors", "ties", "analysis", "compare", "keys", "system")
+TAGS = ("alliances", "actors", "ties", "analysis", "compare", "keys", "audit", "system")
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # Routes are matched in this order, each included router walked route by route: the most
     # requested ones come first (matching the cached report's route cost a third of its time
     # behind the others). The documentation keeps its order (TAGS).
-    for module in (system, analysis, alliances, actors, ties, compare, keys, layout, pages):
+    for module in (system, analysis, alliances, actors, ties, compare, keys, audit, layout, pages):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     # FastAPI builds a route's parameter fields when the first request reaches it, inside

@@ -20,7 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["ActorRow", "AllianceRow", "ApiKey", "Base", "KeyGrant", "ReportCache", "Secret", "TieRow"]
+__all__ = ["ActorRow", "AllianceRow", "ApiKey", "AuditEntry", "Base", "KeyGrant", "ReportCache", "Secret",
+           "TieRow"]
 
 
 class Base(DeclarativeBase):
@@ -124,6 +125,15 @@ class ApiKey(Base):
     role: Mapped[str] = mapped_column(String(20))
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    #: After this moment the key is refused (401); None: it does not expire.
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When an admin revoked it (refused from then on, 401); the row stays, to be listed.
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When it was last presented, to the minute (written at most once a minute, not per request).
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the last alliance a coordinator key was given was deleted (then it is refused, 403,
+    #: until an admin gives it another one).
+    orphaned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     grants: Mapped[list[KeyGrant]] = relationship(cascade="all, delete-orphan")
 
@@ -137,6 +147,27 @@ class KeyGrant(Base):
     alliance_id: Mapped[int] = mapped_column(
         ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class AuditEntry(Base):
+    """Who did what to which alliance, and when: written in the transaction of the change itself.
+
+    Who is the key (id, public prefix and role: no personal data); the key and the alliance may
+    be gone since, so neither is a foreign key. ``detail`` holds what else identifies the change
+    (an export's format, a tie's position, a granted alliance), never actors' names.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_alliance_id_id", "alliance_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    key_id: Mapped[int | None] = mapped_column(Integer)
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    key_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40))
+    alliance_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Secret(Base):

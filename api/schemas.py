@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,8 +13,12 @@ __all__ = [
     "AllianceIn",
     "AllianceOut",
     "AlliancePatch",
+    "AuditEntryOut",
+    "AuditPage",
     "KeyIn",
+    "KeyInfo",
     "KeyOut",
+    "KeyPatch",
     "TieIn",
     "TiePatch",
 ]
@@ -90,10 +95,54 @@ class KeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: str = Field(pattern="^(admin|coordinator|researcher|funder)$")
     alliances: list[int] = Field(default_factory=list)
-    label: str = ""
+    label: str = Field(default="", max_length=200)
+    expires: dt.datetime | None = Field(default=None, description="refused from then on; no time "
+                                        "zone: UTC; none: never")
 
 
 class KeyOut(BaseModel):
     key: str
+    id: int
+    prefix: str
     role: str
     alliances: list[int]
+    expires: dt.datetime | None = None
+
+
+class KeyInfo(BaseModel):
+    """A key as listed: never the key or its hash, only its public prefix."""
+
+    id: int
+    prefix: str
+    role: str
+    label: str
+    alliances: list[int]
+    created: dt.datetime | None
+    last_used: dt.datetime | None = Field(description="to the minute: written at most once a minute")
+    expires: dt.datetime | None
+    revoked: dt.datetime | None
+    status: Literal["active", "revoked", "expired", "orphaned"] = Field(
+        description="orphaned: a coordinator key every alliance of which has been deleted")
+
+
+class KeyPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    expires: dt.datetime | None = Field(description="refused from then on; null: never")
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: dt.datetime
+    key_id: int | None
+    key_prefix: str
+    role: str
+    action: str
+    alliance_id: int | None
+    detail: dict[str, Any]
+
+
+class AuditPage(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    entries: list[AuditEntryOut]

@@ -14,10 +14,11 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from api.models import ActorRow, AllianceRow, ReportCache, TieRow
+from api.models import ActorRow, AllianceRow, KeyGrant, ReportCache, TieRow
+from api.security import orphan_keys
 from netz.model import Alliance, plain_value
 
-__all__ = ["COLUMN_META", "load", "meta_of", "save"]
+__all__ = ["COLUMN_META", "load", "meta_of", "remove", "save"]
 
 #: Metadata stored in columns of their own (for filtering); the rest goes into ``meta``.
 COLUMN_META = ("name", "region", "land", "programme", "funding", "founded")
@@ -78,6 +79,20 @@ def save(session: Session, alliance: Alliance, row: AllianceRow | None = None) -
     session.flush()
     _insert_rows(session, row.id, alliance)
     return row
+
+
+def remove(session: Session, row: AllianceRow) -> None:
+    """Delete an alliance and everything stored of it: actors, ties, cached reports and the keys'
+    grants for it; coordinator keys it was the last alliance of are marked orphaned (refused).
+
+    Explicit deletes, not the database's ``ON DELETE CASCADE`` alone: they do not depend on SQLite's
+    foreign-key switch, and are single statements where the ORM's cascade loads every row first.
+    The alliance row goes last, checked against the revision it was read at (optimistic lock).
+    """
+    orphan_keys(session, row.id)
+    for table in (KeyGrant, ReportCache, TieRow, ActorRow):
+        session.execute(delete(table).where(table.alliance_id == row.id))
+    session.delete(row)
 
 
 def _insert_rows(session: Session, alliance_id: int, alliance: Alliance) -> None:

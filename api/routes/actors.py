@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 
+from api.audit import audit
 from api.deps import (
     CurrentKey,
     SessionDep,
@@ -65,6 +66,7 @@ def create_actor(alliance_id: int, body: ActorIn, session: SessionDep, key: Curr
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     record = {"id": body.id, "name": body.name, "type": body.type, **body.attributes}
+    audit(session, key, "add-actor", row)
     edit(session, row, actors=lambda actors: pd.concat([actors, pd.DataFrame([record])], ignore_index=True))
     response.headers["ETag"] = etag(row)
     return {"id": body.id, "revision": row.revision}
@@ -91,6 +93,7 @@ def update_actor(alliance_id: int, actor_id: str, body: ActorPatch, session: Ses
             actors.at[at, column] = value
         return actors
 
+    audit(session, key, "edit-actor", row)
     edit(session, row, actors=change)
     response.headers["ETag"] = etag(row)
     return {"id": actor_id, "revision": row.revision}
@@ -112,6 +115,7 @@ def delete_actor(alliance_id: int, actor_id: str, session: SessionDep, key: Curr
         removed["ties"] = int(touching.sum())
         return ties[~touching]
 
+    audit(session, key, "delete-actor", row)
     edit(session, row, actors=drop_actor, ties=drop_ties)
     response.headers["ETag"] = etag(row)
     return {"id": actor_id, "ties_removed": removed["ties"], "revision": row.revision}

@@ -11,6 +11,7 @@ from fastapi import APIRouter, File, Header, HTTPException, Query, Response, Upl
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
+from api.audit import audit
 from api.deps import (
     CurrentKey,
     SessionDep,
@@ -22,7 +23,7 @@ from api.deps import (
 )
 from api.models import AllianceRow, KeyGrant
 from api.schemas import AllianceIn, AllianceOut, AlliancePatch
-from api.store import load, save
+from api.store import load, remove, save
 from netz import io
 from netz.errors import InputError, Problem
 from netz.model import Alliance
@@ -76,7 +77,7 @@ def create_alliance(
     alliance = Alliance.from_frames(actors, ties, directed=body.directed,
                                     meta={**body.meta, "name": body.name}, actors_file="actors",
                                     ties_file="ties")
-    return _created(session, key, alliance, response)
+    return _created(session, key, alliance, response, "create")
 
 
 @router.post("/import", status_code=201, response_model=AllianceOut)
@@ -107,7 +108,7 @@ async def import_alliance(
     if not alliance.name:
         alliance = Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
                             {**alliance.meta, "name": PurePath(name).stem}, alliance.warnings)
-    return await run_in_threadpool(_created, session, key, alliance, response)
+    return await run_in_threadpool(_created, session, key, alliance, response, "import")
 
 
 @router.get("/{alliance_id}", response_model=AllianceOut)
@@ -136,6 +137,7 @@ def update_alliance(
             meta[field] = value
     row = save(session, Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted, meta),
                row)
+    audit(session, key, "edit-metadata", row)
     session.commit()
     response.headers["ETag"] = etag(row)
     return out(row)
@@ -146,15 +148,18 @@ def delete_alliance(alliance_id: int, session: SessionDep, key: CurrentKey,
                     if_match: Annotated[str | None, Header()] = None) -> Response:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
-    session.delete(row)
+    audit(session, key, "delete", row.id)
+    remove(session, row)
     session.commit()
     return Response(status_code=204)
 
 
-def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, response: Response) -> AllianceOut:
+def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, response: Response,
+             action: str) -> AllianceOut:
     row = save(session, alliance)
     if key.role == "coordinator":
         session.add(KeyGrant(key_id=key.id, alliance_id=row.id))
+    audit(session, key, action, row)
     session.commit()
     response.headers["Location"] = f"/api/v1/alliances/{row.id}"
     response.headers["ETag"] = etag(row)

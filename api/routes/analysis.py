@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
+from api.audit import audit
 from api.deps import CurrentKey, SessionDep, SettingsDep, key_of, readable_alliance, require, view_of
 from api.hotpath import ReportServer
 from api.reports import alliance_as_seen, cached_report
@@ -121,5 +122,6 @@ def export(alliance_id: int, session: SessionDep, key: CurrentKey, settings: Set
         path = Path(shutil.make_archive(str(folder / "alliance"), "zip", folder / "alliance"))
     else:
         path = io.write(alliance, folder / filename)
+    audit(session, key, "export", row, commit=True, format=format)
     return FileResponse(path, media_type=media_type, filename=filename,
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))

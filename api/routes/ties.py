@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pandas as pd
 from fastapi import APIRouter, Header, HTTPException, Response
 
+from api.audit import audit
 from api.deps import (
     CurrentKey,
     SessionDep,
@@ -44,6 +45,7 @@ def create_tie(alliance_id: int, body: TieIn, session: SessionDep, key: CurrentK
     check_revision(row, if_match)
     record = {"source": body.source, "target": body.target, "weight": body.weight or 1.0,
               "kind": body.kind, "wave": body.wave, **body.attributes}
+    audit(session, key, "add-tie", row)
     changed = edit(session, row, weighted=body.weight is not None,
                    ties=lambda ties: pd.concat([ties, pd.DataFrame([record])], ignore_index=True))
     response.headers["ETag"] = etag(row)
@@ -70,6 +72,7 @@ def update_tie(alliance_id: int, position: int, body: TiePatch, session: Session
             ties.at[at, column] = value
         return ties
 
+    audit(session, key, "edit-tie", row, position=position)
     edit(session, row, ties=change, weighted=body.weight is not None)
     response.headers["ETag"] = etag(row)
     return {"position": position, "revision": row.revision}
@@ -80,6 +83,7 @@ def delete_tie(alliance_id: int, position: int, session: SessionDep, key: Curren
                if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
+    audit(session, key, "delete-tie", row, position=position)
     edit(session, row, ties=lambda ties: ties.drop(index=_index(ties, position)))
     response.headers["ETag"] = etag(row)
     return {"position": position, "revision": row.revision}

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from factories import make_alliance
@@ -30,7 +30,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 import api.routes
-from api.security import create_key
+from api.security import create_key, find_key
 from netz import io as netz_io
 from netz.report import report
 
@@ -61,7 +61,8 @@ SMALL = {
 class Endpoint:
     name: str
     method: str
-    path: str                  # "{id}" stands for the alliance
+    path: str                  # "{id}" stands for the alliance; "{key}" for a fresh coordinator
+                               # key given "{own}", the coordinator's alliance
     allowed: frozenset[str]    # roles; a coordinator only on alliances it is given
     ok: int = 200
     json: dict[str, Any] | None = None
@@ -72,7 +73,8 @@ class Endpoint:
     @property
     def route(self) -> str:
         """The path as the router declares it."""
-        path = self.path.replace("{id}", "{alliance_id}")
+        path = self.path.replace("{id}", "{alliance_id}").replace("{key}", "{key_id}").replace(
+            "{own}", "{alliance_id}")
         return re.sub(r"/ties/1$", "/ties/{position}", re.sub(r"/actors/a$", "/actors/{actor_id}", path))
 
     @property
@@ -112,6 +114,12 @@ ENDPOINTS = [
     Endpoint("export", "GET", f"{ALLIANCES}/{{id}}/export", ANALYSTS, params={"format": "json"}),
     Endpoint("layout", "GET", f"{ALLIANCES}/{{id}}/layout", ANALYSTS),
     Endpoint("create key", "POST", "/api/v1/keys", ADMINS, 201, json={"role": "funder"}),
+    Endpoint("list keys", "GET", "/api/v1/keys", ADMINS),
+    Endpoint("revoke key", "POST", "/api/v1/keys/{key}/revoke", ADMINS),
+    Endpoint("key expiry", "PATCH", "/api/v1/keys/{key}", ADMINS, json={"expires": "2099-01-01T00:00:00Z"}),
+    Endpoint("grant alliance", "PUT", "/api/v1/keys/{key}/alliances/{own}", ADMINS),
+    Endpoint("withdraw alliance", "DELETE", "/api/v1/keys/{key}/alliances/{own}", ADMINS),
+    Endpoint("audit log", "GET", "/api/v1/audit", ADMINS),
     Endpoint("compare", "GET", "/api/v1/compare", EVERYONE, params={"null_samples": 2}),
     Endpoint("compare trends", "GET", "/api/v1/compare/trends", EVERYONE),
 ]
@@ -158,7 +166,13 @@ class World:
         if endpoint.writes and endpoint.scoped:
             headers["If-Match"] = f'"{alliance}-1"' if alliance != self.own else "*"
         files = {"file": ("klein.json", self.upload, "application/json")} if endpoint.upload else None
-        return self.client.request(endpoint.method, endpoint.path.replace("{id}", str(alliance)),
+        path = endpoint.path.replace("{id}", str(alliance)).replace("{own}", str(self.own))
+        if "{key}" in path:
+            app = cast(FastAPI, self.client.app)
+            with app.state.database.sessions() as session:
+                target = find_key(session, create_key(session, "coordinator", alliances=[self.own]))
+            path = path.replace("{key}", str(target.id))
+        return self.client.request(endpoint.method, path,
                                    headers=headers, params=endpoint.params, json=endpoint.json, files=files)
 
 

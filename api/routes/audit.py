@@ -1,0 +1,25 @@
+"""The audit log, for admins: who imported, created, changed, exported or deleted which alliance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.audit import audit_entries
+from api.deps import CurrentKey, SessionDep, require
+from api.schemas import AuditEntryOut, AuditPage
+
+router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+
+
+@router.get("", response_model=AuditPage)
+def get_audit(
+    session: SessionDep, key: CurrentKey, alliance: int | None = None,
+    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> AuditPage:
+    """Entries newest first, of one alliance or all; paged (``total`` counts all pages)."""
+    require(key, "admin")
+    total, entries = audit_entries(session, alliance_id=alliance, page=page, per_page=per_page)
+    return AuditPage(total=total, page=page, per_page=per_page,
+                     entries=[AuditEntryOut(**entry) for entry in entries])
