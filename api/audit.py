@@ -27,16 +27,19 @@ ACTIONS = (
 _PENDING = "netz_audit_pending"
 
 
-def audit(session: Session, key: ApiKey, action: str, alliance: AllianceRow | int | None = None, *,
+def audit(session: Session, key: ApiKey | None, action: str, alliance: AllianceRow | int | None = None, *,
           commit: bool = False, **detail: Any) -> None:
     """Record an action, written by the session's next commit (now, with ``commit=True``).
 
     ``alliance`` may be a row not flushed yet (a new alliance): its id is read at the commit.
     ``detail``: what else identifies the change (never actors' names or other personal data).
+    ``key`` None: the change was made on the command line (``netz keys``, ``netz load``), which
+    needs access to the database rather than a key; recorded with the role ``cli``.
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")  # a programming error, not user input
-    session.info.setdefault(_PENDING, []).append((key.id, key.prefix, key.role, action, alliance, detail))
+    who = (key.id, key.prefix, key.role) if key is not None else (None, "", "cli")
+    session.info.setdefault(_PENDING, []).append((*who, action, alliance, detail))
     if commit:
         session.commit()
 

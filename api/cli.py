@@ -1,40 +1,238 @@
-"""The service's commands, called by ``netz serve``, ``netz keys create`` and ``netz load``."""
+"""The service's commands: ``netz serve``, ``netz load``, ``netz keys`` and ``netz audit``.
+
+The key and audit commands work on the service's database directly (whoever can open it may
+manage keys). Each says which database it opened, and none makes a new SQLite file unasked: a
+key made in a fresh ``var/netz.sqlite`` of whatever folder one stands in is a key the service
+never sees (:func:`open_database`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
+from api.audit import audit, audit_entries
 from api.config import Settings
 from api.db import Database
 from api.models import AllianceRow, ApiKey
-from api.security import create_key
+from api.security import ROLES, create_key, find_key, grant, list_keys, revoke, set_expiry, withdraw
 from api.store import save
 from netz import io
 from netz.errors import NetzError
 
-__all__ = ["load_alliances", "make_key", "serve"]
+__all__ = ["add_key_commands", "load_alliances", "make_key", "open_database", "serve"]
 
 
 def _settings(database: str | None) -> Settings:
     return Settings(database_url=database) if database else Settings()
 
 
-def make_key(role: str, alliances: Sequence[int], label: str, database: str | None) -> str:
-    """Create a key in the configured database and return it."""
-    db = Database(_settings(database).database_url)
+def make_key(role: str, alliances: Sequence[int], label: str, database: str | None, *,
+             expires: dt.datetime | None = None, create: bool = False) -> str:
+    """Create a key in the configured database and return it (``create``: even in a new database)."""
+    with open_database(database, create=create) as session:
+        missing = [a for a in alliances if session.get(AllianceRow, a) is None]
+        if missing:
+            raise NetzError(f"no alliance with id {', '.join(map(str, missing))} in the database; "
+                            "no key was made ('netz load' stores alliances and prints their ids)")
+        key = create_key(session, role, alliances=alliances, label=label, expires=expires, commit=False)
+        audit(session, None, "key-create", None, target_key=find_key(session, key).id, target_role=role,
+              alliances=list(alliances))
+        session.commit()
+        return key
+
+
+@contextlib.contextmanager
+def open_database(database: str | None, *, create: bool = False) -> Iterator[Session]:
+    """A session on the service's database, migrated; says on stderr which database it is.
+
+    Refuses (:class:`~netz.errors.NetzError`, exit status 2) to make a new SQLite file when none
+    was named (no ``--database``, no ``NETZ_DATABASE_URL``) unless ``create``: the default file is
+    relative to the current folder, which is rarely the service's.
+    """
+    url = _settings(database).database_url
+    parsed = make_url(url)
+    named = database is not None or any(name.upper() == "NETZ_DATABASE_URL" for name in os.environ)
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if not named and not create and path not in (None, "", ":memory:") and not Path(str(path)).exists():
+        raise NetzError(
+            f"there is no database at {path} in this folder ({Path.cwd()}), so there are no keys here "
+            "either. Point netz at the service's database with --database URL or the environment "
+            "variable NETZ_DATABASE_URL (e.g. sqlite:////srv/netz/var/netz.sqlite or "
+            "postgresql+psycopg://netz@localhost/netz), or run 'netz keys create' with --create to "
+            "make a new database here.")
+    where = f" ({Path(str(path)).resolve()})" if path not in (None, "", ":memory:") else ""
+    print(f"netz: database {parsed.render_as_string(hide_password=True)}{where}", file=sys.stderr)
+    db = Database(url)
     try:
         db.migrate()
         with db.sessions() as session:
-            missing = [a for a in alliances if session.get(AllianceRow, a) is None]
-            if missing:
-                raise NetzError(f"no alliance with id {', '.join(map(str, missing))} in the database; "
-                                "no key was made ('netz load' stores alliances and prints their ids)")
-            return create_key(session, role, alliances=alliances, label=label)
+            yield session
     finally:
         db.engine.dispose()
+
+
+# -- netz keys, netz audit ---------------------------------------------------------------------
+
+
+def add_key_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``netz keys list|create|revoke|expire|grant`` and ``netz audit`` to ``netz``'s commands."""
+    keys_cmd = commands.add_parser("keys", help="manage API keys of the service")
+    actions = keys_cmd.add_subparsers(required=True, metavar="ACTION")
+
+    list_cmd = actions.add_parser("list", help="every key: id, prefix, role, status, alliances, dates")
+    list_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    list_cmd.set_defaults(run=_keys_list)
+
+    create_cmd = actions.add_parser("create", help="create a key; it is printed once, as the last line")
+    create_cmd.add_argument("--role", required=True, choices=ROLES)
+    create_cmd.add_argument("--alliance", type=int, action="append", default=[], metavar="ID",
+                            help="an alliance a coordinator key is given (repeatable)")
+    create_cmd.add_argument("--label", default="")
+    create_cmd.add_argument("--expires", type=_moment, metavar="WHEN",
+                            help="refuse the key from then on: 2027-06-30 (UTC), 2027-06-30T18:00+02:00")
+    create_cmd.add_argument("--create", action="store_true",
+                            help="make a new database if there is none (default: refuse)")
+    create_cmd.set_defaults(run=_keys_create)
+
+    revoke_cmd = actions.add_parser("revoke", help="refuse a key from now on (within a second everywhere)")
+    revoke_cmd.add_argument("key", metavar="KEY", help="the key's id or prefix ('netz keys list')")
+    revoke_cmd.set_defaults(run=_keys_revoke)
+
+    expire_cmd = actions.add_parser("expire", help="let a key expire at a moment, or never")
+    expire_cmd.add_argument("key", metavar="KEY", help="the key's id or prefix")
+    when = expire_cmd.add_mutually_exclusive_group(required=True)
+    when.add_argument("--at", type=_moment, metavar="WHEN", help="e.g. 2027-06-30 (UTC)")
+    when.add_argument("--never", action="store_true")
+    expire_cmd.set_defaults(run=_keys_expire)
+
+    grant_cmd = actions.add_parser("grant", help="give a coordinator key further alliances, or take one")
+    grant_cmd.add_argument("key", metavar="KEY", help="the key's id or prefix")
+    grant_cmd.add_argument("--alliance", type=int, action="append", default=[], metavar="ID",
+                           help="an alliance to give (repeatable)")
+    grant_cmd.add_argument("--withdraw", type=int, action="append", default=[], metavar="ID",
+                           help="an alliance to take away (repeatable)")
+    grant_cmd.set_defaults(run=_keys_grant)
+
+    audit_cmd = commands.add_parser("audit", help="who imported, changed, exported or deleted which alliance")
+    audit_cmd.add_argument("--alliance", type=int, metavar="ID", help="only this alliance")
+    audit_cmd.add_argument("--page", type=int, default=1)
+    audit_cmd.add_argument("--per-page", type=int, default=50)
+    audit_cmd.add_argument("--format", choices=("text", "json"), default="text")
+    audit_cmd.set_defaults(run=_audit)
+    for command in (list_cmd, create_cmd, revoke_cmd, expire_cmd, grant_cmd, audit_cmd):
+        command.add_argument("--database", help="the service's database URL (default: NETZ_DATABASE_URL, "
+                                                "else var/netz.sqlite in this folder, if it exists)")
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; expected e.g. 2027-06-30 or "
+                                         "2027-06-30T18:00+02:00") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _keys_list(args: argparse.Namespace) -> int:
+    with open_database(args.database) as session:
+        keys = list_keys(session)
+    if args.format == "json":
+        print(json.dumps(keys, default=_iso, indent=2))
+        return 0
+    header = ("id", "prefix", "role", "status", "alliances", "created", "last used", "expires", "revoked",
+              "label")
+    rows = [(str(k["id"]), k["prefix"], k["role"], k["status"], ",".join(map(str, k["alliances"])) or "-",
+             *(_day(k[f]) for f in ("created", "last_used", "expires", "revoked")), k["label"]) for k in keys]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    key = make_key(args.role, args.alliance, args.label, args.database, expires=args.expires,
+                   create=args.create)
+    article = "an" if args.role == "admin" else "a"
+    print(f"created {article} {args.role} key; it is shown only now:")
+    print(key)
+    return 0
+
+
+def _keys_revoke(args: argparse.Namespace) -> int:
+    with open_database(args.database) as session:
+        row = find_key(session, args.key)
+        if revoke(session, row):
+            audit(session, None, "key-revoke", None, target_key=row.id)
+        session.commit()
+        print(f"key {row.id} ({row.prefix}, {row.role}) is revoked: refused everywhere within a second")
+    return 0
+
+
+def _keys_expire(args: argparse.Namespace) -> int:
+    with open_database(args.database) as session:
+        row = find_key(session, args.key)
+        set_expiry(row, None if args.never else args.at)
+        audit(session, None, "key-expire", None, target_key=row.id,
+              expires=None if args.never else args.at.isoformat())
+        session.commit()
+        print(f"key {row.id} ({row.prefix}) expires {_day(row.expires_at) if row.expires_at else 'never'}")
+    return 0
+
+
+def _keys_grant(args: argparse.Namespace) -> int:
+    if not args.alliance and not args.withdraw:
+        raise NetzError("name an alliance to give (--alliance ID) or to take away (--withdraw ID)")
+    with open_database(args.database) as session:
+        row = find_key(session, args.key)
+        for alliance_id in grant(session, row, args.alliance):
+            audit(session, None, "key-grant", alliance_id, target_key=row.id)
+        for alliance_id in args.withdraw:
+            withdraw(session, row, alliance_id)
+            audit(session, None, "key-withdraw", alliance_id, target_key=row.id)
+        session.commit()
+        given = next(k for k in list_keys(session) if k["id"] == row.id)["alliances"]
+        print(f"key {row.id} ({row.prefix}) is given alliance(s) {', '.join(map(str, given)) or 'none'}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    with open_database(args.database) as session:
+        total, entries = audit_entries(session, alliance_id=args.alliance, page=max(args.page, 1),
+                                       per_page=min(max(args.per_page, 1), 500))
+    if args.format == "json":
+        print(json.dumps({"total": total, "page": args.page, "entries": entries}, default=_iso, indent=2))
+        return 0
+    print(f"{total} entr{'y' if total == 1 else 'ies'}" + (f" for alliance {args.alliance}" if args.alliance
+                                                          else "") + ", newest first:")
+    for e in entries:
+        who = (f"key {e['key_id']} ({e['key_prefix']}, {e['role']})" if e["key_id"] is not None
+               else "command line")
+        where = f"alliance {e['alliance_id']}" if e["alliance_id"] is not None else "-"
+        detail = " ".join(f"{k}={v}" for k, v in e["detail"].items())
+        print(f"{_iso(e['at'])}  {e['action']:<14} {where:<14} {who}  {detail}".rstrip())
+    return 0
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    raise TypeError(f"not JSON: {value!r}")
+
+
+def _day(value: dt.datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
 
 def load_alliances(paths: Sequence[Path], database: str | None) -> list[int]:
@@ -46,6 +244,8 @@ def load_alliances(paths: Sequence[Path], database: str | None) -> list[int]:
         db.migrate()
         with db.sessions() as session:
             rows = [save(session, alliance) for alliance in alliances]
+            for row in rows:
+                audit(session, None, "import", row)
             session.commit()
             return [row.id for row in rows]
     finally:

@@ -32,7 +32,8 @@ EXIT_OTHER = 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser(argv)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
@@ -51,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OTHER
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netz",
         description="Cooperation-network analysis for local alliances (Bündnisse).",
@@ -100,15 +101,10 @@ def _parser() -> argparse.ArgumentParser:
                            help="load this alliance into an empty database first (repeatable)")
     serve_cmd.set_defaults(run=_serve)
 
-    keys_cmd = commands.add_parser("keys", help="manage API keys of the service")
-    keys_actions = keys_cmd.add_subparsers(required=True, metavar="ACTION")
-    create_cmd = keys_actions.add_parser("create", help="create a key; it is printed once, as the last line")
-    create_cmd.add_argument("--role", required=True, choices=("admin", "coordinator", "researcher", "funder"))
-    create_cmd.add_argument("--alliance", type=int, action="append", default=[], metavar="ID",
-                            help="an alliance a coordinator key is given (repeatable)")
-    create_cmd.add_argument("--label", default="")
-    create_cmd.add_argument("--database", help="database URL")
-    create_cmd.set_defaults(run=_keys_create)
+    if argv is None or not argv or argv[0] in ("keys", "audit") or argv[0].startswith("-"):
+        from api.cli import add_key_commands  # the service's, imported only when asked for
+
+        add_key_commands(commands)
 
     load_cmd = commands.add_parser("load", help="store alliances in the service's database")
     load_cmd.add_argument("paths", type=Path, nargs="+")
@@ -292,15 +288,6 @@ def _serve(args: argparse.Namespace) -> int:
     from api.cli import serve
 
     serve(args.host, args.port, args.database, args.demo)
-    return 0
-
-
-def _keys_create(args: argparse.Namespace) -> int:
-    from api.cli import make_key
-
-    key = make_key(args.role, args.alliance, args.label, args.database)
-    print(f"created a {args.role} key; it is shown only now:")
-    print(key)
     return 0
 
 
