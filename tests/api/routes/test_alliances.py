@@ -11,8 +11,11 @@ from typing import Any
 import openpyxl
 import pytest
 from factories import make_alliance
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
+from api.models import Base
 from netz import io
 from netz.report import report
 
@@ -294,3 +297,47 @@ def test_delete(client: TestClient, keys: Any, demo: dict[str, Any], other: dict
     # its actors, ties and the coordinator's grant went with it; the other alliance is untouched
     assert row_counts() == {"alliances": 1, "actors": 4, "ties": 3, "key_grants": 0}
     assert client.get(f"{ALLIANCES}/{other['id']}/report", headers=admin).status_code == 200
+
+
+def table_counts(app: FastAPI) -> dict[str, int]:
+    """Rows of every table of the schema (a table added later is counted too)."""
+    with app.state.database.sessions() as session:
+        return {table.name: session.scalar(select(func.count()).select_from(table)) or 0
+                for table in Base.metadata.sorted_tables}
+
+
+def test_deleting_an_alliance_deletes_all_its_data(client: TestClient, app: FastAPI, keys: Any,
+                                                   demo: dict[str, Any], other: dict[str, Any],
+                                                   new_key: Callable[..., str]) -> None:
+    """Its actors, ties, cached reports and grants go; the coordinator key that had only this alliance
+    is refused (403, saying why) and listed as orphaned; a key with another alliance keeps working."""
+    admin = keys.headers("admin")
+    both = new_key("coordinator", alliances=[demo["id"], other["id"]])
+    for key in (keys.admin, keys.researcher, keys.funder):  # reports of three views in the cache
+        assert client.get(f"{ALLIANCES}/{demo['id']}/report", headers=bearer(key)).status_code == 200
+    assert client.get(f"{ALLIANCES}/{other['id']}/report", headers=admin).status_code == 200
+    before = table_counts(app)
+    assert before["report_cache"] == 4 and before["key_grants"] == 3
+    response = client.delete(f"{ALLIANCES}/{demo['id']}", headers={**admin, "If-Match": demo["etag"]})
+    assert response.status_code == 204, response.text
+    after = table_counts(app)
+    gone = {name: before[name] - after[name] for name in before}
+    assert gone == {"alliances": 1, "actors": demo["n_actors"], "ties": demo["n_ties"], "report_cache": 3,
+                    "key_grants": 2, "api_keys": 0, "secrets": 0, "audit_log": -1}  # one entry more
+    assert after["actors"] == 4 and after["ties"] == 3 and after["report_cache"] == 1
+    refused = client.get(ALLIANCES, headers=keys.headers("coordinator"))
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "deleted" in refused.json()["detail"]
+    coordinator = keys.headers("coordinator")
+    assert client.get(f"{ALLIANCES}/{other['id']}/report", headers=coordinator).status_code == 403
+    assert [a["id"] for a in client.get(ALLIANCES, headers=bearer(both)).json()] == [other["id"]]
+    statuses = {k["prefix"]: k["status"] for k in client.get("/api/v1/keys", headers=admin).json()}
+    assert statuses[keys.coordinator.split("_")[1]] == "orphaned"
+    assert statuses[both.split("_")[1]] == "active"
+    # given an alliance again, the key works again
+    target = next(k["id"] for k in client.get("/api/v1/keys", headers=admin).json()
+                  if k["prefix"] == keys.coordinator.split("_")[1])
+    assert client.put(f"/api/v1/keys/{target}/alliances/{other['id']}", headers=admin).status_code == 200
+    app.state.key_cache.clear()
+    assert [a["id"] for a in client.get(ALLIANCES, headers=coordinator).json()] == [other["id"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
@@ -9,9 +10,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from api.models import ApiKey, KeyGrant
+from api.security import KEY_CACHE_SECONDS, LAST_USED_SECONDS, KeyCache
 
 KEYS = "/api/v1/keys"
 ALLIANCES = "/api/v1/alliances"
@@ -103,3 +105,175 @@ def test_scheme_is_case_insensitive(client: TestClient, new_key: Callable[..., s
     key = new_key("funder")
     assert client.get(ALLIANCES, headers={"Authorization": f"bearer {key}"}).status_code == 200
     assert client.get(ALLIANCES, headers={"Authorization": f"BEARER  {key} "}).status_code == 200
+
+
+# -- managing keys: list, revoke, expire, grant ------------------------------------------------
+
+
+class Clock:
+    """A monotonic clock the test moves on by hand (for a worker's key cache)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def key_id(client: TestClient, admin: dict[str, str], key: str) -> int:
+    listed = client.get(KEYS, headers=admin).json()
+    return next(k["id"] for k in listed if k["prefix"] == key.split("_")[1])
+
+
+def test_admin_lists_keys_without_secrets(client: TestClient, keys: Any, app: FastAPI) -> None:
+    response = client.get(KEYS, headers=keys.headers("admin"))
+    assert response.status_code == 200, response.text
+    listed = response.json()
+    assert [k["role"] for k in listed] == ["admin", "coordinator", "researcher", "funder"]
+    coordinator = listed[1]
+    assert coordinator["prefix"] == keys.coordinator.split("_")[1]
+    assert coordinator["alliances"] == [keys.own]
+    assert coordinator["status"] == "active" and coordinator["label"] == "test coordinator"
+    assert coordinator["created"] is not None and coordinator["expires"] is coordinator["revoked"] is None
+    with app.state.database.sessions() as session:
+        digests = list(session.scalars(select(ApiKey.digest)))
+    for secret in [keys.admin, keys.coordinator, keys.researcher, keys.funder, *digests]:
+        assert secret not in response.text
+        assert secret.split("_")[-1] not in response.text
+
+
+def test_a_revoked_key_is_refused_by_every_worker_within_a_second(
+        client: TestClient, keys: Any, make_app: Callable[..., FastAPI]) -> None:
+    """Worker 2 knows the key (cached); worker 1 revokes it; worker 2 refuses it once its cache
+    entry is KEY_CACHE_SECONDS old (< 1 s), on the ordinary routes and on the report's fast path."""
+    assert 0 < KEY_CACHE_SECONDS < 1
+    clock = Clock()
+    headers = keys.headers("researcher")
+    report = f"{ALLIANCES}/{keys.own}/report"
+    with TestClient(make_app()) as worker:
+        worker.app.state.key_cache = KeyCache(clock=clock)  # type: ignore[attr-defined]
+        assert worker.get(ALLIANCES, headers=headers).status_code == 200
+        assert worker.get(report, headers=headers).status_code == 200
+        target = key_id(client, keys.headers("admin"), keys.researcher)
+        revoked = client.post(f"{KEYS}/{target}/revoke", headers=keys.headers("admin"))
+        assert revoked.status_code == 200, revoked.text
+        assert revoked.json()["status"] == "revoked" and revoked.json()["revoked"] is not None
+        assert client.get(ALLIANCES, headers=headers).status_code == 401  # the revoking worker: at once
+        clock.now += KEY_CACHE_SECONDS
+        for url in (ALLIANCES, report):
+            refused = worker.get(url, headers=headers)
+            assert refused.status_code == 401, url
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert "revoked" in refused.json()["detail"]
+    listed = client.get(KEYS, headers=keys.headers("admin")).json()
+    assert next(k for k in listed if k["id"] == target)["status"] == "revoked"
+
+
+def test_an_expired_key_is_refused(client: TestClient, keys: Any, make_app: Callable[..., FastAPI]) -> None:
+    clock = Clock()
+    admin, headers = keys.headers("admin"), keys.headers("funder")
+    target = key_id(client, admin, keys.funder)
+    with TestClient(make_app()) as worker:
+        worker.app.state.key_cache = KeyCache(clock=clock)  # type: ignore[attr-defined]
+        assert worker.get(f"{ALLIANCES}/{keys.own}/report", headers=headers).status_code == 200
+        later = client.patch(f"{KEYS}/{target}", headers=admin, json={"expires": "2999-01-01T00:00:00+01:00"})
+        assert later.status_code == 200, later.text
+        assert later.json()["expires"].startswith("2998-12-31T23:00:00")
+        assert later.json()["status"] == "active"
+        past = client.patch(f"{KEYS}/{target}", headers=admin, json={"expires": "2020-01-01T00:00:00Z"})
+        assert past.json()["status"] == "expired"
+        assert client.get(ALLIANCES, headers=headers).status_code == 401
+        clock.now += KEY_CACHE_SECONDS
+        refused = worker.get(f"{ALLIANCES}/{keys.own}/report", headers=headers)
+        assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+        never = client.patch(f"{KEYS}/{target}", headers=admin, json={"expires": None})
+        assert never.json()["status"] == "active"
+        assert client.get(ALLIANCES, headers=headers).status_code == 200
+
+
+def test_a_key_made_to_expire(client: TestClient, admin: dict[str, str]) -> None:
+    made = client.post(KEYS, headers=admin, json={"role": "funder", "expires": "2020-05-01"})
+    assert made.status_code == 201, made.text
+    assert made.json()["expires"].startswith("2020-05-01T00:00:00")
+    refused = client.get(ALLIANCES, headers={"Authorization": f"Bearer {made.json()['key']}"})
+    assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+
+
+def test_grant_and_withdraw_alliances(client: TestClient, keys: Any,
+                                      make_app: Callable[..., FastAPI]) -> None:
+    admin, headers = keys.headers("admin"), keys.headers("coordinator")
+    target = key_id(client, admin, keys.coordinator)
+    other = f"{ALLIANCES}/{keys.other}"
+    with TestClient(make_app()) as worker:
+        assert worker.get(other, headers=headers).status_code == 403
+        given = client.put(f"{KEYS}/{target}/alliances/{keys.other}", headers=admin)
+        assert given.status_code == 200, given.text
+        assert given.json()["alliances"] == sorted([keys.own, keys.other])
+        again = client.put(f"{KEYS}/{target}/alliances/{keys.other}", headers=admin)
+        assert again.status_code == 200 and again.json()["alliances"] == given.json()["alliances"]
+        # grants are read per request: another worker's cached key sees them at once
+        assert worker.get(other, headers=headers).status_code == 200
+        assert worker.get(f"{other}/report", headers=headers).status_code == 200
+        taken = client.delete(f"{KEYS}/{target}/alliances/{keys.own}", headers=admin)
+        assert taken.status_code == 200 and taken.json()["alliances"] == [keys.other]
+        assert worker.get(f"{ALLIANCES}/{keys.own}", headers=headers).status_code == 403
+        assert worker.get(f"{ALLIANCES}/{keys.own}/report", headers=headers).status_code == 403
+        assert [a["id"] for a in worker.get(ALLIANCES, headers=headers).json()] == [keys.other]
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("PUT", "/{researcher}/alliances/{own}", 422),  # only coordinator keys are given alliances
+    ("PUT", "/{coordinator}/alliances/999999", 404),
+    ("PUT", "/999999/alliances/{own}", 404),
+    ("DELETE", "/{coordinator}/alliances/{other}", 422),  # not given
+    ("POST", "/999999/revoke", 404),
+    ("POST", "/{admin}/revoke", 422),  # the last usable admin key
+    ("PATCH", "/{funder}", 422),  # no body
+])
+def test_bad_key_management(client: TestClient, keys: Any, method: str, path: str, status: int,
+                            row_counts: Callable[[], dict[str, int]]) -> None:
+    admin = keys.headers("admin")
+    ids = {role: key_id(client, admin, getattr(keys, role)) for role in ("admin", "coordinator", "researcher",
+                                                                          "funder")}
+    before = (row_counts(), client.get(KEYS, headers=admin).json())
+    url = KEYS + path.format(**ids, own=keys.own, other=keys.other)
+    response = client.request(method, url, headers=admin, json={} if method == "PATCH" else None)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert (row_counts(), client.get(KEYS, headers=admin).json()) == before
+
+
+def test_an_admin_key_is_revoked_when_another_is_usable(client: TestClient, keys: Any,
+                                                        new_key: Callable[..., str]) -> None:
+    second = new_key("admin")
+    target = key_id(client, keys.headers("admin"), second)
+    assert client.post(f"{KEYS}/{target}/revoke", headers=keys.headers("admin")).status_code == 200
+    assert client.get(ALLIANCES, headers={"Authorization": f"Bearer {second}"}).status_code == 401
+
+
+def test_last_use_is_written_at_most_once_a_minute(client: TestClient, keys: Any, app: FastAPI) -> None:
+    admin = keys.headers("admin")
+    prefix = keys.funder.split("_")[1]
+
+    def last_used() -> Any:
+        with app.state.database.sessions() as session:
+            return session.scalar(select(ApiKey.last_used_at).where(ApiKey.prefix == prefix))
+
+    def use(moment: Any) -> None:
+        with app.state.database.sessions() as session:
+            session.execute(update(ApiKey).where(ApiKey.prefix == prefix).values(last_used_at=moment))
+            session.commit()
+        app.state.key_cache.clear()  # as if its cache entry had run out
+        assert client.get(ALLIANCES, headers=keys.headers("funder")).status_code == 200
+
+    assert last_used() is None
+    assert client.get(ALLIANCES, headers=keys.headers("funder")).status_code == 200
+    assert last_used() is not None
+    listed = next(k for k in client.get(KEYS, headers=admin).json() if k["prefix"] == prefix)
+    assert listed["last_used"] is not None
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=LAST_USED_SECONDS / 2)
+    use(recent)
+    assert last_used().replace(tzinfo=dt.UTC) == recent  # not written again within the minute
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=LAST_USED_SECONDS + 1)
+    use(old)
+    assert last_used().replace(tzinfo=dt.UTC) > recent
