@@ -6,6 +6,7 @@ pytest cannot import two test modules of one name.)
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from api.models import ApiKey
 from netz.cli import main
@@ -136,3 +138,100 @@ def test_serve_loads_the_demo_into_an_empty_database_only(capsys: pytest.Capture
     assert not KEY.search(second) and "loaded" not in second
     assert len(client.get(ALLIANCES, headers=bearer(keys[0])).json()) == 1
     assert [(o["host"], o["port"]) for o in served] == [("127.0.0.1", 8123), ("127.0.0.1", 8000)]
+
+
+# -- netz keys list|revoke|expire|grant, netz audit ----------------------------------------------
+
+
+def test_keys_list_revoke_expire_grant(capsys: pytest.CaptureFixture[str], client: TestClient, app: FastAPI,
+                                       keys: Any, database_url: str) -> None:
+    db = ("--database", database_url)
+    status, out, err = run(capsys, "keys", "list", *db)
+    assert status == 0
+    assert "netz: database" in err
+    for key in (keys.admin, keys.coordinator, keys.researcher, keys.funder):
+        assert key.split("_")[1] in out and key.split("_")[2] not in out
+    listed = json.loads(run(capsys, "keys", "list", "--format", "json", *db)[1])
+    ids = {k["role"]: k["id"] for k in listed}
+    assert {k["role"]: k["alliances"] for k in listed}["coordinator"] == [keys.own]
+
+    assert run(capsys, "keys", "grant", keys.coordinator.split("_")[1], "--alliance", keys.other, *db)[0] == 0
+    assert client.get(f"{ALLIANCES}/{keys.other}", headers=bearer(keys.coordinator)).status_code == 200
+    status, out, _ = run(capsys, "keys", "grant", ids["coordinator"], "--withdraw", keys.own, *db)
+    assert status == 0 and f"alliance(s) {keys.other}" in out
+    assert client.get(f"{ALLIANCES}/{keys.own}", headers=bearer(keys.coordinator)).status_code == 403
+
+    assert run(capsys, "keys", "expire", ids["funder"], "--at", "2020-01-01", *db)[0] == 0
+    assert run(capsys, "keys", "revoke", ids["researcher"], *db)[0] == 0
+    app.state.key_cache.clear()  # as it is within a second (KEY_CACHE_SECONDS)
+    for key, word in ((keys.funder, "expired"), (keys.researcher, "revoked")):
+        refused = client.get(ALLIANCES, headers=bearer(key))
+        assert refused.status_code == 401 and word in refused.json()["detail"]
+    listed = json.loads(run(capsys, "keys", "list", "--format", "json", *db)[1])
+    statuses = {k["id"]: k["status"] for k in listed}
+    assert (statuses[ids["funder"]], statuses[ids["researcher"]]) == ("expired", "revoked")
+    assert run(capsys, "keys", "expire", ids["funder"], "--never", *db)[0] == 0
+    app.state.key_cache.clear()
+    assert client.get(ALLIANCES, headers=bearer(keys.funder)).status_code == 200
+
+
+@pytest.mark.parametrize("argv", [
+    ["keys", "grant", "{researcher}", "--alliance", "{own}"],  # not a coordinator key
+    ["keys", "grant", "{coordinator}", "--alliance", "999999"],
+    ["keys", "grant", "{coordinator}"],
+    ["keys", "revoke", "nosuchprefix"],
+    ["keys", "revoke", "{admin}"],  # the last usable admin key
+])
+def test_keys_commands_refuse_mistakes(capsys: pytest.CaptureFixture[str], client: TestClient, keys: Any,
+                                       database_url: str, argv: list[str]) -> None:
+    prefixes = {role: getattr(keys, role).split("_")[1] for role in ("admin", "coordinator", "researcher")}
+    before = run(capsys, "keys", "list", "--format", "json", "--database", database_url)[1]
+    status, out, err = run(capsys, *[a.format(**prefixes, own=keys.own) for a in argv], "--database",
+                           database_url)
+    assert status == 2, out
+    assert "Traceback" not in err and err.strip().splitlines()[-1].startswith("netz: ")
+    assert run(capsys, "keys", "list", "--format", "json", "--database", database_url)[1] == before
+
+
+def test_keys_say_which_database_without_its_password(capsys: pytest.CaptureFixture[str], client: TestClient,
+                                                      database_url: str) -> None:
+    url = make_url(database_url)
+    if url.get_backend_name() == "postgresql":
+        url = url.set(password="geheim")  # the test server trusts local connections: it is ignored
+    status, out, err = run(capsys, "keys", "create", "--role", "funder", "--database",
+                           url.render_as_string(hide_password=False))
+    assert status == 0
+    assert f"netz: database {url.render_as_string(hide_password=True)}" in err
+    assert "geheim" not in out + err
+
+
+def test_keys_refuse_to_make_a_new_database_unasked(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NETZ_DATABASE_URL", raising=False)
+    for argv in (["keys", "create", "--role", "admin"], ["keys", "list"], ["audit"]):
+        status, out, err = run(capsys, *argv)
+        assert status == 2, argv
+        assert "--database" in err and "NETZ_DATABASE_URL" in err and "--create" in err
+        assert not KEY.search(out) and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+    status, out, err = run(capsys, "keys", "create", "--role", "admin", "--create")
+    assert status == 0 and KEY.fullmatch(out.strip().splitlines()[-1])
+    assert f"({tmp_path / 'var' / 'netz.sqlite'})" in err
+    assert run(capsys, "keys", "list")[0] == 0  # now there is one: used without --create
+
+
+def test_audit_command(capsys: pytest.CaptureFixture[str], client: TestClient, keys: Any,
+                       database_url: str) -> None:
+    client.get(f"{ALLIANCES}/{keys.own}/export", headers=bearer(keys.researcher), params={"format": "json"})
+    status, out, _ = run(capsys, "audit", "--alliance", keys.own, "--database", database_url)
+    assert status == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == f"2 entries for alliance {keys.own}, newest first:"
+    assert "export" in lines[1] and keys.researcher.split("_")[1] in lines[1] and "format=json" in lines[1]
+    assert "import" in lines[2]
+    data = json.loads(run(capsys, "audit", "--format", "json", "--database", database_url)[1])
+    assert data["total"] == 3 and [e["action"] for e in data["entries"]] == ["export", "create", "import"]
+    run(capsys, "load", DEMO, "--database", database_url)
+    data = json.loads(run(capsys, "audit", "--format", "json", "--database", database_url)[1])
+    assert (data["entries"][0]["action"], data["entries"][0]["role"]) == ("import", "cli")
