@@ -375,11 +375,12 @@ const Netz = (() => {
     }
   }
 
-  /** GET an API path as JSON with the signed-in key (or the one given); ApiError on failure. */
-  async function api(path, key = getKey()) {
+  /** Call an API path (GET unless `method` says otherwise) with the signed-in key (or the one
+   * given); its JSON answer, or ApiError on failure. */
+  async function api(path, key = getKey(), method = "GET") {
     let response;
     try {
-      response = await fetch(path, { headers: { Authorization: `Bearer ${key}`, Accept: "application/json" } });
+      response = await fetch(path, { method, headers: { Authorization: `Bearer ${key}`, Accept: "application/json" } });
     } catch (e) {
       throw new ApiError(0, t("unreachable"));
     }

@@ -52,6 +52,7 @@
     loading.hidden = true;
     document.getElementById("list").hidden = false;
     render();
+    NetzKeys.load(state.alliances); // admins only: the keys section
   }
 
   document.addEventListener("DOMContentLoaded", async () => {

@@ -1,0 +1,70 @@
+"""The admin's "Schlüssel" section of the start page, in a real browser: the keys listed without
+their secrets, a coordinator key given a further alliance and one taken away, a key revoked (and
+then refused by the service); other roles never see the section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from playwright.sync_api import expect
+from test_accessibility import check_contrast
+from test_coordinator_pages import DEMO_NAME, sign_in
+
+
+def test_an_admin_manages_keys(page: Any, service: Any) -> None:
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    second = httpx.post(f"{service.url}/api/v1/alliances", headers=admin, timeout=30, json={
+        "name": "Bündnis Zweitort", "actors": [{"id": "a", "name": "A", "type": "Kirche"},
+                                                {"id": "b", "name": "B", "type": "Stadt"}],
+        "ties": [{"source": "a", "target": "b"}]})
+    assert second.status_code == 201, second.text
+    page.goto("/")
+    sign_in(page, service.keys["admin"])
+    section = page.locator("#keys")
+    expect(section.locator("h2")).to_have_text("Schlüssel")
+    rows = section.locator("tbody tr")
+    expect(rows).to_have_count(4)
+    for key in service.keys.values():
+        expect(section).not_to_contain_text(key.split("_")[2][:12])  # never the secret part
+    check_contrast(page, "keys section", {})
+
+    coordinator = rows.filter(has_text=service.keys["coordinator"].split("_")[1])
+    expect(coordinator).to_contain_text("Koordination")
+    coordinator.get_by_label("Bündnis für Schlüssel").select_option(label="Bündnis Zweitort")
+    coordinator.get_by_role("button", name="Bündnis geben").click()
+    status = page.locator("#keys-status")
+    expect(status).to_contain_text("hat jetzt Zugang zu „Bündnis Zweitort“")
+    expect(status).to_be_focused()
+    expect(coordinator.locator("li")).to_have_count(2)
+    as_coordinator = {"Authorization": f"Bearer {service.keys['coordinator']}"}
+    listed = httpx.get(f"{service.url}/api/v1/alliances", headers=as_coordinator, timeout=30).json()
+    assert {a["name"] for a in listed} == {"Bündnis Zweitort", DEMO_NAME}
+
+    coordinator.get_by_role("button", name="„Bündnis Zweitort“ dem Schlüssel").click()
+    expect(status).to_contain_text("keinen Zugang mehr zu „Bündnis Zweitort“")
+    expect(coordinator.locator("li")).to_have_count(1)
+
+    funder = rows.filter(has_text=service.keys["funder"].split("_")[1])
+    revoke = funder.get_by_role("button", name="widerrufen")
+    revoke.click()
+    expect(status).to_contain_text("noch einmal drücken")
+    expect(funder).to_contain_text("gültig")  # not yet: the first press only asks
+    revoke.click()
+    expect(status).to_contain_text("ist widerrufen")
+    expect(funder.locator("td").nth(5)).to_have_text("widerrufen")
+    check_contrast(page, "keys section with a revoked key", {})
+    refused = httpx.get(f"{service.url}/api/v1/alliances", timeout=30,
+                        headers={"Authorization": f"Bearer {service.keys['funder']}"})
+    assert refused.status_code == 401
+
+    page.click("#lang-toggle")
+    expect(section.locator("h2")).to_have_text("Keys")
+    expect(funder.locator("td").nth(5)).to_have_text("revoked")
+
+
+def test_other_roles_see_no_keys(page: Any, service: Any) -> None:
+    page.goto("/")
+    sign_in(page, service.keys["coordinator"])
+    expect(page.locator("#alliances tbody tr").first).to_be_visible()
+    expect(page.locator("#keys")).to_be_hidden()
