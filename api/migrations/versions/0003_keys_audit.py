@@ -16,10 +16,14 @@ depends_on = None
 KEY_COLUMNS = ("expires_at", "revoked_at", "last_used_at", "orphaned_at")
 
 
+# Plain ALTER TABLE, not batch mode: to change a table SQLite's batch mode makes a copy and drops
+# the original, and with foreign keys on (the service's connections) that drop deletes every key
+# grant with it (ON DELETE CASCADE). Both databases add and drop columns in place (SQLite since 3.35).
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("api_keys") as batch:
-        for name in KEY_COLUMNS:
-            batch.add_column(sa.Column(name, sa.DateTime(timezone=True), nullable=True))
+    for name in KEY_COLUMNS:
+        op.add_column("api_keys", sa.Column(name, sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -37,6 +41,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_audit_log_alliance_id_id", table_name="audit_log")
     op.drop_table("audit_log")
-    with op.batch_alter_table("api_keys") as batch:
-        for name in KEY_COLUMNS:
-            batch.drop_column(name)
+    for name in KEY_COLUMNS:
+        op.drop_column("api_keys", name)

@@ -1,0 +1,69 @@
+"""Migration 0003 (key management, audit log) on a database that has keys and grants already:
+upgrading and downgrading keep every key and grant (SQLite recreates a table to change it, and
+with foreign keys on, dropping the old table would delete the grants with it)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+from api.db import MIGRATIONS, Database
+
+
+@pytest.fixture
+def fresh_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the session's kind (its own, as this test migrates down)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        yield f"sqlite:///{tmp_path / 'alt.sqlite'}"
+        return
+    name = f"netz_migration_{secrets.token_hex(4)}"
+    server = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+def migrate(database: Database, revision: str, *, down: bool = False) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_keys_and_grants_survive_0003(fresh_url: str) -> None:
+    database = Database(fresh_url)  # the service's engine: on SQLite with foreign keys on
+    try:
+        migrate(database, "0002")
+        with database.engine.begin() as connection:
+            connection.execute(text("INSERT INTO alliances (id, name, meta, directed, weighted, n_actors, "
+                                    "n_ties, revision) VALUES (7, 'B', '{}', false, false, 0, 0, 1)"))
+            connection.execute(text("INSERT INTO api_keys (id, prefix, digest, role, label) "
+                                    "VALUES (3, 'abc', 'd', 'coordinator', 'K')"))
+            connection.execute(text("INSERT INTO key_grants (key_id, alliance_id) VALUES (3, 7)"))
+        for revision, down in (("head", False), ("0002", True), ("head", False)):
+            migrate(database, revision, down=down)
+            with database.engine.connect() as connection:
+                grants = connection.execute(text("SELECT key_id, alliance_id FROM key_grants")).all()
+                assert grants == [(3, 7)]
+                assert connection.execute(text("SELECT prefix, role, label FROM api_keys")).all() == [
+                    ("abc", "coordinator", "K")]
+            columns = {c["name"] for c in inspect(database.engine).get_columns("api_keys")}
+            assert ("revoked_at" in columns) == (revision == "head")
+            assert ("audit_log" in inspect(database.engine).get_table_names()) == (revision == "head")
+    finally:
+        database.engine.dispose()
