@@ -150,7 +150,7 @@ def test_keys_list_revoke_expire_grant(capsys: pytest.CaptureFixture[str], clien
     assert status == 0
     assert "netz: database" in err
     for key in (keys.admin, keys.coordinator, keys.researcher, keys.funder):
-        assert key.split("_")[1] in out and key.split("_")[2] not in out
+        assert key.split("_")[1] in out and key.split("_", 2)[2] not in out
     listed = json.loads(run(capsys, "keys", "list", "--format", "json", *db)[1])
     ids = {k["role"]: k["id"] for k in listed}
     assert {k["role"]: k["alliances"] for k in listed}["coordinator"] == [keys.own]

@@ -139,7 +139,7 @@ def test_admin_lists_keys_without_secrets(client: TestClient, keys: Any, app: Fa
         digests = list(session.scalars(select(ApiKey.digest)))
     for secret in [keys.admin, keys.coordinator, keys.researcher, keys.funder, *digests]:
         assert secret not in response.text
-        assert secret.split("_")[-1] not in response.text
+        assert secret.split("_", 2)[-1] not in response.text
 
 
 def test_a_revoked_key_is_refused_by_every_worker_within_a_second(
