@@ -97,7 +97,7 @@ def _refuse(key: ApiKey) -> None:
 
 
 def _key_cache(request: Request) -> KeyCache:
-    """This app's cache of valid keys (see :mod:`api.security`), made on first use."""
+    """This app's cache of the keys it read (see :mod:`api.security`), made on first use."""
     cache: KeyCache | None = getattr(request.app.state, "key_cache", None)
     if cache is None:
         cache = request.app.state.key_cache = KeyCache()

@@ -115,6 +115,7 @@ def export(alliance_id: int, session: SessionDep, key: CurrentKey, settings: Set
     require(key, "admin", "coordinator", "researcher")
     row = readable_alliance(session, key, alliance_id)
     alliance = alliance_as_seen(session, row, view_of(key), settings)
+    audit(session, key, "export", row, commit=True, format=format)
     folder = Path(tempfile.mkdtemp(prefix="netz-export-"))
     filename, media_type = EXPORT_FORMATS[format]
     if format == "csv":
@@ -122,6 +123,5 @@ def export(alliance_id: int, session: SessionDep, key: CurrentKey, settings: Set
         path = Path(shutil.make_archive(str(folder / "alliance"), "zip", folder / "alliance"))
     else:
         path = io.write(alliance, folder / filename)
-    audit(session, key, "export", row, commit=True, format=format)
     return FileResponse(path, media_type=media_type, filename=filename,
                         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
