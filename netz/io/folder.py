@@ -85,18 +85,18 @@ def read_folder(
         )
     headers: dict[str, dict[str, str]] = {}
     actors_file = files["actors"].name
-    actors = _read_table(files["actors"], ACTOR_ALIASES, headers, ACTOR_REQUIRED, limits)
+    actors = _read_table(files["actors"], ACTOR_ALIASES, headers, ACTOR_REQUIRED, limits, "max_actors")
     if actors.empty:
         raise InputError.single("the actors file has no actors below its header", file=actors_file)
     ties_file = files["ties"].name if files["ties"] else files["memberships"].name  # type: ignore[union-attr]
     ties = (
-        _read_table(files["ties"], TIE_ALIASES, headers, TIE_REQUIRED, limits)
+        _read_table(files["ties"], TIE_ALIASES, headers, TIE_REQUIRED, limits, "max_ties")
         if files["ties"] else pd.DataFrame(columns=["source", "target"])
     )
     if files["memberships"] is not None:
         members_file = files["memberships"].name
         members = _read_table(files["memberships"], MEMBERSHIP_ALIASES, headers, MEMBERSHIP_REQUIRED,
-                              limits)
+                              limits, "max_rows")
         ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file,
                                       limits=limits)
     return alliance_from_tables(
@@ -134,9 +134,9 @@ def alliance_from_tables(
 
 def _read_table(
     path: Path, aliases: Mapping[str, tuple[str, ...]], headers: dict, required: tuple[str, ...],
-    limits: Limits,
+    limits: Limits, rows: str,
 ) -> pd.DataFrame:
-    raw = undo_spreadsheet_safe(read_csv_table(path, limits=limits))
+    raw = undo_spreadsheet_safe(read_csv_table(path, limits=limits, rows=rows))
     table = canonical_columns(raw, aliases, path.name, required=required)
     headers[path.name] = written_headers(raw, table)
     return table

@@ -36,6 +36,7 @@ __all__ = [
     "cite_headers",
     "decode_text",
     "read_csv_table",
+    "row_limit",
     "rows_to_frame",
     "written_headers",
 ]
@@ -140,21 +141,33 @@ def check_bytes(size: int, file: str, limits: Limits) -> None:
         )
 
 
-def read_csv_table(path: Path, *, file: str | None = None, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
+def read_csv_table(
+    path: Path, *, file: str | None = None, limits: Limits = DEFAULT_LIMITS, rows: str = "max_rows"
+) -> pd.DataFrame:
     """Read a CSV file into text cells; the index is the spreadsheet row (header = row 1).
 
     Blank rows are dropped (their numbers are skipped, so later rows keep the
     number the user sees); columns without a header and without values (trailing
     separators) are dropped. The file's size, its columns and its rows are checked
-    against ``limits`` before (and while) it is parsed.
+    against ``limits`` before (and while) it is parsed; ``rows`` names the limit on
+    its rows besides ``max_rows`` (``max_actors`` for an actors table: each row is one).
     """
     file = file or path.name
     check_bytes(path.stat().st_size, file, limits)
-    return parse_csv_text(decode_text(path.read_bytes(), file), file, limits=limits)
+    return parse_csv_text(decode_text(path.read_bytes(), file), file, limits=limits, rows=rows)
 
 
-def parse_csv_text(text: str, file: str, *, limits: Limits = DEFAULT_LIMITS) -> pd.DataFrame:
-    """Parse CSV text (see :func:`read_csv_table`): at most ``limits.max_rows`` rows are read."""
+def row_limit(limits: Limits, rows: str) -> str:
+    """The tighter of ``max_rows`` and the limit ``rows`` (``max_actors``, ``max_ties`` …)."""
+    return rows if getattr(limits, rows) < limits.max_rows else "max_rows"
+
+
+def parse_csv_text(
+    text: str, file: str, *, limits: Limits = DEFAULT_LIMITS, rows: str = "max_rows"
+) -> pd.DataFrame:
+    """Parse CSV text (see :func:`read_csv_table`): at most one row more than the limit is read."""
+    rows = row_limit(limits, rows)
+    most = getattr(limits, rows)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError.single("the file is empty; expected a header row and data rows", file=file)
@@ -171,13 +184,13 @@ def parse_csv_text(text: str, file: str, *, limits: Limits = DEFAULT_LIMITS) -> 
         cells = pd.read_csv(
             io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_filter=False,
             skip_blank_lines=False, engine="c", header=None, index_col=False,
-            nrows=limits.max_rows + 2,
+            nrows=most + 2,
         )
     except pd.errors.ParserError:
         # A row wider than the first one, or an unclosed quote: go row by row to say which.
-        return rows_to_frame(_csv_rows(text, separator, file, limits), file)
-    if len(cells) - 1 > limits.max_rows:
-        raise limits.exceeded("max_rows", len(cells) - 1, "rows or more", file=file)
+        return rows_to_frame(_csv_rows(text, separator, file, limits, rows), file)
+    if len(cells) - 1 > most:
+        raise limits.exceeded(rows, len(cells) - 1, "rows or more", file=file)
     header = [str(c).strip() for c in cells.iloc[0]]
     _check_header(header, file)
     frame = cells.iloc[1:].set_axis(header, axis="columns")
@@ -188,13 +201,15 @@ def parse_csv_text(text: str, file: str, *, limits: Limits = DEFAULT_LIMITS) -> 
     return _drop_blank_rows(frame)
 
 
-def _csv_rows(text: str, separator: str, file: str, limits: Limits) -> list[tuple[int, list[str]]]:
+def _csv_rows(
+    text: str, separator: str, file: str, limits: Limits, limit: str
+) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True):
             rows.append((len(rows) + 1, cells))
-            if len(rows) - 1 > limits.max_rows:
-                raise limits.exceeded("max_rows", len(rows) - 1, "rows or more", file=file)
+            if len(rows) - 1 > getattr(limits, limit):
+                raise limits.exceeded(limit, len(rows) - 1, "rows or more", file=file)
             if len(cells) > limits.max_columns:
                 raise limits.exceeded("max_columns", len(cells), "cells in the row", file=file,
                                       row=len(rows))

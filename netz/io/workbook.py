@@ -35,6 +35,7 @@ from netz.io.tables import (
     TIE_REQUIRED,
     canonical_columns,
     check_bytes,
+    row_limit,
     rows_to_frame,
     written_headers,
 )
@@ -86,19 +87,20 @@ def read_workbook(
         headers: dict[str, dict[str, str]] = {}
         actors_file = f"{file}, sheet '{sheets['actors']}'"
         actors = _sheet_table(book[sheets["actors"]], ACTOR_ALIASES, actors_file, headers, ACTOR_REQUIRED,
-                              limits)
+                              limits, "max_actors")
         if actors.empty:
             raise InputError.single("the actors sheet has no actors below its header", file=actors_file)
         if sheets["ties"] is not None:
             ties_file = f"{file}, sheet '{sheets['ties']}'"
-            ties = _sheet_table(book[sheets["ties"]], TIE_ALIASES, ties_file, headers, TIE_REQUIRED, limits)
+            ties = _sheet_table(book[sheets["ties"]], TIE_ALIASES, ties_file, headers, TIE_REQUIRED, limits,
+                                "max_ties")
         else:
             ties_file, ties = f"{file}, sheet '{sheets['memberships']}'", pd.DataFrame(
                 columns=["source", "target"])
         if sheets["memberships"] is not None:
             members_file = f"{file}, sheet '{sheets['memberships']}'"
             members = _sheet_table(book[sheets["memberships"]], MEMBERSHIP_ALIASES, members_file, headers,
-                                   MEMBERSHIP_REQUIRED, limits)
+                                   MEMBERSHIP_REQUIRED, limits, "max_rows")
             ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file,
                                           limits=limits)
     finally:
@@ -111,9 +113,9 @@ def read_workbook(
 
 def _sheet_table(
     sheet: Any, aliases: Mapping[str, tuple[str, ...]], file: str, headers: dict, required: tuple[str, ...],
-    limits: Limits,
+    limits: Limits, rows: str,
 ) -> pd.DataFrame:
-    raw = _sheet_frame(sheet, file, limits)
+    raw = _sheet_frame(sheet, file, limits, rows)
     table = canonical_columns(raw, aliases, file, required=required)
     headers[file] = written_headers(raw, table)
     return table
@@ -139,22 +141,27 @@ def _find_sheet(book: Any, names: tuple[str, ...]) -> str | None:
     return next((s for s in book.sheetnames if fold(s) in names), None)
 
 
-def _sheet_frame(sheet: Any, file: str, limits: Limits) -> pd.DataFrame:
+def _sheet_frame(sheet: Any, file: str, limits: Limits, rows_limit: str) -> pd.DataFrame:
     """The sheet's rows as text, read up to one row and one column beyond the limits.
+
+    Rows count from the header (the first non-empty row); ``rows_limit`` names the limit on
+    them besides ``max_rows``, as in :func:`~netz.io.tables.read_csv_table`.
 
     The size the sheet declares (its "dimension") is ignored: it may be wrong, and a
     forged one (A1:XFD1048576) would pad every row to 16,384 cells.
     """
     sheet.reset_dimensions()
+    limit = row_limit(limits, rows_limit)
+    most = getattr(limits, limit)
     rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(max_row=limits.max_rows + 2, values_only=True), start=1):
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         if len(values) > limits.max_columns:
             raise limits.exceeded("max_columns", len(values), "columns", file=file, row=number)
         cells = [_cell(v) for v in values]
         if rows or any(cells):  # the header is the first non-empty row
             rows.append((number, cells))
-        if len(rows) - 1 > limits.max_rows:
-            raise limits.exceeded("max_rows", len(rows) - 1, "rows or more", file=file)
+        if len(rows) - 1 > most:
+            raise limits.exceeded(limit, len(rows) - 1, "rows or more", file=file)
     return rows_to_frame(rows, file)
 
 
