@@ -37,6 +37,7 @@ __all__ = [
     "decode_text",
     "read_csv_table",
     "row_limit",
+    "rows_are",
     "rows_to_frame",
     "written_headers",
 ]
@@ -157,6 +158,11 @@ def read_csv_table(
     return parse_csv_text(decode_text(path.read_bytes(), file), file, limits=limits, rows=rows)
 
 
+def rows_are(limit: str) -> str:
+    """What the rows of a table bounded by ``limit`` are, for the error: "actors or more" …"""
+    return {"max_actors": "actors", "max_ties": "ties"}.get(limit, "rows") + " or more"
+
+
 def row_limit(limits: Limits, rows: str) -> str:
     """The tighter of ``max_rows`` and the limit ``rows`` (``max_actors``, ``max_ties`` …)."""
     return rows if getattr(limits, rows) < limits.max_rows else "max_rows"
@@ -190,7 +196,7 @@ def parse_csv_text(
         # A row wider than the first one, or an unclosed quote: go row by row to say which.
         return rows_to_frame(_csv_rows(text, separator, file, limits, rows), file)
     if len(cells) - 1 > most:
-        raise limits.exceeded(rows, len(cells) - 1, "rows or more", file=file)
+        raise limits.exceeded(rows, len(cells) - 1, rows_are(rows), file=file)
     header = [str(c).strip() for c in cells.iloc[0]]
     _check_header(header, file)
     frame = cells.iloc[1:].set_axis(header, axis="columns")
@@ -209,7 +215,7 @@ def _csv_rows(
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True):
             rows.append((len(rows) + 1, cells))
             if len(rows) - 1 > getattr(limits, limit):
-                raise limits.exceeded(limit, len(rows) - 1, "rows or more", file=file)
+                raise limits.exceeded(limit, len(rows) - 1, rows_are(limit), file=file)
             if len(cells) > limits.max_columns:
                 raise limits.exceeded("max_columns", len(cells), "cells in the row", file=file,
                                       row=len(rows))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,7 @@ from netz.io.tables import (
     canonical_columns,
     check_bytes,
     row_limit,
+    rows_are,
     rows_to_frame,
     written_headers,
 )
@@ -154,15 +155,28 @@ def _sheet_frame(sheet: Any, file: str, limits: Limits, rows_limit: str) -> pd.D
     limit = row_limit(limits, rows_limit)
     most = getattr(limits, limit)
     rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in _rows_of(sheet, file):
         if len(values) > limits.max_columns:
             raise limits.exceeded("max_columns", len(values), "columns", file=file, row=number)
         cells = [_cell(v) for v in values]
         if rows or any(cells):  # the header is the first non-empty row
             rows.append((number, cells))
         if len(rows) - 1 > most:
-            raise limits.exceeded(limit, len(rows) - 1, "rows or more", file=file)
+            raise limits.exceeded(limit, len(rows) - 1, rows_are(limit), file=file)
     return rows_to_frame(rows, file)
+
+
+def _rows_of(sheet: Any, file: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) of a sheet; a part that turns out broken while read is an InputError.
+
+    openpyxl reads a sheet only as it is iterated, and raises many kinds of exception for
+    broken XML; errors raised by the caller's loop body do not pass through here.
+    """
+    try:
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except Exception as error:  # see above
+        raise InputError.single(f"cannot read the sheet; the workbook is damaged ({error})",
+                                file=file) from None
 
 
 def _cell(value: Any) -> str:
@@ -183,7 +197,9 @@ def _read_meta_sheet(sheet: Any, file: str, limits: Limits) -> tuple[dict[str, A
     sheet.reset_dimensions()
     pairs: dict[str, Any] = {}
     rows: dict[str, int] = {}
-    for number, values in enumerate(sheet.iter_rows(max_row=limits.max_rows + 1, values_only=True), start=1):
+    for number, values in _rows_of(sheet, file):
+        if number > limits.max_rows + 1:
+            raise limits.exceeded("max_rows", number - 1, "rows or more", file=file)
         if not values or values[0] is None or str(values[0]).strip() == "":
             continue
         key = str(values[0]).strip()

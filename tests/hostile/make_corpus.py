@@ -68,9 +68,16 @@ def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
 
 
 def good_workbook() -> bytes:
-    return workbook({"actors": [["id", "name", "type"], ["hk", "Helferkreis", "Initiative"],
-                                ["kg", "Kirchengemeinde", "Kirche"]],
-                     "ties": [["source", "target"], ["hk", "kg"]]})
+    return workbook(
+        {
+            "actors": [
+                ["id", "name", "type"],
+                ["hk", "Helferkreis", "Initiative"],
+                ["kg", "Kirchengemeinde", "Kirche"],
+            ],
+            "ties": [["source", "target"], ["hk", "kg"]],
+        }
+    )
 
 
 def patched_workbook(replace: Callable[[str, bytes], bytes]) -> bytes:
@@ -80,14 +87,28 @@ def patched_workbook(replace: Callable[[str, bytes], bytes]) -> bytes:
 
 
 def forged_dimension(name: str, data: bytes) -> bytes:
-    return data.replace(b'<dimension ref="A1:C3"/>', b'<dimension ref="A1:XFD1048576"/>') \
-        if name.endswith("sheet1.xml") else data
+    return (
+        data.replace(b'<dimension ref="A1:C3"/>', b'<dimension ref="A1:XFD1048576"/>')
+        if name.endswith("sheet1.xml")
+        else data
+    )
 
 
 def wide_row(name: str, data: bytes) -> bytes:
     if not name.endswith("sheet1.xml"):
         return data
     return data.replace(b"</row>", b'<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', 1)
+
+
+def dtd_in_sheet(name: str, data: bytes) -> bytes:
+    if not name.endswith("sheet1.xml"):
+        return data
+    return b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]>' + data.split(b"?>", 1)[-1]
+
+
+def broken_late(name: str, data: bytes) -> bytes:
+    """The actors sheet breaks off after its first rows (openpyxl reads sheets lazily)."""
+    return data.replace(b"</sheetData>", b"<row><c><v>1</v></c></ro") if name.endswith("sheet1.xml") else data
 
 
 def no_sheets(name: str, data: bytes) -> bytes:
@@ -135,10 +156,15 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 
 
 def node_link(nodes: object = None, links: object = None, **more: object) -> bytes:
-    data = {"directed": False, "graph": {"name": "Bündnis"},
-            "nodes": nodes if nodes is not None else [{"id": "hk", "type": "Initiative"},
-                                                       {"id": "kg", "type": "Kirche"}],
-            "links": links if links is not None else [{"source": "hk", "target": "kg"}], **more}
+    data = {
+        "directed": False,
+        "graph": {"name": "Bündnis"},
+        "nodes": nodes
+        if nodes is not None
+        else [{"id": "hk", "type": "Initiative"}, {"id": "kg", "type": "Kirche"}],
+        "links": links if links is not None else [{"source": "hk", "target": "kg"}],
+        **more,
+    }
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
@@ -150,27 +176,45 @@ def small_cases() -> dict[str, Files | bytes]:
         "ok-plain": folder(),
         "ok-semicolon-cp1252": folder(cp1252.encode("cp1252"), "Von;An\nhk;kg\n".encode("cp1252")),
         "ok-utf8-bom": folder(b"\xef\xbb\xbf" + ACTORS.encode(), TIES),
-        "ok-utf16-tabs": folder(ACTORS.replace(",", "\t").encode("utf-16"), TIES.replace(",", "\t").encode("utf-16")),
+        "ok-utf16-tabs": folder(
+            ACTORS.replace(",", "\t").encode("utf-16"), TIES.replace(",", "\t").encode("utf-16")
+        ),
         "ok-decimal-comma": folder(ties="Von;An;Gewicht\nhk;kg;2,5\nkg;st;1.234,5\n"),
         "ok-tabs": folder(ACTORS.replace(",", "\t"), TIES.replace(",", "\t")),
-        "ok-quoted-line-breaks": folder('id,name,type\nhk,"Helfer-\nkreis",Initiative\nkg,K,Kirche\n',
-                                        "source,target\nhk,kg\n"),
-        "ok-formulas": folder('id,name,type\nhk,"=HYPERLINK(""http://x"")",Initiative\nkg,@SUM(1),Kirche\n'
-                              "st,+49 30 1234,Kommune\n"),
-        "ok-control-characters": folder("id,name,type\nhk,Helfer\x0bkreis\x07,Initiative\nkg,K\x1f,Kirche\n",
-                                        "source,target\nhk,kg\n"),
-        "ok-look-alike-ids": folder("id,name,type\nhk,Helferkreis,Initiative\n\u04bbk,Kirchenkreis,Kirche\n",
-                                    "source,target\nhk,\u04bbk\n"),
-        "ok-composed-and-decomposed": folder("id,name,type\nJ\u00fcrgen,J,Initiative\nkg,K,Kirche\n",
-                                             "source,target\nJu\u0308rgen,kg\n"),
+        "ok-quoted-line-breaks": folder(
+            'id,name,type\nhk,"Helfer-\nkreis",Initiative\nkg,K,Kirche\n', "source,target\nhk,kg\n"
+        ),
+        "ok-formulas": folder(
+            'id,name,type\nhk,"=HYPERLINK(""http://x"")",Initiative\nkg,@SUM(1),Kirche\n'
+            "st,+49 30 1234,Kommune\n"
+        ),
+        "ok-control-characters": folder(
+            "id,name,type\nhk,Helfer\x0bkreis\x07,Initiative\nkg,K\x1f,Kirche\n", "source,target\nhk,kg\n"
+        ),
+        "ok-look-alike-ids": folder(
+            "id,name,type\nhk,Helferkreis,Initiative\n\u04bbk,Kirchenkreis,Kirche\n",
+            "source,target\nhk,\u04bbk\n",
+        ),
+        "ok-composed-and-decomposed": folder(
+            "id,name,type\nJ\u00fcrgen,J,Initiative\nkg,K,Kirche\n", "source,target\nJu\u0308rgen,kg\n"
+        ),
         "ok-invisible-in-tie": folder(ties="source,target\nh\u200bk,kg\nkg,st\n"),
-        "ok-memberships": folder(ties=None, **{"memberships.csv": "actor,group\nhk,AK Sprache\nkg,AK Sprache\n"
-                                                                  "st,AK Sprache\nhk,AK Arbeit\n"}),
-        "ok-trailing-separators": folder("id;name;type;;\nhk;H;Initiative;;\nkg;K;Kirche;;\n", "source;target\nhk;kg\n"),
-        "ok-blank-lines": folder("id,name,type\n\nhk,H,Initiative\n\n\nkg,K,Kirche\n", "source,target\n\nhk,kg\n"),
+        "ok-memberships": folder(
+            ties=None,
+            **{"memberships.csv": "actor,group\nhk,AK Sprache\nkg,AK Sprache\nst,AK Sprache\nhk,AK Arbeit\n"},
+        ),
+        "ok-trailing-separators": folder(
+            "id;name;type;;\nhk;H;Initiative;;\nkg;K;Kirche;;\n", "source;target\nhk;kg\n"
+        ),
+        "ok-blank-lines": folder(
+            "id,name,type\n\nhk,H,Initiative\n\n\nkg,K,Kirche\n", "source,target\n\nhk,kg\n"
+        ),
         # -- encodings and text files ----------------------------------------------------------
-        "mixed-encoding": folder(("id;name;type\nhk;Helferkreis Südstadt;Initiative\n").encode("utf-8")
-                                 + "kg;Kirchengemeinde St. Jürgen;Kirche\n".encode("cp1252"), "source;target\nhk;kg\n"),
+        "mixed-encoding": folder(
+            ("id;name;type\nhk;Helferkreis Südstadt;Initiative\n").encode()
+            + "kg;Kirchengemeinde St. Jürgen;Kirche\n".encode("cp1252"),
+            "source;target\nhk;kg\n",
+        ),
         "utf8-bom-broken": folder(b"\xef\xbb\xbfid,name,type\nhk,H,Initiative\nkg,J\xfcrgen,Kirche\n"),
         "utf16-broken": folder("id\tname\ttype\nhk\tH\tInitiative\n".encode("utf-16") + b"\x00\xd8x\x00"),
         "binary-garbage": folder(random.Random(1).randbytes(4096)),
@@ -200,7 +244,9 @@ def small_cases() -> dict[str, Files | bytes]:
         "weight-inf": ties_with("inf"),
         "weight-text": ties_with("oft"),
         "weight-huge": ties_with("1e400"),
-        "id-too-long": folder(f"id,name,type\n{'x' * 301},H,Initiative\nkg,K,Kirche\n", "source,target\nkg,kg2\n"),
+        "id-too-long": folder(
+            f"id,name,type\n{'x' * 301},H,Initiative\nkg,K,Kirche\n", "source,target\nkg,kg2\n"
+        ),
         "name-too-long": folder(f"id,name,type\nhk,{'N' * 501},Initiative\nkg,K,Kirche\n"),
         "cell-too-long": folder(f"id,name,type,notiz\nhk,H,Initiative,{'z' * 10_001}\nkg,K,Kirche,\n"),
         "kind-too-long": folder(ties=f"source,target,kind\nhk,kg,{'k' * 201}\n"),
@@ -224,12 +270,16 @@ def small_cases() -> dict[str, Files | bytes]:
         "external-entity.gexf": EXTERNAL_ENTITY.encode(),
         "not-well-formed.graphml": GRAPHML.format(extra="<edge").encode(),
         "empty.graphml": b"",
-        "missing-type.graphml": GRAPHML.replace('<data key="type">Kirche</data>', "").format(extra="").encode(),
+        "missing-type.graphml": GRAPHML.replace('<data key="type">Kirche</data>', "")
+        .format(extra="")
+        .encode(),
         "edge-to-unknown.gexf": GEXF.replace('target="kg"', 'target="zz"').encode(),
-        "deep-elements.graphml": GRAPHML.format(extra="<data key='type'>" + "<x>" * 150 + "</x>" * 150
-                                                + "</data>").encode(),
-        "deep.json": node_link(nodes=[{"id": "hk", "type": "Initiative",
-                                       "extra": json.loads("[" * 150 + "]" * 150)}]),
+        "deep-elements.graphml": GRAPHML.format(
+            extra="<data key='type'>" + "<x>" * 150 + "</x>" * 150 + "</data>"
+        ).encode(),
+        "deep.json": node_link(
+            nodes=[{"id": "hk", "type": "Initiative", "extra": json.loads("[" * 150 + "]" * 150)}]
+        ),
         "nan-weight.json": node_link(links=[{"source": "hk", "target": "kg", "weight": float("nan")}]),
         "not-an-object.json": b"[]",
         "nodes-not-a-list.json": b'{"nodes": {"hk": 1}, "links": []}',
@@ -241,23 +291,45 @@ def small_cases() -> dict[str, Files | bytes]:
         "forged-dimension.xlsx": patched_workbook(forged_dimension),
         "wide-row.xlsx": patched_workbook(wide_row),
         "no-sheets.xlsx": patched_workbook(no_sheets),
+        "dtd-in-sheet.xlsx": patched_workbook(dtd_in_sheet),
+        "sheet-broken-late.xlsx": patched_workbook(broken_late),
+        "truncated.xlsx": good_workbook()[:1500] + good_workbook()[-200:],
         "wrong-sheets.xlsx": workbook({"Tabelle1": [["id", "name", "type"]]}),
         "garbage.xlsx": random.Random(2).randbytes(2048),
         "zip-not-xlsx.xlsx": zipped({"hello.txt": b"hello"}),
         "old-xls.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
-        "founded-huge.xlsx": workbook({"actors": [["id", "type"], ["hk", "Initiative"], ["kg", "Kirche"]],
-                                       "ties": [["source", "target"], ["hk", "kg"]],
-                                       "alliance": [["founded", 10**23]]}),
+        "founded-huge.xlsx": workbook(
+            {
+                "actors": [["id", "type"], ["hk", "Initiative"], ["kg", "Kirche"]],
+                "ties": [["source", "target"], ["hk", "kg"]],
+                "alliance": [["founded", 10**23]],
+            }
+        ),
         # -- archives ----------------------------------------------------------------------------
-        "ok.zip": zipped({"buendnis/actors.csv": ACTORS.encode(), "buendnis/ties.csv": TIES.encode(),
-                          "__MACOSX/buendnis/._actors.csv": b"\x00\x05"}),
+        "ok.zip": zipped(
+            {
+                "buendnis/actors.csv": ACTORS.encode(),
+                "buendnis/ties.csv": TIES.encode(),
+                "__MACOSX/buendnis/._actors.csv": b"\x00\x05",
+            }
+        ),
         "zip-slip.zip": zipped({"../../evil/actors.csv": ACTORS.encode(), "ties.csv": TIES.encode()}),
         "zip-absolute.zip": zipped({"/etc/actors.csv": ACTORS.encode(), "ties.csv": TIES.encode()}),
-        "zip-link.zip": zipped({"actors.csv": b"/etc/passwd", "ties.csv": TIES.encode()}, links=("actors.csv",)),
-        "zip-nested.zip": zipped({"inner.zip": zipped({"actors.csv": ACTORS.encode(), "ties.csv": TIES.encode()})}),
+        "zip-link.zip": zipped(
+            {"actors.csv": b"/etc/passwd", "ties.csv": TIES.encode()}, links=("actors.csv",)
+        ),
+        "zip-nested.zip": zipped(
+            {"inner.zip": zipped({"actors.csv": ACTORS.encode(), "ties.csv": TIES.encode()})}
+        ),
         "zip-empty.zip": zipped({}),
-        "zip-two-alliances.zip": zipped({"a/actors.csv": ACTORS.encode(), "a/ties.csv": TIES.encode(),
-                                         "b/actors.csv": ACTORS.encode(), "b/ties.csv": TIES.encode()}),
+        "zip-two-alliances.zip": zipped(
+            {
+                "a/actors.csv": ACTORS.encode(),
+                "a/ties.csv": TIES.encode(),
+                "b/actors.csv": ACTORS.encode(),
+                "b/ties.csv": TIES.encode(),
+            }
+        ),
         "not-a-zip.zip": b"id,name,type\n",
         "wrong-suffix.txt": ACTORS.encode(),
         "no-suffix-file.csv": ACTORS.encode(),
@@ -268,8 +340,15 @@ def zeros(size: int) -> bytes:
     return b"0" * size
 
 
-def streamed_zip(path: Path, name: str, size: int, *, head: bytes = b"", tail: bytes = b"",
-                 others: dict[str, bytes] | None = None) -> None:
+def streamed_zip(
+    path: Path,
+    name: str,
+    size: int,
+    *,
+    head: bytes = b"",
+    tail: bytes = b"",
+    others: dict[str, bytes] | None = None,
+) -> None:
     """A zip whose member ``name`` unpacks to about ``size`` bytes of repeated text (a zip bomb)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         for other, data in (others or {}).items():
@@ -285,13 +364,21 @@ def streamed_zip(path: Path, name: str, size: int, *, head: bytes = b"", tail: b
 def large_cases(root: Path) -> None:
     """Write the large cases into ``root`` (each is refused before the costly step)."""
     root.mkdir(parents=True, exist_ok=True)
-    streamed_zip(root / "zip-bomb.zip", "buendnis/actors.csv", 300 * 2**20,
-                 others={"buendnis/ties.csv": TIES.encode()})
+    streamed_zip(
+        root / "zip-bomb.zip", "buendnis/actors.csv", 300 * 2**20, others={"buendnis/ties.csv": TIES.encode()}
+    )
     good = zipfile.ZipFile(io.BytesIO(good_workbook()))
-    parts = {info.filename: good.read(info) for info in good.infolist() if not info.filename.endswith("sheet1.xml")}
-    streamed_zip(root / "sheet-bomb.xlsx", "xl/worksheets/sheet1.xml", 300 * 2**20,
-                 head=b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
-                 tail=b"</sheetData></worksheet>", others=parts)
+    parts = {
+        info.filename: good.read(info) for info in good.infolist() if not info.filename.endswith("sheet1.xml")
+    }
+    streamed_zip(
+        root / "sheet-bomb.xlsx",
+        "xl/worksheets/sheet1.xml",
+        300 * 2**20,
+        head=b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+        tail=b"</sheetData></worksheet>",
+        others=parts,
+    )
     wide = root / "columns-100k"
     wide.mkdir(exist_ok=True)
     header = ",".join(["id", "name", "type"] + [f"c{i}" for i in range(100_000)])
@@ -299,17 +386,22 @@ def large_cases(root: Path) -> None:
     (wide / "ties.csv").write_text(TIES, encoding="utf-8")
     many = root / "actors-1m"
     many.mkdir(exist_ok=True)
-    (many / "actors.csv").write_text("id,name,type\n" + "".join(f"a{i},A {i},Verein\n" for i in range(10**6)),
-                                     encoding="utf-8")
+    (many / "actors.csv").write_text(
+        "id,name,type\n" + "".join(f"a{i},A {i},Verein\n" for i in range(10**6)), encoding="utf-8"
+    )
     (many / "ties.csv").write_text("source,target\na0,a1\n", encoding="utf-8")
     group = root / "memberships-bomb"
     group.mkdir(exist_ok=True)
-    (group / "actors.csv").write_text("id,type\n" + "".join(f"m{i},Verein\n" for i in range(6000)), encoding="utf-8")
-    (group / "memberships.csv").write_text("actor,group\n" + "".join(f"m{i},AK\n" for i in range(6000)),
-                                           encoding="utf-8")
+    (group / "actors.csv").write_text(
+        "id,type\n" + "".join(f"m{i},Verein\n" for i in range(6000)), encoding="utf-8"
+    )
+    (group / "memberships.csv").write_text(
+        "actor,group\n" + "".join(f"m{i},AK\n" for i in range(6000)), encoding="utf-8"
+    )
     (root / "deep-100k.json").write_text(nested_json(100_000), encoding="utf-8")
-    (root / "deep-100k.graphml").write_text(GRAPHML.format(extra="<x>" * 100_000 + "</x>" * 100_000),
-                                            encoding="utf-8")
+    (root / "deep-100k.graphml").write_text(
+        GRAPHML.format(extra="<x>" * 100_000 + "</x>" * 100_000), encoding="utf-8"
+    )
 
 
 def write_small(root: Path) -> None:
