@@ -106,13 +106,17 @@ def read_node_link(
     edges = data.get("links", data.get("edges", []))
     if not isinstance(edges, list):
         raise InputError.single('"links" must be a list of {"source": ..., "target": ...}', file=file)
+    if len(data["nodes"]) > limits.max_actors:
+        raise limits.exceeded("max_actors", len(data["nodes"]), "nodes", file=file)
+    if len(edges) > limits.max_ties:
+        raise limits.exceeded("max_ties", len(edges), "links", file=file)
     for label, items in (("nodes", data["nodes"]), ("links", edges)):
         for position, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise InputError.single(f"expected an object, found {type(item).__name__}",
                                         file=file, row=f"{label}[{position}]")
-    actors = _frame([{**n, "id": n.get("id")} for n in data["nodes"]], "node")
-    ties = _frame(edges, "link")
+    actors = _frame([{**n, "id": n.get("id")} for n in data["nodes"]], "node", file, limits)
+    ties = _frame(edges, "link", file, limits)
     if data.get("multigraph"):
         ties = ties.drop(columns="key", errors="ignore")  # networkx's parallel-edge counter
     if not isinstance(data.get("graph") or {}, dict):
@@ -291,7 +295,7 @@ def _from_networkx(
     if directed is None:
         directed = graph.is_directed()
     nodes = [{"id": node, **data} for node, data in graph.nodes(data=True)]
-    actors = _frame(nodes, "node").drop(columns=["viz", "pid"], errors="ignore")
+    actors = _frame(nodes, "node", file, limits).drop(columns=["viz", "pid"], errors="ignore")
     if "name" not in actors.columns and "label" in actors.columns:
         actors = _rename(actors, {"label": "name"})
     elif "label" in actors.columns and (actors["label"] == actors["id"]).all():
@@ -300,21 +304,25 @@ def _from_networkx(
     for position, u, v, data in sorted(edges, key=lambda edge: int(edge[0])):
         source, target = (u, v) if graph.is_directed() else ends[int(position)]
         records.append({"source": source, "target": target, **data})
-    ties = _frame(records, "edge").drop(columns=["id"], errors="ignore")
+    ties = _frame(records, "edge", file, limits).drop(columns=["id"], errors="ignore")
     return Alliance.from_frames(
         actors, ties, directed=directed, meta=meta, lenient=lenient,
         actors_file=f"{file} nodes", ties_file=f"{file} edges", limits=limits,
     )
 
 
-def _frame(records: list[dict[str, Any]], label: str) -> pd.DataFrame:
+def _frame(records: list[dict[str, Any]], label: str, file: str, limits: Limits) -> pd.DataFrame:
     """Records as a frame of text cells, indexed "node 1 ('hk')", "edge 2", … for error messages.
 
-    Graph files have no rows to count; a node is found by its id, so that is cited too.
+    Graph files have no rows to count; a node is found by its id, so that is cited too. Each
+    attribute is a column: more than ``limits.max_columns`` of them is refused before the
+    frame (records × attributes cells) is built.
     """
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(record))
+    if len(columns) > limits.max_columns:
+        raise limits.exceeded("max_columns", len(columns), f"{label} attributes", file=file)
     if label == "link" or label == "edge":
         columns = {"source": None, "target": None, **columns}
     frame = pd.DataFrame(

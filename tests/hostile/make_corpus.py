@@ -282,6 +282,11 @@ def small_cases() -> dict[str, Files | bytes]:
         ),
         "nan-weight.json": node_link(links=[{"source": "hk", "target": "kg", "weight": float("nan")}]),
         "not-an-object.json": b"[]",
+        "many-attributes.json": node_link(
+            nodes=[
+                {"id": f"n{i}", "type": "Verein", **{f"a{i}x{j}": 1 for j in range(20)}} for i in range(60)
+            ]
+        ),
         "nodes-not-a-list.json": b'{"nodes": {"hk": 1}, "links": []}',
         "node-not-an-object.json": b'{"nodes": [1, 2], "links": []}',
         "graph-not-an-object.json": node_link(graph=[1]),
@@ -322,6 +327,7 @@ def small_cases() -> dict[str, Files | bytes]:
             {"inner.zip": zipped({"actors.csv": ACTORS.encode(), "ties.csv": TIES.encode()})}
         ),
         "zip-empty.zip": zipped({}),
+        "zip-many-members.zip": zipped({f"m{i}.txt": b"" for i in range(1001)}),
         "zip-two-alliances.zip": zipped(
             {
                 "a/actors.csv": ACTORS.encode(),
@@ -398,6 +404,8 @@ def large_cases(root: Path) -> None:
     (group / "memberships.csv").write_text(
         "actor,group\n" + "".join(f"m{i},AK\n" for i in range(6000)), encoding="utf-8"
     )
+    nodes = "".join(f'<node id="n{i}"><data key="type">Verein</data></node>' for i in range(100_001))
+    (root / "nodes-100k.graphml").write_text(GRAPHML.format(extra=nodes), encoding="utf-8")
     (root / "deep-100k.json").write_text(nested_json(100_000), encoding="utf-8")
     (root / "deep-100k.graphml").write_text(
         GRAPHML.format(extra="<x>" * 100_000 + "</x>" * 100_000), encoding="utf-8"
