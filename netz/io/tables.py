@@ -92,14 +92,14 @@ def decode_text(data: bytes, file: str) -> str:
     file whose byte-order mark promises an encoding its bytes do not keep.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16", "UTF-16", file)
+        return _strict(data, 0, "utf-16", "UTF-16", file)
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise InputError.single(f"this is {what}, not a CSV text file", file=file)
     if b"\x00" in data[:8192]:
         raise InputError.single("this is a binary file, not a CSV text file", file=file)
     if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data, "utf-8-sig", "UTF-8", file)
+        return _strict(data, 3, "utf-8", "UTF-8", file)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -114,14 +114,16 @@ def decode_text(data: bytes, file: str) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _strict(data: bytes, codec: str, name: str, file: str) -> str:
+def _strict(data: bytes, skip: int, codec: str, name: str, file: str) -> str:
+    """``data[skip:]`` decoded, or an error citing the row of the first byte that does not fit."""
     try:
-        return data.decode(codec)
+        return data[skip:].decode(codec)
     except UnicodeDecodeError as error:
+        position = skip + error.start
         raise InputError.single(
             f"the file starts with the byte-order mark of {name}, but this row is not {name} "
-            f"(byte {error.start + 1}); save the whole file again as UTF-8",
-            file=file, row=_line_of(data, error.start),
+            f"(byte {position + 1}); save the whole file again as UTF-8",
+            file=file, row=_line_of(data, position),
         ) from None
 
 
