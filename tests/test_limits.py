@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from netz.limits import DEFAULT_LIMITS, Limits
@@ -25,3 +27,9 @@ def test_the_error_names_the_file_the_limit_and_how_to_raise_it() -> None:
     assert error.file == "ties.csv"
     assert str(error) == ("ties.csv: 12 ties; at most 10 are accepted (limit max_ties; raise it to read "
                           "larger inputs)")
+
+
+def test_every_limit_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in Limits.__dataclass_fields__:
+        assert f"| `{name}` |" in readme and f"`NETZ_{name.upper()}`" in readme
