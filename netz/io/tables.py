@@ -76,9 +76,12 @@ _BINARY_SIGNATURES: Mapping[bytes, str] = {
 }
 
 
-# A character of two or three bytes as UTF-8 writes it; Windows-1252 text (one byte per
-# character) practically never holds such a pair ("Ã¼" is what "ü" in UTF-8 looks like there).
+# A character of two or three bytes as UTF-8 writes it. Windows-1252 text (one byte per
+# character) rarely holds such bytes ("Ã¼" is what "ü" in UTF-8 looks like there), and when it
+# does ("Fuß“" is DF 93) they stand for no character of a European text (U+07D3); see _LATIN.
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+# Accented letters, quotes, dashes and the euro sign: what UTF-8 rows of a German file hold.
+_LATIN = re.compile("[\u00a0-\u017f\u2010-\u20ac]")
 # A quoted cell, or an unclosed quote to the end of the line.
 _QUOTED = re.compile(r'"[^"]*(?:"|$)')
 
@@ -103,7 +106,8 @@ def decode_text(data: bytes, file: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        utf8 = _UTF8_SEQUENCE.search(data)
+        utf8 = next((m for m in _UTF8_SEQUENCE.finditer(data)
+                     if _LATIN.fullmatch(m.group().decode("utf-8", errors="replace"))), None)
         if utf8 is not None:
             raise InputError.single(
                 f"the file mixes two encodings: row {_line_of(data, utf8.start())} is UTF-8, row "

@@ -277,3 +277,8 @@ def test_a_file_larger_than_the_limit_is_not_read(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", b"id;name\n" + b"a;A\n" * 100)
     with pytest.raises(InputError, match="limit max_unpacked_bytes"):
         read_csv_table(path, limits=Limits(max_unpacked_bytes=100))
+
+
+def test_windows_1252_that_happens_to_hold_a_utf8_byte_pair_is_still_read() -> None:
+    data = "id;name\nf;Verein „Weißer Fuß“\n".encode("cp1252")  # ß“ is DF 93, a UTF-8 pair for U+07D3
+    assert decode_text(data, "akteure.csv").endswith("„Weißer Fuß“\n")
