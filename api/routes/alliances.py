@@ -116,6 +116,7 @@ async def import_alliance(
         with path.open("wb") as sink:
             while chunk := await file.read(1024 * 1024):
                 sink.write(chunk)
+        await file.close()  # the form's spooled copy: not kept until the request ends
         # Reading and storing take CPU time (about a second for 10,000 ties): off the event loop,
         # so that this worker keeps answering other requests meanwhile.
         try:
