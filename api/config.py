@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from netz.limits import Limits
 
 __all__ = ["Settings", "default_database_url"]
 
@@ -32,6 +35,11 @@ class Settings(BaseSettings):
     report_memory_bytes
         How many bytes of reports each process keeps in memory to serve them without reading
         them from the database (each is checked against the database per request; 0: none).
+    max_*
+        What an import may hold, one setting per field of :class:`netz.limits.Limits`
+        (``NETZ_MAX_ACTORS``, ``NETZ_MAX_TIES`` …): tighter than the library's
+        defaults, sized for local alliances, so that one upload cannot take the service's
+        memory or CPU; an operator raises them for larger networks.
     """
 
     model_config = SettingsConfigDict(env_prefix="NETZ_", extra="ignore")
@@ -41,3 +49,15 @@ class Settings(BaseSettings):
     pseudonym_secret: str = ""
     report_seed: int = 0
     report_memory_bytes: int = 64 * 1024 * 1024
+    max_actors: int = Field(default=20_000, ge=1)
+    max_ties: int = Field(default=200_000, ge=1)
+    max_projected_ties: int = Field(default=200_000, ge=1)
+    max_rows: int = Field(default=200_000, ge=1)
+    max_columns: int = Field(default=200, ge=1)
+    max_cell_chars: int = Field(default=10_000, ge=1)
+    max_depth: int = Field(default=50, ge=1)
+    max_unpacked_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
+
+    def limits(self) -> Limits:
+        """The import limits as the library takes them."""
+        return Limits(**{name: getattr(self, name) for name in Limits.__dataclass_fields__})

@@ -7,6 +7,7 @@ expected) and end the command with exit status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from netz.errors import InputError, NetzError
 from netz.gaps import Thresholds
 from netz.health import Bands
 from netz.io.spreadsheet import spreadsheet_safe
+from netz.limits import DEFAULT_LIMITS, Limits
 from netz.model import Alliance
 from netz.report import Analysis, analyse, serialise, to_jsonable
 from netz.text import LANGUAGES, render_diff, render_gaps, render_health, render_report, render_whatif
@@ -172,6 +174,11 @@ def _add_input(command: argparse.ArgumentParser) -> None:
         "--lenient", action="store_true",
         help="unknown actor types become 'other' and duplicate ties are dropped, with warnings",
     )
+    defaults = ", ".join(f"{name}={getattr(DEFAULT_LIMITS, name)}" for name in Limits.__dataclass_fields__)
+    command.add_argument(
+        "--limit", action="append", default=[], metavar="NAME=VALUE",
+        help=f"raise (or lower) a limit on what is read, e.g. max_actors=500000; defaults: {defaults}",
+    )
 
 
 def _count(text: str) -> int:
@@ -224,8 +231,21 @@ def _emit(args: argparse.Namespace, data: object, text: str) -> int:
     return 0
 
 
+def _limits(pairs: list[str]) -> Limits:
+    """The library's limits with the user's --limit NAME=VALUE applied."""
+    changed = {}
+    for name, value in _settings(pairs, "--limit").items():
+        if name not in Limits.__dataclass_fields__:
+            known = ", ".join(Limits.__dataclass_fields__)
+            raise NetzError(f"--limit: unknown limit '{name}'; limits: {known}")
+        if not value.isdigit() or int(value) < 1:
+            raise NetzError(f"--limit {name} expects a whole number of at least 1, got '{value}'")
+        changed[name] = int(value)
+    return dataclasses.replace(DEFAULT_LIMITS, **changed)
+
+
 def _read(args: argparse.Namespace) -> Alliance:
-    alliance = io.read(args.path, directed=args.directed, lenient=args.lenient)
+    alliance = io.read(args.path, directed=args.directed, lenient=args.lenient, limits=_limits(args.limit))
     for warning in alliance.warnings:
         print(f"netz: warning: {warning}", file=sys.stderr)
     return alliance

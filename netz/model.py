@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from netz.errors import Problem
+from netz.limits import DEFAULT_LIMITS, Limits
 from netz.validate import ACTOR_COLUMNS, TIE_COLUMNS, validate_tables
 
 __all__ = ["META_KEYS", "Actor", "Alliance", "Tie", "plain_value", "wave_order"]
@@ -92,14 +93,16 @@ class Alliance:
         lenient: bool = False,
         actors_file: str = "actors",
         ties_file: str = "ties",
+        limits: Limits = DEFAULT_LIMITS,
     ) -> Alliance:
         """Validate tables with canonical column names and build an alliance.
 
-        The frames' index is taken as the row number to cite in error messages.
+        The frames' index is taken as the row number to cite in error messages;
+        ``limits`` bounds their size (:class:`~netz.limits.Limits`).
         """
         checked = validate_tables(
             actors, ties, directed=directed, lenient=lenient,
-            actors_file=actors_file, ties_file=ties_file,
+            actors_file=actors_file, ties_file=ties_file, limits=limits,
         )
         return cls(
             actors=checked.actors,

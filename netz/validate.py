@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from netz.errors import InputError, Problem
+from netz.limits import DEFAULT_LIMITS, MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS, Limits
 from netz.vocabulary import ACTOR_TYPES, UnknownTypeError, canonical_type, fold
 
 __all__ = [
@@ -39,6 +41,15 @@ TIE_COLUMNS: tuple[str, ...] = ("source", "target", "weight", "kind", "wave")
 # Control characters (a vertical tab from a spreadsheet's line break, say) are invisible in a
 # spreadsheet and cannot be written to XML or .xlsx at all; they become spaces. Tab and newline stay.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Characters that show nothing: zero-width space, non-joiner, joiner, word joiner, byte-order
+# mark, soft hyphen. In an id they make "hk" and "h\u200bk" two actors nobody can tell apart.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Letters of other scripts that look like Latin ones (Cyrillic, Greek), for warning about ids
+# such as "hk" and "һk" (Cyrillic shha) that look the same but are not.
+_LOOK_ALIKE = str.maketrans(
+    "аеорсухіјѕһкмнтвАЕОРСУХІЈЅНКМТВαοκνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijshkmhtbAEOPCYXIJSHKMTBaokvptuxABEZHIKMNOPTYX",
+)
 _DECIMAL_COMMA = re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+),\d+")
 _INTEGER = re.compile(r"[+-]?(0|[1-9]\d*)")
 # Numbers as attribute values: no leading zeros, so codes such as "007" stay text.
@@ -65,8 +76,15 @@ def validate_tables(
     lenient: bool = False,
     actors_file: str = "actors",
     ties_file: str = "ties",
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Validated:
     """Check and normalise actor and tie tables; raise :class:`InputError` listing all problems.
+
+    Ids are compared as a reader sees them: in Unicode's composed form (NFC) and without
+    invisible characters, so ids that differ only there are duplicates; ids that only look
+    alike (a Cyrillic "һ" for a Latin "h") get a warning. ``limits`` bounds the numbers of
+    actors, ties and columns (checked first) and the length of every cell; ids, names, kinds
+    and waves have fixed maximum lengths (:mod:`netz.limits`).
 
     Duplicate ties — the same pair (in either order when undirected) with the same
     ``kind`` and ``wave`` — are an error, because a spreadsheet that lists one
@@ -74,15 +92,36 @@ def validate_tables(
     rows are dropped with a warning instead, and unknown actor types become
     ``other`` with a warning.
     """
+    _check_size(actors, actors_file, limits, "max_actors", "actors")
+    _check_size(ties, ties_file, limits, "max_ties", "ties")
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    clean_actors = _validate_actors(actors, actors_file, lenient, problems, warnings)
+    clean_actors = _validate_actors(actors, actors_file, lenient, limits, problems, warnings)
     clean_ties, weighted = _validate_ties(
-        ties, set(clean_actors["id"]), ties_file, actors_file, directed, lenient, problems, warnings
+        ties, set(clean_actors["id"]), ties_file, actors_file, directed, lenient, limits, problems,
+        warnings,
     )
     if problems:
         raise InputError(problems)
     return Validated(clean_actors, clean_ties, weighted, tuple(warnings))
+
+
+def _check_size(frame: pd.DataFrame, file: str, limits: Limits, name: str, what: str) -> None:
+    """Refuse too many rows or columns before any work is done on them."""
+    if len(frame) > getattr(limits, name):
+        raise limits.exceeded(name, len(frame), what, file=file)
+    if frame.shape[1] > limits.max_columns:
+        raise limits.exceeded("max_columns", frame.shape[1], "columns", file=file)
+
+
+def _check_length(
+    values: pd.Series, longest: int, what: str, file: str, column: str, problems: list[Problem]
+) -> None:
+    """One problem for each text cell longer than ``longest`` characters."""
+    lengths = values.map(lambda value: len(value) if isinstance(value, str) else 0)
+    for row, length in lengths[lengths > longest].items():
+        problems.append(Problem(f"{what} has {length:,} characters; at most {longest:,} are accepted",
+                                file, _row(row), column))
 
 
 def _require(frame: pd.DataFrame, required: Iterable[str], file: str) -> None:
@@ -109,24 +148,35 @@ def _cell_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return _CONTROL.sub(" ", str(value)).strip()
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", str(value))).strip()
+
+
+def _ids(series: pd.Series) -> pd.Series:
+    """Ids as text without invisible characters (see :data:`_INVISIBLE`)."""
+    return _text(series).str.replace(_INVISIBLE, "", regex=True).str.strip().astype(object)
 
 
 def _validate_actors(
-    actors: pd.DataFrame, file: str, lenient: bool, problems: list[Problem], warnings: list[Problem]
+    actors: pd.DataFrame, file: str, lenient: bool, limits: Limits, problems: list[Problem],
+    warnings: list[Problem],
 ) -> pd.DataFrame:
     _require(actors, ("id", "type"), file)
-    ids = _text(actors["id"])
+    ids = _ids(actors["id"])
+    _check_length(ids, MAX_ID_CHARS, "the actor id", file, "id", problems)
     for row in ids.index[ids == ""]:
         problems.append(Problem("actor id is empty; every actor needs an id", file, _row(row), "id"))
     duplicated = ids.duplicated(keep="first") & (ids != "")
     if duplicated.any():
-        first_row = {value: _row(row) for row, value in ids[~ids.duplicated(keep="first")].items()}
+        first_row = {value: row for row, value in ids[~ids.duplicated(keep="first")].items()}
+        as_written = _text(actors["id"]).to_dict()
         for row, value in ids[duplicated].items():
+            hidden = ("; the two differ only in invisible characters or in how accents are encoded"
+                      if as_written[row] != as_written[first_row[value]] else "")
             problems.append(
-                Problem(f"duplicate actor id '{value}' (first used in row {first_row[value]})",
+                Problem(f"duplicate actor id '{value}' (first used in row {_row(first_row[value])}){hidden}",
                         file, _row(row), "id")
             )
+    warnings.extend(_look_alike_ids(ids[ids != ""].drop_duplicates(), file))
     types = _text(actors["type"]).map(lambda label: _canonical_or_none(label))
     for row in types.index[types.isna()]:
         label = _cell_text(actors["type"].loc[row])
@@ -139,12 +189,32 @@ def _validate_actors(
             problems.append(Problem(message, file, _row(row), "type"))
     types = types.fillna("other")
     names = _text(actors["name"]) if "name" in actors.columns else ids
+    _check_length(names, MAX_NAME_CHARS, "the name", file, "name", problems)
     names = names.where(names != "", ids)
     clean = pd.DataFrame({"id": ids, "name": names, "type": types}, index=actors.index)
     for column in actors.columns:
         if column not in ACTOR_COLUMNS:
             clean[column] = infer_column(actors[column])
+            _check_length(clean[column], limits.max_cell_chars, "the cell", file, str(column), problems)
     return clean.reset_index(drop=True)
+
+
+def _look_alike_ids(ids: pd.Series, file: str) -> list[Problem]:
+    """Warnings for ids that differ but look the same (Latin and Cyrillic or Greek letters)."""
+    first: dict[str, tuple[object, str]] = {}
+    found = []
+    for row, value in ids.items():
+        shape = value.translate(_LOOK_ALIKE)
+        if shape in first:
+            other_row, other = first[shape]
+            found.append(Problem(
+                f"actor id '{value}' looks like '{other}' (row {_row(other_row)}) but is written with "
+                "letters of another script; check that they are two different actors",
+                file, _row(row), "id",
+            ))
+        else:
+            first[shape] = (row, value)
+    return found
 
 
 def _canonical_or_none(label: str) -> str | None:
@@ -161,14 +231,16 @@ def _validate_ties(
     actors_file: str,
     directed: bool,
     lenient: bool,
+    limits: Limits,
     problems: list[Problem],
     warnings: list[Problem],
 ) -> tuple[pd.DataFrame, bool]:
     _require(ties, ("source", "target"), file)
     ends = {}
     for column in ("source", "target"):
-        values = _text(ties[column])
+        values = _ids(ties[column])
         ends[column] = values
+        _check_length(values, MAX_ID_CHARS, f"the {column}", file, column, problems)
         for row in values.index[values == ""]:
             problems.append(Problem(f"{column} is empty; expected an actor id", file, _row(row), column))
         unknown = (values != "") & ~values.isin(actor_ids)
@@ -199,9 +271,12 @@ def _validate_ties(
         },
         index=ties.index,
     )
+    _check_length(clean["kind"], MAX_KIND_CHARS, "the kind", file, "kind", problems)
+    _check_length(clean["wave"], MAX_WAVE_CHARS, "the wave", file, "wave", problems)
     for column in ties.columns:
         if column not in TIE_COLUMNS:
             clean[column] = infer_column(ties[column])
+            _check_length(clean[column], limits.max_cell_chars, "the cell", file, str(column), problems)
     clean = _handle_duplicates(clean, file, directed, lenient, problems, warnings)
     return clean.reset_index(drop=True), weighted
 

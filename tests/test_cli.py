@@ -150,6 +150,18 @@ def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert err == ""
 
 
+@pytest.mark.parametrize(("limit", "status", "said"), [
+    ("max_actors=25", 0, "OK"), ("max_actors=24", 2, "25 actors or more; at most 24 are accepted"),
+    ("max_actorz=5", 2, "unknown limit 'max_actorz'"), ("max_ties=0", 2, "at least 1"),
+    ("max_ties", 2, "NAME=VALUE"),
+])
+def test_validate_with_a_limit(capsys: pytest.CaptureFixture[str], limit: str, status: int,
+                               said: str) -> None:
+    assert main(["validate", str(DEMO), "--limit", limit]) == status
+    captured = capsys.readouterr()
+    assert said in captured.out + captured.err
+
+
 def test_validate_failing_names_file_row_and_column(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

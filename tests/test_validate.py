@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from netz.errors import MAX_LISTED_PROBLEMS, InputError, Problem
+from netz.limits import Limits
 from netz.validate import infer_column, parse_numbers, validate_tables
 from netz.vocabulary import ACTOR_TYPES
 
@@ -293,3 +294,61 @@ def test_graph_files_have_no_header_row_to_cite() -> None:
     actors = pd.DataFrame({"id": ["a"]}, index=["node 1 ('a')"])
     problems = problems_of(actors, frame([{"source": "a", "target": "a"}])[:0])
     assert (problems[0].row, problems[0].column) == (None, "type")
+
+
+# -- hostile input: invisible characters, look-alikes, lengths, limits --------------------------
+
+
+def test_ids_differing_only_in_invisible_characters_are_duplicates() -> None:
+    actors = frame([{"id": "hk", "type": "Initiative"}, {"id": "h\u200bk", "type": "Verein"}])
+    [problem] = problems_of(actors, frame([]).reindex(columns=["source", "target"]))
+    assert where([problem]) == [("akteure.csv", 3, "id")]
+    assert "duplicate actor id 'hk' (first used in row 2)" in problem.message
+    assert "invisible" in problem.message
+
+
+def test_ids_are_read_composed_and_without_invisible_characters() -> None:
+    actors = frame([{"id": "J\u00fcrgen", "type": "Initiative"}, {"id": "kg\u2060", "type": "Kirche"}])
+    ties = frame([{"source": "Ju\u0308rgen", "target": "k\u200bg"}])
+    result = validate_tables(actors, ties, directed=False)
+    assert result.actors["id"].tolist() == ["J\u00fcrgen", "kg"]
+    assert result.ties[["source", "target"]].values.tolist() == [["J\u00fcrgen", "kg"]]
+
+
+def test_look_alike_ids_are_warned_about() -> None:
+    actors = frame([{"id": "hk", "type": "Initiative"}, {"id": "\u04bbk", "type": "Verein"}])
+    result = validate_tables(actors, frame([{"source": "hk", "target": "\u04bbk"}]), directed=False)
+    [warning] = result.warnings
+    assert where([warning]) == [("actors", 3, "id")]
+    assert "looks like 'hk' (row 2)" in warning.message
+
+
+@pytest.mark.parametrize(("column", "longest"), [("id", 300), ("name", 500)])
+def test_ids_and_names_fit_the_service_columns(column: str, longest: int) -> None:
+    fits = frame([{"id": "a", "name": "A", "type": "Kirche"}])
+    fits.loc[2, column] = "x" * longest
+    validate_tables(fits, frame([]).reindex(columns=["source", "target"]), directed=False)
+    too_long = fits.copy()
+    too_long.loc[2, column] = "x" * (longest + 1)
+    [problem] = problems_of(too_long, frame([]).reindex(columns=["source", "target"]))
+    assert where([problem]) == [("akteure.csv", 2, column)]
+    assert f"{longest + 1} characters; at most {longest}" in problem.message
+
+
+def test_attribute_cells_are_bounded_by_the_limits() -> None:
+    actors = frame([{"id": "a", "type": "Kirche", "notiz": "x" * 11}])
+    validate_tables(actors, frame([]).reindex(columns=["source", "target"]), directed=False)
+    [problem] = problems_of(actors, frame([]).reindex(columns=["source", "target"]),
+                            limits=Limits(max_cell_chars=10))
+    assert where([problem]) == [("akteure.csv", 2, "notiz")]
+
+
+@pytest.mark.parametrize(("limits", "named"), [
+    (Limits(max_actors=2), "max_actors"), (Limits(max_ties=1), "max_ties"),
+    (Limits(max_columns=2), "max_columns"),
+])
+def test_too_many_actors_ties_or_columns_are_refused_first(limits: Limits, named: str) -> None:
+    ties = frame([{"source": "a", "target": "b"}, {"source": "b", "target": "c"}])
+    validate_tables(ACTORS, ties, directed=False)
+    [problem] = problems_of(ACTORS, ties, limits=limits)
+    assert f"(limit {named};" in problem.message

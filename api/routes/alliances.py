@@ -7,14 +7,19 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, File, Header, HTTPException, Query, Response, UploadFile
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import select
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect
 
 from api.audit import audit
 from api.deps import (
     CurrentKey,
     SessionDep,
+    SettingsDep,
     check_revision,
     etag,
     readable_alliance,
@@ -80,15 +85,28 @@ def create_alliance(
     return _created(session, key, alliance, response, "create")
 
 
-@router.post("/import", status_code=201, response_model=AllianceOut)
+#: The import's request body, documented by hand: the route reads the form itself (see below).
+_IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary",
+                            "description": "an .xlsx workbook, a .zip of an alliance folder, GraphML, GEXF "
+                                           "or JSON node-link"}},
+}}}}}
+
+
+@router.post("/import", status_code=201, response_model=AllianceOut, openapi_extra=_IMPORT_BODY)
 async def import_alliance(
-    session: SessionDep, key: CurrentKey, response: Response,
-    file: Annotated[UploadFile, File(description="an .xlsx workbook, a .zip of an alliance folder, "
-                                                  "GraphML, GEXF or JSON node-link")],
+    request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep, response: Response,
     directed: bool | None = None, lenient: bool = False,
 ) -> AllianceOut:
-    """Import one alliance from a file: all of it, or nothing."""
+    """Import one alliance from a file: all of it, or nothing.
+
+    The key and its role are checked before the upload is read: a form parameter would have
+    FastAPI read the whole body (up to ``max_upload_bytes``) first, even for a caller without
+    a key. What the file may hold is bounded by the service's limits (``NETZ_MAX_ACTORS`` …).
+    """
     require(key, "admin", "coordinator")
+    file = await _uploaded_file(request)
     name = PurePath(file.filename or "upload").name
     suffix = PurePath(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
@@ -99,16 +117,33 @@ async def import_alliance(
         with path.open("wb") as sink:
             while chunk := await file.read(1024 * 1024):
                 sink.write(chunk)
+        await file.close()  # the form's spooled copy: not kept until the request ends
         # Reading and storing take CPU time (about a second for 10,000 ties): off the event loop,
         # so that this worker keeps answering other requests meanwhile.
         try:
-            alliance = await run_in_threadpool(io.read, path, directed=directed, lenient=lenient)
+            alliance = await run_in_threadpool(io.read, path, directed=directed, lenient=lenient,
+                                               limits=settings.limits())
         except InputError as error:
-            raise _renamed(error, path.name, name) from None
+            raise _renamed(error, path, name) from None
     if not alliance.name:
         alliance = Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
                             {**alliance.meta, "name": PurePath(name).stem}, alliance.warnings)
     return await run_in_threadpool(_created, session, key, alliance, response, "import")
+
+
+async def _uploaded_file(request: Request) -> UploadFile:
+    """The form's ``file`` field: 400 for a form that cannot be parsed, 422 without that field."""
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except MultiPartException as error:
+        raise HTTPException(400, f"the upload cannot be read as a form: {error.message}") from None
+    except ClientDisconnect:  # e.g. refused by BodySizeLimit, which has answered already
+        raise HTTPException(400, "the upload was broken off") from None
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        raise RequestValidationError([{"type": "missing", "loc": ("body", "file"), "msg": "Field required",
+                                       "input": None}])
+    return file
 
 
 @router.get("/{alliance_id}", response_model=AllianceOut)
@@ -171,10 +206,13 @@ def _tie_record(tie: dict[str, Any]) -> dict[str, Any]:
     return {**tie, **attributes}
 
 
-def _renamed(error: InputError, internal: str, shown: str) -> InputError:
-    """The error with the uploaded file's own name where the temporary name stood."""
+def _renamed(error: InputError, internal: Path, shown: str) -> InputError:
+    """The error with the uploaded file's own name where the temporary path or name stood."""
+
+    def rename(text: str) -> str:
+        text = text.replace(str(internal), shown).replace(str(internal.parent), "")
+        return text.replace(internal.name, shown)
+
     return InputError([
-        Problem(p.message.replace(internal, shown), (p.file or "").replace(internal, shown) or shown,
-                p.row, p.column)
-        for p in error.problems
+        Problem(rename(p.message), rename(p.file or "") or shown, p.row, p.column) for p in error.problems
     ])

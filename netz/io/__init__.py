@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-import shutil
 import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from netz.errors import InputError, Problem
 from netz.io.folder import read_folder, write_folder
@@ -27,8 +27,9 @@ from netz.io.graphfiles import (
     write_graphml,
     write_node_link,
 )
-from netz.io.tables import MAX_TABLE_BYTES
+from netz.io.tables import check_bytes
 from netz.io.workbook import read_workbook, write_workbook
+from netz.limits import DEFAULT_LIMITS, Limits
 from netz.model import Alliance
 
 __all__ = ["FORMATS", "format_of", "read", "read_zip", "write"]
@@ -71,22 +72,26 @@ def format_of(path: Path) -> str:
     )
 
 
-def read(path: str | Path, *, directed: bool | None = None, lenient: bool = False) -> Alliance:
+def read(
+    path: str | Path, *, directed: bool | None = None, lenient: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Alliance:
     """Read an alliance from a folder, a .zip of a folder, .xlsx, .graphml, .gexf or .json.
 
     ``directed`` overrides what the input says; ``lenient`` maps unknown actor
     types to ``other`` and drops duplicate ties, with warnings in
-    ``alliance.warnings``. Raises :class:`~netz.errors.InputError` for anything
-    it cannot read; nothing is ever half-read.
+    ``alliance.warnings``. ``limits`` bounds what is read (sizes, rows, columns,
+    actors, ties …; :class:`~netz.limits.Limits`, generous by default). Raises
+    :class:`~netz.errors.InputError` for anything it cannot read or that exceeds a
+    limit; nothing is ever half-read.
     """
     path = Path(path)
     if not path.exists():
         raise InputError.single("no such file or folder", file=str(path))
     kind = format_of(path)
     if kind == "zip":
-        return read_zip(path, directed=directed, lenient=lenient)
+        return read_zip(path, directed=directed, lenient=lenient, limits=limits)
     reader = FORMATS[kind][0]
-    return reader(path, directed=directed, lenient=lenient)
+    return reader(path, directed=directed, lenient=lenient, limits=limits)
 
 
 def write(alliance: Alliance, path: str | Path, *, format: str | None = None) -> Path:
@@ -111,19 +116,22 @@ def write(alliance: Alliance, path: str | Path, *, format: str | None = None) ->
     return path
 
 
-def read_zip(path: Path, *, directed: bool | None = None, lenient: bool = False) -> Alliance:
+def read_zip(
+    path: Path, *, directed: bool | None = None, lenient: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Alliance:
     """Read a .zip holding an alliance folder (at its top or in one subfolder) or one graph file.
 
     Members whose paths climb out of the archive (``../``, absolute paths),
-    links, too many members and too large an unpacked size are refused before
-    anything is extracted.
+    links, too many members and an unpacked size beyond ``limits.max_unpacked_bytes``
+    are refused before anything is extracted; what is extracted is counted too, in case
+    the archive's directory understates it.
     """
     file = path.name
     if not zipfile.is_zipfile(path):
         raise InputError.single("not a zip archive", file=file)
     with zipfile.ZipFile(path) as archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
-        _check_members(members, file)
+        _check_members(members, file, limits)
         # macOS adds __MACOSX/._name resource forks and .DS_Store; they are not part of the alliance.
         members = [m for m in members if not _is_clutter(m.filename)]
         with tempfile.TemporaryDirectory(prefix="netz-zip-") as tmp:
@@ -133,7 +141,7 @@ def read_zip(path: Path, *, directed: bool | None = None, lenient: bool = False)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:
                     with archive.open(member) as source, target.open("wb") as sink:
-                        shutil.copyfileobj(source, sink)
+                        _copy(source, sink, member.file_size, file)
                 except (zipfile.BadZipFile, zlib.error, EOFError) as error:
                     raise InputError.single(
                         f"the archive entry '{member.filename}' is damaged ({error})", file=file
@@ -144,7 +152,7 @@ def read_zip(path: Path, *, directed: bool | None = None, lenient: bool = False)
                         "a password", file=file,
                     ) from None
             try:
-                alliance = read(_alliance_in(root, file), directed=directed, lenient=lenient)
+                alliance = read(_alliance_in(root, file), directed=directed, lenient=lenient, limits=limits)
             except InputError as error:
                 raise InputError(_in_archive(error.problems, file, root)) from None
     return dataclasses.replace(alliance, warnings=tuple(_in_archive(alliance.warnings, file, root)))
@@ -162,7 +170,22 @@ def _in_archive(problems: Iterable[Problem], file: str, root: Path) -> list[Prob
     return cited
 
 
-def _check_members(members: list[zipfile.ZipInfo], file: str) -> None:
+def _copy(source: IO[bytes], sink: IO[bytes], declared: int, file: str) -> None:
+    """Copy one member, never more than the size the archive's directory declares for it.
+
+    zipfile itself refuses a member that unpacks to more than that ("Bad CRC" or an
+    EOFError); the count here makes sure of it without relying on that.
+    """
+    written = 0
+    while chunk := source.read(1024 * 1024):
+        written += len(chunk)
+        if written > declared:
+            raise InputError.single("an archive entry unpacks to more than the archive says; refused",
+                                    file=file)
+        sink.write(chunk)
+
+
+def _check_members(members: list[zipfile.ZipInfo], file: str, limits: Limits) -> None:
     if not members:
         raise InputError.single("the zip archive is empty", file=file)
     if len(members) > _MAX_ZIP_MEMBERS:
@@ -176,9 +199,7 @@ def _check_members(members: list[zipfile.ZipInfo], file: str) -> None:
             )
         if (member.external_attr >> 16) & 0o170000 == 0o120000:
             raise InputError.single(f"the archive entry '{member.filename}' is a link; refused", file=file)
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > MAX_TABLE_BYTES:
-        raise InputError.single(f"the archive unpacks to {unpacked / 2**20:.0f} MiB; too large", file=file)
+    check_bytes(sum(m.file_size for m in members), file, limits)
 
 
 def _is_clutter(name: str) -> bool:

@@ -34,11 +34,13 @@ from netz.io.tables import (
     TIE_ALIASES,
     TIE_REQUIRED,
     canonical_columns,
+    check_bytes,
     cite_headers,
     decode_text,
     read_csv_table,
     written_headers,
 )
+from netz.limits import DEFAULT_LIMITS, Limits
 from netz.model import Alliance
 
 __all__ = [
@@ -54,15 +56,19 @@ _NAMES = {
 CO_MEMBERSHIP = "co-membership"
 
 
-def read_folder(path: Path, *, directed: bool | None = None, lenient: bool = False) -> Alliance:
+def read_folder(
+    path: Path, *, directed: bool | None = None, lenient: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Alliance:
     """Read an alliance folder. ``directed`` overrides what ``alliance.json`` says."""
     files = {role: _find(path, names) for role, names in _NAMES.items()}
     meta: dict = {}
     declared: bool | None = None
     if files["meta"] is not None:
         # Like the CSV files: UTF-8 (byte-order mark optional) or Windows-1252 from Notepad.
+        check_bytes(files["meta"].stat().st_size, files["meta"].name, limits)
         meta, declared = read_meta_json(
-            decode_text(files["meta"].read_bytes(), files["meta"].name), file=files["meta"].name
+            decode_text(files["meta"].read_bytes(), files["meta"].name), file=files["meta"].name,
+            limits=limits,
         )
     directed = directed if directed is not None else bool(declared)
     if files["actors"] is None:
@@ -79,21 +85,23 @@ def read_folder(path: Path, *, directed: bool | None = None, lenient: bool = Fal
         )
     headers: dict[str, dict[str, str]] = {}
     actors_file = files["actors"].name
-    actors = _read_table(files["actors"], ACTOR_ALIASES, headers, ACTOR_REQUIRED)
+    actors = _read_table(files["actors"], ACTOR_ALIASES, headers, ACTOR_REQUIRED, limits, "max_actors")
     if actors.empty:
         raise InputError.single("the actors file has no actors below its header", file=actors_file)
     ties_file = files["ties"].name if files["ties"] else files["memberships"].name  # type: ignore[union-attr]
     ties = (
-        _read_table(files["ties"], TIE_ALIASES, headers, TIE_REQUIRED)
+        _read_table(files["ties"], TIE_ALIASES, headers, TIE_REQUIRED, limits, "max_ties")
         if files["ties"] else pd.DataFrame(columns=["source", "target"])
     )
     if files["memberships"] is not None:
         members_file = files["memberships"].name
-        members = _read_table(files["memberships"], MEMBERSHIP_ALIASES, headers, MEMBERSHIP_REQUIRED)
-        ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file)
+        members = _read_table(files["memberships"], MEMBERSHIP_ALIASES, headers, MEMBERSHIP_REQUIRED,
+                              limits, "max_rows")
+        ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file,
+                                      limits=limits)
     return alliance_from_tables(
         actors, ties, headers, directed=directed, meta=meta, lenient=lenient,
-        actors_file=actors_file, ties_file=ties_file,
+        actors_file=actors_file, ties_file=ties_file, limits=limits,
     )
 
 
@@ -107,6 +115,7 @@ def alliance_from_tables(
     lenient: bool,
     actors_file: str,
     ties_file: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Alliance:
     """:meth:`Alliance.from_frames`, with problems and warnings citing columns as the file names them.
 
@@ -116,7 +125,7 @@ def alliance_from_tables(
     try:
         alliance = Alliance.from_frames(
             actors, ties, directed=directed, meta=meta, lenient=lenient,
-            actors_file=actors_file, ties_file=ties_file,
+            actors_file=actors_file, ties_file=ties_file, limits=limits,
         )
     except InputError as error:
         raise InputError(cite_headers(error.problems, headers)) from None
@@ -124,18 +133,25 @@ def alliance_from_tables(
 
 
 def _read_table(
-    path: Path, aliases: Mapping[str, tuple[str, ...]], headers: dict, required: tuple[str, ...]
+    path: Path, aliases: Mapping[str, tuple[str, ...]], headers: dict, required: tuple[str, ...],
+    limits: Limits, rows: str,
 ) -> pd.DataFrame:
-    raw = undo_spreadsheet_safe(read_csv_table(path))
+    raw = undo_spreadsheet_safe(read_csv_table(path, limits=limits, rows=rows))
     table = canonical_columns(raw, aliases, path.name, required=required)
     headers[path.name] = written_headers(raw, table)
     return table
 
 
 def add_co_membership_ties(
-    ties: pd.DataFrame, members: pd.DataFrame, actors: pd.DataFrame, *, directed: bool, file: str
+    ties: pd.DataFrame, members: pd.DataFrame, actors: pd.DataFrame, *, directed: bool, file: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> pd.DataFrame:
-    """Append co-membership ties from a memberships table (canonical columns ``actor``, ``group``)."""
+    """Append co-membership ties from a memberships table (canonical columns ``actor``, ``group``).
+
+    The projection is bounded before it is built: a group of k members gives k(k-1)/2 ties,
+    so one working group of 6,000 members would give 18 million. More than
+    ``limits.max_projected_ties`` in all is an :class:`InputError` naming the largest group.
+    """
     if directed:
         raise InputError.single(
             "working-group memberships give undirected co-membership ties; set directed to false",
@@ -160,12 +176,27 @@ def add_co_membership_ties(
     ]
     if problems:
         raise InputError(problems)
+    _check_projection(actor, group, file, limits)
     generated = co_membership_ties(actor, group)
     ends = zip(generated["source"], generated["target"], strict=True)
     generated.index = pd.Index([f"{file}: {s}–{t}" for s, t in ends])
     if "weight" not in ties.columns:
         ties = ties.assign(weight="1")
     return pd.concat([ties, generated.astype({"weight": str})], axis=0)
+
+
+def _check_projection(actor: pd.Series, group: pd.Series, file: str, limits: Limits) -> None:
+    sizes = pd.DataFrame({"actor": actor, "group": group}).drop_duplicates()["group"].value_counts()
+    pairs = sizes.astype("int64") * (sizes.astype("int64") - 1) // 2
+    total = int(pairs.sum())
+    if total > limits.max_projected_ties:
+        largest = str(sizes.index[0])
+        raise InputError.single(
+            f"the memberships would give {total:,} co-membership ties (a group of k members gives "
+            f"k(k-1)/2; the largest, '{largest}', has {int(sizes.iloc[0]):,} members); at most "
+            f"{limits.max_projected_ties:,} are accepted (limit max_projected_ties; raise it to read "
+            "larger inputs)", file=file, column="group",
+        )
 
 
 def co_membership_ties(actor: pd.Series, group: pd.Series) -> pd.DataFrame:

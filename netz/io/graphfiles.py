@@ -38,8 +38,9 @@ from defusedxml import DefusedXmlException
 
 from netz.errors import InputError
 from netz.graph import to_networkx
-from netz.io.meta import parse_directed, parse_meta
-from netz.io.tables import MAX_TABLE_BYTES
+from netz.io.meta import load_json, parse_directed, parse_meta
+from netz.io.tables import check_bytes
+from netz.limits import DEFAULT_LIMITS, Limits
 from netz.model import Alliance, plain_value
 
 __all__ = [
@@ -54,10 +55,12 @@ __all__ = [
 _GEXF_META_PREFIX = "netz-metadata:"
 
 
-def read_graphml(path: Path, *, directed: bool | None = None, lenient: bool = False) -> Alliance:
+def read_graphml(
+    path: Path, *, directed: bool | None = None, lenient: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Alliance:
     """Read a GraphML file (as written by Gephi, yEd, igraph, networkx or netz)."""
-    root = _checked_xml(path)
-    ends = _number_edges(root)
+    root = _checked_xml(path, limits)
+    ends = _number_edges(root, path.name, limits)
     try:
         graph = nx.parse_graphml(ElementTree.tostring(root, encoding="unicode"), node_type=str,
                                  force_multigraph=True)
@@ -66,57 +69,66 @@ def read_graphml(path: Path, *, directed: bool | None = None, lenient: bool = Fa
     meta = {k: v for k, v in graph.graph.items() if k not in ("node_default", "edge_default")}
     # GraphML edge ids become the multigraph's edge keys.
     edges = [(key, u, v, data) for u, v, key, data in graph.edges(keys=True, data=True)]
-    return _from_networkx(graph, edges, ends, path.name, directed=directed, lenient=lenient, meta=meta)
+    return _from_networkx(graph, edges, ends, path.name, directed=directed, lenient=lenient, meta=meta,
+                          limits=limits)
 
 
-def read_gexf(path: Path, *, directed: bool | None = None, lenient: bool = False) -> Alliance:
+def read_gexf(
+    path: Path, *, directed: bool | None = None, lenient: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Alliance:
     """Read a GEXF file (Gephi's format)."""
-    root = _checked_xml(path)
-    ends = _number_edges(root)
+    root = _checked_xml(path, limits)
+    ends = _number_edges(root, path.name, limits)
     try:
         graph = nx.read_gexf(io.BytesIO(ElementTree.tostring(root)), node_type=str)
     except (nx.NetworkXError, ElementTree.ParseError, ValueError, KeyError, AttributeError) as error:
         raise InputError.single(f"not a valid GEXF document: {error}", file=path.name) from None
     # The GEXF reader keeps edge ids as the attribute "id" (keys may come from networkx_key).
     edges = [(data.pop("id"), u, v, data) for u, v, data in graph.edges(data=True)]
-    meta = _gexf_metadata(root)
-    return _from_networkx(graph, edges, ends, path.name, directed=directed, lenient=lenient, meta=meta)
+    meta = _gexf_metadata(root, path.name, limits)
+    return _from_networkx(graph, edges, ends, path.name, directed=directed, lenient=lenient, meta=meta,
+                          limits=limits)
 
 
-def read_node_link(path: Path, *, directed: bool | None = None, lenient: bool = False) -> Alliance:
+def read_node_link(
+    path: Path, *, directed: bool | None = None, lenient: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Alliance:
     """Read JSON node-link data (``nodes`` and ``links`` or ``edges``; networkx and d3 use it)."""
     file = path.name
+    check_bytes(path.stat().st_size, file, limits)
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError.single("not a UTF-8 text file; expected JSON", file=file) from None
-    except json.JSONDecodeError as error:
-        raise InputError.single(
-            f"not valid JSON: {error.msg} (line {error.lineno}, character {error.colno})",
-            file=file, row=f"line {error.lineno}",
-        ) from None
+    data = load_json(text, file=file, limits=limits)
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise InputError.single('expected a JSON object with a "nodes" list and a "links" list', file=file)
     edges = data.get("links", data.get("edges", []))
     if not isinstance(edges, list):
         raise InputError.single('"links" must be a list of {"source": ..., "target": ...}', file=file)
+    if len(data["nodes"]) > limits.max_actors:
+        raise limits.exceeded("max_actors", len(data["nodes"]), "nodes", file=file)
+    if len(edges) > limits.max_ties:
+        raise limits.exceeded("max_ties", len(edges), "links", file=file)
     for label, items in (("nodes", data["nodes"]), ("links", edges)):
         for position, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise InputError.single(f"expected an object, found {type(item).__name__}",
                                         file=file, row=f"{label}[{position}]")
-    actors = _frame([{**n, "id": n.get("id")} for n in data["nodes"]], "node")
-    ties = _frame(edges, "link")
+    actors = _frame([{**n, "id": n.get("id")} for n in data["nodes"]], "node", file, limits)
+    ties = _frame(edges, "link", file, limits)
     if data.get("multigraph"):
         ties = ties.drop(columns="key", errors="ignore")  # networkx's parallel-edge counter
-    meta, declared = parse_meta(data.get("graph") or {}, file=file)
+    if not isinstance(data.get("graph") or {}, dict):
+        raise InputError.single('"graph" must be an object of metadata', file=file)
+    meta, declared = parse_meta(data.get("graph") or {}, file=file, limits=limits)
     if directed is None and "directed" in data:
         directed = parse_directed(data["directed"], file=file)  # bool("false") would be True
     if directed is None:
         directed = bool(declared)
     return Alliance.from_frames(
         _rename(actors, {"label": "name"}), ties, directed=directed, meta=meta, lenient=lenient,
-        actors_file=f"{file} nodes", ties_file=f"{file} links",
+        actors_file=f"{file} nodes", ties_file=f"{file} links", limits=limits,
     )
 
 
@@ -207,29 +219,35 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def _number_edges(root: ElementTree.Element) -> list[tuple[str, str]]:
+def _number_edges(root: ElementTree.Element, file: str, limits: Limits) -> list[tuple[str, str]]:
     """Set every edge's id to its position in the document; return the edges' ends in order.
 
     netz keeps no edge ids, so nothing is lost; the positions let the readers put the
-    edges networkx returns back into document order with their ends as written.
+    edges networkx returns back into document order with their ends as written. Too many
+    nodes or edges are refused here, before networkx builds a graph of them.
     """
     ends: list[tuple[str, str]] = []
-    for edge in root.iter():
-        if _local(edge.tag) == "edge":
-            edge.set("id", str(len(ends)))
-            ends.append((edge.get("source", ""), edge.get("target", "")))
+    nodes = 0
+    for element in root.iter():
+        tag = _local(element.tag)
+        if tag == "edge":
+            element.set("id", str(len(ends)))
+            ends.append((element.get("source", ""), element.get("target", "")))
+        nodes += tag == "node"
+    if nodes > limits.max_actors:
+        raise limits.exceeded("max_actors", nodes, "nodes", file=file)
+    if len(ends) > limits.max_ties:
+        raise limits.exceeded("max_ties", len(ends), "edges", file=file)
     return ends
 
 
-def _checked_xml(path: Path) -> ElementTree.Element:
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        raise InputError.single(f"file is {size / 2**20:.0f} MiB; too large to read", file=path.name)
+def _checked_xml(path: Path, limits: Limits) -> ElementTree.Element:
+    check_bytes(path.stat().st_size, path.name, limits)
     data = path.read_bytes()
     if not data.strip():
         raise InputError.single("the file is empty", file=path.name)
     try:
-        return SafeElementTree.fromstring(data, forbid_dtd=True)
+        root = SafeElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise InputError.single(
             "the XML declares a DTD or entities; netz refuses such documents because they can hide "
@@ -238,6 +256,23 @@ def _checked_xml(path: Path) -> ElementTree.Element:
         ) from None
     except ElementTree.ParseError as error:
         raise InputError.single(f"not well-formed XML: {error}", file=path.name) from None
+    depth = _xml_depth(root, limits.max_depth)
+    if depth > limits.max_depth:
+        raise limits.exceeded("max_depth", depth, "levels of nested elements or more", file=path.name)
+    return root
+
+
+def _xml_depth(root: ElementTree.Element, stop: int) -> int:
+    """How deeply elements nest below and including ``root``, up to ``stop + 1`` (no recursion:
+    the serialisers networkx uses would overflow Python's stack on 100,000 levels)."""
+    deepest, pending = 0, [(root, 1)]
+    while pending:
+        element, level = pending.pop()
+        deepest = max(deepest, level)
+        if deepest > stop:
+            return deepest
+        pending.extend((child, level + 1) for child in element)
+    return deepest
 
 
 def _from_networkx(
@@ -249,17 +284,18 @@ def _from_networkx(
     directed: bool | None,
     lenient: bool,
     meta: dict[str, Any],
+    limits: Limits,
 ) -> Alliance:
     """An alliance from a parsed graph and its ``(position, u, v, data)`` edges.
 
     Edges go back into document order; an undirected graph gets its ends as written
     (networkx reports them in node order).
     """
-    meta, _ = parse_meta(meta, file=file)
+    meta, _ = parse_meta(meta, file=file, limits=limits)
     if directed is None:
         directed = graph.is_directed()
     nodes = [{"id": node, **data} for node, data in graph.nodes(data=True)]
-    actors = _frame(nodes, "node").drop(columns=["viz", "pid"], errors="ignore")
+    actors = _frame(nodes, "node", file, limits).drop(columns=["viz", "pid"], errors="ignore")
     if "name" not in actors.columns and "label" in actors.columns:
         actors = _rename(actors, {"label": "name"})
     elif "label" in actors.columns and (actors["label"] == actors["id"]).all():
@@ -268,21 +304,25 @@ def _from_networkx(
     for position, u, v, data in sorted(edges, key=lambda edge: int(edge[0])):
         source, target = (u, v) if graph.is_directed() else ends[int(position)]
         records.append({"source": source, "target": target, **data})
-    ties = _frame(records, "edge").drop(columns=["id"], errors="ignore")
+    ties = _frame(records, "edge", file, limits).drop(columns=["id"], errors="ignore")
     return Alliance.from_frames(
         actors, ties, directed=directed, meta=meta, lenient=lenient,
-        actors_file=f"{file} nodes", ties_file=f"{file} edges",
+        actors_file=f"{file} nodes", ties_file=f"{file} edges", limits=limits,
     )
 
 
-def _frame(records: list[dict[str, Any]], label: str) -> pd.DataFrame:
+def _frame(records: list[dict[str, Any]], label: str, file: str, limits: Limits) -> pd.DataFrame:
     """Records as a frame of text cells, indexed "node 1 ('hk')", "edge 2", … for error messages.
 
-    Graph files have no rows to count; a node is found by its id, so that is cited too.
+    Graph files have no rows to count; a node is found by its id, so that is cited too. Each
+    attribute is a column: more than ``limits.max_columns`` of them is refused before the
+    frame (records × attributes cells) is built.
     """
     columns: dict[str, None] = {}
     for record in records:
         columns.update(dict.fromkeys(record))
+    if len(columns) > limits.max_columns:
+        raise limits.exceeded("max_columns", len(columns), f"{label} attributes", file=file)
     if label == "link" or label == "edge":
         columns = {"source": None, "target": None, **columns}
     frame = pd.DataFrame(
@@ -316,12 +356,16 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, str | int | float | bool)
 
 
-def _gexf_metadata(root: ElementTree.Element) -> dict[str, Any]:
+def _gexf_metadata(root: ElementTree.Element, file: str, limits: Limits) -> dict[str, Any]:
+    """netz's metadata from ``<meta><description>``; a description that is not netz's JSON is none."""
     for element in root.iter():
         if element.tag.endswith("description") and (element.text or "").startswith(_GEXF_META_PREFIX):
             try:
-                loaded = json.loads(element.text[len(_GEXF_META_PREFIX):])  # type: ignore[index]
-            except json.JSONDecodeError:
-                return {}
+                loaded = load_json(element.text[len(_GEXF_META_PREFIX):],  # type: ignore[index]
+                                   file=file, limits=limits)
+            except InputError as error:
+                if error.problems[0].message.startswith("not valid JSON"):
+                    return {}
+                raise
             return loaded if isinstance(loaded, dict) else {}
     return {}

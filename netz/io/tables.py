@@ -14,32 +14,33 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from netz.errors import InputError, Problem
+from netz.limits import DEFAULT_LIMITS, Limits
 from netz.vocabulary import fold
 
 __all__ = [
     "ACTOR_ALIASES",
     "ACTOR_REQUIRED",
-    "MAX_TABLE_BYTES",
     "MEMBERSHIP_ALIASES",
     "MEMBERSHIP_REQUIRED",
     "TIE_ALIASES",
     "TIE_REQUIRED",
     "canonical_columns",
+    "check_bytes",
     "cite_headers",
     "decode_text",
     "read_csv_table",
+    "row_limit",
+    "rows_are",
     "rows_to_frame",
     "written_headers",
 ]
-
-#: Refuse to read a single table larger than this (bytes).
-MAX_TABLE_BYTES = 512 * 1024 * 1024
 
 ACTOR_ALIASES: Mapping[str, tuple[str, ...]] = {
     "id": ("id", "kennung", "kuerzel", "akteurid", "actorid", "nr", "nummer"),
@@ -75,57 +76,133 @@ _BINARY_SIGNATURES: Mapping[bytes, str] = {
 }
 
 
+# A character of two or three bytes as UTF-8 writes it. Windows-1252 text (one byte per
+# character) rarely holds such bytes ("Ã¼" is what "ü" in UTF-8 looks like there), and when it
+# does ("Fuß“" is DF 93) they stand for no character of a European text (U+07D3); see _LATIN.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+# Accented letters, quotes, dashes and the euro sign: what UTF-8 rows of a German file hold.
+_LATIN = re.compile("[\u00a0-\u017f\u2010-\u20ac]")
+# A quoted cell, or an unclosed quote to the end of the line.
+_QUOTED = re.compile(r'"[^"]*(?:"|$)')
+
+
 def decode_text(data: bytes, file: str) -> str:
     """Decode a text file: UTF-8 (byte-order mark optional), UTF-16 with a byte-order mark
-    (Excel's "Unicode text"), else Windows-1252."""
+    (Excel's "Unicode text"), else Windows-1252.
+
+    A file that is partly UTF-8 and partly Windows-1252 (rows pasted together from two
+    sources) is refused with the rows of both, rather than read as silent mojibake; so is a
+    file whose byte-order mark promises an encoding its bytes do not keep.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
+        return _strict(data, 0, "utf-16", "UTF-16", file)
     for signature, what in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             raise InputError.single(f"this is {what}, not a CSV text file", file=file)
     if b"\x00" in data[:8192]:
         raise InputError.single("this is a binary file, not a CSV text file", file=file)
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
+        return _strict(data, 3, "utf-8", "UTF-8", file)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        utf8 = next((m for m in _UTF8_SEQUENCE.finditer(data)
+                     if _LATIN.fullmatch(m.group().decode("utf-8", errors="replace"))), None)
+        if utf8 is not None:
+            raise InputError.single(
+                f"the file mixes two encodings: row {_line_of(data, utf8.start())} is UTF-8, row "
+                f"{_line_of(data, error.start)} is Windows-1252 (for example 'ü' as one byte); "
+                "save the whole file again as UTF-8",
+                file=file, row=_line_of(data, error.start),
+            ) from None
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv_table(path: Path, *, file: str | None = None) -> pd.DataFrame:
+def _strict(data: bytes, skip: int, codec: str, name: str, file: str) -> str:
+    """``data[skip:]`` decoded, or an error citing the row of the first byte that does not fit."""
+    try:
+        return data[skip:].decode(codec)
+    except UnicodeDecodeError as error:
+        position = skip + error.start
+        raise InputError.single(
+            f"the file starts with the byte-order mark of {name}, but this row is not {name} "
+            f"(byte {position + 1}); save the whole file again as UTF-8",
+            file=file, row=_line_of(data, position),
+        ) from None
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """The line (1-based) of a byte position: the row a spreadsheet shows, unless a quoted
+    cell above holds line breaks."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data[:position].decode("utf-16", errors="replace").count("\n") + 1
+    return data.count(b"\n", 0, position) + 1
+
+
+def check_bytes(size: int, file: str, limits: Limits) -> None:
+    """Refuse a file (or an archive's contents) larger than ``limits.max_unpacked_bytes``."""
+    if size > limits.max_unpacked_bytes:
+        raise InputError.single(
+            f"{size / 2**20:,.1f} MiB to read; at most {limits.max_unpacked_bytes / 2**20:,.1f} MiB are "
+            "accepted (limit max_unpacked_bytes; raise it to read larger inputs)", file=file,
+        )
+
+
+def read_csv_table(
+    path: Path, *, file: str | None = None, limits: Limits = DEFAULT_LIMITS, rows: str = "max_rows"
+) -> pd.DataFrame:
     """Read a CSV file into text cells; the index is the spreadsheet row (header = row 1).
 
     Blank rows are dropped (their numbers are skipped, so later rows keep the
     number the user sees); columns without a header and without values (trailing
-    separators) are dropped.
+    separators) are dropped. The file's size, its columns and its rows are checked
+    against ``limits`` before (and while) it is parsed; ``rows`` names the limit on
+    its rows besides ``max_rows`` (``max_actors`` for an actors table: each row is one).
     """
     file = file or path.name
-    size = path.stat().st_size
-    if size > MAX_TABLE_BYTES:
-        raise InputError.single(
-            f"file is {size / 2**20:.0f} MiB; at most {MAX_TABLE_BYTES // 2**20} MiB can be read",
-            file=file,
-        )
-    return parse_csv_text(decode_text(path.read_bytes(), file), file)
+    check_bytes(path.stat().st_size, file, limits)
+    return parse_csv_text(decode_text(path.read_bytes(), file), file, limits=limits, rows=rows)
 
 
-def parse_csv_text(text: str, file: str) -> pd.DataFrame:
+def rows_are(limit: str) -> str:
+    """What the rows of a table bounded by ``limit`` are, for the error: "actors or more" …"""
+    return {"max_actors": "actors", "max_ties": "ties"}.get(limit, "rows") + " or more"
+
+
+def row_limit(limits: Limits, rows: str) -> str:
+    """The tighter of ``max_rows`` and the limit ``rows`` (``max_actors``, ``max_ties`` …)."""
+    return rows if getattr(limits, rows) < limits.max_rows else "max_rows"
+
+
+def parse_csv_text(
+    text: str, file: str, *, limits: Limits = DEFAULT_LIMITS, rows: str = "max_rows"
+) -> pd.DataFrame:
+    """Parse CSV text (see :func:`read_csv_table`): at most one row more than the limit is read."""
+    rows = row_limit(limits, rows)
+    most = getattr(limits, rows)
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise InputError.single("the file is empty; expected a header row and data rows", file=file)
-    header_line = text.splitlines()[0]
-    separator = max((";", ",", "\t"), key=lambda sep: _count_outside_quotes(header_line, sep))
+    header_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    unquoted = _QUOTED.sub("", header_line)
+    separator = max((";", ",", "\t"), key=unquoted.count)
+    if unquoted.count(separator) + 1 > limits.max_columns:
+        raise limits.exceeded("max_columns", unquoted.count(separator) + 1, "columns in the header",
+                              file=file, row=1)
     try:
         # header=None: with a header row, pandas would silently take the first column as the
-        # index of rows that have one cell more than the header.
+        # index of rows that have one cell more than the header. nrows: one row more than the
+        # limit is enough to know it is exceeded.
         cells = pd.read_csv(
             io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_filter=False,
             skip_blank_lines=False, engine="c", header=None, index_col=False,
+            nrows=most + 2,
         )
     except pd.errors.ParserError:
         # A row wider than the first one, or an unclosed quote: go row by row to say which.
-        return rows_to_frame(_csv_rows(text, separator, file), file)
+        return rows_to_frame(_csv_rows(text, separator, file, limits, rows), file)
+    if len(cells) - 1 > most:
+        raise limits.exceeded(rows, len(cells) - 1, rows_are(rows), file=file)
     header = [str(c).strip() for c in cells.iloc[0]]
     _check_header(header, file)
     frame = cells.iloc[1:].set_axis(header, axis="columns")
@@ -136,11 +213,18 @@ def parse_csv_text(text: str, file: str) -> pd.DataFrame:
     return _drop_blank_rows(frame)
 
 
-def _csv_rows(text: str, separator: str, file: str) -> list[tuple[int, list[str]]]:
+def _csv_rows(
+    text: str, separator: str, file: str, limits: Limits, limit: str
+) -> list[tuple[int, list[str]]]:
     rows: list[tuple[int, list[str]]] = []
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True):
             rows.append((len(rows) + 1, cells))
+            if len(rows) - 1 > getattr(limits, limit):
+                raise limits.exceeded(limit, len(rows) - 1, rows_are(limit), file=file)
+            if len(cells) > limits.max_columns:
+                raise limits.exceeded("max_columns", len(cells), "cells in the row", file=file,
+                                      row=len(rows))
     except csv.Error as error:
         raise InputError.single(
             f"cannot read the row ({error}); check for an unclosed or stray quote '\"'",

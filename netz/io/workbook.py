@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +29,18 @@ from netz.io.meta import parse_meta
 from netz.io.tables import (
     ACTOR_ALIASES,
     ACTOR_REQUIRED,
-    MAX_TABLE_BYTES,
     MEMBERSHIP_ALIASES,
     MEMBERSHIP_REQUIRED,
     TIE_ALIASES,
     TIE_REQUIRED,
     canonical_columns,
+    check_bytes,
+    row_limit,
+    rows_are,
     rows_to_frame,
     written_headers,
 )
+from netz.limits import DEFAULT_LIMITS, Limits
 from netz.model import Alliance, plain_value
 from netz.vocabulary import fold
 
@@ -49,18 +52,25 @@ _SHEETS = {
     "meta": ("alliance", "buendnis", "metadaten", "meta"),
     "memberships": ("memberships", "mitgliedschaften"),
 }
-#: Largest unpacked size of a workbook we open (bytes).
-MAX_UNPACKED_BYTES = 4 * MAX_TABLE_BYTES
 
 
-def read_workbook(path: Path, *, directed: bool | None = None, lenient: bool = False) -> Alliance:
-    """Read an alliance from an .xlsx workbook."""
+def read_workbook(
+    path: Path, *, directed: bool | None = None, lenient: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Alliance:
+    """Read an alliance from an .xlsx workbook.
+
+    The workbook's unpacked size is checked before it is opened, and each sheet is read
+    only up to one row more than ``limits.max_rows`` and one column more than
+    ``limits.max_columns``.
+    """
     file = path.name
-    _check_archive(path, file)
+    _check_archive(path, file, limits)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise InputError.single(f"cannot open as an Excel workbook: {error}", file=file) from None
+        # Its messages may name the file by its path (on a server: a temporary one); say the name.
+        reason = str(error).replace(str(path), file)
+        raise InputError.single(f"cannot open as an Excel workbook: {reason}", file=file) from None
     try:
         sheets = {role: _find_sheet(book, names) for role, names in _SHEETS.items()}
         if sheets["actors"] is None or (sheets["ties"] is None and sheets["memberships"] is None):
@@ -72,42 +82,47 @@ def read_workbook(path: Path, *, directed: bool | None = None, lenient: bool = F
         meta: dict[str, Any] = {}
         declared: bool | None = None
         if sheets["meta"] is not None:
-            meta, declared = _read_meta_sheet(book[sheets["meta"]], f"{file}, sheet '{sheets['meta']}'")
+            meta, declared = _read_meta_sheet(book[sheets["meta"]], f"{file}, sheet '{sheets['meta']}'",
+                                              limits)
         directed = directed if directed is not None else bool(declared)
         headers: dict[str, dict[str, str]] = {}
         actors_file = f"{file}, sheet '{sheets['actors']}'"
-        actors = _sheet_table(book[sheets["actors"]], ACTOR_ALIASES, actors_file, headers, ACTOR_REQUIRED)
+        actors = _sheet_table(book[sheets["actors"]], ACTOR_ALIASES, actors_file, headers, ACTOR_REQUIRED,
+                              limits, "max_actors")
         if actors.empty:
             raise InputError.single("the actors sheet has no actors below its header", file=actors_file)
         if sheets["ties"] is not None:
             ties_file = f"{file}, sheet '{sheets['ties']}'"
-            ties = _sheet_table(book[sheets["ties"]], TIE_ALIASES, ties_file, headers, TIE_REQUIRED)
+            ties = _sheet_table(book[sheets["ties"]], TIE_ALIASES, ties_file, headers, TIE_REQUIRED, limits,
+                                "max_ties")
         else:
             ties_file, ties = f"{file}, sheet '{sheets['memberships']}'", pd.DataFrame(
                 columns=["source", "target"])
         if sheets["memberships"] is not None:
             members_file = f"{file}, sheet '{sheets['memberships']}'"
             members = _sheet_table(book[sheets["memberships"]], MEMBERSHIP_ALIASES, members_file, headers,
-                                   MEMBERSHIP_REQUIRED)
-            ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file)
+                                   MEMBERSHIP_REQUIRED, limits, "max_rows")
+            ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file,
+                                          limits=limits)
     finally:
         book.close()
     return alliance_from_tables(
         actors, ties, headers, directed=directed, meta=meta, lenient=lenient,
-        actors_file=actors_file, ties_file=ties_file,
+        actors_file=actors_file, ties_file=ties_file, limits=limits,
     )
 
 
 def _sheet_table(
-    sheet: Any, aliases: Mapping[str, tuple[str, ...]], file: str, headers: dict, required: tuple[str, ...]
+    sheet: Any, aliases: Mapping[str, tuple[str, ...]], file: str, headers: dict, required: tuple[str, ...],
+    limits: Limits, rows: str,
 ) -> pd.DataFrame:
-    raw = _sheet_frame(sheet, file)
+    raw = _sheet_frame(sheet, file, limits, rows)
     table = canonical_columns(raw, aliases, file, required=required)
     headers[file] = written_headers(raw, table)
     return table
 
 
-def _check_archive(path: Path, file: str) -> None:
+def _check_archive(path: Path, file: str, limits: Limits) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -115,26 +130,53 @@ def _check_archive(path: Path, file: str) -> None:
     if not zipfile.is_zipfile(path):
         raise InputError.single("this is not an Excel workbook (.xlsx); the file is damaged or of "
                                 "another kind", file=file)
-    with zipfile.ZipFile(path) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise InputError.single(
-                f"the workbook unpacks to {unpacked / 2**20:.0f} MiB; at most "
-                f"{MAX_UNPACKED_BYTES // 2**20} MiB are accepted", file=file,
-            )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InputError.single(f"this Excel workbook is damaged ({error})", file=file) from None
+    check_bytes(sum(info.file_size for info in infos), file, limits)
 
 
 def _find_sheet(book: Any, names: tuple[str, ...]) -> str | None:
     return next((s for s in book.sheetnames if fold(s) in names), None)
 
 
-def _sheet_frame(sheet: Any, file: str) -> pd.DataFrame:
+def _sheet_frame(sheet: Any, file: str, limits: Limits, rows_limit: str) -> pd.DataFrame:
+    """The sheet's rows as text, read up to one row and one column beyond the limits.
+
+    Rows count from the header (the first non-empty row); ``rows_limit`` names the limit on
+    them besides ``max_rows``, as in :func:`~netz.io.tables.read_csv_table`.
+
+    The size the sheet declares (its "dimension") is ignored: it may be wrong, and a
+    forged one (A1:XFD1048576) would pad every row to 16,384 cells.
+    """
+    sheet.reset_dimensions()
+    limit = row_limit(limits, rows_limit)
+    most = getattr(limits, limit)
     rows: list[tuple[int, list[str]]] = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in _rows_of(sheet, file):
+        if len(values) > limits.max_columns:
+            raise limits.exceeded("max_columns", len(values), "columns", file=file, row=number)
         cells = [_cell(v) for v in values]
         if rows or any(cells):  # the header is the first non-empty row
             rows.append((number, cells))
+        if len(rows) - 1 > most:
+            raise limits.exceeded(limit, len(rows) - 1, rows_are(limit), file=file)
     return rows_to_frame(rows, file)
+
+
+def _rows_of(sheet: Any, file: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row number, values) of a sheet; a part that turns out broken while read is an InputError.
+
+    openpyxl reads a sheet only as it is iterated, and raises many kinds of exception for
+    broken XML; errors raised by the caller's loop body do not pass through here.
+    """
+    try:
+        yield from enumerate(sheet.iter_rows(values_only=True), start=1)
+    except Exception as error:  # see above
+        raise InputError.single(f"cannot read the sheet; the workbook is damaged ({error})",
+                                file=file) from None
 
 
 def _cell(value: Any) -> str:
@@ -151,10 +193,13 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_meta_sheet(sheet: Any, file: str) -> tuple[dict[str, Any], bool | None]:
+def _read_meta_sheet(sheet: Any, file: str, limits: Limits) -> tuple[dict[str, Any], bool | None]:
+    sheet.reset_dimensions()
     pairs: dict[str, Any] = {}
     rows: dict[str, int] = {}
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+    for number, values in _rows_of(sheet, file):
+        if number > limits.max_rows + 1:
+            raise limits.exceeded("max_rows", number - 1, "rows or more", file=file)
         if not values or values[0] is None or str(values[0]).strip() == "":
             continue
         key = str(values[0]).strip()
@@ -164,7 +209,7 @@ def _read_meta_sheet(sheet: Any, file: str) -> tuple[dict[str, Any], bool | None
         # Dates as ISO text: metadata must stay JSON (reports, alliance.json).
         pairs[key] = _cell(value) if isinstance(value, str | dt.date | dt.time) else value
         rows[key] = number
-    return parse_meta(pairs, file=file, rows=rows)
+    return parse_meta(pairs, file=file, rows=rows, limits=limits)
 
 
 def write_workbook(alliance: Alliance, path: Path) -> None:

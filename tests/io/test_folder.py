@@ -10,6 +10,7 @@ import pytest
 from netz import io
 from netz.errors import InputError, Problem
 from netz.io.folder import co_membership_ties, read_folder
+from netz.limits import Limits
 from netz.vocabulary import ACTOR_TYPES
 
 DEMO = Path(__file__).parents[2] / "datasets" / "demo-buendnis"
@@ -408,3 +409,25 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
         ("akteure.csv", 3, "Kennung"), ("akteure.csv", 4, "Typ"),
         ("kooperationen.csv", 2, "An"), ("kooperationen.csv", 3, "An"), ("kooperationen.csv", 3, "Stärke"),
     ])
+
+
+# -- hostile input: the co-membership projection is bounded before it is built -------------------
+
+
+def test_memberships_that_would_project_too_many_ties_are_refused(tmp_path: Path) -> None:
+    members = "actor,group\n" + "".join(f"m{i},AK\n" for i in range(5)) + "m0,AG\nm1,AG\n"
+    path = folder(tmp_path, {"actors.csv": "id,type\n" + "".join(f"m{i},Verein\n" for i in range(5)),
+                             "memberships.csv": members})
+    assert read_folder(path, limits=Limits(max_projected_ties=11)).n_ties == 10  # 5·4/2 + 1, one pair twice
+    [problem] = problems(path, limits=Limits(max_projected_ties=10))
+    assert where([problem]) == [("memberships.csv", None, "group")]
+    assert "11 co-membership ties" in problem.message and "'AK', has 5 members" in problem.message
+
+
+def test_alliance_json_is_bounded_too(tmp_path: Path) -> None:
+    files = {"actors.csv": "id,type\na,Verein\nb,Kirche\n", "ties.csv": "source,target\na,b\n",
+             "alliance.json": '{"x": [[[1]]]}'}
+    path = folder(tmp_path, files)
+    assert read_folder(path).meta["x"] == [[[1]]]
+    [problem] = problems(path, limits=Limits(max_depth=3))
+    assert problem.file == "alliance.json" and "limit max_depth" in problem.message

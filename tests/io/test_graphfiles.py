@@ -13,6 +13,7 @@ import pytest
 from netz import io
 from netz.errors import InputError, Problem
 from netz.io.graphfiles import read_gexf, read_graphml, read_node_link
+from netz.limits import Limits
 
 READERS = {"graphml": read_graphml, "gexf": read_gexf, "json": read_node_link}
 
@@ -339,3 +340,44 @@ def test_json_bad_directed_flag(tmp_path: Path) -> None:
     (tmp_path / "g.json").write_text(json.dumps({"directed": "vielleicht", "nodes": [], "links": []}))
     found = problems(tmp_path / "g.json")
     assert (found[0].file, found[0].column) == ("g.json", "directed")
+
+
+# -- hostile input: nesting, sizes, numbers --------------------------------------------------------
+
+GRAPHML = ('<graphml xmlns="http://graphml.graphdrawing.org/xmlns">'
+           '<key id="type" for="node" attr.name="type" attr.type="string"/>'
+           '<graph edgedefault="undirected">{nodes}<edge source="a" target="b"/></graph></graphml>')
+NODES = '<node id="a"><data key="type">Verein</data></node><node id="b"><data key="type">Kirche</data></node>'
+
+
+@pytest.mark.parametrize("depth", [1000, 100_000])
+def test_deeply_nested_documents_are_refused_without_a_traceback(tmp_path: Path, depth: int) -> None:
+    xml = tmp_path / "tief.graphml"
+    xml.write_text(GRAPHML.format(nodes=NODES + "<x>" * depth + "</x>" * depth), encoding="utf-8")
+    document = tmp_path / "tief.json"
+    document.write_text('{"nodes": ' + "[" * depth + "]" * depth + "}", encoding="utf-8")
+    for path in (xml, document):
+        [problem] = problems(path)
+        assert problem.file == path.name and "limit max_depth" in problem.message
+
+
+def test_nodes_beyond_the_limit_are_refused_before_networkx_reads_them(tmp_path: Path) -> None:
+    path = tmp_path / "b.graphml"
+    path.write_text(GRAPHML.format(nodes=NODES), encoding="utf-8")
+    assert io.read(path, limits=Limits(max_actors=2)).n_actors == 2
+    [problem] = problems(path, limits=Limits(max_actors=1))
+    assert "2 nodes; at most 1" in problem.message
+    [problem] = problems(path, limits=Limits(max_columns=1))
+    assert "limit max_columns" in problem.message  # id and type: two node attributes
+
+
+@pytest.mark.parametrize(("graph", "column"), [
+    ('{"funding": 1e400}', "funding"), ('{"founded": 100000000000000000000000}', "founded"),
+    ('{"funding": NaN}', "funding"), ('{"extra": [1, Infinity]}', "extra"),
+])
+def test_metadata_numbers_must_be_finite_and_fit(tmp_path: Path, graph: str, column: str) -> None:
+    path = tmp_path / "b.json"
+    path.write_text('{"graph": ' + graph + ', "nodes": [{"id": "a", "type": "Verein"}], "links": []}',
+                    encoding="utf-8")
+    [problem] = problems(path)
+    assert (problem.file, problem.column) == ("b.json", column)

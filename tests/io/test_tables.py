@@ -19,6 +19,7 @@ from netz.io.tables import (
     rows_to_frame,
     written_headers,
 )
+from netz.limits import Limits
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -233,3 +234,51 @@ def test_written_headers_and_cite_headers() -> None:
         {"k.csv": headers},
     )
     assert [p.column for p in cited] == ["Stärke", "weight", None]
+
+
+# -- hostile input: encodings that contradict themselves, limits ----------------------------------
+
+
+def test_a_file_mixing_utf8_and_windows_1252_is_refused_with_both_rows() -> None:
+    data = "id;name\nhk;Südstadt\n".encode() + "kg;Jürgen\n".encode("cp1252")
+    with pytest.raises(InputError) as caught:
+        decode_text(data, "akteure.csv")
+    assert (caught.value.file, caught.value.row) == ("akteure.csv", 3)
+    assert "row 2 is UTF-8, row 3 is Windows-1252" in str(caught.value)
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbfid\nJ\xfcrgen\n", "id\nx".encode("utf-16") + b"\x00\xd8"])
+def test_a_byte_order_mark_that_the_bytes_do_not_keep_is_refused(data: bytes) -> None:
+    with pytest.raises(InputError) as caught:
+        decode_text(data, "akteure.csv")
+    assert caught.value.row == 2 and "byte-order mark" in str(caught.value)
+
+
+def test_rows_beyond_the_limit_are_not_parsed() -> None:
+    text = "id;name\n" + "".join(f"a{i};A\n" for i in range(5))
+    assert len(parse_csv_text(text, "a.csv", limits=Limits(max_rows=5))) == 5
+    with pytest.raises(InputError, match=r"6 rows or more; at most 5 .*limit max_rows"):
+        parse_csv_text(text + "b;B\n", "a.csv", limits=Limits(max_rows=5))
+    with pytest.raises(InputError, match=r"6 actors or more; at most 5 .*limit max_actors"):
+        parse_csv_text(text + "b;B\n", "a.csv", limits=Limits(max_actors=5), rows="max_actors")
+    with pytest.raises(InputError, match=r"limit max_rows"):  # also when a row is ragged
+        parse_csv_text(text + "b;B;extra\nc;C\n", "a.csv", limits=Limits(max_rows=5))
+
+
+def test_columns_are_counted_in_the_header_before_parsing() -> None:
+    header = ";".join(f"c{i}" for i in range(11))
+    parse_csv_text(f'{header}\n', "a.csv", limits=Limits(max_columns=11))
+    with pytest.raises(InputError) as caught:
+        parse_csv_text(f'{header};"a;b"\n', "a.csv", limits=Limits(max_columns=11))
+    assert caught.value.row == 1 and "12 columns in the header" in str(caught.value)
+
+
+def test_a_file_larger_than_the_limit_is_not_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", b"id;name\n" + b"a;A\n" * 100)
+    with pytest.raises(InputError, match="limit max_unpacked_bytes"):
+        read_csv_table(path, limits=Limits(max_unpacked_bytes=100))
+
+
+def test_windows_1252_that_happens_to_hold_a_utf8_byte_pair_is_still_read() -> None:
+    data = "id;name\nf;Verein „Weißer Fuß“\n".encode("cp1252")  # ß“ is DF 93, a UTF-8 pair for U+07D3
+    assert decode_text(data, "akteure.csv").endswith("„Weißer Fuß“\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from netz import io
 from netz.errors import InputError, Problem
 from netz.io.workbook import read_workbook
+from netz.limits import Limits
 from netz.model import Actor, Alliance, Tie
 
 
@@ -206,3 +208,35 @@ def test_dates_in_the_alliance_sheet_become_iso_text(tmp_path: Path) -> None:
                              "funding": 15000.5}
     # metadata must stay JSON: writing a folder stores it in alliance.json
     assert io.read(io.write(alliance, tmp_path / "kopie")).meta == alliance.meta
+
+
+# -- hostile input: sizes, forged dimensions, broken parts -----------------------------------------
+
+
+def test_sheet_rows_beyond_the_limit_are_not_read(tmp_path: Path) -> None:
+    actors = [["id", "type"]] + [[f"a{i}", "Verein"] for i in range(5)]
+    path = workbook(tmp_path / "b.xlsx", {"actors": [[], *actors],
+                                          "ties": [["source", "target"], ["a0", "a1"]]})
+    assert read_workbook(path, limits=Limits(max_actors=5)).n_actors == 5
+    with pytest.raises(InputError, match=r"5 actors or more; at most 4 .*limit max_actors") as caught:
+        read_workbook(path, limits=Limits(max_actors=4))
+    assert caught.value.file == "b.xlsx, sheet 'actors'"
+
+
+def test_a_forged_dimension_neither_pads_nor_cuts_rows(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "b.xlsx", {"actors": [["id", "type"], ["a", "Verein"], ["b", "Kirche"]],
+                                          "ties": [["source", "target"], ["a", "b"]]})
+    forged = tmp_path / "forged.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(forged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith("sheet1.xml"):  # "A1:XFD2": far too wide, and one row short
+                data = re.sub(rb"<dimension [^>]*>", b'<dimension ref="A1:XFD2"/>', data, count=1)
+            target.writestr(info, data)
+    assert read_workbook(forged, limits=Limits(max_columns=3)).n_actors == 2
+
+
+def test_the_unpacked_size_is_checked_before_the_workbook_is_opened(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "b.xlsx", {"actors": [["id", "type"], ["a", "Verein"]]})
+    with pytest.raises(InputError, match="limit max_unpacked_bytes"):
+        read_workbook(path, limits=Limits(max_unpacked_bytes=1000))

@@ -12,6 +12,7 @@ import pytest
 
 from netz import io
 from netz.errors import InputError, Problem
+from netz.limits import Limits
 
 ACTORS = "Kennung;Bezeichnung;Typ\nsj;Kirchengemeinde Sankt Jürgen;Kirche\nst;Stadt;Stadt\n"
 TIES = "Von;An;Stärke\nsj;st;2,5\n"
@@ -168,3 +169,18 @@ def test_password_protected_archive(tmp_path: Path) -> None:
     found = problems(path)
     assert found[0].file == "buendnis.zip"
     assert "without a password" in found[0].message
+
+
+def test_the_unpacked_size_is_checked_before_anything_is_extracted(tmp_path: Path) -> None:
+    path = archive(tmp_path / "b.zip", {"actors.csv": ACTORS + " " * 5000, "ties.csv": TIES})
+    assert io.read(path, limits=Limits(max_unpacked_bytes=6000)).n_actors == 2
+    before = leftovers()
+    [problem] = problems(path, limits=Limits(max_unpacked_bytes=5000))
+    assert problem.file == "b.zip" and "limit max_unpacked_bytes" in problem.message
+    assert leftovers() == before
+
+
+def test_limits_reach_the_files_inside(tmp_path: Path) -> None:
+    path = archive(tmp_path / "b.zip", {"buendnis/akteure.csv": ACTORS, "buendnis/kooperationen.csv": TIES})
+    [problem] = problems(path, limits=Limits(max_actors=1))
+    assert problem.file == "akteure.csv in b.zip" and "limit max_actors" in problem.message
