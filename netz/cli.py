@@ -174,7 +174,8 @@ def _add_input(command: argparse.ArgumentParser) -> None:
                            help="read ties as undirected (A and B cooperate)")
     command.add_argument(
         "--lenient", action="store_true",
-        help="unknown actor types become 'other' and duplicate ties are dropped, with warnings",
+        help="unknown actor types become 'other' and duplicate ties (same source, target, kind and wave) "
+             "are dropped, with warnings",
     )
 
 
