@@ -299,17 +299,20 @@ def _structural_order(
     n = h.vcount()
     edges = np.asarray(h.get_edgelist(), dtype=np.int64).reshape(-1, 2)
     if weights is None or len(set(weights)) == 1:
-        label = np.asarray(h.canonical_permutation(), dtype=np.int64)
+        aux, color = ig.Graph(n=n, edges=edges.tolist(), directed=False), None
     else:
         middle = n + np.arange(len(edges), dtype=np.int64)
         halves = np.concatenate([np.column_stack([edges[:, 0], middle]),
                                  np.column_stack([middle, edges[:, 1]])])
         strength_class = np.unique(np.asarray(weights, dtype=float), return_inverse=True)[1].reshape(-1)
         aux = ig.Graph(n=n + len(edges), edges=halves.tolist(), directed=False)
-        color = np.concatenate([np.zeros(n, dtype=np.int64), strength_class + 1])
-        label = np.asarray(aux.canonical_permutation(color=color.tolist()), dtype=np.int64)[:n]
+        color = np.concatenate([np.zeros(n, dtype=np.int64), strength_class + 1]).tolist()
+    # Which vertex lands where is read from a vertex attribute that permute_vertices carries
+    # along, so as not to depend on which way round igraph reads a permutation.
+    aux.vs["vertex"] = range(aux.vcount())
+    canonical = np.asarray(aux.permute_vertices(aux.canonical_permutation(color=color)).vs["vertex"])
     position = np.empty(n, dtype=np.int64)
-    position[np.argsort(label, kind="stable")] = np.arange(n)
+    position[canonical[canonical < n]] = np.arange(n)
     ends = position[edges]
     u, v = ends.min(axis=1), ends.max(axis=1)
     sort = np.argsort(u * n + v, kind="stable")
