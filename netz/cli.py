@@ -172,7 +172,8 @@ def _add_input(command: argparse.ArgumentParser) -> None:
                            help="read ties as undirected (A and B cooperate)")
     command.add_argument(
         "--lenient", action="store_true",
-        help="unknown actor types become 'other' and duplicate ties are dropped, with warnings",
+        help="unknown actor types become 'other' and duplicate ties (same source, target, kind and wave) "
+             "are dropped, with warnings",
     )
     defaults = ", ".join(f"{name}={getattr(DEFAULT_LIMITS, name)}" for name in Limits.__dataclass_fields__)
     command.add_argument(

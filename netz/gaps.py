@@ -167,15 +167,21 @@ def find_gaps(
     context = _Context(_in_id_order(g), metrics, group_by, thresholds or Thresholds())
     gaps = [gap for finder in _FINDERS for gap in finder(context)]
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(gaps, key=lambda gap: (order[gap.severity], -gap.impact, GAP_KINDS.index(gap.kind)))
+    # A total order: equal rank and kind go by actors, then groups — never by the input's rows.
+    return sorted(gaps, key=lambda gap: (order[gap.severity], -gap.impact, GAP_KINDS.index(gap.kind),
+                                         gap.actors, gap.types))
 
 
 def _in_id_order(g: ig.Graph) -> ig.Graph:
     """The graph with its vertices ordered by actor id, so that what the gaps list (actors,
     names in the texts, pairs, gaps of equal rank) does not depend on the order of input rows."""
-    # igraph 1.0's permute_vertices takes, for each new position, the old vertex to put there.
+    # igraph 1.0's permute_vertices takes, for each new position, the old vertex to put there;
+    # igraph 0.11 takes the new position of each vertex, the inverse permutation.
     order = np.argsort(np.asarray(g.vs["name"], dtype=object), kind="stable")
-    return g.permute_vertices(order.tolist())
+    permuted = g.permute_vertices(order.tolist())
+    if permuted.vs["name"] != sorted(g.vs["name"]):
+        permuted = g.permute_vertices(np.argsort(order).tolist())
+    return permuted
 
 
 class _Context:

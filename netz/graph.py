@@ -7,10 +7,11 @@ kept in the vertex attribute ``name`` (python-igraph's convention, so
 through it.
 
 Several tie rows for one pair — different kinds of cooperation, or different
-waves when the report covers all of them (validation refuses the same pair twice
-with the same kind and wave) — become **one edge whose weight is the sum** of the
+waves when the report covers all of them (validation refuses a row repeating the
+source, target, kind and wave of another) — become **one edge whose weight is the sum** of the
 rows' weights: cooperating in two ways is a stronger tie. An undirected view of a
-directed alliance (``directed=False``) likewise sums A→B and B→A.
+directed alliance (``directed=False``) likewise sums A→B and B→A, and so does reading
+a directed table as undirected (:mod:`netz.validate` merges the two rows).
 
 Weights are cooperation *strengths*; metrics based on shortest paths turn them
 into distances (1/weight) themselves.

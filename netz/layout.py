@@ -40,8 +40,8 @@ _TARGET_ASPECT = 1.5
 def map_layout(alliance: Alliance, *, seed: int = 0) -> dict[str, Any]:
     """Map positions of every actor and the ties between them (one line per pair, weights summed).
 
-    Returns ``aspect`` (width / height), ``actors`` (id, x, y in [0, 1], number of partners)
-    and ``ties`` (source, target, weight).
+    Returns ``aspect`` (width / height), ``actors`` (id, x, y in [0, 1], number of partners;
+    in actor-id order, as the report lists them) and ``ties`` (source, target, weight).
 
     >>> from netz.model import Actor, Tie
     >>> a = Alliance.from_records([Actor(i, i, "other") for i in "abc"], [Tie("a", "b")])
@@ -60,8 +60,11 @@ def map_layout(alliance: Alliance, *, seed: int = 0) -> dict[str, Any]:
         "method": METHOD,
         "seed": seed,
         "aspect": aspect,
-        "actors": [{"id": actor, "x": round(float(x), 5), "y": round(float(y), 5), "partners": int(d)}
-                   for actor, (x, y), d in zip(ids, positions, degree, strict=True)],
+        "actors": sorted(
+            ({"id": actor, "x": round(float(x), 5), "y": round(float(y), 5), "partners": int(d)}
+             for actor, (x, y), d in zip(ids, positions, degree, strict=True)),
+            key=lambda actor: actor["id"],
+        ),
         "ties": [{"source": ids[a], "target": ids[b], "weight": float(w)}
                  for a, b, w in zip(u.tolist(), v.tolist(), edges["weight"].tolist(), strict=True)],
     }

@@ -206,7 +206,10 @@ def actors_by_group(alliance: Alliance, column: str) -> dict[str, int]:
 
 
 def actor_records(alliance: Alliance, metrics: pd.DataFrame) -> list[dict[str, Any]]:
-    """One dict per actor: its columns, then its metrics; ``a.b`` columns become nested dicts.
+    """One dict per actor, in actor-id order: its columns, then its metrics; ``a.b`` columns nested.
+
+    The order is that of the ids (Python's string order), not of the input rows, so that
+    the same alliance gives the same report whichever order its spreadsheet lists it in.
 
     Values are plain JSON data (missing and non-finite numbers are ``None``). The
     table is converted a column at a time, not a cell at a time: a report of 200,000
@@ -220,7 +223,7 @@ def actor_records(alliance: Alliance, metrics: pd.DataFrame) -> list[dict[str, A
     [{'id': 'a', 'name': 'A', 'type': 'church', 'staff': 2, 'degree': 0,
       'brokerage': {'total': 0.0}, 'ei_index': None}]
     """
-    table = alliance.actors.join(metrics, on="id")
+    table = alliance.actors.join(metrics, on="id").sort_values("id", kind="stable")
     keys: list[str] = []
     columns: list[list[Any]] = []
     nested: dict[str, tuple[list[str], list[list[Any]]]] = {}

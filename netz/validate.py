@@ -86,11 +86,13 @@ def validate_tables(
     actors, ties and columns (checked first) and the length of every cell; ids, names, kinds
     and waves have fixed maximum lengths (:mod:`netz.limits`).
 
-    Duplicate ties — the same pair (in either order when undirected) with the same
-    ``kind`` and ``wave`` — are an error, because a spreadsheet that lists one
+    Duplicate ties — a row with the same source, target, ``kind`` and ``wave`` as
+    an earlier one — are an error, because a spreadsheet that lists one
     cooperation twice usually has a typo in it. With ``lenient=True`` the later
     rows are dropped with a warning instead, and unknown actor types become
-    ``other`` with a warning.
+    ``other`` with a warning. Read as undirected, A→B and B→A (same kind and
+    wave) are no duplicates but two observations of one tie: they become one row
+    whose weight is their sum, the rule of :mod:`netz.graph`.
     """
     _check_size(actors, actors_file, limits, "max_actors", "actors")
     _check_size(ties, ties_file, limits, "max_ties", "ties")
@@ -319,35 +321,50 @@ def _handle_duplicates(
     problems: list[Problem],
     warnings: list[Problem],
 ) -> pd.DataFrame:
-    if directed:
-        first, second = ties["source"], ties["target"]
-    else:
-        swap = ties["source"] > ties["target"]
-        first = ties["source"].where(~swap, ties["target"])
-        second = ties["target"].where(~swap, ties["source"])
-    key = pd.DataFrame(
-        {"a": first, "b": second, "kind": ties["kind"].fillna(""), "wave": ties["wave"].fillna("")}
-    )
+    """Report rows repeating an earlier row's source, target, kind and wave; merge A→B with B→A.
+
+    A row repeating another in the same direction is a duplicate (an error; dropped with a
+    warning when lenient), directed or not. Read as undirected, A→B and B→A are two
+    observations of one tie (the survey answers of A and of B): they become one row, the
+    first one, with the weights added — the sum :mod:`netz.graph` forms for several rows of
+    one pair, so reading a directed table with ``directed=False`` gives the graph
+    ``to_igraph(alliance, directed=False)`` gives for the directed alliance.
+    """
+    key = pd.DataFrame({"a": ties["source"], "b": ties["target"], "kind": ties["kind"].fillna(""),
+                        "wave": ties["wave"].fillna("")})
     duplicated = key.duplicated(keep="first").to_numpy()
-    if not duplicated.any():
-        return ties
-    first_rows = key[~duplicated].reset_index().set_index(["a", "b", "kind", "wave"])["index"]
-    for row, (a, b, kind, wave) in key[duplicated].iterrows():
-        original = _row(first_rows.loc[(a, b, kind, wave)])
+    if duplicated.any():
+        first_rows = key[~duplicated].reset_index().set_index(["a", "b", "kind", "wave"])["index"]
         arrow = "→" if directed else "–"
-        message = f"duplicate tie {a} {arrow} {b} (already in row {original})"
-        if not directed:
-            message += ("; in an undirected alliance A–B and B–A are the same tie (if the file holds "
-                        "survey answers where A names B and B names A, read it as directed: "
-                        "\"directed\": true in alliance.json, or --directed)")
-        if lenient:
-            warnings.append(Problem(message + " — ignored", file, _row(row), "target"))
-        else:
-            problems.append(
-                Problem(message + "; remove one of the rows or give them different kinds or waves",
-                        file, _row(row), "target")
-            )
-    return ties[~duplicated]
+        for row, (a, b, kind, wave) in key[duplicated].iterrows():
+            original = _row(first_rows.loc[(a, b, kind, wave)])
+            message = f"duplicate tie {a} {arrow} {b} (already in row {original})"
+            if lenient:
+                warnings.append(Problem(message + " — ignored", file, _row(row), "target"))
+            else:
+                problems.append(
+                    Problem(message + "; remove one of the rows or give them different kinds or waves",
+                            file, _row(row), "target")
+                )
+        ties = ties[~duplicated]
+    return ties if directed else _merge_reciprocal(ties)
+
+
+def _merge_reciprocal(ties: pd.DataFrame) -> pd.DataFrame:
+    """One row for A→B and B→A of the same kind and wave: the first, with the weights added."""
+    swap = ties["source"] > ties["target"]
+    pair = pd.DataFrame({
+        "a": ties["source"].where(~swap, ties["target"]), "b": ties["target"].where(~swap, ties["source"]),
+        "kind": ties["kind"].fillna(""), "wave": ties["wave"].fillna(""),
+    })
+    later = pair.duplicated(keep="first").to_numpy()
+    if not later.any():
+        return ties
+    group = pair.groupby(list(pair.columns), sort=False).ngroup().to_numpy()
+    total = np.bincount(group, weights=ties["weight"].to_numpy(float))  # two rows: a plain sum
+    merged = ties[~later].copy()
+    merged["weight"] = total[group[~later]]
+    return merged
 
 
 def _missing(index: pd.Index) -> pd.Series:

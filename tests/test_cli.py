@@ -110,21 +110,45 @@ def test_report_direction_options(capsys: pytest.CaptureFixture[str], option: st
     assert data["network"]["density"] == pytest.approx(density)
 
 
-def test_undirected_reading_of_mutual_nominations_explains_itself(
+def test_undirected_reading_of_mutual_nominations_makes_one_tie(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     (tmp_path / "actors.csv").write_text("id,type\na,Kirche\nb,Stadt\n")
     (tmp_path / "ties.csv").write_text("source,target\na,b\nb,a\n")
     (tmp_path / "alliance.json").write_text('{"directed": true}')
     assert run(capsys, "validate", tmp_path)[0] == 0
-    status, _, err = run(capsys, "validate", tmp_path, "--undirected")
-    assert status == 2
-    assert "ties.csv, row 3, column 'target'" in err
-    assert "A–B and B–A are the same tie" in err
+    status, out, err = run(capsys, "validate", tmp_path, "--undirected")
+    assert (status, err) == (0, "")
+    assert "1 ties, undirected" in out
+    # A true duplicate (a → b twice) is still one, read either way.
+    (tmp_path / "ties.csv").write_text("source,target\na,b\nb,a\na,b\n")
+    for option in ("--directed", "--undirected"):
+        status, _, err = run(capsys, "validate", tmp_path, option)
+        assert status == 2
+        assert "ties.csv, row 4, column 'target'" in err and "duplicate tie a" in err
     status, out, err = run(capsys, "validate", tmp_path, "--undirected", "--lenient")
     assert status == 0
     assert "1 ties, undirected" in out
-    assert "netz: warning: ties.csv, row 3" in err
+    assert "netz: warning: ties.csv, row 4" in err
+
+
+@pytest.mark.parametrize("lenient", [[], ["--lenient"]])
+def test_undirected_reading_agrees_with_the_library(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, lenient: list[str]
+) -> None:
+    """`--undirected` on survey data gives the strengths of the library's undirected view: sums."""
+    (tmp_path / "actors.csv").write_text("id,type\na,Kirche\nb,Stadt\nc,Verein\n")
+    (tmp_path / "ties.csv").write_text("source,target,weight\na,b,2\nb,a,0.5\nb,c,1\nc,b,4\na,c,1\n")
+    (tmp_path / "alliance.json").write_text('{"directed": true}')
+    status, out, err = run(capsys, "report", tmp_path, "--undirected", "--format", "json", *lenient)
+    assert (status, err) == (0, "")
+    strengths = {actor["id"]: actor["strength"] for actor in json.loads(out)["actors"]}
+    assert strengths == {"a": 3.5, "b": 7.5, "c": 6.0}
+    from netz.graph import to_igraph
+    g = to_igraph(io.read(tmp_path), directed=False)
+    assert dict(zip(g.vs["name"], g.strength(weights="weight"), strict=True)) == strengths
+    assert dict(zip(g.vs["name"], to_igraph(io.read(tmp_path, directed=False)).strength(weights="weight"),
+                    strict=True)) == strengths
 
 
 def test_report_by_wave(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -19,7 +19,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
+from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
+from hypothesis import given, settings
 
 import netz
 from netz.cli import main
@@ -27,7 +28,7 @@ from netz.graph import to_igraph, to_networkx
 from netz.metrics.brokerage import ROLES
 from netz.metrics.centrality import betweenness, betweenness_sample_size
 from netz.model import Alliance
-from netz.report import APPROXIMATE_ABOVE, report
+from netz.report import APPROXIMATE_ABOVE, analyse, report, serialise
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo-buendnis"
 CASES = [*REFERENCE_GRAPHS, "demo"]
@@ -105,8 +106,9 @@ def test_report_is_strict_json(name: str) -> None:
 def test_every_actor_has_its_columns_and_every_metric(name: str) -> None:
     alliance = alliance_named(name)
     actors = report_of(name)["actors"]
-    assert [a["id"] for a in actors] == list(alliance.actors["id"])
-    for entry, (_, row) in zip(actors, alliance.actors.iterrows(), strict=True):
+    by_id = alliance.actors.sort_values("id", kind="stable")  # the report lists actors by id
+    assert [a["id"] for a in actors] == list(by_id["id"])
+    for entry, (_, row) in zip(actors, by_id.iterrows(), strict=True):
         assert entry["name"] == row["name"]
         assert entry["type"] == row["type"]
         for attribute in alliance.actor_attributes:
@@ -415,3 +417,15 @@ def test_large_alliances_record_every_sampled_figure() -> None:
     assert np.array_equal(truth == 0, estimate == 0)  # the isolates
     assert np.median(np.abs(estimate[truth > 0] / truth[truth > 0] - 1)) < 0.05
     json.dumps(result, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pair=same_alliance_in_two_orders(max_actors=8))
+def test_report_lists_do_not_depend_on_row_order(pair: tuple[Alliance, Alliance]) -> None:
+    """Gaps in their documented total order, actors by id: the same lists whatever the row order."""
+    first, second = (serialise(analyse(alliance)) for alliance in pair)
+    ids = [actor["id"] for actor in first["actors"]]
+    assert ids == sorted(ids) == [actor["id"] for actor in second["actors"]]
+    assert first["gaps"] == second["gaps"]
+    assert first["health"] == second["health"]
+    assert first["alliance"] == second["alliance"]

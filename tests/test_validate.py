@@ -132,12 +132,22 @@ def test_duplicate_directed_tie() -> None:
     assert "duplicate tie a → b (already in row 2)" in problems[0].message
 
 
-def test_duplicate_undirected_tie_in_either_order() -> None:
-    ties = frame([{"source": "a", "target": "b"}, {"source": "b", "target": "a"}])
+def test_duplicate_undirected_tie_in_the_same_order() -> None:
+    ties = frame([{"source": "a", "target": "b"}, {"source": "b", "target": "a"},
+                  {"source": "a", "target": "b"}])
     problems = problems_of(ACTORS, ties, directed=False)
-    assert where(problems) == [("kooperationen.csv", 3, "target")]
-    assert "already in row 2" in problems[0].message
-    assert "A–B and B–A are the same tie" in problems[0].message
+    assert where(problems) == [("kooperationen.csv", 4, "target")]
+    assert "duplicate tie a – b (already in row 2)" in problems[0].message
+
+
+def test_undirected_reading_adds_the_weights_of_a_to_b_and_b_to_a() -> None:
+    """A→B and B→A read as undirected are one tie of both strengths, not a duplicate."""
+    ties = frame([{"source": "a", "target": "b", "weight": "2"},
+                  {"source": "b", "target": "c", "weight": "1"},
+                  {"source": "b", "target": "a", "weight": "0,5"}])
+    result = validate_tables(ACTORS, ties, directed=False)
+    assert result.ties[["source", "target", "weight"]].values.tolist() == [["a", "b", 2.5], ["b", "c", 1.0]]
+    assert result.warnings == ()
 
 
 def test_same_pair_with_other_kind_or_wave_is_no_duplicate() -> None:
@@ -151,10 +161,12 @@ def test_same_pair_with_other_kind_or_wave_is_no_duplicate() -> None:
 
 def test_lenient_drops_later_duplicates_with_a_warning() -> None:
     ties = frame([{"source": "a", "target": "b", "weight": "2"},
-                  {"source": "b", "target": "a", "weight": "5"},
-                  {"source": "b", "target": "c", "weight": "1"}])
+                  {"source": "a", "target": "b", "weight": "5"},
+                  {"source": "b", "target": "c", "weight": "1"},
+                  {"source": "b", "target": "a", "weight": "3"}])
     result = validate_tables(ACTORS, ties, directed=False, lenient=True, ties_file="kooperationen.csv")
-    assert result.ties[["source", "target", "weight"]].values.tolist() == [["a", "b", 2.0], ["b", "c", 1.0]]
+    # The repeated a → b is dropped; b → a is the other direction of a – b and adds its weight.
+    assert result.ties[["source", "target", "weight"]].values.tolist() == [["a", "b", 5.0], ["b", "c", 1.0]]
     assert where(list(result.warnings)) == [("kooperationen.csv", 3, "target")]
     assert "ignored" in result.warnings[0].message
 

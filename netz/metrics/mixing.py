@@ -96,8 +96,9 @@ def mixing_summary(g: ig.Graph, *, group_by: str = "type") -> dict[str, Any]:
     - **E–I index** (Krackhardt & Stern 1988) of the network,
       :math:`(E - I)/(E + I)` with :math:`E = \sum_{a<b} t_{ab}` ties between
       groups and :math:`I = \sum_a t_{aa}` within; and of group *a*,
-      :math:`E_a = \sum_{b \ne a} t_{ab}` ties leaving it and
-      :math:`I_a = t_{aa}`.
+      :math:`E_a = \sum_{b \ne a} t_{ab}` ties between *a* and the other
+      groups and :math:`I_a = t_{aa}` (directed: :math:`E_a = \sum_{b \ne a}
+      (t_{a \to b} + t_{b \to a})`, arcs sent *and* received, see Notes).
     - **E–I baseline**: the same index over all *possible* pairs, i.e. for the
       complete network with these group sizes. Ties placed at random give this
       value on average (in expected counts), so a network of mostly one group
@@ -145,7 +146,16 @@ def mixing_summary(g: ig.Graph, *, group_by: str = "type") -> dict[str, Any]:
     Notes
     -----
     *Direction.* Directed ties are counted as arcs: a reciprocated pair is two
-    ties, and the ``ties`` / ``block_density`` tables are not symmetric. The
+    ties, and the ``ties`` / ``block_density`` tables are not symmetric. A
+    group's E–I index counts the arcs its members send to *and* receive from
+    other groups, as the per-actor :func:`ei_index` counts ties named and
+    naming: Krackhardt and Stern's group index counts the group's ties with
+    outsiders (UCINET, too, defines it by the ties external to the group, with
+    no direction), and a nomination from outside is such a tie as much as one
+    to outside. Counting
+    only the arcs sent would call a group that everybody names but that names
+    nobody outside inward-looking, and one that is only named would have no
+    index at all. The row sums of ``ties`` give the arcs sent, if wanted. The
     assortativity of a directed alliance uses the source and target groups of
     each arc, as networkx does.
 

@@ -257,9 +257,17 @@ def test_researchers_get_the_pseudonyms_of_their_report(client: TestClient, keys
     assert [a["id"] for a in body["actors"]] == [a["id"] for a in report["actors"]]
     assert all(PSEUDONYM.match(a["id"]) for a in body["actors"])
     assert all(PSEUDONYM.match(t["source"]) and PSEUDONYM.match(t["target"]) for t in body["ties"])
-    # the same drawing as the coordinator's, under other names
+    # the same drawing as the coordinator's, under other names (listed by pseudonym, so in
+    # another order): the same points, and the same lines between them
     full = layout(client, keys.own, keys.headers("coordinator"))
-    assert [(a["x"], a["y"]) for a in body["actors"]] == [(a["x"], a["y"]) for a in full["actors"]]
+    points = [sorted((a["x"], a["y"]) for a in drawn["actors"]) for drawn in (body, full)]
+    assert points[0] == points[1]
+
+    def lines(drawn: dict[str, Any]) -> list[tuple[tuple[float, float], ...]]:
+        at = {a["id"]: (a["x"], a["y"]) for a in drawn["actors"]}
+        return sorted(tuple(sorted((at[t["source"]], at[t["target"]]))) for t in drawn["ties"])
+
+    assert lines(body) == lines(full) and len(lines(full)) == 34
 
 
 # -- colour contrast of the style sheet ----------------------------------------------------------

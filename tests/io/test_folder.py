@@ -163,8 +163,8 @@ def test_alliance_json_metadata_and_direction(tmp_path: Path) -> None:
     assert alliance.meta == {"name": "Bündnis „Willkommen“", "land": "Hessen", "funding": 15000,
                              "founded": 2015, "Ansprechperson": "Frau Müller"}
     assert read_folder(path, directed=True).directed is True
-    with pytest.raises(InputError, match="duplicate tie"):
-        read_folder(path, directed=False)  # the caller's choice wins over alliance.json
+    undirected = read_folder(path, directed=False)  # the caller's choice wins over alliance.json
+    assert (undirected.directed, undirected.n_ties) == (False, 1)  # a→b and b→a: one tie
 
 
 @pytest.mark.parametrize(("value", "directed"), [("ja", True), ("nein", False), ("gerichtet", True),
@@ -317,12 +317,13 @@ def test_duplicate_directed_tie(tmp_path: Path) -> None:
 
 
 def test_duplicate_undirected_tie_and_lenient(tmp_path: Path) -> None:
-    path = folder(tmp_path, {"actors.csv": ACTORS, "ties.csv": "source,target,weight\na,b,2\nb,c,1\nb,a,4\n"})
+    path = folder(tmp_path, {"actors.csv": ACTORS,
+                             "ties.csv": "source,target,weight\na,b,2\nb,c,1\na,b,4\nb,a,3\n"})
     found = problems(path)
     assert where(found) == [("ties.csv", 4, "target")]
     assert "already in row 2" in found[0].message
     lenient = read_folder(path, lenient=True)
-    assert lenient.ties[["source", "target", "weight"]].values.tolist() == [["a", "b", 2.0], ["b", "c", 1.0]]
+    assert lenient.ties[["source", "target", "weight"]].values.tolist() == [["a", "b", 5.0], ["b", "c", 1.0]]
     assert where(list(lenient.warnings)) == [("ties.csv", 4, "target")]
     assert "ignored" in lenient.warnings[0].message
 

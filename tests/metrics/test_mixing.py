@@ -171,6 +171,28 @@ def test_summary_by_hand_directed() -> None:
     assert summary["type_assortativity"] == pytest.approx(-1 / 3)
 
 
+def test_ei_index_by_group_counts_arcs_sent_and_received() -> None:
+    """Churches a, b; refugee groups c, d; welfare e. Arcs a → b, c → a, d → a, d → b, c → d, e → c.
+
+    Church: sent within a → b (I = 1), sent outside none, received from outside c → a, d → a,
+    d → b: E = 3, so (3 − 1)/4 = 1/2 (only the arcs sent would give (0 − 1)/1 = −1).
+    Refugee: I = 1 (c → d); sent c → a, d → a, d → b, received e → c: E = 4 → 3/5.
+    Welfare sends e → c and receives nothing: E = 1 → 1 (only the arcs received: undefined).
+    Network: E = 4 arcs between groups, I = 2 within → 1/3.
+    """
+    g = to_igraph(make_alliance(
+        ["church", "church", "refugee", "refugee", "welfare"],
+        [("a", "b"), ("c", "a"), ("d", "a"), ("d", "b"), ("c", "d"), ("e", "c")], directed=True))
+    summary = mixing_summary(g)
+    assert summary["ei_index_by_group"] == pytest.approx({"church": 1 / 2, "refugee": 3 / 5, "welfare": 1.0})
+    assert summary["ei_index"] == pytest.approx(1 / 3)
+    # The reverse alliance: sent and received swap, the indices stay.
+    reverse = to_igraph(make_alliance(
+        ["church", "church", "refugee", "refugee", "welfare"],
+        [("b", "a"), ("a", "c"), ("a", "d"), ("b", "d"), ("d", "c"), ("c", "e")], directed=True))
+    assert mixing_summary(reverse)["ei_index_by_group"] == summary["ei_index_by_group"]
+
+
 # -- undefined values, tiny networks, JSON, grouping -------------------------------------------
 
 

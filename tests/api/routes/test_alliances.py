@@ -126,6 +126,20 @@ def test_import_directed_override(client: TestClient, admin: dict[str, str], tmp
     assert import_file(client, admin, path, directed="true").json()["directed"] is True
 
 
+@pytest.mark.parametrize("lenient", ["false", "true"])
+def test_import_of_survey_data_as_undirected_adds_both_directions(
+    client: TestClient, admin: dict[str, str], tmp_path: Path, lenient: str
+) -> None:
+    """A→B and B→A imported with directed=false: one tie with both weights, as the library and CLI."""
+    survey = make_alliance(["church", "refugee", "municipality"],
+                           [("a", "b", 2.0), ("b", "a", 0.5), ("b", "c", 1.0)], directed=True)
+    path = io.write(survey, tmp_path / "umfrage.json")
+    created = import_file(client, admin, path, directed="false", lenient=lenient).json()
+    assert (created["directed"], created["n_ties"]) == (False, 2)
+    ties = client.get(f"{ALLIANCES}/{created['id']}/ties", headers=admin).json()
+    assert [(t["source"], t["target"], t["weight"]) for t in ties] == [("a", "b", 2.5), ("b", "c", 1.0)]
+
+
 def test_coordinator_is_given_what_it_imports(client: TestClient, keys: Any, new_key: Callable[..., str],
                                               tmp_path: Path) -> None:
     coordinator = bearer(new_key("coordinator"))
