@@ -1,7 +1,13 @@
-"""The service's commands, called by ``netz serve``, ``netz keys create`` and ``netz load``."""
+"""The service's commands: ``netz serve``, ``netz keys create`` and ``netz load``.
+
+:func:`add_commands` puts them on the ``netz`` command line (:mod:`netz.cli` asks for them when
+the command is not one of the library's), so that the library installs and runs without the
+service's dependencies.
+"""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,7 +21,51 @@ from api.store import save
 from netz import io
 from netz.errors import NetzError
 
-__all__ = ["load_alliances", "make_key", "serve"]
+__all__ = ["add_commands", "load_alliances", "make_key", "serve"]
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add the service's commands to the subcommands of ``netz`` (:func:`netz.cli.main`)."""
+    serve_cmd = commands.add_parser("serve", help="start the web service (HTTP API)")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--database", help="database URL (default: NETZ_DATABASE_URL or var/netz.sqlite)")
+    serve_cmd.add_argument("--demo", type=Path, action="append", default=[], metavar="PATH",
+                           help="load this alliance into an empty database first (repeatable)")
+    serve_cmd.set_defaults(run=_serve)
+
+    keys_cmd = commands.add_parser("keys", help="manage API keys of the service")
+    keys_actions = keys_cmd.add_subparsers(required=True, metavar="ACTION")
+    create_cmd = keys_actions.add_parser("create", help="create a key; it is printed once, as the last line")
+    create_cmd.add_argument("--role", required=True, choices=("admin", "coordinator", "researcher", "funder"))
+    create_cmd.add_argument("--alliance", type=int, action="append", default=[], metavar="ID",
+                            help="an alliance a coordinator key is given (repeatable)")
+    create_cmd.add_argument("--label", default="")
+    create_cmd.add_argument("--database", help="database URL")
+    create_cmd.set_defaults(run=_keys_create)
+
+    load_cmd = commands.add_parser("load", help="store alliances in the service's database")
+    load_cmd.add_argument("paths", type=Path, nargs="+")
+    load_cmd.add_argument("--database", help="database URL")
+    load_cmd.set_defaults(run=_load)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    serve(args.host, args.port, args.database, args.demo)
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    key = make_key(args.role, args.alliance, args.label, args.database)
+    print(f"created a {args.role} key; it is shown only now:")
+    print(key)
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    ids = load_alliances(args.paths, args.database)
+    print(f"stored alliance(s) with id {', '.join(map(str, ids))}")
+    return 0
 
 
 def _settings(database: str | None) -> Settings:

@@ -9,9 +9,10 @@ traceback; the service turns them into ``application/problem+json``.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 
-__all__ = ["MAX_LISTED_PROBLEMS", "InputError", "NetzError", "Problem"]
+__all__ = ["MAX_LISTED_PROBLEMS", "InputError", "NetzError", "NotInstalledError", "Problem", "require"]
 
 #: How many problems an error message lists before it says "and N more".
 MAX_LISTED_PROBLEMS = 20
@@ -96,3 +97,35 @@ class InputError(NetzError):
         if len(self.problems) > len(listed):
             lines.append(f"  ... and {len(self.problems) - len(listed)} more")
         return "\n".join(lines)
+
+
+class NotInstalledError(NetzError):
+    """A feature needs an optional part of netz that is not installed.
+
+    The library installs without the service and without batch output; their
+    dependencies come with the extras ``netz[service]`` and ``netz[batch]``.
+
+    Parameters
+    ----------
+    feature
+        What the user asked for, e.g. ``"netz batch --scheduler (a Dask cluster)"``.
+    module
+        The missing module.
+    extra
+        The extra that installs it.
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(f"{feature}: {module} is not installed; pip install 'netz[{extra}]'")
+
+
+def require(module: str, *, extra: str, feature: str) -> None:
+    """Raise :class:`NotInstalledError` if ``module`` cannot be imported.
+
+    Called before the work starts, so that a batch does not compute for an hour and
+    then fail to write its Parquet tables.
+    """
+    if importlib.util.find_spec(module) is None:
+        raise NotInstalledError(feature, module, extra)
