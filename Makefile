@@ -1,24 +1,40 @@
 # The two commands of the README. Both set everything up from nothing.
-#   make run   — load the demo alliance into the default database and start the service
-#   make test  — install with the test extra, lint and type-check, make sure PostgreSQL and Chromium
-#                are there, run the tests
+#   make run   — install the library and the service (at the versions of requirements/service.lock),
+#                load the demo alliance into the default database and start the service
+#   make test  — install everything (.[service,batch,test]), lint and type-check, make sure PostgreSQL
+#                and Chromium are there, run the tests
+# CI (.ci/run) also runs, after make test:
+#   make test-core    — the library alone: `pip install .` into a fresh venv, `import netz`, `netz report`
+#                       with no FastAPI or SQLAlchemy there (scripts/check-core-install.sh)
+#   make test-lowest  — the library's tests on the lowest versions pyproject.toml allows (.venv-lowest)
+# and by hand:
+#   make lock         — remake requirements/service.lock from PyPI after changing a dependency
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+LOWEST ?= .venv-lowest
 
-.PHONY: run test lint bench clean
+# What test-lowest runs: the library's tests that call numpy, scipy, pandas, networkx, igraph, openpyxl
+# and defusedxml (readers and writers, every metric, report, gaps, comparison) and the doctests, but not
+# the service's (tests/api: PostgreSQL and the newest-only CI steps) nor the browser's (tests/browser:
+# Chromium), nor the slowest property and batch tests, to keep it within a few minutes.
+LOWEST_TESTS ?= netz tests/io tests/metrics tests/test_model.py tests/test_validate.py \
+	tests/test_vocabulary.py tests/test_graph.py tests/test_report.py tests/test_gaps.py \
+	tests/test_health.py tests/test_whatif.py tests/test_waves.py tests/test_compare.py tests/test_cli.py
+
+.PHONY: run test test-core test-lowest lock lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[service,batch,test]"
 	touch $@
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml requirements/service.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c requirements/service.lock -e ".[service]"
 	touch $@
 
 run: $(VENV)/.installed
@@ -31,6 +47,23 @@ test: $(VENV)/.installed-test
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
+test-core:
+	bash scripts/check-core-install.sh $(PYTHON)
+
+# uv (from PyPI, with the test extra) resolves every direct dependency to the lowest version allowed.
+$(LOWEST)/.installed: pyproject.toml | $(VENV)/.installed-test
+	$(BIN)/uv venv --quiet --clear --python $(PYTHON) $(LOWEST)
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[test]"
+	touch $@
+
+test-lowest: $(LOWEST)/.installed
+	$(BIN)/uv pip list --quiet --python $(LOWEST)/bin/python | grep -iE '^(numpy|scipy|pandas|networkx|igraph|openpyxl) '
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider $(LOWEST_TESTS)
+
+lock: $(VENV)/.installed-test
+	$(BIN)/uv pip compile pyproject.toml --extra service --universal --python-version 3.11 \
+		-o requirements/service.lock
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -39,4 +72,4 @@ bench: $(VENV)/.installed-test
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LOWEST) .pytest_cache .mypy_cache .ruff_cache .hypothesis
