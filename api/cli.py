@@ -1,9 +1,11 @@
 """The service's commands: ``netz serve``, ``netz load``, ``netz keys`` and ``netz audit``.
 
-The key and audit commands work on the service's database directly (whoever can open it may
-manage keys). Each says which database it opened, and none makes a new SQLite file unasked: a
-key made in a fresh ``var/netz.sqlite`` of whatever folder one stands in is a key the service
-never sees (:func:`open_database`).
+:func:`add_commands` puts them on the ``netz`` command line (:mod:`netz.cli` asks for them when
+the command is not one of the library's), so that the library installs and runs without the
+service's dependencies. The key and audit commands work on the service's database directly
+(whoever can open it may manage keys). Each says which database it opened, and none makes a
+new SQLite file unasked: a key made in a fresh ``var/netz.sqlite`` of whatever folder one
+stands in is a key the service never sees (:func:`open_database`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,36 @@ from api.store import save
 from netz import io
 from netz.errors import NetzError
 
-__all__ = ["add_key_commands", "load_alliances", "make_key", "open_database", "serve"]
+__all__ = ["add_commands", "add_key_commands", "load_alliances", "make_key", "open_database", "serve"]
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add the service's commands to the subcommands of ``netz`` (:func:`netz.cli.main`)."""
+    serve_cmd = commands.add_parser("serve", help="start the web service (HTTP API)")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--database", help="database URL (default: NETZ_DATABASE_URL or var/netz.sqlite)")
+    serve_cmd.add_argument("--demo", type=Path, action="append", default=[], metavar="PATH",
+                           help="load this alliance into an empty database first (repeatable)")
+    serve_cmd.set_defaults(run=_serve)
+
+    add_key_commands(commands)
+
+    load_cmd = commands.add_parser("load", help="store alliances in the service's database")
+    load_cmd.add_argument("paths", type=Path, nargs="+")
+    load_cmd.add_argument("--database", help="database URL")
+    load_cmd.set_defaults(run=_load)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    serve(args.host, args.port, args.database, args.demo)
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    ids = load_alliances(args.paths, args.database)
+    print(f"stored alliance(s) with id {', '.join(map(str, ids))}")
+    return 0
 
 
 def _settings(database: str | None) -> Settings:

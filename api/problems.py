@@ -44,11 +44,6 @@ def install(app: FastAPI) -> None:
     async def netz_error(_: Request, error: NetzError) -> JSONResponse:
         return problem(422, "The request cannot be carried out", str(error))
 
-    @app.exception_handler(KeyError)
-    async def unknown_name(_: Request, error: KeyError) -> JSONResponse:
-        detail = str(error.args[0]) if error.args else "unknown name"
-        return problem(422, "Unknown name", detail)
-
     # Starlette's HTTPException, which FastAPI's extends: so that Starlette's own errors
     # (no such route, method not allowed, an unreadable body) are problems too.
     @app.exception_handler(HTTPException)

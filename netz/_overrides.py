@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Any, TypeVar
 
-from netz.errors import NetzError
+from netz.errors import NetzError, UnknownNameError
 
 __all__ = ["with_overrides"]
 
@@ -17,12 +17,13 @@ def with_overrides(rules: T, overrides: dict[str, Any]) -> T:
 
     Values given as text (from a command line or query string) are converted to
     the field's type (a value that is not a number is a :class:`NetzError`); an
-    unknown name is a ``KeyError`` listing the known ones.
+    unknown name is an :class:`UnknownNameError` listing the known ones.
     """
     kinds = {f.name: f.type for f in fields(rules)}  # type: ignore[arg-type]
     unknown = sorted(set(overrides) - set(kinds))
     if unknown:
-        raise KeyError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(kinds)}")
+        raise UnknownNameError(f"unknown setting(s): {', '.join(unknown)}", name=unknown,
+                               accepted=list(kinds), heading="known")
     converted = {}
     for name, value in overrides.items():
         wanted = "whole number" if kinds[name] in ("int", int) else "number"

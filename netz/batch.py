@@ -46,6 +46,7 @@ from tqdm import tqdm
 
 from netz import io
 from netz.compare import compare_row, percentile_ranks
+from netz.errors import require
 from netz.graph import to_igraph
 from netz.io.spreadsheet import spreadsheet_safe
 from netz.metrics import actor_metrics
@@ -236,8 +237,10 @@ def write_results(result: BatchResult, out: str | Path) -> list[Path]:
 
     ``out`` names the main table (``results.parquet`` or ``results.csv``); the
     others take its stem: ``results.failures.*`` (always, empty when nothing
-    failed) and ``results.actors.*`` (with actor metrics).
+    failed) and ``results.actors.*`` (with actor metrics). Parquet needs pyarrow,
+    which comes with ``netz[batch]``.
     """
+    require("pyarrow", extra="batch", feature="Parquet tables")
     out = Path(out)
     stem = out.with_suffix("") if out.suffix.lower() in (".parquet", ".csv") else out
     tables = {"": result.alliances, ".failures": result.failures}

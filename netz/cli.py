@@ -1,5 +1,9 @@
 """The ``netz`` command: report, validate and convert alliances.
 
+These are the library's commands and need only the library's dependencies. The service
+adds its own (``netz serve``, ``keys``, ``load``) when it is installed (``netz[service]``):
+see :func:`api.cli.add_commands`.
+
 Input problems are printed as plain messages (file, row, column, what was
 expected) and end the command with exit status 2; no traceback.
 """
@@ -8,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import importlib
 import json
 import sys
 from collections.abc import Sequence
@@ -16,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from netz import io
-from netz.errors import InputError, NetzError
+from netz.errors import NetzError, NotInstalledError, require
 from netz.gaps import Thresholds
 from netz.health import Bands
 from netz.io.spreadsheet import spreadsheet_safe
@@ -32,6 +37,9 @@ __all__ = ["main"]
 EXIT_INPUT = 2
 EXIT_OTHER = 1
 
+#: The module that adds the service's commands (see _add_service_commands).
+SERVICE_COMMANDS = "api.cli"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -39,12 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except InputError as error:
+    except NetzError as error:
         print(f"netz: {error}", file=sys.stderr)
-        return EXIT_INPUT
-    except (NetzError, KeyError) as error:
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"netz: {message}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
@@ -54,7 +58,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OTHER
 
 
-def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser of the library's commands, and of the service's when ``argv`` may ask for one."""
     parser = argparse.ArgumentParser(
         prog="netz",
         description="Cooperation-network analysis for local alliances (Bündnisse).",
@@ -95,30 +100,35 @@ def _parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     _add_input(validate_cmd)
     validate_cmd.set_defaults(run=_validate)
 
-    serve_cmd = commands.add_parser("serve", help="start the web service (HTTP API)")
-    serve_cmd.add_argument("--host", default="127.0.0.1")
-    serve_cmd.add_argument("--port", type=int, default=8000)
-    serve_cmd.add_argument("--database", help="database URL (default: NETZ_DATABASE_URL or var/netz.sqlite)")
-    serve_cmd.add_argument("--demo", type=Path, action="append", default=[], metavar="PATH",
-                           help="load this alliance into an empty database first (repeatable)")
-    serve_cmd.set_defaults(run=_serve)
-
-    if argv is None or not argv or argv[0] in ("keys", "audit") or argv[0].startswith("-"):
-        from api.cli import add_key_commands  # the service's, imported only when asked for
-
-        add_key_commands(commands)
-
-    load_cmd = commands.add_parser("load", help="store alliances in the service's database")
-    load_cmd.add_argument("paths", type=Path, nargs="+")
-    load_cmd.add_argument("--database", help="database URL")
-    load_cmd.set_defaults(run=_load)
-
     convert_cmd = commands.add_parser("convert", help="convert between formats (by file suffix)")
     _add_input(convert_cmd)
     convert_cmd.add_argument("output", type=Path, help="folder, .xlsx, .graphml, .gexf or .json")
     convert_cmd.set_defaults(run=_convert)
     _add_cohort_commands(commands)
+    if not argv or argv[0] not in commands.choices:  # help, a command of the service, or a typo
+        _add_service_commands(parser, commands, argv)
     return parser
+
+
+def _add_service_commands(parser: argparse.ArgumentParser, commands: argparse._SubParsersAction,
+                          argv: Sequence[str]) -> None:
+    """Let the service add its commands (``netz serve``, ``keys``, ``load``: ``api.cli.add_commands``).
+
+    The library does not depend on the service: it is imported here by name, and only when the
+    command is not one of the library's, so that those neither need FastAPI and SQLAlchemy nor
+    wait for their imports. Without the service installed, a command that is not the library's
+    says how to install it.
+    """
+    try:
+        service = importlib.import_module(SERVICE_COMMANDS)
+    except ModuleNotFoundError as error:
+        missing = str(NotInstalledError("The service's commands (serve, keys, load, …)",
+                                        error.name or SERVICE_COMMANDS, "service"))
+        parser.epilog = missing
+        if argv and not argv[0].startswith("-"):
+            parser.error(f"'{argv[0]}' is not a command of the netz library. {missing}")
+        return
+    service.add_commands(commands)
 
 
 def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
@@ -303,23 +313,6 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
-# The service's commands import FastAPI and SQLAlchemy only when they run: the library itself
-# never needs them.
-def _serve(args: argparse.Namespace) -> int:
-    from api.cli import serve
-
-    serve(args.host, args.port, args.database, args.demo)
-    return 0
-
-
-def _load(args: argparse.Namespace) -> int:
-    from api.cli import load_alliances
-
-    ids = load_alliances(args.paths, args.database)
-    print(f"stored alliance(s) with id {', '.join(map(str, ids))}")
-    return 0
-
-
 def _alliances(paths: list[Path]) -> dict[str, Alliance]:
     from netz.batch import discover
 
@@ -374,6 +367,9 @@ def _trends(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from netz.batch import discover, run, write_results
 
+    require("pyarrow", extra="batch", feature="netz batch (its Parquet tables)")
+    if args.scheduler:
+        require("distributed", extra="batch", feature="netz batch --scheduler (a Dask cluster)")
     root = args.path
     paths = discover(root)
     keys = {p.relative_to(root).as_posix() if root.is_dir() and p != root else p.name: p for p in paths}

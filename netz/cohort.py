@@ -47,6 +47,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from netz.errors import UnknownNameError
 from netz.io import write
 from netz.model import Alliance
 
@@ -450,7 +451,8 @@ def _with_problem(problem: str, edges: np.ndarray, n: int, types: np.ndarray, rn
         kept = np.concatenate([edges[(edges == hub).any(axis=1)], others[~dropped]])
         spokes = [(hub, int(v)) for v in range(n) if v != hub and rng.random() < 0.15 + 0.8 * share]
         return _add(kept, spokes)
-    raise ValueError(f"unknown problem {problem!r}; problems: {', '.join(PROBLEMS)}")
+    raise UnknownNameError(f"unknown problem {problem!r}", name=problem, accepted=list(PROBLEMS),
+                           heading="problems")
 
 
 def _repair_within(edges: np.ndarray, n: int, members: np.ndarray, types: np.ndarray,

@@ -40,6 +40,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from netz.errors import UnknownNameError
 from netz.graph import to_igraph
 from netz.metrics._base import edge_array, group_labels, seeded_igraph
 from netz.metrics.communities import communities
@@ -488,7 +489,8 @@ def _check_null(model: str, samples: int) -> None:
     if samples < 1:
         raise ValueError(f"samples must be at least 1, got {samples}")
     if model not in NULL_MODELS:
-        raise ValueError(f"unknown null model {model!r}; models: {', '.join(NULL_MODELS)}")
+        raise UnknownNameError(f"unknown null model {model!r}", name=model, accepted=list(NULL_MODELS),
+                               heading="models")
 
 
 def _group_codes(g: ig.Graph, group_by: str) -> np.ndarray:

@@ -9,12 +9,25 @@ traceback; the service turns them into ``application/problem+json``.
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["MAX_LISTED_PROBLEMS", "InputError", "NetzError", "Problem"]
+__all__ = [
+    "MAX_LISTED_NAMES",
+    "MAX_LISTED_PROBLEMS",
+    "InputError",
+    "NetzError",
+    "NotInstalledError",
+    "Problem",
+    "UnknownNameError",
+    "require",
+]
 
 #: How many problems an error message lists before it says "and N more".
 MAX_LISTED_PROBLEMS = 20
+#: How many accepted names an :class:`UnknownNameError` lists before it says how many there are.
+MAX_LISTED_NAMES = 30
 
 
 class NetzError(Exception):
@@ -96,3 +109,73 @@ class InputError(NetzError):
         if len(self.problems) > len(listed):
             lines.append(f"  ... and {len(self.problems) - len(listed)} more")
         return "\n".join(lines)
+
+
+class UnknownNameError(NetzError):
+    """A name the user gave that is not there: an actor id, a wave, a column to group by, a
+    setting, an actor type.
+
+    A mistake in a request, not a bug, and so not a ``KeyError``: the command line prints it,
+    the service answers it with a 422 problem, while a ``KeyError`` stays what it is in
+    Python, a failed lookup in netz's own code.
+
+    Parameters
+    ----------
+    message
+        What was not found, e.g. ``"no wave '2030'"``.
+    name
+        The unknown name, or names.
+    accepted
+        The names that would have been accepted, listed in the message after ``heading``
+        (the first :data:`MAX_LISTED_NAMES` of them).
+    heading
+        How to introduce them, e.g. ``"waves"``.
+    note
+        Anything to add at the end.
+
+    Examples
+    --------
+    >>> str(UnknownNameError("no wave '2030'", name="2030", accepted=["2023", "2024"], heading="waves"))
+    "no wave '2030'; waves: 2023, 2024"
+    """
+
+    def __init__(self, message: str, *, name: str | list[str], accepted: Sequence[object],
+                 heading: str = "accepted", note: str = "") -> None:
+        self.name = name
+        self.accepted = [str(a) for a in accepted]
+        listed = ", ".join(self.accepted[:MAX_LISTED_NAMES]) or "none"
+        if len(self.accepted) > MAX_LISTED_NAMES:
+            listed += f", … ({len(self.accepted)} in all)"
+        super().__init__(f"{message}; {heading}: {listed}{note}")
+
+
+class NotInstalledError(NetzError):
+    """A feature needs an optional part of netz that is not installed.
+
+    The library installs without the service and without batch output; their
+    dependencies come with the extras ``netz[service]`` and ``netz[batch]``.
+
+    Parameters
+    ----------
+    feature
+        What the user asked for, e.g. ``"netz batch --scheduler (a Dask cluster)"``.
+    module
+        The missing module.
+    extra
+        The extra that installs it.
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(f"{feature}: {module} is not installed; pip install 'netz[{extra}]'")
+
+
+def require(module: str, *, extra: str, feature: str) -> None:
+    """Raise :class:`NotInstalledError` if ``module`` cannot be imported.
+
+    Called before the work starts, so that a batch does not compute for an hour and
+    then fail to write its Parquet tables.
+    """
+    if importlib.util.find_spec(module) is None:
+        raise NotInstalledError(feature, module, extra)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from netz.errors import Problem
+from netz.errors import Problem, UnknownNameError
 from netz.limits import DEFAULT_LIMITS, Limits
 from netz.validate import ACTOR_COLUMNS, TIE_COLUMNS, validate_tables
 
@@ -179,10 +179,11 @@ class Alliance:
         return sorted(self.ties["wave"].dropna().unique(), key=wave_order)
 
     def actor(self, actor_id: str) -> Actor:
-        """The actor with this id (``KeyError`` if there is none)."""
+        """The actor with this id (:class:`~netz.errors.UnknownNameError` if there is none)."""
         rows = self.actors.index[self.actors["id"] == actor_id]
         if len(rows) == 0:
-            raise KeyError(actor_id)
+            raise UnknownNameError(f"no actor with id '{actor_id}'", name=actor_id,
+                                   accepted=list(self.actors["id"]), heading="ids")
         return _actor_from_row(self.actors.loc[rows[0]], self.actor_attributes)
 
     def iter_actors(self) -> Iterator[Actor]:

@@ -20,6 +20,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from netz.errors import UnknownNameError
 from netz.gaps import Gap, Thresholds, find_gaps
 from netz.graph import to_igraph
 from netz.health import Bands, Indicator, health
@@ -71,12 +72,13 @@ def select_wave(alliance: Alliance, wave: str | None = None) -> tuple[Alliance, 
     """
     waves = alliance.waves
     if wave is not None and wave != "all" and not waves:
-        raise KeyError(f"no wave '{wave}'; waves: none (no tie has a wave)")
+        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=[], heading="waves",
+                               note=" (no tie has a wave)")
     if not waves or wave == "all":
         return alliance, None if not waves else "all"
     chosen = waves[-1] if wave is None else str(wave)
     if chosen not in waves:
-        raise KeyError(f"no wave '{wave}'; waves: {', '.join(waves)}")
+        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=waves, heading="waves")
     ties = alliance.ties
     keep = ties["wave"].isna() | (ties["wave"] == chosen)
     active = set(ties.loc[keep, "source"]) | set(ties.loc[keep, "target"])
@@ -99,9 +101,8 @@ def analyse(
 ) -> Analysis:
     """Compute metrics, gaps and health of one alliance (see :func:`report` for the options)."""
     if group_by not in alliance.actors.columns:
-        raise KeyError(
-            f"no actor column '{group_by}' to group by; columns: {', '.join(alliance.actors.columns)}"
-        )
+        raise UnknownNameError(f"no actor column '{group_by}' to group by", name=group_by,
+                               accepted=list(alliance.actors.columns), heading="columns")
     observed, chosen_wave = select_wave(alliance, wave)
     g = to_igraph(observed)
     actors, network = metric_tables(g, group_by=group_by, seed=seed, approximate_above=approximate_above)

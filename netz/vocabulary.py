@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from netz.errors import UnknownNameError
+
 __all__ = [
     "ACTOR_TYPES",
     "TYPE_LABELS",
@@ -128,15 +130,15 @@ for _canonical, _names in _ALIASES.items():
         _LOOKUP.setdefault(fold(_name), _canonical)
 
 
-class UnknownTypeError(ValueError):
+class UnknownTypeError(UnknownNameError):
     """A type label that is neither a canonical type nor a known alias."""
 
     def __init__(self, label: str) -> None:
         self.label = label
         super().__init__(
-            f"unknown actor type '{label}'; expected one of: {', '.join(ACTOR_TYPES)} "
-            "(German names such as Initiative, Kirche, Wohlfahrtsverband, Kommune, Geflüchtete, "
-            "Verein, Schule, Jobcenter, Behörde, Sonstige are accepted too)"
+            f"unknown actor type '{label}'", name=label, accepted=ACTOR_TYPES, heading="expected one of",
+            note=" (German names such as Initiative, Kirche, Wohlfahrtsverband, Kommune, Geflüchtete, "
+            "Verein, Schule, Jobcenter, Behörde, Sonstige are accepted too)",
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from netz.errors import UnknownNameError
 from netz.gaps import Thresholds
 from netz.health import Bands
 from netz.model import Alliance, plain_value
@@ -40,7 +41,8 @@ def diff_waves(
     alliance: Alliance, from_wave: str, to_wave: str, *, group_by: str = "type",
     thresholds: Thresholds | None = None, bands: Bands | None = None,
 ) -> dict[str, Any]:
-    """What changed from one wave to another (``KeyError`` for a wave that does not exist).
+    """What changed from one wave to another (:class:`~netz.errors.UnknownNameError` for a wave
+    that does not exist).
 
     Returns ``from``, ``to`` and ``directed``; ``actors_joined`` and ``actors_left`` (ids taking
     part in one wave but not the other); ``ties_gained`` and ``ties_lost`` as
@@ -53,8 +55,8 @@ def diff_waves(
     for wave in (from_wave, to_wave):
         if str(wave) not in alliance.waves:
             # select_wave reads a wave-less alliance as one observation; a diff needs two.
-            known = ", ".join(alliance.waves) or "none (no tie has a wave)"
-            raise KeyError(f"no wave '{wave}'; waves: {known}")
+            raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=alliance.waves,
+                                   heading="waves", note="" if alliance.waves else " (no tie has a wave)")
     before = analyse(alliance, group_by=group_by, wave=str(from_wave), thresholds=thresholds, bands=bands)
     after = analyse(alliance, group_by=group_by, wave=str(to_wave), thresholds=thresholds, bands=bands)
     active_before, active_after = _active(before), _active(after)

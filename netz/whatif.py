@@ -24,6 +24,7 @@ from typing import Any
 import igraph as ig
 import numpy as np
 
+from netz.errors import UnknownNameError
 from netz.gaps import Thresholds
 from netz.health import Bands
 from netz.metrics.structure import fragmentation
@@ -34,11 +35,13 @@ __all__ = ["fragmentation", "key_players", "remove_actors", "whatif"]
 
 
 def remove_actors(alliance: Alliance, actor_ids: Iterable[str]) -> Alliance:
-    """The alliance without these actors and their ties (``KeyError`` for an unknown id)."""
+    """The alliance without these actors and their ties (:class:`~netz.errors.UnknownNameError`
+    for an unknown id)."""
     leaving = set(actor_ids)
-    unknown = leaving - set(alliance.actors["id"])
+    unknown = sorted(leaving - set(alliance.actors["id"]))
     if unknown:
-        raise KeyError(f"no actor(s) with id {', '.join(sorted(unknown))}")
+        raise UnknownNameError(f"no actor(s) with id {', '.join(unknown)}", name=unknown,
+                               accepted=list(alliance.actors["id"]), heading="ids")
     actors = alliance.actors[~alliance.actors["id"].isin(leaving)].reset_index(drop=True)
     ties = alliance.ties[~(alliance.ties["source"].isin(leaving) | alliance.ties["target"].isin(leaving))]
     return Alliance(actors, ties.reset_index(drop=True), alliance.directed, alliance.weighted,

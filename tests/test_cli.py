@@ -224,6 +224,37 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
     assert "usage: netz" in capsys.readouterr().err
 
 
+# -- the library without the service ------------------------------------------------------
+
+def test_library_commands_do_not_import_the_service() -> None:
+    code = ("import sys; from netz.cli import main; assert main(['validate', sys.argv[1]]) == 0; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('api', 'fastapi', 'starlette', 'sqlalchemy', 'uvicorn', 'alembic')))")
+    done = subprocess.run([sys.executable, "-c", code, str(DEMO)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_service_commands_without_the_service(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As in an install without netz[service]: the module that adds the commands cannot be imported.
+    monkeypatch.setattr("netz.cli.SERVICE_COMMANDS", "netz_no_such_service")
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", "--port", "8001"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "'serve' is not a command of the netz library" in err
+    assert "pip install 'netz[service]'" in err
+    with pytest.raises(SystemExit) as caught:
+        main(["--help"])
+    assert caught.value.code == 0
+    assert "pip install 'netz[service]'" in capsys.readouterr().out
+    status, out, _ = run(capsys, "validate", DEMO)
+    assert (status, out) == (0, f"{DEMO}: OK — 25 actors, 34 ties, undirected\n")
+
+
 # -- convert -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("target", ["kopie", "kopie.xlsx", "kopie.graphml", "kopie.gexf", "kopie.json"])

@@ -369,4 +369,6 @@ def test_error_in_a_real_process() -> None:
     """The installed command, as a user runs it: message on stderr, status 2, nothing else."""
     done = subprocess.run([str(NETZ), "whatif", str(DEMO), "--remove", "zz"], capture_output=True, text=True,
                           check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (2, "", "netz: no actor(s) with id zz\n")
+    ids = ", ".join(io.read(DEMO).actors["id"])
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == f"netz: no actor(s) with id zz; ids: {ids}\n"

@@ -31,6 +31,7 @@ from netz.compare import (
     text_table,
     z_scores,
 )
+from netz.errors import UnknownNameError
 from netz.graph import to_igraph
 from netz.metrics.mixing import mixing_summary
 from netz.metrics.structure import centralization, structure_summary, transitivity
@@ -285,7 +286,7 @@ def test_empty_and_tiny_alliances_do_not_fail() -> None:
 
 
 def test_null_statistics_rejects_unknown_models() -> None:
-    with pytest.raises(ValueError, match="unknown null model"):
+    with pytest.raises(UnknownNameError, match="unknown null model 'config'; models: "):
         null_statistics(to_igraph(caveman(2, 3)), "config")
     with pytest.raises(ValueError, match="at least 1"):
         null_statistics(to_igraph(caveman(2, 3)), samples=0)

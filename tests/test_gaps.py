@@ -13,6 +13,7 @@ import pytest
 from factories import make_alliance
 
 from netz import io
+from netz.errors import UnknownNameError
 from netz.gaps import GAP_KINDS, SEVERITIES, Gap, Thresholds, find_gaps
 from netz.graph import to_igraph, to_networkx
 from netz.metrics import actor_metrics
@@ -593,7 +594,7 @@ def test_thresholds_updated_and_unknown_names() -> None:
     assert (changed.over_centralization_share, changed.major_min) == (0.9, 5)
     assert isinstance(changed.major_min, int)
     assert rules.over_centralization_share == 0.35  # the original is unchanged
-    with pytest.raises(KeyError) as error:
+    with pytest.raises(UnknownNameError) as error:
         rules.updated(over_centralisation=0.9)
     message = str(error.value)
     assert "over_centralisation" in message

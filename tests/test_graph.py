@@ -99,6 +99,8 @@ def _groupby_edge_table(alliance: Alliance, directed: bool) -> pd.DataFrame:
 def test_edge_table_equals_the_pandas_groupby_to_the_last_bit(directed: bool, shuffled: bool) -> None:
     """Pairs with up to six rows of inexact weights (0.1 + 0.2 + 0.3 ≠ 0.6 in floating point), in
     pair order and shuffled (pandas sums the two cases differently), and an actor without ties."""
+    if not shuffled and int(pd.__version__.split(".")[0]) < 3:
+        pytest.skip("pandas 2 sums rows sorted by pair with Kahan too; the edge table follows pandas 3")
     rng = np.random.default_rng(3)
     actors = [Actor(f"a{i}", f"A{i}", "other") for i in range(30)]
     pairs = np.sort(rng.integers(0, 30, size=(400, 2)), axis=1)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
+from netz.errors import UnknownNameError
 from netz.graph import to_igraph, to_networkx
 from netz.health import INDICATORS, Bands, Indicator, health
 from netz.metrics import actor_metrics
@@ -303,7 +304,7 @@ def test_explanations_say_the_limits() -> None:
 def test_bands_updated_and_unknown_names() -> None:
     changed = Bands().updated(cohesion_good="3", rating_watch="0.4")
     assert (changed.cohesion_good, changed.rating_watch) == (3.0, 0.4)
-    with pytest.raises(KeyError) as error:
+    with pytest.raises(UnknownNameError) as error:
         Bands().updated(cohesion=3)
     assert "cohesion" in str(error.value) and "cohesion_good" in str(error.value)
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
-from netz.errors import InputError
+from netz.errors import InputError, UnknownNameError
 from netz.model import Actor, Alliance, Tie, plain_value, wave_order
 
 
@@ -93,7 +93,7 @@ def test_actor_lookup_and_iteration() -> None:
     alliance = small()
     assert alliance.actor("hk") == Actor("hk", "Helferkreis", "initiative", {"Ehrenamtliche": 45})
     assert alliance.actor("st").attributes == {}  # missing values are left out
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownNameError, match="no actor with id 'nobody'; ids: hk, sj, st"):
         alliance.actor("nobody")
     assert [a.id for a in alliance.iter_actors()] == ["hk", "sj", "st"]
     ties = list(alliance.iter_ties())

@@ -24,6 +24,7 @@ from hypothesis import given, settings
 
 import netz
 from netz.cli import main
+from netz.errors import UnknownNameError
 from netz.graph import to_igraph, to_networkx
 from netz.metrics.brokerage import ROLES
 from netz.metrics.centrality import betweenness, betweenness_sample_size
@@ -274,7 +275,7 @@ def test_group_by_a_column_with_missing_values() -> None:
 
 
 def test_group_by_an_unknown_column_names_the_columns() -> None:
-    with pytest.raises(KeyError, match="Hauptamtliche"):
+    with pytest.raises(UnknownNameError, match="Hauptamtliche"):
         report(alliance_named("demo"), group_by="staff")
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from factories import make_alliance
 
+from netz.errors import UnknownNameError
 from netz.model import Actor, Alliance, Tie
 from netz.report import actors_by_group, report, select_wave
 from netz.text import render_report
@@ -70,7 +71,7 @@ def test_group_by_an_attribute_counts_missing_values_as_none() -> None:
 
 
 def test_unknown_group_column() -> None:
-    with pytest.raises(KeyError, match="no actor column 'Budget'"):
+    with pytest.raises(UnknownNameError, match="no actor column 'Budget'"):
         report(with_waves(), group_by="Budget")
 
 
@@ -86,7 +87,7 @@ def test_waves() -> None:
     assert first.n_ties == 2  # a–b and the tie without a wave
     everything, chosen = select_wave(alliance, "all")
     assert (chosen, everything.n_ties) == ("all", 4)
-    with pytest.raises(KeyError, match="no wave '2030'"):
+    with pytest.raises(UnknownNameError, match="no wave '2030'"):
         select_wave(alliance, "2030")
     result = report(alliance)
     assert result["alliance"]["waves"] == ["2019", "2020"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from netz.errors import UnknownNameError
 from netz.vocabulary import ACTOR_TYPES, TYPE_LABELS, UnknownTypeError, canonical_type, fold
 
 # Every alias the issue lists, with the type it must map to.
@@ -85,8 +86,11 @@ def test_unknown_labels_raise_and_list_the_accepted_types(label: str) -> None:
     assert "Kirche" in message  # German names are mentioned as accepted
 
 
-def test_unknown_type_error_is_a_value_error() -> None:
-    assert issubclass(UnknownTypeError, ValueError)
+def test_unknown_type_error_is_a_netz_error() -> None:
+    # A user's mistake, reported as netz's own error: not a ValueError, which would be a bug.
+    assert issubclass(UnknownTypeError, UnknownNameError)
+    assert not issubclass(UnknownTypeError, ValueError)
+    assert UnknownTypeError("Kirchenchor").accepted == list(ACTOR_TYPES)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from netz.errors import UnknownNameError
 from netz.gaps import Thresholds
 from netz.model import Alliance
 from netz.report import analyse, report, select_wave, to_jsonable
@@ -57,17 +58,18 @@ def test_report_of_one_wave_or_all(wave: str, ties: int) -> None:
     assert data["network"]["n_ties"] == ties
 
 
-def test_unknown_wave_is_a_key_error_listing_the_waves() -> None:
-    with pytest.raises(KeyError) as error:
+def test_unknown_wave_is_a_netz_error_listing_the_waves() -> None:
+    with pytest.raises(UnknownNameError) as error:
         analyse(waves_alliance(), wave="2030")
     assert error.value.args[0] == "no wave '2030'; waves: 2019, 2020, 2021"
-    with pytest.raises(KeyError, match="2030"):
+    assert (error.value.name, error.value.accepted) == ("2030", ["2019", "2020", "2021"])
+    with pytest.raises(UnknownNameError, match="2030"):
         diff_waves(waves_alliance(), "2019", "2030")
 
 
 def test_diff_needs_waves() -> None:
     """An alliance whose ties carry no wave is one observation: asking for waves is an error."""
-    with pytest.raises(KeyError) as error:
+    with pytest.raises(UnknownNameError) as error:
         diff_waves(waves_alliance(TIES.assign(wave=None)), "2019", "2021")
     assert error.value.args[0] == "no wave '2019'; waves: none (no tie has a wave)"
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
+from netz.errors import UnknownNameError
 from netz.gaps import Thresholds
 from netz.graph import to_igraph
 from netz.model import Alliance
@@ -88,10 +89,12 @@ def test_removing_nobody_changes_nothing() -> None:
     assert result["new_gaps"] == result["resolved_gaps"] == result["loses_all_ties"] == []
 
 
-def test_unknown_actor_is_a_key_error() -> None:
-    with pytest.raises(KeyError, match=r"no actor.*zz"):
+def test_unknown_actor_is_a_netz_error_naming_the_ids() -> None:
+    with pytest.raises(UnknownNameError, match=r"no actor.*zz") as error:
         whatif(HINGE, ["c", "zz"])
-    with pytest.raises(KeyError, match="zz"):
+    assert not isinstance(error.value, KeyError)
+    assert error.value.name == ["zz"] and error.value.accepted == list(HINGE.actors["id"])
+    with pytest.raises(UnknownNameError, match="zz"):
         remove_actors(HINGE, ["zz"])
 
 

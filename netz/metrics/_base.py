@@ -13,11 +13,12 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from netz.errors import UnknownNameError
 from netz.graph import actor_ids
 
 __all__ = [
-    "as_series", "distances", "edge_array", "group_labels", "is_weighted", "seeded_igraph", "strengths",
-    "triangles",
+    "as_series", "check_group_attribute", "distances", "edge_array", "group_labels", "is_weighted",
+    "seeded_igraph", "strengths", "triangles",
 ]
 
 
@@ -45,10 +46,16 @@ def as_series(values: Sequence[Any] | np.ndarray, g: ig.Graph, name: str) -> pd.
     return pd.Series(np.asarray(values, dtype=float), index=actor_ids(g), name=name)
 
 
+def check_group_attribute(g: ig.Graph, group_by: str) -> None:
+    """Raise :class:`~netz.errors.UnknownNameError` if the actors have no attribute ``group_by``."""
+    if group_by not in g.vs.attributes():
+        raise UnknownNameError(f"no actor attribute '{group_by}' to group by", name=group_by,
+                               accepted=g.vs.attributes(), heading="attributes")
+
+
 def group_labels(g: ig.Graph, group_by: str) -> pd.Series:
     """The grouping attribute per actor as text; a missing value is its own group '(none)'."""
-    if group_by not in g.vs.attributes():
-        raise KeyError(f"no actor attribute '{group_by}' to group by")
+    check_group_attribute(g, group_by)
     labels = ["(none)" if v is None else str(v) for v in g.vs[group_by]]
     return pd.Series(labels, index=actor_ids(g), name=group_by)
 

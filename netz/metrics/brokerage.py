@@ -41,7 +41,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from netz.graph import actor_ids
-from netz.metrics._base import triangles
+from netz.metrics._base import check_group_attribute, triangles
 
 __all__ = ["ROLES", "SNA_NAMES", "brokerage", "brokerage_expected", "brokerage_network"]
 
@@ -325,8 +325,7 @@ def _group_codes(g: ig.Graph, group_by: str) -> np.ndarray:
     every other value is compared as text), without the pandas Series that ``group_labels``
     returns: at a thousand actors the Series costs more than the counting itself.
     """
-    if group_by not in g.vs.attributes():
-        raise KeyError(f"no actor attribute '{group_by}' to group by")
+    check_group_attribute(g, group_by)
     labels = np.array(["(none)" if v is None else str(v) for v in g.vs[group_by]], dtype=object)
     return np.asarray(pd.factorize(labels)[0], dtype=np.int64)
 

@@ -18,6 +18,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from netz.errors import NetzError
 from netz.graph import actor_ids
 from netz.metrics._base import edge_array, seeded_igraph, strengths
 from netz.metrics.centrality import _id_rank
@@ -243,7 +244,7 @@ def modularity(
     labels = pd.Series(membership).reindex(actor_ids(g))
     if labels.isna().any():
         missing = list(labels.index[labels.isna()])[:5]
-        raise KeyError(f"no group for actors {missing}")
+        raise NetzError(f"the membership gives no group for actors {missing}; every actor needs one")
     codes = pd.factorize(labels)[0]
     h, order = _canonical_undirected(g, weighted)
     weights = h.es["weight"] if strengths(g, weighted) is not None else None

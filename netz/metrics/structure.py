@@ -19,6 +19,7 @@ from typing import Any, Literal
 import igraph as ig
 import numpy as np
 
+from netz.errors import UnknownNameError
 from netz.metrics._base import distances, is_weighted
 from netz.metrics._paths import PathSums, path_sums, search, wasserman_faust
 from netz.metrics.centrality import betweenness, path_sample_size
@@ -320,7 +321,8 @@ def centralization(g: ig.Graph, measure: Measure, *, values: np.ndarray | None =
         if values is None:
             values = wasserman_faust(path_sums(g, None, "out"), n)
     else:
-        raise ValueError(f"unknown measure {measure!r}; use degree, betweenness or closeness")
+        raise UnknownNameError(f"unknown measure {measure!r}", name=measure,
+                               accepted=["degree", "betweenness", "closeness"], heading="measures")
     values = np.asarray(values, dtype=float)
     return float((values.max() - values).sum() / most)
 

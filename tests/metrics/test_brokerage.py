@@ -16,6 +16,7 @@ from factories import make_alliance, reference_alliance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netz.errors import UnknownNameError
 from netz.graph import to_igraph
 from netz.metrics.brokerage import (
     ROLES,
@@ -344,8 +345,9 @@ def test_group_by_other_attribute_with_missing_values() -> None:
     # By type, b coordinates; by district a (Nord) – b (none) – c (Süd) are three groups.
     assert brokerage(g).loc["b", "coordinator"] == 2
     assert brokerage(g, group_by="district").loc["b", "liaison"] == 2
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownNameError, match="no actor attribute 'no_such_attribute'") as error:
         brokerage(g, group_by="no_such_attribute")
+    assert "district" in error.value.accepted
 
 
 @pytest.mark.parametrize("name", [*SNA_GRAPHS, "isolates", "disconnected", "weighted"])

@@ -17,6 +17,7 @@ from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netz.errors import NetzError
 from netz.graph import to_igraph, to_networkx
 from netz.io import read
 from netz.metrics.communities import communities, modularity
@@ -167,7 +168,7 @@ def test_modularity_of_a_given_grouping() -> None:
     groups = [{a for a, t in by_type.items() if t == kind} for kind in set(by_type.values())]
     expected = nx.community.modularity(with_weights, groups, weight="weight")
     assert modularity(g, by_type) == pytest.approx(expected, abs=1e-12)
-    with pytest.raises(KeyError, match="no group"):
+    with pytest.raises(NetzError, match="no group"):
         modularity(g, {"k0": "a"})
 
 

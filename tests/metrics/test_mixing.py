@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
+from netz.errors import UnknownNameError
 from netz.graph import to_igraph, to_networkx
 from netz.metrics.mixing import ei_index, mixing_summary
 
@@ -255,5 +256,5 @@ def test_group_by_other_attribute_with_missing_values() -> None:
     assert summary["group_by"] == "district"
     assert summary["groups"] == ["(none)", "Nord"] and summary["sizes"] == {"(none)": 1, "Nord": 2}
     assert ei_index(g, group_by="district").to_dict() == {"a": -1.0, "b": 0.0, "c": 1.0}
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownNameError, match="no actor attribute 'no_such_attribute'"):
         mixing_summary(g, group_by="no_such_attribute")

@@ -15,6 +15,7 @@ import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 
+from netz.errors import UnknownNameError
 from netz.graph import to_igraph, to_networkx
 from netz.metrics.structure import (
     average_path_length,
@@ -267,7 +268,7 @@ def test_transitivity_without_triangles_is_zero_and_without_triples_none() -> No
 
 def test_unknown_centralization_measure_is_refused() -> None:
     g, _, _ = graphs("kite", False)
-    with pytest.raises(ValueError, match="unknown measure"):
+    with pytest.raises(UnknownNameError, match="unknown measure 'eigenvector'; measures: degree"):
         centralization(g, "eigenvector")  # type: ignore[arg-type]
 
 
