@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from netz.privacy import MIN_GROUP
 
 __all__ = ["Settings", "default_database_url"]
 
@@ -27,6 +30,10 @@ class Settings(BaseSettings):
     pseudonym_secret
         Key for the stable pseudonyms researchers see; if empty, one is made
         and kept in the database on first start.
+    privacy_min_group
+        ``k``, the smallest group of actors researchers and funders see anything about: rarer
+        actor types become ``other``, numeric attributes become bands of at least k actors, and
+        funders cannot group by a column with a smaller group (see ``docs/privacy.md``).
     report_seed
         Seed for community detection in served reports.
     report_memory_bytes
@@ -39,5 +46,6 @@ class Settings(BaseSettings):
     database_url: str = default_database_url()
     max_upload_bytes: int = 20 * 1024 * 1024
     pseudonym_secret: str = ""
+    privacy_min_group: int = Field(default=MIN_GROUP, ge=1)
     report_seed: int = 0
     report_memory_bytes: int = 64 * 1024 * 1024

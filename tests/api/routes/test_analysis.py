@@ -23,7 +23,7 @@ from netz.whatif import key_players, whatif
 ROOT = Path(__file__).parents[3]
 DEMO = ROOT / "datasets" / "demo-buendnis"
 ALLIANCES = "/api/v1/alliances"
-PSEUDONYM = re.compile(r"^A-[0-9a-f]{8}$")
+PSEUDONYM = re.compile(r"^A-[0-9a-f]{16,64}$")
 
 
 def assert_same(got: Any, want: Any, where: str = "") -> None:
