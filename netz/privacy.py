@@ -101,13 +101,11 @@ def pseudonyms(key: bytes, scope: str, actor_ids: Iterable[str], *,
     (40, 1)
     """
     codes = {actor: pseudonym(key, scope, actor, width=width) for actor in dict.fromkeys(actor_ids)}
-    while True:
+    while len(set(codes.values())) < len(codes):
         seen: dict[str, list[str]] = {}
         for actor, code in codes.items():
             seen.setdefault(code, []).append(actor)
         clashing = [actor for group in seen.values() if len(group) > 1 for actor in group]
-        if not clashing:
-            return codes
         for actor in clashing:
             longer = len(codes[actor]) - 2 + _LENGTHEN_BY
             if longer > _DIGEST_WIDTH:
@@ -115,6 +113,7 @@ def pseudonyms(key: bytes, scope: str, actor_ids: Iterable[str], *,
                     f"zwei Akteure haben denselben Schlüsselwert (SHA-256) / two actors have the same "
                     f"key digest (SHA-256) in scope '{scope}'")
             codes[actor] = pseudonym(key, scope, actor, width=longer)
+    return codes
 
 
 def coarse_types(types: pd.Series, min_group: int = MIN_GROUP, *,
