@@ -73,7 +73,7 @@ def alliance_as_seen(session: Session, row: AllianceRow, view: str, settings: Se
         return alliance
     seen = deidentify(alliance, pseudonym_key(session, settings.pseudonym_secret), str(row.id),
                       min_group=settings.privacy_min_group)
-    if view == "aggregate" and group_by is not None:
+    if view != "pseudonymised" and group_by is not None:  # funders' view, and any view unknown here
         for wave in waves:
             check_grouping(seen, group_by, min_group=settings.privacy_min_group, wave=wave)
     return seen
@@ -139,7 +139,7 @@ def stored_report(
     result["alliance"]["revision"] = row.revision
     if view == "pseudonymised":
         result = research_view(result, alliance.actor_attributes)
-    elif view == "aggregate":
+    elif view != "full":  # funders' view, and any view unknown here: the narrowest
         result = funder_view(result)
     body = json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     token = secrets.token_hex(16)

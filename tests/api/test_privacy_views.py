@@ -23,10 +23,11 @@ from factories import make_alliance
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from api.reports import ACTOR_METRICS
+from api.reports import ACTOR_METRICS, funder_view, research_view
 from api.security import create_key
 from netz import io as netz_io
 from netz.model import Alliance
+from netz.report import report
 
 ALLIANCES = "/api/v1/alliances"
 #: Any pseudonym, also of the 32-bit kind netz used to make.
@@ -225,3 +226,19 @@ def test_the_export_path_is_written_de_identified(world: World, tmp_path: Path) 
     exported = netz_io.read(path)
     assert list(exported.actors.columns) == ["id", "name", "type", "Ehrenamtliche", "Budget"]
     assert exported.n_actors == len(IDS) and exported.actors["id"].str.fullmatch(r"A-[0-9a-f]{16}").all()
+
+
+def test_the_views_are_allow_lists() -> None:
+    """A field the report gains later reaches neither researchers nor funders until it is listed."""
+    full = report(distinctive_alliance())
+    full["network"]["new_figure"] = "x"
+    full["network"]["mixing"]["new_figure"] = "x"
+    full["network"]["communities"]["members"] = [IDS]
+    full["actors"][0]["new_metric"] = 1.0
+    full["gaps"][0]["new_field"] = "x"
+    full["health"][0]["new_field"] = "x"
+    for view in (research_view(full, ["Ehrenamtliche"]), funder_view(full)):
+        assert "new_figure" not in view["network"] and "new_figure" not in view["network"]["mixing"]
+        assert "members" not in view["network"]["communities"]
+        assert all("new_metric" not in actor and "Kontakt" not in actor for actor in view["actors"])
+        assert all("new_field" not in record for record in view["gaps"] + view["health"])
