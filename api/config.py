@@ -34,6 +34,9 @@ class Settings(BaseSettings):
         ``k``, the smallest group of actors researchers and funders see anything about: rarer
         actor types become ``other``, numeric attributes become bands of at least k actors, and
         funders cannot group by a column with a smaller group (see ``docs/privacy.md``).
+    privacy_min_type_group
+        The smallest actor type researchers see as it is (default 2): rarer types become
+        ``other`` for them. Funders' figures by type always pool types of fewer than ``k``.
     report_seed
         Seed for community detection in served reports.
     report_memory_bytes
@@ -47,5 +50,6 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 20 * 1024 * 1024
     pseudonym_secret: str = ""
     privacy_min_group: int = Field(default=MIN_GROUP, ge=1)
+    privacy_min_type_group: int = Field(default=2, ge=1)
     report_seed: int = 0
     report_memory_bytes: int = 64 * 1024 * 1024

@@ -1,13 +1,13 @@
 """Reports as each role may see them, computed once per alliance revision and cached.
 
 Views: ``full`` (admin, coordinator), ``pseudonymised`` (researcher) and ``aggregate`` (funder).
-Researchers and funders are given the analysis of the de-identified alliance
-(:func:`netz.privacy.deidentify`: pseudonyms, rare types merged, numeric attributes as bands,
-no text), and their reports are built from allow-lists of fields (:func:`research_view`,
-:func:`funder_view`), so that a field added to the report later reaches neither until it is
-listed here. Funders get network-level figures, figures by groups of at least ``k`` actors
-(grouping that would single out actors is refused: :func:`alliance_as_seen`), the scorecard and
-gaps as counts by kind and severity. See ``docs/privacy.md``.
+Researchers are given the analysis of the de-identified alliance (:func:`netz.privacy.deidentify`:
+pseudonyms, rare types merged, numeric attributes as bands, no text); funders the figures of
+:func:`netz.privacy.funders_report` (scorecard, gap counts and network figures of the alliance as
+stored, figures by group on groups of at least ``k`` actors). Both reports are built from
+allow-lists of fields (:func:`research_view`, :func:`funder_view`), so that a field added to the
+report later reaches neither until it is listed here. Grouping that would single out actors is
+refused for funders (:func:`alliance_as_seen`). See ``docs/privacy.md``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from api.models import AllianceRow, ReportCache
 from api.security import pseudonym_key
 from api.store import load
 from netz.model import Alliance
-from netz.privacy import check_grouping, deidentify
+from netz.privacy import check_grouping, deidentify, funders_report
 from netz.report import report
 
 __all__ = ["StoredReport", "alliance_as_seen", "cached_report", "funder_view", "report_key", "research_view",
@@ -68,12 +68,23 @@ def alliance_as_seen(session: Session, row: AllianceRow, view: str, settings: Se
     that serves researchers or funders takes the alliance from here, the cached report's fast
     path too (through :func:`stored_report`), so the rule holds on all of them.
     """
-    alliance = load(session, row)
+    return _as_seen(session, row, load(session, row), view, settings, group_by=group_by, waves=waves)
+
+
+def _as_seen(session: Session, row: AllianceRow, alliance: Alliance, view: str, settings: Settings, *,
+             group_by: str | None, waves: Iterable[str | None]) -> Alliance:
+    """:func:`alliance_as_seen` of an alliance already loaded.
+
+    Researchers keep types of at least ``privacy_min_type_group`` actors; for funders (and any
+    view unknown here) a type needs ``k`` (``privacy_min_group``), like a band.
+    """
     if view == "full":
         return alliance
+    research = view == "pseudonymised"
     seen = deidentify(alliance, pseudonym_key(session, settings.pseudonym_secret), str(row.id),
-                      min_group=settings.privacy_min_group)
-    if view != "pseudonymised" and group_by is not None:  # funders' view, and any view unknown here
+                      min_group=settings.privacy_min_group,
+                      min_type_group=settings.privacy_min_type_group if research else None)
+    if not research and group_by is not None:
         for wave in waves:
             check_grouping(seen, group_by, min_group=settings.privacy_min_group, wave=wave)
     return seen
@@ -99,14 +110,15 @@ class StoredReport:
     token: str
 
 
-def report_key(view: str, group_by: str, wave: str | None, min_group: int) -> str:
+def report_key(view: str, group_by: str, wave: str | None, settings: Settings) -> str:
     """The ``report_cache.key`` of a report: view and options; hashed when too long for the column.
 
-    The de-identified views name the privacy rules' version and ``k`` (``privacy_min_group``),
-    so that a report stored under other rules is never served.
+    The de-identified views name the privacy rules' version and thresholds (``privacy_min_group``,
+    ``privacy_min_type_group``), so that a report stored under other rules is never served.
     """
     if view != "full":
-        view = f"{view}/{PRIVACY_RULES}/k={min_group}"
+        view = (f"{view}/{PRIVACY_RULES}/k={settings.privacy_min_group}"
+                f"/t={settings.privacy_min_type_group}")
     key = f"{view}|{group_by}|{wave or ''}"
     if len(key) > KEY_WIDTH:
         key = f"{view}|sha256={hashlib.sha256(key.encode()).hexdigest()}"
@@ -117,7 +129,7 @@ def report_key(view: str, group_by: str, wave: str | None, min_group: int) -> st
 KEY_WIDTH = 200
 #: The version of the rules of :mod:`netz.privacy` and of the views' allow-lists (part of the
 #: cache key of the views they shape: raise it when either changes).
-PRIVACY_RULES = "p2"
+PRIVACY_RULES = "p3"
 
 
 def stored_report(
@@ -129,18 +141,22 @@ def stored_report(
     On SQLite a cached report comes from the database as the bytes it is sent as: reading the
     text as ``str`` and encoding it again for the response cost ~0.4 ms per request (~180 KiB).
     """
-    key = report_key(view, group_by, wave, settings.privacy_min_group)
+    key = report_key(view, group_by, wave, settings)
     cached = _read(session, row, key)
     if cached is not None:
         return cached
-    alliance = alliance_as_seen(session, row, view, settings, group_by=group_by, waves=(wave,))
-    result = report(alliance, group_by=group_by, wave=wave, seed=settings.report_seed)
+    stored = load(session, row)
+    seen = _as_seen(session, row, stored, view, settings, group_by=group_by, waves=(wave,))
+    if view == "full":
+        result = report(stored, group_by=group_by, wave=wave, seed=settings.report_seed)
+    elif view == "pseudonymised":
+        result = research_view(report(seen, group_by=group_by, wave=wave, seed=settings.report_seed),
+                               seen.actor_attributes)
+    else:  # funders' view, and any view unknown here: the narrowest
+        result = funder_view(funders_report(stored, seen, group_by=group_by, wave=wave,
+                                            seed=settings.report_seed))
     result["alliance"]["id"] = row.id
     result["alliance"]["revision"] = row.revision
-    if view == "pseudonymised":
-        result = research_view(result, alliance.actor_attributes)
-    elif view != "full":  # funders' view, and any view unknown here: the narrowest
-        result = funder_view(result)
     body = json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     token = secrets.token_hex(16)
     if not _store(session, row, key, body, token):
@@ -192,11 +208,11 @@ def research_view(result: dict[str, Any], attributes: Iterable[str]) -> dict[str
 
 
 def funder_view(result: dict[str, Any]) -> dict[str, Any]:
-    """A report of the de-identified alliance with nothing about single actors: for funders.
+    """A report with nothing about single actors: for funders.
 
-    Network-level figures, mixing by groups (checked to hold at least k actors each before the
-    report was computed), the scorecard without its explanations (they name actors), and gaps as
-    counts by kind and severity.
+    Network-level figures, mixing by groups of at least k actors each (pooled, or checked before
+    the report was computed: :func:`netz.privacy.funders_report`), the scorecard without its
+    explanations (they name actors), and gaps as counts by kind and severity.
     """
     counts = Counter((gap["kind"], gap["severity"]) for gap in result["gaps"])
     return {

@@ -22,7 +22,8 @@ but a coordinator may see (``min_group``, default :data:`MIN_GROUP`):
 4. **Text attributes** (which may hold names or contact details) are dropped, for actors and ties.
 
 The alliance's metadata, the ties, their weights and numeric tie attributes stay as they are.
-:func:`check_grouping` says whether figures by group of an actor column would single out actors.
+:func:`check_grouping` says whether figures by group of an actor column would single out actors;
+:func:`funders_report` is the analysis funders' figures are taken from.
 """
 
 from __future__ import annotations
@@ -30,13 +31,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from netz.errors import NetzError
+from netz.graph import actor_ids
+from netz.metrics.mixing import mixing_summary
 from netz.model import Alliance, plain_value
-from netz.report import select_wave
+from netz.report import actors_by_group, analyse, select_wave, serialise, to_jsonable
 from netz.vocabulary import ACTOR_TYPES
 
 __all__ = [
@@ -49,6 +53,7 @@ __all__ = [
     "check_grouping",
     "coarse_types",
     "deidentify",
+    "funders_report",
     "pseudonym",
     "pseudonyms",
 ]
@@ -165,7 +170,7 @@ def bands(values: pd.Series, min_group: int = MIN_GROUP) -> pd.Series | None:
 
 
 def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = MIN_GROUP,
-               width: int = PSEUDONYM_WIDTH) -> Alliance:
+               min_type_group: int | None = None, width: int = PSEUDONYM_WIDTH) -> Alliance:
     """The alliance as researchers and funders see it (the rules of this module).
 
     Parameters
@@ -175,7 +180,10 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
     key, scope
         The secret pseudonym key and the alliance's scope (its id in the service).
     min_group
-        ``k``: the smallest type group and band kept.
+        ``k``: the smallest band kept (and type group, unless ``min_type_group`` says otherwise).
+    min_type_group
+        The smallest type group kept (default ``min_group``). Researchers get a smaller one than
+        funders' ``k`` (``docs/privacy.md``): sector mixing is what they study.
     width
         Hex digits of a pseudonym (only tests need another than 16).
     """
@@ -184,7 +192,7 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
     actors["id"] = actors["id"].map(codes)
     actors["name"] = actors["id"]
     waves = [select_wave(alliance, wave)[0].actors["id"] for wave in alliance.waves]
-    actors["type"] = coarse_types(actors["type"], min_group,
+    actors["type"] = coarse_types(actors["type"], min_group if min_type_group is None else min_type_group,
                                   observed=[alliance.actors["id"].isin(ids) for ids in waves])
     for column in alliance.actor_attributes:
         if _numeric(alliance.actors[column]):
@@ -196,6 +204,42 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
     ties["target"] = ties["target"].map(codes)
     return Alliance(actors.reset_index(drop=True), ties.reset_index(drop=True),
                     alliance.directed, alliance.weighted, alliance.meta)
+
+
+def funders_report(alliance: Alliance, seen: Alliance, *, group_by: str = "type", wave: str | None = None,
+                   seed: int = 0) -> dict[str, Any]:
+    """The report funders' figures are taken from: of the alliance as stored, grouped as ``seen``.
+
+    A count or a score about the whole alliance identifies no actor, so the scorecard, the gaps
+    and the network figures are those of the alliance *as stored*, with its real types: the
+    refugee indicators and sector gaps a funder must see are what the coordinator sees. Figures
+    *by group* (mixing, E–I by group, group sizes, block densities, actors by type) are those of
+    the groups of ``seen``, the alliance de-identified with ``k`` for funders (:func:`deidentify`:
+    the same actors in the same order, types of fewer than ``k`` actors pooled in ``other``,
+    numeric attributes as bands, text dropped). Grouping by a column other than ``type`` uses
+    ``seen``'s version of it throughout (bands; a dropped column cannot be grouped by), and the
+    caller checks it first (:func:`check_grouping`).
+
+    The result names real actors (its ``actors``, the gaps' and indicators' explanations): the
+    caller keeps only the funders' fields (``api.reports.funder_view``). It costs one analysis:
+    the mixing by pooled types is recomputed on the analysis's graph, which takes a pass over
+    the ties.
+    """
+    actors = pd.concat([alliance.actors[["id", "name", "type"]].reset_index(drop=True),
+                        seen.actors.drop(columns=["id", "name", "type"]).reset_index(drop=True)], axis=1)
+    analysis = analyse(Alliance(actors, alliance.ties, alliance.directed, alliance.weighted, alliance.meta),
+                       group_by=group_by, wave=wave, seed=seed)
+    result = serialise(analysis)
+    pooled = dict(zip(alliance.actors["id"], seen.actors["type"], strict=True))
+    observed = analysis.alliance
+    as_pooled = Alliance(observed.actors.assign(type=observed.actors["id"].map(pooled)), observed.ties,
+                         observed.directed, observed.weighted, observed.meta)
+    result["network"]["actors_by_type"] = actors_by_group(as_pooled, "type")
+    if group_by == "type":
+        graph = analysis.graph.copy()
+        graph.vs["type"] = [pooled[actor] for actor in actor_ids(graph)]
+        result["network"]["mixing"] = to_jsonable(mixing_summary(graph, group_by="type"))
+    return result
 
 
 def check_grouping(alliance: Alliance, column: str, *, min_group: int = MIN_GROUP,

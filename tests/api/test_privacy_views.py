@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,11 +195,69 @@ def test_funders_group_by_coarse_columns(world: World) -> None:
     assert world.get("funder", url).json() == world.get("funder", url, {"group_by": "type"}).json()
 
 
+def test_funders_group_sizes_by_type_hold_k_actors(world: World) -> None:
+    """The stored alliance has a municipality and a public actor of their own: funders see them
+    only pooled (initiative 6, church 5; municipality 1, refugee 2, public 1 in 'other' with 4,
+    fewer than 5: church, the smallest kept type, joins it)."""
+    network = world.get("funder", f"{ALLIANCES}/{world.alliance}/report").json()["network"]
+    assert network["mixing"]["sizes"] == {"initiative": 6, "other": 9}
+    assert set(network["mixing"]["ei_index_by_group"]) == {"initiative", "other"}
+    assert {t: n for t, n in network["actors_by_type"].items() if n} == {"initiative": 6, "other": 9}
+    assert "actors_by_group" not in network
+
+
+@pytest.fixture(scope="module")
+def demo(world: World, demo_zip: bytes) -> int:
+    """The demo alliance, imported next to the distinctive one: its id."""
+    admin = {"Authorization": f"Bearer {world.keys['admin']}"}
+    created = world.client.post(f"{ALLIANCES}/import", headers=admin,
+                                files={"file": ("demo-buendnis.zip", demo_zip, "application/zip")})
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
+
+
+def admin_and_funder(world: World, alliance: int, tail: str = "report") -> tuple[Any, Any]:
+    """The admin's and the funder's answer of one route."""
+    url = f"{ALLIANCES}/{alliance}/{tail}"
+    return world.get("admin", url).json(), world.get("funder", url).json()
+
+
+def gap_counts(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    counts = Counter((gap["kind"], gap["severity"]) for gap in gaps)
+    return [{"kind": kind, "severity": severity, "count": count}
+            for (kind, severity), count in sorted(counts.items())]
+
+
+def test_funders_see_the_coordinators_health_and_gap_counts(world: World, demo: int) -> None:
+    """Failed before: with k = 5 every demo actor was 'other' for funders, so the refugee
+    indicators and the sector gaps (isolated refugee organisation, sectors that never meet, a
+    single bridging municipality) were missing or different."""
+    full, funder = admin_and_funder(world, demo)
+    fields = ("indicator", "value", "band")
+    assert funder["health"] == [{k: item[k] for k in fields} for item in full["health"]]
+    assert funder["gaps"] == gap_counts(full["gaps"])
+    assert {"refugee_exclusion", "missing_sector_link"} <= {gap["kind"] for gap in funder["gaps"]}
+    for tail in ("gaps", "health"):
+        assert admin_and_funder(world, demo, tail)[1] == funder[tail]
+
+
+def test_funders_mixing_of_the_demo_is_by_pooled_groups(world: World, demo: int) -> None:
+    """No type of the demo alliance has 5 actors: the default report pools them all, never refuses."""
+    full, funder = admin_and_funder(world, demo)
+    mixing = funder["network"]["mixing"]
+    assert min(mixing["sizes"].values()) >= 5 and sum(mixing["sizes"].values()) == full["network"]["n_actors"]
+    assert min(full["network"]["mixing"]["sizes"].values()) < 5  # what is being pooled
+    assert all(n == 0 or n >= 5 for n in funder["network"]["actors_by_type"].values())
+    assert funder["network"]["density"] == full["network"]["density"]
+
+
 def test_researchers_see_coarse_types_and_bands(world: World) -> None:
     body = world.get("researcher", f"{ALLIANCES}/{world.alliance}/report").json()
     actors = body["actors"]
-    # municipality (1), refugee (2), public (1) are rare; 'other' then has 4: church (5) joins it
-    assert sorted({a["type"] for a in actors}) == ["initiative", "other"]
+    # types of fewer than 2 actors (privacy_min_type_group): municipality (1) and public (1) are
+    # 'other', which then holds 2; refugee (2) is kept: sector mixing is what researchers study
+    assert sorted({a["type"] for a in actors}) == ["church", "initiative", "other", "refugee"]
+    assert sum(a["type"] == "other" for a in actors) == 2
     assert {a["Ehrenamtliche"] for a in actors} == {"q1", "q2", "q3"}
     assert {a["Budget"] for a in actors} == {"q1", "q2", "q3"}
     full = world.get("admin", f"{ALLIANCES}/{world.alliance}/report").json()["actors"][0]
@@ -208,7 +267,7 @@ def test_researchers_see_coarse_types_and_bands(world: World) -> None:
 
 
 def test_the_threshold_is_a_setting(make_app: Any, world: World) -> None:
-    app = make_app(privacy_min_group=1, report_memory_bytes=0)
+    app = make_app(privacy_min_group=1, privacy_min_type_group=1, report_memory_bytes=0)
     with TestClient(app) as client:
         body = client.get(f"{ALLIANCES}/{world.alliance}/report", params={"group_by": "Ehrenamtliche"},
                           headers={"Authorization": f"Bearer {world.keys['researcher']}"}).json()
@@ -217,6 +276,16 @@ def test_the_threshold_is_a_setting(make_app: Any, world: World) -> None:
         funder = client.get(f"{ALLIANCES}/{world.alliance}/report", params={"group_by": "name"},
                             headers={"Authorization": f"Bearer {world.keys['funder']}"})
         assert funder.status_code == 403  # names single out actors whatever the threshold
+
+
+def test_the_researchers_type_threshold_is_a_setting(make_app: Any, world: World) -> None:
+    app = make_app(privacy_min_type_group=5, report_memory_bytes=0)
+    with TestClient(app) as client:
+        body = client.get(f"{ALLIANCES}/{world.alliance}/report",
+                          headers={"Authorization": f"Bearer {world.keys['researcher']}"}).json()
+        # municipality, refugee, public: 4 in 'other', fewer than 5: church (5) joins it
+        assert sorted({a["type"] for a in body["actors"]}) == ["initiative", "other"]
+        assert {a["Ehrenamtliche"] for a in body["actors"]} == {"q1", "q2", "q3"}  # bands keep k = 5
 
 
 def test_the_export_path_is_written_de_identified(world: World, tmp_path: Path) -> None:
