@@ -153,8 +153,8 @@ def stored_report(
         result = research_view(report(seen, group_by=group_by, wave=wave, seed=settings.report_seed),
                                seen.actor_attributes)
     else:  # funders' view, and any view unknown here: the narrowest
-        result = funder_view(funders_report(stored, seen, group_by=group_by, wave=wave,
-                                            seed=settings.report_seed))
+        result = funder_view(funders_report(stored, seen, min_group=settings.privacy_min_group,
+                                            group_by=group_by, wave=wave, seed=settings.report_seed))
     result["alliance"]["id"] = row.id
     result["alliance"]["revision"] = row.revision
     body = json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

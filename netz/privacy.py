@@ -206,8 +206,8 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
                     alliance.directed, alliance.weighted, alliance.meta)
 
 
-def funders_report(alliance: Alliance, seen: Alliance, *, group_by: str = "type", wave: str | None = None,
-                   seed: int = 0) -> dict[str, Any]:
+def funders_report(alliance: Alliance, seen: Alliance, *, min_group: int = MIN_GROUP, group_by: str = "type",
+                   wave: str | None = None, seed: int = 0) -> dict[str, Any]:
     """The report funders' figures are taken from: of the alliance as stored, grouped as ``seen``.
 
     A count or a score about the whole alliance identifies no actor, so the scorecard, the gaps
@@ -217,14 +217,20 @@ def funders_report(alliance: Alliance, seen: Alliance, *, group_by: str = "type"
     the groups of ``seen``, the alliance de-identified with ``k`` for funders (:func:`deidentify`:
     the same actors in the same order, types of fewer than ``k`` actors pooled in ``other``,
     numeric attributes as bands, text dropped). Grouping by a column other than ``type`` uses
-    ``seen``'s version of it throughout (bands; a dropped column cannot be grouped by), and the
-    caller checks it first (:func:`check_grouping`).
+    ``seen``'s version of it throughout (bands; a dropped column cannot be grouped by), and only
+    if it makes no group of fewer than ``min_group`` actors (:func:`check_grouping`).
 
     The result names real actors (its ``actors``, the gaps' and indicators' explanations): the
     caller keeps only the funders' fields (``api.reports.funder_view``). It costs one analysis:
     the mixing by pooled types is recomputed on the analysis's graph, which takes a pass over
     the ties.
+
+    Raises
+    ------
+    SinglesOutActors
+        If grouping by ``group_by`` would single out actors in ``seen``.
     """
+    check_grouping(seen, group_by, min_group=min_group, wave=wave)
     actors = pd.concat([alliance.actors[["id", "name", "type"]].reset_index(drop=True),
                         seen.actors.drop(columns=["id", "name", "type"]).reset_index(drop=True)], axis=1)
     analysis = analyse(Alliance(actors, alliance.ties, alliance.directed, alliance.weighted, alliance.meta),

@@ -18,9 +18,11 @@ from netz.privacy import (
     check_grouping,
     coarse_types,
     deidentify,
+    funders_report,
     pseudonym,
     pseudonyms,
 )
+from netz.report import report
 from netz.vocabulary import ACTOR_TYPES
 
 KEY = b"test key"
@@ -107,6 +109,34 @@ def test_deidentify_keeps_no_name_no_text_and_no_raw_number() -> None:
     assert seen.actors["type"].value_counts().to_dict() == {"other": 6, "initiative": 6}
     assert seen.ties.shape == alliance.ties.shape
     assert deidentify(alliance, KEY, "3").actors.equals(seen.actors)  # stable
+
+
+def test_the_type_threshold_is_separate_from_k() -> None:
+    alliance = demo_like()  # initiative 6, church 5, refugee 1
+    seen = deidentify(alliance, KEY, "3", min_group=5, min_type_group=2)
+    # refugee (1) is 'other', which then holds 1 < 2: church, the smallest kept type, joins it
+    assert seen.actors["type"].value_counts().to_dict() == {"initiative": 6, "other": 6}
+    kept = deidentify(alliance, KEY, "3", min_group=5, min_type_group=1)
+    assert kept.actors["type"].value_counts().to_dict() == {"initiative": 6, "church": 5, "refugee": 1}
+    assert set(kept.actors["volunteers"]) == {"q1", "q2"}  # bands keep k = 5
+
+
+def test_funders_report_counts_from_the_stored_alliance_and_groups_pooled() -> None:
+    alliance = demo_like()
+    seen = deidentify(alliance, KEY, "3", min_group=5)
+    full, funder = report(alliance), funders_report(alliance, seen)
+    assert funder["health"] == full["health"] and funder["gaps"] == full["gaps"]
+    assert funder["network"]["density"] == full["network"]["density"]
+    assert full["network"]["mixing"]["sizes"] == {"church": 5, "initiative": 6, "refugee": 1}
+    pooled = {"initiative": 6, "other": 6}
+    assert funder["network"]["mixing"]["sizes"] == pooled
+    assert {t: n for t, n in funder["network"]["actors_by_type"].items() if n} == pooled
+    by_band = funders_report(alliance, seen, group_by="volunteers")["network"]
+    assert by_band["mixing"]["sizes"] == by_band["actors_by_group"] == {"q1": 6, "q2": 6}
+    with pytest.raises(KeyError, match="contact"):  # text is dropped for funders: no grouping by it
+        funders_report(alliance, seen, group_by="contact")
+    with pytest.raises(SinglesOutActors, match="'name'"):
+        funders_report(alliance, seen, group_by="name")
 
 
 @pytest.mark.parametrize("column", ["id", "name", "volunteers"])
