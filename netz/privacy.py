@@ -11,10 +11,11 @@ but a coordinator may see (``min_group``, default :data:`MIN_GROUP`):
    actor has the same code in every report and wave, and the code cannot be turned back into
    a name without the key. Should two actors of one alliance get the same code, both get longer
    codes (:func:`pseudonyms`): two actors are never merged.
-2. **Types.** A type with fewer than ``k`` actors in the alliance, or in any of its waves,
-   becomes ``other``. Should ``other`` then hold fewer than ``k`` actors (in the alliance or a
+2. **Types.** A type with fewer than ``t`` actors in the alliance, or in any of its waves,
+   becomes ``other``. Should ``other`` then hold fewer than ``t`` actors (in the alliance or a
    wave), the smallest remaining type (the first in the vocabulary's order among equally small
-   ones) joins it, until it does not or every actor is ``other``.
+   ones) joins it, until it does not or every actor is ``other``. ``t`` (``min_type_group``) is
+   ``k`` unless said otherwise; the service gives researchers a smaller one.
 3. **Numeric attributes** (numbers and yes/no values, e.g. volunteers) become quantile bands
    ``q1`` (lowest) … ``qB``: the most bands, at most :data:`MAX_BANDS`, in which every band holds
    at least ``k`` actors. Where not even two such bands exist the attribute is dropped. The
