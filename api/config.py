@@ -31,9 +31,10 @@ class Settings(BaseSettings):
         Key for the stable pseudonyms researchers see; if empty, one is made
         and kept in the database on first start.
     privacy_min_group
-        ``k``, the smallest group of actors researchers and funders see anything about: rarer
-        actor types become ``other``, numeric attributes become bands of at least k actors, and
-        funders cannot group by a column with a smaller group (see ``docs/privacy.md``).
+        ``k``, the smallest group of actors a band or a funder's figure by group describes:
+        numeric attributes become bands of at least k actors, funders' figures by type pool
+        rarer types in ``other``, and funders cannot group by another column with a smaller
+        group (see ``docs/privacy.md``).
     privacy_min_type_group
         The smallest actor type researchers see as it is (default 2): rarer types become
         ``other`` for them. Funders' figures by type always pool types of fewer than ``k``.
