@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from netz.limits import Limits
+from netz.privacy import MIN_GROUP
 
 __all__ = ["Settings", "default_database_url"]
 
@@ -30,6 +31,14 @@ class Settings(BaseSettings):
     pseudonym_secret
         Key for the stable pseudonyms researchers see; if empty, one is made
         and kept in the database on first start.
+    privacy_min_group
+        ``k``, the smallest group of actors a band or a funder's figure by group describes:
+        numeric attributes become bands of at least k actors, funders' figures by type pool
+        rarer types in ``other``, and funders cannot group by another column with a smaller
+        group (see ``docs/privacy.md``).
+    privacy_min_type_group
+        The smallest actor type researchers see as it is (default 2): rarer types become
+        ``other`` for them. Funders' figures by type always pool types of fewer than ``k``.
     report_seed
         Seed for community detection in served reports.
     report_memory_bytes
@@ -47,6 +56,8 @@ class Settings(BaseSettings):
     database_url: str = default_database_url()
     max_upload_bytes: int = 20 * 1024 * 1024
     pseudonym_secret: str = ""
+    privacy_min_group: int = Field(default=MIN_GROUP, ge=1)
+    privacy_min_type_group: int = Field(default=2, ge=1)
     report_seed: int = 0
     report_memory_bytes: int = 64 * 1024 * 1024
     max_actors: int = Field(default=20_000, ge=1)

@@ -190,8 +190,13 @@ class ReportServer:
     async def respond(self, *, alliance_id: int, key: ApiKey, view: str, group_by: str,
                       wave: str | None, if_none_match: str | None, accept_encoding: str | None
                       ) -> Response:
-        """The report for this key (404 and 403 as :func:`api.deps.readable_alliance`)."""
-        cache_key = report_key(view, group_by, wave)
+        """The report for this key (404 and 403 as :func:`api.deps.readable_alliance`).
+
+        A report of a de-identified view is only ever stored after :func:`api.reports.alliance_as_seen`
+        allowed its grouping (for that revision, rules and thresholds, all in its key), and a copy in
+        memory is sent only when it is that stored report: so the privacy rules hold here too.
+        """
+        cache_key = report_key(view, group_by, wave, self.settings)
         probe = await self._prober.probe(key.id, cache_key, alliance_id)
         if probe is None:
             raise alliance_not_found(alliance_id)

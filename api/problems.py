@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
 from netz.errors import InputError, NetzError
+from netz.privacy import SinglesOutActors
 
 __all__ = ["PROBLEM_TYPE", "install", "problem"]
 
@@ -39,6 +40,10 @@ def install(app: FastAPI) -> None:
     async def input_error(_: Request, error: InputError) -> JSONResponse:
         return problem(422, "The input cannot be read", str(error),
                        problems=[p.to_dict() for p in error.problems])
+
+    @app.exception_handler(SinglesOutActors)
+    async def singles_out(_: Request, error: SinglesOutActors) -> JSONResponse:
+        return problem(403, "Forbidden", str(error))
 
     @app.exception_handler(NetzError)
     async def netz_error(_: Request, error: NetzError) -> JSONResponse:

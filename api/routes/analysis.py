@@ -100,8 +100,9 @@ def get_wave_diff(
 ) -> Any:
     """Change between two survey waves (funders: the network figures only)."""
     row = readable_alliance(session, key, alliance_id)
-    result = to_jsonable(diff_waves(alliance_as_seen(session, row, view_of(key), settings), from_wave,
-                                    to_wave, group_by=group_by))
+    alliance = alliance_as_seen(session, row, view_of(key), settings, group_by=group_by,
+                                waves=(from_wave, to_wave))
+    result = to_jsonable(diff_waves(alliance, from_wave, to_wave, group_by=group_by))
     if view_of(key) == "aggregate":
         result = {k: result[k] for k in ("from", "to", "network")} | {
             "ties_gained": len(result["ties_gained"]), "ties_lost": len(result["ties_lost"])}

@@ -95,7 +95,7 @@ const Netz = (() => {
       colPartners: "Partner",
       tooBig: "Mit {n} Akteuren ist das Netzwerk zu groß für eine übersichtliche Karte. Die Liste " +
         "der Akteure unten zeigt alle.",
-      pseudonyms: "Forschungszugang: Statt der Namen sehen Sie Pseudonyme (z. B. A-1f2e3d4c).",
+      pseudonyms: "Forschungszugang: Statt der Namen sehen Sie Pseudonyme (z. B. A-1f2e3d4c5b6a7980).",
       funderNote: "Mit einem Schlüssel für Förderer zeigt netz nur Zahlen für das ganze Netzwerk – " +
         "keine Karte und keine Namen einzelner Organisationen. So bleiben deren Angaben geschützt.",
       funderGaps: "Wie viele Lücken es gibt, nach Art und Dringlichkeit. Welche Organisationen sie " +
@@ -222,7 +222,7 @@ const Netz = (() => {
       colPartners: "Partners",
       tooBig: "With {n} actors the network is too large for a readable map. The list of actors " +
         "below shows all of them.",
-      pseudonyms: "Research access: you see pseudonyms instead of names (e.g. A-1f2e3d4c).",
+      pseudonyms: "Research access: you see pseudonyms instead of names (e.g. A-1f2e3d4c5b6a7980).",
       funderNote: "With a funder's key netz shows figures for the whole network only – no map and " +
         "no names of single organisations. This protects their information.",
       funderGaps: "How many gaps there are, by kind and urgency. Which organisations they concern " +

@@ -32,7 +32,7 @@ SMALL_ALLIANCE: dict[str, Any] = {
                {"id": "d", "name": "MSO D", "type": "MSO"}],
     "ties": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"}, {"source": "c", "target": "d"}],
 }
-PSEUDONYM = re.compile(r"^A-[0-9a-f]{8}$")
+PSEUDONYM = re.compile(r"^A-[0-9a-f]{16,64}$")
 CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
 

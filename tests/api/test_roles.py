@@ -37,7 +37,7 @@ from netz.report import report
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"
 ALLIANCES = "/api/v1/alliances"
-PSEUDONYM = re.compile(r"A-[0-9a-f]{8}")
+PSEUDONYM = re.compile(r"A-[0-9a-f]{16,64}")
 INVALID_KEY = "netz_000000000000_not-a-key-anyone-was-given"
 
 CALLERS = ["no key", "invalid key", "admin", "coordinator (own)", "coordinator (other)", "researcher",
