@@ -321,3 +321,34 @@ def test_export_for_researchers_is_pseudonymised(client: TestClient, keys: Any, 
     actors = client.get(url(keys.own, "actors"), headers=keys.headers("researcher"),
                         params={"per_page": 100}).json()["actors"]
     assert sorted(a["id"] for a in actors) == sorted(exported.actors["id"])
+
+
+# -- alliances without actors or ties ---------------------------------------------------------
+
+TINY_ALLIANCES = {
+    "no_actors": {"name": "X"},
+    "one_actor": {"name": "Allein", "actors": [{"id": "a", "name": "A", "type": "Kirche"}]},
+    "no_ties": {"name": "Getrennt", "actors": [{"id": "a", "name": "A", "type": "Kirche"},
+                                              {"id": "b", "name": "B", "type": "MSO"}]},
+}
+
+
+@pytest.mark.parametrize("name", TINY_ALLIANCES)
+def test_tiny_alliances_are_analysed(client: TestClient, admin: dict[str, str], name: str) -> None:
+    """An alliance just created (no actors yet), or with one actor or no ties: every analysis answers."""
+    created = client.post(ALLIANCES, headers=admin, json=TINY_ALLIANCES[name])
+    assert created.status_code == 201, created.text
+    base = f"{ALLIANCES}/{created.json()['id']}"
+    n = created.json()["n_actors"]
+    for path in ("/report", "/gaps", "/health", "/actors", "/layout", "/whatif?key_players=2",
+                 "/report?group_by=type", "/actors?format=csv"):
+        response = client.get(base + path, headers=admin)
+        assert response.status_code == 200, (path, response.text)
+    assert client.get(base + "/report", headers=admin).json()["network"]["n_actors"] == n
+    assert client.get(base + "/actors", headers=admin).json()["total"] == n
+    health = {entry["indicator"]: entry for entry in client.get(base + "/health", headers=admin).json()}
+    assert (health["cohesion"]["value"] is None) == (n == 0)
+    if n:
+        leaving = client.get(base + "/whatif", headers=admin, params={"remove": "a"})
+        assert leaving.status_code == 200, leaving.text
+        assert leaving.json()["after"]["n_actors"] == n - 1
