@@ -448,11 +448,13 @@ class _PostgresProber(_Prober):
                 break
             results.append(result)
         if not results or results[0].status != pq.ExecStatus.TUPLES_OK:
-            message = results[0].get_error_field(pq.DiagnosticField.MESSAGE_PRIMARY) if results else None
+            failed = results[0] if results else None
+            message = failed.error_field(pq.DiagnosticField.MESSAGE_PRIMARY) if failed else None
             error = (message or b"the report query failed").decode(errors="replace")
             if pgconn.status != pq.ConnStatus.OK:
                 raise psycopg.OperationalError(error)
-            raise psycopg.DatabaseError(error)
+            state = failed.error_field(pq.DiagnosticField.SQLSTATE) if failed else None
+            raise _error_class(state)(error)
         rows = results[0]
         if rows.ntuples == 0:
             return None
@@ -464,6 +466,16 @@ class _PostgresProber(_Prober):
         for connection in pool.idle if pool is not None else ():
             with contextlib.suppress(Exception):
                 await connection.close()
+
+
+def _error_class(sqlstate: bytes | None) -> type[Exception]:
+    """The class psycopg raises for an SQLSTATE (e.g. ``NumericValueOutOfRange`` for 22003)."""
+    import psycopg
+
+    try:
+        return psycopg.errors.lookup(sqlstate.decode()) if sqlstate else psycopg.DatabaseError
+    except KeyError:
+        return psycopg.DatabaseError
 
 
 async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool) -> None:

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from api.deps import (
+    AllianceId,
     CurrentKey,
     SessionDep,
     check_revision,
@@ -111,7 +112,8 @@ async def import_alliance(
 
 
 @router.get("/{alliance_id}", response_model=AllianceOut)
-def get_alliance(alliance_id: int, session: SessionDep, key: CurrentKey, response: Response) -> AllianceOut:
+def get_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKey,
+                 response: Response) -> AllianceOut:
     row = readable_alliance(session, key, alliance_id)
     response.headers["ETag"] = etag(row)
     return out(row)
@@ -119,7 +121,7 @@ def get_alliance(alliance_id: int, session: SessionDep, key: CurrentKey, respons
 
 @router.patch("/{alliance_id}", response_model=AllianceOut)
 def update_alliance(
-    alliance_id: int, body: AlliancePatch, session: SessionDep, key: CurrentKey, response: Response,
+    alliance_id: AllianceId, body: AlliancePatch, session: SessionDep, key: CurrentKey, response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> AllianceOut:
     """Change metadata (name, region, Land, programme, funding, …); needs ``If-Match``."""
@@ -142,7 +144,7 @@ def update_alliance(
 
 
 @router.delete("/{alliance_id}", status_code=204)
-def delete_alliance(alliance_id: int, session: SessionDep, key: CurrentKey,
+def delete_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKey,
                     if_match: Annotated[str | None, Header()] = None) -> Response:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)

@@ -273,3 +273,33 @@ def test_body_that_is_not_text(client: TestClient, admin: dict[str, str], demo: 
             assert response.status_code in (400, 422), (content, method, url)
             assert_problem(response, response.status_code)
     assert row_counts() == before
+
+
+# -- ids beyond what an id column holds -----------------------------------------------------------
+
+#: Beyond PostgreSQL's integer (the report's prepared query failed), and beyond SQLite's 64 bits.
+HUGE_IDS = [2**31, 3_000_000_000, 2**63, 2**64 + 1, 10**30]
+
+
+def alliance_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every route with an alliance id in its path, as (method, path with the id left to fill)."""
+    return [(method.upper(), path.replace("{actor_id}", "a").replace("{position}", "0"))
+            for path, operations in app.openapi()["paths"].items() if "{alliance_id}" in path
+            for method in operations]
+
+
+@pytest.mark.parametrize("alliance_id", HUGE_IDS)
+def test_ids_out_of_range(app: FastAPI, client: TestClient, admin: dict[str, str], before: dict[str, int],
+                          row_counts: Callable[[], dict[str, int]], alliance_id: int) -> None:
+    routes = alliance_routes(app)
+    assert len(routes) >= 15
+    for method, path in routes:
+        response = client.request(method, path.format(alliance_id=alliance_id),
+                                  headers={**admin, "If-Match": "*"}, json={})
+        body = assert_problem(response, 422)
+        assert "alliance_id" in body["detail"], (method, path)
+    for response in (client.get("/api/v1/compare", headers=admin, params={"alliances": str(alliance_id)}),
+                     client.post("/api/v1/keys", headers=admin,
+                                 json={"role": "coordinator", "alliances": [alliance_id]})):
+        assert_problem(response, 404)
+    assert row_counts() == before

@@ -236,6 +236,26 @@ def test_postgres_connection_dropped_while_idle(app: FastAPI, client: TestClient
     assert again.status_code == 200 and again.content == first.content
 
 
+def test_postgres_query_error_is_raised_as_psycopg_would(app: FastAPI, client: TestClient) -> None:
+    """The per-request query fails in the database (an id beyond its integer parameter, which the
+    route refuses before): the error is psycopg's own class for its SQLSTATE, with the message,
+    and the next query works on a new connection."""
+    if app.state.database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's connections")
+    import psycopg.errors
+
+    prober = api.hotpath._PostgresProber(app.state.database)
+
+    async def scenario() -> Any:
+        with pytest.raises(psycopg.errors.NumericValueOutOfRange, match="out of range"):
+            await prober.probe(1, "full", 3_000_000_000)
+        found = await prober.probe(1, "full", 1)
+        await prober.close()
+        return found
+
+    assert asyncio.run(scenario()) is None  # no alliance 1 in an empty database
+
+
 # -- encoding, ETag, 304 --------------------------------------------------------------------------
 
 
