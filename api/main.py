@@ -13,6 +13,7 @@ from api.config import Settings
 from api.db import Database
 from api.hotpath import ReportServer
 from api.limits import BodySizeLimit
+from api.nul import RejectNulInUrl
 from api.routes import actors, alliances, analysis, compare, keys, layout, system, ties
 
 __all__ = ["create_app"]
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     for module in (system, analysis, alliances, actors, ties, compare, keys, layout, pages):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(RejectNulInUrl)
     # FastAPI builds a route's parameter fields when the first request reaches it, inside
     # warnings.catch_warnings(), which is not thread-safe: two threads serving first requests at
     # once (the concurrency tests do) lost its filter, and pydantic warned "UnsupportedField-
