@@ -7,7 +7,9 @@ unpacked size before anything is read, against zip bombs.
 What a workbook cannot carry: Excel knows only one kind of number, so a number
 column whose values are all whole (2.0, 15.0) reads back as integers; metadata
 that is a list or a mapping is written as its JSON text and reads back as that
-text; dates in the ``alliance`` sheet read back as ISO text (``2015-03-01``).
+text; dates in the ``alliance`` sheet read back as ISO text (``2015-03-01``); control
+characters a workbook's XML cannot hold are written as spaces, as the readers do with
+table cells (see :mod:`netz.io.xmlchars`).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from netz.io.tables import (
     rows_to_frame,
     written_headers,
 )
+from netz.io.xmlchars import xml_safe
 from netz.model import Alliance, plain_value
 from netz.vocabulary import fold
 
@@ -169,6 +172,7 @@ def _read_meta_sheet(sheet: Any, file: str) -> tuple[dict[str, Any], bool | None
 
 def write_workbook(alliance: Alliance, path: Path) -> None:
     """Write the sheets ``alliance`` (key/value), ``actors`` and ``ties``."""
+    alliance = xml_safe(alliance)
     book = openpyxl.Workbook(write_only=True)
     meta_sheet = book.create_sheet("alliance")
     meta_sheet.append(["key", "value"])

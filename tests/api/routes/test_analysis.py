@@ -299,6 +299,20 @@ def test_export_reads_back(client: TestClient, admin: dict[str, str], demo: dict
     assert exported.name == original.name
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "graphml", "gexf"])
+def test_export_of_a_name_with_control_characters(client: TestClient, admin: dict[str, str],
+                                                  tmp_path: Path, fmt: str) -> None:
+    """XML cannot hold most control characters: the export writes them as spaces."""
+    body = {**TINY_ALLIANCES["no_ties"], "name": "Nord\x01\x0bSüd", "meta": {"region": "Mitte\x1f"}}
+    created = client.post(ALLIANCES, headers=admin, json=body)
+    assert created.status_code == 201, created.text
+    response = client.get(url(created.json()["id"], "export"), headers=admin, params={"format": fmt})
+    assert response.status_code == 200, response.text
+    path = tmp_path / EXPORTS[fmt]
+    path.write_bytes(response.content)
+    assert io.read(path).name == "Nord  Süd"
+
+
 def test_export_default_is_xlsx(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
     response = client.get(url(demo, "export"), headers=admin)
     assert response.status_code == 200
