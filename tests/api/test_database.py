@@ -24,7 +24,7 @@ from api.config import Settings
 from api.db import MIGRATIONS
 from api.main import create_app
 from api.models import Base
-from api.security import create_key
+from api.security import create_key, pseudonym_key
 
 ALLIANCES = "/api/v1/alliances"
 PROBLEM = "application/problem+json"
@@ -135,6 +135,37 @@ def test_two_actor_edits_with_the_same_etag(client: TestClient, admin: dict[str,
     assert (stored["revision"], stored["n_actors"]) == (2, 26)
     ids = {a["id"] for a in client.get(base, headers=admin, params={"per_page": 100}).json()["actors"]}
     assert ("x1" in ids) == (statuses[0] == 201) and ("x2" in ids) == (statuses[1] == 201)
+
+
+def test_first_researchers_make_one_pseudonym_secret(app: FastAPI, client: TestClient) -> None:
+    """Several requests of several workers need the pseudonym secret of a fresh database at once:
+    one is made, every one gets it (two were made before, and the second commit failed)."""
+    parties = 8
+    barrier = threading.Barrier(parties, timeout=10)
+    keys: list[bytes | BaseException] = [b""] * parties
+
+    def worker(i: int) -> None:
+        with app.state.database.sessions() as session:
+            barrier.wait()
+            try:
+                keys[i] = pseudonym_key(session, "")
+            except Exception as error:  # reported by the assertion below
+                keys[i] = error
+
+    for _ in range(3):  # a fresh database each time: no secret stored
+        with app.state.database.engine.begin() as connection:
+            connection.execute(text("DELETE FROM secrets"))
+        barrier.reset()
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(parties)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert all(isinstance(key, bytes) for key in keys), keys
+        assert len(set(keys)) == 1 and len(keys[0]) == 64
+        with app.state.database.engine.connect() as connection:
+            stored = connection.execute(text("SELECT value FROM secrets WHERE name = 'pseudonym'")).scalar()
+        assert stored is not None and stored.encode() == keys[0]
 
 
 # -- losing PostgreSQL ----------------------------------------------------------------------------
