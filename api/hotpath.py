@@ -18,6 +18,7 @@ The query runs in the event loop, without a thread hop (which cost more than the
   timeout; should the file be locked anyway the query goes to a worker thread, where it may wait;
 * PostgreSQL: on asynchronous psycopg connections in autocommit mode (no BEGIN, no ROLLBACK),
   a few per event loop; a lost connection is replaced once, and if the database does not answer
+  (within the connect timeout, for making a connection and for the query: see :mod:`api.db`)
   the request gets 503 like every other (:mod:`api.problems`);
 * anything else: through SQLAlchemy in a worker thread.
 
@@ -371,7 +372,10 @@ class _PostgresProber(_Prober):
         args, kwargs = database.engine.dialect.create_connect_args(database.engine.url)
         kwargs.pop("context", None)  # SQLAlchemy's adapters: the query needs psycopg's own
         kwargs.setdefault("application_name", APPLICATION_NAME)  # to tell them apart in pg_stat_activity
-        self._args, self._kwargs = args, kwargs
+        self._args, self._kwargs = args, database.connect_arguments(kwargs)  # with the timeouts
+        # Making a connection and the query (a command on an idle connection) take at most the
+        # connect timeout, or the database is taken as not there (as api.db.TimedConnection does).
+        self._answer_seconds = database.connect_timeout
         self.sql = PROBE_SQL.replace("{p}", "{}").format("$1", "$2", "$3")
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopPool] = \
             weakref.WeakKeyDictionary()
@@ -408,10 +412,11 @@ class _PostgresProber(_Prober):
             async with pool.slots:
                 connection = pool.idle.pop() if pool.idle and attempt == 1 else None
                 try:
-                    if connection is None:
-                        connection = await self._connect()
-                    found = await self._query(connection.pgconn, params)
-                except psycopg.OperationalError as error:
+                    async with asyncio.timeout(self._answer_seconds):
+                        if connection is None:
+                            connection = await self._connect()
+                        found = await self._query(connection.pgconn, params)
+                except (psycopg.OperationalError, TimeoutError) as error:
                     # The first try may have had an idle connection the database dropped (it
                     # restarted): try once more on a new one; then the database is down (503).
                     if connection is not None:

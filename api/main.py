@@ -53,7 +53,8 @@ TAGS = ("alliances", "actors", "ties", "analysis", "compare", "keys", "system")
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
     settings = settings or Settings()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout,
+                        statement_timeout=settings.database_statement_timeout)
     if migrate:
         database.migrate()
     reports = ReportServer(database, settings)
