@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from api.deps import (
+    MAX_ID,
     AllianceId,
     CurrentKey,
     SessionDep,
@@ -42,8 +43,8 @@ def out(row: AllianceRow) -> AllianceOut:
 def list_alliances(
     session: SessionDep, key: CurrentKey,
     land: str | None = None, programme: str | None = None,
-    min_actors: Annotated[int | None, Query(ge=0)] = None,
-    max_actors: Annotated[int | None, Query(ge=0)] = None,
+    min_actors: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    max_actors: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> list[AllianceOut]:
     """Alliances this key may see, filtered by Land, programme and size (number of actors)."""
     query = select(AllianceRow).order_by(AllianceRow.id)

@@ -298,6 +298,8 @@ def test_ids_out_of_range(app: FastAPI, client: TestClient, admin: dict[str, str
                                   headers={**admin, "If-Match": "*"}, json={})
         body = assert_problem(response, 422)
         assert "alliance_id" in body["detail"], (method, path)
+    for size in ("min_actors", "max_actors"):  # compared with a count column
+        assert_problem(client.get(ALLIANCES, headers=admin, params={size: alliance_id}), 422)
     for response in (client.get("/api/v1/compare", headers=admin, params={"alliances": str(alliance_id)}),
                      client.post("/api/v1/keys", headers=admin,
                                  json={"role": "coordinator", "alliances": [alliance_id]})):
