@@ -13,8 +13,8 @@ from api.config import Settings
 from api.db import Database
 from api.hotpath import ReportServer
 from api.limits import BodySizeLimit
-from api.nul import RejectNulInUrl
 from api.routes import actors, alliances, analysis, compare, keys, layout, system, ties
+from api.textcheck import RejectNulInUrl
 
 __all__ = ["create_app"]
 

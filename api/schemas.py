@@ -1,7 +1,8 @@
 """Request and response bodies of the API.
 
 Request bodies are checked before anything reaches the database, so that both databases take
-what the schemas accept: no text holds a NUL character (:mod:`api.nul`), and no text is longer
+what the schemas accept: no text holds a NUL character or a lone surrogate
+(:mod:`api.textcheck`), and no text is longer
 than the column that stores it (SQLite would store a longer one, PostgreSQL refuses it). The
 lengths are read from the columns (:mod:`api.models`), so they are written down once.
 """
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy.orm import InstrumentedAttribute
 
 from api.models import ActorRow, AllianceRow, ApiKey, TieRow
-from api.nul import NUL_MESSAGE, has_nul
+from api.textcheck import unstorable
 
 __all__ = [
     "ActorIn",
@@ -40,15 +41,16 @@ META_LENGTHS = {key: _length(getattr(AllianceRow, key)) for key in ("name", "reg
 
 
 class _Request(BaseModel):
-    """A request body: unknown fields refused, and no NUL character anywhere in it."""
+    """A request body: unknown fields refused, and no text in it that cannot be stored."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul(cls, data: Any) -> Any:
-        if has_nul(data):
-            raise ValueError(NUL_MESSAGE)
+    def _storable(cls, data: Any) -> Any:
+        reason = unstorable(data)
+        if reason is not None:
+            raise ValueError(reason)
         return data
 
 

@@ -355,6 +355,19 @@ def test_nul_in_json_bodies(client: TestClient, demo: dict[str, Any], admin: dic
     assert row_counts() == before
 
 
+@pytest.mark.parametrize("body", [
+    b'{"name": "X", "meta": {"notiz": "a\\ud800"}}',
+    b'{"name": "X", "meta": {"\\udfff": 1}}',
+    b'{"name": "X", "actors": [{"id": "a", "type": "Kirche", "attributes": {"n": ["\\udc00"]}}]}',
+])
+def test_lone_surrogates_in_json_bodies(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                                        row_counts: Callable[[], dict[str, int]], body: bytes) -> None:
+    """A lone surrogate is no character: no database, export or answer could carry it (500 before)."""
+    response = client.post(ALLIANCES, content=body, headers={**admin, "Content-Type": "application/json"})
+    assert "surrogate" in assert_problem(response, 422)["detail"]
+    assert row_counts() == before
+
+
 def test_nul_in_a_key_label(client: TestClient, admin: dict[str, str]) -> None:
     response = client.post("/api/v1/keys", headers=admin, json={"role": "funder", "label": "x\x00"})
     assert_problem(response, 422)
