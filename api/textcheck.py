@@ -1,5 +1,5 @@
 """Text no database can store is refused where it enters the service: NUL characters and lone
-surrogates.
+surrogates (and JSON bodies nested too deep to be answered).
 
 PostgreSQL cannot store or compare text with a NUL (``\\x00``) in it (psycopg refuses to send
 it), SQLite stores it, and no alliance's names, ids, waves or columns need one. A lone surrogate
@@ -19,32 +19,42 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["NUL_MESSAGE", "SURROGATE_MESSAGE", "RejectNulInUrl", "unstorable"]
+__all__ = ["DEPTH_MESSAGE", "MAX_DEPTH", "NUL_MESSAGE", "SURROGATE_MESSAGE", "RejectNulInUrl", "unstorable"]
 
 NUL_MESSAGE = "text must not contain NUL characters (\\x00)"
 SURROGATE_MESSAGE = "text must not contain lone surrogates (\\ud800-\\udfff), which are no characters"
+
+#: How deep lists and mappings may nest in a request body (metadata and attributes are flat in
+#: practice; much deeper ones could not even be sent back as JSON).
+MAX_DEPTH = 32
+DEPTH_MESSAGE = f"lists and mappings must not nest deeper than {MAX_DEPTH} levels"
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def unstorable(value: Any) -> str | None:
-    """Why a string in this JSON value (keys included, at any depth) cannot be stored, or None.
+    """Why this JSON value cannot be stored, or None: a string in it (keys included, at any
+    depth) holds a NUL or a lone surrogate, or it nests deeper than :data:`MAX_DEPTH`.
+
+    A walk with a stack of its own, not recursion: a body may nest as deep as the JSON parser
+    allows.
 
     >>> unstorable({"meta": {"a\\x00": 1}}), unstorable(["x", {"y": [1, "z"]}])
     ('text must not contain NUL characters (\\\\x00)', None)
     """
-    if isinstance(value, str):
-        found = _UNSTORABLE.search(value)
-        if found is None:
-            return None
-        return NUL_MESSAGE if found.group() == "\x00" else SURROGATE_MESSAGE
-    if isinstance(value, dict):
-        items: Any = (part for item in value.items() for part in item)
-    elif isinstance(value, list | tuple):
-        items = value
-    else:
-        return None
-    return next((reason for item in items if (reason := unstorable(item)) is not None), None)
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            found = _UNSTORABLE.search(item)
+            if found is not None:
+                return NUL_MESSAGE if found.group() == "\x00" else SURROGATE_MESSAGE
+        elif isinstance(item, dict | list | tuple):
+            if depth == MAX_DEPTH:
+                return DEPTH_MESSAGE
+            parts = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((part, depth + 1) for part in parts)
+    return None
 
 
 class RejectNulInUrl:

@@ -368,6 +368,20 @@ def test_lone_surrogates_in_json_bodies(client: TestClient, admin: dict[str, str
     assert row_counts() == before
 
 
+def test_deeply_nested_metadata(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                                row_counts: Callable[[], dict[str, int]]) -> None:
+    """Stored, but its answer could not be written as JSON (500 before): refused instead."""
+    deep = b'{"name": "X", "meta": {"x": ' + b"[" * 500 + b"]" * 500 + b"}}"
+    response = client.post(ALLIANCES, content=deep, headers={**admin, "Content-Type": "application/json"})
+    assert "nest" in assert_problem(response, 422)["detail"]
+    assert row_counts() == before
+    nested: Any = "unten"
+    for _ in range(12):  # 24 levels below the metadata: allowed
+        nested = {"tiefer": [nested]}
+    created = client.post(ALLIANCES, headers=admin, json={"name": "X", "meta": {"x": nested}})
+    assert created.status_code == 201 and created.json()["meta"]["x"] == nested
+
+
 def test_nul_in_a_key_label(client: TestClient, admin: dict[str, str]) -> None:
     response = client.post("/api/v1/keys", headers=admin, json={"role": "funder", "label": "x\x00"})
     assert_problem(response, 422)
