@@ -338,11 +338,10 @@ class _SqliteProber(_Prober):
             self._connection = None
 
     async def close(self) -> None:
+        # Not back to the pool: it has no busy timeout, and a request given it would fail at once
+        # ("database is locked") where it should wait for another's write.
         with self._lock:
-            if self._connection is not None:
-                with contextlib.suppress(Exception):
-                    self._connection.close()
-                self._connection = None
+            self._discard()
 
 
 class _LoopPool:

@@ -219,6 +219,27 @@ def test_sqlite_locked_goes_to_a_thread(app: FastAPI, client: TestClient, admin:
     assert again.status_code == 200 and again.content == first.content
 
 
+def test_sqlite_connection_of_the_fast_path_is_not_pooled_after_shutdown(
+        make_app: Callable[..., FastAPI], database_url: str, admin: dict[str, str],
+        demo: dict[str, Any]) -> None:
+    """The fast path's connection waits for no lock (busy timeout 0): after the application shut
+    down it must not serve other requests, whose writes would fail at once instead of waiting."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own fast path")
+    application = make_app()
+    with TestClient(application) as client:
+        assert client.get(report_url(demo), headers=admin).status_code == 200
+    engine = application.state.database.engine
+    pooled = [engine.connect() for _ in range(engine.pool.checkedin())]
+    try:
+        assert pooled
+        timeouts = [connection.exec_driver_sql("PRAGMA busy_timeout").scalar() for connection in pooled]
+    finally:
+        for connection in pooled:
+            connection.close()
+    assert 0 not in timeouts
+
+
 def test_postgres_connection_dropped_while_idle(app: FastAPI, client: TestClient, admin: dict[str, str],
                                                 demo: dict[str, Any]) -> None:
     """The database ended the per-request query's connection (it restarted): the next request
