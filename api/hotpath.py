@@ -372,8 +372,9 @@ class _PostgresProber(_Prober):
         kwargs.pop("context", None)  # SQLAlchemy's adapters: the query needs psycopg's own
         kwargs.setdefault("application_name", APPLICATION_NAME)  # to tell them apart in pg_stat_activity
         self._args, self._kwargs = args, database.connect_arguments(kwargs)  # with the timeouts
-        # Making a connection and the query (a command on an idle connection) take at most the
-        # connect timeout, or the database is taken as not there (as api.db.TimedConnection does).
+        # Making a connection, and the query (a command on an idle connection), take at most the
+        # connect timeout each, or the database is taken as not there (as api.db.TimedConnection
+        # takes it).
         self._answer_seconds = database.connect_timeout
         self.sql = PROBE_SQL.replace("{p}", "{}").format("$1", "$2", "$3")
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopPool] = \
@@ -411,10 +412,11 @@ class _PostgresProber(_Prober):
             async with pool.slots:
                 connection = pool.idle.pop() if pool.idle and attempt == 1 else None
                 try:
-                    async with asyncio.timeout(self._answer_seconds):
-                        if connection is None:
+                    if connection is None:
+                        async with asyncio.timeout(self._answer_seconds):
                             connection = await self._connect()
-                        found = await self._query(connection.pgconn, params)
+                    deadline = asyncio.get_running_loop().time() + self._answer_seconds
+                    found = await self._query(connection.pgconn, params, deadline)
                 except (psycopg.OperationalError, TimeoutError) as error:
                     # The first try may have had an idle connection the database dropped (it
                     # restarted): try once more on a new one; then the database is down (503).
@@ -431,8 +433,12 @@ class _PostgresProber(_Prober):
                 return found
         raise AssertionError("unreachable")
 
-    async def _query(self, pgconn: Any, params: list[bytes]) -> Probe | None:
-        """Run the prepared probe on a connection that is idle (libpq's asynchronous calls)."""
+    async def _query(self, pgconn: Any, params: list[bytes], deadline: float) -> Probe | None:
+        """Run the prepared probe on a connection that is idle (libpq's asynchronous calls);
+        :class:`TimeoutError` if the answer is not there by ``deadline`` (the loop's clock).
+
+        The deadline is a timer on each wait for the socket, not ``asyncio.timeout`` around the
+        whole, which cost more than half as much again as the query itself."""
         import psycopg
         from psycopg import pq
 
@@ -440,12 +446,12 @@ class _PostgresProber(_Prober):
         pgconn.send_query_prepared(self.STATEMENT, params)
         loop = asyncio.get_running_loop()
         while pgconn.flush():  # 1: not all sent yet (the parameters are small: rare)
-            await _ready(loop, pgconn.socket, write=True)
+            await _ready(loop, pgconn.socket, write=True, deadline=deadline)
         results = []
         while True:
             pgconn.consume_input()
             while pgconn.is_busy():
-                await _ready(loop, pgconn.socket, write=False)
+                await _ready(loop, pgconn.socket, write=False, deadline=deadline)
                 pgconn.consume_input()
             result = pgconn.get_result()
             if result is None:
@@ -482,21 +488,27 @@ def _error_class(sqlstate: bytes | None) -> type[Exception]:
         return psycopg.DatabaseError
 
 
-async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool) -> None:
-    """Until a socket can be read (or written)."""
+async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool, deadline: float) -> None:
+    """Until a socket can be read (or written); :class:`TimeoutError` at ``deadline``."""
     waiter: asyncio.Future[None] = loop.create_future()
 
     def wake() -> None:
         if not waiter.done():
             waiter.set_result(None)
 
+    def expire() -> None:
+        if not waiter.done():
+            waiter.set_exception(TimeoutError("the database did not answer in time"))
+
     if write:
         loop.add_writer(fd, wake)
     else:
         loop.add_reader(fd, wake)
+    timer = loop.call_at(deadline, expire)
     try:
         await waiter
     finally:
+        timer.cancel()
         if write:
             loop.remove_writer(fd)
         else:
