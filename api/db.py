@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -128,17 +129,24 @@ def migrate(engine: Engine) -> None:
     table may take long)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        driver = connection.connection.dbapi_connection
-        if isinstance(driver, TimedConnection):
-            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
-            limit, driver.statement_seconds = driver.statement_seconds, None
+    with engine.begin() as connection, _without_statement_timeout(connection):
         config.attributes["connection"] = connection
-        try:
-            command.upgrade(config, "head")
-        finally:
-            if isinstance(driver, TimedConnection):
-                driver.statement_seconds = limit
+        command.upgrade(config, "head")
+
+
+@contextmanager
+def _without_statement_timeout(connection: Connection) -> Iterator[None]:
+    """No statement timeout, on the server or the client, for this transaction (PostgreSQL)."""
+    driver = connection.connection.dbapi_connection
+    if not isinstance(driver, TimedConnection):
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    limit, driver.statement_seconds = driver.statement_seconds, None
+    try:
+        yield
+    finally:
+        driver.statement_seconds = limit
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -22,6 +22,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+import api.db
 import api.routes.actors
 import api.routes.alliances
 from api.config import Settings
@@ -411,3 +412,24 @@ def test_sqlite_waits_for_a_lock_at_most_the_statement_timeout(database_url: str
             writer.execute("ROLLBACK")
             writer.close()
         assert impatient.post(ALLIANCES, headers=admin, json=SMALL).status_code == 201
+
+
+def test_migrations_run_without_the_statement_timeout(app: FastAPI, database_url: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index on a large table may take longer than a request's statement: migrations have no
+    timeout, and the connection has its timeouts again afterwards."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's statement_timeout")
+    seen: list[tuple[str, float | None]] = []
+
+    def upgrade(config: Config, _revision: str) -> None:
+        connection = config.attributes["connection"]
+        seen.append((connection.exec_driver_sql("SHOW statement_timeout").scalar(),
+                     connection.connection.dbapi_connection.statement_seconds))
+
+    monkeypatch.setattr(api.db.command, "upgrade", upgrade)
+    app.state.database.migrate()
+    assert seen == [("0", None)]
+    with app.state.database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "10s"
+        assert connection.connection.dbapi_connection.statement_seconds == 12.0
