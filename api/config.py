@@ -7,6 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.db import CONNECT_TIMEOUT, STATEMENT_TIMEOUT
 from netz.limits import Limits
 from netz.privacy import MIN_GROUP
 
@@ -26,6 +27,13 @@ class Settings(BaseSettings):
     database_url
         SQLAlchemy URL: SQLite by default, PostgreSQL for several workers
         (``postgresql+psycopg://user@host/db``).
+    database_connect_timeout
+        Seconds to connect to PostgreSQL and to get the answer to a command on an idle
+        connection (at least 2 for making a connection, libpq's minimum). A database that does not
+        answer within them is taken as not there: requests get 503.
+    database_statement_timeout
+        Seconds a statement may take (PostgreSQL's ``statement_timeout``; the client waits a
+        connect timeout longer), and an SQLite request waits for another's write lock.
     max_upload_bytes
         Larger uploads are refused with 413 before they are read.
     pseudonym_secret
@@ -54,6 +62,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="NETZ_", extra="ignore")
 
     database_url: str = default_database_url()
+    database_connect_timeout: float = Field(default=CONNECT_TIMEOUT, gt=0)
+    database_statement_timeout: float = Field(default=STATEMENT_TIMEOUT, gt=0)
     max_upload_bytes: int = 20 * 1024 * 1024
     pseudonym_secret: str = ""
     privacy_min_group: int = Field(default=MIN_GROUP, ge=1)

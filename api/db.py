@@ -6,41 +6,115 @@ died with the database be replaced on next use, so the service recovers by
 itself when the database comes back; until then requests get 503. An SQLite
 file cannot go away under an open connection, so it is not pinged (the ping
 was one more query on every request).
+
+A database that does not answer (its process stopped, a network that drops packets) must not
+hold requests for minutes, so every wait for PostgreSQL is bounded on the client's side
+(:class:`TimedConnection`): a connection is made within the connect timeout; the pool's ping of
+a connection before each use (a command in autocommit mode, as SQLAlchemy sends it) is answered
+within the connect timeout too, as a database that is there does at once; every other command
+within the statement timeout, which the server also enforces itself (``statement_timeout``; the
+client waits a connect timeout longer, so that a living server's own error comes first). A wait
+that runs out closes its connection and raises :class:`psycopg.OperationalError`: the request
+gets 503 (:mod:`api.problems`), and the pool makes new connections once the database answers
+again. So a request learns within about two connect timeouts (a ping, one new connection) that
+the database is gone. SQLite waits at most the statement timeout for a lock (its busy timeout).
+Migrations have no statement timeout.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import psycopg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["Database", "migrate"]
+__all__ = ["CONNECT_TIMEOUT", "STATEMENT_TIMEOUT", "Database", "TimedConnection", "migrate"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+#: Seconds to make a connection, and to get the answer to a command on an idle connection.
+CONNECT_TIMEOUT = 2.0
+#: Seconds a statement may take (PostgreSQL), and SQLite waits for a lock.
+STATEMENT_TIMEOUT = 10.0
+
+
+class TimedConnection(psycopg.Connection[Any]):
+    """psycopg's connection with a limit on every wait for the server (see the module's notes).
+
+    ``ping_seconds`` bounds a wait in autocommit mode (the pool's ping), ``statement_seconds``
+    any other; ``None``: no limit.
+    """
+
+    ping_seconds: float | None = None
+    statement_seconds: float | None = None
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        if timeout is None:
+            timeout = self.ping_seconds if self.autocommit else self.statement_seconds
+        try:
+            return super().wait(gen, interval, timeout)
+        except psycopg.errors._WaitTimeout:
+            # The command is half done and its answer may still come: the connection is unusable.
+            self.close()
+            raise psycopg.OperationalError(
+                f"the database did not answer within {timeout:g} seconds") from None
+
 
 class Database:
-    """An engine and its session factory for one database URL."""
+    """An engine and its session factory for one database URL.
 
-    def __init__(self, url: str) -> None:
+    Parameters
+    ----------
+    url
+        SQLAlchemy URL.
+    connect_timeout, statement_timeout
+        Seconds (see the module's notes): :data:`CONNECT_TIMEOUT`, :data:`STATEMENT_TIMEOUT`.
+    """
+
+    def __init__(self, url: str, *, connect_timeout: float = CONNECT_TIMEOUT,
+                 statement_timeout: float = STATEMENT_TIMEOUT) -> None:
         self.url = url
+        self.connect_timeout = connect_timeout
+        self.statement_timeout = statement_timeout
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             self.engine: Engine = create_engine(
-                url, connect_args={"check_same_thread": False, "timeout": 30}
+                url, connect_args={"check_same_thread": False, "timeout": statement_timeout}
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # pool_timeout: a request waiting for a connection of a full pool (all held by
+            # requests waiting for a database that does not answer) gives up as soon as they do.
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                                        pool_timeout=connect_timeout + statement_timeout)
+            if self.engine.dialect.driver == "psycopg":
+                event.listen(self.engine, "do_connect", self._timed_connect)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def connect_arguments(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        """psycopg's connection arguments with the timeouts: ``connect_timeout`` (whole seconds,
+        at least 2, as libpq takes it) and the server's ``statement_timeout``."""
+        limit = f"-c statement_timeout={round(self.statement_timeout * 1000)}"
+        return {**arguments, "connect_timeout": max(2, math.ceil(self.connect_timeout)),
+                "options": f"{arguments.get('options', '')} {limit}".strip()}
+
+    def _timed_connect(self, _dialect: Any, _record: Any, args: list[Any], kwargs: dict[str, Any]
+                       ) -> TimedConnection:
+        connection = TimedConnection.connect(*args, **self.connect_arguments(kwargs))
+        connection.ping_seconds = self.connect_timeout
+        connection.statement_seconds = self.statement_timeout + self.connect_timeout
+        return connection
 
     def session(self) -> Iterator[Session]:
         with self.sessions() as session:
@@ -51,12 +125,28 @@ class Database:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration (with no statement timeout: an index on a large
+    table may take long)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
+    with engine.begin() as connection, _without_statement_timeout(connection):
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _without_statement_timeout(connection: Connection) -> Iterator[None]:
+    """No statement timeout, on the server or the client, for this transaction (PostgreSQL)."""
+    driver = connection.connection.dbapi_connection
+    if not isinstance(driver, TimedConnection):
+        yield
+        return
+    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+    limit, driver.statement_seconds = driver.statement_seconds, None
+    try:
+        yield
+    finally:
+        driver.statement_seconds = limit
 
 
 def _sqlite_pragmas(connection, _record) -> None:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Header, HTTPException, Path, Request
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -17,6 +17,8 @@ from api.models import AllianceRow, ApiKey, KeyGrant
 from api.security import KeyCache, authenticate, key_status, record_use
 
 __all__ = [
+    "MAX_ID",
+    "AllianceId",
     "CurrentKey",
     "SessionDep",
     "SettingsDep",
@@ -31,6 +33,16 @@ __all__ = [
     "view_of",
     "writable_alliance",
 ]
+
+
+#: The largest id a row can have: the id columns are PostgreSQL's ``integer`` (SQLite's hold 64
+#: bits, but the service keeps to what both take).
+MAX_ID = 2**31 - 1
+
+#: An alliance id in a path. One beyond what an id column holds cannot name an alliance; it is
+#: refused (422) before it reaches the database, which would fail on it (SQLite: an integer over
+#: 64 bits; PostgreSQL: over 32 bits for the report's prepared query).
+AllianceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The alliance's id.")]
 
 
 async def _session(request: Request) -> AsyncIterator[Session]:
@@ -145,7 +157,12 @@ _ALLIANCE_AND_GRANT = (
 
 
 def readable_alliance(session: Session, key: ApiKey, alliance_id: int) -> AllianceRow:
-    """The alliance if this key may read it: coordinators only their own ones."""
+    """The alliance if this key may read it: coordinators only their own ones.
+
+    An id no id column can hold (given in a list, not a path) is 404 without a query.
+    """
+    if not 1 <= alliance_id <= MAX_ID:
+        raise alliance_not_found(alliance_id)
     if key.role != "coordinator":
         row = session.scalar(_ALLIANCE, {"alliance_id": alliance_id})
         granted = True

@@ -18,6 +18,7 @@ The query runs in the event loop, without a thread hop (which cost more than the
   timeout; should the file be locked anyway the query goes to a worker thread, where it may wait;
 * PostgreSQL: on asynchronous psycopg connections in autocommit mode (no BEGIN, no ROLLBACK),
   a few per event loop; a lost connection is replaced once, and if the database does not answer
+  (within the connect timeout, for making a connection and for the query: see :mod:`api.db`)
   the request gets 503 like every other (:mod:`api.problems`);
 * anything else: through SQLAlchemy in a worker thread.
 
@@ -342,11 +343,10 @@ class _SqliteProber(_Prober):
             self._connection = None
 
     async def close(self) -> None:
+        # Not back to the pool: it has no busy timeout, and a request given it would fail at once
+        # ("database is locked") where it should wait for another's write.
         with self._lock:
-            if self._connection is not None:
-                with contextlib.suppress(Exception):
-                    self._connection.close()
-                self._connection = None
+            self._discard()
 
 
 class _LoopPool:
@@ -376,7 +376,11 @@ class _PostgresProber(_Prober):
         args, kwargs = database.engine.dialect.create_connect_args(database.engine.url)
         kwargs.pop("context", None)  # SQLAlchemy's adapters: the query needs psycopg's own
         kwargs.setdefault("application_name", APPLICATION_NAME)  # to tell them apart in pg_stat_activity
-        self._args, self._kwargs = args, kwargs
+        self._args, self._kwargs = args, database.connect_arguments(kwargs)  # with the timeouts
+        # Making a connection, and the query (a command on an idle connection), take at most the
+        # connect timeout each, or the database is taken as not there (as api.db.TimedConnection
+        # takes it).
+        self._answer_seconds = database.connect_timeout
         self.sql = PROBE_SQL.replace("{p}", "{}").format("$1", "$2", "$3")
         self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopPool] = \
             weakref.WeakKeyDictionary()
@@ -414,9 +418,11 @@ class _PostgresProber(_Prober):
                 connection = pool.idle.pop() if pool.idle and attempt == 1 else None
                 try:
                     if connection is None:
-                        connection = await self._connect()
-                    found = await self._query(connection.pgconn, params)
-                except psycopg.OperationalError as error:
+                        async with asyncio.timeout(self._answer_seconds):
+                            connection = await self._connect()
+                    deadline = asyncio.get_running_loop().time() + self._answer_seconds
+                    found = await self._query(connection.pgconn, params, deadline)
+                except (psycopg.OperationalError, TimeoutError) as error:
                     # The first try may have had an idle connection the database dropped (it
                     # restarted): try once more on a new one; then the database is down (503).
                     if connection is not None:
@@ -432,8 +438,12 @@ class _PostgresProber(_Prober):
                 return found
         raise AssertionError("unreachable")
 
-    async def _query(self, pgconn: Any, params: list[bytes]) -> Probe | None:
-        """Run the prepared probe on a connection that is idle (libpq's asynchronous calls)."""
+    async def _query(self, pgconn: Any, params: list[bytes], deadline: float) -> Probe | None:
+        """Run the prepared probe on a connection that is idle (libpq's asynchronous calls);
+        :class:`TimeoutError` if the answer is not there by ``deadline`` (the loop's clock).
+
+        The deadline is a timer on each wait for the socket, not ``asyncio.timeout`` around the
+        whole, which cost more than half as much again as the query itself."""
         import psycopg
         from psycopg import pq
 
@@ -441,23 +451,25 @@ class _PostgresProber(_Prober):
         pgconn.send_query_prepared(self.STATEMENT, params)
         loop = asyncio.get_running_loop()
         while pgconn.flush():  # 1: not all sent yet (the parameters are small: rare)
-            await _ready(loop, pgconn.socket, write=True)
+            await _ready(loop, pgconn.socket, write=True, deadline=deadline)
         results = []
         while True:
             pgconn.consume_input()
             while pgconn.is_busy():
-                await _ready(loop, pgconn.socket, write=False)
+                await _ready(loop, pgconn.socket, write=False, deadline=deadline)
                 pgconn.consume_input()
             result = pgconn.get_result()
             if result is None:
                 break
             results.append(result)
         if not results or results[0].status != pq.ExecStatus.TUPLES_OK:
-            message = results[0].get_error_field(pq.DiagnosticField.MESSAGE_PRIMARY) if results else None
+            failed = results[0] if results else None
+            message = failed.error_field(pq.DiagnosticField.MESSAGE_PRIMARY) if failed else None
             error = (message or b"the report query failed").decode(errors="replace")
             if pgconn.status != pq.ConnStatus.OK:
                 raise psycopg.OperationalError(error)
-            raise psycopg.DatabaseError(error)
+            state = failed.error_field(pq.DiagnosticField.SQLSTATE) if failed else None
+            raise _error_class(state)(error)
         rows = results[0]
         if rows.ntuples == 0:
             return None
@@ -471,21 +483,37 @@ class _PostgresProber(_Prober):
                 await connection.close()
 
 
-async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool) -> None:
-    """Until a socket can be read (or written)."""
+def _error_class(sqlstate: bytes | None) -> type[Exception]:
+    """The class psycopg raises for an SQLSTATE (e.g. ``NumericValueOutOfRange`` for 22003)."""
+    import psycopg
+
+    try:
+        return psycopg.errors.lookup(sqlstate.decode()) if sqlstate else psycopg.DatabaseError
+    except KeyError:
+        return psycopg.DatabaseError
+
+
+async def _ready(loop: asyncio.AbstractEventLoop, fd: int, *, write: bool, deadline: float) -> None:
+    """Until a socket can be read (or written); :class:`TimeoutError` at ``deadline``."""
     waiter: asyncio.Future[None] = loop.create_future()
 
     def wake() -> None:
         if not waiter.done():
             waiter.set_result(None)
 
+    def expire() -> None:
+        if not waiter.done():
+            waiter.set_exception(TimeoutError("the database did not answer in time"))
+
     if write:
         loop.add_writer(fd, wake)
     else:
         loop.add_reader(fd, wake)
+    timer = loop.call_at(deadline, expire)
     try:
         await waiter
     finally:
+        timer.cancel()
         if write:
             loop.remove_writer(fd)
         else:

@@ -14,6 +14,7 @@ from api.db import Database
 from api.hotpath import ReportServer
 from api.limits import BodySizeLimit
 from api.routes import actors, alliances, analysis, audit, compare, keys, layout, system, ties
+from api.textcheck import RejectNulInUrl
 
 __all__ = ["create_app"]
 
@@ -52,7 +53,8 @@ TAGS = ("alliances", "actors", "ties", "analysis", "compare", "keys", "audit", "
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
     settings = settings or Settings()
-    database = Database(settings.database_url)
+    database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout,
+                        statement_timeout=settings.database_statement_timeout)
     if migrate:
         database.migrate()
     reports = ReportServer(database, settings)
@@ -75,6 +77,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     for module in (system, analysis, alliances, actors, ties, compare, keys, audit, layout, pages):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(RejectNulInUrl)
     # FastAPI builds a route's parameter fields when the first request reaches it, inside
     # warnings.catch_warnings(), which is not thread-safe: two threads serving first requests at
     # once (the concurrency tests do) lost its filter, and pydantic warned "UnsupportedField-

@@ -2,11 +2,14 @@
 
 netz raises its own exceptions and knows nothing of HTTP; here they become
 problem responses: input problems 422 with every problem's file, row and
-column; a lost database 503 (the service recovers by itself when it returns).
+column; a lost database 503 (the service recovers by itself when it returns);
+anything unexpected 500 with a generic detail (the traceback goes to the log,
+never to the client).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -25,6 +28,8 @@ from netz.privacy import SinglesOutActors
 __all__ = ["PROBLEM_TYPE", "install", "problem"]
 
 PROBLEM_TYPE = "application/problem+json"
+
+_log = logging.getLogger(__name__)
 
 
 def problem(status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None,
@@ -84,6 +89,15 @@ def install(app: FastAPI) -> None:
             return problem(503, "Database unavailable", "the database connection was lost; try again",
                            headers={"Retry-After": "5"})
         raise error
+
+    # Starlette runs the handler for Exception last, outside every other middleware, for what no
+    # handler above took (a bug): the client gets a problem, not a plain-text "Internal Server
+    # Error", and nothing of the exception (it may hold names or SQL).
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        _log.error("unexpected error in %s %s", request.method, request.url.path, exc_info=error)
+        return problem(500, "Internal server error",
+                       "the service failed on this request; the error is logged (please report it)")
 
 
 def _phrase(status: int) -> str:

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from api.models import AllianceRow, ApiKey, KeyGrant, Secret
@@ -138,15 +140,28 @@ def authenticate(session: Session, key: str) -> ApiKey | None:
 
 
 def pseudonym_key(session: Session, configured: str) -> bytes:
-    """The key for researchers' pseudonyms: configured, or made once and kept in the database."""
+    """The key for researchers' pseudonyms: configured, or made once and kept in the database.
+
+    Made race-free: the first requests of several workers may all find none. Each inserts one
+    unless there is one (``INSERT … ON CONFLICT DO NOTHING``, on both databases), in a
+    transaction of its own (the request's session is neither committed nor rolled back by it),
+    and then reads the one that is there: every caller gets the same key.
+    """
     if configured:
         return configured.encode()
-    row = session.get(Secret, "pseudonym")
-    if row is None:
-        row = Secret(name="pseudonym", value=secrets.token_hex(32))
-        session.add(row)
-        session.commit()
-    return row.value.encode()
+    value = session.scalar(_PSEUDONYM)
+    if value is None:
+        engine = session.get_bind().engine
+        insert = sqlite_insert if engine.dialect.name == "sqlite" else postgresql_insert
+        with engine.begin() as connection:
+            connection.execute(insert(Secret).values(name="pseudonym", value=secrets.token_hex(32))
+                               .on_conflict_do_nothing(index_elements=["name"]))
+            value = connection.scalar(_PSEUDONYM)
+    assert value is not None  # inserted, or another caller's insert was there
+    return value.encode()
+
+
+_PSEUDONYM = select(Secret.value).where(Secret.name == "pseudonym")
 
 
 def key_status(row: ApiKey, now: dt.datetime | None = None) -> str:

@@ -747,7 +747,12 @@ def _disconnected_clusters(c: _Context) -> Iterator[Gap]:
 
 
 def _positions(labels: np.ndarray) -> dict[int, np.ndarray]:
-    """The positions holding each (integer) label, in actor order: one sort, not a scan per label."""
+    """The positions holding each (integer) label, in actor order: one sort, not a scan per label.
+
+    No labels (an alliance without actors), no positions: ``np.split`` would give one empty piece.
+    """
+    if len(labels) == 0:
+        return {}
     order = np.argsort(labels, kind="stable")
     values, starts = np.unique(labels[order], return_index=True)
     return dict(zip(values.tolist(), np.split(order, starts[1:]), strict=True))

@@ -37,6 +37,9 @@ INDICATORS = (
     "trust",
     "value",
 )
+#: The explanation of an indicator that is undefined because the alliance has no actors yet.
+_NO_ACTORS = ("Das Bündnis hat noch keine Akteure; der Wert ist nicht bestimmbar.",
+              "The alliance has no actors yet; the value is undefined.")
 #: Tie columns read as PARTNER-style ratings (Varda et al. 2012): trust in, and value of, a partner.
 RATING_COLUMNS = {
     "trust": ("trust", "vertrauen"),
@@ -106,13 +109,18 @@ def health(
 
     Notes
     -----
+    An undefined value is ``None`` (``null`` in JSON) and rated ``watch``: there is nothing to
+    praise or to worry about yet. An alliance without actors or ties (just created) gets the
+    scorecard too, never an error.
+
     The indicators, in this order (*n* actors; ties counted once per pair, direction
     ignored, unless said):
 
     ``connectedness``
-        Share of actors in the largest (weakly) connected part.
+        Share of actors in the largest (weakly) connected part; ``None`` without actors.
     ``cohesion``
-        Mean number of partners, 2m/n — unlike density, comparable across sizes.
+        Mean number of partners, 2m/n — unlike density, comparable across sizes; ``None``
+        without actors.
     ``cross_sector_integration``
         Share of the pairs of core types present (``CORE_TYPES``; all groups when
         grouping by another attribute) with at least one tie between them;
@@ -153,7 +161,7 @@ def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, g
         f"{_pct(share)} der Akteure gehören zum zusammenhängenden Hauptteil des Netzwerks; "
         "die übrigen sind von ihm aus über keine Kette von Kooperationen erreichbar.",
         f"{_pct(share)} of the actors belong to the network's connected main part; "
-        "the others cannot be reached from it through any chain of cooperations."))
+        "the others cannot be reached from it through any chain of cooperations.") if n else _NO_ACTORS)
 
     undirected = g.as_undirected(mode="collapse") if g.is_directed() else g
     mean_partners = 2 * undirected.ecount() / n if n else None
@@ -162,7 +170,7 @@ def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, g
         "Anteil aller möglichen Kooperationen lässt sich diese Zahl zwischen kleinen und großen "
         "Bündnissen vergleichen.",
         f"An actor works with {_num(mean_partners, 'en')} partners on average. Unlike the share of all "
-        "possible ties, this figure can be compared between small and large alliances."),
+        "possible ties, this figure can be compared between small and large alliances.") if n else _NO_ACTORS,
         limits=_num)
 
     linked, pairs = _linked_group_pairs(undirected, group_by)

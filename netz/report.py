@@ -152,6 +152,15 @@ def report(
         figures what was done (``network.betweenness`` repeats betweenness's record).
         Alliances of a few hundred actors are always exact.
 
+    Notes
+    -----
+    Any alliance gets a report, also one without actors (just created through the service),
+    with one actor, or without ties: counts are 0, every per-actor list is empty, and a figure
+    whose definition divides by zero (density with fewer than two actors; the share of the
+    largest part without actors; path lengths, transitivity and modularity without ties) is
+    ``None``, ``null`` in JSON, never NaN. The health indicators of such an alliance are
+    ``None`` where undefined, rated ``watch`` (:func:`netz.health.health`).
+
     >>> from netz.model import Actor, Alliance, Tie
     >>> a = Alliance.from_records(
     ...     [Actor("a", "A", "Kirche"), Actor("b", "B", "Stadt"), Actor("c", "C", "MSO")],
@@ -161,6 +170,9 @@ def report(
     (3, 2, 1)
     >>> [gap["kind"] for gap in r["gaps"]][:1]
     ['refugee_exclusion']
+    >>> empty = report(Alliance.from_records([], []))["network"]
+    >>> empty["n_actors"], empty["density"], empty["largest_component_share"]
+    (0, None, None)
     """
     return serialise(analyse(alliance, group_by=group_by, wave=wave, thresholds=thresholds,
                              bands=bands, seed=seed, approximate_above=approximate_above))

@@ -48,6 +48,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "indicator_value": ("Nutzen", "Value"),
     "components_one": ("alle Akteure sind über Kooperationen verbunden",
                        "every actor is reachable through cooperation ties"),
+    "components_none": ("das Bündnis hat noch keine Akteure", "the alliance has no actors yet"),
     "components_many": ("das Netzwerk zerfällt in getrennte Teile",
                         "the network falls apart into separate parts"),
     "by_type": ("Akteure nach Art", "Actors by type"),
@@ -131,7 +132,8 @@ def render_report(report: dict[str, Any], *, lang: str = "de") -> str:
     shown = say("undefined", lang) if density is None else _percent(density, lang)
     lines.append(f"{say('density', lang)}: {shown} — {say('density_note', lang)}")
     parts = network.get("components", 0)
-    note = say("components_one" if parts <= 1 else "components_many", lang)
+    note = say("components_none" if not network["n_actors"] else
+               "components_one" if parts <= 1 else "components_many", lang)
     lines.append(f"{say('components', lang)}: {parts} — {note}")
     lines.append("")
     lines.append(f"{say('by_type', lang)}:")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 import math
+import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -26,10 +27,13 @@ import netz
 from netz.cli import main
 from netz.errors import UnknownNameError
 from netz.graph import to_igraph, to_networkx
+from netz.layout import map_layout
 from netz.metrics.brokerage import ROLES
 from netz.metrics.centrality import betweenness, betweenness_sample_size
 from netz.model import Alliance
 from netz.report import APPROXIMATE_ABOVE, analyse, report, serialise
+from netz.text import render_report
+from netz.whatif import whatif
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo-buendnis"
 CASES = [*REFERENCE_GRAPHS, "demo"]
@@ -289,6 +293,7 @@ def test_cli_group_by_prints_the_same_report(capsys: pytest.CaptureFixture[str])
 
 
 TINY: dict[str, tuple[list[str], list[tuple[str, str]]]] = {
+    "no_actors": ([], []),  # an alliance just created through the API, before its actors
     "one_actor": (["church"], []),
     "two_actors_no_tie": (["church", "refugee"], []),
     "no_ties": (["church", "refugee", "welfare", "municipality", "initiative"], []),
@@ -322,6 +327,41 @@ def test_tiny_alliances_give_a_complete_report(name: str, directed: bool) -> Non
         assert network["density"] is None
         assert result["actors"][0]["degree_norm"] is None
         assert result["actors"][0]["pagerank"] == pytest.approx(1.0)
+    if alliance.n_actors == 0:
+        assert network["density"] is None and network["largest_component_share"] is None
+        assert network["components"] == 0 and network["communities"]["sizes"] == []
+        health = {entry["indicator"]: entry for entry in result["health"]}
+        assert health["connectedness"]["value"] is None and health["cohesion"]["value"] is None
+        assert health["connectedness"]["band"] == "watch"
+        assert [gap["kind"] for gap in result["gaps"]] == ["refugee_exclusion"]
+
+
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("name", TINY)
+def test_tiny_alliances_in_every_analysis(name: str, directed: bool) -> None:
+    """What-if, the map and the text of a tiny alliance: plain JSON, one entry per actor."""
+    types, ties = TINY[name]
+    alliance = make_alliance(types, ties, directed=directed)
+    leaving = list(alliance.actors["id"][:1])
+    change = json.loads(json.dumps(whatif(alliance, leaving), allow_nan=False))
+    assert change["before"]["n_actors"] == alliance.n_actors
+    assert change["after"]["n_actors"] == alliance.n_actors - len(leaving)
+    placed = json.loads(json.dumps(map_layout(alliance), allow_nan=False))
+    assert [entry["id"] for entry in placed["actors"]] == list(alliance.actors["id"])
+    assert all(0 <= entry["x"] <= 1 and 0 <= entry["y"] <= 1 for entry in placed["actors"])
+    for lang in ("de", "en"):
+        text = render_report(report(alliance), lang=lang)
+        assert f": {alliance.n_actors}\n" in text
+        assert not re.search(r"\b(None|nan|NaN)\b", text)
+
+
+@pytest.mark.parametrize("command", ["report", "gaps", "health"])
+def test_cli_on_a_one_actor_folder(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    netz.io.write(make_alliance(["church"], []), tmp_path / "allein")
+    assert main([command, str(tmp_path / "allein")]) == 0
+    assert main([command, str(tmp_path / "allein"), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    assert out and not err
 
 
 # -- sampled betweenness for large alliances -------------------------------------------------

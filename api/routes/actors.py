@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Response
 
 from api.audit import audit
 from api.deps import (
+    AllianceId,
     CurrentKey,
     SessionDep,
     SettingsDep,
@@ -32,7 +33,7 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actor
 
 @router.get("")
 def list_actors(
-    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     sort: str = "id", order: Literal["asc", "desc"] = "asc", type: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
     format: Literal["json", "csv"] = "json", group_by: str = "type", wave: str | None = None,
@@ -61,8 +62,8 @@ def list_actors(
 
 
 @router.post("", status_code=201)
-def create_actor(alliance_id: int, body: ActorIn, session: SessionDep, key: CurrentKey, response: Response,
-                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def create_actor(alliance_id: AllianceId, body: ActorIn, session: SessionDep, key: CurrentKey,
+                 response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     record = {"id": body.id, "name": body.name, "type": body.type, **body.attributes}
@@ -73,8 +74,9 @@ def create_actor(alliance_id: int, body: ActorIn, session: SessionDep, key: Curr
 
 
 @router.patch("/{actor_id}")
-def update_actor(alliance_id: int, actor_id: str, body: ActorPatch, session: SessionDep, key: CurrentKey,
-                 response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def update_actor(alliance_id: AllianceId, actor_id: str, body: ActorPatch, session: SessionDep,
+                 key: CurrentKey, response: Response,
+                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
 
@@ -100,8 +102,8 @@ def update_actor(alliance_id: int, actor_id: str, body: ActorPatch, session: Ses
 
 
 @router.delete("/{actor_id}")
-def delete_actor(alliance_id: int, actor_id: str, session: SessionDep, key: CurrentKey, response: Response,
-                 if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def delete_actor(alliance_id: AllianceId, actor_id: str, session: SessionDep, key: CurrentKey,
+                 response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """Remove an actor and, with it, its ties (the answer says how many)."""
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)

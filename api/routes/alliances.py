@@ -17,6 +17,8 @@ from starlette.requests import ClientDisconnect
 
 from api.audit import audit
 from api.deps import (
+    MAX_ID,
+    AllianceId,
     CurrentKey,
     SessionDep,
     SettingsDep,
@@ -47,8 +49,8 @@ def out(row: AllianceRow) -> AllianceOut:
 def list_alliances(
     session: SessionDep, key: CurrentKey,
     land: str | None = None, programme: str | None = None,
-    min_actors: Annotated[int | None, Query(ge=0)] = None,
-    max_actors: Annotated[int | None, Query(ge=0)] = None,
+    min_actors: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    max_actors: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
 ) -> list[AllianceOut]:
     """Alliances this key may see, filtered by Land, programme and size (number of actors)."""
     query = select(AllianceRow).order_by(AllianceRow.id)
@@ -147,7 +149,8 @@ async def _uploaded_file(request: Request) -> UploadFile:
 
 
 @router.get("/{alliance_id}", response_model=AllianceOut)
-def get_alliance(alliance_id: int, session: SessionDep, key: CurrentKey, response: Response) -> AllianceOut:
+def get_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKey,
+                 response: Response) -> AllianceOut:
     row = readable_alliance(session, key, alliance_id)
     response.headers["ETag"] = etag(row)
     return out(row)
@@ -155,7 +158,7 @@ def get_alliance(alliance_id: int, session: SessionDep, key: CurrentKey, respons
 
 @router.patch("/{alliance_id}", response_model=AllianceOut)
 def update_alliance(
-    alliance_id: int, body: AlliancePatch, session: SessionDep, key: CurrentKey, response: Response,
+    alliance_id: AllianceId, body: AlliancePatch, session: SessionDep, key: CurrentKey, response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> AllianceOut:
     """Change metadata (name, region, Land, programme, funding, …); needs ``If-Match``."""
@@ -179,7 +182,7 @@ def update_alliance(
 
 
 @router.delete("/{alliance_id}", status_code=204)
-def delete_alliance(alliance_id: int, session: SessionDep, key: CurrentKey,
+def delete_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKey,
                     if_match: Annotated[str | None, Header()] = None) -> Response:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)

@@ -13,7 +13,16 @@ from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
 from api.audit import audit
-from api.deps import CurrentKey, SessionDep, SettingsDep, key_of, readable_alliance, require, view_of
+from api.deps import (
+    AllianceId,
+    CurrentKey,
+    SessionDep,
+    SettingsDep,
+    key_of,
+    readable_alliance,
+    require,
+    view_of,
+)
 from api.hotpath import ReportServer
 from api.reports import alliance_as_seen, cached_report
 from netz import io
@@ -32,14 +41,15 @@ EXPORT_FORMATS = {
 }
 
 
-def _report_body(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def _report_body(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
                  group_by: str, wave: str | None) -> bytes:
     row = readable_alliance(session, key, alliance_id)
     return cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave)
 
 
 @router.get("/report", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}})
-async def get_report(alliance_id: int, request: Request, group_by: str = "type", wave: str | None = None,
+async def get_report(alliance_id: AllianceId, request: Request, group_by: str = "type",
+                     wave: str | None = None,
                      authorization: Annotated[str | None, Header()] = None) -> Response:
     """The whole report, as ``netz report --format json`` gives it (funders: network level only).
 
@@ -56,14 +66,14 @@ async def get_report(alliance_id: int, request: Request, group_by: str = "type",
 
 
 @router.get("/gaps")
-def get_gaps(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def get_gaps(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
              group_by: str = "type", wave: str | None = None) -> Any:
     """Coordination gaps, most severe first (funders: counts by kind and severity)."""
     return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["gaps"]
 
 
 @router.get("/health")
-def get_health(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def get_health(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
                group_by: str = "type", wave: str | None = None) -> Any:
     """The health scorecard."""
     return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["health"]
@@ -71,7 +81,7 @@ def get_health(alliance_id: int, session: SessionDep, key: CurrentKey, settings:
 
 @router.get("/whatif")
 def get_whatif(
-    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     remove: Annotated[str, Query(description="actor ids, comma-separated")] = "",
     key_players_k: Annotated[int, Query(alias="key_players", ge=0, le=20)] = 0,
     group_by: str = "type", wave: str | None = None,
@@ -94,7 +104,7 @@ def get_whatif(
 
 @router.get("/waves/diff")
 def get_wave_diff(
-    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     from_wave: Annotated[str, Query(alias="from")], to_wave: Annotated[str, Query(alias="to")],
     group_by: str = "type",
 ) -> Any:
@@ -110,7 +120,7 @@ def get_wave_diff(
 
 
 @router.get("/export")
-def export(alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def export(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
            format: Literal["xlsx", "graphml", "gexf", "json", "csv"] = "xlsx") -> FileResponse:
     """The alliance as a file: Excel, GraphML, GEXF, JSON node-link, or a zip of CSV files."""
     require(key, "admin", "coordinator", "researcher")

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import CurrentKey, SessionDep, SettingsDep, etag, readable_alliance, require, view_of
+from api.deps import (
+    AllianceId,
+    CurrentKey,
+    SessionDep,
+    SettingsDep,
+    etag,
+    readable_alliance,
+    require,
+    view_of,
+)
 from api.reports import alliance_as_seen
 from netz.layout import map_layout
 from netz.report import select_wave
@@ -22,7 +31,7 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 @router.get("/layout")
 def get_layout(
-    alliance_id: int, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     wave: str | None = None, seed: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     """Map positions of every actor, and the ties between them (one line per pair).

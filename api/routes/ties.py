@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, HTTPException, Response
 
 from api.audit import audit
 from api.deps import (
+    AllianceId,
     CurrentKey,
     SessionDep,
     check_revision,
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/ties", tags=["ties"])
 
 @router.get("")
 def list_ties(
-    alliance_id: int, session: SessionDep, key: CurrentKey, response: Response
+    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, response: Response
 ) -> list[dict[str, Any]]:
     """The ties as stored (coordinators and admins; researchers read the pseudonymised export)."""
     require(key, "admin", "coordinator")
@@ -39,7 +40,7 @@ def list_ties(
 
 
 @router.post("", status_code=201)
-def create_tie(alliance_id: int, body: TieIn, session: SessionDep, key: CurrentKey, response: Response,
+def create_tie(alliance_id: AllianceId, body: TieIn, session: SessionDep, key: CurrentKey, response: Response,
                if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
@@ -53,7 +54,7 @@ def create_tie(alliance_id: int, body: TieIn, session: SessionDep, key: CurrentK
 
 
 @router.patch("/{position}")
-def update_tie(alliance_id: int, position: int, body: TiePatch, session: SessionDep, key: CurrentKey,
+def update_tie(alliance_id: AllianceId, position: int, body: TiePatch, session: SessionDep, key: CurrentKey,
                response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
@@ -79,8 +80,8 @@ def update_tie(alliance_id: int, position: int, body: TiePatch, session: Session
 
 
 @router.delete("/{position}")
-def delete_tie(alliance_id: int, position: int, session: SessionDep, key: CurrentKey, response: Response,
-               if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def delete_tie(alliance_id: AllianceId, position: int, session: SessionDep, key: CurrentKey,
+               response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     audit(session, key, "delete-tie", row, position=position)

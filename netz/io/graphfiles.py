@@ -20,6 +20,8 @@ the same alliance back, within what the formats can carry:
   from the values there are.
 - GraphML keeps only metadata that is a plain value (text, number, true/false);
   GEXF and JSON keep lists and mappings too.
+- GraphML and GEXF cannot hold most control characters: they are written as
+  spaces, as the readers do with table cells (see :mod:`netz.io.xmlchars`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from netz.errors import InputError
 from netz.graph import to_networkx
 from netz.io.meta import load_json, parse_directed, parse_meta
 from netz.io.tables import check_bytes
+from netz.io.xmlchars import xml_safe
 from netz.limits import DEFAULT_LIMITS, Limits
 from netz.model import Alliance, plain_value
 
@@ -133,12 +136,14 @@ def read_node_link(
 
 
 def write_graphml(alliance: Alliance, path: Path) -> None:
+    alliance = xml_safe(alliance)
     buffer = io.BytesIO()
     nx.write_graphml(_writable(alliance), buffer, encoding="utf-8", named_key_ids=True)
     _write_xml(_edges_in_row_order(buffer.getvalue(), alliance), path)
 
 
 def write_gexf(alliance: Alliance, path: Path) -> None:
+    alliance = xml_safe(alliance)
     graph = _writable(alliance)
     for _, data in graph.nodes(data=True):
         data["label"] = data.pop("name")

@@ -7,7 +7,9 @@ unpacked size before anything is read, against zip bombs.
 What a workbook cannot carry: Excel knows only one kind of number, so a number
 column whose values are all whole (2.0, 15.0) reads back as integers; metadata
 that is a list or a mapping is written as its JSON text and reads back as that
-text; dates in the ``alliance`` sheet read back as ISO text (``2015-03-01``).
+text; dates in the ``alliance`` sheet read back as ISO text (``2015-03-01``); control
+characters a workbook's XML cannot hold are written as spaces, as the readers do with
+table cells (see :mod:`netz.io.xmlchars`).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from netz.io.tables import (
     rows_to_frame,
     written_headers,
 )
+from netz.io.xmlchars import xml_safe
 from netz.limits import DEFAULT_LIMITS, Limits
 from netz.model import Alliance, plain_value
 from netz.vocabulary import fold
@@ -214,6 +217,7 @@ def _read_meta_sheet(sheet: Any, file: str, limits: Limits) -> tuple[dict[str, A
 
 def write_workbook(alliance: Alliance, path: Path) -> None:
     """Write the sheets ``alliance`` (key/value), ``actors`` and ``ties``."""
+    alliance = xml_safe(alliance)
     book = openpyxl.Workbook(write_only=True)
     meta_sheet = book.create_sheet("alliance")
     meta_sheet.append(["key", "value"])

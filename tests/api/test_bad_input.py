@@ -273,3 +273,160 @@ def test_body_that_is_not_text(client: TestClient, admin: dict[str, str], demo: 
             assert response.status_code in (400, 422), (content, method, url)
             assert_problem(response, response.status_code)
     assert row_counts() == before
+
+
+# -- ids beyond what an id column holds -----------------------------------------------------------
+
+#: Beyond PostgreSQL's integer (the report's prepared query failed), and beyond SQLite's 64 bits.
+HUGE_IDS = [2**31, 3_000_000_000, 2**63, 2**64 + 1, 10**30]
+
+
+def alliance_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every route with an alliance id in its path, as (method, path with the id left to fill)."""
+    return [(method.upper(), path.replace("{actor_id}", "a").replace("{position}", "0"))
+            for path, operations in app.openapi()["paths"].items() if "{alliance_id}" in path
+            for method in operations]
+
+
+@pytest.mark.parametrize("alliance_id", HUGE_IDS)
+def test_ids_out_of_range(app: FastAPI, client: TestClient, admin: dict[str, str], before: dict[str, int],
+                          row_counts: Callable[[], dict[str, int]], alliance_id: int) -> None:
+    routes = alliance_routes(app)
+    assert len(routes) >= 15
+    for method, path in routes:
+        response = client.request(method, path.format(alliance_id=alliance_id),
+                                  headers={**admin, "If-Match": "*"}, json={})
+        body = assert_problem(response, 422)
+        assert "alliance_id" in body["detail"], (method, path)
+    for size in ("min_actors", "max_actors"):  # compared with a count column
+        assert_problem(client.get(ALLIANCES, headers=admin, params={size: alliance_id}), 422)
+    for response in (client.get("/api/v1/compare", headers=admin, params={"alliances": str(alliance_id)}),
+                     client.post("/api/v1/keys", headers=admin,
+                                 json={"role": "coordinator", "alliances": [alliance_id]})):
+        assert_problem(response, 404)
+    assert row_counts() == before
+
+
+# -- NUL characters -------------------------------------------------------------------------------
+
+
+def test_nul_in_query_and_path(client: TestClient, demo: dict[str, Any], admin: dict[str, str],
+                               before: dict[str, int], row_counts: Callable[[], dict[str, int]]) -> None:
+    """PostgreSQL cannot take a NUL in text: every database refuses it the same way, 422."""
+    base = f"{ALLIANCES}/{demo['id']}"
+    nul = "a\x00b"
+    requests = [
+        ("GET", f"{base}/report", {"group_by": nul}), ("GET", f"{base}/report", {"wave": nul}),
+        ("GET", f"{base}/gaps", {"wave": nul}), ("GET", f"{base}/health", {"group_by": nul}),
+        ("GET", f"{base}/actors", {"sort": nul}), ("GET", f"{base}/actors", {"type": nul}),
+        ("GET", f"{base}/whatif", {"remove": nul}), ("GET", f"{base}/layout", {"wave": nul}),
+        ("GET", f"{base}/waves/diff", {"from": nul, "to": "1"}), ("GET", ALLIANCES, {"land": nul}),
+        ("GET", "/api/v1/compare", {"programme": nul}), ("GET", "/api/v1/compare", {"wave": nul}),
+        ("PATCH", f"{base}/actors/a%00b", None), ("DELETE", f"{base}/actors/a%00b", None),
+    ]
+    for method, url, params in requests:
+        response = client.request(method, url, params=params, headers={**admin, "If-Match": demo["etag"]},
+                                  json={"name": "x"} if method == "PATCH" else None)
+        body = assert_problem(response, 422)
+        assert "NUL" in body["detail"], (method, url, params)
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("POST", "", {"name": "a\x00b"}),
+    ("POST", "", {"name": "X", "meta": {"region\x00": "Mitte"}}),
+    ("POST", "", {"name": "X", "meta": {"notes": ["ok", {"deep": "\x00"}]}}),
+    ("POST", "", {"name": "X", "actors": [{"id": "a\x00", "name": "A", "type": "Kirche"}]}),
+    ("POST", "", {"name": "X", "actors": [{"id": "a", "name": "A", "type": "Kirche",
+                                            "attributes": {"Notiz": "x\x00"}}]}),
+    ("PATCH", "/{id}", {"name": "\x00"}),
+    ("PATCH", "/{id}", {"meta": {"land": "Hes\x00sen"}}),
+    ("POST", "/{id}/actors", {"id": "neu", "name": "Neu\x00", "type": "Kirche"}),
+    ("PATCH", "/{id}/actors/hk", {"name": "\x00"}),
+    ("POST", "/{id}/ties", {"source": "hk", "target": "ev", "kind": "\x00"}),
+    ("PATCH", "/{id}/ties/0", {"wave": "\x00"}),
+])
+def test_nul_in_json_bodies(client: TestClient, demo: dict[str, Any], admin: dict[str, str],
+                            before: dict[str, int], row_counts: Callable[[], dict[str, int]],
+                            method: str, path: str, body: dict[str, Any]) -> None:
+    url = ALLIANCES + path.format(id=demo["id"])
+    response = client.request(method, url, json=body, headers={**admin, "If-Match": demo["etag"]})
+    assert "NUL" in assert_problem(response, 422)["detail"]
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("body", [
+    b'{"name": "X", "meta": {"notiz": "a\\ud800"}}',
+    b'{"name": "X", "meta": {"\\udfff": 1}}',
+    b'{"name": "X", "actors": [{"id": "a", "type": "Kirche", "attributes": {"n": ["\\udc00"]}}]}',
+])
+def test_lone_surrogates_in_json_bodies(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                                        row_counts: Callable[[], dict[str, int]], body: bytes) -> None:
+    """A lone surrogate is no character: no database, export or answer could carry it (500 before)."""
+    response = client.post(ALLIANCES, content=body, headers={**admin, "Content-Type": "application/json"})
+    assert "surrogate" in assert_problem(response, 422)["detail"]
+    assert row_counts() == before
+
+
+def test_deeply_nested_metadata(client: TestClient, admin: dict[str, str], before: dict[str, int],
+                                row_counts: Callable[[], dict[str, int]]) -> None:
+    """Stored, but its answer could not be written as JSON (500 before): refused instead."""
+    deep = b'{"name": "X", "meta": {"x": ' + b"[" * 500 + b"]" * 500 + b"}}"
+    response = client.post(ALLIANCES, content=deep, headers={**admin, "Content-Type": "application/json"})
+    assert "nest" in assert_problem(response, 422)["detail"]
+    assert row_counts() == before
+    nested: Any = "unten"
+    for _ in range(12):  # 24 levels below the metadata: allowed
+        nested = {"tiefer": [nested]}
+    created = client.post(ALLIANCES, headers=admin, json={"name": "X", "meta": {"x": nested}})
+    assert created.status_code == 201 and created.json()["meta"]["x"] == nested
+
+
+def test_nul_in_a_key_label(client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post("/api/v1/keys", headers=admin, json={"role": "funder", "label": "x\x00"})
+    assert_problem(response, 422)
+
+
+# -- text longer than its column ------------------------------------------------------------------
+
+
+def long_text(n: int) -> str:
+    return ("Bündnis " * n)[:n]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field"), [
+    ("POST", "", {"name": long_text(301)}, "name"),
+    ("POST", "", {"name": "X", "meta": {"land": long_text(101)}}, "land"),
+    ("POST", "", {"name": "X", "meta": {"region": long_text(301)}}, "region"),
+    ("POST", "", {"name": "X", "actors": [{"id": long_text(301), "name": "A", "type": "Kirche"}]}, "id"),
+    ("POST", "", {"name": "X", "actors": [{"id": "a", "name": long_text(501), "type": "Kirche"}]}, "name"),
+    ("POST", "", {"name": "X", "actors": [{"id": "a", "name": "A", "type": "Kirche"}],
+                  "ties": [{"source": "a", "target": long_text(301)}]}, "target"),
+    ("PATCH", "/{id}", {"name": long_text(301)}, "name"),
+    ("PATCH", "/{id}", {"meta": {"programme": long_text(301)}}, "programme"),
+    ("POST", "/{id}/actors", {"id": long_text(301), "name": "Neu", "type": "Kirche"}, "id"),
+    ("PATCH", "/{id}/actors/hk", {"name": long_text(501)}, "name"),
+    ("POST", "/{id}/ties", {"source": "hk", "target": "ev", "kind": long_text(201)}, "kind"),
+    ("PATCH", "/{id}/ties/0", {"wave": long_text(101)}, "wave"),
+])
+def test_text_longer_than_its_column(client: TestClient, demo: dict[str, Any], admin: dict[str, str],
+                                     before: dict[str, int], row_counts: Callable[[], dict[str, int]],
+                                     method: str, path: str, body: dict[str, Any], field: str) -> None:
+    """SQLite stores any length, PostgreSQL refuses more than the column's: both answer 422."""
+    url = ALLIANCES + path.format(id=demo["id"])
+    response = client.request(method, url, json=body, headers={**admin, "If-Match": demo["etag"]})
+    assert field in assert_problem(response, 422)["detail"]
+    assert row_counts() == before
+
+
+def test_text_as_long_as_its_column_is_stored(client: TestClient, admin: dict[str, str]) -> None:
+    body = {"name": long_text(300), "meta": {"land": long_text(100)},
+            "actors": [{"id": long_text(300), "name": long_text(500), "type": "Kirche"},
+                       {"id": "b", "name": "B", "type": "MSO"}],
+            "ties": [{"source": long_text(300), "target": "b", "kind": long_text(200),
+                      "wave": long_text(100)}]}
+    created = client.post(ALLIANCES, headers=admin, json=body)
+    assert created.status_code == 201, created.text
+    assert created.json()["name"] == long_text(300) and created.json()["land"] == long_text(100)
+    actors = client.get(f"{ALLIANCES}/{created.json()['id']}/actors", headers=admin).json()["actors"]
+    assert {a["name"] for a in actors} == {long_text(500), "B"}

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -17,14 +20,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+import api.db
 import api.routes.actors
 import api.routes.alliances
 from api.config import Settings
 from api.db import MIGRATIONS
 from api.main import create_app
 from api.models import Base
-from api.security import create_key
+from api.security import create_key, pseudonym_key
 
 ALLIANCES = "/api/v1/alliances"
 PROBLEM = "application/problem+json"
@@ -137,17 +142,52 @@ def test_two_actor_edits_with_the_same_etag(client: TestClient, admin: dict[str,
     assert ("x1" in ids) == (statuses[0] == 201) and ("x2" in ids) == (statuses[1] == 201)
 
 
+def test_first_researchers_make_one_pseudonym_secret(app: FastAPI, client: TestClient) -> None:
+    """Several requests of several workers need the pseudonym secret of a fresh database at once:
+    one is made, every one gets it (two were made before, and the second commit failed)."""
+    parties = 8
+    barrier = threading.Barrier(parties, timeout=10)
+    keys: list[bytes | BaseException] = [b""] * parties
+
+    def worker(i: int) -> None:
+        with app.state.database.sessions() as session:
+            barrier.wait()
+            try:
+                keys[i] = pseudonym_key(session, "")
+            except Exception as error:  # reported by the assertion below
+                keys[i] = error
+
+    for _ in range(3):  # a fresh database each time: no secret stored
+        with app.state.database.engine.begin() as connection:
+            connection.execute(text("DELETE FROM secrets"))
+        barrier.reset()
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(parties)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert all(isinstance(key, bytes) for key in keys), keys
+        assert len(set(keys)) == 1 and len(keys[0]) == 64
+        with app.state.database.engine.connect() as connection:
+            stored = connection.execute(text("SELECT value FROM secrets WHERE name = 'pseudonym'")).scalar()
+        assert stored is not None and stored.encode() == keys[0]
+
+
 # -- losing PostgreSQL ----------------------------------------------------------------------------
 
 
 class Forwarder:
-    """A TCP forwarder to PostgreSQL that a test can cut (refusing and dropping connections) and restore."""
+    """A TCP forwarder to PostgreSQL that a test can cut (refusing and dropping connections) and
+    restore, or freeze (accepting connections but relaying nothing, as a stopped database process
+    looks) and thaw."""
 
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
+        self.flowing = threading.Event()
+        self.flowing.set()
         self._stop = threading.Event()
         self._listener: socket.socket | None = None
         self._thread: threading.Thread | None = None
@@ -194,12 +234,21 @@ class Forwarder:
             with self._lock:
                 self._open += [downstream, upstream]
             for source, sink in ((downstream, upstream), (upstream, downstream)):
-                threading.Thread(target=_pump, args=(source, sink), daemon=True).start()
+                threading.Thread(target=_pump, args=(source, sink, self.flowing), daemon=True).start()
+
+    def freeze(self) -> None:
+        """Relay nothing more (bytes received meanwhile are held), in either direction."""
+        self.flowing.clear()
+
+    def thaw(self) -> None:
+        """Relay again, the held bytes first."""
+        self.flowing.set()
 
 
-def _pump(source: socket.socket, sink: socket.socket) -> None:
+def _pump(source: socket.socket, sink: socket.socket, flowing: threading.Event) -> None:
     try:
         while data := source.recv(65536):
+            flowing.wait()
             sink.sendall(data)
     except OSError:
         pass
@@ -227,7 +276,8 @@ def forwarder(postgres_url: str) -> Iterator[Forwarder]:
 def behind_forwarder(postgres_url: str, forwarder: Forwarder) -> Iterator[tuple[TestClient, dict[str, str]]]:
     """The service on PostgreSQL through the forwarder, with an admin key and one alliance."""
     url = make_url(postgres_url).set(host="127.0.0.1", port=forwarder.port)
-    application = create_app(Settings(database_url=url.render_as_string(hide_password=False)))
+    application = create_app(Settings(database_url=url.render_as_string(hide_password=False),
+                                      database_connect_timeout=1, database_statement_timeout=2))
     with application.state.database.engine.begin() as connection:
         for table in ("key_grants", "api_keys", "report_cache", "ties", "actors", "alliances", "secrets"):
             connection.execute(text(f"DELETE FROM {table}"))
@@ -291,3 +341,95 @@ def test_database_down_twice(behind_forwarder: tuple[TestClient, dict[str, str]]
         assert client.get("/readyz").status_code == 503
         forwarder.open()
     assert client.get(ALLIANCES, headers=admin).status_code == 200
+
+
+#: However long a request may take to be told that the database does not answer. The timeouts
+#: of behind_forwarder (1 s to connect and for an idle connection's answer, at least 2 s for
+#: libpq's connect) make it about 3 s at most; generous, so that a loaded machine does not fail it.
+ANSWER_BOUND = 5.0
+
+
+def timed(request: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.monotonic()
+    response = request()
+    return response, time.monotonic() - start
+
+
+def test_database_frozen_and_thawed(behind_forwarder: tuple[TestClient, dict[str, str]],
+                                    forwarder: Forwarder) -> None:
+    """The database process stops (it accepts connections and answers nothing): every request is
+    told so with 503 within a few seconds, instead of waiting for minutes; when it goes on, so
+    does the service, by itself."""
+    client, admin = behind_forwarder
+    created = client.post(ALLIANCES, headers=admin, json=SMALL)
+    assert created.status_code == 201
+    alliance = created.json()["id"]
+    assert client.get(f"{ALLIANCES}/{alliance}/report", headers=admin).status_code == 200
+
+    forwarder.freeze()
+    try:
+        for method, url, body in [
+            ("GET", f"{ALLIANCES}/{alliance}/report", None), ("GET", ALLIANCES, None),
+            ("GET", f"{ALLIANCES}/{alliance}", None), ("GET", f"{ALLIANCES}/{alliance}/gaps", None),
+            ("POST", ALLIANCES, SMALL), ("GET", "/readyz", None),
+        ]:
+            response, seconds = timed(partial(client.request, method, url, headers=admin, json=body))
+            assert response.status_code == 503, (method, url, response.text)
+            assert response.headers["content-type"] == PROBLEM and "Retry-After" in response.headers
+            assert seconds < ANSWER_BOUND, (method, url, seconds)
+    finally:
+        forwarder.thaw()
+
+    assert client.get("/readyz").status_code == 200
+    assert client.get(f"{ALLIANCES}/{alliance}/report", headers=admin).status_code == 200
+    assert client.post(ALLIANCES, headers=admin, json=SMALL).status_code == 201
+    assert len(client.get(ALLIANCES, headers=admin).json()) == 2
+
+
+def test_a_statement_past_the_statement_timeout(behind_forwarder: tuple[TestClient, dict[str, str]]) -> None:
+    """A statement the living server takes too long for is ended by the server itself: 503."""
+    client, _ = behind_forwarder
+    database = client.app.state.database  # type: ignore[attr-defined]
+    with pytest.raises(OperationalError, match="statement timeout"), database.engine.connect() as connection:
+        connection.execute(text("SELECT pg_sleep(10)"))
+    with database.engine.connect() as connection:  # the pool's connections still work
+        assert connection.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_sqlite_waits_for_a_lock_at_most_the_statement_timeout(database_url: str, client: TestClient,
+                                                                admin: dict[str, str],
+                                                                make_app: Callable[..., FastAPI]) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's busy timeout")
+    with TestClient(make_app(database_statement_timeout=0.5)) as impatient:
+        writer = sqlite3.connect(make_url(database_url).database or "", isolation_level=None)
+        try:
+            writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+            response, seconds = timed(lambda: impatient.post(ALLIANCES, headers=admin, json=SMALL))
+            assert response.status_code == 503 and response.headers["content-type"] == PROBLEM
+            assert seconds < ANSWER_BOUND
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert impatient.post(ALLIANCES, headers=admin, json=SMALL).status_code == 201
+
+
+def test_migrations_run_without_the_statement_timeout(app: FastAPI, database_url: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index on a large table may take longer than a request's statement: migrations have no
+    timeout, and the connection has its timeouts again afterwards."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's statement_timeout")
+    seen: list[tuple[str, float | None]] = []
+
+    def upgrade(config: Config, _revision: str) -> None:
+        connection = config.attributes["connection"]
+        seen.append((connection.exec_driver_sql("SHOW statement_timeout").scalar(),
+                     connection.connection.dbapi_connection.statement_seconds))
+
+    monkeypatch.setattr(api.db.command, "upgrade", upgrade)
+    app.state.database.migrate()
+    assert seen == [("0", None)]
+    with app.state.database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SHOW statement_timeout").scalar() == "10s"
+        assert connection.connection.dbapi_connection.statement_seconds == 12.0

@@ -163,6 +163,28 @@ def test_metadata_with_lists_and_mappings(fmt: str, expected: dict, tmp_path: Pa
     assert round_trip(alliance, fmt, tmp_path).meta == expected
 
 
+#: Control characters XML 1.0 forbids, as a name pasted from another program may hold them.
+CONTROLS = "".join(chr(c) for c in (*range(1, 9), 11, 12, *range(14, 32)))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_control_characters_are_written_safely(fmt: str, tmp_path: Path) -> None:
+    """Metadata (an alliance name given through the API) with control characters: the XML formats
+    write each as a space, as the readers do with table cells; the others keep them. Tab and
+    line feed are allowed everywhere."""
+    meta = {"name": f"Bündnis{CONTROLS}Nord", "region": "Nord\x0bSüd", "notiz\x01": "Zeile\teins\nzwei"}
+    alliance = Alliance.from_records([Actor("a", "Kirche\x0bMitte", "Kirche"), Actor("b", "B", "Stadt")],
+                                     [Tie("a", "b", kind="Info\x0c")], meta=meta)
+    back = round_trip(alliance, fmt, tmp_path)
+    if fmt in ("xlsx", "graphml", "gexf"):
+        assert back.meta == {"name": f"Bündnis{' ' * len(CONTROLS)}Nord", "region": "Nord Süd",
+                             "notiz": "Zeile\teins\nzwei"}  # readers strip keys
+        assert back.actors.equals(alliance.actors) and back.ties.equals(alliance.ties)
+    else:
+        assert back.equals(alliance), describe_difference(alliance, back)
+    assert back.actor("a").name == "Kirche Mitte"  # cleaned when the actors were read
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_unweighted_stays_unweighted(fmt: str, tmp_path: Path) -> None:
     alliance = Alliance.from_records(

@@ -300,6 +300,20 @@ def test_export_reads_back(client: TestClient, admin: dict[str, str], demo: dict
     assert exported.name == original.name
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "graphml", "gexf"])
+def test_export_of_a_name_with_control_characters(client: TestClient, admin: dict[str, str],
+                                                  tmp_path: Path, fmt: str) -> None:
+    """XML cannot hold most control characters: the export writes them as spaces."""
+    body = {**TINY_ALLIANCES["no_ties"], "name": "Nord\x01\x0bSüd", "meta": {"region": "Mitte\x1f"}}
+    created = client.post(ALLIANCES, headers=admin, json=body)
+    assert created.status_code == 201, created.text
+    response = client.get(url(created.json()["id"], "export"), headers=admin, params={"format": fmt})
+    assert response.status_code == 200, response.text
+    path = tmp_path / EXPORTS[fmt]
+    path.write_bytes(response.content)
+    assert io.read(path).name == "Nord  Süd"
+
+
 def test_export_default_is_xlsx(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
     response = client.get(url(demo, "export"), headers=admin)
     assert response.status_code == 200
@@ -322,3 +336,34 @@ def test_export_for_researchers_is_pseudonymised(client: TestClient, keys: Any, 
     actors = client.get(url(keys.own, "actors"), headers=keys.headers("researcher"),
                         params={"per_page": 100}).json()["actors"]
     assert sorted(a["id"] for a in actors) == sorted(exported.actors["id"])
+
+
+# -- alliances without actors or ties ---------------------------------------------------------
+
+TINY_ALLIANCES = {
+    "no_actors": {"name": "X"},
+    "one_actor": {"name": "Allein", "actors": [{"id": "a", "name": "A", "type": "Kirche"}]},
+    "no_ties": {"name": "Getrennt", "actors": [{"id": "a", "name": "A", "type": "Kirche"},
+                                              {"id": "b", "name": "B", "type": "MSO"}]},
+}
+
+
+@pytest.mark.parametrize("name", TINY_ALLIANCES)
+def test_tiny_alliances_are_analysed(client: TestClient, admin: dict[str, str], name: str) -> None:
+    """An alliance just created (no actors yet), or with one actor or no ties: every analysis answers."""
+    created = client.post(ALLIANCES, headers=admin, json=TINY_ALLIANCES[name])
+    assert created.status_code == 201, created.text
+    base = f"{ALLIANCES}/{created.json()['id']}"
+    n = created.json()["n_actors"]
+    for path in ("/report", "/gaps", "/health", "/actors", "/layout", "/whatif?key_players=2",
+                 "/report?group_by=type", "/actors?format=csv"):
+        response = client.get(base + path, headers=admin)
+        assert response.status_code == 200, (path, response.text)
+    assert client.get(base + "/report", headers=admin).json()["network"]["n_actors"] == n
+    assert client.get(base + "/actors", headers=admin).json()["total"] == n
+    health = {entry["indicator"]: entry for entry in client.get(base + "/health", headers=admin).json()}
+    assert (health["cohesion"]["value"] is None) == (n == 0)
+    if n:
+        leaving = client.get(base + "/whatif", headers=admin, params={"remove": "a"})
+        assert leaving.status_code == 200, leaving.text
+        assert leaving.json()["after"]["n_actors"] == n - 1

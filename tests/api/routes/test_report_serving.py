@@ -219,6 +219,27 @@ def test_sqlite_locked_goes_to_a_thread(app: FastAPI, client: TestClient, admin:
     assert again.status_code == 200 and again.content == first.content
 
 
+def test_sqlite_connection_of_the_fast_path_is_not_pooled_after_shutdown(
+        make_app: Callable[..., FastAPI], database_url: str, admin: dict[str, str],
+        demo: dict[str, Any]) -> None:
+    """The fast path's connection waits for no lock (busy timeout 0): after the application shut
+    down it must not serve other requests, whose writes would fail at once instead of waiting."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's own fast path")
+    application = make_app()
+    with TestClient(application) as client:
+        assert client.get(report_url(demo), headers=admin).status_code == 200
+    engine = application.state.database.engine
+    pooled = [engine.connect() for _ in range(engine.pool.checkedin())]
+    try:
+        assert pooled
+        timeouts = [connection.exec_driver_sql("PRAGMA busy_timeout").scalar() for connection in pooled]
+    finally:
+        for connection in pooled:
+            connection.close()
+    assert 0 not in timeouts
+
+
 def test_postgres_connection_dropped_while_idle(app: FastAPI, client: TestClient, admin: dict[str, str],
                                                 demo: dict[str, Any]) -> None:
     """The database ended the per-request query's connection (it restarted): the next request
@@ -234,6 +255,26 @@ def test_postgres_connection_dropped_while_idle(app: FastAPI, client: TestClient
     assert ended and ended >= 1
     again = client.get(report_url(demo), headers={**admin, **IDENTITY})
     assert again.status_code == 200 and again.content == first.content
+
+
+def test_postgres_query_error_is_raised_as_psycopg_would(app: FastAPI, client: TestClient) -> None:
+    """The per-request query fails in the database (an id beyond its integer parameter, which the
+    route refuses before): the error is psycopg's own class for its SQLSTATE, with the message,
+    and the next query works on a new connection."""
+    if app.state.database.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's connections")
+    import psycopg.errors
+
+    prober = api.hotpath._PostgresProber(app.state.database)
+
+    async def scenario() -> Any:
+        with pytest.raises(psycopg.errors.NumericValueOutOfRange, match="out of range"):
+            await prober.probe(1, "full", 3_000_000_000)
+        found = await prober.probe(1, "full", 1)
+        await prober.close()
+        return found
+
+    assert asyncio.run(scenario()) is None  # no alliance 1 in an empty database
 
 
 # -- encoding, ETag, 304 --------------------------------------------------------------------------

@@ -1,0 +1,45 @@
+"""Errors become problems: whatever a route raises, the client gets ``application/problem+json``."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from api import problems
+
+PROBLEM = "application/problem+json"
+SECRET = "Geheimer Name in der Ausnahme"
+
+
+def failing_app() -> FastAPI:
+    """A bare app with the service's handlers and routes that fail in ways no handler expects."""
+    app = FastAPI()
+    problems.install(app)
+
+    @app.get("/plain")
+    def plain() -> None:
+        raise RuntimeError(SECRET)
+
+    @app.get("/async")
+    async def in_the_loop() -> None:
+        raise ZeroDivisionError(SECRET)
+
+    return app
+
+
+@pytest.mark.parametrize("path", ["/plain", "/async"])
+def test_an_unexpected_error_is_a_generic_problem(path: str, caplog: pytest.LogCaptureFixture) -> None:
+    # raise_server_exceptions=False: answer as a server would, instead of raising in the test
+    with caplog.at_level(logging.ERROR, logger="api.problems"), \
+            TestClient(failing_app(), raise_server_exceptions=False) as client:
+        response = client.get(path)
+    assert response.status_code == 500
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == 500 and body["title"] and body["detail"]
+    assert SECRET not in response.text and "Traceback" not in response.text
+    logged = [record for record in caplog.records if record.name == "api.problems"]
+    assert logged and logged[0].exc_info is not None and SECRET in str(logged[0].exc_info[1])
