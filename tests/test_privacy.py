@@ -133,7 +133,7 @@ def test_funders_report_counts_from_the_stored_alliance_and_groups_pooled() -> N
     assert {t: n for t, n in funder["network"]["actors_by_type"].items() if n} == pooled
     by_band = funders_report(alliance, seen, group_by="volunteers")["network"]
     assert by_band["mixing"]["sizes"] == by_band["actors_by_group"] == {"q1": 6, "q2": 6}
-    with pytest.raises(KeyError, match="contact"):  # text is dropped for funders: no grouping by it
+    with pytest.raises(UnknownNameError, match="contact"):  # text is dropped for funders: no grouping by it
         funders_report(alliance, seen, group_by="contact")
     with pytest.raises(SinglesOutActors, match="'name'"):
         funders_report(alliance, seen, group_by="name")

@@ -237,7 +237,9 @@ def small_cases() -> dict[str, Files | bytes]:
         "unknown-type": folder("id,name,type\nhk,H,Initiative\nkg,K,Raumschiff\nst,S,Kommune\n"),
         "self-loop": folder(ties="source,target\nhk,hk\nkg,st\n"),
         "tie-to-unknown-actor": folder(ties="source,target\nhk,kg\nkg,xy\n"),
-        "duplicate-ties": folder(ties="source,target\nhk,kg\nkg,hk\n"),
+        "duplicate-ties": folder(ties="source,target\nhk,kg\nhk,kg\n"),
+        # read as undirected, A→B and B→A are one tie (weights added), no duplicate
+        "reciprocal-ties": folder(ties="source,target\nhk,kg\nkg,hk\n"),
         "weight-zero": ties_with("0"),
         "weight-negative": ties_with("-2"),
         "weight-nan": ties_with("NaN"),
