@@ -10,6 +10,7 @@ from factories import make_alliance
 from hypothesis import given
 from hypothesis import strategies as st
 
+from netz.errors import UnknownNameError
 from netz.model import Alliance
 from netz.privacy import (
     PSEUDONYM_WIDTH,
