@@ -123,7 +123,7 @@ def empty_tables(engine: Engine) -> None:
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[FastAPI]:
     """The service on the session's database, migrated once; without rate limits (the suite makes
-    thousands of requests a minute from one address: tests/api/test_bounds.py checks them)."""
+    thousands of requests a minute from one address: tests/api/test_ratelimit.py checks them)."""
     application = create_app(Settings(database_url=database_url, rate_limits=False))
     yield application
     application.state.database.engine.dispose()

@@ -186,13 +186,14 @@ def test_null_samples_are_capped_per_role(client: TestClient, keys: Any, make_ap
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "200" in refused.json()["detail"] and "funder" in refused.json()["detail"]
     with TestClient(make_app(compare_null_samples={"funder": 3, "researcher": 4})) as capped:
-        assert capped.get(COMPARE, headers=keys.headers("funder"), params={"null_samples": 4}).status_code == 422
-        assert capped.get(COMPARE, headers=keys.headers("funder"), params={"null_samples": 3}).status_code == 200
-        trends = capped.get(f"{COMPARE}/trends", headers=keys.headers("funder"), params={"null_samples": 4})
-        assert trends.status_code == 422
+
+        def status(role: str, samples: int, path: str = COMPARE) -> int:
+            return capped.get(path, headers=keys.headers(role), params={"null_samples": samples}).status_code
+
+        assert (status("funder", 4), status("funder", 3), status("funder", 4, f"{COMPARE}/trends")) == (
+            422, 200, 422)
         # a role the setting does not name may ask for none
-        assert capped.get(COMPARE, headers=keys.headers("admin"), params={"null_samples": 1}).status_code == 422
-        assert capped.get(COMPARE, headers=keys.headers("admin"), params={"null_samples": 0}).status_code == 200
+        assert (status("admin", 1), status("admin", 0)) == (422, 200)
 
 
 def test_stored_rows_are_bounded_per_alliance(client: TestClient, keys: Any, make_app: Any) -> None:
@@ -210,7 +211,8 @@ def test_stored_rows_are_bounded_per_alliance(client: TestClient, keys: Any, mak
         kept = stored(app)
     assert len(kept) == 2 and [k for k in kept if "seed=1" in k] == []  # the oldest went
     # the report of the alliance is not a comparison row: it stays
-    assert client.get(f"/api/v1/alliances/{keys.other}/report", headers=keys.headers("admin")).status_code == 200
+    report = client.get(f"/api/v1/alliances/{keys.other}/report", headers=keys.headers("admin"))
+    assert report.status_code == 200
     with TestClient(app) as bounded:
         bounded.get(COMPARE, headers=keys.headers("funder"),
                     params={"alliances": str(keys.other), "null_samples": 0, "seed": 4})
