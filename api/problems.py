@@ -19,7 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
-from netz.errors import InputError, NetzError
+from netz.errors import InputError, NetzError, UnknownName
 
 __all__ = ["PROBLEM_TYPE", "install", "problem"]
 
@@ -39,6 +39,11 @@ def install(app: FastAPI) -> None:
     async def input_error(_: Request, error: InputError) -> JSONResponse:
         return problem(422, "The input cannot be read", str(error),
                        problems=[p.to_dict() for p in error.problems])
+
+    @app.exception_handler(UnknownName)
+    async def unknown_choice(_: Request, error: UnknownName) -> JSONResponse:
+        return problem(422, "Unknown name", str(error), parameter=error.parameter, name=error.name,
+                       accepted=error.accepted)
 
     @app.exception_handler(NetzError)
     async def netz_error(_: Request, error: NetzError) -> JSONResponse:

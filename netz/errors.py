@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["MAX_LISTED_PROBLEMS", "InputError", "NetzError", "Problem"]
+__all__ = ["MAX_LISTED_PROBLEMS", "InputError", "NetzError", "Problem", "UnknownName"]
 
 #: How many problems an error message lists before it says "and N more".
 MAX_LISTED_PROBLEMS = 20
@@ -19,6 +19,32 @@ MAX_LISTED_PROBLEMS = 20
 
 class NetzError(Exception):
     """Base class of all errors netz raises on purpose."""
+
+
+class UnknownName(NetzError, KeyError):
+    """A name the alliance does not have (an actor column to group by, a wave), with those it has.
+
+    A ``KeyError`` too, as netz has always raised for unknown names.
+
+    Attributes
+    ----------
+    parameter
+        What was named: ``group_by`` or ``wave``.
+    name
+        The name asked for.
+    accepted
+        The names that would have been accepted (matched without regard to case).
+    """
+
+    def __init__(self, message: str, *, parameter: str, name: str, accepted: list[str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.parameter = parameter
+        self.name = name
+        self.accepted = accepted
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True, slots=True)

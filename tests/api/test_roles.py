@@ -73,6 +73,7 @@ class Endpoint:
     def route(self) -> str:
         """The path as the router declares it."""
         path = self.path.replace("{id}", "{alliance_id}")
+        path = re.sub(r"/jobs/0+$", "/jobs/{job_id}", path)
         return re.sub(r"/ties/1$", "/ties/{position}", re.sub(r"/actors/a$", "/actors/{actor_id}", path))
 
     @property
@@ -114,6 +115,8 @@ ENDPOINTS = [
     Endpoint("create key", "POST", "/api/v1/keys", ADMINS, 201, json={"role": "funder"}),
     Endpoint("compare", "GET", "/api/v1/compare", EVERYONE, params={"null_samples": 2}),
     Endpoint("compare trends", "GET", "/api/v1/compare/trends", EVERYONE),
+    # a job only its key sees (tests/api/routes/test_jobs.py): here one that no key made
+    Endpoint("job", "GET", "/api/v1/jobs/" + "0" * 32, EVERYONE, 404),
 ]
 
 
