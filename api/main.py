@@ -15,6 +15,7 @@ from api.db import Database
 from api.hotpath import ReportServer
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
+from api.openapi import declare_enforced
 from api.ratelimit import RateLimit
 from api.routes import actors, alliances, analysis, compare, jobs, keys, layout, system, ties
 
@@ -88,5 +89,5 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # once (the concurrency tests do) lost its filter, and pydantic warned "UnsupportedField-
     # AttributeWarning: The 'alias' attribute with value 'order' ...". The OpenAPI schema needs
     # every route's fields: building it here builds them all, once, before anything is served.
-    app.openapi()
+    declare_enforced(app.openapi())  # and states what the service enforces beyond the signatures
     return app

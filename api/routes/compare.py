@@ -52,7 +52,8 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
                          "yet cached × `max(null_samples, 1)`) runs as a background job; poll "
                          "the job at `Location` (`GET /api/v1/jobs/{id}`), whose `result` is this "
                          "request's body when done",
-          "headers": {"Location": {"description": "the job", "schema": {"type": "string"}}}},
+          "headers": {"Location": {"description": "the job", "schema": {"type": "string"}}},
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobOut"}}}},
     422: {"description": "Invalid request, or more `null_samples` than the key's role may ask for "
                          "(`compare_null_samples`, by default admin and researcher 1000, coordinator and "
                          "funder 200)"},
