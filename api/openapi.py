@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.routes.alliances import IMPORT_SUFFIXES
+from api.routes.analysis import EXPORT_FORMATS
 
 __all__ = ["PROBLEM_SCHEMA", "declare_enforced"]
 
@@ -60,6 +61,16 @@ _IMPORT_FILE = (f"The file's name must end in one of {', '.join(IMPORT_SUFFIXES)
                 "(.xlsx), a zipped alliance folder (.zip), GraphML, GEXF or JSON node-link.")
 
 
+_CSV = "text/csv"
+#: The other media types an operation's 200 answer can have (``format=…``).
+_MEDIA_TYPES: dict[str, list[str]] = {
+    "/api/v1/alliances/{alliance_id}/export": sorted({media for _, media in EXPORT_FORMATS.values()}),
+    "/api/v1/alliances/{alliance_id}/actors": [_CSV],
+    "/api/v1/compare": [_CSV],
+    "/api/v1/compare/trends": [_CSV],
+}
+
+
 def declare_enforced(schema: dict[str, Any]) -> dict[str, Any]:
     """Add what the service enforces to FastAPI's OpenAPI document (changed in place, returned)."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
@@ -88,8 +99,11 @@ def _declare(path: str, method: str, operation: dict[str, Any]) -> None:
     if path.endswith("/whatif"):
         operation["description"] = operation.get("description", "") + _WHATIF
     if method == "POST" and path == "/api/v1/keys":
-        statuses.add(403)
+        statuses.add(404)  # a grant of an alliance that does not exist
     responses = operation.setdefault("responses", {})
+    for media_type in _MEDIA_TYPES.get(path, []) if method == "GET" else []:
+        content = responses["200"].setdefault("content", {})
+        content.setdefault(media_type, {"schema": {"type": "string"}})
     for status in sorted(statuses):
         description, headers = _ERRORS[status]
         answer = responses.setdefault(str(status), {"description": description})
