@@ -44,9 +44,11 @@ class Settings(BaseSettings):
     compare_null_samples
         The most null-model samples a comparison may ask for, per role (a role not named may
         ask for none). As JSON in ``NETZ_COMPARE_NULL_SAMPLES``, which replaces the whole mapping.
-    compare_job_threshold
-        A comparison whose cost (alliances not yet cached × ``max(null_samples, 1)``) exceeds this
-        runs as a background job: ``202 Accepted`` and a job to poll at ``/api/v1/jobs/{id}``.
+    compare_job_seconds
+        A comparison estimated to take more CPU seconds than this runs as a background job:
+        ``202 Accepted`` and a job to poll at ``/api/v1/jobs/{id}``. The estimate counts the
+        alliances not yet cached for the options, each as actors × ties × ``max(null_samples, 1)``
+        (see :func:`api.routes.compare.estimated_seconds`).
     compare_cache_rows
         How many stored comparison and trend rows each alliance keeps (one per option set, the
         most recently stored); older ones are deleted when a new one is stored.
@@ -79,7 +81,7 @@ class Settings(BaseSettings):
 
     # -- bounds of requests (see the docstring) --
     compare_null_samples: dict[str, int] = Field(default_factory=lambda: dict(NULL_SAMPLES_BY_ROLE))
-    compare_job_threshold: int = 500
+    compare_job_seconds: float = 2.0
     compare_cache_rows: int = 20
     job_workers: int = 1
     job_result_seconds: int = 3600

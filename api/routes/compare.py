@@ -48,8 +48,8 @@ _SAMPLES = ("random networks per null model; at most what the key's role may ask
 
 #: What a comparison may answer besides 200 (declared so that clients expect it).
 _ANSWERS: dict[int | str, dict[str, Any]] = {
-    202: {"description": "Accepted: a long comparison (more than `compare_job_threshold` alliances not "
-                         "yet cached × `max(null_samples, 1)`) runs as a background job; poll "
+    202: {"description": "Accepted: a long comparison (estimated above `compare_job_seconds`, default 2 "
+                         "CPU seconds, for the alliances not yet cached) runs as a background job; poll "
                          "the job at `Location` (`GET /api/v1/jobs/{id}`), whose `result` is this "
                          "request's body when done",
           "headers": {"Location": {"description": "the job", "schema": {"type": "string"}}},
@@ -112,7 +112,7 @@ def _answer(request: Request, session: Session, key: ApiKey, settings: Settings,
         raise HTTPException(422, f"the role '{key.role}' may ask for at most {allowed} null_samples "
                                  f"(asked for {options['null_samples']})")
     params = {"ids": [row.id for row in rows], "options": options, "format": format}
-    if _cost(session, rows, kind, options) <= settings.compare_job_threshold:
+    if estimated_seconds(session, rows, kind, options) <= settings.compare_job_seconds:
         records = _records(session, rows, kind, options, settings.compare_cache_rows)
         return _csv(_table(kind, records)) if format == "csv" else _body(kind, records, len(rows), options)
     runner: JobRunner = request.app.state.jobs
@@ -217,16 +217,33 @@ def _cache_key(kind: str, options: dict[str, Any]) -> str:
     return cache_key
 
 
-def _cost(session: Session, rows: list[AllianceRow], kind: str, options: dict[str, Any]) -> int:
-    """What computing the answer costs: alliances not cached for these options × ``max(null_samples, 1)``."""
+#: CPU seconds per actor × tie × null sample: the null models' betweenness, which dominates,
+#: grows as actors × ties (measured with ``compare_row(…, null_samples=20)`` on G(n, 3n) networks:
+#: 100 actors 0.05 s, 300 actors 0.28 s, 1000 actors 2.9 s, each ~5e-8 s per actor × tie × sample).
+SECONDS_PER_ACTOR_TIE = 5e-8
+#: CPU seconds of one network's figures however small (the smallest alliances' cost).
+SECONDS_PER_NETWORK = 2e-3
+#: :func:`netz.compare.compare_row`'s default ``null_max_actors``: above it, no null models.
+NULL_MAX_ACTORS = 1000
+
+
+def estimated_seconds(session: Session, rows: list[AllianceRow], kind: str, options: dict[str, Any]) -> float:
+    """What computing the answer would cost, in CPU seconds, for the alliances not cached yet.
+
+    Each counts actors × ties × ``max(null_samples, 1)`` (null models are left out above
+    :func:`netz.compare.compare_row`'s ``null_max_actors``, 1,000 actors); trends count one
+    wave per alliance (an estimate, not a promise: waves are known only once it is loaded).
+    """
     if not rows:
-        return 0
+        return 0.0
     cached = session.execute(select(ReportCache.alliance_id, ReportCache.revision).where(
         ReportCache.key == _cache_key(kind, options),
         ReportCache.alliance_id.in_([row.id for row in rows]))).all()
     fresh = {(alliance_id, revision) for alliance_id, revision in cached}
-    missing = sum((row.id, row.revision) not in fresh for row in rows)
-    return missing * max(int(options["null_samples"]), 1)
+    samples = max(int(options["null_samples"]), 1)
+    return sum((SECONDS_PER_ACTOR_TIE * row.n_actors * max(row.n_ties, 1)
+                + SECONDS_PER_NETWORK) * (samples if row.n_actors <= NULL_MAX_ACTORS else 1)
+               for row in rows if (row.id, row.revision) not in fresh)
 
 
 def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, Any], compute: Any,

@@ -13,8 +13,8 @@ from api.models import ApiKey, JobRow
 from api.security import authenticate
 
 COMPARE = "/api/v1/compare"
-#: Two alliances × 6 samples cost 12: above this threshold, a job.
-LONG = {"compare_job_threshold": 5}
+#: Two small alliances with 6 null samples are estimated at ~0.03 CPU seconds: above this, a job.
+LONG = {"compare_job_seconds": 0.001}
 
 
 def finished(client: TestClient, location: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -51,6 +51,14 @@ def test_a_long_comparison_is_a_job(client: TestClient, keys: Any, make_app: Any
         assert service.get(location).status_code == 401
         assert service.get("/api/v1/jobs/" + "0" * 32, headers=funder).status_code == 404
         assert service.get("/api/v1/jobs/nonsense", headers=funder).status_code == 422
+
+
+def test_by_default_a_thousand_samples_are_a_job(client: TestClient, keys: Any) -> None:
+    admin = keys.headers("admin")
+    assert client.get(COMPARE, headers=admin, params={"null_samples": 100}).status_code == 200
+    accepted = client.get(COMPARE, headers=admin, params={"null_samples": 1000})
+    assert accepted.status_code == 202, accepted.text
+    assert finished(client, accepted.headers["Location"], admin)["state"] == "done"
 
 
 def test_a_job_as_csv_and_trends(client: TestClient, keys: Any, make_app: Any) -> None:
