@@ -23,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
@@ -65,11 +65,20 @@ class JobRunner:
 
     def submit(self, session: Session, key: ApiKey, kind: str, params: dict[str, Any], total: int,
                work: Work) -> JobRow:
-        """Store a new job of this key and start it; 429 if the key has too many unfinished."""
+        """Store a new job of this key and start it; 429 if the key has too many unfinished.
+
+        The same request again while its job is unfinished gets that job (a client that retries
+        does not start the work twice).
+        """
         now = utcnow()
         session.execute(delete(JobRow).where(JobRow.expires_at < now))
-        unfinished = session.scalar(select(func.count()).select_from(JobRow).where(
-            JobRow.key_id == key.id, JobRow.state.in_(UNFINISHED))) or 0
+        unfinished_jobs = list(session.scalars(select(JobRow).where(
+            JobRow.key_id == key.id, JobRow.state.in_(UNFINISHED))))
+        same = [job for job in unfinished_jobs if job.kind == kind and job.params == params]
+        if same:
+            session.commit()
+            return same[0]
+        unfinished = len(unfinished_jobs)
         if unfinished >= self.settings.jobs_per_key:
             session.commit()
             raise HTTPException(429, f"this key has {unfinished} unfinished jobs, as many as one key may "

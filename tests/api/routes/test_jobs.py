@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import time
 from typing import Any
 
@@ -85,15 +86,35 @@ def test_a_job_that_cannot_be_carried_out_fails_with_the_reason(client: TestClie
         assert job["state"] == "failed" and "2030" in job["error"] and job["result"] is None
 
 
+def test_the_same_request_again_gets_its_unfinished_job(client: TestClient, keys: Any, make_app: Any) -> None:
+    app = make_app(**LONG)
+    params = {"ids": sorted([keys.own, keys.other]), "format": "json",
+              "options": {"wave": None, "group_by": "type", "null_samples": 6, "seed": 0}}
+    running = unfinished_job(app, keys.funder, params)
+    with TestClient(app) as service:
+        again = service.get(COMPARE, headers=keys.headers("funder"), params={"null_samples": 6})
+        assert again.status_code == 202 and again.headers["Location"] == f"/api/v1/jobs/{running}"
+        other = service.get(COMPARE, headers=keys.headers("funder"), params={"null_samples": 5})
+        assert other.status_code == 202 and other.headers["Location"] != f"/api/v1/jobs/{running}"
+        finished(service, other.headers["Location"], keys.headers("funder"))
+
+
+def unfinished_job(app: Any, key: str, params: dict[str, Any]) -> str:
+    """A job of this key stored as running (as if a worker were computing it): its id."""
+    with app.state.database.sessions() as session:
+        row: ApiKey | None = authenticate(session, key)
+        assert row is not None
+        now = dt.datetime.now(dt.UTC)
+        job = JobRow(id=secrets.token_hex(16), key_id=row.id, kind="compare", params=params, state="running",
+                     total=2, created_at=now, expires_at=now + dt.timedelta(hours=1))
+        session.add(job)
+        session.commit()
+        return job.id
+
+
 def test_unfinished_jobs_per_key_are_bounded(client: TestClient, keys: Any, make_app: Any) -> None:
     app = make_app(**LONG, jobs_per_key=1)
-    with app.state.database.sessions() as session:
-        funder: ApiKey | None = authenticate(session, keys.funder)
-        assert funder is not None
-        now = dt.datetime.now(dt.UTC)
-        session.add(JobRow(id="f" * 32, key_id=funder.id, kind="compare", params={}, state="running",
-                           total=2, created_at=now, expires_at=now + dt.timedelta(hours=1)))
-        session.commit()
+    unfinished_job(app, keys.funder, {})
     with TestClient(app) as service:
         refused = service.get(COMPARE, headers=keys.headers("funder"), params={"null_samples": 6})
         assert refused.status_code == 429, refused.text
