@@ -120,9 +120,10 @@ class JobRunner:
                 return  # expired and deleted before it started
 
             def progress(done: int) -> None:
-                if stopping.is_set():
+                # Stop when the service stops, or when the job was deleted meanwhile (it ran past
+                # its expiry, and another submission cleared it away): nobody can fetch its result.
+                if stopping.is_set() or not _set(session, job_id, done=done):
                     raise JobStopped
-                _set(session, job_id, done=done)
 
             try:
                 body, media_type = work(session, params, progress)
