@@ -33,7 +33,8 @@ from api.reports import KEY_WIDTH
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
 from netz.io.spreadsheet import spreadsheet_safe
-from netz.report import to_jsonable
+from netz.model import Alliance
+from netz.report import resolve_names, to_jsonable
 from netz.trends import alliance_trends, cohort_trends
 
 router = APIRouter(prefix="/api/v1/compare", tags=["compare"])
@@ -201,13 +202,22 @@ def _selected(session: Session, key: ApiKey, alliances: str | None, programme: s
 
 
 def _compare_row(session: Session, row: AllianceRow, options: dict[str, Any]) -> dict[str, Any]:
-    record = compare_row(load(session, row), key=str(row.id), **options)
+    alliance = load(session, row)
+    record = compare_row(alliance, key=str(row.id), **_names(alliance, options))
     return {**record, "alliance": row.id}
 
 
 def _trend_rows(session: Session, row: AllianceRow, options: dict[str, Any]) -> list[dict[str, Any]]:
-    table = alliance_trends(load(session, row), key=str(row.id), **options)
+    alliance = load(session, row)
+    table = alliance_trends(alliance, key=str(row.id), **_names(alliance, options))
     return [{**record, "alliance": row.id} for record in to_jsonable(table.to_dict("records"))]
+
+
+def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
+    """The options with ``group_by`` and ``wave`` as the alliance spells them (any case), or 422
+    listing the names it has (:func:`netz.report.resolve_names`)."""
+    group_by, wave = resolve_names(alliance, options["group_by"], options.get("wave"))
+    return {**options, "group_by": group_by} | ({"wave": wave} if "wave" in options else {})
 
 
 def _cache_key(kind: str, options: dict[str, Any]) -> str:

@@ -126,6 +126,9 @@ def test_bad_requests(client: TestClient, keys: Any) -> None:
     assert client.get(COMPARE, headers=funder, params={"null_samples": -1}).status_code == 422
     unknown = client.get(COMPARE, headers=funder, params={"group_by": "nonsense", "null_samples": 0})
     assert unknown.status_code == 422 and "nonsense" in unknown.json()["detail"]
+    assert {"id", "name", "type"} <= set(unknown.json()["accepted"])
+    any_case = client.get(COMPARE, headers=funder, params={"group_by": "TYPE", "null_samples": 0})
+    assert any_case.status_code == 200
     assert client.get(COMPARE).status_code == 401
 
 
