@@ -337,11 +337,10 @@ class _SqliteProber(_Prober):
             self._connection = None
 
     async def close(self) -> None:
+        # Closed for good (invalidated), not given back to the engine's pool: with its busy timeout
+        # of 0 the next user of the pool would fail at once on any lock instead of waiting.
         with self._lock:
-            if self._connection is not None:
-                with contextlib.suppress(Exception):
-                    self._connection.close()
-                self._connection = None
+            self._discard()
 
 
 class _LoopPool:

@@ -13,6 +13,7 @@ submitted (so the job of a worker that stopped does not stay forever). A key may
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -115,6 +116,14 @@ class JobRunner:
                 session.commit()
 
     def _run(self, job_id: str, params: dict[str, Any], work: Work, stopping: threading.Event) -> None:
+        try:
+            self._work(job_id, params, work, stopping)
+        except Exception:  # the database failed the job's own bookkeeping: once more, else it expires
+            log.exception("job %s could not be run", job_id)
+            with contextlib.suppress(Exception), self.database.sessions() as session:
+                self._finish(session, job_id, state="failed", error=_FAILED)
+
+    def _work(self, job_id: str, params: dict[str, Any], work: Work, stopping: threading.Event) -> None:
         with self.database.sessions() as session:
             if not _set(session, job_id, state="running"):
                 return  # expired and deleted before it started

@@ -219,6 +219,27 @@ def test_sqlite_locked_goes_to_a_thread(app: FastAPI, client: TestClient, admin:
     assert again.status_code == 200 and again.content == first.content
 
 
+def test_sqlite_connections_keep_their_busy_timeout_after_a_stop(make_app: Callable[..., FastAPI],
+                                                                 admin: dict[str, str], demo: dict[str, Any]
+                                                                 ) -> None:
+    """The report query's SQLite connection waits for no lock (busy timeout 0). When the app
+    stopped, that connection went back into the engine's pool so: a background job that got it
+    next failed at once with "database is locked" beside another writer, instead of waiting."""
+    app = make_app()
+    if app.state.database.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's connections")
+    with TestClient(app) as service:
+        assert service.get(report_url(demo), headers={**admin, **IDENTITY}).status_code == 200
+    engine = app.state.database.engine
+    pooled = [engine.raw_connection() for _ in range(engine.pool.checkedin() + 1)]
+    try:
+        assert [c.driver_connection.execute("PRAGMA busy_timeout").fetchone()[0] for c in pooled] == [
+            30000] * len(pooled)
+    finally:
+        for connection in pooled:
+            connection.close()
+
+
 def test_postgres_connection_dropped_while_idle(app: FastAPI, client: TestClient, admin: dict[str, str],
                                                 demo: dict[str, Any]) -> None:
     """The database ended the per-request query's connection (it restarted): the next request
