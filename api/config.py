@@ -11,7 +11,12 @@ from api.db import CONNECT_TIMEOUT, STATEMENT_TIMEOUT
 from netz.limits import Limits
 from netz.privacy import MIN_GROUP
 
-__all__ = ["Settings", "default_database_url"]
+__all__ = ["NULL_SAMPLES_BY_ROLE", "Settings", "default_database_url"]
+
+#: The default most null-model samples per comparison, by role: researchers and admins may ask
+#: for the 1,000 the API allows, coordinators and funders for the 100 a comparison uses by default
+#: and a little more.
+NULL_SAMPLES_BY_ROLE = {"admin": 1000, "researcher": 1000, "coordinator": 200, "funder": 200}
 
 
 def default_database_url() -> str:
@@ -57,6 +62,37 @@ class Settings(BaseSettings):
         (``NETZ_MAX_ACTORS``, ``NETZ_MAX_TIES`` …): tighter than the library's
         defaults, sized for local alliances, so that one upload cannot take the service's
         memory or CPU; an operator raises them for larger networks.
+
+    The bounds of requests (issue 12; README "Bounds"):
+
+    compare_null_samples
+        The most null-model samples a comparison may ask for, per role (a role not named may
+        ask for none). As JSON in ``NETZ_COMPARE_NULL_SAMPLES``, which replaces the whole mapping.
+    compare_job_seconds
+        A comparison estimated to take more CPU seconds than this runs as a background job:
+        ``202 Accepted`` and a job to poll at ``/api/v1/jobs/{id}``. The estimate counts the
+        alliances not yet cached for the options, each as actors × ties × ``max(null_samples, 1)``
+        (see :func:`api.routes.compare.estimated_seconds`).
+    compare_cache_rows
+        How many stored comparison and trend rows each alliance keeps (one per option set, the
+        most recently stored); older ones are deleted when a new one is stored.
+    job_workers
+        Threads per process that run background jobs (a job's computation never runs on the
+        event loop).
+    job_result_seconds
+        How long a job and its result are kept after it finished (or, unfinished, after it was
+        submitted); expired jobs are deleted.
+    jobs_per_key
+        How many unfinished jobs one key may have at once; one more is answered with 429.
+    rate_limits
+        Whether requests to ``/api/`` are rate-limited (per key and per client address).
+    rate_limit_key, rate_limit_key_expensive
+        Requests per key (the presented ``Authorization`` token), in the ``limits`` notation
+        (``"600/minute"``, ``"10/second;300/minute"``); ``_expensive`` for import, compare and
+        what-if. Counted per worker process (in memory): with N workers a client gets up to N times.
+    rate_limit_address, rate_limit_address_expensive
+        The same per client address (what the server sees; behind a proxy, run uvicorn with
+        ``--proxy-headers``).
     """
 
     model_config = SettingsConfigDict(env_prefix="NETZ_", extra="ignore")
@@ -82,3 +118,16 @@ class Settings(BaseSettings):
     def limits(self) -> Limits:
         """The import limits as the library takes them."""
         return Limits(**{name: getattr(self, name) for name in Limits.__dataclass_fields__})
+
+    # -- bounds of requests (see the docstring) --
+    compare_null_samples: dict[str, int] = Field(default_factory=lambda: dict(NULL_SAMPLES_BY_ROLE))
+    compare_job_seconds: float = 2.0
+    compare_cache_rows: int = 20
+    job_workers: int = 1
+    job_result_seconds: int = 3600
+    jobs_per_key: int = 4
+    rate_limits: bool = True
+    rate_limit_key: str = "600/minute"
+    rate_limit_key_expensive: str = "60/minute"
+    rate_limit_address: str = "1200/minute"
+    rate_limit_address_expensive: str = "120/minute"

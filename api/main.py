@@ -7,13 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from api import pages, problems
 from api.config import Settings
 from api.db import Database
 from api.hotpath import ReportServer
+from api.jobs import JobRunner
 from api.limits import BodySizeLimit
-from api.routes import actors, alliances, analysis, audit, compare, keys, layout, system, ties
+from api.openapi import declare_enforced
+from api.ratelimit import RateLimit
+from api.routes import actors, alliances, analysis, audit, compare, jobs, keys, layout, system, ties
 from api.textcheck import RejectNulInUrl
 
 __all__ = ["create_app"]
@@ -48,7 +52,7 @@ def freeze_startup_heap() -> None:
 
 
 #: The order of the sections of the API documentation.
-TAGS = ("alliances", "actors", "ties", "analysis", "compare", "keys", "audit", "system")
+TAGS = ("alliances", "actors", "ties", "analysis", "compare", "jobs", "keys", "audit", "system")
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -58,11 +62,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     if migrate:
         database.migrate()
     reports = ReportServer(database, settings)
+    runner = JobRunner(database, settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         freeze_startup_heap()
         yield
+        await run_in_threadpool(runner.close)  # unfinished background jobs end (failed: submit again)
         await reports.close()  # the report path's own connections (see api.hotpath)
 
     app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
@@ -70,18 +76,21 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     app.state.settings = settings
     app.state.database = database
     app.state.reports = reports
+    app.state.jobs = runner
     problems.install(app)
     # Routes are matched in this order, each included router walked route by route: the most
     # requested ones come first (matching the cached report's route cost a third of its time
     # behind the others). The documentation keeps its order (TAGS).
-    for module in (system, analysis, alliances, actors, ties, compare, keys, audit, layout, pages):
+    for module in (system, analysis, alliances, actors, ties, compare, jobs, keys, audit, layout, pages):
         app.include_router(module.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(RejectNulInUrl)
+    if settings.rate_limits:  # outermost: a refused request costs nothing more
+        app.add_middleware(RateLimit, settings=settings)
     # FastAPI builds a route's parameter fields when the first request reaches it, inside
     # warnings.catch_warnings(), which is not thread-safe: two threads serving first requests at
     # once (the concurrency tests do) lost its filter, and pydantic warned "UnsupportedField-
     # AttributeWarning: The 'alias' attribute with value 'order' ...". The OpenAPI schema needs
     # every route's fields: building it here builds them all, once, before anything is served.
-    app.openapi()
+    declare_enforced(app.openapi())  # and states what the service enforces beyond the signatures
     return app

@@ -20,8 +20,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["ActorRow", "AllianceRow", "ApiKey", "AuditEntry", "Base", "KeyGrant", "ReportCache", "Secret",
-           "TieRow"]
+__all__ = ["ActorRow", "AllianceRow", "ApiKey", "AuditEntry", "Base", "JobRow", "KeyGrant", "ReportCache",
+           "Secret", "TieRow", "utcnow"]
+
+
+def utcnow() -> dt.datetime:
+    """The time now, in UTC (what the service stores; SQLite gives it back without a zone)."""
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):
@@ -112,6 +117,8 @@ class ReportCache(Base):
     revision: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     token: Mapped[str | None] = mapped_column(String(32))
+    # When it was stored (None: before migration 0004): which comparison rows are kept (the newest).
+    stored_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ApiKey(Base):
@@ -177,3 +184,27 @@ class Secret(Base):
 
     name: Mapped[str] = mapped_column(String(50), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
+
+
+class JobRow(Base):
+    """A background job (a long comparison): its request, progress and, when done, its result.
+
+    In the database so that any worker process can answer a poll; the process that accepted it
+    runs it (:mod:`api.jobs`). Visible to the key that made it, and to admins.
+    """
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: not guessable
+    key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(20))  # queued, running, done, failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer)
+    result: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(100), default="application/json")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

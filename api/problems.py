@@ -22,7 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 
-from netz.errors import InputError, NetzError
+from netz.errors import InputError, NetzError, UnknownNameError
 from netz.privacy import SinglesOutActors
 
 __all__ = ["PROBLEM_TYPE", "install", "problem"]
@@ -49,6 +49,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SinglesOutActors)
     async def singles_out(_: Request, error: SinglesOutActors) -> JSONResponse:
         return problem(403, "Forbidden", str(error))
+
+    @app.exception_handler(UnknownNameError)
+    async def unknown_choice(_: Request, error: UnknownNameError) -> JSONResponse:
+        return problem(422, "Unknown name", str(error), parameter=error.parameter, name=error.name,
+                       accepted=error.accepted)
 
     @app.exception_handler(NetzError)
     async def netz_error(_: Request, error: NetzError) -> JSONResponse:

@@ -31,7 +31,7 @@ from api.security import pseudonym_key
 from api.store import load
 from netz.model import Alliance
 from netz.privacy import check_grouping, deidentify, funders_report
-from netz.report import report
+from netz.report import report, resolve_names
 
 __all__ = ["StoredReport", "alliance_as_seen", "cached_report", "funder_view", "report_key", "research_view",
            "stored_report"]
@@ -138,6 +138,9 @@ def stored_report(
 ) -> StoredReport:
     """:func:`cached_report` with the stored row's revision and token.
 
+    ``group_by`` must name an actor column and ``wave`` a wave of the alliance (or ``all``), in
+    any case (:func:`netz.report.resolve_names`); else :class:`netz.errors.UnknownNameError`.
+
     On SQLite a cached report comes from the database as the bytes it is sent as: reading the
     text as ``str`` and encoding it again for the response cost ~0.4 ms per request (~180 KiB).
     """
@@ -145,7 +148,15 @@ def stored_report(
     cached = _read(session, row, key)
     if cached is not None:
         return cached
+    # Each variant is computed once and stored for every reader: only the alliance's own names
+    # (its actor columns and waves, spelt as it spells them) make one, so they are bounded.
     stored = load(session, row)
+    group_by, wave = resolve_names(stored, group_by, wave)
+    if report_key(view, group_by, wave, settings) != key:
+        key = report_key(view, group_by, wave, settings)
+        cached = _read(session, row, key)
+        if cached is not None:
+            return cached
     seen = _as_seen(session, row, stored, view, settings, group_by=group_by, waves=(wave,))
     if view == "full":
         result = report(stored, group_by=group_by, wave=wave, seed=settings.report_seed)

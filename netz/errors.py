@@ -132,6 +132,9 @@ class UnknownNameError(NetzError):
         How to introduce them, e.g. ``"waves"``.
     note
         Anything to add at the end.
+    parameter
+        The option that named it, where there is one (``group_by``, ``wave``): the service
+        puts it into its problem answer.
 
     Examples
     --------
@@ -140,8 +143,9 @@ class UnknownNameError(NetzError):
     """
 
     def __init__(self, message: str, *, name: str | list[str], accepted: Sequence[object],
-                 heading: str = "accepted", note: str = "") -> None:
+                 heading: str = "accepted", note: str = "", parameter: str | None = None) -> None:
         self.name = name
+        self.parameter = parameter
         self.accepted = [str(a) for a in accepted]
         listed = ", ".join(self.accepted[:MAX_LISTED_NAMES]) or "none"
         if len(self.accepted) > MAX_LISTED_NAMES:

@@ -30,7 +30,8 @@ from netz.model import Alliance, plain_value, wave_order
 from netz.vocabulary import ACTOR_TYPES
 
 __all__ = [
-    "APPROXIMATE_ABOVE", "Analysis", "actors_by_group", "analyse", "report", "select_wave", "to_jsonable",
+    "APPROXIMATE_ABOVE", "Analysis", "actors_by_group", "analyse", "report", "resolve_names", "select_wave",
+    "to_jsonable",
 ]
 
 #: Above this many actors a report estimates betweenness, closeness, harmonic
@@ -55,6 +56,44 @@ class Analysis:
     network: dict[str, Any]
     gaps: list[Gap]
     health: list[Indicator]
+
+
+def resolve_names(alliance: Alliance, group_by: str = "type", wave: str | None = None
+                  ) -> tuple[str, str | None]:
+    """The actor column and the wave as the alliance spells them, matched without regard to case.
+
+    ``group_by`` must name an actor column (``type`` is always one) and ``wave`` one of the
+    alliance's waves, ``"all"`` or ``None`` (the latest). An exact match wins; otherwise the one
+    name that matches when case is ignored. So ``TYPE`` and ``type`` are one report, and a name
+    the alliance does not have is an :class:`~netz.errors.UnknownNameError` listing those it has.
+
+    >>> from netz.model import Alliance
+    >>> a = Alliance.from_frames(pd.DataFrame({"id": ["a", "b"], "name": ["A", "B"], "type": ["church"] * 2,
+    ...     "Hauptamtliche": [2, 0]}), pd.DataFrame({"source": ["a"], "target": ["b"], "wave": ["Herbst"]}))
+    >>> resolve_names(a, "hauptamtliche", "HERBST")
+    ('Hauptamtliche', 'Herbst')
+    """
+    columns = [str(column) for column in alliance.actors.columns]
+    column = _matching(group_by, columns)
+    if column is None:
+        raise UnknownNameError(f"no actor column '{group_by}' to group by", name=group_by, accepted=columns,
+                               heading="columns", parameter="group_by")
+    if wave is None:
+        return column, None
+    waves = [str(w) for w in alliance.waves]
+    chosen = _matching(str(wave), [*waves, "all"])
+    if chosen is None:
+        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=[*waves, "all"], heading="waves",
+                               parameter="wave")
+    return column, chosen
+
+
+def _matching(name: str, names: list[str]) -> str | None:
+    """``name`` itself if among ``names``, else the only one equal to it but for case."""
+    if name in names:
+        return name
+    folded = [candidate for candidate in names if candidate.casefold() == name.casefold()]
+    return folded[0] if len(folded) == 1 else None
 
 
 def select_wave(alliance: Alliance, wave: str | None = None) -> tuple[Alliance, str | None]:
@@ -100,9 +139,7 @@ def analyse(
     approximate_above: int | None = APPROXIMATE_ABOVE,
 ) -> Analysis:
     """Compute metrics, gaps and health of one alliance (see :func:`report` for the options)."""
-    if group_by not in alliance.actors.columns:
-        raise UnknownNameError(f"no actor column '{group_by}' to group by", name=group_by,
-                               accepted=list(alliance.actors.columns), heading="columns")
+    group_by, wave = resolve_names(alliance, group_by, wave)
     observed, chosen_wave = select_wave(alliance, wave)
     g = to_igraph(observed)
     actors, network = metric_tables(g, group_by=group_by, seed=seed, approximate_above=approximate_above)

@@ -11,23 +11,30 @@ alliances they are given. Each alliance's row is cached per revision.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import io
 import json
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Query, Response
-from sqlalchemy import delete, select
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.deps import CurrentKey, SessionDep, readable_alliance
+from api.config import Settings
+from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
+from api.jobs import POLL_SECONDS, JobRunner, Progress, aware, describe
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
+from api.reports import KEY_WIDTH
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
 from netz.io.spreadsheet import spreadsheet_safe
-from netz.report import to_jsonable
+from netz.model import Alliance
+from netz.report import resolve_names, to_jsonable
 from netz.trends import alliance_trends, cohort_trends
 
 router = APIRouter(prefix="/api/v1/compare", tags=["compare"])
@@ -35,16 +42,33 @@ router = APIRouter(prefix="/api/v1/compare", tags=["compare"])
 SizeClass = Literal["small", "medium", "large"]
 Format = Literal["json", "csv"]
 _IDS = Query(description="alliance ids, comma-separated (default: every alliance the key may see)")
+_SAMPLES = ("random networks per null model; at most what the key's role may ask for "
+            "(`compare_null_samples`: by default 1000 for admins and researchers, 200 for coordinators "
+            "and funders)")
 
 
-@router.get("")
+#: What a comparison may answer besides 200 (declared so that clients expect it).
+_ANSWERS: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Accepted: a long comparison (estimated above `compare_job_seconds`, default 2 "
+                         "CPU seconds, for the alliances not yet cached) runs as a background job; poll "
+                         "the job at `Location` (`GET /api/v1/jobs/{id}`), whose `result` is this "
+                         "request's body when done",
+          "headers": {"Location": {"description": "the job", "schema": {"type": "string"}}},
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JobOut"}}}},
+    422: {"description": "Invalid request, or more `null_samples` than the key's role may ask for "
+                         "(`compare_null_samples`, by default admin and researcher 1000, coordinator and "
+                         "funder 200)"},
+}
+
+
+@router.get("", responses=_ANSWERS)
 def get_compare(
-    session: SessionDep, key: CurrentKey,
+    request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     alliances: Annotated[str | None, _IDS] = None,
     programme: str | None = None, land: str | None = None, size_class: SizeClass | None = None,
     wave: Annotated[str | None, Query(description="wave of each alliance (default: its latest)")] = None,
     group_by: str = "type",
-    null_samples: Annotated[int, Query(ge=0, le=1000)] = 100,
+    null_samples: Annotated[int, Query(ge=0, le=1000, description=_SAMPLES)] = 100,
     seed: int = 0,
     format: Format = "json",
 ) -> Any:
@@ -52,48 +76,102 @@ def get_compare(
 
     Filters: ``programme`` and ``land`` (exact), ``size_class`` (small < 30,
     medium 30–99, large ≥ 100 actors). Percentile ranks are within the alliances
-    compared. ``format=csv`` returns the table as CSV.
+    compared. ``format=csv`` returns the table as CSV. A long comparison is answered
+    ``202 Accepted`` and runs as a background job (see the 202 answer).
     """
-    rows = _selected(session, key, alliances, programme, land, size_class)
     options = {"wave": wave, "group_by": group_by, "null_samples": null_samples, "seed": seed}
-    records = [_cached(session, row, "compare", options, _compare_row) for row in rows]
-    table = percentile_ranks(pd.DataFrame(records)) if records else pd.DataFrame()
-    if format == "csv":
-        return _csv(table)
+    return _answer(request, session, key, settings, "compare", options, format,
+                   _selected(session, key, alliances, programme, land, size_class))
+
+
+@router.get("/trends", responses=_ANSWERS)
+def get_trends(
+    request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliances: Annotated[str | None, _IDS] = None,
+    programme: str | None = None, land: str | None = None, size_class: SizeClass | None = None,
+    group_by: str = "type",
+    null_samples: Annotated[int, Query(ge=0, le=1000, description=_SAMPLES)] = 0,
+    seed: int = 0,
+    format: Format = "json",
+) -> Any:
+    """Every network figure of each alliance per wave, and per wave over the alliances (n, mean,
+    median, quartiles). ``format=csv`` returns the per-alliance table as CSV. A long one runs as a
+    background job (see the 202 answer)."""
+    options = {"group_by": group_by, "null_samples": null_samples, "seed": seed}
+    return _answer(request, session, key, settings, "trends", options, format,
+                   _selected(session, key, alliances, programme, land, size_class))
+
+
+# -- answers -----------------------------------------------------------------
+
+
+def _answer(request: Request, session: Session, key: ApiKey, settings: Settings, kind: str,
+            options: dict[str, Any], format: str, rows: list[AllianceRow]) -> Any:
+    """The comparison now, or (when long) a background job computing it: 202 with its Location."""
+    allowed = settings.compare_null_samples.get(key.role, 0)
+    if options["null_samples"] > allowed:
+        raise HTTPException(422, f"the role '{key.role}' may ask for at most {allowed} null_samples "
+                                 f"(asked for {options['null_samples']})")
+    params = {"ids": [row.id for row in rows], "options": options, "format": format}
+    if estimated_seconds(session, rows, kind, options) <= settings.compare_job_seconds:
+        records = _records(session, rows, kind, options, settings.compare_cache_rows)
+        return _csv(_table(kind, records)) if format == "csv" else _body(kind, records, len(rows), options)
+    runner: JobRunner = request.app.state.jobs
+    work = functools.partial(_job, kind, settings.compare_cache_rows)
+    job = runner.submit(session, key, kind, params, len(rows), work)
+    return JSONResponse(describe(job), status_code=202, headers={
+        "Location": f"/api/v1/jobs/{job.id}", "Retry-After": str(POLL_SECONDS)})
+
+
+def _job(kind: str, keep: int, session: Session, params: dict[str, Any], progress: Progress
+         ) -> tuple[str, str]:
+    """A comparison as a background job: its body's text and media type."""
+    rows = [row for row in (session.get(AllianceRow, i) for i in params["ids"]) if row is not None]
+    options = params["options"]
+    records = _records(session, rows, kind, options, keep, progress=progress)
+    if params["format"] == "csv":
+        return _csv_text(_table(kind, records)), "text/csv"
+    body = _body(kind, records, len(rows), options)
+    return json.dumps(to_jsonable(body), ensure_ascii=False, allow_nan=False), "application/json"
+
+
+def _records(session: Session, rows: list[AllianceRow], kind: str, options: dict[str, Any], keep: int,
+             *, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """Each alliance's comparison row (or trend rows), from the cache or computed now."""
+    compute = _compare_row if kind == "compare" else _trend_rows
+    records: list[dict[str, Any]] = []
+    for done, row in enumerate(rows, start=1):
+        value = _cached(session, row, kind, options, compute, keep)
+        records.extend(value if kind == "trends" else [value])
+        if progress is not None:
+            progress(done)
+    return records
+
+
+def _table(kind: str, records: list[dict[str, Any]]) -> pd.DataFrame:
+    if kind == "trends":
+        return pd.DataFrame(records)
+    return percentile_ranks(pd.DataFrame(records)) if records else pd.DataFrame()
+
+
+def _body(kind: str, records: list[dict[str, Any]], count: int, options: dict[str, Any]) -> dict[str, Any]:
+    """The JSON answer of a comparison (``kind="compare"``) or of trends."""
+    table = _table(kind, records)
+    if kind == "trends":
+        by_alliance: dict[str, list[dict[str, Any]]] = {}
+        for record in records:
+            by_alliance.setdefault(str(record["alliance"]), []).append(record)
+        cohort = cohort_trends(table).to_dict("records") if records else []
+        return to_jsonable({"count": count, "alliances": by_alliance, "cohort": cohort})
     return {
         "count": len(records),
-        "null_samples": null_samples,
-        "seed": seed,
+        "null_samples": options["null_samples"],
+        "seed": options["seed"],
         "size_classes": {name: {"min_actors": low, "max_actors": None if high == float("inf") else high - 1}
                          for name, low, high in SIZE_CLASSES},
         "percentile_columns": list(PERCENTILE_COLUMNS),
         "alliances": to_jsonable(table.to_dict("records")),
     }
-
-
-@router.get("/trends")
-def get_trends(
-    session: SessionDep, key: CurrentKey,
-    alliances: Annotated[str | None, _IDS] = None,
-    programme: str | None = None, land: str | None = None, size_class: SizeClass | None = None,
-    group_by: str = "type",
-    null_samples: Annotated[int, Query(ge=0, le=1000)] = 0,
-    seed: int = 0,
-    format: Format = "json",
-) -> Any:
-    """Every network figure of each alliance per wave, and per wave over the alliances (n, mean,
-    median, quartiles). ``format=csv`` returns the per-alliance table as CSV."""
-    rows = _selected(session, key, alliances, programme, land, size_class)
-    options = {"group_by": group_by, "null_samples": null_samples, "seed": seed}
-    records = [r for row in rows for r in _cached(session, row, "trends", options, _trend_rows)]
-    table = pd.DataFrame(records)
-    if format == "csv":
-        return _csv(table)
-    by_alliance: dict[str, list[dict[str, Any]]] = {}
-    for record in records:
-        by_alliance.setdefault(str(record["alliance"]), []).append(record)
-    cohort = cohort_trends(table).to_dict("records") if records else []
-    return to_jsonable({"count": len(rows), "alliances": by_alliance, "cohort": cohort})
 
 
 # -- helpers -----------------------------------------------------------------
@@ -124,20 +202,68 @@ def _selected(session: Session, key: ApiKey, alliances: str | None, programme: s
 
 
 def _compare_row(session: Session, row: AllianceRow, options: dict[str, Any]) -> dict[str, Any]:
-    record = compare_row(load(session, row), key=str(row.id), **options)
+    alliance = load(session, row)
+    record = compare_row(alliance, key=str(row.id), **_names(alliance, options))
     return {**record, "alliance": row.id}
 
 
 def _trend_rows(session: Session, row: AllianceRow, options: dict[str, Any]) -> list[dict[str, Any]]:
-    table = alliance_trends(load(session, row), key=str(row.id), **options)
+    alliance = load(session, row)
+    table = alliance_trends(alliance, key=str(row.id), **_names(alliance, options))
     return [{**record, "alliance": row.id} for record in to_jsonable(table.to_dict("records"))]
 
 
-def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, Any], compute: Any) -> Any:
-    """The computed value for this alliance revision and these options, from the report cache or now."""
+def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
+    """The options with ``group_by`` and ``wave`` as the alliance spells them (any case), or 422
+    listing the names it has (:func:`netz.report.resolve_names`)."""
+    group_by, wave = resolve_names(alliance, options["group_by"], options.get("wave"))
+    return {**options, "group_by": group_by} | ({"wave": wave} if "wave" in options else {})
+
+
+def _cache_key(kind: str, options: dict[str, Any]) -> str:
     cache_key = f"{kind}|" + "|".join(f"{k}={options[k]}" for k in sorted(options))
-    if len(cache_key) > 200:  # the column's width; a long group_by name is hashed
+    if len(cache_key) > KEY_WIDTH:  # the column's width; a long group_by name is hashed
         cache_key = f"{kind}|sha256={hashlib.sha256(cache_key.encode()).hexdigest()}"
+    return cache_key
+
+
+#: CPU seconds per actor × tie × null sample: the null models' betweenness, which dominates,
+#: grows as actors × ties (measured with ``compare_row(…, null_samples=20)`` on G(n, 3n) networks:
+#: 100 actors 0.05 s, 300 actors 0.28 s, 1000 actors 2.9 s, each ~5e-8 s per actor × tie × sample).
+SECONDS_PER_ACTOR_TIE = 5e-8
+#: CPU seconds of one network's figures however small (the smallest alliances' cost).
+SECONDS_PER_NETWORK = 2e-3
+#: :func:`netz.compare.compare_row`'s default ``null_max_actors``: above it, no null models.
+NULL_MAX_ACTORS = 1000
+
+
+def estimated_seconds(session: Session, rows: list[AllianceRow], kind: str, options: dict[str, Any]) -> float:
+    """What computing the answer would cost, in CPU seconds, for the alliances not cached yet.
+
+    Each counts actors × ties × ``max(null_samples, 1)`` (null models are left out above
+    :func:`netz.compare.compare_row`'s ``null_max_actors``, 1,000 actors); trends count one
+    wave per alliance (an estimate, not a promise: waves are known only once it is loaded).
+    """
+    if not rows:
+        return 0.0
+    cached = session.execute(select(ReportCache.alliance_id, ReportCache.revision).where(
+        ReportCache.key == _cache_key(kind, options),
+        ReportCache.alliance_id.in_([row.id for row in rows]))).all()
+    fresh = {(alliance_id, revision) for alliance_id, revision in cached}
+    samples = max(int(options["null_samples"]), 1)
+    return sum((SECONDS_PER_ACTOR_TIE * row.n_actors * max(row.n_ties, 1)
+                + SECONDS_PER_NETWORK) * (samples if row.n_actors <= NULL_MAX_ACTORS else 1)
+               for row in rows if (row.id, row.revision) not in fresh)
+
+
+def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, Any], compute: Any,
+            keep: int) -> Any:
+    """The computed value for this alliance revision and these options, from the report cache or now.
+
+    Each alliance keeps the ``keep`` most recently stored comparison and trend rows (every seed
+    and option set is a row of its own: without a bound any client could fill the table).
+    """
+    cache_key = _cache_key(kind, options)
     body = session.scalar(select(ReportCache.body).where(
         ReportCache.alliance_id == row.id, ReportCache.key == cache_key,
         ReportCache.revision == row.revision))
@@ -149,13 +275,35 @@ def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, An
                                                   ReportCache.key == cache_key))
         session.add(ReportCache(alliance_id=row.id, key=cache_key, revision=row.revision,
                                 body=json.dumps(value, ensure_ascii=False, allow_nan=False)))
+        session.flush()
+        _evict(session, row.id, keep)
         session.commit()
     except IntegrityError:  # another worker stored it first
         session.rollback()
     return value
 
 
+def _evict(session: Session, alliance_id: int, keep: int) -> None:
+    """Delete this alliance's comparison and trend rows but the ``keep`` most recently stored."""
+    stored = session.execute(select(ReportCache.key, ReportCache.stored_at).where(
+        ReportCache.alliance_id == alliance_id,
+        or_(ReportCache.key.startswith("compare|"), ReportCache.key.startswith("trends|")))).all()
+    oldest_first = sorted(stored, key=lambda found: aware(found[1]) if found[1] else _NEVER)
+    dropped = [key for key, _ in oldest_first[:max(len(stored) - keep, 0)]]
+    if dropped:
+        session.execute(delete(ReportCache).where(ReportCache.alliance_id == alliance_id,
+                                                  ReportCache.key.in_(dropped)))
+
+
+#: Rows stored before their time was (migration 0004) count as the oldest.
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
 def _csv(table: pd.DataFrame) -> Response:
+    return Response(_csv_text(table), media_type="text/csv; charset=utf-8")
+
+
+def _csv_text(table: pd.DataFrame) -> str:
     buffer = io.StringIO()
     spreadsheet_safe(table).to_csv(buffer, index=False)
-    return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8")
+    return buffer.getvalue()

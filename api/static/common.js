@@ -33,6 +33,7 @@ const Netz = (() => {
       keyExpired: "Ihre Anmeldung gilt nicht mehr. Bitte fügen Sie Ihren Zugangsschlüssel erneut ein.",
       unreachable: "Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
       failed: "Das hat nicht geklappt: {detail}",
+      tooMany: "Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in {seconds} Sekunden noch einmal.",
       alliancesTitle: "Ihre Bündnisse",
       search: "Bündnis suchen",
       searchHelp: "Name, Ort oder Bundesland",
@@ -161,6 +162,7 @@ const Netz = (() => {
       keyExpired: "Your sign-in is no longer valid. Please paste your access key again.",
       unreachable: "The service cannot be reached right now. Please try again in a moment.",
       failed: "That did not work: {detail}",
+      tooMany: "Too many requests in a short time. Please try again in {seconds} seconds.",
       alliancesTitle: "Your alliances",
       search: "Search alliances",
       searchHelp: "Name, place or federal state",
@@ -383,6 +385,9 @@ const Netz = (() => {
       response = await fetch(path, { method, headers: { Authorization: `Bearer ${key}`, Accept: "application/json" } });
     } catch (e) {
       throw new ApiError(0, t("unreachable"));
+    }
+    if (response.status === 429) {  // a rate limit: say when to try again, in the page's language
+      throw new ApiError(429, t("tooMany", { seconds: response.headers.get("Retry-After") || "60" }));
     }
     if (!response.ok) {
       let detail = response.statusText;

@@ -40,7 +40,8 @@ DEMO = ROOT / "datasets" / "demo-buendnis"
 POSTGRES_URL = os.environ.get("NETZ_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 #: Every table of the schema, children before parents (the order SQLite deletes them in).
-TABLES = ("audit_log", "key_grants", "api_keys", "report_cache", "ties", "actors", "alliances", "secrets")
+TABLES = ("audit_log", "jobs", "key_grants", "api_keys", "report_cache", "ties", "actors", "alliances",
+          "secrets")
 
 #: A small alliance that is not the demo (and is not given to the coordinator).
 SMALL_ALLIANCE: dict[str, Any] = {
@@ -122,8 +123,9 @@ def empty_tables(engine: Engine) -> None:
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[FastAPI]:
-    """The service on the session's database, migrated once."""
-    application = create_app(Settings(database_url=database_url))
+    """The service on the session's database, migrated once; without rate limits (the suite makes
+    thousands of requests a minute from one address: tests/api/test_ratelimit.py checks them)."""
+    application = create_app(Settings(database_url=database_url, rate_limits=False))
     yield application
     application.state.database.engine.dispose()
 

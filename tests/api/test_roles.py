@@ -75,6 +75,7 @@ class Endpoint:
         """The path as the router declares it."""
         path = self.path.replace("{id}", "{alliance_id}").replace("{key}", "{key_id}").replace(
             "{own}", "{alliance_id}")
+        path = re.sub(r"/jobs/0+$", "/jobs/{job_id}", path)
         return re.sub(r"/ties/1$", "/ties/{position}", re.sub(r"/actors/a$", "/actors/{actor_id}", path))
 
     @property
@@ -122,6 +123,8 @@ ENDPOINTS = [
     Endpoint("audit log", "GET", "/api/v1/audit", ADMINS),
     Endpoint("compare", "GET", "/api/v1/compare", EVERYONE, params={"null_samples": 2}),
     Endpoint("compare trends", "GET", "/api/v1/compare/trends", EVERYONE),
+    # a job only its key sees (tests/api/routes/test_jobs.py): here one that no key made
+    Endpoint("job", "GET", "/api/v1/jobs/" + "0" * 32, EVERYONE, 404),
 ]
 
 

@@ -56,7 +56,9 @@ def _free_port() -> int:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """uvicorn in a thread of this process, serving the demo alliance; stopped at the end."""
     database = tmp_path_factory.mktemp("browser") / "netz.sqlite"
-    app = create_app(Settings(database_url=f"sqlite:///{database}"))
+    # Without rate limits, as every test but tests/api/test_ratelimit.py: a page's tests make many
+    # requests a minute from one address.
+    app = create_app(Settings(database_url=f"sqlite:///{database}", rate_limits=False))
     with app.state.database.sessions() as session:
         alliance = save(session, io.read(DEMO)).id
         session.commit()

@@ -10,8 +10,10 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 import api.routes.compare
+from api.models import ReportCache
 from netz import read
 from netz.compare import NETWORK_COLUMNS, PERCENTILE_COLUMNS, Z_COLUMNS, compare_row
 
@@ -124,6 +126,9 @@ def test_bad_requests(client: TestClient, keys: Any) -> None:
     assert client.get(COMPARE, headers=funder, params={"null_samples": -1}).status_code == 422
     unknown = client.get(COMPARE, headers=funder, params={"group_by": "nonsense", "null_samples": 0})
     assert unknown.status_code == 422 and "nonsense" in unknown.json()["detail"]
+    assert {"id", "name", "type"} <= set(unknown.json()["accepted"])
+    any_case = client.get(COMPARE, headers=funder, params={"group_by": "TYPE", "null_samples": 0})
+    assert any_case.status_code == 200
     assert client.get(COMPARE).status_code == 401
 
 
@@ -173,3 +178,48 @@ def test_rows_are_cached_per_revision(client: TestClient, keys: Any, monkeypatch
     assert changed.status_code == 200, changed.text
     again = rows(client.get(COMPARE, headers=funder, params=SAMPLES))
     assert len(calls) == 5 and again[keys.other]["land"] == "Hessen"
+
+
+# -- bounds (issue 12) -------------------------------------------------------------------------
+
+
+def test_null_samples_are_capped_per_role(client: TestClient, keys: Any, make_app: Any) -> None:
+    refused = client.get(COMPARE, headers=keys.headers("funder"), params={"null_samples": 201})
+    assert refused.status_code == 422, refused.text
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "200" in refused.json()["detail"] and "funder" in refused.json()["detail"]
+    with TestClient(make_app(compare_null_samples={"funder": 3, "researcher": 4})) as capped:
+
+        def status(role: str, samples: int, path: str = COMPARE) -> int:
+            return capped.get(path, headers=keys.headers(role), params={"null_samples": samples}).status_code
+
+        assert (status("funder", 4), status("funder", 3), status("funder", 4, f"{COMPARE}/trends")) == (
+            422, 200, 422)
+        # a role the setting does not name may ask for none
+        assert (status("admin", 1), status("admin", 0)) == (422, 200)
+
+
+def test_stored_rows_are_bounded_per_alliance(client: TestClient, keys: Any, make_app: Any) -> None:
+    def stored(app: Any) -> list[str]:
+        with app.state.database.sessions() as session:
+            return sorted(session.scalars(select(ReportCache.key).where(
+                ReportCache.alliance_id == keys.other, ReportCache.key.like("compare|%"))))
+
+    app = make_app(compare_cache_rows=2)
+    with TestClient(app) as bounded:
+        for seed in (1, 2, 3):
+            response = bounded.get(COMPARE, headers=keys.headers("funder"),
+                                   params={"alliances": str(keys.other), "null_samples": 0, "seed": seed})
+            assert response.status_code == 200, response.text
+        kept = stored(app)
+    assert len(kept) == 2 and [k for k in kept if "seed=1" in k] == []  # the oldest went
+    # the report of the alliance is not a comparison row: it stays
+    report = client.get(f"/api/v1/alliances/{keys.other}/report", headers=keys.headers("admin"))
+    assert report.status_code == 200
+    with TestClient(app) as bounded:
+        bounded.get(COMPARE, headers=keys.headers("funder"),
+                    params={"alliances": str(keys.other), "null_samples": 0, "seed": 4})
+    assert len(stored(app)) == 2
+    with app.state.database.sessions() as session:
+        assert session.scalar(select(ReportCache.key).where(ReportCache.alliance_id == keys.other,
+                                                            ReportCache.key.like("full|%"))) is not None

@@ -1,0 +1,199 @@
+"""Background jobs: long computations run off the request, polled at ``/api/v1/jobs/{id}``.
+
+A request whose work would take long (a comparison of many alliances with many null-model
+samples, see :mod:`api.routes.compare`) is answered ``202 Accepted`` with the ``Location`` of a
+job. The job is a row of the ``jobs`` table — its request, state (``queued``, ``running``,
+``done``, ``failed``), progress (``done`` of ``total`` steps) and, when done, its result — so that
+any worker process can answer a poll. The process that accepted it runs it, in a thread of its
+:class:`JobRunner` (never on the event loop). A finished job and its result are kept
+``job_result_seconds`` (a setting), then deleted; an unfinished one as long after it was
+submitted (so the job of a worker that stopped does not stay forever). A key may have
+``jobs_per_key`` unfinished jobs at once; one more is answered 429.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from fastapi import HTTPException
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from api.config import Settings
+from api.db import Database
+from api.models import ApiKey, JobRow, utcnow
+from netz.errors import NetzError
+
+__all__ = ["POLL_SECONDS", "JobRunner", "JobStopped", "Progress", "Work", "aware", "describe", "visible_job"]
+
+log = logging.getLogger(__name__)
+
+#: Reports how many of the job's steps are done (and raises :class:`JobStopped` when the
+#: service is stopping).
+Progress = Callable[[int], None]
+#: A job's work: from a session, the job's parameters and a progress callback to the result's
+#: text and media type.
+Work = Callable[[Session, dict[str, Any], Progress], tuple[str, str]]
+
+#: How many seconds a client is asked to wait before polling an unfinished job again.
+POLL_SECONDS = 2
+
+UNFINISHED = ("queued", "running")
+
+
+class JobStopped(Exception):
+    """The service is stopping: the job ends unfinished."""
+
+
+class JobRunner:
+    """Runs the jobs this process accepted, ``settings.job_workers`` at a time, in threads."""
+
+    def __init__(self, database: Database, settings: Settings) -> None:
+        self.database = database
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._stopping = threading.Event()
+        self._pending: dict[str, Future[None]] = {}
+
+    def submit(self, session: Session, key: ApiKey, kind: str, params: dict[str, Any], total: int,
+               work: Work) -> JobRow:
+        """Store a new job of this key and start it; 429 if the key has too many unfinished.
+
+        The same request again while its job is unfinished gets that job (a client that retries
+        does not start the work twice).
+        """
+        now = utcnow()
+        session.execute(delete(JobRow).where(JobRow.expires_at < now))
+        unfinished_jobs = list(session.scalars(select(JobRow).where(
+            JobRow.key_id == key.id, JobRow.state.in_(UNFINISHED))))
+        same = [job for job in unfinished_jobs if job.kind == kind and job.params == params]
+        if same:
+            session.commit()
+            return same[0]
+        unfinished = len(unfinished_jobs)
+        if unfinished >= self.settings.jobs_per_key:
+            session.commit()
+            raise HTTPException(429, f"this key has {unfinished} unfinished jobs, as many as one key may "
+                                     "have at once; wait for them to finish",
+                                headers={"Retry-After": str(POLL_SECONDS * 5)})
+        job = JobRow(id=secrets.token_hex(16), key_id=key.id, kind=kind, params=params, state="queued",
+                     done=0, total=total, media_type="application/json", created_at=now,
+                     expires_at=now + dt.timedelta(seconds=self.settings.job_result_seconds))
+        session.add(job)
+        session.commit()
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max(self.settings.job_workers, 1),
+                                                    thread_name_prefix="netz-job")
+                self._stopping = threading.Event()
+            future = self._executor.submit(self._run, job.id, params, work, self._stopping)
+            self._pending[job.id] = future
+        future.add_done_callback(lambda _: self._pending.pop(job.id, None))
+        return job
+
+    def close(self) -> None:
+        """Stop: queued jobs are not started, running ones end at their next step; both fail."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+            self._stopping.set()
+            pending = list(self._pending)
+        if executor is None:
+            return
+        executor.shutdown(wait=False, cancel_futures=True)
+        if pending:
+            with self.database.sessions() as session:
+                session.execute(update(JobRow).where(JobRow.id.in_(pending), JobRow.state == "queued")
+                                .values(state="failed", error=_STOPPED, finished_at=utcnow()))
+                session.commit()
+
+    def _run(self, job_id: str, params: dict[str, Any], work: Work, stopping: threading.Event) -> None:
+        try:
+            self._work(job_id, params, work, stopping)
+        except Exception:  # the database failed the job's own bookkeeping: once more, else it expires
+            log.exception("job %s could not be run", job_id)
+            with contextlib.suppress(Exception), self.database.sessions() as session:
+                self._finish(session, job_id, state="failed", error=_FAILED)
+
+    def _work(self, job_id: str, params: dict[str, Any], work: Work, stopping: threading.Event) -> None:
+        with self.database.sessions() as session:
+            if not _set(session, job_id, state="running"):
+                return  # expired and deleted before it started
+
+            def progress(done: int) -> None:
+                # Stop when the service stops, or when the job was deleted meanwhile (it ran past
+                # its expiry, and another submission cleared it away): nobody can fetch its result.
+                if stopping.is_set() or not _set(session, job_id, done=done):
+                    raise JobStopped
+
+            try:
+                body, media_type = work(session, params, progress)
+            except JobStopped:
+                session.rollback()
+                self._finish(session, job_id, state="failed", error=_STOPPED)
+            except (NetzError, KeyError, HTTPException) as error:  # the request cannot be carried out
+                session.rollback()
+                message = error.detail if isinstance(error, HTTPException) else _message(error)
+                self._finish(session, job_id, state="failed", error=str(message))
+            except Exception:
+                log.exception("job %s failed", job_id)
+                session.rollback()
+                self._finish(session, job_id, state="failed", error=_FAILED)
+            else:
+                self._finish(session, job_id, state="done", result=body, media_type=media_type)
+
+    def _finish(self, session: Session, job_id: str, **values: Any) -> None:
+        now = utcnow()
+        _set(session, job_id, finished_at=now,
+             expires_at=now + dt.timedelta(seconds=self.settings.job_result_seconds), **values)
+
+
+_FAILED = "the job failed (an error in the service)"
+_STOPPED = "the service stopped before the job finished; submit it again"
+
+
+def _set(session: Session, job_id: str, **values: Any) -> bool:
+    """Change a job's row and commit; False if there is none (it expired and was deleted)."""
+    changed = session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+    session.commit()
+    return bool(getattr(changed, "rowcount", 1))
+
+
+def _message(error: Exception) -> str:
+    return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+
+
+def visible_job(session: Session, key: ApiKey, job_id: str) -> JobRow:
+    """The job if it exists, has not expired and is this key's (or the key is an admin's); else 404."""
+    job = session.get(JobRow, job_id)
+    if job is None or aware(job.expires_at) < utcnow() or (key.role != "admin" and job.key_id != key.id):
+        raise HTTPException(404, f"no job with id {job_id} (jobs are kept for a while after they finish, "
+                                 "and only the key that made one sees it)")
+    return job
+
+
+def describe(job: JobRow) -> dict[str, Any]:
+    """A job as the API shows it: state, progress, times and (when done) the result."""
+    result: Any = None
+    if job.state == "done" and job.result is not None:
+        result = json.loads(job.result) if job.media_type == "application/json" else job.result
+    return {
+        "id": job.id, "kind": job.kind, "state": job.state, "done": job.done, "total": job.total,
+        "created_at": aware(job.created_at).isoformat(),
+        "finished_at": None if job.finished_at is None else aware(job.finished_at).isoformat(),
+        "expires_at": aware(job.expires_at).isoformat(),
+        "error": job.error, "media_type": job.media_type, "result": result,
+    }
+
+
+def aware(moment: dt.datetime) -> dt.datetime:
+    """A stored time in UTC (SQLite gives it back without its zone)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,95 @@
+"""Rate limits per key and per client address, answered 429 with ``Retry-After``.
+
+Every request to ``/api/`` counts against two limits: one for the key it presents (the
+``Authorization`` header as sent, valid or not, so the check needs no database) and one for the
+client's address. Expensive requests — import, comparisons and trends, what-if — count against
+tighter limits of their own (:data:`EXPENSIVE`), so a client cannot spend the service's CPU as
+fast as it may read cached reports. The limits (settings ``rate_limit_*``, in the notation of the
+``limits`` library, e.g. ``"600/minute"``) are kept in memory by the ``limits`` library's moving
+window, **per worker process**: a service of N workers lets a client make up to N times as many
+requests. A check costs a few microseconds (two dictionary look-ups and two list appends), so the
+cached report's fast path (:mod:`api.hotpath`) does not notice it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+
+from limits import RateLimitItem, parse_many, storage, strategies
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.config import Settings
+
+__all__ = ["EXPENSIVE", "RateLimit", "expensive"]
+
+#: What makes a request expensive: (method, how its path starts, how it ends).
+EXPENSIVE = (
+    ("POST", "/api/v1/alliances/import", ""),
+    ("GET", "/api/v1/compare", ""),
+    ("GET", "/api/v1/alliances/", "/whatif"),
+)
+
+#: Presented keys longer than this are counted by their SHA-256 digest (a bounded memory key).
+_LONGEST_KEY = 128
+
+
+def expensive(method: str, path: str) -> bool:
+    """Whether a request counts against the tighter limits of the expensive routes."""
+    return any(method == m and path.startswith(start) and path.endswith(end) for m, start, end in EXPENSIVE)
+
+
+class RateLimit:
+    """ASGI middleware: 429 problem+json with ``Retry-After`` for a key or address over its limit."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+        self.limits: dict[bool, tuple[tuple[str, list[RateLimitItem]], ...]] = {
+            False: (("key", parse_many(settings.rate_limit_key)),
+                    ("address", parse_many(settings.rate_limit_address))),
+            True: (("key", parse_many(settings.rate_limit_key_expensive)),
+                   ("address", parse_many(settings.rate_limit_address_expensive))),
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        costly = expensive(scope["method"], scope["path"])
+        client = scope.get("client")
+        who = {"key": _presented_key(scope), "address": client[0] if client else ""}
+        for kind, items in self.limits[costly]:
+            if not who[kind] and kind == "key":
+                continue  # no key: the address's limit applies (and the route answers 401)
+            for item in items:
+                if not self.limiter.hit(item, kind, str(costly), who[kind]):
+                    await self._refuse(send, kind, item, costly, who[kind])
+                    return
+        await self.app(scope, receive, send)
+
+    async def _refuse(self, send: Send, kind: str, item: RateLimitItem, costly: bool, who: str) -> None:
+        reset = self.limiter.get_window_stats(item, kind, str(costly), who).reset_time
+        retry = max(1, math.ceil(reset - time.time()))
+        what = "this key" if kind == "key" else "this address"
+        routes = "import, compare and what-if requests" if costly else "requests"
+        body = json.dumps({
+            "type": "about:blank", "title": "Too many requests", "status": 429,
+            "detail": f"{what} may make {item} {routes} (per worker process); try again in {retry} s",
+        }).encode()
+        await send({"type": "http.response.start", "status": 429,
+                    "headers": [(b"content-type", b"application/problem+json"),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"retry-after", str(retry).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _presented_key(scope: Scope) -> str:
+    """The ``Authorization`` header's value (empty if none), bounded in length."""
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            text = value.decode("latin-1")
+            return text if len(text) <= _LONGEST_KEY else hashlib.sha256(value).hexdigest()
+    return ""
