@@ -20,6 +20,7 @@ __all__ = [
     "MAX_ID",
     "AllianceId",
     "CurrentKey",
+    "KeyId",
     "SessionDep",
     "SettingsDep",
     "alliance_not_found",
@@ -43,6 +44,7 @@ MAX_ID = 2**31 - 1
 #: refused (422) before it reaches the database, which would fail on it (SQLite: an integer over
 #: 64 bits; PostgreSQL: over 32 bits for the report's prepared query).
 AllianceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The alliance's id.")]
+KeyId = Annotated[int, Path(ge=1, le=MAX_ID, description="The key's id (as `GET /api/v1/keys` lists it).")]
 
 
 async def _session(request: Request) -> AsyncIterator[Session]:

@@ -27,7 +27,7 @@ def test_writes_require_if_match_and_declare_428_and_412(document: dict[str, Any
     checked = 0
     for path, method, operation in operations(document):
         if_match = [p for p in operation.get("parameters", []) if p["name"].lower() == "if-match"]
-        if "{alliance_id}" in path and method in WRITES:
+        if path.startswith("/api/v1/alliances/{alliance_id}") and method in WRITES:
             assert if_match and if_match[0]["required"] is True, (method, path)
             assert {"412", "428"} <= set(operation["responses"]), (method, path)
             checked += 1

@@ -337,7 +337,8 @@ def test_deleting_an_alliance_deletes_all_its_data(client: TestClient, app: Fast
     after = table_counts(app)
     gone = {name: before[name] - after[name] for name in before}
     assert gone == {"alliances": 1, "actors": demo["n_actors"], "ties": demo["n_ties"], "report_cache": 3,
-                    "key_grants": 2, "api_keys": 0, "secrets": 0, "audit_log": -1}  # one entry more
+                    "key_grants": 2, "api_keys": 0, "secrets": 0, "audit_log": -1,  # one entry more
+                    "jobs": 0}
     assert after["actors"] == 4 and after["ties"] == 3 and after["report_cache"] == 1
     refused = client.get(ALLIANCES, headers=keys.headers("coordinator"))
     assert refused.status_code == 403, refused.text
