@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.problems import send_problem
 
 __all__ = ["BodySizeLimit"]
 
@@ -59,14 +59,8 @@ class BodySizeLimit:
         await self.app(scope, counting_receive, tracking_send)
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps({
-            "type": "about:blank", "title": "Content too large", "status": 413,
-            "detail": f"the upload is larger than {_size(self.max_bytes)}",
-        }).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/problem+json"),
-                                (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
-        await send({"type": "http.response.body", "body": body})
+        detail = f"the upload is larger than {_size(self.max_bytes)}"
+        await send_problem(send, 413, "Content too large", detail, headers=[(b"connection", b"close")])
 
 
 def _size(n_bytes: int) -> str:

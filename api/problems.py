@@ -9,8 +9,9 @@ never to the client).
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -21,11 +22,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
+from starlette.types import Send
 
 from netz.errors import InputError, NetzError, UnknownNameError
 from netz.privacy import SinglesOutActors
 
-__all__ = ["PROBLEM_TYPE", "install", "problem"]
+__all__ = ["PROBLEM_TYPE", "install", "problem", "send_problem"]
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -36,6 +38,16 @@ def problem(status: int, title: str, detail: str, *, headers: Mapping[str, str] 
             **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
+
+
+async def send_problem(send: Send, status: int, title: str, detail: str,
+                       headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """Answer a problem from an ASGI middleware, before the application has seen the request."""
+    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", PROBLEM_TYPE.encode()),
+                            (b"content-length", str(len(body)).encode()), *headers]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def install(app: FastAPI) -> None:

@@ -14,7 +14,6 @@ cached report's fast path (:mod:`api.hotpath`) does not notice it.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import time
 
@@ -22,6 +21,7 @@ from limits import RateLimitItem, parse_many, storage, strategies
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.config import Settings
+from api.problems import send_problem
 
 __all__ = ["EXPENSIVE", "RateLimit", "expensive"]
 
@@ -75,15 +75,9 @@ class RateLimit:
         retry = max(1, math.ceil(reset - time.time()))
         what = "this key" if kind == "key" else "this address"
         routes = "import, compare and what-if requests" if costly else "requests"
-        body = json.dumps({
-            "type": "about:blank", "title": "Too many requests", "status": 429,
-            "detail": f"{what} may make {item} {routes} (per worker process); try again in {retry} s",
-        }).encode()
-        await send({"type": "http.response.start", "status": 429,
-                    "headers": [(b"content-type", b"application/problem+json"),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"retry-after", str(retry).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        detail = f"{what} may make {item} {routes} (per worker process); try again in {retry} s"
+        await send_problem(send, 429, "Too many requests", detail,
+                           headers=[(b"retry-after", str(retry).encode())])
 
 
 def _presented_key(scope: Scope) -> str:

@@ -13,11 +13,12 @@ the readers' business (:mod:`netz.io`).
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.problems import send_problem
 
 __all__ = ["DEPTH_MESSAGE", "MAX_DEPTH", "NUL_MESSAGE", "SURROGATE_MESSAGE", "RejectNulInUrl", "unstorable"]
 
@@ -70,11 +71,6 @@ class RejectNulInUrl:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope["query_string"]
                                         or b"\x00" in scope["query_string"]):
-            body = json.dumps({"type": "about:blank", "title": "Invalid request", "status": 422,
-                               "detail": f"path and query: {NUL_MESSAGE}"}).encode()
-            await send({"type": "http.response.start", "status": 422,
-                        "headers": [(b"content-type", b"application/problem+json"),
-                                    (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
+            await send_problem(send, 422, "Invalid request", f"path and query: {NUL_MESSAGE}")
             return
         await self.app(scope, receive, send)
