@@ -21,12 +21,15 @@ service stores them in columns of that size).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
+from typing import TypeVar
 
 from netz.errors import InputError
 
 __all__ = [
     "DEFAULT_LIMITS", "MAX_ID_CHARS", "MAX_KIND_CHARS", "MAX_NAME_CHARS", "MAX_WAVE_CHARS", "Limits",
+    "nesting_depth",
 ]
 
 #: Longest actor id (also a tie's source and target), in characters.
@@ -98,3 +101,30 @@ raise it to read larger inputs)
 
 #: The library's limits: generous, for researchers' large networks.
 DEFAULT_LIMITS = Limits()
+
+
+_Node = TypeVar("_Node")
+
+
+def nesting_depth(root: _Node, children: Callable[[_Node], Iterable[_Node] | None], stop: int) -> int:
+    """How many levels of containers nest in ``root``, counted up to ``stop + 1`` at most.
+
+    ``children`` gives a container's items, or None for a plain value (which is no level). A
+    walk with a stack of its own, not recursion: a file may nest 100,000 levels deep, far beyond
+    Python's stack, and the walk stops as soon as it passes ``stop``.
+
+    >>> nesting_depth({"a": [1, [2]]}, lambda v: v.values() if isinstance(v, dict)
+    ...               else v if isinstance(v, list) else None, stop=10)
+    3
+    """
+    deepest, pending = 0, [(root, 1)]
+    while pending:
+        item, level = pending.pop()
+        items = children(item)
+        if items is None:
+            continue
+        deepest = max(deepest, level)
+        if deepest > stop:
+            return deepest
+        pending.extend((child, level + 1) for child in items)
+    return deepest

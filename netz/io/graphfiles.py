@@ -43,7 +43,7 @@ from netz.graph import to_networkx
 from netz.io.meta import load_json, parse_directed, parse_meta
 from netz.io.tables import check_bytes
 from netz.io.xmlchars import xml_safe
-from netz.limits import DEFAULT_LIMITS, Limits
+from netz.limits import DEFAULT_LIMITS, Limits, nesting_depth
 from netz.model import Alliance, plain_value
 
 __all__ = [
@@ -261,23 +261,10 @@ def _checked_xml(path: Path, limits: Limits) -> ElementTree.Element:
         ) from None
     except ElementTree.ParseError as error:
         raise InputError.single(f"not well-formed XML: {error}", file=path.name) from None
-    depth = _xml_depth(root, limits.max_depth)
+    depth = nesting_depth(root, list, limits.max_depth)  # every element is a level
     if depth > limits.max_depth:
         raise limits.exceeded("max_depth", depth, "levels of nested elements or more", file=path.name)
     return root
-
-
-def _xml_depth(root: ElementTree.Element, stop: int) -> int:
-    """How deeply elements nest below and including ``root``, up to ``stop + 1`` (no recursion:
-    the serialisers networkx uses would overflow Python's stack on 100,000 levels)."""
-    deepest, pending = 0, [(root, 1)]
-    while pending:
-        element, level = pending.pop()
-        deepest = max(deepest, level)
-        if deepest > stop:
-            return deepest
-        pending.extend((child, level + 1) for child in element)
-    return deepest
 
 
 def _from_networkx(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from netz.errors import InputError
-from netz.limits import DEFAULT_LIMITS, Limits
+from netz.limits import DEFAULT_LIMITS, Limits, nesting_depth
 from netz.vocabulary import fold
 
 __all__ = ["META_ALIASES", "load_json", "parse_directed", "parse_meta", "read_meta_json"]
@@ -123,25 +123,15 @@ def load_json(text: str, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
         data = None
         depth = limits.max_depth + 1
     else:
-        depth = _depth(data, limits.max_depth)
+        depth = nesting_depth(data, _json_children, limits.max_depth)
     if depth > limits.max_depth:
         raise limits.exceeded("max_depth", depth, "levels of nesting or more", file=file)
     return data
 
 
-def _depth(value: Any, stop: int) -> int:
-    """How deeply lists and objects nest in ``value`` (a plain value: 0), up to ``stop + 1``."""
-    deepest, pending = 0, [(value, 1)]
-    while pending:
-        item, level = pending.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, level)
-        if deepest > stop:
-            return deepest
-        pending.extend((child, level + 1) for child in children)
-    return deepest
+def _json_children(value: Any) -> Any:
+    """The items of a JSON object or array; None for a plain value."""
+    return value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
 
 
 def read_meta_json(
