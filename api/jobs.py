@@ -29,10 +29,10 @@ from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.db import Database
-from api.models import ApiKey, JobRow, utcnow
+from api.models import ApiKey, JobRow, as_utc, utcnow
 from netz.errors import NetzError
 
-__all__ = ["POLL_SECONDS", "JobRunner", "JobStopped", "Progress", "Work", "aware", "describe", "visible_job"]
+__all__ = ["POLL_SECONDS", "JobRunner", "JobStopped", "Progress", "Work", "describe", "visible_job"]
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ def _message(error: Exception) -> str:
 def visible_job(session: Session, key: ApiKey, job_id: str) -> JobRow:
     """The job if it exists, has not expired and is this key's (or the key is an admin's); else 404."""
     job = session.get(JobRow, job_id)
-    if job is None or aware(job.expires_at) < utcnow() or (key.role != "admin" and job.key_id != key.id):
+    if job is None or as_utc(job.expires_at) < utcnow() or (key.role != "admin" and job.key_id != key.id):
         raise HTTPException(404, f"no job with id {job_id} (jobs are kept for a while after they finish, "
                                  "and only the key that made one sees it)")
     return job
@@ -187,13 +187,9 @@ def describe(job: JobRow) -> dict[str, Any]:
         result = json.loads(job.result) if job.media_type == "application/json" else job.result
     return {
         "id": job.id, "kind": job.kind, "state": job.state, "done": job.done, "total": job.total,
-        "created_at": aware(job.created_at).isoformat(),
-        "finished_at": None if job.finished_at is None else aware(job.finished_at).isoformat(),
-        "expires_at": aware(job.expires_at).isoformat(),
+        "created_at": as_utc(job.created_at).isoformat(),
+        "finished_at": None if job.finished_at is None else as_utc(job.finished_at).isoformat(),
+        "expires_at": as_utc(job.expires_at).isoformat(),
         "error": job.error, "media_type": job.media_type, "result": result,
     }
 
-
-def aware(moment: dt.datetime) -> dt.datetime:
-    """A stored time in UTC (SQLite gives it back without its zone)."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)

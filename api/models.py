@@ -21,12 +21,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = ["ActorRow", "AllianceRow", "ApiKey", "AuditEntry", "Base", "JobRow", "KeyGrant", "ReportCache",
-           "Secret", "TieRow", "utcnow"]
+           "Secret", "TieRow", "as_utc", "utcnow"]
 
 
 def utcnow() -> dt.datetime:
     """The time now, in UTC (what the service stores; SQLite gives it back without a zone)."""
     return dt.datetime.now(dt.UTC)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as an aware datetime in UTC (SQLite gives back naive ones, which are UTC)."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 class Base(DeclarativeBase):

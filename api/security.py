@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from api.models import AllianceRow, ApiKey, KeyGrant, Secret
+from api.models import AllianceRow, ApiKey, KeyGrant, Secret, as_utc, utcnow
 from netz.errors import NetzError
 
 __all__ = [
@@ -119,7 +119,7 @@ def create_key(session: Session, role: str, *, alliances: Iterable[int] = (), la
     prefix = secrets.token_hex(6)
     key = f"netz_{prefix}_{secrets.token_urlsafe(32)}"
     row = ApiKey(prefix=prefix, digest=_digest(key), role=role, label=label,
-                 expires_at=_utc(expires) if expires is not None else None)
+                 expires_at=_utc(expires))
     row.grants = [KeyGrant(alliance_id=int(a)) for a in dict.fromkeys(alliances)]
     session.add(row)
     if commit:
@@ -169,7 +169,7 @@ def key_status(row: ApiKey, now: dt.datetime | None = None) -> str:
     coordinator key every alliance of which has been deleted)."""
     if row.revoked_at is not None:
         return "revoked"
-    if row.expires_at is not None and _utc(row.expires_at) <= (now or _now()):
+    if row.expires_at is not None and as_utc(row.expires_at) <= (now or utcnow()):
         return "expired"
     if row.orphaned_at is not None:
         return "orphaned"
@@ -179,9 +179,9 @@ def key_status(row: ApiKey, now: dt.datetime | None = None) -> str:
 def record_use(session: Session, row: ApiKey, now: dt.datetime | None = None) -> None:
     """Note that a usable key was presented, if its last noted use is older than
     :data:`LAST_USED_SECONDS` (then commit; else write nothing)."""
-    now = now or _now()
+    now = now or utcnow()
     last = row.last_used_at
-    if last is not None and (now - _utc(last)).total_seconds() < LAST_USED_SECONDS:
+    if last is not None and (now - as_utc(last)).total_seconds() < LAST_USED_SECONDS:
         return
     row.last_used_at = now
     session.commit()
@@ -206,7 +206,7 @@ def list_keys(session: Session) -> list[dict[str, Any]]:
     for key_id, alliance_id in session.execute(
             select(KeyGrant.key_id, KeyGrant.alliance_id).order_by(KeyGrant.alliance_id)):
         granted.setdefault(key_id, []).append(alliance_id)
-    now = _now()
+    now = utcnow()
     return [key_info(row, granted.get(row.id, []), now) for row in rows]
 
 
@@ -230,13 +230,13 @@ def revoke(session: Session, row: ApiKey) -> bool:
         if sum(key_status(other) == "active" for other in admins) <= 1:
             raise KeyManagementError("this is the last usable admin key; make another admin key before "
                                      "revoking it")
-    row.revoked_at = _now()
+    row.revoked_at = utcnow()
     return True
 
 
 def set_expiry(row: ApiKey, expires: dt.datetime | None) -> None:
     """Let a key expire at this moment (without a time zone: UTC; None: never)."""
-    row.expires_at = _utc(expires) if expires is not None else None
+    row.expires_at = _utc(expires)
 
 
 def grant(session: Session, row: ApiKey, alliance_ids: Iterable[int]) -> list[int]:
@@ -271,7 +271,7 @@ def orphan_keys(session: Session, alliance_id: int) -> None:
     last = session.scalars(
         select(ApiKey).join(KeyGrant, KeyGrant.key_id == ApiKey.id)
         .where(KeyGrant.alliance_id == alliance_id, ApiKey.role == "coordinator", others == 0))
-    now = _now()
+    now = utcnow()
     for row in last:
         row.orphaned_at = now
 
@@ -282,17 +282,8 @@ def _only_coordinators(row: ApiKey) -> None:
                                  "alliances (the other roles see all of them)")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _utc(moment: dt.datetime | None) -> Any:
-    """An aware datetime in UTC (SQLite gives back naive ones, which are UTC)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    return None if moment is None else as_utc(moment)
 
 
 def _digest(key: str) -> str:

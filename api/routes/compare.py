@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
-from api.jobs import POLL_SECONDS, JobRunner, Progress, aware, describe
-from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
+from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
+from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache, as_utc
 from api.reports import KEY_WIDTH
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
@@ -288,7 +288,7 @@ def _evict(session: Session, alliance_id: int, keep: int) -> None:
     stored = session.execute(select(ReportCache.key, ReportCache.stored_at).where(
         ReportCache.alliance_id == alliance_id,
         or_(ReportCache.key.startswith("compare|"), ReportCache.key.startswith("trends|")))).all()
-    oldest_first = sorted(stored, key=lambda found: aware(found[1]) if found[1] else _NEVER)
+    oldest_first = sorted(stored, key=lambda found: as_utc(found[1]) if found[1] else _NEVER)
     dropped = [key for key, _ in oldest_first[:max(len(stored) - keep, 0)]]
     if dropped:
         session.execute(delete(ReportCache).where(ReportCache.alliance_id == alliance_id,
