@@ -22,6 +22,16 @@ def get_keys(session: SessionDep, key: CurrentKey) -> list[KeyInfo]:
     return [KeyInfo(**info) for info in list_keys(session)]
 
 
+@router.get("/current", response_model=KeyInfo)
+def get_current_key(session: SessionDep, key: CurrentKey) -> KeyInfo:
+    """The presented key itself, for every role: its role, prefix and alliances (the pages ask
+    it which sections to show)."""
+    row = session.get(ApiKey, key.id)
+    if row is None:  # deleted since the key cache checked it
+        raise HTTPException(401, "this key no longer exists")
+    return _info(session, row)
+
+
 @router.post("", status_code=201, response_model=KeyOut)
 def make_key(body: KeyIn, session: SessionDep, key: CurrentKey) -> KeyOut:
     """A new key; it is shown once, in this answer, and stored only as a hash."""

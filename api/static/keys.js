@@ -145,9 +145,11 @@ const NetzKeys = (() => {
 
   async function refresh() {
     try {
+      const current = await api("/api/v1/keys/current");
+      if (current.role !== "admin") return; // the section is for admins only
       state.keys = await api("/api/v1/keys");
     } catch (e) {
-      if (e.status === 403 || e.status === 401) return; // not an admin key: no section
+      if (e.status === 401) return; // signed out meanwhile
       state.message = e.status ? w("failed", { detail: e.detail }) : e.detail;
     }
     render();

@@ -116,6 +116,7 @@ ENDPOINTS = [
     Endpoint("layout", "GET", f"{ALLIANCES}/{{id}}/layout", ANALYSTS),
     Endpoint("create key", "POST", "/api/v1/keys", ADMINS, 201, json={"role": "funder"}),
     Endpoint("list keys", "GET", "/api/v1/keys", ADMINS),
+    Endpoint("current key", "GET", "/api/v1/keys/current", EVERYONE),
     Endpoint("revoke key", "POST", "/api/v1/keys/{key}/revoke", ADMINS),
     Endpoint("key expiry", "PATCH", "/api/v1/keys/{key}", ADMINS, json={"expires": "2099-01-01T00:00:00Z"}),
     Endpoint("grant alliance", "PUT", "/api/v1/keys/{key}/alliances/{own}", ADMINS),

@@ -277,3 +277,13 @@ def test_last_use_is_written_at_most_once_a_minute(client: TestClient, keys: Any
     old = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=LAST_USED_SECONDS + 1)
     use(old)
     assert last_used().replace(tzinfo=dt.UTC) > recent
+
+
+@pytest.mark.parametrize("role", ["admin", "coordinator", "researcher", "funder"])
+def test_every_key_can_ask_about_itself(client: TestClient, keys: Any, role: str) -> None:
+    response = client.get("/api/v1/keys/current", headers=keys.headers(role))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["role"] == role and body["status"] == "active"
+    assert getattr(keys, role).startswith(f"netz_{body['prefix']}_") and "key" not in body
+    assert body["alliances"] == ([keys.own] if role == "coordinator" else [])
