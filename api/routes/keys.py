@@ -3,7 +3,9 @@ line does the same: ``netz keys list|create|revoke|expire|grant``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Request
 from sqlalchemy import select
 
 from api.audit import audit
@@ -13,6 +15,9 @@ from api.schemas import KeyIn, KeyInfo, KeyOut, KeyPatch
 from api.security import create_key, find_key, grant, key_info, list_keys, revoke, set_expiry, withdraw
 
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
+
+KeyId = Annotated[int, Path(description="The key's id (`GET /api/v1/keys`).")]
+AllianceId = Annotated[int, Path(description="The alliance's id.")]
 
 
 @router.get("", response_model=list[KeyInfo])
@@ -38,7 +43,7 @@ def make_key(body: KeyIn, session: SessionDep, key: CurrentKey) -> KeyOut:
 
 
 @router.post("/{key_id}/revoke", response_model=KeyInfo)
-def revoke_key(key_id: int, session: SessionDep, key: CurrentKey, request: Request) -> KeyInfo:
+def revoke_key(key_id: KeyId, session: SessionDep, key: CurrentKey, request: Request) -> KeyInfo:
     """Refuse this key from now on: in this worker at once, in every other within a second."""
     row = _target(session, key, key_id)
     if revoke(session, row):
@@ -48,7 +53,7 @@ def revoke_key(key_id: int, session: SessionDep, key: CurrentKey, request: Reque
 
 
 @router.patch("/{key_id}", response_model=KeyInfo)
-def change_key(key_id: int, body: KeyPatch, session: SessionDep, key: CurrentKey,
+def change_key(key_id: KeyId, body: KeyPatch, session: SessionDep, key: CurrentKey,
                request: Request) -> KeyInfo:
     """Let a key expire at a moment (``null``: never)."""
     row = _target(session, key, key_id)
@@ -60,7 +65,7 @@ def change_key(key_id: int, body: KeyPatch, session: SessionDep, key: CurrentKey
 
 
 @router.put("/{key_id}/alliances/{alliance_id}", response_model=KeyInfo)
-def grant_alliance(key_id: int, alliance_id: int, session: SessionDep, key: CurrentKey) -> KeyInfo:
+def grant_alliance(key_id: KeyId, alliance_id: AllianceId, session: SessionDep, key: CurrentKey) -> KeyInfo:
     """Give a coordinator key one more alliance (nothing changes if it has it already)."""
     row = _target(session, key, key_id)
     readable_alliance(session, key, alliance_id)  # 404 for an alliance that does not exist
@@ -71,7 +76,8 @@ def grant_alliance(key_id: int, alliance_id: int, session: SessionDep, key: Curr
 
 
 @router.delete("/{key_id}/alliances/{alliance_id}", response_model=KeyInfo)
-def withdraw_alliance(key_id: int, alliance_id: int, session: SessionDep, key: CurrentKey) -> KeyInfo:
+def withdraw_alliance(key_id: KeyId, alliance_id: AllianceId, session: SessionDep,
+                      key: CurrentKey) -> KeyInfo:
     """Take an alliance away from a coordinator key."""
     row = _target(session, key, key_id)
     withdraw(session, row, alliance_id)
