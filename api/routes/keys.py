@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 from sqlalchemy import select
 
 from api.audit import audit
-from api.deps import CurrentKey, SessionDep, forget_cached_keys, readable_alliance, require
+from api.deps import AllianceId, CurrentKey, SessionDep, forget_cached_keys, readable_alliance, require
 from api.models import ApiKey, KeyGrant
 from api.schemas import KeyIn, KeyInfo, KeyOut, KeyPatch
 from api.security import create_key, find_key, grant, key_info, list_keys, revoke, set_expiry, withdraw
@@ -17,7 +17,6 @@ from api.security import create_key, find_key, grant, key_info, list_keys, revok
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
 
 KeyId = Annotated[int, Path(description="The key's id (`GET /api/v1/keys`).")]
-AllianceId = Annotated[int, Path(description="The alliance's id.")]
 
 
 @router.get("", response_model=list[KeyInfo])
