@@ -1,6 +1,7 @@
 # The two commands of the README. Both set everything up from nothing.
 #   make run   — install the library and the service (at the versions of requirements/service.lock),
-#                load the demo alliance into the default database and start the service
+#                load the demo alliance into the default database and start the service on PORT
+#                (make run PORT=8101; default 8000)
 #   make test  — install everything (.[service,batch,test]), lint and type-check, make sure PostgreSQL
 #                and Chromium are there, run the tests
 # CI (.ci/run) also runs, after make test:
@@ -14,6 +15,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 LOWEST ?= .venv-lowest
+PORT   ?= 8000
 
 # What test-lowest runs: the library's tests and doctests (numpy, scipy, pandas, networkx, igraph,
 # openpyxl, defusedxml, tqdm, pyarrow at their lowest), about 2 minutes. Not the service's (tests/api:
@@ -36,7 +38,7 @@ $(VENV)/.installed: pyproject.toml requirements/service.lock | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
-	$(BIN)/netz serve --demo datasets/demo-buendnis
+	$(BIN)/netz serve --demo datasets/demo-buendnis --port $(PORT)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

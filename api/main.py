@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api import pages, problems
+from api import docs, pages, problems
 from api.config import Settings
 from api.db import Database
 from api.hotpath import ReportServer
@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         await reports.close()  # the report path's own connections (see api.hotpath)
 
     app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-                  openapi_tags=[{"name": tag} for tag in TAGS])
+                  openapi_tags=[{"name": tag} for tag in TAGS], docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.database = database
     app.state.reports = reports
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # behind the others). The documentation keeps its order (TAGS).
     for module in (system, analysis, alliances, actors, ties, compare, jobs, keys, audit, layout, pages):
         app.include_router(module.router)
+    docs.install(app)  # /docs and /redoc with their files from here, not from a CDN (last: rarely asked)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
     app.add_middleware(RejectNulInUrl)
     if settings.rate_limits:  # outermost: a refused request costs nothing more

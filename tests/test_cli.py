@@ -336,3 +336,25 @@ def test_compare_csv_cannot_run_as_a_spreadsheet_formula(
     row = out.splitlines()[1]
     assert "'=HYPERLINK" in row and "'@SUM(1)" in row
     assert ',=' not in row and ',@' not in row
+
+
+def test_every_command_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's "Command line" section names every command ``netz --help`` lists."""
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out.split("  COMMAND\n", 1)[1].split("\noptions:")[0]
+    commands = [line.split()[0] for line in listing.splitlines() if line.startswith("    ")]
+    expected = {"report", "serve", "keys", "audit", "load", "batch", "compare", "trends", "convert"}
+    assert expected <= set(commands)
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Command line\n", 1)[1].split("\n## ", 1)[0]
+    assert [command for command in commands if f"netz {command} " not in section] == []
+
+
+@pytest.mark.parametrize("arguments, port", [([], "8000"), (["PORT=8101"], "8101")])
+def test_make_run_takes_a_port(arguments: list[str], port: str) -> None:
+    """``make run PORT=8101`` starts the service on that port (``-n``: only print the commands)."""
+    root = Path(__file__).parents[1]
+    printed = subprocess.run(["make", "-n", "-C", str(root), "run", *arguments], capture_output=True,
+                             text=True, check=True).stdout
+    assert f"netz serve --demo datasets/demo-buendnis --port {port}\n" in printed

@@ -8,7 +8,7 @@ import json
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Response
 
 from api.audit import audit
 from api.deps import (
@@ -24,19 +24,28 @@ from api.deps import (
     writable_alliance,
 )
 from api.edits import edit
+from api.params import ActorType, GroupBy, Wave
 from api.reports import cached_report
 from api.schemas import ActorIn, ActorPatch
 from netz.io.spreadsheet import spreadsheet_safe
+from netz.vocabulary import canonical_type
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
+
+ActorId = Annotated[str, Path(description="The actor's id in its alliance.")]
 
 
 @router.get("")
 def list_actors(
     alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-    sort: str = "id", order: Literal["asc", "desc"] = "asc", type: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
-    format: Literal["json", "csv"] = "json", group_by: str = "type", wave: str | None = None,
+    sort: Annotated[str, Query(description="The column to sort by: `id`, `name`, `type` or a metric "
+                                           "(`brokerage.total` for nested ones).")] = "id",
+    order: Annotated[Literal["asc", "desc"], Query(description="Ascending or descending.")] = "asc",
+    type: ActorType = None,
+    page: Annotated[int, Query(ge=1, description="The page, from 1.")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=1000, description="Actors per page.")] = 50,
+    format: Annotated[Literal["json", "csv"], Query(description="JSON, or the page as CSV.")] = "json",
+    group_by: GroupBy = "type", wave: Wave = None,
 ) -> Response:
     """Every actor with its metrics; sort by any metric (``brokerage.total`` for nested ones)."""
     require(key, "admin", "coordinator", "researcher")
@@ -44,7 +53,8 @@ def list_actors(
     body = json.loads(cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave))
     table = pd.json_normalize(body["actors"], sep=".")
     if type is not None:
-        table = table[table["type"] == type] if len(table) else table
+        wanted = canonical_type(type)  # what import accepts (Kirche, kirche, church); else a 422
+        table = table[table["type"] == wanted] if len(table) else table
     if len(table) and sort not in table.columns:
         raise HTTPException(422, f"cannot sort by '{sort}'; columns: {', '.join(table.columns)}")
     if len(table):
@@ -74,7 +84,7 @@ def create_actor(alliance_id: AllianceId, body: ActorIn, session: SessionDep, ke
 
 
 @router.patch("/{actor_id}")
-def update_actor(alliance_id: AllianceId, actor_id: str, body: ActorPatch, session: SessionDep,
+def update_actor(alliance_id: AllianceId, actor_id: ActorId, body: ActorPatch, session: SessionDep,
                  key: CurrentKey, response: Response,
                  if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
@@ -102,7 +112,7 @@ def update_actor(alliance_id: AllianceId, actor_id: str, body: ActorPatch, sessi
 
 
 @router.delete("/{actor_id}")
-def delete_actor(alliance_id: AllianceId, actor_id: str, session: SessionDep, key: CurrentKey,
+def delete_actor(alliance_id: AllianceId, actor_id: ActorId, session: SessionDep, key: CurrentKey,
                  response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     """Remove an actor and, with it, its ties (the answer says how many)."""
     row = writable_alliance(session, key, alliance_id)

@@ -29,6 +29,7 @@ from api.deps import (
     writable_alliance,
 )
 from api.models import AllianceRow, KeyGrant
+from api.params import Land, Programme, same_name
 from api.schemas import AllianceIn, AllianceOut, AlliancePatch
 from api.store import load, remove, save
 from netz import io
@@ -48,23 +49,20 @@ def out(row: AllianceRow) -> AllianceOut:
 @router.get("", response_model=list[AllianceOut])
 def list_alliances(
     session: SessionDep, key: CurrentKey,
-    land: str | None = None, programme: str | None = None,
-    min_actors: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
-    max_actors: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+    land: Land = None, programme: Programme = None,
+    min_actors: Annotated[int | None, Query(ge=0, le=MAX_ID, description="At least so many actors.")] = None,
+    max_actors: Annotated[int | None, Query(ge=0, le=MAX_ID, description="At most so many actors.")] = None,
 ) -> list[AllianceOut]:
     """Alliances this key may see, filtered by Land, programme and size (number of actors)."""
     query = select(AllianceRow).order_by(AllianceRow.id)
     if key.role == "coordinator":
         query = query.join(KeyGrant, KeyGrant.alliance_id == AllianceRow.id).where(KeyGrant.key_id == key.id)
-    if land is not None:
-        query = query.where(AllianceRow.land == land)
-    if programme is not None:
-        query = query.where(AllianceRow.programme == programme)
     if min_actors is not None:
         query = query.where(AllianceRow.n_actors >= min_actors)
     if max_actors is not None:
         query = query.where(AllianceRow.n_actors <= max_actors)
-    return [out(row) for row in session.scalars(query)]
+    return [out(row) for row in session.scalars(query)
+            if same_name(row.land, land) and same_name(row.programme, programme)]
 
 
 @router.post("", status_code=201, response_model=AllianceOut)
@@ -99,7 +97,11 @@ _IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-da
 @router.post("/import", status_code=201, response_model=AllianceOut, openapi_extra=_IMPORT_BODY)
 async def import_alliance(
     request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep, response: Response,
-    directed: bool | None = None, lenient: bool = False,
+    directed: Annotated[bool | None, Query(description=(
+        "Whether ties have a direction; overrides what the file says."))] = None,
+    lenient: Annotated[bool, Query(description=(
+        "Map unknown actor types to `other` and drop duplicate ties, with warnings, instead of "
+        "refusing the file."))] = False,
 ) -> AllianceOut:
     """Import one alliance from a file: all of it, or nothing.
 

@@ -14,6 +14,7 @@ from starlette.background import BackgroundTask
 
 from api.audit import audit
 from api.deps import (
+    BEARER,
     AllianceId,
     CurrentKey,
     SessionDep,
@@ -24,6 +25,7 @@ from api.deps import (
     view_of,
 )
 from api.hotpath import ReportServer
+from api.params import GroupBy, Wave
 from api.reports import alliance_as_seen, cached_report
 from netz import io
 from netz.report import analyse, to_jsonable
@@ -47,10 +49,12 @@ def _report_body(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, 
     return cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave)
 
 
-@router.get("/report", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}})
-async def get_report(alliance_id: AllianceId, request: Request, group_by: str = "type",
-                     wave: str | None = None,
-                     authorization: Annotated[str | None, Header()] = None) -> Response:
+@router.get("/report", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}},
+            openapi_extra={"security": [{BEARER: []}]})  # the key is read below, not by a dependency
+async def get_report(alliance_id: AllianceId, request: Request, group_by: GroupBy = "type",
+                     wave: Wave = None,
+                     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+                     ) -> Response:
     """The whole report, as ``netz report --format json`` gives it (funders: network level only).
 
     Computed once per alliance revision and view, then served from memory after one small
@@ -67,14 +71,14 @@ async def get_report(alliance_id: AllianceId, request: Request, group_by: str = 
 
 @router.get("/gaps")
 def get_gaps(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-             group_by: str = "type", wave: str | None = None) -> Any:
+             group_by: GroupBy = "type", wave: Wave = None) -> Any:
     """Coordination gaps, most severe first (funders: counts by kind and severity)."""
     return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["gaps"]
 
 
 @router.get("/health")
 def get_health(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-               group_by: str = "type", wave: str | None = None) -> Any:
+               group_by: GroupBy = "type", wave: Wave = None) -> Any:
     """The health scorecard."""
     return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["health"]
 
@@ -83,8 +87,10 @@ def get_health(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, se
 def get_whatif(
     alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     remove: Annotated[str, Query(description="actor ids, comma-separated")] = "",
-    key_players_k: Annotated[int, Query(alias="key_players", ge=0, le=20)] = 0,
-    group_by: str = "type", wave: str | None = None,
+    key_players_k: Annotated[int, Query(alias="key_players", ge=0, le=20, description=(
+        "How many key players to find (the actors whose leaving would fragment the network most; "
+        "0: none)"))] = 0,
+    group_by: GroupBy = "type", wave: Wave = None,
 ) -> Any:
     """What changes if these actors leave; optionally the k key players."""
     require(key, "admin", "coordinator", "researcher")
@@ -105,8 +111,9 @@ def get_whatif(
 @router.get("/waves/diff")
 def get_wave_diff(
     alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-    from_wave: Annotated[str, Query(alias="from")], to_wave: Annotated[str, Query(alias="to")],
-    group_by: str = "type",
+    from_wave: Annotated[str, Query(alias="from", description="The earlier survey wave.")],
+    to_wave: Annotated[str, Query(alias="to", description="The later survey wave.")],
+    group_by: GroupBy = "type",
 ) -> Any:
     """Change between two survey waves (funders: the network figures only)."""
     row = readable_alliance(session, key, alliance_id)
@@ -121,7 +128,9 @@ def get_wave_diff(
 
 @router.get("/export")
 def export(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-           format: Literal["xlsx", "graphml", "gexf", "json", "csv"] = "xlsx") -> FileResponse:
+           format: Annotated[Literal["xlsx", "graphml", "gexf", "json", "csv"], Query(description=(
+               "The file: Excel workbook, GraphML, GEXF, JSON node-link, or a zip of CSV files."))] = "xlsx",
+           ) -> FileResponse:
     """The alliance as a file: Excel, GraphML, GEXF, JSON node-link, or a zip of CSV files."""
     require(key, "admin", "coordinator", "researcher")
     row = readable_alliance(session, key, alliance_id)

@@ -15,8 +15,10 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
 @router.get("", response_model=AuditPage)
 def get_audit(
-    session: SessionDep, key: CurrentKey, alliance: int | None = None,
-    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+    session: SessionDep, key: CurrentKey,
+    alliance: Annotated[int | None, Query(description="Only the entries of this alliance (its id).")] = None,
+    page: Annotated[int, Query(ge=1, description="The page, from 1.")] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500, description="Entries per page.")] = 50,
 ) -> AuditPage:
     """Entries newest first, of one alliance or all; paged (``total`` counts all pages)."""
     require(key, "admin")

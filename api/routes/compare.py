@@ -29,6 +29,7 @@ from api.config import Settings
 from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache, as_utc
+from api.params import GroupBy, Land, Programme, same_name
 from api.reports import KEY_WIDTH
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
@@ -40,11 +41,13 @@ from netz.trends import alliance_trends, cohort_trends
 router = APIRouter(prefix="/api/v1/compare", tags=["compare"])
 
 SizeClass = Literal["small", "medium", "large"]
-Format = Literal["json", "csv"]
+Format = Annotated[Literal["json", "csv"], Query(description="JSON, or the table as CSV.")]
 _IDS = Query(description="alliance ids, comma-separated (default: every alliance the key may see)")
 _SAMPLES = ("random networks per null model; at most what the key's role may ask for "
             "(`compare_null_samples`: by default 1000 for admins and researchers, 200 for coordinators "
             "and funders)")
+_SIZE = Query(description="small (< 30 actors), medium (30–99) or large (≥ 100)")
+_SEED = Query(description="the seed of the null models' random networks")
 
 
 #: What a comparison may answer besides 200 (declared so that clients expect it).
@@ -65,16 +68,16 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
 def get_compare(
     request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     alliances: Annotated[str | None, _IDS] = None,
-    programme: str | None = None, land: str | None = None, size_class: SizeClass | None = None,
+    programme: Programme = None, land: Land = None, size_class: Annotated[SizeClass | None, _SIZE] = None,
     wave: Annotated[str | None, Query(description="wave of each alliance (default: its latest)")] = None,
-    group_by: str = "type",
+    group_by: GroupBy = "type",
     null_samples: Annotated[int, Query(ge=0, le=1000, description=_SAMPLES)] = 100,
-    seed: int = 0,
+    seed: Annotated[int, _SEED] = 0,
     format: Format = "json",
 ) -> Any:
     """One row per alliance: network figures, mean degree, clustering ratio, null-model z-scores, ranks.
 
-    Filters: ``programme`` and ``land`` (exact), ``size_class`` (small < 30,
+    Filters: ``programme`` and ``land`` (any case and spelling), ``size_class`` (small < 30,
     medium 30–99, large ≥ 100 actors). Percentile ranks are within the alliances
     compared. ``format=csv`` returns the table as CSV. A long comparison is answered
     ``202 Accepted`` and runs as a background job (see the 202 answer).
@@ -88,10 +91,10 @@ def get_compare(
 def get_trends(
     request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     alliances: Annotated[str | None, _IDS] = None,
-    programme: str | None = None, land: str | None = None, size_class: SizeClass | None = None,
-    group_by: str = "type",
+    programme: Programme = None, land: Land = None, size_class: Annotated[SizeClass | None, _SIZE] = None,
+    group_by: GroupBy = "type",
     null_samples: Annotated[int, Query(ge=0, le=1000, description=_SAMPLES)] = 0,
-    seed: int = 0,
+    seed: Annotated[int, _SEED] = 0,
     format: Format = "json",
 ) -> Any:
     """Every network figure of each alliance per wave, and per wave over the alliances (n, mean,
@@ -196,7 +199,7 @@ def _selected(session: Session, key: ApiKey, alliances: str | None, programme: s
     bounds = {name: (low, high) for name, low, high in SIZE_CLASSES}
     return [
         row for row in rows
-        if (programme is None or row.programme == programme) and (land is None or row.land == land)
+        if same_name(row.programme, programme) and same_name(row.land, land)
         and (size_class is None or bounds[size_class][0] <= row.n_actors < bounds[size_class][1])
     ]
 

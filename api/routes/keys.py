@@ -14,7 +14,6 @@ from api.security import create_key, find_key, grant, key_info, list_keys, revok
 
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
 
-
 @router.get("", response_model=list[KeyInfo])
 def get_keys(session: SessionDep, key: CurrentKey) -> list[KeyInfo]:
     """Every key: id, public prefix, role, label, alliances, when made, last used, expires, revoked."""

@@ -20,6 +20,7 @@ from api.deps import (
     require,
     view_of,
 )
+from api.params import Wave
 from api.reports import alliance_as_seen
 from netz.layout import map_layout
 from netz.report import select_wave
@@ -32,7 +33,8 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 @router.get("/layout")
 def get_layout(
     alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-    wave: str | None = None, seed: Annotated[int, Query(ge=0)] = 0,
+    wave: Wave = None,
+    seed: Annotated[int, Query(ge=0, description="The layout's seed (the same seed, the same map).")] = 0,
 ) -> Response:
     """Map positions of every actor, and the ties between them (one line per pair).
 

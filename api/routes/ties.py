@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Header, HTTPException, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Response
 
 from api.audit import audit
 from api.deps import (
@@ -24,6 +24,8 @@ from api.store import load
 from netz.model import plain_value
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/ties", tags=["ties"])
+
+Position = Annotated[int, Path(description="The tie's position in the alliance's list of ties, from 1.")]
 
 
 @router.get("")
@@ -54,8 +56,9 @@ def create_tie(alliance_id: AllianceId, body: TieIn, session: SessionDep, key: C
 
 
 @router.patch("/{position}")
-def update_tie(alliance_id: AllianceId, position: int, body: TiePatch, session: SessionDep, key: CurrentKey,
-               response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def update_tie(alliance_id: AllianceId, position: Position, body: TiePatch, session: SessionDep,
+               key: CurrentKey, response: Response,
+               if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
 
@@ -80,7 +83,7 @@ def update_tie(alliance_id: AllianceId, position: int, body: TiePatch, session: 
 
 
 @router.delete("/{position}")
-def delete_tie(alliance_id: AllianceId, position: int, session: SessionDep, key: CurrentKey,
+def delete_tie(alliance_id: AllianceId, position: Position, session: SessionDep, key: CurrentKey,
                response: Response, if_match: Annotated[str | None, Header()] = None) -> dict[str, Any]:
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)

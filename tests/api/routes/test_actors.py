@@ -81,6 +81,24 @@ def test_filter_by_type(client: TestClient, admin: dict[str, str], demo: dict[st
     assert (nobody.headers["X-Total-Count"], nobody.json()["actors"]) == ("0", [])
 
 
+@pytest.mark.parametrize("name", ["Kirche", "kirche", "Kirchengemeinde", "CHURCH", "Religionsgemeinschaft"])
+def test_filter_by_type_takes_what_import_takes(client: TestClient, admin: dict[str, str],
+                                                demo: dict[str, Any], name: str) -> None:
+    """``?type=Kirche`` found nobody: the filter compared with the canonical type as stored."""
+    response = client.get(actors_url(demo), headers=admin, params={"type": name})
+    assert response.status_code == 200, response.text
+    assert [a["id"] for a in response.json()["actors"]] == ["ev", "kath", "mosch"]
+
+
+def test_filter_by_unknown_type(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
+    response = client.get(actors_url(demo), headers=admin, params={"type": "Kirch"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert "'Kirch'" in detail
+    assert all(name in detail for name in ("initiative", "church", "welfare", "other"))
+
+
 def test_pagination(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
     pages = []
     for page in (1, 2, 3, 4):

@@ -240,6 +240,8 @@ def test_list_filters(client: TestClient, keys: Any, admin: dict[str, str]) -> N
     assert listed(land="Hessen") == [own, third]
     assert listed(land="Bayern") == [other]
     assert listed(land="Bremen") == []
+    assert listed(land="hessen") == listed(land=" HESSEN ") == [own, third]  # as import compares names
+    assert listed(programme="anderes programm") == [other, third]
     assert listed(programme="Anderes Programm") == [other, third]
     assert listed(min_actors=4) == [own, other]
     assert listed(max_actors=4) == [other, third]

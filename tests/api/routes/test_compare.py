@@ -105,6 +105,8 @@ def test_coordinators_compare_only_their_alliances(client: TestClient, keys: Any
     ({"land": "Bayern"}, {"other"}),
     ({"land": "Hessen"}, {"own"}),
     ({"land": "Baden-Württemberg", "programme": "Gemeinsam in Vielfalt"}, {"medium"}),
+    ({"land": "baden-wuerttemberg", "programme": "gemeinsam in vielfalt"}, {"medium"}),  # any spelling
+    ({"land": "BAYERN"}, {"other"}),
     ({"programme": "Anderes Programm"}, {"other"}),
     ({"size_class": "small"}, {"own", "other"}),
     ({"size_class": "medium"}, {"medium"}),

@@ -1,0 +1,47 @@
+"""Query parameters that several routes share, with the descriptions the API documentation shows,
+and the matching of filter values the way import matches what it reads.
+
+A filter that silently matches nothing is a trap: ``?type=Kirche`` found no actor, since reports
+store the canonical type (``church``). Filters take what import takes: actor types through
+:func:`netz.vocabulary.canonical_type` (an unknown one is a 422 listing the accepted types), Land
+and programme in any case and spelling (:func:`netz.vocabulary.fold`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+
+from netz.vocabulary import fold
+
+__all__ = ["ActorType", "GroupBy", "Land", "Programme", "Wave", "same_name"]
+
+GroupBy = Annotated[str, Query(
+    description="The actor attribute that defines groups for mixing, brokerage roles and gaps "
+                "(default `type`; any case).")]
+Wave = Annotated[str | None, Query(
+    description="The survey wave to analyse (default: the latest; an unknown one is a 422 listing the "
+                "waves).")]
+Land = Annotated[str | None, Query(
+    description="Only alliances of this Land (Bundesland), in any case and spelling "
+                "(`baden-wuerttemberg` finds `Baden-Württemberg`).")]
+Programme = Annotated[str | None, Query(
+    description="Only alliances of this funding programme, in any case and spelling.")]
+ActorType = Annotated[str | None, Query(
+    description="Only actors of this type: a canonical type (`church`) or any name import accepts "
+                "(`Kirche`, `Kirchengemeinde`), in any case; an unknown one is a 422 listing the types.")]
+
+
+def same_name(stored: str | None, wanted: str | None) -> bool:
+    """Whether a stored Land or programme is the one a filter asks for (no filter: always).
+
+    Compared after :func:`netz.vocabulary.fold` (case, umlauts, spaces and punctuation), as
+    import compares names, so that ``?land=bayern`` finds ``Bayern``.
+
+    >>> same_name("Baden-Württemberg", "baden wuerttemberg"), same_name("Bayern", None)
+    (True, True)
+    >>> same_name(None, "Bayern"), same_name("Hessen", "Bayern")
+    (False, False)
+    """
+    return wanted is None or (stored is not None and fold(stored) == fold(wanted))
