@@ -61,8 +61,8 @@ def test_report_of_one_wave_or_all(wave: str, ties: int) -> None:
 def test_unknown_wave_is_a_netz_error_listing_the_waves() -> None:
     with pytest.raises(UnknownNameError) as error:
         analyse(waves_alliance(), wave="2030")
-    assert error.value.args[0] == "no wave '2030'; waves: 2019, 2020, 2021"
-    assert (error.value.name, error.value.accepted) == ("2030", ["2019", "2020", "2021"])
+    assert error.value.args[0] == "no wave '2030'; waves: 2019, 2020, 2021, all"
+    assert (error.value.name, error.value.accepted) == ("2030", ["2019", "2020", "2021", "all"])
     with pytest.raises(UnknownNameError, match="2030"):
         diff_waves(waves_alliance(), "2019", "2030")
 

@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 from api.deps import CurrentKey, SessionDep
 from api.jobs import POLL_SECONDS, describe, visible_job
 
+JobId = Annotated[str, Path(pattern="^[0-9a-f]{32}$",
+                            description="The job's id, from the 202 answer's `Location`.")]
+
 router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
 
 
@@ -31,7 +34,7 @@ class JobOut(BaseModel):
 
 @router.get("/{job_id}", response_model=JobOut,
             responses={404: {"description": "No such job, expired, or another key's"}})
-def get_job(job_id: Annotated[str, Path(pattern="^[0-9a-f]{32}$")], session: SessionDep, key: CurrentKey,
+def get_job(job_id: JobId, session: SessionDep, key: CurrentKey,
             response: Response) -> Any:
     """A job's ``state`` (``queued``, ``running``, ``done``, ``failed``), progress (``done`` of
     ``total`` alliances) and, when done, its ``result``: the body the request would have had
