@@ -142,6 +142,24 @@ def test_two_actor_edits_with_the_same_etag(client: TestClient, admin: dict[str,
     assert ("x1" in ids) == (statuses[0] == 201) and ("x2" in ids) == (statuses[1] == 201)
 
 
+def test_two_changes_of_one_actor_with_the_same_etag(client: TestClient, admin: dict[str, str],
+                                                     demo: dict[str, Any], make_app: Callable[..., FastAPI],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers rename the same actor from the same revision: one name is kept, the other gets 412."""
+    held_at_the_check(monkeypatch, api.routes.actors, 2)
+    url = f"{ALLIANCES}/{demo['id']}/actors/stadt"
+    headers = {**admin, "If-Match": demo["etag"]}
+    with TestClient(make_app()) as first, TestClient(make_app()) as second:
+        statuses = concurrently([lambda: first.patch(url, headers=headers, json={"name": "Erste Stadt"}),
+                                 lambda: second.patch(url, headers=headers, json={"name": "Zweite Stadt"})])
+    assert sorted(statuses) == [200, 412]
+    stored = client.get(f"{ALLIANCES}/{demo['id']}", headers=admin).json()
+    assert (stored["revision"], stored["n_actors"]) == (2, 25)
+    actors = client.get(f"{ALLIANCES}/{demo['id']}/actors", headers=admin, params={"per_page": 100}).json()
+    names = {a["id"]: a["name"] for a in actors["actors"]}
+    assert names["stadt"] == ("Erste Stadt" if statuses[0] == 200 else "Zweite Stadt")
+
+
 def test_first_researchers_make_one_pseudonym_secret(app: FastAPI, client: TestClient) -> None:
     """Several requests of several workers need the pseudonym secret of a fresh database at once:
     one is made, every one gets it (two were made before, and the second commit failed)."""

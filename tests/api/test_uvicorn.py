@@ -2,105 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import queue
-import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.api.servers import Server, start_server
+
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"
-NETZ = Path(sys.executable).parent / "netz"
-KEY_LINE = re.compile(r"^\s*(netz_[0-9a-f]{12}_\S+)\s*$")
-START_TIMEOUT = 90.0
 UPLOAD_LIMIT = 64 * 1024
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen[str]
-    url: str
-    key: str
-    output: list[str]
-
-    def client(self, *, key: bool = True) -> httpx.Client:
-        headers = {"Authorization": f"Bearer {self.key}"} if key else {}
-        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
-
-    def stop(self) -> int:
-        """SIGINT, as Ctrl-C in a terminal; uvicorn finishes what it serves and exits."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        return self.process.returncode
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def read_lines(stream: Any, lines: queue.Queue[str], kept: list[str]) -> None:
-    for line in stream:
-        kept.append(line)
-        lines.put(line)
 
 
 @pytest.fixture(scope="module")
 def server(database_url: str, reset_database: Any) -> Iterator[Server]:
     reset_database()  # the demo is loaded into an empty database only
-    port = free_port()
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NETZ_MAX_UPLOAD_BYTES": str(UPLOAD_LIMIT)}
-    process = subprocess.Popen(
-        [str(NETZ), "serve", "--demo", str(DEMO), "--host", "127.0.0.1", "--port", str(port),
-         "--database", database_url],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    output: list[str] = []
-    threading.Thread(target=read_lines, args=(process.stdout, lines, output), daemon=True).start()
-    url = f"http://127.0.0.1:{port}"
-    key = ""
-    deadline = time.monotonic() + START_TIMEOUT
+    running = start_server(database_url, arguments=["--demo", str(DEMO)],
+                           environment={"NETZ_MAX_UPLOAD_BYTES": str(UPLOAD_LIMIT)})
     try:
-        while not key:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("netz serve printed no admin key:\n" + "".join(output))
-            try:
-                match = KEY_LINE.match(lines.get(timeout=1))
-            except queue.Empty:
-                continue
-            key = match.group(1) if match else ""
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("netz serve did not answer /healthz:\n" + "".join(output))
-            try:
-                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        running = Server(process, url, key, output)
         yield running
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
+        running.kill()
 
 
 def test_health_and_readiness(server: Server) -> None:
