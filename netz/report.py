@@ -83,8 +83,9 @@ def resolve_names(alliance: Alliance, group_by: str = "type", wave: str | None =
     waves = [str(w) for w in alliance.waves]
     chosen = _matching(str(wave), [*waves, "all"])
     if chosen is None:
-        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=[*waves, "all"] if waves else [],
-                               heading="waves", note="" if waves else " (no tie has a wave)", parameter="wave")
+        accepted = [*waves, "all"] if waves else []
+        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=accepted, heading="waves",
+                               note="" if waves else " (no tie has a wave)", parameter="wave")
     return column, chosen
 
 
