@@ -31,6 +31,12 @@ def problems(path: Path, **options) -> list[Problem]:
     return caught.value.problems
 
 
+@pytest.fixture(autouse=True)
+def private_temp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A temporary folder of this test's own: other runs on the machine unpack into /tmp too."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("temp")))
+
+
 def leftovers() -> set[str]:
     return {p.name for p in Path(tempfile.gettempdir()).glob("netz-zip-*")}
 
