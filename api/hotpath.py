@@ -48,7 +48,7 @@ from api.config import Settings
 from api.db import Database
 from api.deps import alliance_not_found, alliance_not_given, revision_tag
 from api.models import AllianceRow, ApiKey
-from api.reports import report_key, stored_report
+from api.reports import report_key, stored_report, view_version
 
 if TYPE_CHECKING:
     import psycopg
@@ -216,7 +216,7 @@ class ReportServer:
                 if again.token != entry.token:
                     entry = await run_in_threadpool(self._load, alliance_id, view, group_by, wave)
                     self.memory.put(memo_key, entry)
-        tag = revision_tag(alliance_id, entry.revision, view)
+        tag = revision_tag(alliance_id, entry.revision, view_version(view, self.settings))
         if entry.gzipped is not None and accepts_gzip(accept_encoding):
             body, headers = entry.gzipped, {"ETag": f"W/{tag}", "Content-Encoding": "gzip"}
         else:

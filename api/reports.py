@@ -34,7 +34,7 @@ from netz.privacy import check_grouping, deidentify, funders_report
 from netz.report import report, resolve_names
 
 __all__ = ["StoredReport", "alliance_as_seen", "cached_report", "funder_view", "report_key", "research_view",
-           "stored_report"]
+           "stored_report", "view_version"]
 
 #: Whole-network figures both researchers and funders see.
 NETWORK_FIGURES = (
@@ -116,13 +116,19 @@ def report_key(view: str, group_by: str, wave: str | None, settings: Settings) -
     The de-identified views name the privacy rules' version and thresholds (``privacy_min_group``,
     ``privacy_min_type_group``), so that a report stored under other rules is never served.
     """
-    if view != "full":
-        view = (f"{view}/{PRIVACY_RULES}/k={settings.privacy_min_group}"
-                f"/t={settings.privacy_min_type_group}")
+    view = view_version(view, settings)
     key = f"{view}|{group_by}|{wave or ''}"
     if len(key) > KEY_WIDTH:
         key = f"{view}|sha256={hashlib.sha256(key.encode()).hexdigest()}"
     return key
+
+
+def view_version(view: str, settings: Settings) -> str:
+    """A view with the rules that shape it: a de-identified view names the privacy rules' version
+    and thresholds, in its reports' cache key and ETag, so that neither outlives a change."""
+    if view == "full":
+        return view
+    return f"{view}/{PRIVACY_RULES}/k={settings.privacy_min_group}/t={settings.privacy_min_type_group}"
 
 
 #: The width of ``report_cache.key`` (String(200)).

@@ -296,6 +296,19 @@ def test_gzip_when_accepted(client: TestClient, admin: dict[str, str], demo: dic
     assert "Content-Encoding" not in refused.headers and refused.content == plain.content
 
 
+def test_a_de_identified_reports_etag_names_the_privacy_rules(
+        make_app: Callable[..., FastAPI], new_key: Callable[..., str], demo: dict[str, Any]) -> None:
+    """Other thresholds give researchers another body at the same revision: a client holding the
+    old report's ETag must not be told 304."""
+    researcher = {"Authorization": f"Bearer {new_key('researcher')}", **IDENTITY}
+    with TestClient(make_app(privacy_min_type_group=2)) as service:
+        old = service.get(report_url(demo), headers=researcher)
+    with TestClient(make_app(privacy_min_type_group=5)) as service:
+        new = service.get(report_url(demo), headers={**researcher, "If-None-Match": old.headers["ETag"]})
+    assert old.status_code == 200 and new.status_code == 200, new.text
+    assert new.headers["ETag"] != old.headers["ETag"] and new.content != old.content
+
+
 @pytest.mark.parametrize(("header", "gzip_ok"), [
     (None, False), ("", False), ("identity", False), ("gzip", True), ("GZIP", True), ("x-gzip", True),
     ("deflate, gzip;q=0.5", True), ("gzip;q=0", False), ("gzip; q=0.0", False), ("br, *", True),
@@ -335,7 +348,7 @@ def test_each_view_has_its_own_tag(client: TestClient, keys: Any) -> None:
         headers = {**keys.headers(role), **IDENTITY}
         response = client.get(url, headers={**headers, "If-None-Match": full.headers["ETag"]})
         assert response.status_code == 200
-        assert response.headers["ETag"] == f'"{keys.own}-1-{view}"'
+        assert response.headers["ETag"] == f'"{keys.own}-1-{view}/p3/k=5/t=2"'  # with the privacy rules
         again = client.get(url, headers={**headers, "If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
     coordinator = client.get(url, headers={**keys.headers("coordinator"), **IDENTITY,
