@@ -7,7 +7,7 @@ from typing import Annotated
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, HTTPException, Path, Request
-from fastapi.security import HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -74,26 +74,19 @@ SessionDep = Annotated[Session, Depends(_session)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 
-class _BearerHeader(HTTPBearer):
-    """The ``Authorization`` header as it came, declared in OpenAPI as HTTP bearer (scheme
-    :data:`BEARER`), so that the documentation shows which operations need a key and Swagger UI
-    offers "Authorize". :func:`key_of` checks it (with netz's own messages, as the report's
-    route does, which reads the header itself)."""
-
-    async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
-        return request.headers.get("authorization")
-
-
 #: The name of the API key's security scheme in the OpenAPI document.
 BEARER = "apiKey"
-_bearer_header = _BearerHeader(
-    scheme_name=BEARER, auto_error=False,
-    description="An API key (`netz keys create`), sent as `Authorization: Bearer KEY`.")
+#: The key's scheme, declared in OpenAPI as HTTP bearer, so that the documentation shows which
+#: operations need a key and Swagger UI offers "Authorize". It checks nothing
+#: (``auto_error=False``): :func:`key_of` reads the header itself, with netz's own messages, as
+#: the report's route does.
+_bearer = HTTPBearer(scheme_name=BEARER, auto_error=False,
+                     description="An API key (`netz keys create`), sent as `Authorization: Bearer KEY`.")
 
 
 async def _current_key(request: Request,
-                       authorization: Annotated[str | None, Depends(_bearer_header)]) -> ApiKey:
-    return await key_of(request, authorization)
+                       _declared: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> ApiKey:
+    return await key_of(request, request.headers.get("authorization"))
 
 
 async def key_of(request: Request, authorization: str | None) -> ApiKey:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.audit import audit_entries
-from api.deps import CurrentKey, SessionDep, require
+from api.deps import MAX_ID, CurrentKey, SessionDep, require
 from api.schemas import AuditEntryOut, AuditPage
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
@@ -16,8 +16,9 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 @router.get("", response_model=AuditPage)
 def get_audit(
     session: SessionDep, key: CurrentKey,
-    alliance: Annotated[int | None, Query(description="Only the entries of this alliance (its id).")] = None,
-    page: Annotated[int, Query(ge=1, description="The page, from 1.")] = 1,
+    alliance: Annotated[int | None, Query(ge=1, le=MAX_ID,
+                                          description="Only the entries of this alliance (its id).")] = None,
+    page: Annotated[int, Query(ge=1, le=MAX_ID, description="The page, from 1.")] = 1,
     per_page: Annotated[int, Query(ge=1, le=500, description="Entries per page.")] = 50,
 ) -> AuditPage:
     """Entries newest first, of one alliance or all; paged (``total`` counts all pages)."""

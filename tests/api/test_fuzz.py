@@ -5,10 +5,6 @@ the document (an undeclared status, media type, header or body).
 Derandomised (the same cases every run) and short: :data:`EXAMPLES` cases per operation (about 300
 in all per database). Scoped operations get the demo alliance's id half the time, so that the
 generated options meet real data.
-
-Failures another branch is fixing (``crash``: ids beyond the database's integers raise instead of
-answering 404/422) are told apart by :func:`known`: if they are all it finds, the test is an
-expected failure (as ``xfail(strict=False)``); anything else fails it.
 """
 
 from __future__ import annotations
@@ -45,21 +41,7 @@ def test_fuzz_the_whole_document(keys: Any, make_app: Callable[..., Any]) -> Non
         scoped = "{alliance_id}" in operation.path
         alliance = st.sampled_from([{"alliance_id": keys.own}, {}]) if scoped else st.just({})
         _run(operation, alliance, {"Authorization": f"Bearer {keys.admin}"}, found)
-    unknown = sorted({failure for failure in found if not known(failure)})
-    assert unknown == [], "\n".join(unknown)
-    if found:
-        pytest.xfail("branch crash fixes these 500s: huge ids (OverflowError on SQLite, integer out of "
-                     "range on PostgreSQL, the report's PostgreSQL probe):\n" + "\n".join(sorted(set(found))))
-
-
-#: What the ``crash`` branch fixes: an id (path or query) beyond the database's integers raises.
-KNOWN = ("OverflowError('Python int too large to convert to SQLite INTEGER')",
-         "NumericValueOutOfRange", "has no attribute 'get_error_field'")
-
-
-def known(failure: str) -> bool:
-    """Whether a failure is one that another branch is fixing (see :data:`KNOWN`)."""
-    return " -> raised " in failure and any(text in failure for text in KNOWN)
+    assert found == [], "\n".join(sorted(set(found)))
 
 
 def _run(operation: Any, alliance: st.SearchStrategy[dict[str, Any]], headers: dict[str, str],
