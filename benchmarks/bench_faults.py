@@ -47,7 +47,7 @@ from sqlalchemy import text  # noqa: E402
 from api.db import Database  # noqa: E402
 from api.security import create_key  # noqa: E402
 from api.store import save  # noqa: E402
-from benchmarks.common import random_alliance  # noqa: E402
+from benchmarks.common import free_port, random_alliance, server_environment, stop  # noqa: E402
 from netz.io.graphfiles import write_node_link  # noqa: E402
 
 SEED = 20261205
@@ -55,20 +55,11 @@ SEED = 20261205
 READS = {"report": 0.5, "actors": 0.25, "gaps": 0.25}
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def uvicorn(database_url: str, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``uvicorn --workers N`` on a free port, until it answers ``/healthz`` from every worker."""
     port = free_port()
-    env = {**os.environ, "NETZ_DATABASE_URL": database_url,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = server_environment(database_url)
     command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
                "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -81,12 +72,7 @@ def uvicorn(database_url: str, workers: int) -> Iterator[tuple[str, subprocess.P
             time.sleep(0.2)
         yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def worker_pids(supervisor: int) -> list[int]:

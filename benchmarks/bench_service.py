@@ -42,7 +42,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -65,6 +64,7 @@ sys.path.insert(0, str(ROOT))
 from api.db import Database  # noqa: E402
 from api.security import create_key  # noqa: E402
 from api.store import save  # noqa: E402
+from benchmarks.common import free_port, server_environment, stop  # noqa: E402
 from netz.model import Alliance  # noqa: E402
 
 SEED = 20261121
@@ -185,12 +185,6 @@ def postgres_answers(admin_url: str) -> bool:
 
 # ---------------------------------------------------------------- server
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and all its descendants so far (Linux /proc)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -235,8 +229,7 @@ else:
 @contextlib.contextmanager
 def server(database_url: str, workers: int, *, plain: bool = False) -> Iterator[tuple[str, int]]:
     port = free_port()
-    env = {**os.environ, "NETZ_DATABASE_URL": database_url,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = server_environment(database_url)
     if plain:
         command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host",
                    "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
@@ -261,12 +254,7 @@ def server(database_url: str, workers: int, *, plain: bool = False) -> Iterator[
             time.sleep(1.0 if workers > 1 else 0.2)  # let every worker finish starting
             yield base, process.pid
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 # ---------------------------------------------------------------- load

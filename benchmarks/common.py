@@ -1,4 +1,4 @@
-"""Helpers the benchmark scripts share: seeded random alliances, timing, peak memory.
+"""Helpers the benchmark scripts share: seeded random alliances, timing, peak memory, servers.
 
 Not a benchmark itself. Scripts in this folder import it as ``common`` (run them from
 the repository root as ``.venv/bin/python benchmarks/<script>.py``; Python puts the
@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import platform
 import resource
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -100,3 +102,30 @@ def machine() -> str:
         f"igraph {igraph.__version__}, networkx {networkx.__version__}, numpy {np.__version__}, "
         f"pandas {pd.__version__}"
     )
+
+
+#: The repository's root (the service's code is imported from there).
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    """The environment of a service process: this database, and this checkout's code first."""
+    return {**os.environ, "NETZ_DATABASE_URL": database_url,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a server to stop (SIGTERM); kill it if it has not within 15 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
