@@ -20,6 +20,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# The text sizes of actors and ties are the data model's (netz validates files against them).
+from netz.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
+
 __all__ = ["ActorRow", "AllianceRow", "ApiKey", "AuditEntry", "Base", "JobRow", "KeyGrant", "ReportCache",
            "Secret", "TieRow", "as_utc", "utcnow"]
 
@@ -80,8 +83,8 @@ class ActorRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    actor_id: Mapped[str] = mapped_column(String(300))
-    name: Mapped[str] = mapped_column(String(500))
+    actor_id: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
+    name: Mapped[str] = mapped_column(String(MAX_NAME_CHARS))
     type: Mapped[str] = mapped_column(String(40))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
@@ -95,11 +98,11 @@ class TieRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
-    source: Mapped[str] = mapped_column(String(300))
-    target: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
+    target: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
-    kind: Mapped[str | None] = mapped_column(String(200))
-    wave: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str | None] = mapped_column(String(MAX_KIND_CHARS))
+    wave: Mapped[str | None] = mapped_column(String(MAX_WAVE_CHARS))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     alliance: Mapped[AllianceRow] = relationship(back_populates="ties")

@@ -166,8 +166,7 @@ class KeyInfo(BaseModel):
         description="orphaned: a coordinator key every alliance of which has been deleted")
 
 
-class KeyPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class KeyPatch(_Request):
     expires: dt.datetime | None = Field(description="refused from then on; null: never")
 
 
