@@ -2,25 +2,23 @@
 
 The pages are plain HTML, CSS and JavaScript (no build step, nothing from the internet). They call
 the JSON API with the key the person signs in with, so each role sees in the browser exactly what
-the API gives it. The words for gap kinds, indicators, figures and actor types come from
-:mod:`netz.text` and :mod:`netz.vocabulary` through ``/ui/labels.json``, so that the pages, the
-command line and the text reports say the same thing.
+the API gives it. Every word they show comes from the message catalogue of :mod:`netz.messages`
+through ``/ui/messages.js``, so that the pages, the command line and the text reports say the
+same thing.
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, Response
 
-from netz.gaps import GAP_KINDS, SEVERITIES
-from netz.health import INDICATORS
-from netz.text import kind_label, say
-from netz.vocabulary import ACTOR_TYPES, TYPE_LABELS
+from netz.messages import LANGUAGES, catalogue
 
-__all__ = ["STATIC", "labels", "router"]
+__all__ = ["STATIC", "messages_script", "router"]
 
 STATIC = Path(__file__).parent / "static"
 
@@ -46,17 +44,6 @@ _HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-cache",
 }
-
-#: Whole-network figures the pages show (labels from netz.text).
-_FIGURES = ("n_actors", "n_ties", "components", "largest_component_share", "average_path_length",
-            "fragmentation", "mean_degree", "density", "transitivity", "reciprocity")
-#: Further phrases of netz.text the pages use.
-_PHRASES = ("actors", "ties", "gaps", "health", "no_gaps", "suggestion", "partners", "before", "after",
-            "stranded", "new_gaps", "resolved_by_removal", "whatif_question", "by_type", "key_actors",
-            "fragmentation_note", "density_note", "undefined", "more_gaps", "components_one",
-            "components_many", "key_players", "key_player_line", "key_player_above", "joined", "left",
-            "ties_gained", "ties_lost")
-
 
 def _page(name: str) -> FileResponse:
     return FileResponse(STATIC / name, media_type=_MEDIA_TYPES[".html"], headers=_HEADERS)
@@ -84,27 +71,23 @@ def static_file(path: str) -> FileResponse:
     return FileResponse(target, media_type=_MEDIA_TYPES[target.suffix], headers=_HEADERS)
 
 
-@router.get("/ui/labels.json")
-def ui_labels() -> JSONResponse:
-    """The plain-language labels of netz in German and English, for the pages."""
-    return JSONResponse(labels(), headers=_HEADERS)
+@router.get("/ui/messages.js")
+def ui_messages() -> Response:
+    """The message catalogue of every language as a script that sets ``window.NETZ_MESSAGES``.
 
-
-def labels() -> dict[str, dict[str, Any]]:
-    """``{"de": {...}, "en": {...}}`` with the labels the pages use.
-
-    >>> labels()["en"]["kind"]["refugee_exclusion"]
-    'Refugees left out'
+    A script rather than JSON so that the pages have their words before their own scripts run
+    (no flash of keys, no waiting): ``<script src="/ui/messages.js">`` comes before common.js.
     """
-    def one(lang: str) -> dict[str, Any]:
-        return {
-            "type": {t: TYPE_LABELS[t][0 if lang == "de" else 1] for t in ACTOR_TYPES},
-            "kind": {k: kind_label(k, lang) for k in GAP_KINDS},
-            "indicator": {i: say(f"indicator_{i}", lang) for i in INDICATORS},
-            "band": {b: say(f"band_{b}", lang) for b in ("good", "watch", "concern")},
-            "severity": {s: say(f"severity_{s}", lang) for s in SEVERITIES},
-            "figure": {f: say(f, lang) for f in _FIGURES},
-            "phrase": {p: say(p, lang) for p in _PHRASES},
-        }
+    return Response(messages_script(), media_type=_MEDIA_TYPES[".js"], headers=_HEADERS)
 
-    return {"de": one("de"), "en": one("en")}
+
+@cache
+def messages_script() -> str:
+    """``window.NETZ_MESSAGES = {"de": {...}, "en": {...}, ...};`` from :mod:`netz.messages`.
+
+    >>> "Kirche / Religionsgemeinschaft" in messages_script()
+    True
+    """
+    payload = json.dumps({lang: catalogue(lang) for lang in LANGUAGES}, ensure_ascii=False,
+                         separators=(",", ":"))
+    return f"window.NETZ_MESSAGES = {payload};\n"

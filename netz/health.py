@@ -1,7 +1,8 @@
 """The network health scorecard: a few indicators a coordinator can read at a glance.
 
 Each indicator has a ``value``, a ``band`` (``good``, ``watch`` or ``concern``)
-and an explanation in German and English. The band limits are **conventions**
+and a finding (a ``health.*`` message of :mod:`netz.messages` and its parameters) that
+:func:`explain` words in German or English. The band limits are **conventions**
 chosen for local alliances of 15–300 actors, not findings of the literature
 (except where the docstring of a rule says otherwise); they live in
 :class:`Bands` so that a user can set their own. ``docs/metrics.md`` gives the
@@ -10,8 +11,8 @@ reasoning for each.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import igraph as ig
@@ -21,11 +22,12 @@ import pandas as pd
 from netz._overrides import with_overrides
 from netz.gaps import CORE_TYPES
 from netz.graph import actor_ids
+from netz.messages import LANGUAGES, message
 from netz.metrics._base import edge_array, group_labels
 from netz.metrics.structure import largest_component_share, reciprocity
 from netz.vocabulary import fold
 
-__all__ = ["INDICATORS", "Bands", "Indicator", "health"]
+__all__ = ["INDICATORS", "Bands", "Indicator", "explain", "health"]
 
 INDICATORS = (
     "connectedness",
@@ -37,9 +39,8 @@ INDICATORS = (
     "trust",
     "value",
 )
-#: The explanation of an indicator that is undefined because the alliance has no actors yet.
-_NO_ACTORS = ("Das Bündnis hat noch keine Akteure; der Wert ist nicht bestimmbar.",
-              "The alliance has no actors yet; the value is undefined.")
+#: The finding of an indicator that is undefined because the alliance has no actors yet.
+_NO_ACTORS: tuple[str, dict[str, Any]] = ("no_actors", {})
 #: Tie columns read as PARTNER-style ratings (Varda et al. 2012): trust in, and value of, a partner.
 RATING_COLUMNS = {
     "trust": ("trust", "vertrauen"),
@@ -74,13 +75,34 @@ class Bands:
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator: its value and band, and what to say about it as a catalogue key.
+
+    ``message`` and ``params`` are the finding (``health.*`` of :mod:`netz.messages`), ``limits``
+    the key of the sentence that states the band limits; :func:`explain` words them.
+    """
+
     indicator: str
     value: float | None
     band: str
-    explanation: dict[str, str]
+    message: str
+    params: dict[str, Any]
+    limits: str
+
+    @property
+    def explanation(self) -> dict[str, str]:
+        """The explanation in every language of the catalogue."""
+        return {lang: explain(self, lang) for lang in LANGUAGES}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The indicator as JSON: the finding, and its explanation in every language."""
+        return {"indicator": self.indicator, "value": self.value, "band": self.band,
+                "message": self.message, "params": _json_params(self.params),
+                "explanation": self.explanation}
+
+
+def _json_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as JSON values (numbers rounded as the values are)."""
+    return {k: round(v, 6) if isinstance(v, float) else v for k, v in params.items()}
 
 
 def health(
@@ -157,88 +179,47 @@ def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, g
                 b: Bands) -> Iterator[Indicator]:
     n = g.vcount()
     share = largest_component_share(g)
-    yield _rated("connectedness", share, b.connectedness_good, b.connectedness_watch, (
-        f"{_pct(share)} der Akteure gehören zum zusammenhängenden Hauptteil des Netzwerks; "
-        "die übrigen sind von ihm aus über keine Kette von Kooperationen erreichbar.",
-        f"{_pct(share)} of the actors belong to the network's connected main part; "
-        "the others cannot be reached from it through any chain of cooperations.") if n else _NO_ACTORS)
+    yield _rated("connectedness", share, b.connectedness_good, b.connectedness_watch,
+                 *(("connectedness", {"share": share}) if n else _NO_ACTORS))
 
     undirected = g.as_undirected(mode="collapse") if g.is_directed() else g
     mean_partners = 2 * undirected.ecount() / n if n else None
-    yield _rated("cohesion", mean_partners, b.cohesion_good, b.cohesion_watch, (
-        f"Ein Akteur arbeitet im Mittel mit {_num(mean_partners)} Partnern zusammen. Anders als der "
-        "Anteil aller möglichen Kooperationen lässt sich diese Zahl zwischen kleinen und großen "
-        "Bündnissen vergleichen.",
-        f"An actor works with {_num(mean_partners, 'en')} partners on average. Unlike the share of all "
-        "possible ties, this figure can be compared between small and large alliances.") if n else _NO_ACTORS,
-        limits=_num)
+    yield _rated("cohesion", mean_partners, b.cohesion_good, b.cohesion_watch,
+                 *(("cohesion", {"partners": mean_partners}) if n else _NO_ACTORS), limits="number")
 
     linked, pairs = _linked_group_pairs(undirected, group_by)
     integration = linked / pairs if pairs else None
-    if group_by == "type":
-        which = ("der Kernbereiche (Initiativen, Kirchen, Wohlfahrtsverbände, Kommune, Geflüchtete)",
-                 "of core sectors (initiatives, churches, welfare, municipality, refugees)")
-    else:
-        which = (f"von Gruppen (nach „{group_by}“)", f"of groups (by '{group_by}')")
-    yield _rated("cross_sector_integration", integration, b.cross_sector_good, b.cross_sector_watch, (
-        f"{linked} von {pairs} Paaren {which[0]}, die im Bündnis vertreten sind, arbeiten mindestens "
-        "einmal zusammen." if pairs else
-        "Weniger als zwei dieser Bereiche sind vertreten; die Zusammenarbeit zwischen ihnen lässt sich "
-        "nicht beurteilen.",
-        f"{linked} of {pairs} pairs {which[1]} present in the alliance cooperate at least once."
-        if pairs else
-        "Fewer than two of these sectors are present; cooperation between them cannot be judged."))
+    which = "core" if group_by == "type" else "groups"
+    yield _rated("cross_sector_integration", integration, b.cross_sector_good, b.cross_sector_watch,
+                 f"cross_sector.{which}" if pairs else "cross_sector.too_few",
+                 {"linked": linked, "pairs": pairs, "group_by": group_by})
 
     betweenness = metrics["betweenness"].fillna(0.0)
     total = float(betweenness.sum())
     top = float(betweenness.max()) / total if total > 0 else 0.0
     holder = str(g.vs[int(np.argmax(betweenness.to_numpy()))]["label"]) if total > 0 else ""
-    if n < 3:
-        text = ("Mit weniger als drei Akteuren gibt es nichts zu vermitteln.",
-                "With fewer than three actors there is nothing to go between.")
-    elif total <= 0:
-        text = ("Niemand vermittelt: Wer einander erreichen kann, arbeitet direkt zusammen.",
-                "Nobody goes between others: whoever can reach each other works together directly.")
-    else:
-        text = (f"Wo Partner einander nur über Dritte erreichen, läuft {_pct(top)} dieser Vermittlung "
-                f"über {holder}. Je höher dieser Anteil, desto mehr hängt das Bündnis an einem "
-                "einzigen Akteur.",
-                f"Where partners reach each other only through others, {_pct(top)} of this go-between "
-                f"work runs through {holder}. The higher this share, the more the alliance depends on "
-                "a single actor.")
+    case = "too_small" if n < 3 else "nobody" if total <= 0 else "holder"
     yield _rated("dependence_on_single_actors", top if n >= 3 else None, b.dependence_good,
-                 b.dependence_watch, text, higher_is_better=False)
+                 b.dependence_watch, f"dependence.{case}", {"share": top, "holder": holder},
+                 higher_is_better=False)
 
     yield _refugee_participation(g, undirected, metrics, b)
 
     if g.is_directed():
         returned = reciprocity(g)  # the share of ties that are returned
-        yield _rated("reciprocity", returned, b.reciprocity_good, b.reciprocity_watch, (
-            f"{_pct(returned)} der Nennungen werden vom genannten Partner erwidert: Beide Seiten "
-            "sehen die Zusammenarbeit.",
-            f"{_pct(returned)} of the ties are returned by the partner named: both sides see the "
-            "cooperation."))
+        yield _rated("reciprocity", returned, b.reciprocity_good, b.reciprocity_watch, "reciprocity",
+                     {"share": returned})
 
     for indicator, (score, mean, low, top_answer) in _ratings(ties):
-        de_what, en_what = {"trust": ("ihr Vertrauen zueinander", "their trust in each other"),
-                            "value": ("den Nutzen der Zusammenarbeit", "the value of working together")
-                            }[indicator]
-        yield _rated(indicator, score, b.rating_good, b.rating_watch, (
-            f"Die Partner bewerten {de_what} im Mittel mit {_num(mean)} auf einer Skala von "
-            f"{low:g} bis {top_answer:g}, also bei {_pct(score)} des Wegs von der niedrigsten zur "
-            "höchsten Stufe (wie im PARTNER-Werkzeug).",
-            f"Partners rate {en_what} {_num(mean, 'en')} on average on a scale from "
-            f"{low:g} to {top_answer:g}, that is {_pct(score)} of the way from the lowest to the highest "
-            "answer (as in the PARTNER tool)."))
+        yield _rated(indicator, score, b.rating_good, b.rating_watch, f"rating.{indicator}",
+                     {"mean": mean, "low": low, "top": top_answer, "share": score})
 
 
 def _refugee_participation(g: ig.Graph, undirected: ig.Graph, metrics: pd.DataFrame, b: Bands) -> Indicator:
     types = np.asarray(g.vs["type"])
     refugees = np.flatnonzero(types == "refugee")
     if not len(refugees):
-        return _rated("refugee_participation", 0.0, b.refugee_good, b.refugee_watch, (
-            "Keine Organisation von Geflüchteten ist Mitglied des Bündnisses.",
-            "No refugee organisation is a member of the alliance."))
+        return _rated("refugee_participation", 0.0, b.refugee_good, b.refugee_watch, "refugee.none", {})
     components = undirected.connected_components()
     main = int(np.argmax(components.sizes()))
     membership = np.asarray(components.membership)
@@ -246,13 +227,9 @@ def _refugee_participation(g: ig.Graph, undirected: ig.Graph, metrics: pd.DataFr
     names_someone = (metrics["out_degree"].to_numpy() > 0) if g.is_directed() else np.ones(len(types), bool)
     active = (membership[refugees] == main) & (partners[refugees] >= 2) & names_someone[refugees]
     share = float(active.mean())
-    return _rated("refugee_participation", share, b.refugee_good, b.refugee_watch, (
-        f"{int(active.sum())} von {len(refugees)} Organisationen von Geflüchteten sind mit mindestens "
-        "zwei Partnern im Hauptteil des Netzwerks eingebunden"
-        + (" und nennen selbst Partner." if g.is_directed() else "."),
-        f"{int(active.sum())} of {len(refugees)} refugee organisations are linked to at least two "
-        "partners in the network's main part" + (" and name partners themselves." if g.is_directed()
-                                                 else ".")))
+    return _rated("refugee_participation", share, b.refugee_good, b.refugee_watch,
+                  "refugee.directed" if g.is_directed() else "refugee.linked",
+                  {"active": int(active.sum()), "refugees": len(refugees)})
 
 
 def _linked_group_pairs(undirected: ig.Graph, group_by: str) -> tuple[int, int]:
@@ -294,14 +271,15 @@ def _ratings(ties: pd.DataFrame | None) -> Iterator[tuple[str, tuple[float, floa
         yield indicator, ((mean - low) / (scale - low), mean, low, scale)
 
 
-def _rated(name: str, value: float | None, good: float, watch: float, text: tuple[str, str],
-           *, higher_is_better: bool = True,
-           limits: Callable[[float | None, str], str] | None = None) -> Indicator:
-    """An indicator with its band, and the band limits said after its explanation.
+def _rated(name: str, value: float | None, good: float, watch: float, message: str,
+           params: dict[str, Any], *, higher_is_better: bool = True,
+           limits: str = "share") -> Indicator:
+    """An indicator with its band, the finding behind its explanation, and the band limits.
 
     The band is decided on the value as reported (rounded to six places), so that a
     reported value and its band never disagree (4/3 is reported as 1.333333; a limit set
-    to that figure must rate it "good").
+    to that figure must rate it "good"). ``limits`` says how the limits are written
+    (``share`` as a percentage, ``number`` as a number).
     """
     value = None if value is None else round(float(value), 6)
     if value is None:
@@ -310,14 +288,31 @@ def _rated(name: str, value: float | None, good: float, watch: float, text: tupl
         band = "good" if value >= good else "watch" if value >= watch else "concern"
     else:
         band = "good" if value < good else "watch" if value < watch else "concern"
-    show = limits or (lambda v, lang: _pct(v))
-    if higher_is_better:
-        said = (f" Gut ab {show(good, 'de')}, bedenklich unter {show(watch, 'de')}.",
-                f" Good from {show(good, 'en')}, a concern below {show(watch, 'en')}.")
-    else:
-        said = (f" Gut unter {show(good, 'de')}, bedenklich ab {show(watch, 'de')}.",
-                f" Good below {show(good, 'en')}, a concern from {show(watch, 'en')}.")
-    return Indicator(name, value, band, {"de": text[0] + said[0], "en": text[1] + said[1]})
+    params = {**params, "good": good, "watch": watch}
+    return Indicator(name, value, band, f"health.{message}", params,
+                     f"health.limits.{'higher' if higher_is_better else 'lower'}.{limits}")
+
+
+def explain(indicator: Indicator, lang: str = "de") -> str:
+    """The indicator's explanation and band limits in plain words, from the message catalogue.
+
+    Shares are written as percentages, other numbers with one decimal in the language's style.
+    """
+    params = {name: _written(name, value, lang) for name, value in indicator.params.items()}
+    limits = indicator.limits
+    if limits.endswith(".share"):
+        params["good"], params["watch"] = _pct(indicator.params["good"]), _pct(indicator.params["watch"])
+    return f"{message(indicator.message, lang, **params)} {message(limits, lang, **params)}"
+
+
+def _written(name: str, value: Any, lang: str) -> str:
+    if name == "share":
+        return _pct(value)
+    if name in ("low", "top"):
+        return f"{value:g}"
+    if isinstance(value, float) or value is None:
+        return _num(value, lang)
+    return str(value)
 
 
 def _pct(value: float | None) -> str:

@@ -8,111 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from netz.vocabulary import TYPE_LABELS
+from netz.messages import LANGUAGES, catalogue, message
 
 __all__ = ["LANGUAGES", "kind_label", "render_diff", "render_gaps", "render_health", "render_report",
            "render_whatif", "say"]
-
-LANGUAGES = ("de", "en")
-
-_PHRASES: dict[str, tuple[str, str]] = {
-    "title": ("Netzwerkbericht", "Network report"),
-    "unnamed": ("(ohne Namen)", "(unnamed)"),
-    "directed": ("gerichtet (Befragungsdaten: wer nennt wen)", "directed (survey data: who names whom)"),
-    "undirected": ("ungerichtet (Kooperationen)", "undirected (cooperations)"),
-    "wave": ("Erhebungswelle", "Wave"),
-    "actors": ("Akteure", "Actors"),
-    "ties": ("Kooperationen", "Cooperation ties"),
-    "density": ("Dichte", "Density"),
-    "density_note": (
-        "Anteil der möglichen Kooperationen, die es gibt",
-        "share of all possible ties that exist",
-    ),
-    "components": ("Getrennte Teile", "Separate parts"),
-    "largest_component_share": ("Anteil im Hauptteil", "Share in the main part"),
-    "average_path_length": ("Mittlere Entfernung (Schritte)", "Average distance (steps)"),
-    "fragmentation": ("Zersplitterung", "Fragmentation"),
-    "n_actors": ("Akteure", "Actors"),
-    "n_ties": ("Kooperationen", "Ties"),
-    "mean_degree": ("Partner pro Akteur (Mittel)", "Partners per actor (mean)"),
-    "transitivity": ("Geschlossenheit (wie oft die Partner eines Akteurs auch miteinander arbeiten)",
-                     "Closure (how often an actor's partners also work with each other)"),
-    "reciprocity": ("Gegenseitigkeit", "Reciprocity"),
-    "indicator_connectedness": ("Erreichbarkeit", "Connectedness"),
-    "indicator_cohesion": ("Partner pro Akteur", "Partners per actor"),
-    "indicator_cross_sector_integration": ("Zusammenarbeit über Bereiche", "Cross-sector integration"),
-    "indicator_dependence_on_single_actors": ("Abhängigkeit von Einzelnen", "Dependence on single actors"),
-    "indicator_refugee_participation": ("Beteiligung Geflüchteter", "Refugee participation"),
-    "indicator_reciprocity": ("Gegenseitigkeit", "Reciprocity"),
-    "indicator_trust": ("Vertrauen", "Trust"),
-    "indicator_value": ("Nutzen", "Value"),
-    "components_one": ("alle Akteure sind über Kooperationen verbunden",
-                       "every actor is reachable through cooperation ties"),
-    "components_none": ("das Bündnis hat noch keine Akteure", "the alliance has no actors yet"),
-    "components_many": ("das Netzwerk zerfällt in getrennte Teile",
-                        "the network falls apart into separate parts"),
-    "by_type": ("Akteure nach Art", "Actors by type"),
-    "by_group": ("Akteure nach Gruppe", "Actors by group"),
-    "gaps": ("Koordinationslücken", "Coordination gaps"),
-    "health": ("Gesundheit des Netzwerks", "Network health"),
-    "none": ("keine", "none"),
-    "no_gaps": ("Keine Koordinationslücken gefunden.", "No coordination gaps found."),
-    "suggestion": ("Vorschlag", "Suggestion"),
-    "more_gaps": ("weitere Lücken dieser Art", "more gaps of this kind"),
-    "key_actors": ("Tragende Akteure (verbinden am meisten)", "Key actors (connect the most)"),
-    "partners": ("Partner", "partners"),
-    "band_good": ("gut", "good"),
-    "band_watch": ("beobachten", "watch"),
-    "band_concern": ("bedenklich", "concern"),
-    "severity_high": ("HOCH", "HIGH"),
-    "severity_medium": ("MITTEL", "MEDIUM"),
-    "severity_low": ("niedrig", "low"),
-    "before": ("vorher", "before"),
-    "after": ("nachher", "after"),
-    "stranded": ("Verlieren alle Kooperationen", "Lose all their ties"),
-    "new_gaps": ("Neue Lücken", "New gaps"),
-    "key_players": ("Schlüsselakteure (ihr Ausscheiden zersplittert das Netz am meisten)",
-                    "Key players (their departure fragments the network most)"),
-    "diff_title": ("Veränderung zwischen den Wellen", "Change between waves"),
-    "joined": ("Neu dabei", "Joined"),
-    "left": ("Nicht mehr dabei", "Left"),
-    "ties_gained": ("Neue Kooperationen", "Ties gained"),
-    "ties_lost": ("Weggefallene Kooperationen", "Ties lost"),
-    "resolved_gaps": ("Behobene Lücken", "Resolved gaps"),
-    "undefined": ("nicht bestimmbar", "undefined"),
-    "kind_isolated_actor": ("Akteur ohne Kooperation", "Actor without any cooperation"),
-    "kind_peripheral_actor": ("Nur ein Partner", "Only one partner"),
-    "kind_single_point_of_failure": ("Einzige Verbindung für andere", "Sole link for others"),
-    "kind_fragile_tie": ("Einzige Brücke zwischen zwei Teilen", "Only bridge between two parts"),
-    "kind_missing_sector_link": ("Bereiche ohne Kontakt", "Sectors without contact"),
-    "kind_weak_sector_link": ("Bereiche mit wenig Kontakt", "Sectors with little contact"),
-    "kind_refugee_exclusion": ("Geflüchtete zu wenig beteiligt", "Refugees left out"),
-    "kind_unreciprocated_tie": ("Einseitige Nennung", "One-sided tie"),
-    "kind_over_centralization": ("Zu viel hängt an einem Akteur", "Too much depends on one actor"),
-    "kind_disconnected_cluster": ("Abgetrennte Gruppe", "Cut-off group"),
-    "kind_closure_opportunity": ("Vorschlag: einander vorstellen", "Suggested introduction"),
-    "whatif_question": ("Was wäre, wenn {who} aus dem Bündnis ausscheiden würde{n}?",
-                        "What if {who} left the alliance?"),
-    "resolved_by_removal": ("Lücken, die wegfallen", "Gaps that disappear"),
-    "fragmentation_note": ("Anteil der Paare von Akteuren, die einander über keine Kette von "
-                           "Kooperationen erreichen",
-                           "share of pairs of actors that cannot reach each other through any chain of "
-                           "cooperations"),
-    "key_player_line": ("ohne diesen Akteur{above} könnten {share} der übrigen Paare von Akteuren "
-                        "einander nicht mehr erreichen",
-                        "without this actor{above}, {share} of the remaining pairs of actors could no "
-                        "longer reach each other"),
-    "key_player_above": (" und die oben genannten", " and those above"),
-}
 
 #: Whole-network figures that are shares, shown as percentages.
 _SHARES = ("density", "largest_component_share", "fragmentation", "transitivity", "reciprocity")
 
 
 def say(key: str, lang: str = "de") -> str:
-    """A phrase in the chosen language."""
-    german, english = _PHRASES[key]
-    return german if lang == "de" else english
+    """A phrase of the text reports (``text.<key>`` of the message catalogue) in ``lang``."""
+    return message(f"text.{key}", lang)
 
 
 def render_report(report: dict[str, Any], *, lang: str = "de") -> str:
@@ -139,7 +46,7 @@ def render_report(report: dict[str, Any], *, lang: str = "de") -> str:
     lines.append(f"{say('by_type', lang)}:")
     for actor_type, count in network["actors_by_type"].items():
         if count:
-            label = TYPE_LABELS[actor_type][0 if lang == "de" else 1]
+            label = message(f"type.{actor_type}", lang)
             lines.append(f"  {label}: {count}")
     if "actors_by_group" in network:
         lines.append(f"{say('by_group', lang)} ({alliance['group_by']}):")
@@ -193,7 +100,7 @@ def render_gaps(gaps: list[dict[str, Any]], *, lang: str = "de", per_kind: int |
 
 def kind_label(kind: str, lang: str = "de") -> str:
     """A gap kind in plain words (the code itself if netz has no label for it)."""
-    return say("kind_" + kind, lang) if "kind_" + kind in _PHRASES else kind
+    return say("kind_" + kind, lang) if f"text.kind_{kind}" in catalogue(lang) else kind
 
 
 def render_whatif(result: dict[str, Any], *, lang: str = "de") -> str:

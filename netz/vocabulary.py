@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from netz.errors import UnknownNameError
+from netz.messages import message
 
 __all__ = [
     "ACTOR_TYPES",
@@ -35,18 +36,9 @@ ACTOR_TYPES: tuple[str, ...] = (
     "other",
 )
 
-#: Plain-language labels for people: (German, English).
+#: Plain-language labels for people: (German, English), from the message catalogue (``type.*``).
 TYPE_LABELS: dict[str, tuple[str, str]] = {
-    "initiative": ("Ehrenamtliche Initiative", "Volunteer initiative"),
-    "church": ("Kirche / Religionsgemeinschaft", "Church / faith community"),
-    "welfare": ("Wohlfahrtsverband", "Welfare association"),
-    "municipality": ("Kommune / Kreis", "Municipality / district"),
-    "refugee": ("Geflüchtete und ihre Organisationen", "Refugees and their organisations"),
-    "association": ("Verein", "Association / club"),
-    "education": ("Bildung (Schule, Kita, VHS)", "Education (school, daycare, adult education)"),
-    "employment": ("Arbeit (Jobcenter, Betriebe)", "Employment (job centre, employers)"),
-    "public": ("Behörde / öffentliche Stelle", "Public agency"),
-    "other": ("Sonstige", "Other"),
+    kind: (message(f"type.{kind}", "de"), message(f"type.{kind}", "en")) for kind in ACTOR_TYPES
 }
 
 _ALIASES: dict[str, tuple[str, ...]] = {

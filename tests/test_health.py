@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import networkx as nx
@@ -12,6 +13,7 @@ from factories import make_alliance
 from netz.errors import UnknownNameError
 from netz.graph import to_igraph, to_networkx
 from netz.health import INDICATORS, Bands, Indicator, health
+from netz.messages import catalogue
 from netz.metrics import actor_metrics
 from netz.model import Alliance
 from netz.report import analyse
@@ -312,9 +314,11 @@ def test_bands_updated_and_unknown_names() -> None:
 def test_indicator_records_are_json_ready() -> None:
     for indicator in scorecard(rated_alliance({"trust": [4, 3, 2, 2]}, directed=True)).values():
         data = indicator.to_dict()
-        assert set(data) == {"indicator", "value", "band", "explanation"}
+        assert set(data) == {"indicator", "value", "band", "message", "params", "explanation"}
         assert data["band"] in ("good", "watch", "concern")
         assert set(data["explanation"]) == {"de", "en"}
+        assert data["message"].startswith("health.") and data["message"] in catalogue("de")
+        assert json.loads(json.dumps(data, allow_nan=False)) == data
         assert data["value"] is None or isinstance(data["value"], float)
 
 

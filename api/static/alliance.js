@@ -690,7 +690,6 @@
   document.addEventListener("DOMContentLoaded", async () => {
     Netz.setupChrome();
     Netz.onLang(() => { if (state.report) render(); });
-    await Netz.loadLabels();
     if (!Number.isInteger(allianceId)) { fail({ status: 404 }); return; }
     if (Netz.getKey()) load();
     else Netz.signIn($("signin"), load);

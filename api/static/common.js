@@ -9,269 +9,10 @@
 const Netz = (() => {
   const KEY_STORE = "netz.key";
   const LANG_STORE = "netz.lang";
-  const LANGS = ["de", "en"];
-
-  // Words of the pages themselves; the words of the analysis (gap kinds, indicators, figures,
-  // actor types) come from the service (/ui/labels.json), as netz says them everywhere.
-  const UI = {
-    de: {
-      skip: "Zum Inhalt springen",
-      tagline: "Kooperationsnetzwerke lokaler Bündnisse",
-      switchLang: "English",
-      signOut: "Abmelden",
-      signInTitle: "Anmelden",
-      signInIntro: "Fügen Sie Ihren Zugangsschlüssel ein. Sie bekommen ihn von der Person, die netz " +
-        "für Ihr Bündnis eingerichtet hat.",
-      keyLabel: "Zugangsschlüssel",
-      keyHelp: "Der Schlüssel bleibt nur in diesem Browserfenster gespeichert, bis Sie es schließen.",
-      showKey: "Schlüssel anzeigen",
-      signIn: "Anmelden",
-      checking: "Schlüssel wird geprüft …",
-      keyEmpty: "Bitte fügen Sie zuerst Ihren Zugangsschlüssel ein.",
-      keyRejected: "Dieser Schlüssel wird nicht angenommen. Bitte prüfen Sie, ob Sie ihn vollständig " +
-        "eingefügt haben, oder fragen Sie nach einem neuen.",
-      keyExpired: "Ihre Anmeldung gilt nicht mehr. Bitte fügen Sie Ihren Zugangsschlüssel erneut ein.",
-      unreachable: "Der Dienst ist gerade nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.",
-      failed: "Das hat nicht geklappt: {detail}",
-      tooMany: "Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es in {seconds} Sekunden noch einmal.",
-      alliancesTitle: "Ihre Bündnisse",
-      search: "Bündnis suchen",
-      searchHelp: "Name, Ort oder Bundesland",
-      colName: "Bündnis",
-      colRegion: "Ort / Region",
-      colLand: "Bundesland",
-      colActors: "Akteure",
-      colTies: "Kooperationen",
-      listCount: "{shown} von {total} Bündnissen",
-      noMatch: "Kein Bündnis passt zu „{q}“.",
-      noAlliances: "Mit diesem Schlüssel sind keine Bündnisse sichtbar.",
-      loadingList: "Bündnisse werden geladen …",
-      back: "Alle Bündnisse",
-      loadingReport: "Das Netzwerk wird ausgewertet …",
-      notFound: "Dieses Bündnis gibt es nicht (mehr).",
-      forbidden: "Mit Ihrem Schlüssel haben Sie keinen Zugang zu diesem Bündnis.",
-      figuresTitle: "Das Bündnis in Zahlen",
-      healthIntro: "Fünf Kennzeichen eines gut zusammenarbeitenden Bündnisses. Farbe und Zeichen " +
-        "zeigen, wo es gut läuft und wo Sie genauer hinschauen sollten.",
-      bandSummary: "{concern} bedenklich · {watch} beobachten · {good} gut",
-      gapsIntro: "Wo im Netzwerk Verbindungen fehlen – die wichtigsten zuerst, jeweils mit einem " +
-        "Vorschlag, was Sie tun können.",
-      gapCount: "{n} Lücken",
-      gapCountOne: "1 Lücke",
-      showOnMap: "Auf der Karte zeigen",
-      showMore: "{n} weitere anzeigen",
-      severity: "Dringlichkeit",
-      mapTitle: "Netzwerkkarte",
-      mapIntro: "Jeder Kreis ist ein Akteur, jede Linie eine Kooperation. Fahren Sie mit der Maus " +
-        "über einen Kreis, oder gehen Sie mit der Tab-Taste in die Karte und wechseln Sie mit den " +
-        "Pfeiltasten. Mit + und − über der Karte vergrößern Sie sie; mit gedrückter Maustaste oder " +
-        "den Pfeil-Knöpfen verschieben Sie den Ausschnitt.",
-      mapLabel: "Netzwerkkarte: {actors} Akteure, {ties} Kooperationen. Pfeiltasten wechseln den " +
-        "Akteur; die Eingabetaste wählt ihn für „Was wäre, wenn …?“ aus oder wieder ab. Plus und " +
-        "Minus vergrößern und verkleinern, Umschalttaste mit Pfeiltasten verschiebt den Ausschnitt.",
-      mapTools: "Karte vergrößern und verschieben",
-      zoomIn: "Karte vergrößern",
-      zoomOut: "Karte verkleinern",
-      zoomReset: "Ganze Karte zeigen",
-      panLeft: "Weiter links schauen",
-      panRight: "Weiter rechts schauen",
-      panUp: "Weiter oben schauen",
-      panDown: "Weiter unten schauen",
-      zoomLevel: "Vergrößerung {n} %",
-      wheelHint: "Zum Vergrößern die Strg-Taste gedrückt halten und das Mausrad drehen – oder die " +
-        "Knöpfe + und − über der Karte benutzen.",
-      legendTitle: "Legende",
-      legendSize: "Größe: Anzahl der Partner",
-      legendIsolated: "Gestrichelter Rand: ohne jede Kooperation",
-      nodeLabel: "{name}, {type}, {partners}",
-      partnersOne: "1 Partner",
-      partnersMany: "{n} Partner",
-      partnersNone: "keine Partner",
-      highlighted: "Hervorgehoben: {what}",
-      highlightedActors: "{n} Akteure",
-      clearHighlight: "Alle wieder zeigen",
-      actorListTitle: "Alle Akteure als Liste",
-      colActor: "Akteur",
-      colType: "Art",
-      colPartners: "Partner",
-      tooBig: "Mit {n} Akteuren ist das Netzwerk zu groß für eine übersichtliche Karte. Die Liste " +
-        "der Akteure unten zeigt alle.",
-      pseudonyms: "Forschungszugang: Statt der Namen sehen Sie Pseudonyme (z. B. A-1f2e3d4c5b6a7980).",
-      funderNote: "Mit einem Schlüssel für Förderer zeigt netz nur Zahlen für das ganze Netzwerk – " +
-        "keine Karte und keine Namen einzelner Organisationen. So bleiben deren Angaben geschützt.",
-      funderGaps: "Wie viele Lücken es gibt, nach Art und Dringlichkeit. Welche Organisationen sie " +
-        "betreffen und was zu tun ist, sieht die Koordination des Bündnisses.",
-      gapKindColumn: "Art der Lücke",
-      whatifTitle: "Was wäre, wenn … ausscheidet?",
-      whatifIntro: "Wählen Sie einen oder mehrere Partner aus – in der Liste oder mit einem Klick " +
-        "auf der Karte. netz rechnet aus, was sich am Netzwerk ändert, wenn sie nicht mehr dabei sind.",
-      whatifActor: "Wer scheidet aus? Sie können mehrere wählen.",
-      whatifFilter: "Liste filtern (Name oder Art)",
-      whatifNoMatch: "Kein Akteur passt zu „{q}“.",
-      whatifNone: "Noch niemand ausgewählt.",
-      whatifChosen: "Ausgewählt ({n}): {names}",
-      whatifClear: "Auswahl leeren",
-      whatifRun: "Durchrechnen",
-      chosen: "Was wäre, wenn {name} ausscheidet?",
-      chosenMany: "Was wäre, wenn {names} ausscheiden?",
-      whatifPick: "Bitte wählen Sie zuerst mindestens einen Akteur aus.",
-      keyTitle: "Wer hält das Netzwerk zusammen?",
-      keyIntro: "Diese Akteure verbinden die anderen miteinander. Fielen sie weg, zerfiele das " +
-        "Netzwerk am stärksten. Sie verdienen besondere Aufmerksamkeit – und Entlastung, damit " +
-        "nicht alles an ihnen hängt.",
-      keyNow: "Heute können {share} aller Paare von Akteuren einander über keine Kette von " +
-        "Kooperationen erreichen.",
-      keyNone: "Das Netzwerk hängt an keinem einzelnen Akteur: Fällt einer weg, bleiben die " +
-        "anderen so verbunden wie vorher.",
-      keyPick: "Auswählen",
-      keyWhatif: "Was wäre, wenn diese {n} ausscheiden? Durchrechnen",
-      keyShown: "Auf der Karte hervorgehoben: wer das Netzwerk zusammenhält.",
-      keyBar: "Anteil der Paare, die einander nicht erreichen: heute {now}, danach {after}",
-      computing: "Wird berechnet …",
-      figure: "Kennzahl",
-      nobodyStranded: "Niemand verliert dadurch alle Kooperationen.",
-      noNewGaps: "Es entstehen keine neuen Lücken.",
-      whatifShown: "Auf der Karte hervorgehoben: wer ausscheidet und wer dann ohne Partner ist.",
-      noscript: "Diese Seite braucht JavaScript. Bitte schalten Sie es ein.",
-      waveTitle: "Erhebungswelle",
-      waveAll: "Alle Wellen zusammen",
-      waveLatest: "{wave} (neueste)",
-      waveShown: "Sie sehen das Netzwerk, wie es in der Welle {wave} war.",
-      waveShownAll: "Sie sehen alle Kooperationen aus allen Wellen zusammen.",
-      waveLoading: "Die Welle {wave} wird ausgewertet …",
-      waveMissing: "Eine Welle „{wave}“ gibt es nicht. Sie sehen die neueste Welle.",
-      waveChange: "Was sich seit der Welle {wave} verändert hat",
-      andMore: "und {n} weitere",
-    },
-    en: {
-      skip: "Skip to content",
-      tagline: "Cooperation networks of local alliances",
-      switchLang: "Deutsch",
-      signOut: "Sign out",
-      signInTitle: "Sign in",
-      signInIntro: "Paste your access key. You get it from the person who set up netz for your " +
-        "alliance.",
-      keyLabel: "Access key",
-      keyHelp: "The key is kept only in this browser window until you close it.",
-      showKey: "Show key",
-      signIn: "Sign in",
-      checking: "Checking the key …",
-      keyEmpty: "Please paste your access key first.",
-      keyRejected: "This key is not accepted. Please check that you pasted all of it, or ask for a " +
-        "new one.",
-      keyExpired: "Your sign-in is no longer valid. Please paste your access key again.",
-      unreachable: "The service cannot be reached right now. Please try again in a moment.",
-      failed: "That did not work: {detail}",
-      tooMany: "Too many requests in a short time. Please try again in {seconds} seconds.",
-      alliancesTitle: "Your alliances",
-      search: "Search alliances",
-      searchHelp: "Name, place or federal state",
-      colName: "Alliance",
-      colRegion: "Place / region",
-      colLand: "Federal state",
-      colActors: "Actors",
-      colTies: "Ties",
-      listCount: "{shown} of {total} alliances",
-      noMatch: "No alliance matches '{q}'.",
-      noAlliances: "No alliances are visible with this key.",
-      loadingList: "Loading alliances …",
-      back: "All alliances",
-      loadingReport: "Analysing the network …",
-      notFound: "This alliance does not exist (any more).",
-      forbidden: "Your key does not give access to this alliance.",
-      figuresTitle: "The alliance in figures",
-      healthIntro: "Five signs of an alliance that works well together. Colour and symbol show " +
-        "where things go well and where to look more closely.",
-      bandSummary: "{concern} concern · {watch} watch · {good} good",
-      gapsIntro: "Where links are missing in the network – the most important first, each with a " +
-        "suggestion of what you can do.",
-      gapCount: "{n} gaps",
-      gapCountOne: "1 gap",
-      showOnMap: "Show on the map",
-      showMore: "Show {n} more",
-      severity: "Urgency",
-      mapTitle: "Network map",
-      mapIntro: "Each circle is an actor, each line a cooperation. Move the mouse over a circle, or " +
-        "tab into the map and move with the arrow keys. The + and − buttons above the map zoom in " +
-        "and out; drag with the mouse or use the arrow buttons to move the view.",
-      mapLabel: "Network map: {actors} actors, {ties} ties. Arrow keys move between actors; Enter " +
-        "chooses one for 'What if … leaves?' or takes it out again. Plus and minus zoom in and out, " +
-        "Shift with the arrow keys moves the view.",
-      mapTools: "Zoom and move the map",
-      zoomIn: "Zoom in",
-      zoomOut: "Zoom out",
-      zoomReset: "Show the whole map",
-      panLeft: "Look further left",
-      panRight: "Look further right",
-      panUp: "Look further up",
-      panDown: "Look further down",
-      zoomLevel: "Zoom {n} %",
-      wheelHint: "To zoom, hold the Ctrl key and turn the mouse wheel – or use the + and − buttons " +
-        "above the map.",
-      legendTitle: "Legend",
-      legendSize: "Size: number of partners",
-      legendIsolated: "Dashed outline: no cooperation at all",
-      nodeLabel: "{name}, {type}, {partners}",
-      partnersOne: "1 partner",
-      partnersMany: "{n} partners",
-      partnersNone: "no partners",
-      highlighted: "Highlighted: {what}",
-      highlightedActors: "{n} actors",
-      clearHighlight: "Show all again",
-      actorListTitle: "All actors as a list",
-      colActor: "Actor",
-      colType: "Type",
-      colPartners: "Partners",
-      tooBig: "With {n} actors the network is too large for a readable map. The list of actors " +
-        "below shows all of them.",
-      pseudonyms: "Research access: you see pseudonyms instead of names (e.g. A-1f2e3d4c5b6a7980).",
-      funderNote: "With a funder's key netz shows figures for the whole network only – no map and " +
-        "no names of single organisations. This protects their information.",
-      funderGaps: "How many gaps there are, by kind and urgency. Which organisations they concern " +
-        "and what to do is seen by the alliance's coordination.",
-      gapKindColumn: "Kind of gap",
-      whatifTitle: "What if … leaves?",
-      whatifIntro: "Choose one or more partners – in the list or with a click on the map. netz " +
-        "works out what changes in the network if they are no longer there.",
-      whatifActor: "Who leaves? You can choose several.",
-      whatifFilter: "Filter the list (name or type)",
-      whatifNoMatch: "No actor matches '{q}'.",
-      whatifNone: "Nobody chosen yet.",
-      whatifChosen: "Chosen ({n}): {names}",
-      whatifClear: "Clear the choice",
-      whatifRun: "Work it out",
-      chosen: "What if {name} leaves?",
-      chosenMany: "What if {names} leave?",
-      whatifPick: "Please choose at least one actor first.",
-      keyTitle: "Who holds the network together?",
-      keyIntro: "These actors connect the others. If they left, the network would fall apart the " +
-        "most. They deserve particular attention – and relief, so that not everything depends on " +
-        "them.",
-      keyNow: "Today {share} of all pairs of actors cannot reach each other through any chain of " +
-        "cooperations.",
-      keyNone: "The network does not depend on any single actor: if one leaves, the others stay as " +
-        "connected as before.",
-      keyPick: "Choose",
-      keyWhatif: "What if these {n} leave? Work it out",
-      keyShown: "Highlighted on the map: who holds the network together.",
-      keyBar: "Share of pairs that cannot reach each other: today {now}, then {after}",
-      computing: "Working it out …",
-      figure: "Figure",
-      nobodyStranded: "Nobody loses all their ties.",
-      noNewGaps: "No new gaps appear.",
-      whatifShown: "Highlighted on the map: who leaves and who is then left without partners.",
-      noscript: "This page needs JavaScript. Please turn it on.",
-      waveTitle: "Survey wave",
-      waveAll: "All waves together",
-      waveLatest: "{wave} (latest)",
-      waveShown: "You see the network as it was in wave {wave}.",
-      waveShownAll: "You see all cooperations of all waves together.",
-      waveLoading: "Analysing wave {wave} …",
-      waveMissing: "There is no wave '{wave}'. You see the latest wave.",
-      waveChange: "What changed since wave {wave}",
-      andMore: "and {n} more",
-    },
-  };
+  // Every word comes from netz's message catalogue (netz/messages/<lang>.json), which
+  // /ui/messages.js puts into window.NETZ_MESSAGES before this script runs.
+  const MESSAGES = window.NETZ_MESSAGES || { de: {} };
+  const LANGS = Object.keys(MESSAGES);
 
   // -- language -------------------------------------------------------------------------------
 
@@ -303,25 +44,29 @@ const Netz = (() => {
     langListeners.forEach((listener) => listener(lang));
   }
 
+  /** A message of the catalogue: a key without a dot is a word of the pages ("signIn" is "page.signIn"). */
   function t(key, vars) {
-    let text = UI[lang][key] ?? UI.de[key] ?? key;
+    const full = key.includes(".") ? key : `page.${key}`;
+    let text = MESSAGES[lang]?.[full] ?? MESSAGES.de[full] ?? key;
     for (const [name, value] of Object.entries(vars || {})) text = text.replaceAll(`{${name}}`, value);
     return text;
   }
 
-  let labels = null;
-
-  async function loadLabels() {
-    if (!labels) {
-      const response = await fetch("/ui/labels.json");
-      labels = await response.json();
-    }
-    return labels;
-  }
+  // Groups of netz's own labels and where the catalogue keeps them.
+  const LABEL_KEYS = {
+    type: (key) => `type.${key}`,
+    kind: (key) => `text.kind_${key}`,
+    indicator: (key) => `text.indicator_${key}`,
+    band: (key) => `text.band_${key}`,
+    severity: (key) => `text.severity_${key}`,
+    figure: (key) => `text.${key}`,
+    phrase: (key) => `text.${key}`,
+  };
 
   /** A label of netz: L("kind", "refugee_exclusion"), L("type", "church"), L("figure", "n_actors"). */
   function L(group, key) {
-    return labels?.[lang]?.[group]?.[key] ?? key;
+    const full = LABEL_KEYS[group](key);
+    return MESSAGES[lang]?.[full] ?? MESSAGES.de[full] ?? key;
   }
 
   function applyI18n(root = document) {
@@ -510,7 +255,7 @@ const Netz = (() => {
   }
 
   return {
-    t, L, loadLabels, applyI18n, setupChrome, signIn, api, ApiError, getKey, clearKey, el, svg, icon,
+    t, L, applyI18n, setupChrome, signIn, api, ApiError, getKey, clearKey, el, svg, icon,
     number, percent, partners, list,
     get lang() { return lang; },
     onLang(listener) { langListeners.push(listener); },

@@ -59,7 +59,6 @@
     Netz.setupChrome();
     Netz.onLang(render);
     document.getElementById("q").addEventListener("input", render);
-    await Netz.loadLabels();
     if (Netz.getKey()) load();
     else Netz.signIn(document.getElementById("signin"), load);
   });

@@ -8,18 +8,22 @@ for the same alliance and seed.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from html.parser import HTMLParser
 from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+import netz.messages
 from api.pages import STATIC
 from netz.gaps import GAP_KINDS
 from netz.health import INDICATORS
+from netz.messages import LANGUAGES, catalogue
 from netz.text import kind_label, say
 from netz.vocabulary import ACTOR_TYPES, TYPE_LABELS
 
@@ -117,23 +121,45 @@ def test_nothing_outside_the_static_folder(client: TestClient, path: str) -> Non
 def test_pages_are_not_in_the_api_document(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert f"{ALLIANCES}/{{alliance_id}}/layout" in paths
-    assert not {"/", "/alliances/{alliance_id}", "/static/{path}", "/ui/labels.json"} & set(paths)
+    assert not {"/", "/alliances/{alliance_id}", "/static/{path}", "/ui/messages.js"} & set(paths)
 
 
-def test_labels_are_netz_own_words(client: TestClient) -> None:
-    response = client.get("/ui/labels.json")
+def test_the_pages_get_netz_own_words_for_every_language(client: TestClient) -> None:
+    response = client.get("/ui/messages.js")
     assert response.status_code == 200
-    labels = response.json()
-    assert set(labels) == {"de", "en"}
+    assert response.headers["content-type"].startswith("text/javascript")
+    prefix = "window.NETZ_MESSAGES = "
+    assert response.text.startswith(prefix)
+    messages = json.loads(response.text.removeprefix(prefix).rstrip().removesuffix(";"))
+    assert set(messages) == set(LANGUAGES)
     for lang, column in (("de", 0), ("en", 1)):
-        words = labels[lang]
-        assert words["kind"] == {kind: kind_label(kind, lang) for kind in GAP_KINDS}
-        assert words["indicator"] == {i: say(f"indicator_{i}", lang) for i in INDICATORS}
-        assert words["type"] == {t: TYPE_LABELS[t][column] for t in ACTOR_TYPES}
-        assert words["band"] == {b: say(f"band_{b}", lang) for b in ("good", "watch", "concern")}
-        assert words["figure"]["n_actors"] == say("n_actors", lang)
-    assert labels["de"]["kind"]["refugee_exclusion"] == "Geflüchtete zu wenig beteiligt"
-    assert labels["en"]["band"]["concern"] == "concern"
+        words = messages[lang]
+        assert all(words[f"text.kind_{kind}"] == kind_label(kind, lang) for kind in GAP_KINDS)
+        assert all(words[f"text.indicator_{i}"] == say(f"indicator_{i}", lang) for i in INDICATORS)
+        assert all(words[f"type.{t}"] == TYPE_LABELS[t][column] for t in ACTOR_TYPES)
+    assert messages["de"]["text.kind_refugee_exclusion"] == "Geflüchtete zu wenig beteiligt"
+    assert messages["en"]["page.signIn"] == "Sign in"
+
+
+def test_every_language_has_every_german_message() -> None:
+    """A key missing in a translation would show German in an English page: none may be missing."""
+    german = set(catalogue("de"))
+    for lang in LANGUAGES:
+        own = json.loads((Path(netz.messages.__file__).parent / f"{lang}.json").read_text("utf-8"))
+        if "-" not in lang:  # a variant such as de-simple may leave words to its base language
+            assert german <= set(own), f"{lang} lacks {sorted(german - set(own))[:10]}"
+
+
+def test_the_pages_use_only_words_the_catalogue_has() -> None:
+    """Every t("…") and data-i18n="…" of the pages names a message of the catalogue."""
+    german = catalogue("de")
+    used: set[str] = set()
+    for path in STATIC.glob("*.js"):
+        used |= set(re.findall(r"\bt\(\s*\"([\w.]+)\"", path.read_text("utf-8")))
+    for path in STATIC.glob("*.html"):
+        used |= set(re.findall(r'data-i18n(?:-label)?="([\w.]+)"', path.read_text("utf-8")))
+    missing = {key for key in used if (key if "." in key else f"page.{key}") not in german}
+    assert not missing
 
 
 # -- /layout: the contract ---------------------------------------------------------------------

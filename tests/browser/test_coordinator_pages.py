@@ -227,7 +227,7 @@ def test_researchers_see_pseudonyms(page: Any, service: Any) -> None:
 def test_a_key_that_stopped_working_asks_to_sign_in_again(page: Any, service: Any) -> None:
     # Plant the key on a page without scripts: the start page would try the key itself and, on
     # its 401, clear it again, racing with the navigation below.
-    page.goto("/ui/labels.json")
+    page.goto("/ui/messages.js")
     page.evaluate("sessionStorage.setItem('netz.key', 'netz_000000000000_revoked')")
     page.goto(f"/alliances/{service.alliance}")
     expect(page.locator("#signin")).to_be_visible()

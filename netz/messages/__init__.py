@@ -1,0 +1,95 @@
+"""The words netz says to people: one message catalogue per language.
+
+Every user-facing sentence of the library, the command line, the service and the pages lives in
+``netz/messages/<lang>.json`` — a flat mapping from a dotted key to a text with ``{name}``
+placeholders. Code says *what* to tell (a key and its parameters); the catalogue says *how*, in
+German (the default) and English. A further language is one more file (``de-simple.json`` for
+"Einfache Sprache", say): keys it lacks fall back to its base language (``de``), then to German,
+then to the key itself, so a missing translation shows up as a key, never as a crash.
+
+The keys are grouped by area: ``text.*`` for the text reports, ``type.*`` for actor types,
+``page.*`` for the pages' own words, ``gap.*``, ``input.*`` and so on for the other areas.
+
+>>> message("type.church", "en")
+'Church / faith community'
+>>> message("page.andMore", "de", n=3)
+'und 3 weitere'
+>>> negotiate("en-GB,en;q=0.9,de;q=0.8")
+'en'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "message", "negotiate"]
+
+_HERE = Path(__file__).parent
+DEFAULT_LANGUAGE = "de"
+#: The languages there is a catalogue for, German first.
+LANGUAGES: tuple[str, ...] = tuple(sorted((p.stem for p in _HERE.glob("*.json")),
+                                          key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every message of one language, fallbacks included (``{}`` for an unknown language)."""
+    if lang not in LANGUAGES:
+        return {}
+    own: dict[str, str] = json.loads((_HERE / f"{lang}.json").read_text(encoding="utf-8"))
+    base = lang.split("-")[0]
+    fallback = DEFAULT_LANGUAGE if base == lang else base
+    if lang == DEFAULT_LANGUAGE:
+        return own
+    return {**catalogue(fallback), **own}
+
+
+def message(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """The text of ``key`` in ``lang`` with its ``{placeholders}`` filled from ``params``.
+
+    A placeholder without a parameter stays as it is (so a text can be filled in two steps).
+    """
+    text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    if not params:
+        return text
+    return _PLACEHOLDER.sub(lambda m: str(params[m[1]]) if m[1] in params else m[0], text)
+
+
+def negotiate(accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:
+    """The best language of ours for an HTTP ``Accept-Language`` header (RFC 9110, q-values).
+
+    >>> negotiate("fr, en;q=0.5"), negotiate("*"), negotiate(None), negotiate("de-DE")
+    ('en', 'de', 'de', 'de')
+    """
+    best, best_q = default, 0.0
+    for part in (accept_language or "").split(","):
+        tag, _, rest = part.strip().partition(";")
+        tag = tag.strip().lower()
+        quality = 1.0
+        for parameter in rest.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        lang = _ours(tag)
+        # Strictly greater: of equal q-values the earlier entry wins (the client's order).
+        if lang and quality > best_q:
+            best, best_q = lang, quality
+    return best
+
+
+def _ours(tag: str) -> str | None:
+    """Our language for a language tag: exact, then its primary subtag; ``*`` is the default."""
+    if tag == "*":
+        return DEFAULT_LANGUAGE
+    if tag in LANGUAGES:
+        return tag
+    primary = tag.split("-")[0]
+    return primary if primary in LANGUAGES else None
