@@ -38,6 +38,7 @@ $(VENV)/.installed: pyproject.toml requirements/service.lock | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.installed
+	-bash scripts/ensure-pango.sh $(BIN)/python
 	$(BIN)/netz serve --demo datasets/demo-buendnis --port $(PORT)
 
 test: $(VENV)/.installed-test
@@ -45,6 +46,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-pango.sh $(BIN)/python
 	$(BIN)/python -m pytest
 
 test-core:

@@ -68,7 +68,9 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     report_cmd = commands.add_parser("report", help="analyse an alliance and print its report")
     _add_input(report_cmd)
-    _add_analysis_options(report_cmd)
+    _add_analysis_options(report_cmd, formats=("json", "text", "pdf"))
+    report_cmd.add_argument("--out", type=Path, metavar="FILE",
+                            help="where to write the report to hand out (--format pdf; 1–3 A4 pages)")
     report_cmd.set_defaults(run=_report)
 
     gaps_cmd = commands.add_parser("gaps", help="list the coordination gaps and what to do about them")
@@ -199,8 +201,9 @@ def _count(text: str) -> int:
     return int(text)
 
 
-def _add_analysis_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--format", choices=("json", "text"), default="text")
+def _add_analysis_options(command: argparse.ArgumentParser,
+                          formats: tuple[str, ...] = ("json", "text")) -> None:
+    command.add_argument("--format", choices=formats, default="text")
     command.add_argument("--group-by", default="type", metavar="COLUMN",
                          help="actor column that defines groups (default: type)")
     command.add_argument("--wave", help="which survey wave to analyse (default: the latest; 'all')")
@@ -263,8 +266,26 @@ def _read(args: argparse.Namespace) -> Alliance:
 
 
 def _report(args: argparse.Namespace) -> int:
+    if args.format == "pdf":
+        return _report_pdf(args)
     result = serialise(_analyse(args))
     return _emit(args, result, render_report(result, lang=args.lang))
+
+
+def _report_pdf(args: argparse.Namespace) -> int:
+    """The report to hand out (netz.handout), printed to the PDF file --out."""
+    from netz.handout import handout
+    from netz.printed import FEATURE, pdf
+
+    if args.out is None:
+        raise NetzError("--format pdf writes a file: say where with --out FILE")
+    require("weasyprint", extra="pdf", feature=FEATURE)  # before the analysis, not after it
+    thresholds, bands = _rules(args)
+    html = handout(_read(args), lang=args.lang, group_by=args.group_by, wave=args.wave,
+                   thresholds=thresholds, bands=bands)
+    args.out.write_bytes(pdf(html))
+    print(f"wrote {args.out}")
+    return 0
 
 
 def _gaps(args: argparse.Namespace) -> int:

@@ -1,0 +1,40 @@
+"""HTML to PDF, for reports to hand out (WeasyPrint, the optional extra ``netz[pdf]``).
+
+WeasyPrint lays out the HTML and CSS itself (with Pango for the text), without a browser. The
+documents netz prints carry everything inline (styles, SVG charts), so the URL fetcher fetches
+nothing: a name or a text in the data that looks like a link or a stylesheet can never make the
+server read a file or ask another machine.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from netz.errors import NetzError, require
+
+__all__ = ["FEATURE", "pdf"]
+
+FEATURE = "The report as PDF"
+
+
+def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+    """WeasyPrint's URL fetcher: every resource is inline, so any other URL is refused."""
+    raise ValueError(f"netz prints without external resources (refused: {url[:80]})")
+
+
+def pdf(html: str) -> bytes:
+    """The PDF of an HTML document whose styles and images are all inline.
+
+    Raises :class:`~netz.errors.NotInstalledError` without WeasyPrint, and a
+    :class:`~netz.errors.NetzError` when WeasyPrint is installed but the system's Pango library
+    it needs is missing (Debian: ``apt-get install libpango-1.0-0 libpangoft2-1.0-0``).
+    """
+    require("weasyprint", extra="pdf", feature=FEATURE)
+    try:
+        import weasyprint
+    except OSError as error:  # WeasyPrint finds Pango at import time
+        raise NetzError(f"{FEATURE}: WeasyPrint cannot load the Pango library ({error}); "
+                        "install it, e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0") from error
+    document = weasyprint.HTML(string=html, url_fetcher=_fetch_nothing, base_url=None)
+    return bytes(document.write_pdf())
+

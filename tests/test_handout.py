@@ -1,0 +1,125 @@
+"""The report to hand out (netz.handout, netz.printed, netz report --format pdf): its text read back
+from the PDF with pypdf, in German and English, with and without survey waves."""
+
+from __future__ import annotations
+
+import io as bytes_io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from netz import io
+from netz.cli import main
+from netz.handout import handout, top_steps
+from netz.messages import message
+from netz.model import Alliance
+from netz.printed import pdf
+from netz.report import report
+from netz.text import kind_label
+
+DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo-buendnis"
+A4 = (595.28, 841.89)  # points
+
+
+def pdf_text(data: bytes) -> tuple[int, str, list[tuple[float, float]]]:
+    """Pages, the whole text (white space collapsed) and each page's size in points."""
+    reader = PdfReader(bytes_io.BytesIO(data))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    sizes = [(float(page.mediabox.width), float(page.mediabox.height)) for page in reader.pages]
+    return len(reader.pages), " ".join(text.split()), sizes
+
+
+def in_waves(alliance: Alliance) -> Alliance:
+    """The demo observed in two waves: a quarter of the ties only in 2023, a quarter only in 2024."""
+    ties = alliance.ties.copy()
+    ties["wave"] = [("2023" if i % 4 == 0 else "2024" if i % 4 == 1 else None) for i in range(len(ties))]
+    return alliance.replace_ties(ties)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Alliance:
+    return io.read(DEMO)
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_pdf_names_the_alliance_and_its_top_gap(demo: Alliance, lang: str) -> None:
+    pages, text, sizes = pdf_text(pdf(handout(demo, lang=lang)))
+    top = top_steps(report(demo))[0]
+    assert 1 <= pages <= 3
+    assert all(abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 for w, h in sizes)
+    assert demo.name in text
+    assert kind_label(top["kind"], lang) in text
+    assert " ".join(top["explanation"][lang].split()) in text
+    assert " ".join(top["suggestion"][lang].split()) in text
+    assert message("handout.steps", lang) in text
+    assert message("handout.page", lang, page=1, pages=pages) in text
+    # one language only: the other's heading is not there
+    other = "en" if lang == "de" else "de"
+    assert message("handout.steps", other) not in text
+
+
+def test_key_figures_health_and_key_players_are_printed(demo: Alliance) -> None:
+    result = report(demo)
+    _, text, _ = pdf_text(pdf(handout(demo, lang="de")))
+    assert f"{result['network']['n_actors']} Akteure" in text
+    for indicator in result["health"]:
+        assert message(f"text.indicator_{indicator['indicator']}", "de") in text
+    connecting = max(result["actors"], key=lambda a: a["betweenness"])
+    assert connecting["name"] in text
+    assert message("text.key_players", "de") in text
+
+
+def test_an_alliance_with_waves_shows_the_change_and_its_chart(demo: Alliance) -> None:
+    html = handout(in_waves(demo), lang="en")
+    assert 'id="waves-t"' in html  # the chart, with its text alternative
+    _, text, _ = pdf_text(pdf(html))
+    assert message("handout.change", "en", before="2023", after="2024") in text
+    # the chart's text alternative, printed under it
+    assert "Actors per wave: 2023:" in text and "Ties per wave: 2023:" in text
+
+
+def test_without_waves_there_is_no_change_section(demo: Alliance) -> None:
+    html = handout(demo, lang="de")
+    assert 'id="waves-t"' not in html
+    assert message("handout.change", "de", before="", after="").split("(")[0].strip() not in html
+
+
+def test_names_are_text_not_markup(demo: Alliance) -> None:
+    """A name that looks like HTML or a link is printed as it is and fetches nothing."""
+    actors = demo.actors.copy()
+    actors.loc[0, "name"] = '<img src="file:///etc/passwd"> & <b>Kreis</b>'
+    hostile = Alliance(actors, demo.ties, demo.directed, demo.weighted,
+                       {**demo.meta, "name": "<style>body{display:none}</style>Bündnis"}, [])
+    html = handout(hostile, lang="de")
+    assert "<img src" not in html and "<style>body" not in html
+    _, text, _ = pdf_text(pdf(html))
+    assert "<style>body{display:none}</style>Bündnis" in text
+
+
+def test_an_empty_alliance_still_prints(demo: Alliance) -> None:
+    empty = Alliance.from_records([], [])
+    pages, text, _ = pdf_text(pdf(handout(empty, lang="en")))
+    assert pages == 1
+    assert message("text.components_none", "en") in text
+
+
+def test_top_steps_follow_the_reports_own_list_when_it_has_one() -> None:
+    gaps = [{"id": "a", "kind": "x", "severity": "high"}, {"id": "b", "kind": "y", "severity": "low"}]
+    assert top_steps({"gaps": gaps, "top_steps": ["b"]}) == [gaps[1]]
+    assert top_steps({"gaps": gaps, "top_steps": [gaps[1], gaps[0]]}, 1) == [gaps[1]]
+    assert top_steps({"gaps": list(reversed(gaps))}) == gaps
+
+
+def test_cli_writes_the_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bericht.pdf"
+    assert main(["report", str(DEMO), "--format", "pdf", "--lang", "en", "--out", str(out)]) == 0
+    pages, text, _ = pdf_text(out.read_bytes())
+    assert 1 <= pages <= 3
+    assert "NETWORK REPORT" in text.upper() and "Bündnis Willkommen in Musterstadt" in text
+    assert str(out) in capsys.readouterr().out
+
+
+def test_cli_pdf_needs_out(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", str(DEMO), "--format", "pdf"]) == 2
+    assert "--out" in capsys.readouterr().err
