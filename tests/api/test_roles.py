@@ -114,6 +114,7 @@ ENDPOINTS = [
              params={"from": "2023", "to": "2024"}),
     Endpoint("export", "GET", f"{ALLIANCES}/{{id}}/export", ANALYSTS, params={"format": "json"}),
     Endpoint("layout", "GET", f"{ALLIANCES}/{{id}}/layout", ANALYSTS),
+    Endpoint("report pdf", "GET", f"{ALLIANCES}/{{id}}/report.pdf", ANALYSTS),
     Endpoint("create key", "POST", "/api/v1/keys", ADMINS, 201, json={"role": "funder"}),
     Endpoint("list keys", "GET", "/api/v1/keys", ADMINS),
     Endpoint("current key", "GET", "/api/v1/keys/current", EVERYONE),

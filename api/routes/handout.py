@@ -1,0 +1,51 @@
+"""The report to hand out, as PDF ("Netzwerkbericht"): built by :mod:`netz.handout`, printed by
+:mod:`netz.printed`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Header, HTTPException, Query, Response
+
+from api.audit import audit
+from api.deps import AllianceId, CurrentKey, SessionDep, SettingsDep, readable_alliance, require, view_of
+from api.params import GroupBy, Wave
+from api.reports import alliance_as_seen
+from netz.errors import NotInstalledError
+from netz.handout import handout
+from netz.messages import negotiate
+from netz.printed import pdf
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+
+
+@router.get("/report.pdf", response_class=Response, responses={
+    200: {"content": {"application/pdf": {}}, "description": "The report as a PDF file (1–3 A4 pages)"},
+    503: {"description": "PDF printing (WeasyPrint) is not installed on this server"}})
+def get_report_pdf(
+    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    lang: Annotated[Literal["de", "en"] | None, Query(description=(
+        "The report's language (default: from the Accept-Language header, else German)."))] = None,
+    group_by: GroupBy = "type", wave: Wave = None,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Response:
+    """The network report to hand out, as PDF: key figures, map, health scorecard, the three most
+    important steps, key players and, with survey waves, the change since the previous wave.
+
+    It names actors, so funders get 403 (as for the map); researchers get it with pseudonyms.
+    """
+    require(key, "admin", "coordinator", "researcher")
+    row = readable_alliance(session, key, alliance_id)
+    alliance = alliance_as_seen(session, row, view_of(key), settings)
+    language = lang or negotiate(accept_language)
+    html = handout(alliance, lang=language, group_by=group_by, wave=wave, seed=settings.report_seed)
+    try:
+        document = pdf(html)
+    except NotInstalledError as error:
+        raise HTTPException(503, str(error)) from error
+    audit(session, key, "export", row, commit=True, format="pdf")
+    filename = f"netzwerkbericht-{row.id}.pdf" if language == "de" else f"network-report-{row.id}.pdf"
+    return Response(document, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
