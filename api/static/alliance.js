@@ -237,6 +237,8 @@
     renderKeyPlayers();
     renderWhatif();
     renderActors();
+    // For the page's other parts (handout.js: the PDF button, not for funders).
+    document.dispatchEvent(new CustomEvent("netz:shown", { detail: { aggregate: state.aggregate } }));
   }
 
   /** One button per wave (the latest marked), and one for all waves together. */
