@@ -50,7 +50,7 @@ def _svg(width: float, height: float, title: str, description: str, body: list[s
     )
 
 
-def _text(x: float, y: float, text: str, *, size: float = 11, anchor: str = "start",
+def _text(x: float, y: float, text: str, *, size: float = 12, anchor: str = "start",
           weight: str = "normal", fill: str = _INK) -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
             f'font-weight="{weight}" fill="{fill}">{escape(text)}</text>')
@@ -65,12 +65,12 @@ def bar_chart(rows: Sequence[tuple[str, float, str]], *, title: str, description
     >>> svg.count("<rect"), "Akteure" in svg
     (1, True)
     """
-    row_height, value_width = 20.0, 30.0
+    row_height, value_width = 22.0, 30.0
     # Room for the longest name (about 0.6 em a character), at most half the chart; longer: "…".
-    fits = int(width * 0.5 / (0.6 * 11))
+    fits = int(width * 0.5 / (0.6 * 12))
     rows = [(name if len(name) <= fits else name[:fits - 1].rstrip() + "…", value, colour)
             for name, value, colour in rows]
-    label_width = min(max((len(name) for name, _, _ in rows), default=0) * 0.6 * 11 + 10, width * 0.5 + 10)
+    label_width = min(max((len(name) for name, _, _ in rows), default=0) * 0.6 * 12 + 10, width * 0.5 + 10)
     top = 4.0
     height = top + row_height * len(rows) + 4
     largest = max((value for _, value, _ in rows), default=0) or 1
@@ -100,10 +100,10 @@ def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[f
     """
     styles = [(OKABE_ITO["blue"], "", "circle"), (OKABE_ITO["vermillion"], "6 4", "square"),
               (OKABE_ITO["bluish_green"], "2 3", "diamond")]
-    left, right, top, legend = 44.0, 20.0, 12.0, 20.0 * len(series)
+    left, right, top, legend = 44.0, 20.0, 18.0, 20.0 * len(series)
     bottom = height - 26 - legend
     values = [v for _, vs in series for v in vs if v is not None]
-    high = _nice_top(max(values, default=1))
+    high = _nice_top(max(values, default=1) * 1.08)  # room above the highest point for its value
     step = (width - left - right) / max(len(categories) - 1, 1)
 
     def x(i: int) -> float:
@@ -117,24 +117,27 @@ def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[f
         level = high * fraction
         body.append(f'<line x1="{left}" x2="{width - right}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
                     f'stroke="{_GRID}" stroke-width="0.8"/>')
-        body.append(_text(left - 5, y(level) + 4, label(level), size=10, anchor="end"))
+        body.append(_text(left - 5, y(level) + 4, label(level), size=12, anchor="end"))
     for i, category in enumerate(categories):
-        body.append(_text(x(i), bottom + 16, category, size=10.5, anchor="middle"))
+        body.append(_text(x(i), bottom + 16, category, size=12, anchor="middle"))
     for number, (name, vs) in enumerate(series):
         colour, dashes, marker = styles[number % len(styles)]
-        points = [(x(i), y(v), v) for i, v in enumerate(vs) if v is not None]
+        points = [(i, x(i), y(v), v) for i, v in enumerate(vs) if v is not None]
         dash = f' stroke-dasharray="{dashes}"' if dashes else ""
         if len(points) > 1:
-            path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
+            path = " ".join(f"{px:.1f},{py:.1f}" for _, px, py, _ in points)
             body.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.2"{dash}/>')
-        for px, py, v in points:
+        for i, px, py, v in points:
             body.append(_marker(marker, px, py, colour))
-            body.append(_text(px, py - 8, label(v), size=10, anchor="middle"))
+            # the highest series at this point is labelled above its marker, the others below
+            here = [other[i] for _, other in series if i < len(other)]
+            above = v >= max(value for value in here if value is not None)
+            body.append(_text(px, py - 8 if above else py + 16, label(v), size=12, anchor="middle"))
         ly = bottom + 30 + 20 * number
         body.append(f'<line x1="{left}" x2="{left + 26}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
                     f'stroke-width="2.2"{dash}/>')
         body.append(_marker(marker, left + 13, ly - 4, colour))
-        body.append(_text(left + 34, ly, name, size=10.5))
+        body.append(_text(left + 34, ly, name, size=12))
     return _svg(width, height, title, description, body, ident=ident)
 
 
@@ -186,8 +189,8 @@ def strip_chart(values: Sequence[float], *, title: str, description: str, axis: 
         level = high * fraction
         body.append(f'<line x1="{x(level):.1f}" x2="{x(level):.1f}" y1="{base + 6}" y2="{base + 10}" '
                     f'stroke="{_INK}" stroke-width="0.8"/>')
-        body.append(_text(x(level), base + 22, f"{level:g}", size=10, anchor="middle"))
-    body.append(_text(width / 2, base + 36, axis, size=10.5, anchor="middle"))
+        body.append(_text(x(level), base + 22, f"{level:g}", size=12, anchor="middle"))
+    body.append(_text(width / 2, base + 36, axis, size=12, anchor="middle"))
     radius = 3.2 if len(values) <= 300 else 2.2
     stacked: dict[float, int] = {}
     for value in sorted(values):
@@ -201,7 +204,7 @@ def strip_chart(values: Sequence[float], *, title: str, description: str, axis: 
                     f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="1.6" stroke-dasharray="4 3"/>')
         anchor = "start" if x(marker) < width * 0.7 else "end"
         shift = 5 if anchor == "start" else -5
-        body.append(_text(x(marker) + shift, 12, marker_label, size=10, anchor=anchor,
+        body.append(_text(x(marker) + shift, 12, marker_label, size=12, anchor=anchor,
                           fill=OKABE_ITO["vermillion"]))
     return _svg(width, height, title, description, body, ident=ident)
 

@@ -56,7 +56,8 @@ def handout(alliance: Alliance, *, lang: str = "de", group_by: str = "type", wav
     """
     analysis = analyse(alliance, group_by=group_by, wave=wave, thresholds=thresholds, bands=bands, seed=seed)
     result = serialise(analysis)
-    players = key_players(analysis.graph, 3)
+    # Only those whose leaving would cut someone off: in a robust network, nobody.
+    players = [p for p in key_players(analysis.graph, 3) if p["fragmentation_after"] > 0]
     drawn = map_layout(analysis.alliance, seed=seed)
     waves = result["alliance"]["waves"]
     chosen = result["alliance"]["wave"]
@@ -336,6 +337,7 @@ section.steps li { margin-bottom: 2.2mm; break-inside: avoid; }
 .suggestion { padding-left: 3mm; border-left: 1.2pt solid #009E73; }
 .more { color: #444; font-style: italic; }
 table.players td:first-child { width: 60%; }
+table.players, table.change { break-inside: avoid; }
 ol.key-players { margin: 0; padding-left: 5mm; }
 section.change .side-by-side { display: flex; gap: 6mm; align-items: flex-start; }
 section.change .side-by-side > div { flex: 1 1 50%; }
