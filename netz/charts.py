@@ -131,7 +131,7 @@ def line_chart(categories: Sequence[str], series: Sequence[tuple[str, Sequence[f
             body.append(_marker(marker, px, py, colour))
             # the highest series at this point is labelled above its marker, the others below
             here = [other[i] for _, other in series if i < len(other)]
-            above = v >= max(value for value in here if value is not None)
+            above = v >= max(value for value in here if value is not None) or py + 16 > bottom - 4
             body.append(_text(px, py - 8 if above else py + 16, label(v), size=12, anchor="middle"))
         ly = bottom + 30 + 20 * number
         body.append(f'<line x1="{left}" x2="{left + 26}" y1="{ly - 4}" y2="{ly - 4}" stroke="{colour}" '
