@@ -268,6 +268,8 @@ def _read(args: argparse.Namespace) -> Alliance:
 def _report(args: argparse.Namespace) -> int:
     if args.format == "pdf":
         return _report_pdf(args)
+    if args.out is not None:
+        raise NetzError("--out is for --format pdf; text and json go to standard output")
     result = serialise(_analyse(args))
     return _emit(args, result, render_report(result, lang=args.lang))
 
