@@ -33,8 +33,10 @@ from netz.vocabulary import ACTOR_TYPES
 from netz.waves import diff_waves
 from netz.whatif import key_players
 
-__all__ = ["LABELLED_ON_MAP", "handout", "top_steps"]
+__all__ = ["LABELLED_ON_MAP", "MAP_UP_TO", "handout", "top_steps"]
 
+#: Above this many actors the handout has no map (as the pages: api/static/map.js MAX_ACTORS).
+MAP_UP_TO = 3000
 #: At most this many of the actors with the most partners are named on the map (where names fit).
 LABELLED_ON_MAP = 25
 #: Actors without partners named in the map's caption (the rest are counted).
@@ -48,17 +50,20 @@ _BAND_MARKS = {"good": "●", "watch": "◐", "concern": "○"}
 
 def handout(alliance: Alliance, *, lang: str = "de", group_by: str = "type", wave: str | None = None,
             thresholds: Thresholds | None = None, bands: Bands | None = None, seed: int = 0,
-            today: dt.date | None = None) -> str:
+            today: dt.date | None = None, map_up_to: int = MAP_UP_TO) -> str:
     """The report to hand out, as one HTML document (print it with :func:`netz.printed.pdf`).
 
     ``wave`` is the wave described (default: the latest); with an earlier wave before it, the
-    report shows the change since that one. ``today`` is the date printed on it.
+    report shows the change since that one. ``today`` is the date printed on it. An alliance of
+    more than ``map_up_to`` actors gets no map and no key players (a sentence says why): a map
+    of that many would not be readable on a page, and both take long to compute.
     """
     analysis = analyse(alliance, group_by=group_by, wave=wave, thresholds=thresholds, bands=bands, seed=seed)
     result = serialise(analysis)
+    small = analysis.graph.vcount() <= map_up_to
     # Only those whose leaving would cut someone off: in a robust network, nobody.
-    players = [p for p in key_players(analysis.graph, 3) if p["fragmentation_after"] > 0]
-    drawn = map_layout(analysis.alliance, seed=seed)
+    players = [p for p in key_players(analysis.graph, 3) if p["fragmentation_after"] > 0] if small else []
+    drawn = map_layout(analysis.alliance, seed=seed) if small else None
     waves = result["alliance"]["waves"]
     chosen = result["alliance"]["wave"]
     change = None
@@ -102,7 +107,7 @@ def _t(key: str, lang: str, **params: Any) -> str:
     return escape(message(key, lang, **params))
 
 
-def _document(report: dict[str, Any], drawn: dict[str, Any], players: list[dict[str, Any]],
+def _document(report: dict[str, Any], drawn: dict[str, Any] | None, players: list[dict[str, Any]],
               change: dict[str, Any] | None, lang: str, today: dt.date) -> str:
     alliance, network = report["alliance"], report["network"]
     name = alliance.get("name") or message("text.unnamed", lang)
@@ -140,10 +145,11 @@ def _key_figures(network: dict[str, Any], lang: str) -> str:
             f'<table class="figures"><tr>{cells}</tr></table></section>')
 
 
-def _map_section(report: dict[str, Any], drawn: dict[str, Any], lang: str) -> str:
-    if not report["actors"]:
-        return (f'<section class="map"><h2>{_t("handout.map", lang)}</h2>'
-                f'<p>{_t("text.components_none", lang)}</p></section>')
+def _map_section(report: dict[str, Any], drawn: dict[str, Any] | None, lang: str) -> str:
+    if not report["actors"] or drawn is None:
+        note = (_t("text.components_none", lang) if not report["actors"] else
+                _t("handout.map_too_large", lang, n=len(report["actors"])))
+        return f'<section class="map"><h2>{_t("handout.map", lang)}</h2><p>{note}</p></section>'
     actors = {str(a["id"]): (str(a.get("name") or a["id"]), str(a.get("type") or "other"))
               for a in report["actors"]}
     ranked = sorted((a for a in report["actors"] if a.get("degree")),

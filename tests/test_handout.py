@@ -104,6 +104,13 @@ def test_an_empty_alliance_still_prints(demo: Alliance) -> None:
     assert message("text.components_none", "en") in text
 
 
+def test_a_large_alliance_gets_no_map(demo: Alliance) -> None:
+    html = handout(demo, lang="de", map_up_to=10)
+    assert 'id="map-t"' not in html
+    assert message("handout.map_too_large", "de", n=demo.n_actors) in html
+    assert message("text.key_players", "de") not in html
+
+
 def test_top_steps_follow_the_reports_own_list_when_it_has_one() -> None:
     gaps = [{"id": "a", "kind": "x", "severity": "high"}, {"id": "b", "kind": "y", "severity": "low"}]
     assert top_steps({"gaps": gaps, "top_steps": ["b"]}) == [gaps[1]]
