@@ -194,7 +194,7 @@ def _health_section(indicators: list[dict[str, Any]], lang: str) -> str:
 
 
 def _worded(item: dict[str, Any], field: str, lang: str) -> str:
-    """A finding's text in ``lang``: from its per-language texts, or its message key and params."""
+    """A finding's text in ``lang`` (``{"de": …, "en": …}`` as gaps and health give it, or one text)."""
     value = item.get(field)
     if isinstance(value, dict):
         return str(value.get(lang) or next(iter(value.values()), ""))

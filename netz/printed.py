@@ -23,7 +23,8 @@ def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> NoReturn:
 
 
 def pdf(html: str) -> bytes:
-    """The PDF of an HTML document whose styles and images are all inline.
+    """The PDF (tagged, in the document's language) of an HTML document whose styles and images
+    are all inline.
 
     Raises :class:`~netz.errors.NotInstalledError` without WeasyPrint, and a
     :class:`~netz.errors.NetzError` when WeasyPrint is installed but the system's Pango library
@@ -36,5 +37,6 @@ def pdf(html: str) -> bytes:
         raise NetzError(f"{FEATURE}: WeasyPrint cannot load the Pango library ({error}); "
                         "install it, e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0") from error
     document = weasyprint.HTML(string=html, url_fetcher=_fetch_nothing, base_url=None)
-    return bytes(document.write_pdf())
+    # Tagged: headings, tables, lists and the figures' texts as structure, for screen readers.
+    return bytes(document.write_pdf(pdf_tags=True))
 

@@ -44,7 +44,8 @@ def demo() -> Alliance:
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_the_pdf_names_the_alliance_and_its_top_gap(demo: Alliance, lang: str) -> None:
-    pages, text, sizes = pdf_text(pdf(handout(demo, lang=lang)))
+    data = pdf(handout(demo, lang=lang))
+    pages, text, sizes = pdf_text(data)
     top = top_steps(report(demo))[0]
     assert 1 <= pages <= 3
     assert all(abs(w - A4[0]) < 1 and abs(h - A4[1]) < 1 for w, h in sizes)
@@ -54,6 +55,8 @@ def test_the_pdf_names_the_alliance_and_its_top_gap(demo: Alliance, lang: str) -
     assert " ".join(top["suggestion"][lang].split()) in text
     assert message("handout.steps", lang) in text
     assert message("handout.page", lang, page=1, pages=pages) in text
+    root = PdfReader(bytes_io.BytesIO(data)).trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == lang  # tagged, for screen readers
     # one language only: the other's heading is not there
     other = "en" if lang == "de" else "de"
     assert message("handout.steps", other) not in text
