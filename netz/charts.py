@@ -218,8 +218,8 @@ class _Frame:
     pad: float
     mm: float
     where: dict[str, tuple[float, float]]
+    radius: dict[str, float]
     biggest: float
-    smallest: float
     font: float
 
 
@@ -230,10 +230,14 @@ def _frame(layout: Mapping[str, Any], width_mm: float, max_height_mm: float) -> 
     height = width / aspect
     mm = min(width_mm / (width + 2 * pad), max_height_mm / (height + 2 * pad))
     cell = width / math.sqrt(max(len(points), 1) * aspect)  # about the room one actor has
+    # A circle's area grows with the number of partners, from `smallest` to `biggest`.
+    biggest, smallest = min(16.0, 0.32 * cell), max(1.6, min(5.0, 0.12 * cell))
+    largest = max((p["partners"] for p in points), default=0) or 1
     return _Frame(width, height, pad, mm,
                   {str(p["id"]): (pad + p["x"] * width, pad + p["y"] * height) for p in points},
-                  biggest=min(16.0, 0.32 * cell), smallest=max(1.6, min(5.0, 0.12 * cell)),
-                  font=2.5 / mm)  # about 7 pt on paper (2.5 mm), whatever the map's scale
+                  {str(p["id"]): smallest + (biggest - smallest) * math.sqrt(p["partners"] / largest)
+                   for p in points},
+                  biggest=biggest, font=2.5 / mm)  # about 7 pt on paper (2.5 mm), whatever the scale
 
 
 def map_labels(layout: Mapping[str, Any], actors: Mapping[str, tuple[str, str]], candidates: Sequence[str], *,
@@ -245,17 +249,24 @@ def map_labels(layout: Mapping[str, Any], actors: Mapping[str, tuple[str, str]],
     with no such place is left out (the handout names the actors elsewhere too). Names longer than
     32 characters are shortened with "…".
 
-    Five actors on one spot: right, left, above, below — and no room for the fifth.
+    Two actors close together: the left one's name goes to its left, off the other's circle.
 
-    >>> layout = {"aspect": 1.0, "actors": [{"id": i, "x": 0.5, "y": 0.5, "partners": 1} for i in "abcde"]}
-    >>> [(label[0], label[3]) for label in map_labels(layout, {i: (i, "x") for i in "abcde"}, "abcde")]
-    [('a', 'start'), ('b', 'end'), ('c', 'middle'), ('d', 'middle')]
+    >>> layout = {"aspect": 1.0, "actors": [{"id": i, "x": x, "y": 0.5, "partners": 1}
+    ...                                     for i, x in zip("abc", (0.1, 0.5, 0.52))]}
+    >>> [(label[0], label[3]) for label in map_labels(layout, {i: (i * 8, "x") for i in "abc"}, "abc")]
+    [('a', 'start'), ('b', 'end'), ('c', 'start')]
     """
     frame = _frame(layout, width_mm, max_height_mm)
     size = frame.font
     placed: list[tuple[str, float, float, str]] = []
     boxes: list[tuple[float, float, float, float]] = []
     right_edge, bottom_edge = frame.width + 2 * frame.pad, frame.height + 2 * frame.pad
+    # The candidates' own circles stay visible: no name is written over them.
+    circles = {}
+    for actor in candidates:
+        if actor in frame.where:
+            (x, y), r = frame.where[actor], frame.radius[actor]
+            circles[actor] = (x - r, y - r, x + r, y + r)
     for actor in candidates:
         if actor not in frame.where:
             continue
@@ -269,7 +280,8 @@ def map_labels(layout: Mapping[str, Any], actors: Mapping[str, tuple[str, str]],
         for tx, ty, anchor, bx, by in options:
             box = (bx, by, bx + w, by + h)
             inside = box[0] >= 0 and box[1] >= 0 and box[2] <= right_edge and box[3] <= bottom_edge
-            if inside and not any(_overlap(box, other) for other in boxes):
+            if inside and not any(_overlap(box, other) for other in boxes) and not any(
+                    _overlap(box, circle) for other, circle in circles.items() if other != actor):
                 boxes.append(box)
                 placed.append((actor, tx, ty, anchor))
                 break
@@ -305,7 +317,6 @@ def network_map(layout: Mapping[str, Any], actors: Mapping[str, tuple[str, str]]
     frame = _frame(layout, width_mm, max_height_mm)
     points = layout["actors"]
     n = max(len(points), 1)
-    largest = max((p["partners"] for p in points), default=0) or 1
     tie_width = 1.4 if n <= 100 else 0.8 if n <= 500 else 0.5
     tie_opacity = 0.6 if n <= 100 else 0.35
     body = [f'<g stroke="#8a8f98" stroke-width="{tie_width}" stroke-opacity="{tie_opacity}">']
@@ -317,7 +328,7 @@ def network_map(layout: Mapping[str, Any], actors: Mapping[str, tuple[str, str]]
     for p in points:
         x, y = frame.where[str(p["id"])]
         _, kind = actors.get(str(p["id"]), (str(p["id"]), "other"))
-        radius = frame.smallest + (frame.biggest - frame.smallest) * math.sqrt(p["partners"] / largest)
+        radius = frame.radius[str(p["id"])]
         dash = ' stroke-dasharray="2 1.5"' if p["partners"] == 0 else ""
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" '
                     f'fill="{TYPE_COLOURS.get(kind, TYPE_COLOURS["other"])}" stroke="{_INK}" '
