@@ -8,18 +8,13 @@ server read a file or ask another machine.
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from netz.errors import NetzError, require
 
 __all__ = ["FEATURE", "pdf"]
 
 FEATURE = "The report as PDF"
-
-
-def _fetch_nothing(url: str, *args: Any, **kwargs: Any) -> NoReturn:
-    """WeasyPrint's URL fetcher: every resource is inline, so any other URL is refused."""
-    raise ValueError(f"netz prints without external resources (refused: {url[:80]})")
 
 
 def pdf(html: str) -> bytes:
@@ -36,7 +31,15 @@ def pdf(html: str) -> bytes:
     except OSError as error:  # WeasyPrint finds Pango at import time
         raise NetzError(f"{FEATURE}: WeasyPrint cannot load the Pango library ({error}); "
                         "install it, e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0") from error
-    document = weasyprint.HTML(string=html, url_fetcher=_fetch_nothing, base_url=None)
+    from weasyprint.urls import URLFetcher
+
+    class FetchNothing(URLFetcher):
+        """WeasyPrint's URL fetcher: everything is inline, so any URL is refused (and not read)."""
+
+        def fetch(self, url: str, headers: object = None) -> NoReturn:
+            raise ValueError(f"netz prints without external resources (refused: {url[:80]})")
+
+    document = weasyprint.HTML(string=html, url_fetcher=FetchNothing(), base_url=None)
     # Tagged: headings, tables, lists and the figures' texts as structure, for screen readers.
     return bytes(document.write_pdf(pdf_tags=True))
 

@@ -100,6 +100,20 @@ def test_names_are_text_not_markup(demo: Alliance) -> None:
     assert "<style>body{display:none}</style>Bündnis" in text
 
 
+def test_printing_fetches_nothing(tmp_path: Path) -> None:
+    """An image or stylesheet named in the HTML is not read, not even a local file."""
+    picture = tmp_path / "bild.svg"
+    picture.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                       '<rect width="10" height="10"/></svg>', encoding="utf-8")
+    style = tmp_path / "style.css"
+    style.write_text("p { display: none }", encoding="utf-8")
+    data = pdf(f'<link rel="stylesheet" href="{style.as_uri()}"><p>Text bleibt</p>'
+               f'<img src="{picture.as_uri()}" alt="ein Bild">')
+    page = PdfReader(bytes_io.BytesIO(data)).pages[0]
+    assert "Text bleibt" in (page.extract_text() or "")  # the stylesheet was not applied
+    assert not page["/Resources"].get("/XObject")  # and no picture drawn
+
+
 def test_an_empty_alliance_still_prints(demo: Alliance) -> None:
     empty = Alliance.from_records([], [])
     pages, text, _ = pdf_text(pdf(handout(empty, lang="en")))
