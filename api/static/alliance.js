@@ -693,5 +693,6 @@
     if (!Number.isInteger(allianceId)) { fail({ status: 404 }); return; }
     if (Netz.getKey()) load();
     else Netz.signIn($("signin"), load);
+    document.addEventListener("netz:changed", () => load()); // an edit in the workspace (workspace.js)
   });
 })();
