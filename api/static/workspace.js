@@ -76,9 +76,10 @@
       lines.length > 1 ? el("ul", {}, lines.slice(1).map((line) => el("li", {}, line))) : null);
   }
 
-  async function currentRole() {
+  /** The signed-in key's role and alliances (a coordinator's), or null. */
+  async function currentKey() {
     try {
-      return (await call("GET", "/api/v1/keys/current")).data.role;
+      return (await call("GET", "/api/v1/keys/current")).data;
     } catch (e) {
       return null;
     }
@@ -227,7 +228,7 @@
       etag: null, actors: [], ties: [], undo: null, pending: null,
       actorFilter: "", tieFilter: "", upload: null,
     };
-    const status = el("p", { class: "status ws-status", role: "status", tabindex: "-1" });
+    const status = el("p", { class: "status ws-status", role: "status" });
     const alert = el("div", { class: "error ws-alert", role: "alert" });
     const sections = [];
 
@@ -258,8 +259,8 @@
         const answer = await change.run(state.etag);
         state.etag = answer.etag || state.etag;
         state.pending = null;
-        status.textContent = t("wsSaved", { what: change.what });
         await reload(); // first: it computes the new revision's report, which the page then reuses
+        status.textContent = t("wsSaved", { what: change.what }); // once the lists show it
         changed();
       } catch (e) {
         status.textContent = "";
@@ -312,8 +313,9 @@
         return el("tr", { dataset: { actor: a.id } },
           el("td", {}, name), el("td", {}, type),
           el("td", { class: "ws-row-buttons" },
-            el("button", { type: "button", class: "small", onclick: save }, t("wsSave")),
-            el("button", { type: "button", class: "small quiet", onclick: remove }, t("wsRemove"))));
+            el("button", { type: "button", class: "small", onclick: save, "aria-label": `${t("wsSave")}: ${a.name}` }, t("wsSave")),
+            el("button", { type: "button", class: "small quiet", onclick: remove, "aria-label": `${t("wsRemove")}: ${a.name}` },
+              t("wsRemove"))));
       });
       return { rows, total: matching.length };
     }
@@ -414,8 +416,9 @@
           el("td", {}, label, x.wave ? el("span", { class: "help" }, t("wsWave", { wave: x.wave })) : null),
           el("td", {}, weight), el("td", {}, kind),
           el("td", { class: "ws-row-buttons" },
-            el("button", { type: "button", class: "small", onclick: save }, t("wsSave")),
-            el("button", { type: "button", class: "small quiet", onclick: remove }, t("wsRemove"))));
+            el("button", { type: "button", class: "small", onclick: save, "aria-label": `${t("wsSave")}: ${label}` }, t("wsSave")),
+            el("button", { type: "button", class: "small quiet", onclick: remove, "aria-label": `${t("wsRemove")}: ${label}` },
+              t("wsRemove"))));
       });
       return { rows, total: matching.length };
     }
@@ -592,6 +595,8 @@
       el("p", { class: "intro" }, t(EDITORS.includes(role) ? "wsIntro" : "wsIntroRead")),
       status, alert, el("div", { class: "ws-body" }));
     root.hidden = false;
+    // The note at the foot of the window goes when the coordinator goes on working.
+    root.addEventListener("input", () => { status.textContent = ""; });
     if (EDITORS.includes(role)) {
       reload().catch((e) => showError(alert, e));
     } else {
@@ -606,12 +611,16 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     const start = async () => {
-      const role = await currentRole();
+      const key = await currentKey();
+      if (!key) return;
       const onStart = $("workspace-new");
       const onAlliance = $("workspace");
-      if (onStart && EDITORS.includes(role)) newAlliance(onStart);
-      if (onAlliance && READERS.includes(role)) {
-        workspace(onAlliance, Number(location.pathname.split("/").filter(Boolean)[1]), role);
+      const allianceId = Number(location.pathname.split("/").filter(Boolean)[1]);
+      // a coordinator only on the alliances it is given (elsewhere every call would be a 403)
+      const given = key.role !== "coordinator" || key.alliances.includes(allianceId);
+      if (onStart && EDITORS.includes(key.role)) newAlliance(onStart);
+      if (onAlliance && READERS.includes(key.role) && given && Number.isInteger(allianceId)) {
+        workspace(onAlliance, allianceId, key.role);
       }
     };
     if (getKey()) start();

@@ -223,6 +223,16 @@ def test_typing_at_390px_does_not_move_the_page(page: Any, service: Any, screens
     expect(page.locator("#ws-actors tbody tr")).to_have_count(1)
     only = page.locator("#ws-actors tbody input[type=text]")
     expect(only).to_have_value("Ev. Kirchengemeinde St. Johannis")
+    # saving reloads the list and the figures above it: the page stays where it is
+    only.fill("Ev. Kirchengemeinde St. Johannis (Musterstadt)")
+    page.locator("#ws-actors").get_by_role("button", name="Speichern").click()
+    expect(page.locator(".ws-status")).to_contain_text("Gespeichert")
+    expect(page.locator(".ws-undo")).to_contain_text("Zuletzt: ein Akteur wurde geändert.")  # reloaded
+    expect(page.locator("#actors tbody")).to_contain_text("(Musterstadt)")  # and the figures above
+    expect(page.locator("#ws-actors tbody input[type=text]")).to_have_value(
+        "Ev. Kirchengemeinde St. Johannis (Musterstadt)")
+    assert filter_box.bounding_box()["y"] == pytest.approx(top, abs=1)
+    page.screenshot(path=str(screenshots / "workspace-saved-390.png"), full_page=False)
     page.screenshot(path=str(screenshots / "workspace-edit-390.png"), full_page=False)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width}px wide at 390px"
