@@ -226,11 +226,10 @@
     const base = `/api/v1/alliances/${allianceId}`;
     const state = {
       etag: null, actors: [], ties: [], undo: null, pending: null,
-      actorFilter: "", tieFilter: "", upload: null,
+      actorFilter: "", tieFilter: "", metrics: true,
     };
     const status = el("p", { class: "status ws-status", role: "status" });
     const alert = el("div", { class: "error ws-alert", role: "alert" });
-    const sections = [];
 
     const changed = () => document.dispatchEvent(new CustomEvent("netz:changed"));
 
@@ -321,7 +320,8 @@
     }
 
     function freshId(name) {
-      const stem = name.toLocaleLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30) || "akteur";
+      const stem = name.toLocaleLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-")
+        .replace(/^-|-$/g, "").slice(0, 30) || "akteur";
       const taken = new Set(state.actors.map((a) => a.id));
       let id = stem;
       for (let n = 2; taken.has(id); n += 1) id = `${stem}-${n}`;
@@ -332,7 +332,8 @@
       const filter = el("input", { id: "ws-actor-filter", type: "search", autocomplete: "off", value: state.actorFilter });
       const table = el("table", { class: "ws-table", id: "ws-actors" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col", ...tr("colActor") }, t("colActor")),
-          el("th", { scope: "col", ...tr("colType") }, t("colType")), el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, t("wsActions"))))),
+          el("th", { scope: "col", ...tr("colType") }, t("colType")),
+          el("th", { scope: "col" }, el("span", { class: "visually-hidden" }, t("wsActions"))))),
         el("tbody"));
       const count = el("p", { class: "help", role: "status" });
       const fill = () => {
@@ -394,9 +395,11 @@
       const matching = state.ties.filter((x) => words.every((w) => text(x).includes(w)));
       const rows = matching.slice(0, ROWS_SHOWN).map((x, i) => {
         const label = `${actorName(x.source)} – ${actorName(x.target)}`;
-        const shown = x.weight === null || x.weight === undefined ? "" : Netz.lang === "de" ? String(x.weight).replace(".", ",") : String(x.weight);
-        const weight = el("input", { type: "text", inputmode: "decimal", value: shown, size: 4, "aria-label": t("wsWeightOf", { tie: label }), id: `ws-tie-weight-${i}` });
-        const kind = el("input", { type: "text", value: x.kind ?? "", "aria-label": t("wsKindOf", { tie: label }), id: `ws-tie-kind-${i}` });
+        const given = x.weight === null || x.weight === undefined ? "" : String(x.weight);
+        const weight = el("input", { type: "text", inputmode: "decimal", size: 4, id: `ws-tie-weight-${i}`,
+          value: Netz.lang === "de" ? given.replace(".", ",") : given, "aria-label": t("wsWeightOf", { tie: label }) });
+        const kind = el("input", { type: "text", value: x.kind ?? "", id: `ws-tie-kind-${i}`,
+          "aria-label": t("wsKindOf", { tie: label }) });
         const identity = { source: x.source, target: x.target, kind: x.kind, wave: x.wave };
         const save = () => {
           const body = {};
@@ -490,9 +493,8 @@
     // -- upload a new revision
 
     function uploadSection() {
-      const mode = state.upload ? state.upload.mode : "replace";
       const radio = (value, key) => el("span", { class: "check" },
-        el("input", { type: "radio", name: "ws-mode", id: `ws-mode-${value}`, value, checked: mode === value }),
+        el("input", { type: "radio", name: "ws-mode", id: `ws-mode-${value}`, value, checked: value === "replace" }),
         el("label", { for: `ws-mode-${value}` }, t(key)));
       const wave = el("input", { id: "ws-wave", type: "text", autocomplete: "off", size: 10 });
       const form = el("form", { class: "ws-upload", novalidate: true },
@@ -549,7 +551,8 @@
     // -- downloads
 
     function downloadSection() {
-      const metrics = el("input", { type: "checkbox", id: "ws-metrics", checked: true });
+      const metrics = el("input", { type: "checkbox", id: "ws-metrics", checked: state.metrics });
+      metrics.addEventListener("change", () => { state.metrics = metrics.checked; });
       const get = async (format, ext) => {
         alert.replaceChildren();
         const query = new URLSearchParams({ format, metrics: metrics.checked, lang: Netz.lang });
@@ -567,7 +570,8 @@
         link.remove();
         setTimeout(() => URL.revokeObjectURL(link.href), 10000);
       };
-      const button = (format, ext, key) => el("button", { type: "button", onclick: () => get(format, ext), dataset: { format } }, t(key));
+      const button = (format, ext, key) =>
+        el("button", { type: "button", onclick: () => get(format, ext), dataset: { format } }, t(key));
       return el("section", { class: "ws-part", "aria-labelledby": "ws-download-title" },
         el("h3", { id: "ws-download-title" }, t("wsDownloadTitle")),
         el("p", { class: "check" }, metrics, el("label", { for: "ws-metrics" }, t("wsWithMetrics"))),
@@ -582,7 +586,6 @@
       const keepFocus = document.activeElement && document.activeElement.id;
       const parts = editing ? [undoBar(), actorSection(), tieSection(), uploadSection()] : [];
       if (READERS.includes(role)) parts.push(downloadSection());
-      sections.splice(0, sections.length, ...parts);
       root.querySelector(".ws-body").replaceChildren(...parts);
       if (keepFocus && $(keepFocus) && keepFocus.endsWith("filter")) {
         const input = $(keepFocus);

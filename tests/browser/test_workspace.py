@@ -250,6 +250,16 @@ def test_download_in_german_with_metrics(page: Any, service: Any, tmp_path: Path
     assert book.sheetnames == ["Bündnis", "Akteure", "Kooperationen"]
     header = next(book["Akteure"].iter_rows(max_row=1, values_only=True))
     assert "betweenness" in header and "Hauptamtliche" in header
+    page.click("#lang-toggle")
+    expect(section.locator("h2")).to_have_text("Edit and download the data")
+    expect(section.locator("#ws-actors-title")).to_have_text("Actors")
+    section.get_by_label("with the computed figures").uncheck()
+    with page.expect_download() as download:
+        section.get_by_role("button", name="Excel (.xlsx)").click()
+    download.value.save_as(path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["alliance", "actors", "ties"]
+    assert "betweenness" not in next(book["actors"].iter_rows(max_row=1, values_only=True))
 
 
 @pytest.mark.parametrize("role", ["researcher", "funder"])
