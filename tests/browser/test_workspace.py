@@ -115,6 +115,20 @@ def test_upload_a_corrected_workbook_with_preview_then_undo(page: Any, service: 
     restored = api(service, "GET", f"/api/v1/alliances/{alliance}").json()
     assert restored["revision"] == 3 and restored["n_actors"] == demo.n_actors
 
+    # the next survey round, as a further wave: nothing is removed
+    page.set_input_files("#ws-file", str(upload))
+    section.get_by_label("Als neue Erhebungswelle hinzufügen").check()
+    section.get_by_label("Name der Welle").fill("2026")
+    section.get_by_role("button", name="Vorschau zeigen").click()
+    expect(preview).to_contain_text(f"Neue Kooperationen ({corrected_demo().n_ties})")
+    expect(preview).to_contain_text("(2026)")
+    expect(preview).not_to_contain_text("fallen weg")
+    preview.get_by_role("button", name="Übernehmen").click()
+    expect(section.locator(".ws-status")).to_contain_text("Gespeichert")
+    expect(page.locator("#wave-buttons")).to_contain_text("2026")  # the analysis offers the wave
+    waved = api(service, "GET", f"/api/v1/alliances/{alliance}").json()
+    assert waved["n_ties"] == demo.n_ties + corrected_demo().n_ties
+
 
 def test_a_new_upload_of_an_existing_name_offers_to_replace(page: Any, service: Any, tmp_path: Path,
                                                             screenshots: Path) -> None:
