@@ -381,6 +381,19 @@
       return found ? found.id : null;
     }
 
+    /** A strength as typed ("2,5" or "2.5"): a positive number, undefined when empty, or null
+     * (and a message) when it is not one. */
+    function strength(input) {
+      const text = input.value.trim();
+      if (!text) return undefined;
+      const value = Number(text.replace(",", "."));
+      if (Number.isFinite(value) && value > 0) return value;
+      alert.textContent = t("wsWeightInvalid", { value: text });
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+      return null;
+    }
+
     /** Find a tie again after a reload (positions move when others remove ties). */
     function positionOf(tie) {
       const found = state.ties.find((x) => x.source === tie.source && x.target === tie.target &&
@@ -403,8 +416,9 @@
         const identity = { source: x.source, target: x.target, kind: x.kind, wave: x.wave };
         const save = () => {
           const body = {};
-          const w = Number(weight.value.trim().replace(",", "."));
-          if (weight.value.trim() !== "" && w !== x.weight) body.weight = w;
+          const w = strength(weight);
+          if (w === null) return;
+          if (w !== undefined && w !== x.weight) body.weight = w;
           if (kind.value.trim() !== (x.kind ?? "")) body.kind = kind.value.trim();
           write({
             what: t("wsTieChange", { tie: label }),
@@ -462,7 +476,9 @@
           return;
         }
         const body = { source, target };
-        if (weight.value.trim()) body.weight = Number(weight.value.replace(",", "."));
+        const w = strength(weight);
+        if (w === null) return;
+        if (w !== undefined) body.weight = w;
         if (kind.value.trim()) body.kind = kind.value.trim();
         write({
           what: t("wsTieAdd", { tie: `${actorName(source)} – ${actorName(target)}` }),

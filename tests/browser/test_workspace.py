@@ -207,6 +207,9 @@ def test_edit_with_a_conflicting_second_tab(page: Any, browser: Any, service: An
         # a tie with partners from the searchable list; then the first tab, now stale, removes one
         other.fill("#ws-tie-from", "Initiative A (Fenster 1)")
         other.fill("#ws-tie-to", "Stadt C")
+        other.fill("#ws-tie-weight", "stark")
+        other.get_by_role("button", name="Kooperation hinzufügen").click()
+        expect(alert).to_contain_text("„stark“ ist keine Stärke")
         other.fill("#ws-tie-weight", "2,5")
         other.get_by_role("button", name="Kooperation hinzufügen").click()
         expect(other.locator("#ws-ties tbody tr")).to_have_count(3)
