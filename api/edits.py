@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.models import AllianceRow
 from api.store import load, save
+from api.undo import remember
 from netz.model import Alliance
 
 __all__ = ["edit"]
@@ -17,11 +18,12 @@ Change = Callable[[pd.DataFrame], pd.DataFrame]
 
 
 def edit(session: Session, row: AllianceRow, *, actors: Change | None = None,
-         ties: Change | None = None, weighted: bool | None = None) -> Alliance:
+         ties: Change | None = None, weighted: bool | None = None, action: str = "edit") -> Alliance:
     """Apply changes to the actor and/or tie table, validate the result, store it (revision + 1).
 
     Rows are numbered from 1 in error messages, as a list shown to a person would be.
-    ``weighted=True`` keeps tie weights even if the alliance had none before.
+    ``weighted=True`` keeps tie weights even if the alliance had none before. The alliance as it
+    was is kept for undo (:mod:`api.undo`), under ``action``.
     """
     alliance = load(session, row)
     actor_table = actors(alliance.actors.copy()) if actors else alliance.actors
@@ -34,6 +36,7 @@ def edit(session: Session, row: AllianceRow, *, actors: Change | None = None,
         tie_table.reset_index(drop=True).set_axis(range(1, len(tie_table) + 1)),
         directed=alliance.directed, meta=alliance.meta, actors_file="actors", ties_file="ties",
     )
+    remember(session, row, alliance, action)
     save(session, changed, row)
     session.commit()
     return changed

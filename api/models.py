@@ -24,7 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from netz.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
 
 __all__ = ["ActorRow", "AllianceRow", "ApiKey", "AuditEntry", "Base", "JobRow", "KeyGrant", "ReportCache",
-           "Secret", "TieRow", "as_utc", "utcnow"]
+           "Secret", "TieRow", "UndoRow", "as_utc", "utcnow"]
 
 
 def utcnow() -> dt.datetime:
@@ -216,3 +216,21 @@ class JobRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class UndoRow(Base):
+    """What an alliance was before its last change, so that the change can be undone (one step).
+
+    ``revision`` is the revision the change made: undo is possible while the alliance is still
+    at it. ``state`` is the alliance before the change as JSON (:mod:`api.undo`).
+    """
+
+    __tablename__ = "undo"
+
+    alliance_id: Mapped[int] = mapped_column(
+        ForeignKey("alliances.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

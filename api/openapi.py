@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.routes.alliances import IMPORT_SUFFIXES
 from api.routes.analysis import EXPORT_FORMATS
+from api.uploads import IMPORT_SUFFIXES
 
 __all__ = ["PROBLEM_SCHEMA", "declare_enforced"]
 
@@ -39,6 +39,8 @@ _ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
     401: ("No key, or not a valid one: send `Authorization: Bearer KEY`", {}),
     403: ("The key's role may not do this, or this coordinator key is not given the alliance", {}),
     404: ("No such alliance, actor, tie or job", {}),
+    409: ("An alliance of this name exists already (import without `duplicate_name=true`), or there is "
+          "no change to undo", {}),
     412: ("`If-Match` names an older revision: the alliance has changed since it was read", {}),
     413: ("The body is larger than `max_upload_bytes` (default 20 MiB)", {}),
     415: ("The uploaded file's suffix is not one the import reads: " + ", ".join(IMPORT_SUFFIXES), {}),
@@ -60,6 +62,8 @@ _WHATIF = ("\n\nName the actors to remove (`remove=ID,ID`, ids of the alliance's
 _IMPORT_FILE = (f"The file's name must end in one of {', '.join(IMPORT_SUFFIXES)} (else 415): a workbook "
                 "(.xlsx), a zipped alliance folder (.zip), GraphML, GEXF or JSON node-link.")
 
+#: The operations that read an uploaded alliance file.
+_UPLOADS = ("/alliances/import", "/import/preview", "/revisions", "/revisions/preview")
 
 _CSV = "text/csv"
 #: The other media types an operation's 200 answer can have (``format=…``).
@@ -93,9 +97,11 @@ def _declare(path: str, method: str, operation: dict[str, Any]) -> None:
             parameter["required"] = True
             parameter["description"] = _IF_MATCH
             statuses |= {412, 428}
-    if path == "/api/v1/alliances/import":
+    if method == "POST" and path.endswith(_UPLOADS):
         statuses.add(415)
         operation["description"] = operation.get("description", "") + "\n\n" + _IMPORT_FILE
+    if method == "POST" and (path == "/api/v1/alliances/import" or path.endswith("/undo")):
+        statuses.add(409)
     if path.endswith("/whatif"):
         operation["description"] = operation.get("description", "") + _WHATIF
     if method == "POST" and path == "/api/v1/keys":

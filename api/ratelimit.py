@@ -2,7 +2,8 @@
 
 Every request to ``/api/`` counts against two limits: one for the key it presents (the
 ``Authorization`` header as sent, valid or not, so the check needs no database) and one for the
-client's address. Expensive requests — import, comparisons and trends, what-if — count against
+client's address. Expensive requests — import (and a revision) from a file and their previews,
+comparisons and trends, what-if — count against
 tighter limits of their own (:data:`EXPENSIVE`), so a client cannot spend the service's CPU as
 fast as it may read cached reports. The limits (settings ``rate_limit_*``, in the notation of the
 ``limits`` library, e.g. ``"600/minute"``) are kept in memory by the ``limits`` library's moving
@@ -27,7 +28,9 @@ __all__ = ["EXPENSIVE", "RateLimit", "expensive"]
 
 #: What makes a request expensive: (method, how its path starts, how it ends).
 EXPENSIVE = (
-    ("POST", "/api/v1/alliances/import", ""),
+    ("POST", "/api/v1/alliances/import", ""),  # and its preview
+    ("POST", "/api/v1/alliances/", "/revisions"),  # a revision from a file
+    ("POST", "/api/v1/alliances/", "/revisions/preview"),
     ("GET", "/api/v1/compare", ""),
     ("GET", "/api/v1/alliances/", "/whatif"),
 )

@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from api.models import ActorRow, AllianceRow, KeyGrant, ReportCache, TieRow
+from api.models import ActorRow, AllianceRow, KeyGrant, ReportCache, TieRow, UndoRow
 from api.security import orphan_keys
 from netz.model import Alliance, plain_value
 
@@ -82,7 +82,7 @@ def save(session: Session, alliance: Alliance, row: AllianceRow | None = None) -
 
 
 def remove(session: Session, row: AllianceRow) -> None:
-    """Delete an alliance and everything stored of it: actors, ties, cached reports and the keys'
+    """Delete an alliance and everything stored of it: actors, ties, cached reports, its undo and the keys'
     grants for it; coordinator keys it was the last alliance of are marked orphaned (refused).
 
     Explicit deletes, not the database's ``ON DELETE CASCADE`` alone: they do not depend on SQLite's
@@ -90,7 +90,7 @@ def remove(session: Session, row: AllianceRow) -> None:
     The alliance row goes last, checked against the revision it was read at (optimistic lock).
     """
     orphan_keys(session, row.id)
-    for table in (KeyGrant, ReportCache, TieRow, ActorRow):
+    for table in (KeyGrant, ReportCache, UndoRow, TieRow, ActorRow):
         session.execute(delete(table).where(table.alliance_id == row.id))
     session.delete(row)
 

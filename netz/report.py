@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import igraph as ig
@@ -31,7 +31,7 @@ from netz.vocabulary import ACTOR_TYPES
 
 __all__ = [
     "APPROXIMATE_ABOVE", "Analysis", "actors_by_group", "analyse", "report", "resolve_names", "select_wave",
-    "to_jsonable",
+    "to_jsonable", "with_metrics",
 ]
 
 #: Above this many actors a report estimates betweenness, closeness, harmonic
@@ -254,6 +254,26 @@ def actors_by_group(alliance: Alliance, column: str) -> dict[str, int]:
     if column == "type":
         return {t: int(counted.get(t, 0)) for t in ACTOR_TYPES}
     return {str(k): int(v) for k, v in sorted(counted.items())}
+
+
+def with_metrics(alliance: Alliance, records: list[dict[str, Any]]) -> Alliance:
+    """The alliance with each actor's metrics as further actor columns, for a file that a tool
+    like Gephi opens with the figures already there.
+
+    ``records`` are a report's ``actors`` (:func:`actor_records`); nested metrics become
+    ``brokerage.total`` and so on. An actor column of the alliance is kept, never overwritten.
+
+    >>> from netz.model import Actor, Alliance
+    >>> a = Alliance.from_records([Actor("a", "A", "Kirche", {"staff": 2})], [])
+    >>> records = [{"id": "a", "staff": 9, "degree": 0, "brokerage": {"total": 0}}]
+    >>> with_metrics(a, records).actors.to_dict("records")
+    [{'id': 'a', 'name': 'A', 'type': 'church', 'staff': 2, 'degree': 0, 'brokerage.total': 0}]
+    """
+    table = pd.json_normalize(records, sep=".") if records else pd.DataFrame({"id": []})
+    added = [c for c in table.columns if c not in alliance.actors.columns]
+    actors = alliance.actors.merge(table[["id", *added]], on="id", how="left")
+    actors.index = alliance.actors.index
+    return replace(alliance, actors=actors)
 
 
 def actor_records(alliance: Alliance, metrics: pd.DataFrame) -> list[dict[str, Any]]:

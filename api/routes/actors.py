@@ -78,7 +78,8 @@ def create_actor(alliance_id: AllianceId, body: ActorIn, session: SessionDep, ke
     check_revision(row, if_match)
     record = {"id": body.id, "name": body.name, "type": body.type, **body.attributes}
     audit(session, key, "add-actor", row)
-    edit(session, row, actors=lambda actors: pd.concat([actors, pd.DataFrame([record])], ignore_index=True))
+    edit(session, row, actors=lambda actors: pd.concat([actors, pd.DataFrame([record])], ignore_index=True),
+         action="add-actor")
     response.headers["ETag"] = etag(row)
     return {"id": body.id, "revision": row.revision}
 
@@ -106,7 +107,7 @@ def update_actor(alliance_id: AllianceId, actor_id: ActorId, body: ActorPatch, s
         return actors
 
     audit(session, key, "edit-actor", row)
-    edit(session, row, actors=change)
+    edit(session, row, actors=change, action="edit-actor")
     response.headers["ETag"] = etag(row)
     return {"id": actor_id, "revision": row.revision}
 
@@ -128,7 +129,7 @@ def delete_actor(alliance_id: AllianceId, actor_id: ActorId, session: SessionDep
         return ties[~touching]
 
     audit(session, key, "delete-actor", row)
-    edit(session, row, actors=drop_actor, ties=drop_ties)
+    edit(session, row, actors=drop_actor, ties=drop_ties, action="delete-actor")
     response.headers["ETag"] = etag(row)
     return {"id": actor_id, "ties_removed": removed["ties"], "revision": row.revision}
 

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from sqlalchemy import select
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
-from starlette.requests import ClientDisconnect
 
 from api.audit import audit
 from api.deps import (
@@ -32,15 +26,11 @@ from api.models import AllianceRow, KeyGrant
 from api.params import Land, Programme, same_name
 from api.schemas import AllianceIn, AllianceOut, AlliancePatch
 from api.store import load, remove, save
-from netz import io
-from netz.errors import InputError, Problem
+from api.undo import remember
+from api.uploads import read_upload
 from netz.model import Alliance
 
 router = APIRouter(prefix="/api/v1/alliances", tags=["alliances"])
-
-#: File types the import accepts, by suffix.
-IMPORT_SUFFIXES = (".xlsx", ".zip", ".graphml", ".gexf", ".json")
-
 
 def out(row: AllianceRow) -> AllianceOut:
     return AllianceOut.model_validate(row, from_attributes=True)
@@ -86,7 +76,7 @@ def create_alliance(
 
 
 #: The import's request body, documented by hand: the route reads the form itself (see below).
-_IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "string", "format": "binary",
                             "description": "an .xlsx workbook, a .zip of an alliance folder, GraphML, GEXF "
@@ -94,7 +84,7 @@ _IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-da
 }}}}}
 
 
-@router.post("/import", status_code=201, response_model=AllianceOut, openapi_extra=_IMPORT_BODY)
+@router.post("/import", status_code=201, response_model=AllianceOut, openapi_extra=IMPORT_BODY)
 async def import_alliance(
     request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep, response: Response,
     directed: Annotated[bool | None, Query(description=(
@@ -102,52 +92,22 @@ async def import_alliance(
     lenient: Annotated[bool, Query(description=(
         "Map unknown actor types to `other` and drop duplicate ties, with warnings, instead of "
         "refusing the file."))] = False,
+    duplicate_name: Annotated[bool, Query(description=(
+        "Create the alliance even if one of the same name exists (else 409: a corrected file is "
+        "meant to replace the alliance, `POST /api/v1/alliances/{id}/revisions`)."))] = False,
 ) -> AllianceOut:
     """Import one alliance from a file: all of it, or nothing.
 
     The key and its role are checked before the upload is read: a form parameter would have
     FastAPI read the whole body (up to ``max_upload_bytes``) first, even for a caller without
     a key. What the file may hold is bounded by the service's limits (``NETZ_MAX_ACTORS`` …).
+    An alliance of the same name that this key can see is not doubled silently (409).
     """
     require(key, "admin", "coordinator")
-    file = await _uploaded_file(request)
-    name = PurePath(file.filename or "upload").name
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in IMPORT_SUFFIXES:
-        raise HTTPException(415, f"cannot import '{name}'; expected a file ending in "
-                                 f"{', '.join(IMPORT_SUFFIXES)}")
-    with tempfile.TemporaryDirectory(prefix="netz-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        with path.open("wb") as sink:
-            while chunk := await file.read(1024 * 1024):
-                sink.write(chunk)
-        await file.close()  # the form's spooled copy: not kept until the request ends
-        # Reading and storing take CPU time (about a second for 10,000 ties): off the event loop,
-        # so that this worker keeps answering other requests meanwhile.
-        try:
-            alliance = await run_in_threadpool(io.read, path, directed=directed, lenient=lenient,
-                                               limits=settings.limits())
-        except InputError as error:
-            raise _renamed(error, path, name) from None
-    if not alliance.name:
-        alliance = Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
-                            {**alliance.meta, "name": PurePath(name).stem}, alliance.warnings)
+    alliance = await read_upload(request, settings, directed=directed, lenient=lenient)
+    if not duplicate_name:
+        await run_in_threadpool(_refuse_duplicate, session, key, alliance.name)
     return await run_in_threadpool(_created, session, key, alliance, response, "import")
-
-
-async def _uploaded_file(request: Request) -> UploadFile:
-    """The form's ``file`` field: 400 for a form that cannot be parsed, 422 without that field."""
-    try:
-        form = await request.form(max_files=1, max_fields=10)
-    except MultiPartException as error:
-        raise HTTPException(400, f"the upload cannot be read as a form: {error.message}") from None
-    except ClientDisconnect:  # e.g. refused by BodySizeLimit, which has answered already
-        raise HTTPException(400, "the upload was broken off") from None
-    file = form.get("file")
-    if not isinstance(file, UploadFile):
-        raise RequestValidationError([{"type": "missing", "loc": ("body", "file"), "msg": "Field required",
-                                       "input": None}])
-    return file
 
 
 @router.get("/{alliance_id}", response_model=AllianceOut)
@@ -175,6 +135,7 @@ def update_alliance(
             meta.pop(field, None)
         else:
             meta[field] = value
+    remember(session, row, alliance, "edit-metadata")
     row = save(session, Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted, meta),
                row)
     audit(session, key, "edit-metadata", row)
@@ -211,13 +172,21 @@ def _tie_record(tie: dict[str, Any]) -> dict[str, Any]:
     return {**tie, **attributes}
 
 
-def _renamed(error: InputError, internal: Path, shown: str) -> InputError:
-    """The error with the uploaded file's own name where the temporary path or name stood."""
+def same_names(session: SessionDep, key: CurrentKey, name: str) -> list[dict[str, Any]]:
+    """The alliances this key can see whose name is ``name`` (ignoring case and spaces)."""
+    wanted = " ".join(name.split()).casefold()
+    if not wanted:
+        return []
+    query = select(AllianceRow.id, AllianceRow.name).order_by(AllianceRow.id)
+    if key.role == "coordinator":
+        query = query.join(KeyGrant, KeyGrant.alliance_id == AllianceRow.id).where(KeyGrant.key_id == key.id)
+    return [{"id": i, "name": n} for i, n in session.execute(query)
+            if " ".join((n or "").split()).casefold() == wanted]
 
-    def rename(text: str) -> str:
-        text = text.replace(str(internal), shown).replace(str(internal.parent), "")
-        return text.replace(internal.name, shown)
 
-    return InputError([
-        Problem(rename(p.message), rename(p.file or "") or shown, p.row, p.column) for p in error.problems
-    ])
+def _refuse_duplicate(session: SessionDep, key: CurrentKey, name: str) -> None:
+    existing = same_names(session, key, name)
+    if existing:
+        raise HTTPException(409, f"an alliance named '{name}' exists already (id {existing[0]['id']}); "
+                                 f"upload the file as a new revision of it (POST /api/v1/alliances/"
+                                 f"{existing[0]['id']}/revisions), or ask for ?duplicate_name=true")

@@ -28,7 +28,9 @@ from api.hotpath import ReportServer
 from api.params import GroupBy, Wave
 from api.reports import alliance_as_seen, cached_report
 from netz import io
-from netz.report import analyse, to_jsonable
+from netz.io.folder import write_folder
+from netz.io.workbook import write_workbook
+from netz.report import analyse, to_jsonable, with_metrics
 from netz.waves import diff_waves
 from netz.whatif import key_players, whatif
 
@@ -130,17 +132,29 @@ def get_wave_diff(
 def export(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
            format: Annotated[Literal["xlsx", "graphml", "gexf", "json", "csv"], Query(description=(
                "The file: Excel workbook, GraphML, GEXF, JSON node-link, or a zip of CSV files."))] = "xlsx",
+           metrics: Annotated[bool, Query(description=(
+               "Add each actor's computed metrics (degree, betweenness, … `brokerage.total`) as actor "
+               "attributes, e.g. for Gephi."))] = False,
+           lang: Annotated[Literal["en", "de"], Query(description=(
+               "The workbook's sheet names (`de`: Bündnis, Akteure, Kooperationen) and the CSV files' "
+               "names (`de`: akteure.csv, kooperationen.csv); netz reads both."))] = "en",
            ) -> FileResponse:
     """The alliance as a file: Excel, GraphML, GEXF, JSON node-link, or a zip of CSV files."""
     require(key, "admin", "coordinator", "researcher")
     row = readable_alliance(session, key, alliance_id)
     alliance = alliance_as_seen(session, row, view_of(key), settings)
+    if metrics:
+        body = json.loads(cached_report(session, row, view_of(key), settings))
+        alliance = with_metrics(alliance, body["actors"])
     audit(session, key, "export", row, commit=True, format=format)
     folder = Path(tempfile.mkdtemp(prefix="netz-export-"))
     filename, media_type = EXPORT_FORMATS[format]
     if format == "csv":
-        io.write(alliance, folder / "alliance", format="folder")
+        write_folder(alliance, folder / "alliance", german=lang == "de")
         path = Path(shutil.make_archive(str(folder / "alliance"), "zip", folder / "alliance"))
+    elif format == "xlsx":
+        path = folder / filename
+        write_workbook(alliance, path, german=lang == "de")
     else:
         path = io.write(alliance, folder / filename)
     return FileResponse(path, media_type=media_type, filename=filename,

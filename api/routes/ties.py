@@ -49,7 +49,7 @@ def create_tie(alliance_id: AllianceId, body: TieIn, session: SessionDep, key: C
     record = {"source": body.source, "target": body.target, "weight": body.weight or 1.0,
               "kind": body.kind, "wave": body.wave, **body.attributes}
     audit(session, key, "add-tie", row)
-    changed = edit(session, row, weighted=body.weight is not None,
+    changed = edit(session, row, weighted=body.weight is not None, action="add-tie",
                    ties=lambda ties: pd.concat([ties, pd.DataFrame([record])], ignore_index=True))
     response.headers["ETag"] = etag(row)
     return {"position": changed.n_ties, "revision": row.revision}
@@ -77,7 +77,7 @@ def update_tie(alliance_id: AllianceId, position: Position, body: TiePatch, sess
         return ties
 
     audit(session, key, "edit-tie", row, position=position)
-    edit(session, row, ties=change, weighted=body.weight is not None)
+    edit(session, row, ties=change, weighted=body.weight is not None, action="edit-tie")
     response.headers["ETag"] = etag(row)
     return {"position": position, "revision": row.revision}
 
@@ -88,7 +88,7 @@ def delete_tie(alliance_id: AllianceId, position: Position, session: SessionDep,
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     audit(session, key, "delete-tie", row, position=position)
-    edit(session, row, ties=lambda ties: ties.drop(index=_index(ties, position)))
+    edit(session, row, ties=lambda ties: ties.drop(index=_index(ties, position)), action="delete-tie")
     response.headers["ETag"] = etag(row)
     return {"position": position, "revision": row.revision}
 

@@ -695,5 +695,10 @@
     if (!Number.isInteger(allianceId)) { fail({ status: 404 }); return; }
     if (Netz.getKey()) load();
     else Netz.signIn($("signin"), load);
+    // An edit in the workspace (workspace.js): the figures again, quietly (no loading line that
+    // would push the page down while the coordinator works below).
+    document.addEventListener("netz:changed", async () => {
+      try { show(await fetchWave()); } catch (error) { fail(error); }
+    });
   });
 })();

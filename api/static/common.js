@@ -231,6 +231,7 @@ const Netz = (() => {
       updateChrome();
       document.getElementById("main").focus(); // the page's content replaces the form
       onSignedIn();
+      document.dispatchEvent(new CustomEvent("netz:signed-in")); // for the pages' further sections
     };
   }
 

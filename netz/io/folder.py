@@ -228,21 +228,24 @@ def co_membership_ties(actor: pd.Series, group: pd.Series) -> pd.DataFrame:
     })
 
 
-def write_folder(alliance: Alliance, path: Path) -> None:
-    """Write ``alliance.json``, ``actors.csv`` and ``ties.csv`` (UTF-8, comma-separated).
+def write_folder(alliance: Alliance, path: Path, *, german: bool = False) -> None:
+    """Write ``alliance.json``, ``actors.csv`` and ``ties.csv`` (UTF-8, comma-separated);
+    ``german=True``: ``buendnis.json``, ``akteure.csv`` and ``kooperationen.csv`` (read back alike).
 
     Text cells that a spreadsheet would run as formulas get an apostrophe before them
     (:func:`~netz.io.spreadsheet.spreadsheet_safe`); :func:`read_folder` removes it.
     """
     path.mkdir(parents=True, exist_ok=True)
     meta = {**dict(alliance.meta), "directed": alliance.directed}
-    (path / "alliance.json").write_text(
+    names = ("buendnis.json", "akteure.csv", "kooperationen.csv") if german else (
+        "alliance.json", "actors.csv", "ties.csv")
+    (path / names[0]).write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    spreadsheet_safe(alliance.actors).to_csv(path / "actors.csv", index=False, encoding="utf-8")
+    spreadsheet_safe(alliance.actors).to_csv(path / names[1], index=False, encoding="utf-8")
     ties = alliance.ties if alliance.weighted else alliance.ties.drop(columns="weight")
     ties = ties.drop(columns=[c for c in ("kind", "wave") if ties[c].isna().all()])
-    spreadsheet_safe(ties).to_csv(path / "ties.csv", index=False, encoding="utf-8")
+    spreadsheet_safe(ties).to_csv(path / names[2], index=False, encoding="utf-8")
 
 
 def _find(folder: Path, names: tuple[str, ...]) -> Path | None:

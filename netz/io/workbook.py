@@ -215,18 +215,20 @@ def _read_meta_sheet(sheet: Any, file: str, limits: Limits) -> tuple[dict[str, A
     return parse_meta(pairs, file=file, rows=rows, limits=limits)
 
 
-def write_workbook(alliance: Alliance, path: Path) -> None:
-    """Write the sheets ``alliance`` (key/value), ``actors`` and ``ties``."""
+def write_workbook(alliance: Alliance, path: Path, *, german: bool = False) -> None:
+    """Write the sheets ``alliance`` (key/value), ``actors`` and ``ties``; ``german=True``: named
+    ``Bündnis``, ``Akteure`` and ``Kooperationen`` (read back alike)."""
     alliance = xml_safe(alliance)
+    names = ("Bündnis", "Akteure", "Kooperationen") if german else ("alliance", "actors", "ties")
     book = openpyxl.Workbook(write_only=True)
-    meta_sheet = book.create_sheet("alliance")
+    meta_sheet = book.create_sheet(names[0])
     meta_sheet.append(["key", "value"])
     for key, value in {**dict(alliance.meta), "directed": alliance.directed}.items():
         if isinstance(value, list | tuple | dict):  # a cell holds one value; keep the rest as JSON
             value = json.dumps(value, ensure_ascii=False)
         meta_sheet.append([_cell_to_write(meta_sheet, key), _cell_to_write(meta_sheet, value)])
     ties = alliance.ties if alliance.weighted else alliance.ties.drop(columns="weight")
-    for name, frame in (("actors", alliance.actors), ("ties", ties)):
+    for name, frame in ((names[1], alliance.actors), (names[2], ties)):
         sheet = book.create_sheet(name)
         sheet.append([_cell_to_write(sheet, c) for c in frame.columns])
         for record in frame.itertuples(index=False):

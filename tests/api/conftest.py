@@ -27,7 +27,7 @@ from sqlalchemy.pool import NullPool
 
 from api.config import Settings
 from api.main import create_app
-from api.models import ActorRow, AllianceRow, KeyGrant, TieRow
+from api.models import ActorRow, AllianceRow, KeyGrant, TieRow, UndoRow
 from api.security import create_key
 
 with warnings.catch_warnings():
@@ -40,8 +40,8 @@ DEMO = ROOT / "datasets" / "demo-buendnis"
 POSTGRES_URL = os.environ.get("NETZ_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 #: Every table of the schema, children before parents (the order SQLite deletes them in).
-TABLES = ("audit_log", "jobs", "key_grants", "api_keys", "report_cache", "ties", "actors", "alliances",
-          "secrets")
+TABLES = ("audit_log", "jobs", "key_grants", "api_keys", "report_cache", "undo", "ties", "actors",
+          "alliances", "secrets")
 
 #: A small alliance that is not the demo (and is not given to the coordinator).
 SMALL_ALLIANCE: dict[str, Any] = {
@@ -160,12 +160,13 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def row_counts(app: FastAPI) -> Callable[[], dict[str, int]]:
-    """How many alliances, actors, ties and key grants are stored (to show a failure changed nothing)."""
+    """How many alliances, actors, ties, key grants and undo states are stored (to show a failure
+    changed nothing)."""
 
     def count() -> dict[str, int]:
         with app.state.database.sessions() as session:
             return {table.__tablename__: session.scalar(select(func.count()).select_from(table)) or 0
-                    for table in (AllianceRow, ActorRow, TieRow, KeyGrant)}
+                    for table in (AllianceRow, ActorRow, TieRow, KeyGrant, UndoRow)}
 
     return count
 

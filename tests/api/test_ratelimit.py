@@ -60,6 +60,10 @@ def test_no_limits_when_turned_off(client: TestClient, keys: Any, make_app: Any)
 
 @pytest.mark.parametrize("method, path, costly", [
     ("POST", "/api/v1/alliances/import", True),
+    ("POST", "/api/v1/alliances/import/preview", True),
+    ("POST", "/api/v1/alliances/7/revisions", True),
+    ("POST", "/api/v1/alliances/7/revisions/preview", True),
+    ("POST", "/api/v1/alliances/7/undo", False),
     ("GET", "/api/v1/compare", True),
     ("GET", "/api/v1/compare/trends", True),
     ("GET", "/api/v1/alliances/7/whatif", True),

@@ -432,3 +432,13 @@ def test_alliance_json_is_bounded_too(tmp_path: Path) -> None:
     assert read_folder(path).meta["x"] == [[[1]]]
     [problem] = problems(path, limits=Limits(max_depth=3))
     assert problem.file == "alliance.json" and "limit max_depth" in problem.message
+
+
+def test_german_file_names_read_back(tmp_path: Path) -> None:
+    from netz.io.folder import write_folder
+
+    demo = io.read(Path(__file__).parents[2] / "datasets" / "demo-buendnis")
+    write_folder(demo, tmp_path / "deutsch", german=True)
+    assert sorted(p.name for p in (tmp_path / "deutsch").iterdir()) == [
+        "akteure.csv", "buendnis.json", "kooperationen.csv"]
+    assert read_folder(tmp_path / "deutsch").equals(io.read(io.write(demo, tmp_path / "english")))

@@ -240,3 +240,13 @@ def test_the_unpacked_size_is_checked_before_the_workbook_is_opened(tmp_path: Pa
     path = workbook(tmp_path / "b.xlsx", {"actors": [["id", "type"], ["a", "Verein"]]})
     with pytest.raises(InputError, match="limit max_unpacked_bytes"):
         read_workbook(path, limits=Limits(max_unpacked_bytes=1000))
+
+
+def test_german_sheet_names_read_back(tmp_path: Path) -> None:
+    from netz.io.workbook import write_workbook
+
+    demo = io.read(Path(__file__).parents[2] / "datasets" / "demo-buendnis")
+    path = tmp_path / "deutsch.xlsx"
+    write_workbook(demo, path, german=True)
+    assert openpyxl.load_workbook(path, read_only=True).sheetnames == ["Bündnis", "Akteure", "Kooperationen"]
+    assert read_workbook(path).equals(read_workbook(io.write(demo, tmp_path / "english.xlsx")))

@@ -123,7 +123,7 @@ def test_import_without_a_name_is_named_after_the_file(client: TestClient, admin
 def test_import_directed_override(client: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
     path = io.write(make_alliance(["church", "refugee"], [("a", "b")]), tmp_path / "klein.json")
     assert import_file(client, admin, path).json()["directed"] is False
-    assert import_file(client, admin, path, directed="true").json()["directed"] is True
+    assert import_file(client, admin, path, directed="true", duplicate_name="true").json()["directed"] is True
 
 
 @pytest.mark.parametrize("lenient", ["false", "true"])
@@ -311,7 +311,7 @@ def test_delete(client: TestClient, keys: Any, demo: dict[str, Any], other: dict
     assert client.get(f"{url}/report", headers=admin).status_code == 404
     assert client.delete(url, headers={**admin, "If-Match": "*"}).status_code == 404
     # its actors, ties and the coordinator's grant went with it; the other alliance is untouched
-    assert row_counts() == {"alliances": 1, "actors": 4, "ties": 3, "key_grants": 0}
+    assert row_counts() == {"alliances": 1, "actors": 4, "ties": 3, "key_grants": 0, "undo": 0}
     assert client.get(f"{ALLIANCES}/{other['id']}/report", headers=admin).status_code == 200
 
 
@@ -340,7 +340,7 @@ def test_deleting_an_alliance_deletes_all_its_data(client: TestClient, app: Fast
     gone = {name: before[name] - after[name] for name in before}
     assert gone == {"alliances": 1, "actors": demo["n_actors"], "ties": demo["n_ties"], "report_cache": 3,
                     "key_grants": 2, "api_keys": 0, "secrets": 0, "audit_log": -1,  # one entry more
-                    "jobs": 0}
+                    "jobs": 0, "undo": 0}
     assert after["actors"] == 4 and after["ties"] == 3 and after["report_cache"] == 1
     refused = client.get(ALLIANCES, headers=keys.headers("coordinator"))
     assert refused.status_code == 403, refused.text

@@ -61,9 +61,9 @@ def demo_with_waves() -> Alliance:
 @pytest.fixture
 def waves(client: TestClient, admin: dict[str, str], tmp_path: Path) -> dict[str, Any]:
     path = io.write(demo_with_waves(), tmp_path / "wellen.json")
-    response = client.post(f"{ALLIANCES}/import", headers=admin,
+    response = client.post(f"{ALLIANCES}/import", headers=admin, params={"duplicate_name": True},
                            files={"file": (path.name, path.read_bytes(), "application/json")})
-    assert response.status_code == 201, response.text
+    assert response.status_code == 201, response.text  # the demo's name: a second alliance on purpose
     return {**response.json(), "path": path}
 
 

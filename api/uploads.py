@@ -1,0 +1,84 @@
+"""Reading an uploaded alliance file (a form's ``file`` field) into a netz alliance.
+
+Shared by the import of a new alliance, the preview of an upload and a new revision from a file:
+one way of reading an upload, with the same limits and the same errors.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path, PurePath
+
+from fastapi import HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import ClientDisconnect
+
+from api.config import Settings
+from netz import io
+from netz.errors import InputError, Problem
+from netz.model import Alliance
+
+__all__ = ["IMPORT_SUFFIXES", "read_upload"]
+
+#: File types the import accepts, by suffix.
+IMPORT_SUFFIXES = (".xlsx", ".zip", ".graphml", ".gexf", ".json")
+
+
+async def read_upload(request: Request, settings: Settings, *, directed: bool | None,
+                      lenient: bool) -> Alliance:
+    """The alliance in the request's ``file`` field: all of it, or an :class:`InputError` naming
+    the uploaded file (not the temporary copy). An alliance without a name is named after the file.
+    """
+    file = await _uploaded_file(request)
+    name = PurePath(file.filename or "upload").name
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        raise HTTPException(415, f"cannot import '{name}'; expected a file ending in "
+                                 f"{', '.join(IMPORT_SUFFIXES)}")
+    with tempfile.TemporaryDirectory(prefix="netz-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
+        with path.open("wb") as sink:
+            while chunk := await file.read(1024 * 1024):
+                sink.write(chunk)
+        await file.close()  # the form's spooled copy: not kept until the request ends
+        # Reading takes CPU time (about a second for 10,000 ties): off the event loop, so that
+        # this worker keeps answering other requests meanwhile.
+        try:
+            alliance = await run_in_threadpool(io.read, path, directed=directed, lenient=lenient,
+                                               limits=settings.limits())
+        except InputError as error:
+            raise _renamed(error, path, name) from None
+    if not alliance.name:
+        alliance = Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
+                            {**alliance.meta, "name": PurePath(name).stem}, alliance.warnings)
+    return alliance
+
+
+async def _uploaded_file(request: Request) -> UploadFile:
+    """The form's ``file`` field: 400 for a form that cannot be parsed, 422 without that field."""
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except MultiPartException as error:
+        raise HTTPException(400, f"the upload cannot be read as a form: {error.message}") from None
+    except ClientDisconnect:  # e.g. refused by BodySizeLimit, which has answered already
+        raise HTTPException(400, "the upload was broken off") from None
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        raise RequestValidationError([{"type": "missing", "loc": ("body", "file"), "msg": "Field required",
+                                       "input": None}])
+    return file
+
+
+def _renamed(error: InputError, internal: Path, shown: str) -> InputError:
+    """The error with the uploaded file's own name where the temporary path or name stood."""
+
+    def rename(text: str) -> str:
+        text = text.replace(str(internal), shown).replace(str(internal.parent), "")
+        return text.replace(internal.name, shown)
+
+    return InputError([
+        Problem(rename(p.message), rename(p.file or "") or shown, p.row, p.column) for p in error.problems
+    ])

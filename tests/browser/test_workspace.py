@@ -1,0 +1,300 @@
+"""The coordinator's workspace in a real browser: an upload with a preview before anything is
+stored (as the next revision of an alliance, and on the start page as a new alliance whose name
+exists already), edits with a conflicting second tab (a plain German message, the current data,
+the change kept and stored on request), undo, downloads, and what other roles see."""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openpyxl
+import pandas as pd
+import pytest
+from playwright.sync_api import expect
+from test_accessibility import check_contrast
+from test_coordinator_pages import DEMO_NAME, sign_in
+
+from netz import io as netz_io
+from netz.model import Alliance
+
+ROOT = Path(__file__).parents[2]
+DEMO = ROOT / "datasets" / "demo-buendnis"
+SMALL = {"name": "Bündnis Zwei Fenster",
+         "actors": [{"id": "a", "name": "Initiative A", "type": "Initiative"},
+                    {"id": "b", "name": "Kirche B", "type": "Kirche"},
+                    {"id": "c", "name": "Stadt C", "type": "Stadt"}],
+         "ties": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"}]}
+
+
+@pytest.fixture(autouse=True)
+def patient_expect() -> Any:
+    """Every save reloads the data and the report: on a busy machine that can take longer than the
+    default 5 s of an assertion's wait."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("NETZ_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def api(service: Any, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {service.keys['admin']}", **kwargs.pop("headers", {})}
+    return httpx.request(method, f"{service.url}{path}", headers=headers, timeout=60, **kwargs)
+
+
+def new_alliance(service: Any, body: dict[str, Any]) -> int:
+    response = api(service, "POST", "/api/v1/alliances", json=body)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def corrected_demo() -> Alliance:
+    """The demo with one actor renamed, one removed (with its ties) and one added with a tie."""
+    demo = netz_io.read(DEMO)
+    actors = demo.actors.copy()
+    actors.loc[actors["id"] == "hk", "name"] = "Helferkreis Asyl (neu)"
+    actors = actors[actors["id"] != "aa"]
+    actors = pd.concat([actors, pd.DataFrame([{"id": "neu", "name": "Sprachcafé", "type": "initiative"}])],
+                       ignore_index=True)
+    ties = demo.ties[(demo.ties["source"] != "aa") & (demo.ties["target"] != "aa")]
+    ties = pd.concat([ties, pd.DataFrame([{"source": "neu", "target": "hk", "weight": 1.0}])],
+                     ignore_index=True)
+    actors.index += 1
+    ties.index += 1
+    return Alliance.from_frames(actors, ties, directed=demo.directed, meta={"name": "Korrigiert"})
+
+
+def test_upload_a_corrected_workbook_with_preview_then_undo(page: Any, service: Any, tmp_path: Path,
+                                                           screenshots: Path) -> None:
+    demo = netz_io.read(DEMO)
+    alliance = new_alliance(service, {
+        "name": "Bündnis Hochladen",
+        "actors": [{"id": r["id"], "name": r["name"], "type": r["type"]}
+                   for r in demo.actors.to_dict("records")],
+        "ties": [{"source": r["source"], "target": r["target"], "weight": r["weight"], "kind": r["kind"]}
+                 for r in demo.ties.to_dict("records")]})
+    upload = netz_io.write(corrected_demo(), tmp_path / "korrigiert.xlsx")
+    page.goto(f"/alliances/{alliance}")
+    sign_in(page, service.keys["admin"])
+    section = page.locator("#workspace")
+    expect(section.locator("h2")).to_have_text("Daten bearbeiten und herunterladen")
+    expect(section.locator("#ws-actors tbody tr").first).to_be_visible()
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "workspace-edit-1280.png"), full_page=False)
+    page.set_input_files("#ws-file", str(upload))
+    section.get_by_role("button", name="Vorschau zeigen").click()
+    preview = page.locator("#ws-preview")
+    expect(preview).to_contain_text("Neu (1): Sprachcafé")
+    expect(preview).to_contain_text("Agentur für Arbeit")
+    expect(preview).to_contain_text("Helferkreis Asyl Musterstadt → Helferkreis Asyl (neu)")
+    expect(preview).to_contain_text("Neue Kooperationen (1): Helferkreis Asyl (neu) – Sprachcafé")
+    expect(preview).to_contain_text("Noch ist nichts gespeichert.")
+    assert api(service, "GET", f"/api/v1/alliances/{alliance}").json()["revision"] == 1  # nothing stored
+    page.screenshot(path=str(screenshots / "workspace-preview-1280.png"), full_page=False)
+    check_contrast(page, "workspace with a preview", {})
+    preview.get_by_role("button", name="Übernehmen").click()
+    expect(section.locator(".ws-status")).to_contain_text("Gespeichert: Daten aus „korrigiert.xlsx“")
+    stored = api(service, "GET", f"/api/v1/alliances/{alliance}/ties").json()
+    assert ("neu", "hk") in {(t["source"], t["target"]) for t in stored}
+    expect(page.locator("#actors tbody")).to_contain_text("Sprachcafé")  # the analysis above follows
+    expect(section.locator(".ws-undo")).to_contain_text("die Daten wurden aus einer Datei ersetzt")
+
+    section.get_by_role("button", name="Letzte Änderung rückgängig machen").click()
+    expect(section.locator(".ws-status")).to_contain_text("rückgängig gemacht")
+    expect(page.locator("#actors tbody")).not_to_contain_text("Sprachcafé")
+    restored = api(service, "GET", f"/api/v1/alliances/{alliance}").json()
+    assert restored["revision"] == 3 and restored["n_actors"] == demo.n_actors
+
+    # the next survey round, as a further wave: nothing is removed
+    page.set_input_files("#ws-file", str(upload))
+    section.get_by_label("Als neue Erhebungswelle hinzufügen").check()
+    section.get_by_label("Name der Welle").fill("2026")
+    section.get_by_role("button", name="Vorschau zeigen").click()
+    expect(preview).to_contain_text(f"Neue Kooperationen ({corrected_demo().n_ties})")
+    expect(preview).to_contain_text("(2026)")
+    expect(preview).not_to_contain_text("fallen weg")
+    preview.get_by_role("button", name="Übernehmen").click()
+    expect(section.locator(".ws-status")).to_contain_text("Gespeichert")
+    expect(page.locator("#wave-buttons")).to_contain_text("2026")  # the analysis offers the wave
+    waved = api(service, "GET", f"/api/v1/alliances/{alliance}").json()
+    assert waved["n_ties"] == demo.n_ties + corrected_demo().n_ties
+
+
+def test_a_new_upload_of_an_existing_name_offers_to_replace(page: Any, service: Any, tmp_path: Path,
+                                                            screenshots: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(DEMO.iterdir()):
+            archive.write(path, f"{DEMO.name}/{path.name}")
+    zipped = tmp_path / "demo-buendnis.zip"
+    zipped.write_bytes(buffer.getvalue())
+    before = api(service, "GET", "/api/v1/alliances").json()
+    page.goto("/")
+    sign_in(page, service.keys["coordinator"])
+    section = page.locator("#workspace-new")
+    expect(section.locator("h2")).to_have_text("Neues Bündnis hochladen")
+    page.set_input_files("#ws-new-file", str(zipped))
+    section.get_by_role("button", name="Vorschau zeigen").click()
+    expect(section.locator(".ws-same-name")).to_contain_text(f"Es gibt schon ein Bündnis „{DEMO_NAME}“")
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "workspace-new-1280.png"), full_page=False)
+    assert api(service, "GET", "/api/v1/alliances").json() == before  # nothing stored
+    section.get_by_role("button", name=f"„{DEMO_NAME}“ mit dieser Datei ersetzen").click()
+    expect(section).to_contain_text("Die Datei enthält dieselben Akteure und Kooperationen wie bisher.")
+    section.get_by_role("button", name="Übernehmen").click()
+    page.wait_for_url(f"**/alliances/{service.alliance}")
+    expect(page.locator("#alliance-name")).to_have_text(DEMO_NAME)
+    after = api(service, "GET", "/api/v1/alliances").json()
+    assert len(after) == len(before)  # replaced, not doubled
+    assert [a["name"] for a in after].count(DEMO_NAME) == 1
+
+
+def second_tab(browser: Any, service: Any) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE",
+                                  base_url=service.url)
+    context.set_default_timeout(10_000)
+    return context
+
+
+def test_edit_with_a_conflicting_second_tab(page: Any, browser: Any, service: Any, screenshots: Path) -> None:
+    alliance = new_alliance(service, SMALL)
+    other_context = second_tab(browser, service)
+    other = other_context.new_page()
+    errors: list[str] = []
+    other.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        for tab in (page, other):
+            tab.goto(f"/alliances/{alliance}")
+            sign_in(tab, service.keys["admin"])
+            expect(tab.locator("#ws-actors tbody tr")).to_have_count(3)
+
+        first = page.locator("#ws-actors tr[data-actor=a]")
+        first.get_by_label("Name von a").fill("Initiative A (Fenster 1)")
+        first.get_by_role("button", name="Speichern").click()
+        expect(page.locator(".ws-status")).to_contain_text("Gespeichert")
+
+        second = other.locator("#ws-actors tr[data-actor=b]")
+        second.get_by_label("Name von b").fill("Kirche B (Fenster 2)")
+        second.get_by_label("Art von Kirche B").select_option("welfare")
+        second.get_by_role("button", name="Speichern").click()
+        alert = other.locator(".ws-alert")
+        expect(alert).to_contain_text("Jemand anderes hat das Bündnis inzwischen geändert")
+        expect(alert).to_contain_text("Ihre Änderung: Akteur „Kirche B (Fenster 2)“ geändert.")
+        # the current data is shown: the first tab's change
+        expect(other.locator("#ws-actors tr[data-actor=a] input")).to_have_value("Initiative A (Fenster 1)")
+        other.set_viewport_size({"width": 390, "height": 844})
+        check_contrast(other, "workspace with a conflict", {})
+        alert.scroll_into_view_if_needed()
+        other.screenshot(path=str(screenshots / "workspace-conflict-390.png"), full_page=False)
+        alert.get_by_role("button", name="Meine Änderung trotzdem speichern").click()
+        expect(other.locator(".ws-status")).to_contain_text("Gespeichert")
+        expect(alert).to_be_empty()
+        listed = api(service, "GET", f"/api/v1/alliances/{alliance}/actors").json()["actors"]
+        actors = {a["id"]: a for a in listed}
+        assert actors["a"]["name"] == "Initiative A (Fenster 1)"
+        assert (actors["b"]["name"], actors["b"]["type"]) == ("Kirche B (Fenster 2)", "welfare")
+
+        # a tie with partners from the searchable list; then the first tab, now stale, removes one
+        other.fill("#ws-tie-from", "Initiative A (Fenster 1)")
+        other.fill("#ws-tie-to", "Stadt C")
+        other.fill("#ws-tie-weight", "stark")
+        other.get_by_role("button", name="Kooperation hinzufügen").click()
+        expect(alert).to_contain_text("„stark“ ist keine Stärke")
+        other.fill("#ws-tie-weight", "2,5")
+        other.get_by_role("button", name="Kooperation hinzufügen").click()
+        expect(other.locator("#ws-ties tbody tr")).to_have_count(3)
+        page.locator("#ws-ties tr[data-tie='b|c']").get_by_role("button", name="Entfernen").click()
+        expect(page.locator(".ws-alert")).to_contain_text("Jemand anderes")
+        page.get_by_role("button", name="Meine Änderung trotzdem speichern").click()
+        expect(page.locator(".ws-status")).to_contain_text("Gespeichert")
+        ties = api(service, "GET", f"/api/v1/alliances/{alliance}/ties").json()
+        assert [(t["source"], t["target"], t["weight"]) for t in ties] == [("a", "b", 1.0), ("a", "c", 2.5)]
+    finally:
+        other_context.close()
+    assert not errors
+
+
+def test_typing_at_390px_does_not_move_the_page(page: Any, service: Any, screenshots: Path) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/alliances/{service.alliance}")
+    sign_in(page, service.keys["coordinator"])
+    filter_box = page.locator("#ws-actor-filter")
+    expect(page.locator("#ws-actors tbody tr").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    filter_box.scroll_into_view_if_needed()
+    filter_box.click()
+    top = filter_box.bounding_box()["y"]
+    for letter in "Kirche":
+        page.keyboard.type(letter)
+        assert filter_box.bounding_box()["y"] == pytest.approx(top, abs=1)
+    expect(page.locator("#ws-actors tbody tr")).to_have_count(1)
+    only = page.locator("#ws-actors tbody input[type=text]")
+    expect(only).to_have_value("Ev. Kirchengemeinde St. Johannis")
+    # saving reloads the list and the figures above it: the page stays where it is
+    only.fill("Ev. Kirchengemeinde St. Johannis (Musterstadt)")
+    page.locator("#ws-actors").get_by_role("button", name="Speichern").click()
+    expect(page.locator(".ws-status")).to_contain_text("Gespeichert")
+    expect(page.locator(".ws-undo")).to_contain_text("Zuletzt: ein Akteur wurde geändert.")  # reloaded
+    expect(page.locator("#actors tbody")).to_contain_text("(Musterstadt)")  # and the figures above
+    expect(page.locator("#ws-actors tbody input[type=text]")).to_have_value(
+        "Ev. Kirchengemeinde St. Johannis (Musterstadt)")
+    assert filter_box.bounding_box()["y"] == pytest.approx(top, abs=1)
+    page.screenshot(path=str(screenshots / "workspace-saved-390.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "workspace-edit-390.png"), full_page=False)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide at 390px"
+
+
+def test_download_in_german_with_metrics(page: Any, service: Any, tmp_path: Path) -> None:
+    page.goto(f"/alliances/{service.alliance}")
+    sign_in(page, service.keys["coordinator"])
+    section = page.locator("#workspace")
+    with page.expect_download() as download:
+        section.get_by_role("button", name="Excel (.xlsx)").click()
+    path = tmp_path / "download.xlsx"
+    download.value.save_as(path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["Bündnis", "Akteure", "Kooperationen"]
+    header = next(book["Akteure"].iter_rows(max_row=1, values_only=True))
+    assert "betweenness" in header and "Hauptamtliche" in header
+    page.click("#lang-toggle")
+    expect(section.locator("h2")).to_have_text("Edit and download the data")
+    expect(section.locator("#ws-actors-title")).to_have_text("Actors")
+    section.get_by_label("with the computed figures").uncheck()
+    with page.expect_download() as download:
+        section.get_by_role("button", name="Excel (.xlsx)").click()
+    download.value.save_as(path)
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == ["alliance", "actors", "ties"]
+    assert "betweenness" not in next(book["actors"].iter_rows(max_row=1, values_only=True))
+
+
+@pytest.mark.parametrize("role", ["researcher", "funder"])
+def test_other_roles_call_nothing_they_may_not(page: Any, service: Any, role: str) -> None:
+    refused: list[str] = []
+    page.on("response", lambda r: refused.append(f"{r.status} {r.url}") if r.status == 403 else None)
+    page.goto(f"/alliances/{service.alliance}")
+    sign_in(page, service.keys[role])
+    expect(page.locator("#alliance-name")).to_have_text(DEMO_NAME)
+    page.wait_for_load_state("networkidle")
+    section = page.locator("#workspace")
+    if role == "researcher":
+        expect(section.get_by_role("button", name="GraphML")).to_be_visible()
+        expect(section.locator("#ws-actors")).to_have_count(0)
+    else:
+        expect(section).to_be_hidden()
+    assert not [r for r in refused if "/ties" in r or "/undo" in r or "/keys" in r], refused
+    page.goto("/")
+    expect(page.locator("#list")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#workspace-new")).to_be_hidden()
