@@ -17,7 +17,19 @@ from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.openapi import declare_enforced
 from api.ratelimit import RateLimit
-from api.routes import actors, alliances, analysis, audit, compare, jobs, keys, layout, system, ties
+from api.routes import (
+    actors,
+    alliances,
+    analysis,
+    audit,
+    compare,
+    jobs,
+    keys,
+    layout,
+    programme,
+    system,
+    ties,
+)
 from api.textcheck import RejectNulInUrl
 
 __all__ = ["create_app"]
@@ -52,7 +64,7 @@ def freeze_startup_heap() -> None:
 
 
 #: The order of the sections of the API documentation.
-TAGS = ("alliances", "actors", "ties", "analysis", "compare", "jobs", "keys", "audit", "system")
+TAGS = ("alliances", "actors", "ties", "analysis", "compare", "programme", "jobs", "keys", "audit", "system")
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -81,7 +93,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # Routes are matched in this order, each included router walked route by route: the most
     # requested ones come first (matching the cached report's route cost a third of its time
     # behind the others). The documentation keeps its order (TAGS).
-    for module in (system, analysis, alliances, actors, ties, compare, jobs, keys, audit, layout, pages):
+    for module in (system, analysis, alliances, actors, ties, compare, programme, jobs, keys, audit, layout,
+                   pages):
         app.include_router(module.router)
     docs.install(app)  # /docs and /redoc with their files from here, not from a CDN (last: rarely asked)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)
