@@ -94,8 +94,9 @@ def distribution_chart(
         pct=_number(pct, lang, 0),
         n=len(values),
         size=size_label,
-        z=_number(z, lang, 1),
     )
+    if z is not None:
+        chart["text"] += " " + message("programme.chart_distribution_z", lang, z=_number(z, lang, 1))
     low, high = float(values.min()), float(values.max())
     span = (high - low) or 1.0
 

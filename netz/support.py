@@ -138,7 +138,7 @@ def explain_reason(reason: Reason, lang: str = "de") -> str:
     >>> explain_reason({"message": "support.high_gap", "params": {"kind": "fragile_tie", "count": 2}}, "en")
     'Serious gap: Only bridge between two parts (2).'
     """
-    params = dict(reason["params"])
+    params = {k: _number(v, lang) if isinstance(v, float) else v for k, v in reason["params"].items()}
     if "indicator" in params:
         params["indicator"] = message(f"text.indicator_{params['indicator']}", lang)
     for name in ("from", "to"):
@@ -147,3 +147,9 @@ def explain_reason(reason: Reason, lang: str = "de") -> str:
     if "kind" in params:
         params["kind"] = message(f"text.kind_{params['kind']}", lang)
     return message(reason["message"], lang, **params)
+
+
+def _number(value: float, lang: str) -> str:
+    """A figure as the language writes it (German: decimal comma)."""
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang == "de" else text
