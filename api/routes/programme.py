@@ -3,7 +3,7 @@
 ``GET /api/v1/programme`` lists every alliance the key may see with its name, place, Land, size,
 funding, latest wave, health bands, high-severity gap count and response rate, the alliances
 needing support with their reasons, and the programme's figures per wave;
-``/programme/charts?alliance=ID`` the charts of one alliance against the cohort (SVG with a text
+``/programme/charts/{id}`` the charts of one alliance against the cohort (SVG with a text
 alternative and a table); ``/programme/overview.xlsx`` and ``/programme/report.pdf`` the same as
 files. Nothing names an actor or gives an actor's figure (:mod:`netz.programme`).
 
@@ -52,6 +52,7 @@ Band = Annotated[
     Literal["good", "watch", "concern"] | None, Query(description="the latest wave's worst health band")
 ]
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 def _options(settings: Settings) -> dict[str, Any]:
@@ -82,26 +83,27 @@ def get_programme(
     return _overview(summaries, shown, filters, lang, settings)
 
 
-@router.get("/charts", responses=_ANSWERS)
+@router.get("/charts/{alliance_id}", responses=_ANSWERS)
 def get_charts(
     request: Request,
     session: SessionDep,
     key: CurrentKey,
     settings: SettingsDep,
-    alliance: Annotated[int, Query(description="the alliance marked in the charts")],
+    alliance_id: int,
     lang: Lang = "de",
 ) -> Any:
     """The charts of one alliance against the cohort: each headline figure's distribution in its size
     class (percentile and z-score) and its trend with the programme's median and quartiles. Each
     chart: ``title``, ``svg``, ``text`` (the text alternative), ``explanation`` and ``table``."""
-    readable_alliance(session, key, alliance)
-    summaries, _ = _summaries(request, session, key, settings, "charts", {"alliance": alliance, "lang": lang})
+    readable_alliance(session, key, alliance_id)
+    params = {"alliance": alliance_id, "lang": lang}
+    summaries, _ = _summaries(request, session, key, settings, "charts", params)
     if isinstance(summaries, Response):
         return summaries
-    return {"alliance": alliance, "charts": _charts(summaries, alliance, lang, settings)}
+    return {"alliance": alliance_id, "charts": _charts(summaries, alliance_id, lang, settings)}
 
 
-@router.get("/overview.xlsx", responses={**_ANSWERS, 200: {"content": {_XLSX: {}}}})
+@router.get("/overview.xlsx", responses={**_ANSWERS, 200: {"content": {_XLSX: _BINARY}}})
 def get_xlsx(
     request: Request,
     session: SessionDep,
@@ -136,8 +138,9 @@ def get_xlsx(
     "/report.pdf",
     responses={
         **_ANSWERS,
-        200: {"content": {"application/pdf": {}}},
-        501: {"description": "WeasyPrint (the `pdf` extra) is not installed"},
+        200: {"content": {"application/pdf": _BINARY}},
+        501: {"description": "WeasyPrint (the `pdf` extra) is not installed",
+              "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
     },
 )
 def get_pdf(

@@ -116,7 +116,7 @@
   }
 
   async function loadCharts(id) {
-    const body = await withJob(`/api/v1/programme/charts?${new URLSearchParams({ alliance: id, lang: Netz.lang })}`);
+    const body = await withJob(`/api/v1/programme/charts/${encodeURIComponent(id)}?lang=${Netz.lang}`);
     $("charts").replaceChildren(...body.charts.map((chart) => el("figure", { class: "chart", id: chart.id },
       el("h3", {}, chart.title),
       chart.svg ? svgNode(chart.svg) : null,

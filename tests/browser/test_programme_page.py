@@ -48,7 +48,8 @@ def cohort_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service
         for folder in FOLDERS:
             save(session, netz_io.read(folder))
         session.commit()
-        keys = {role: create_key(session, role, label=f"programme test {role}") for role in ("funder", "admin")}
+        keys = {role: create_key(session, role, label=f"programme test {role}")
+                for role in ("funder", "admin")}
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
@@ -127,7 +128,7 @@ def test_a_funder_sees_the_programme(tab: Any, cohort_service: Service) -> None:
 
     funder = {"Authorization": f"Bearer {cohort_service.keys['funder']}"}
     seen = [tab.content(), pdf_text, cells]
-    for path in ("/api/v1/programme", "/api/v1/programme/charts?alliance=1"):
+    for path in ("/api/v1/programme", "/api/v1/programme/charts/1"):
         seen.append(httpx.get(cohort_service.url + path, headers=funder, timeout=60).text)
     leaked = [name for name in ACTOR_NAMES if any(name in text for text in seen)]
     assert not leaked, leaked[:5]
@@ -143,5 +144,6 @@ def test_filters_narrow_the_overview(tab: Any, cohort_service: Service) -> None:
     expect(tab.locator("#overview tbody tr")).to_have_count(hessen)
     expect(tab.locator("#programme-count")).to_have_text(f"{hessen} Bündnisse")
     tab.get_by_role("button", name="Sortieren nach Akteure").click()
-    sizes = [int(v.replace(".", "")) for v in tab.locator("#overview tbody tr td:nth-child(4)").all_inner_texts()]
+    cells = tab.locator("#overview tbody tr td:nth-child(4)").all_inner_texts()
+    sizes = [int(v.replace(".", "")) for v in cells]
     assert sizes == sorted(sizes)

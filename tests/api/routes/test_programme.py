@@ -12,10 +12,10 @@ import pypdf
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from tests.api.routes.test_compare import COHORT, zipped
 
 from api.security import create_key
 from netz import read
+from tests.api.routes.test_compare import COHORT, zipped
 
 PROGRAMME = "/api/v1/programme"
 #: Five small alliances (three with a known problem) and one medium one (alone in its class).
@@ -88,23 +88,22 @@ def test_coordinators_see_their_own_alliance_against_the_cohort(cohort: Any) -> 
     body = client.get(PROGRAMME, headers=coordinator).json()
     assert [row["id"] for row in body["alliances"]] == [ids["falkenbrunn"]]
     assert body["alliances"][0]["figures"]["mean_degree_pct"] is not None  # ranked in all five small ones
-    assert client.get(f"{PROGRAMME}/charts", headers=coordinator,
-                      params={"alliance": ids["ahornried"]}).status_code == 403
+    assert client.get(f"{PROGRAMME}/charts/{ids['ahornried']}", headers=coordinator).status_code == 403
 
 
 def test_charts_name_the_percentile_and_suppress_small_groups(cohort: Any) -> None:
     client, ids, funder, _ = cohort
-    response = client.get(f"{PROGRAMME}/charts", headers=funder, params={"alliance": ids["ahornried"]})
+    response = client.get(f"{PROGRAMME}/charts/{ids['ahornried']}", headers=funder)
     assert response.status_code == 200, response.text
     charts = {chart["id"]: chart for chart in response.json()["charts"]}
     chart = charts["distribution-mean_degree"]
     assert "Perzentil" in chart["text"] and read(COHORT / "ahornried").name in chart["text"]
     assert chart["svg"].startswith("<svg") and "<desc" in chart["svg"] and chart["table"]["rows"]
     assert charts["trend-mean_degree"]["table"]["rows"]
-    alone = client.get(f"{PROGRAMME}/charts", headers=funder,
-                       params={"alliance": ids["zedernheim"], "lang": "en"}).json()["charts"]
+    alone = client.get(f"{PROGRAMME}/charts/{ids['zedernheim']}", headers=funder,
+                       params={"lang": "en"}).json()["charts"]
     assert alone[0]["suppressed"] and alone[0]["svg"] == "" and "Not shown" in alone[0]["text"]
-    assert client.get(f"{PROGRAMME}/charts", headers=funder, params={"alliance": 999999}).status_code == 404
+    assert client.get(f"{PROGRAMME}/charts/999999", headers=funder).status_code == 404
 
 
 def test_the_files_carry_the_overview_and_no_actor(cohort: Any) -> None:
@@ -127,7 +126,8 @@ def test_a_long_overview_runs_as_a_job(client: TestClient, make_app: Callable[..
     with TestClient(app) as service:
         admin = {"Authorization": f"Bearer {_key(app, 'admin')}"}
         upload = ("falkenbrunn.zip", zipped(COHORT / "falkenbrunn"), "application/zip")
-        assert service.post("/api/v1/alliances/import", headers=admin, files={"file": upload}).status_code == 201
+        imported = service.post("/api/v1/alliances/import", headers=admin, files={"file": upload})
+        assert imported.status_code == 201
         started = service.get(PROGRAMME, headers=admin)
         assert started.status_code == 202 and started.json()["kind"] == "programme"
         job = started.json()
