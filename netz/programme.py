@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 
 from netz.compare import Z_COLUMNS, compare_row, size_class
+from netz.gaps import SEVERITIES
+from netz.health import INDICATORS
 from netz.model import Alliance, plain_value, wave_order
 from netz.report import analyse, select_wave, to_jsonable
 from netz.support import BAND_ORDER, support_reasons
@@ -34,6 +36,7 @@ __all__ = [
     "alliance_history",
     "alliance_summary",
     "class_percentiles",
+    "health_columns",
     "matches",
     "overall_band",
     "overview",
@@ -133,6 +136,23 @@ def alliance_summary(alliance: Alliance, *, null_samples: int = 100, seed: int =
             "support": support_reasons(history),
         }
     )
+
+
+def health_columns(alliance: Alliance, *, wave: str | None = None, seed: int = 0) -> dict[str, Any]:
+    """The health bands and gap counts of one wave as flat columns, for comparison tables.
+
+    ``band`` (the worst), ``band_<indicator>`` per indicator of :data:`netz.health.INDICATORS`
+    (``None`` where the scorecard has none, e.g. trust without ratings) and ``gaps_high``,
+    ``gaps_medium``, ``gaps_low`` (how many gaps of each severity). No actor is named.
+    """
+    analysis = analyse(alliance, wave=wave, seed=seed)
+    bands = {item.indicator: item.band for item in analysis.health}
+    severities = Counter(gap.severity for gap in analysis.gaps)
+    return {
+        "band": overall_band(bands.values()),
+        **{f"band_{indicator}": bands.get(indicator) for indicator in INDICATORS},
+        **{f"gaps_{severity}": severities.get(severity, 0) for severity in SEVERITIES},
+    }
 
 
 def overall_band(bands: Iterable[str]) -> str:

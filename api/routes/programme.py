@@ -56,7 +56,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 def _options(settings: Settings) -> dict[str, Any]:
-    return {"null_samples": NULL_SAMPLES, "seed": settings.report_seed, "v": SUMMARY_VERSION}
+    return {"null_samples": NULL_SAMPLES, "seed": settings.report_seed, "summary": SUMMARY_VERSION}
 
 
 @router.get("", responses=_ANSWERS)
