@@ -99,8 +99,12 @@ def main() -> None:
     computed = time.perf_counter() - start
     print(f"summaries from nothing on {args.workers} processes: {computed:.1f} s "
           f"({1000 * computed / len(alliances):.0f} ms per alliance)")
-    flagged = sum(1 for s in summaries if s["support"])
-    print(f"{flagged} alliances flagged for support")
+    problem = [bool(a.meta.get("problem")) for a in alliances]
+    flagged = [bool(s["support"]) for s in summaries]
+    caught = sum(f and p for f, p in zip(flagged, problem, strict=True))
+    false = sum(f and not p for f, p in zip(flagged, problem, strict=True))
+    print(f"{sum(flagged)} alliances flagged for support: {caught} of the {sum(problem)} generated with a "
+          f"problem, {false} of the {len(problem) - sum(problem)} healthy ones")
     databases = {"SQLite": f"sqlite:///{tempfile.mkdtemp()}/netz.sqlite"}
     try:
         import psycopg
