@@ -123,13 +123,13 @@ def distribution_chart(
         )
         anchor = "end" if mx > _W / 2 else "start"
         parts.append(
-            f'<text x="{mx:.1f}" y="40" text-anchor="{anchor}" font-size="13" fill="#000">'
+            f'<text x="{mx:.1f}" y="40" text-anchor="{anchor}" font-size="17" fill="#000">'
             f"{escape(summary['name'])}: {_number(value, lang)}</text>"
         )
     parts.append(f'<line x1="{_PAD}" x2="{_W - _PAD}" y1="115" y2="115" stroke="#555"/>')
     for v in (low, median, high):
         parts.append(
-            f'<text x="{x(v):.1f}" y="135" text-anchor="middle" font-size="12" fill="#333">'
+            f'<text x="{x(v):.1f}" y="135" text-anchor="middle" font-size="16" fill="#333">'
             f"{_number(v, lang)}</text>"
         )
     chart["svg"] = _svg(chart["id"], title, chart["text"], parts)
@@ -226,12 +226,12 @@ def trend_chart(
                 )
         for w, i in index.items():
             parts.append(
-                f'<text x="{_PAD + i * step:.1f}" y="{_H - 12}" text-anchor="middle" font-size="12" '
+                f'<text x="{_PAD + i * step:.1f}" y="{_H - 12}" text-anchor="middle" font-size="16" '
                 f'fill="#333">{escape(str(w or "–"))}</text>'
             )
         for v in (low, high):
             parts.append(
-                f'<text x="4" y="{xy(0, v).split(",")[1]}" font-size="11" fill="#333">'
+                f'<text x="4" y="{xy(0, v).split(",")[1]}" font-size="15" fill="#333">'
                 f"{_number(v, lang)}</text>"
             )
     columns = [message(f"programme.table_{c}", lang) for c in ("wave", "n", "q25", "median", "q75")]

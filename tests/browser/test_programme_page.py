@@ -125,6 +125,10 @@ def test_a_funder_sees_the_programme(tab: Any, cohort_service: Service) -> None:
     tab.screenshot(path=str(folder / "programme-1280.png"), full_page=True)
     tab.set_viewport_size({"width": 390, "height": 844})
     tab.screenshot(path=str(folder / "programme-390.png"), full_page=True)
+    # Usable at 390 px: only the tables scroll sideways (in their frames), not the page.
+    wide = tab.evaluate("""[...document.querySelectorAll('body *')].filter((e) => !e.closest('.table-wrap')
+        && e.getBoundingClientRect().right > 391).map((e) => e.tagName + '#' + e.id + '.' + e.className)""")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390, wide
 
     funder = {"Authorization": f"Bearer {cohort_service.keys['funder']}"}
     seen = [tab.content(), pdf_text, cells]
