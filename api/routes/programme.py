@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+from concurrent.futures import Future
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -29,10 +31,11 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
-from api.models import AllianceRow, ApiKey, KeyGrant
+from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
 from api.params import Land, Programme
-from api.routes.compare import _ANSWERS, _cached, estimated_seconds
+from api.routes.compare import _ANSWERS, _cache_key, _cached, estimated_seconds
 from api.store import load
+from netz.batch import process_pool
 from netz.errors import NotInstalledError
 from netz.programme import HEADLINE, SUMMARY_VERSION, alliance_summary, matches, overview, programme_trends
 from netz.programme_charts import distribution_chart, trend_chart
@@ -256,13 +259,45 @@ def _all_summaries(
     keep: int,
     *,
     progress: Progress | None = None,
+    processes: int = 1,
 ) -> dict[int, dict[str, Any]]:
-    summaries = {}
-    for done, row in enumerate(rows, start=1):
-        summaries[row.id] = _cached(session, row, "programme", options, _summary, keep)
-        if progress is not None:
-            progress(done)
+    """Every alliance's summary: from the cache, or computed (on ``processes`` local processes when
+    more than one is missing) and stored."""
+    fresh = _cached_ids(session, rows, options)
+    missing = [row for row in rows if row.id not in fresh]
+    futures: dict[int, Future[dict[str, Any]]] = {}
+    pool = process_pool(processes) if processes > 1 and len(missing) > 1 else None
+    try:
+        if pool is not None:  # largest first, so that no process is left with a large one at the end
+            for row in sorted(missing, key=lambda r: -r.n_actors * max(r.n_ties, 1)):
+                futures[row.id] = pool.submit(
+                    alliance_summary, load(session, row), null_samples=options["null_samples"],
+                    seed=options["seed"])
+        summaries = {}
+        for done, row in enumerate(rows, start=1):
+            compute = _summary if row.id not in futures else functools.partial(_result, futures[row.id])
+            summaries[row.id] = _cached(session, row, "programme", options, compute, keep)
+            if progress is not None:
+                progress(done)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return summaries
+
+
+def _cached_ids(session: Session, rows: list[AllianceRow], options: dict[str, Any]) -> set[int]:
+    """The alliances whose summary of their current revision is stored."""
+    found = session.execute(select(ReportCache.alliance_id, ReportCache.revision).where(
+        ReportCache.key == _cache_key("programme", options),
+        ReportCache.alliance_id.in_([row.id for row in rows]))).all()
+    revisions = {row.id: row.revision for row in rows}
+    return {alliance_id for alliance_id, revision in found if revisions.get(alliance_id) == revision}
+
+
+def _result(future: Future[dict[str, Any]], session: Session, row: AllianceRow, options: dict[str, Any]
+            ) -> dict[str, Any]:
+    """A summary computed in another process (the ``compute`` of :func:`api.routes.compare._cached`)."""
+    return future.result()
 
 
 def _summary(session: Session, row: AllianceRow, options: dict[str, Any]) -> dict[str, Any]:
@@ -272,9 +307,9 @@ def _summary(session: Session, row: AllianceRow, options: dict[str, Any]) -> dic
 def _job(settings: Settings, session: Session, params: dict[str, Any], progress: Progress) -> tuple[str, str]:
     """The summaries as a background job; its result is the answer the request would have had."""
     rows = [row for row in (session.get(AllianceRow, i) for i in params["ids"]) if row is not None]
-    summaries = _all_summaries(
-        session, rows, params["options"], settings.compare_cache_rows, progress=progress
-    )
+    processes = settings.programme_processes or os.cpu_count() or 1
+    summaries = _all_summaries(session, rows, params["options"], settings.compare_cache_rows,
+                               progress=progress, processes=processes)
     shown = [i for i in params["shown"] if i in summaries]
     if params["what"] == "charts":
         if params["alliance"] not in summaries:

@@ -13,8 +13,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.routes.programme import NULL_SAMPLES
 from api.security import create_key
 from netz import read
+from netz.programme import alliance_summary
 from tests.api.routes.test_compare import COHORT, zipped
 
 PROGRAMME = "/api/v1/programme"
@@ -122,19 +124,27 @@ def test_the_files_carry_the_overview_and_no_actor(cohort: Any) -> None:
 
 
 def test_a_long_overview_runs_as_a_job(client: TestClient, make_app: Callable[..., FastAPI]) -> None:
-    app = make_app(compare_job_seconds=0)
+    """Missing summaries are computed in a background job, on two processes here, as in one."""
+    app = make_app(compare_job_seconds=0, programme_processes=2)
     with TestClient(app) as service:
         admin = {"Authorization": f"Bearer {_key(app, 'admin')}"}
-        upload = ("falkenbrunn.zip", zipped(COHORT / "falkenbrunn"), "application/zip")
-        imported = service.post("/api/v1/alliances/import", headers=admin, files={"file": upload})
-        assert imported.status_code == 201
+        ids = {}
+        for name in ("falkenbrunn", "ahornried"):
+            upload = (f"{name}.zip", zipped(COHORT / name), "application/zip")
+            imported = service.post("/api/v1/alliances/import", headers=admin, files={"file": upload})
+            assert imported.status_code == 201
+            ids[name] = imported.json()["id"]
         started = service.get(PROGRAMME, headers=admin)
         assert started.status_code == 202 and started.json()["kind"] == "programme"
         job = started.json()
         while job["state"] not in ("done", "failed"):
             time.sleep(0.2)
             job = service.get(started.headers["Location"], headers=admin).json()
-        assert job["state"] == "done" and job["done"] == job["total"] == 1
-        assert job["result"]["support"] == [job["result"]["alliances"][0]["id"]]
+        assert job["state"] == "done" and job["done"] == job["total"] == 2, job
+        assert job["result"]["support"] == [ids["falkenbrunn"]]
+        rows = {row["id"]: row for row in job["result"]["alliances"]}
+        expected = alliance_summary(read(COHORT / "ahornried"), null_samples=NULL_SAMPLES)
+        assert {k: v for k, v in rows[ids["ahornried"]]["figures"].items() if not k.endswith("_pct")} == (
+            pytest.approx(expected["figures"]))
         cached = service.get(PROGRAMME, headers=admin)  # from the cache now: no job
-        assert cached.status_code == 200 and cached.json()["count"] == 1
+        assert cached.status_code == 200 and cached.json()["alliances"] == job["result"]["alliances"]
