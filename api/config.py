@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     job_workers
         Threads per process that run background jobs (a job's computation never runs on the
         event loop).
+    programme_processes
+        Local processes that compute the missing alliance summaries of a programme overview job
+        (``api.routes.programme``); 0 (the default): one per CPU core. 1 computes them in the
+        job's thread.
     job_result_seconds
         How long a job and its result are kept after it finished (or, unfinished, after it was
         submitted); expired jobs are deleted.
@@ -124,6 +128,7 @@ class Settings(BaseSettings):
     compare_job_seconds: float = 2.0
     compare_cache_rows: int = 20
     job_workers: int = 1
+    programme_processes: int = Field(default=0, ge=0)
     job_result_seconds: int = 3600
     jobs_per_key: int = 4
     rate_limits: bool = True

@@ -61,6 +61,12 @@ def alliance_page(alliance_id: int) -> FileResponse:
     return _page("alliance.html")
 
 
+@router.get("/programme")
+def programme_page() -> FileResponse:
+    """The programme overview for funders: every alliance, who needs support, charts."""
+    return _page("programme.html")
+
+
 @router.get("/static/{path:path}")
 def static_file(path: str) -> FileResponse:
     """A file of ``api/static`` (never one outside it)."""

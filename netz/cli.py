@@ -145,8 +145,13 @@ def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
     trends_cmd.add_argument("paths", type=Path, nargs="+", metavar="PATH", help=many)
     trends_cmd.add_argument("--null-samples", type=int, default=0, metavar="N",
                             help="null-model samples for z-scores per wave (default 0: none)")
+    compare_cmd.add_argument("--format", choices=("text", "json", "csv", "pdf", "xlsx"), default="text",
+                             help="text (readable), json or csv (machine names), or a programme report as "
+                                  "pdf or the overview as xlsx (both need --out)")
+    compare_cmd.add_argument("--out", type=Path, metavar="FILE", help="where --format pdf|xlsx writes")
+    trends_cmd.add_argument("--format", choices=("text", "json", "csv"), default="text")
     for command in (compare_cmd, trends_cmd):
-        command.add_argument("--format", choices=("text", "json", "csv"), default="text")
+        command.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the text format")
         command.add_argument("--group-by", default="type", metavar="COLUMN")
         command.add_argument("--seed", type=int, default=0)
         command.add_argument("--workers", type=int, default=1, metavar="N",
@@ -359,20 +364,75 @@ def _executor(args: argparse.Namespace) -> object:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from netz.compare import compare, text_table
+    from netz.compare import compare
+    from netz.compare_text import compare_text
 
+    if args.format in ("pdf", "xlsx"):
+        return _programme_file(args)
+    alliances = _alliances(args.paths)
     executor = _executor(args)
     try:
-        table = compare(_alliances(args.paths), wave=args.wave, group_by=args.group_by,
+        table = compare(alliances, wave=args.wave, group_by=args.group_by,
                         null_samples=args.null_samples, seed=args.seed, executor=executor)  # type: ignore[arg-type]
+        health = pd.DataFrame(_each(executor, _health_task, alliances, args.wave, args.seed))
     finally:
         if executor is not None:
             executor.shutdown()  # type: ignore[attr-defined]
-    return _emit_table(args, table, to_jsonable(table.to_dict("records")), text_table(table))
+    table = pd.concat([table, health], axis=1)
+    return _emit_table(args, table, to_jsonable(table.to_dict("records")), compare_text(table, args.lang))
+
+
+def _health_task(alliance: Alliance, wave: str | None, seed: int) -> dict[str, object]:
+    from netz.programme import health_columns
+
+    return health_columns(alliance, wave=wave, seed=seed)
+
+
+def _summary_task(alliance: Alliance, null_samples: int, seed: int) -> dict[str, object]:
+    from netz.programme import alliance_summary
+
+    return alliance_summary(alliance, null_samples=null_samples, seed=seed)
+
+
+def _each(executor: object, task: object, alliances: dict[str, Alliance], *options: object) -> list[object]:
+    """``task(alliance, *options)`` for each alliance, in order: on the executor if there is one."""
+    if executor is None:
+        return [task(a, *options) for a in alliances.values()]  # type: ignore[operator]
+    futures = [executor.submit(task, a, *options) for a in alliances.values()]  # type: ignore[attr-defined]
+    return [future.result() for future in futures]
+
+
+def _programme_file(args: argparse.Namespace) -> int:
+    """``netz compare … --format pdf|xlsx --out FILE``: the programme report or the overview."""
+    from netz.programme import HEADLINE, overview
+    from netz.programme_charts import trend_chart
+    from netz.programme_report import overview_xlsx, report_pdf
+
+    if args.out is None:
+        raise NetzError(f"--format {args.format} writes a file: name it with --out FILE")
+    if args.format == "pdf":
+        require("weasyprint", extra="pdf", feature="netz compare --format pdf")
+    alliances = _alliances(args.paths)
+    executor = _executor(args)
+    try:
+        found = _each(executor, _summary_task, alliances, args.null_samples, args.seed)
+    finally:
+        if executor is not None:
+            executor.shutdown()  # type: ignore[attr-defined]
+    summaries = dict(zip(alliances, found, strict=True))
+    rows = overview(summaries, list(summaries))  # type: ignore[arg-type]
+    if args.format == "xlsx":
+        args.out.write_bytes(overview_xlsx(rows, args.lang))
+    else:
+        charts = [trend_chart(summaries, figure, lang=args.lang) for figure in HEADLINE]  # type: ignore[arg-type]
+        names = sorted({str(row["programme"]) for row in rows if row.get("programme")})
+        args.out.write_bytes(report_pdf(rows, charts, programme=", ".join(names) or None, lang=args.lang))
+    print(f"wrote {args.out}")
+    return 0
 
 
 def _trends(args: argparse.Namespace) -> int:
-    from netz.compare import text_table
+    from netz.compare_text import trends_text
     from netz.trends import trends, trends_json
 
     executor = _executor(args)
@@ -382,9 +442,7 @@ def _trends(args: argparse.Namespace) -> int:
     finally:
         if executor is not None:
             executor.shutdown()  # type: ignore[attr-defined]
-    columns = ["alliance", "wave", "n_ties", "mean_degree", "density", "transitivity", "components",
-               "degree_centralization", "betweenness_centralization", "ei_index"]
-    return _emit_table(args, table, trends_json(table), text_table(table, columns))
+    return _emit_table(args, table, trends_json(table), trends_text(table, args.lang))
 
 
 def _batch(args: argparse.Namespace) -> int:

@@ -300,11 +300,49 @@ def test_command_line_compare(capsys: pytest.CaptureFixture[str]) -> None:
     folders = [str(cohort / s) for s in ("falkenbrunn", "birkenweiler", "tannhausen")]
     assert main(["compare", *folders, "--null-samples", "5"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split()[:3] == ["alliance", "n_actors", "size_class"] and len(lines) == 4
+    # Readable: German titles, the alliances' names, the bands in words, decimal commas.
+    assert lines[0].split()[:4] == ["Bündnis", "Akteure", "Größe", "Welle"] and len(lines) == 4
+    assert "Bewertung" in lines[0] and "Schwere Lücken" in lines[0]
+    falkenbrunn = next(line for line in lines if "Falkenbrunn" in line)
+    assert "Bündnis für Geflüchtete Falkenbrunn (synthetisch)" in falkenbrunn and " klein " in falkenbrunn
+    assert " beobachten " in falkenbrunn and "," in falkenbrunn.split()[-1]
+    assert main(["compare", *folders, "--null-samples", "5", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].split()[:3] == ["Alliance", "Actors", "Size"]
     assert main(["compare", *folders, "--null-samples", "5", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["alliance"] for r in rows] == folders and rows[0]["null_samples"] == 5
+    # Machine names in JSON: the bands and gap counts as columns.
+    assert rows[0]["band"] == "watch" and rows[0]["band_refugee_participation"] == "watch"
+    assert rows[0]["gaps_high"] == 1 and rows[2]["gaps_high"] == 0
     assert main(["compare", str(cohort), "--null-samples", "0", "--format", "csv"]) == 0
     table = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert len(table) == 30 and table["transitivity_z_gnm"].isna().all()
     assert main(["compare", str(cohort / "nowhere")]) == 2
+
+
+def test_command_line_compare_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`netz compare … --format xlsx|pdf --out F`: the overview and the programme report as files."""
+    import openpyxl
+    import pypdf
+
+    import netz.io
+    from netz.cli import main
+
+    cohort = Path(__file__).parents[1] / "datasets" / "cohort"
+    folders = [str(cohort / s) for s in ("falkenbrunn", "birkenweiler", "tannhausen")]
+    assert main(["compare", *folders, "--null-samples", "3", "--format", "xlsx"]) == 2
+    assert "--out" in capsys.readouterr().err
+    assert main(["compare", *folders, "--null-samples", "3", "--format", "xlsx",
+                 "--out", str(tmp_path / "o.xlsx")]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "o.xlsx").active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][0] == "Bündnis" and len(values) == 4
+    flagged = {row[0]: row[-2] for row in values[1:]}
+    assert flagged["Bündnis für Geflüchtete Tannhausen (synthetisch)"] == "nein"
+    assert flagged["Bündnis für Geflüchtete Falkenbrunn (synthetisch)"] == "ja"
+    assert main(["compare", *folders, "--null-samples", "3", "--format", "pdf", "--lang", "en",
+                 "--out", str(tmp_path / "r.pdf")]) == 0
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "r.pdf").pages)
+    assert "Programme report" in text and "Gemeinsam in Vielfalt" in text and "KOMM-AN NRW" in text
+    actors = {str(n) for f in folders for n in netz.io.read(f).actors["name"] if " " in str(n)}
+    assert not [name for name in actors if name in text]

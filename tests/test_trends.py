@@ -121,7 +121,8 @@ def run_cli(*args: str) -> str:
 def test_command_line_text_json_and_csv() -> None:
     folders = [str(COHORT / "rosenhall"), str(COHORT / "tannhausen")]
     text = run_cli("trends", *folders)
-    assert text.splitlines()[0].split()[:3] == ["alliance", "wave", "n_ties"]
+    assert text.splitlines()[0].split()[:3] == ["Bündnis", "Welle", "Kooperationen"]
+    assert "Bündnis für Geflüchtete Rosenhall (synthetisch)" in text
     assert len(text.splitlines()) == 1 + 6
     data = json.loads(run_cli("trends", *folders, "--format", "json"))
     assert [row["wave"] for row in data["alliances"][folders[0]]] == ["2016", "2017", "2018"]

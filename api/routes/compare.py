@@ -35,6 +35,7 @@ from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
 from netz.io.spreadsheet import spreadsheet_safe
 from netz.model import Alliance
+from netz.programme import health_columns
 from netz.report import resolve_names, to_jsonable
 from netz.trends import alliance_trends, cohort_trends
 
@@ -206,8 +207,10 @@ def _selected(session: Session, key: ApiKey, alliances: str | None, programme: s
 
 def _compare_row(session: Session, row: AllianceRow, options: dict[str, Any]) -> dict[str, Any]:
     alliance = load(session, row)
-    record = compare_row(alliance, key=str(row.id), **_names(alliance, options))
-    return {**record, "alliance": row.id}
+    names = _names(alliance, options)
+    record = compare_row(alliance, key=str(row.id), **names)
+    health = health_columns(alliance, wave=names["wave"], seed=names["seed"])  # bands and gap counts
+    return {**record, **health, "alliance": row.id}
 
 
 def _trend_rows(session: Session, row: AllianceRow, options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -223,8 +226,12 @@ def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "group_by": group_by} | ({"wave": wave} if "wave" in options else {})
 
 
+#: The version of the stored rows' fields (raise it when they change: older rows are not served).
+ROWS_VERSION = 2
+
+
 def _cache_key(kind: str, options: dict[str, Any]) -> str:
-    cache_key = f"{kind}|" + "|".join(f"{k}={options[k]}" for k in sorted(options))
+    cache_key = f"{kind}|v={ROWS_VERSION}|" + "|".join(f"{k}={options[k]}" for k in sorted(options))
     if len(cache_key) > KEY_WIDTH:  # the column's width; a long group_by name is hashed
         cache_key = f"{kind}|sha256={hashlib.sha256(cache_key.encode()).hexdigest()}"
     return cache_key

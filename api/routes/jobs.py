@@ -20,7 +20,7 @@ class JobOut(BaseModel):
     """A background job: what :func:`api.jobs.describe` gives."""
 
     id: str
-    kind: Literal["compare", "trends"]
+    kind: Literal["compare", "trends", "programme"]
     state: Literal["queued", "running", "done", "failed"]
     done: int
     total: int

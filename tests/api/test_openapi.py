@@ -73,7 +73,7 @@ def test_whatif_states_its_rule(document: dict[str, Any]) -> None:
     assert players["schema"]["maximum"] == 20
 
 
-@pytest.mark.parametrize("path", ["/api/v1/compare", "/api/v1/compare/trends"])
+@pytest.mark.parametrize("path", ["/api/v1/compare", "/api/v1/compare/trends", "/api/v1/programme"])
 def test_compare_declares_202_and_the_job(document: dict[str, Any], path: str) -> None:
     accepted = document["paths"][path]["get"]["responses"]["202"]
     assert "Location" in accepted["headers"]

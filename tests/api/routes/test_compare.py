@@ -16,6 +16,9 @@ import api.routes.compare
 from api.models import ReportCache
 from netz import read
 from netz.compare import NETWORK_COLUMNS, PERCENTILE_COLUMNS, Z_COLUMNS, compare_row
+from netz.gaps import SEVERITIES
+from netz.health import INDICATORS
+from netz.programme import health_columns
 
 ROOT = Path(__file__).parents[3]
 COHORT = ROOT / "datasets" / "cohort"
@@ -58,8 +61,12 @@ def test_funders_get_the_comparison_rows(client: TestClient, keys: Any, medium: 
     row = got[medium["id"]]
     allowed = {*NETWORK_COLUMNS, *Z_COLUMNS, *(f"{c}_pct" for c in PERCENTILE_COLUMNS), "alliance", "name",
                "region", "land", "programme", "funding", "founded", "synthetic", "directed", "weighted",
-               "waves", "wave", "size_class", "null_samples", "null_seed"}
+               "waves", "wave", "size_class", "null_samples", "null_seed", "band",
+               *(f"band_{i}" for i in INDICATORS), *(f"gaps_{s}" for s in SEVERITIES)}
     assert set(row) == allowed
+    # The health bands and gap counts of the compared wave, as the health and gaps routes give them.
+    assert row == {**row, **health_columns(read(COHORT / "zedernheim"))}
+    assert row["band"] == "good" and row["band_trust"] is None and row["gaps_high"] == 0
     expected = compare_row(read(COHORT / "zedernheim"), null_samples=6)
     for column in (*NETWORK_COLUMNS, *Z_COLUMNS):
         assert row[column] == pytest.approx(expected[column]) if expected[column] is not None else (

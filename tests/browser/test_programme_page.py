@@ -1,0 +1,153 @@
+"""The programme overview (/programme) in a real browser, with a funder key on the 30-alliance demo
+cohort: every alliance by name, the eight with a known problem flagged for support and the healthy
+ones not, a chart whose text alternative names the marked alliance's percentile, the downloads, and
+no actor's name anywhere in the funder's pages or files."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openpyxl
+import pypdf
+import pytest
+import uvicorn
+from conftest import START_TIMEOUT, Service, _free_port
+from playwright.sync_api import expect
+from test_accessibility import check_contrast
+from test_coordinator_pages import sign_in
+
+from api.config import Settings
+from api.main import create_app
+from api.security import create_key
+from api.store import save
+from netz import io as netz_io
+
+COHORT = Path(__file__).parents[2] / "datasets" / "cohort"
+FOLDERS = sorted(p for p in COHORT.iterdir() if (p / "alliance.json").exists())
+META = {p.name: json.loads((p / "alliance.json").read_text(encoding="utf-8")) for p in FOLDERS}
+PROBLEM = {name for name, meta in META.items() if meta.get("problem")}
+# Actor names that are not also words of the pages (a name like "Jobcenter" could be a type label).
+ACTOR_NAMES = {str(n) for p in FOLDERS for n in netz_io.read(p).actors["name"] if " " in str(n)}
+LONG = 300_000  # ms: the page computes 30 summaries as a background job first
+
+
+@pytest.fixture(scope="module")
+def cohort_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """uvicorn serving the 30 cohort alliances; keys for a funder and an admin."""
+    database = tmp_path_factory.mktemp("programme") / "netz.sqlite"
+    app = create_app(Settings(database_url=f"sqlite:///{database}", rate_limits=False))
+    with app.state.database.sessions() as session:
+        for folder in FOLDERS:
+            save(session, netz_io.read(folder))
+        session.commit()
+        keys = {role: create_key(session, role, label=f"programme test {role}")
+                for role in ("funder", "admin")}
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the service did not start", pytrace=False)
+        time.sleep(0.05)
+    try:
+        yield Service(f"http://127.0.0.1:{port}", 0, keys)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        app.state.database.engine.dispose()
+
+
+@pytest.fixture
+def tab(browser: Any, cohort_service: Service) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE",
+                                  base_url=cohort_service.url, accept_downloads=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def test_a_funder_sees_the_programme(tab: Any, cohort_service: Service) -> None:
+    tab.goto("/programme")
+    sign_in(tab, cohort_service.keys["funder"])
+    rows = tab.locator("#overview tbody tr")
+    expect(rows).to_have_count(30, timeout=LONG)
+    table = tab.locator("#overview")
+    for meta in META.values():
+        expect(table).to_contain_text(meta["name"])
+    flagged = tab.locator("#support li")
+    names = {META[p]["name"] for p in PROBLEM}
+    healthy = {meta["name"] for name, meta in META.items() if name not in PROBLEM}
+    shown = set(flagged.locator("strong").all_inner_texts())
+    assert names <= shown, names - shown
+    assert not shown & healthy, shown & healthy
+    check_contrast(tab, "programme overview", {})
+
+    marked = META["rosenhall"]["name"]
+    tab.get_by_label("Bündnis für die Grafiken").select_option(label=marked)
+    text = tab.locator("#distribution-mean_degree .chart-text")
+    expect(text).to_contain_text(marked, timeout=LONG)
+    expect(text).to_contain_text("Perzentil")
+    description = tab.locator("#distribution-mean_degree svg desc")
+    expect(description).to_contain_text("Perzentil")
+    expect(tab.locator("#distribution-mean_degree table")).to_be_visible()
+
+    with tab.expect_download() as download:
+        tab.get_by_text("Programmbericht als PDF").click()
+    pdf = Path(download.value.path()).read_bytes()
+    pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for programme in {meta["programme"] for meta in META.values()}:
+        assert programme.split(" –")[0] in pdf_text
+    with tab.expect_download() as download:
+        tab.get_by_text("Übersicht als Excel-Datei").click()
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    cells = " ".join(str(c.value) for row in sheet.iter_rows() for c in row)
+    assert all(meta["name"] in cells for meta in META.values())
+
+    folder = Path(os.environ.get("NETZ_SCREENSHOTS") or "/tmp/funders")
+    folder.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(folder / "programme-1280.png"), full_page=True)
+    tab.set_viewport_size({"width": 390, "height": 844})
+    tab.screenshot(path=str(folder / "programme-390.png"), full_page=True)
+    # Usable at 390 px: only the tables scroll sideways (in their frames), not the page.
+    wide = tab.evaluate("""[...document.querySelectorAll('body *')].filter((e) => !e.closest('.table-wrap')
+        && e.getBoundingClientRect().right > 391).map((e) => e.tagName + '#' + e.id + '.' + e.className)""")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390, wide
+
+    funder = {"Authorization": f"Bearer {cohort_service.keys['funder']}"}
+    seen = [tab.content(), pdf_text, cells]
+    for path in ("/api/v1/programme", "/api/v1/programme/charts/1"):
+        seen.append(httpx.get(cohort_service.url + path, headers=funder, timeout=60).text)
+    leaked = [name for name in ACTOR_NAMES if any(name in text for text in seen)]
+    assert not leaked, leaked[:5]
+
+
+def test_filters_narrow_the_overview(tab: Any, cohort_service: Service) -> None:
+    tab.goto("/programme")
+    sign_in(tab, cohort_service.keys["funder"])
+    expect(tab.locator("#overview tbody tr")).to_have_count(30, timeout=LONG)
+    tab.get_by_label("Bundesland", exact=True).select_option(label="Hessen")
+    tab.get_by_role("button", name="Filtern").click()
+    hessen = sum(1 for meta in META.values() if meta["land"] == "Hessen")
+    expect(tab.locator("#overview tbody tr")).to_have_count(hessen)
+    expect(tab.locator("#programme-count")).to_have_text(f"{hessen} Bündnisse")
+    tab.get_by_role("button", name="Sortieren nach Akteure").click()
+    cells = tab.locator("#overview tbody tr td:nth-child(4)").all_inner_texts()
+    sizes = [int(v.replace(".", "")) for v in cells]
+    assert sizes == sorted(sizes)

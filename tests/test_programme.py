@@ -1,0 +1,108 @@
+"""The programme overview's library part: summaries of the demo cohort, percentiles, suppression."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy.stats import percentileofscore
+
+import netz.io
+from netz.model import Actor, Alliance, Tie
+from netz.programme import (
+    alliance_summary,
+    class_percentiles,
+    health_columns,
+    matches,
+    overview,
+    programme_trends,
+    response_rate,
+)
+from netz.programme_charts import OKABE_ITO, distribution_chart, trend_chart
+
+COHORT = Path(__file__).parents[1] / "datasets" / "cohort"
+FOLDERS = sorted(p for p in COHORT.iterdir() if (p / "alliance.json").exists())
+
+
+@pytest.fixture(scope="module")
+def summaries() -> dict[str, dict[str, Any]]:
+    return {p.name: alliance_summary(netz.io.read(p), null_samples=5) for p in FOLDERS}
+
+
+def test_exactly_the_alliances_with_a_known_problem_need_support(summaries: dict[str, Any]) -> None:
+    problems = {p.name for p in FOLDERS
+                if json.loads((p / "alliance.json").read_text(encoding="utf-8")).get("problem")}
+    assert len(problems) == 8 and len(summaries) == 30
+    assert {name for name, s in summaries.items() if s["support"]} == problems
+    messages = {name: {r["message"] for r in s["support"]} for name, s in summaries.items()}
+    assert "support.refugee_exclusion" in messages["falkenbrunn"] & messages["kesselbach"]
+    assert "support.single_bridging_municipality" in messages["birkenweiler"] & messages["lerchenfeld"]
+    assert "support.centralisation_rising" in messages["rosenhall"] & messages["hohenquell"]
+    assert "support.high_gap" in messages["eichenstetten"] & messages["wiesenau"]
+
+
+def test_a_summary_names_no_actor(summaries: dict[str, Any]) -> None:
+    text = json.dumps(summaries, ensure_ascii=False)
+    for folder in FOLDERS:
+        actors = netz.io.read(folder).actors
+        assert not [a for a in [*actors["id"], *actors["name"]] if f'"{a}"' in text]
+
+
+def test_summary_history_follows_the_waves(summaries: dict[str, Any]) -> None:
+    rosenhall = summaries["rosenhall"]
+    assert [entry["wave"] for entry in rosenhall["history"]] == ["2016", "2017", "2018"]
+    assert rosenhall["latest_wave"] == "2018" and rosenhall["band"] == "concern"
+    central = [entry["betweenness_centralization"] for entry in rosenhall["history"]]
+    assert central == sorted(central) and central[-1] > 0.9
+    columns = health_columns(netz.io.read(COHORT / "rosenhall"))
+    assert rosenhall["history"][-1]["bands"] == {
+        k.removeprefix("band_"): v for k, v in columns.items() if k.startswith("band_") and v is not None}
+
+
+def test_health_columns_count_gaps_by_severity() -> None:
+    columns = health_columns(netz.io.read(COHORT / "falkenbrunn"))
+    assert columns["band"] == "watch" and columns["band_refugee_participation"] == "watch"
+    assert columns["gaps_high"] == 1 and columns["band_trust"] is None
+
+
+def test_percentiles_within_the_size_class_agree_with_scipy(summaries: dict[str, Any]) -> None:
+    ranks = class_percentiles(summaries, "mean_degree")
+    for name, summary in summaries.items():
+        peers = [s["figures"]["mean_degree"] for s in summaries.values()
+                 if s["size_class"] == summary["size_class"]]
+        expected = percentileofscore(peers, summary["figures"]["mean_degree"], kind="mean")
+        assert ranks[name] == pytest.approx(expected), name
+    suppressed = class_percentiles(summaries, "mean_degree", min_group=100)
+    assert set(suppressed.values()) == {None}
+
+
+def test_overview_filters_and_trends(summaries: dict[str, Any]) -> None:
+    shown = [k for k, s in summaries.items() if matches(s, land="NORDRHEIN WESTFALEN", band="watch")]
+    assert shown and all(summaries[k]["land"] == "Nordrhein-Westfalen" for k in shown)
+    rows = overview(summaries, shown)
+    assert [row["id"] for row in rows] == shown and "mean_degree_pct" in rows[0]["figures"]
+    trends = programme_trends(summaries.values())
+    first = next(r for r in trends if r["wave"] == "2016" and r["figure"] == "mean_degree")
+    values = sorted(e["mean_degree"] for s in summaries.values() for e in s["history"] if e["wave"] == "2016")
+    assert first["n"] == len(values) and first["median"] == pytest.approx(float(np.median(values)))
+    small = programme_trends(list(summaries.values())[:3])
+    assert all(row["median"] is None for row in small)
+
+
+def test_charts_have_a_text_alternative_and_okabe_ito_colours(summaries: dict[str, Any]) -> None:
+    chart = distribution_chart(summaries, "ahornried", "transitivity", lang="en")
+    assert "percentile" in chart["text"] and summaries["ahornried"]["name"] in chart["text"]
+    assert "z-score" in chart["text"] and OKABE_ITO["vermillion"] in chart["svg"]
+    assert "<desc" in chart["svg"] and "style=" not in chart["svg"]
+    trend = trend_chart(summaries, "mean_degree", marked="rosenhall")
+    assert summaries["rosenhall"]["name"] in trend["text"] and len(trend["table"]["rows"]) >= 3
+
+
+def test_response_rate_is_for_surveys_only() -> None:
+    actors = [Actor(i, i, "initiative") for i in "abcd"]
+    ties = [Tie("a", "b"), Tie("c", "d")]
+    assert response_rate(Alliance.from_records(actors, ties)) is None
+    assert response_rate(Alliance.from_records(actors, ties, directed=True)) == 0.5
