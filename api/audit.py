@@ -21,7 +21,8 @@ __all__ = ["ACTIONS", "audit", "audit_entries"]
 ACTIONS = (
     "import", "create", "edit-metadata", "add-actor", "edit-actor", "delete-actor", "add-tie",
     "edit-tie", "delete-tie", "export", "delete", "key-create", "key-revoke", "key-expire",
-    "key-grant", "key-withdraw", "revision-replace", "revision-wave", "undo",
+    "key-grant", "key-withdraw", "revision-replace", "revision-wave", "undo", "survey-start",
+    "survey-edit", "survey-link", "survey-close",
 )
 
 _PENDING = "netz_audit_pending"

@@ -28,7 +28,9 @@ from api.routes import (
     keys,
     layout,
     programme,
+    respond,
     revisions,
+    surveys,
     system,
     ties,
 )
@@ -66,8 +68,8 @@ def freeze_startup_heap() -> None:
 
 
 #: The order of the sections of the API documentation.
-TAGS = ("alliances", "revisions", "actors", "ties", "analysis", "compare", "programme", "jobs", "keys",
-        "audit", "system")
+TAGS = ("alliances", "revisions", "actors", "ties", "analysis", "compare", "programme", "surveys", "respond",
+        "jobs", "keys", "audit", "system")
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
@@ -96,8 +98,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     # Routes are matched in this order, each included router walked route by route: the most
     # requested ones come first (matching the cached report's route cost a third of its time
     # behind the others). The documentation keeps its order (TAGS).
-    for module in (system, analysis, alliances, revisions, actors, ties, compare, programme, jobs, keys,
-                   audit, layout, handout, pages):
+    for module in (system, analysis, alliances, revisions, actors, ties, compare, programme, surveys, respond,
+                   jobs, keys, audit, layout, handout, pages):
         app.include_router(module.router)
     docs.install(app)  # /docs and /redoc with their files from here, not from a CDN (last: rarely asked)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_upload_bytes)

@@ -23,8 +23,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 # The text sizes of actors and ties are the data model's (netz validates files against them).
 from netz.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
 
-__all__ = ["ActorRow", "AllianceRow", "ApiKey", "AuditEntry", "Base", "JobRow", "KeyGrant", "ReportCache",
-           "Secret", "TieRow", "UndoRow", "as_utc", "utcnow"]
+__all__ = ["ActorRow", "AllianceRow", "AnswerRow", "ApiKey", "AuditEntry", "Base", "InvitationRow", "JobRow",
+           "KeyGrant", "ReportCache", "RespondentRow", "Secret", "SurveyRow", "TieRow", "UndoRow", "as_utc",
+           "utcnow"]
 
 
 def utcnow() -> dt.datetime:
@@ -234,3 +235,73 @@ class UndoRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     state: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SurveyRow(Base):
+    """A survey round of an alliance: its roster (the actors asked, fixed when it starts, plus
+    partners merged in from respondents' free text), its settings and its state.
+
+    ``settings`` holds the merge rule, how ratings are combined, whether non-respondents' ties are
+    reconstructed, whether ratings are asked, and the consent text (None: the catalogue's).
+    Closing it turns the answers into the wave ``wave`` of the alliance (state ``closed``).
+    """
+
+    __tablename__ = "surveys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alliance_id: Mapped[int] = mapped_column(ForeignKey("alliances.id", ondelete="CASCADE"), index=True)
+    wave: Mapped[str] = mapped_column(String(MAX_WAVE_CHARS))
+    state: Mapped[str] = mapped_column(String(20), default="open")  # open, closed
+    roster: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class InvitationRow(Base):
+    """A personal link, bound to one actor of one survey: the salt its token is made from
+    (:func:`api.surveys.link_token`, with the service's secret key) and the token's SHA-256.
+
+    Re-issuing a link marks the old row replaced (its token then gets a clear page) and adds a new one.
+    """
+
+    __tablename__ = "survey_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
+    salt: Mapped[str] = mapped_column(String(32))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    replaced_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RespondentRow(Base):
+    """One actor's answering of a survey: consent, the free text of missing partners, done or withdrawn."""
+
+    __tablename__ = "survey_respondents"
+    __table_args__ = (UniqueConstraint("survey_id", "actor_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
+    consented_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    missing_text: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AnswerRow(Base):
+    """What one respondent says about one partner (one row per pair: saving again replaces it)."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (UniqueConstraint("respondent_id", "partner"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("survey_respondents.id", ondelete="CASCADE"))
+    partner: Mapped[str] = mapped_column(String(MAX_ID_CHARS))
+    kind: Mapped[str | None] = mapped_column(String(MAX_KIND_CHARS))
+    frequency: Mapped[int | None] = mapped_column(Integer)
+    ratings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

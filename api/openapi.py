@@ -41,6 +41,7 @@ _ERRORS: dict[int, tuple[str, dict[str, Any]]] = {
     404: ("No such alliance, actor, tie or job", {}),
     409: ("An alliance of this name exists already (import without `duplicate_name=true`), or there is "
           "no change to undo", {}),
+    410: ("The survey link no longer works: re-issued, expired or its survey closed (`X-Netz-Reason`)", {}),
     412: ("`If-Match` names an older revision: the alliance has changed since it was read", {}),
     413: ("The body is larger than `max_upload_bytes` (default 20 MiB)", {}),
     415: ("The uploaded file's suffix is not one the import reads: " + ", ".join(IMPORT_SUFFIXES), {}),
@@ -72,6 +73,7 @@ _MEDIA_TYPES: dict[str, list[str]] = {
     "/api/v1/alliances/{alliance_id}/actors": [_CSV],
     "/api/v1/compare": [_CSV],
     "/api/v1/compare/trends": [_CSV],
+    "/api/v1/surveys/{survey_id}/links": [_CSV],
 }
 
 
@@ -104,6 +106,8 @@ def _declare(path: str, method: str, operation: dict[str, Any]) -> None:
         statuses.add(409)
     if path.endswith("/whatif"):
         operation["description"] = operation.get("description", "") + _WHATIF
+    if path.startswith("/api/v1/respond/"):
+        statuses.add(410)
     if method == "POST" and path == "/api/v1/keys":
         statuses.add(404)  # a grant of an alliance that does not exist
     responses = operation.setdefault("responses", {})

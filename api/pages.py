@@ -67,6 +67,12 @@ def programme_page() -> FileResponse:
     return _page("programme.html")
 
 
+@router.get("/survey/{token}")
+def survey_page(token: str) -> FileResponse:
+    """A respondent's questionnaire (the token is read by the page's script from the address)."""
+    return _page("survey.html")
+
+
 @router.get("/static/{path:path}")
 def static_file(path: str) -> FileResponse:
     """A file of ``api/static`` (never one outside it)."""

@@ -83,8 +83,17 @@ class RateLimit:
                            headers=[(b"retry-after", str(retry).encode())])
 
 
+#: Respondents present no key: the token of their personal link counts as one.
+_RESPOND = "/api/v1/respond/"
+
+
 def _presented_key(scope: Scope) -> str:
-    """The ``Authorization`` header's value (empty if none), bounded in length."""
+    """The ``Authorization`` header's value (empty if none), bounded in length; for a survey
+    respondent's request, the link's token in the path."""
+    if scope["path"].startswith(_RESPOND):
+        token = scope["path"][len(_RESPOND):].partition("/")[0]
+        bounded = token if len(token) <= _LONGEST_KEY else hashlib.sha256(token.encode()).hexdigest()
+        return "respond:" + bounded
     for name, value in scope["headers"]:
         if name == b"authorization":
             text = value.decode("latin-1")

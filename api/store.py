@@ -14,7 +14,18 @@ import pandas as pd
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from api.models import ActorRow, AllianceRow, KeyGrant, ReportCache, TieRow, UndoRow
+from api.models import (
+    ActorRow,
+    AllianceRow,
+    AnswerRow,
+    InvitationRow,
+    KeyGrant,
+    ReportCache,
+    RespondentRow,
+    SurveyRow,
+    TieRow,
+    UndoRow,
+)
 from api.security import orphan_keys
 from netz.model import Alliance, plain_value
 
@@ -82,14 +93,21 @@ def save(session: Session, alliance: Alliance, row: AllianceRow | None = None) -
 
 
 def remove(session: Session, row: AllianceRow) -> None:
-    """Delete an alliance and everything stored of it: actors, ties, cached reports, its undo and the keys'
-    grants for it; coordinator keys it was the last alliance of are marked orphaned (refused).
+    """Delete an alliance and everything stored of it: actors, ties, cached reports, its undo, its
+    surveys (links, respondents, answers) and the keys' grants for it; coordinator keys it was the
+    last alliance of are marked orphaned (refused).
 
     Explicit deletes, not the database's ``ON DELETE CASCADE`` alone: they do not depend on SQLite's
     foreign-key switch, and are single statements where the ORM's cascade loads every row first.
     The alliance row goes last, checked against the revision it was read at (optimistic lock).
     """
     orphan_keys(session, row.id)
+    surveys = select(SurveyRow.id).where(SurveyRow.alliance_id == row.id).scalar_subquery()
+    respondents = select(RespondentRow.id).where(RespondentRow.survey_id.in_(surveys)).scalar_subquery()
+    session.execute(delete(AnswerRow).where(AnswerRow.respondent_id.in_(respondents)))
+    for child in (RespondentRow, InvitationRow):
+        session.execute(delete(child).where(child.survey_id.in_(surveys)))
+    session.execute(delete(SurveyRow).where(SurveyRow.alliance_id == row.id))
     for table in (KeyGrant, ReportCache, UndoRow, TieRow, ActorRow):
         session.execute(delete(table).where(table.alliance_id == row.id))
     session.delete(row)

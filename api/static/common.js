@@ -80,7 +80,7 @@ const Netz = (() => {
 
   // -- numbers --------------------------------------------------------------------------------
 
-  const locale = () => (lang === "de" ? "de-DE" : "en-GB");
+  const locale = () => (lang.startsWith("de") ? "de-DE" : "en-GB");
 
   function number(value, digits = 1) {
     if (value === null || value === undefined || !Number.isFinite(value)) return "—";
@@ -256,7 +256,7 @@ const Netz = (() => {
   }
 
   return {
-    t, L, applyI18n, setupChrome, signIn, api, ApiError, getKey, clearKey, el, svg, icon,
+    t, L, applyI18n, setupChrome, setLang, signIn, api, ApiError, getKey, clearKey, el, svg, icon,
     number, percent, partners, list,
     get lang() { return lang; },
     onLang(listener) { langListeners.push(listener); },

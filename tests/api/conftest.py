@@ -40,8 +40,8 @@ DEMO = ROOT / "datasets" / "demo-buendnis"
 POSTGRES_URL = os.environ.get("NETZ_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 #: Every table of the schema, children before parents (the order SQLite deletes them in).
-TABLES = ("audit_log", "jobs", "key_grants", "api_keys", "report_cache", "undo", "ties", "actors",
-          "alliances", "secrets")
+TABLES = ("audit_log", "jobs", "key_grants", "api_keys", "report_cache", "undo", "survey_answers",
+          "survey_respondents", "survey_invitations", "surveys", "ties", "actors", "alliances", "secrets")
 
 #: A small alliance that is not the demo (and is not given to the coordinator).
 SMALL_ALLIANCE: dict[str, Any] = {

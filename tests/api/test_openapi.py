@@ -35,7 +35,7 @@ def test_writes_require_if_match_and_declare_428_and_412(document: dict[str, Any
             checked += 1
         else:
             assert not if_match, (method, path)
-    assert checked == 10  # … and a revision from a file, and undo
+    assert checked == 12  # … and a revision from a file, and undo; starting and closing a survey
 
 
 def test_writes_without_if_match_are_428_as_declared(client: TestClient, admin: dict[str, str],

@@ -38,6 +38,7 @@ ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"
 ALLIANCES = "/api/v1/alliances"
 PSEUDONYM = re.compile(r"A-[0-9a-f]{16,64}")
+MISSING = 999999  # an alliance id no test makes
 INVALID_KEY = "netz_000000000000_not-a-key-anyone-was-given"
 
 CALLERS = ["no key", "invalid key", "admin", "coordinator (own)", "coordinator (other)", "researcher",
@@ -48,6 +49,7 @@ ANALYSTS = frozenset({"admin", "coordinator", "researcher"})
 EDITORS = frozenset({"admin", "coordinator"})
 ADMINS = frozenset({"admin"})
 
+SURVEY = {"wave": "2031", "closes_at": "2099-01-01T00:00:00Z"}
 SMALL = {
     "name": "Kleines Bündnis",
     "meta": {"land": "Bremen"},
@@ -76,11 +78,17 @@ class Endpoint:
         """The path as the router declares it."""
         path = self.path.replace("{id}", "{alliance_id}").replace("{key}", "{key_id}").replace(
             "{own}", "{alliance_id}")
-        path = re.sub(r"/jobs/0+$", "/jobs/{job_id}", path)
+        path = re.sub(r"/jobs/0+$", "/jobs/{job_id}", path).replace("{survey}", "{survey_id}")
+        path = re.sub(r"/links/a$", "/links/{actor_id}", re.sub(r"/answers/b$", "/answers/{partner}", path))
         return re.sub(r"/ties/1$", "/ties/{position}", re.sub(r"/actors/a$", "/actors/{actor_id}", path))
 
     @property
     def scoped(self) -> bool:
+        """Bound to an alliance: by its id, or by one of its surveys."""
+        return "{id}" in self.path or "{survey}" in self.path
+
+    @property
+    def by_id(self) -> bool:
         return "{id}" in self.path
 
     @property
@@ -136,6 +144,29 @@ ENDPOINTS = [
     Endpoint("programme charts", "GET", "/api/v1/programme/charts/{id}", READERS, long=True),
     Endpoint("programme xlsx", "GET", "/api/v1/programme/overview.xlsx", EVERYONE, long=True),
     Endpoint("programme pdf", "GET", "/api/v1/programme/report.pdf", EVERYONE, long=True),
+    # surveys: "{survey}" is a fresh survey of the alliance the call is about; "{token}" a personal
+    # link of a fresh survey, whose respondent has consented (respondents need no key)
+    Endpoint("start survey", "POST", f"{ALLIANCES}/{{id}}/surveys", EDITORS, 201, json=SURVEY),
+    Endpoint("list surveys", "GET", f"{ALLIANCES}/{{id}}/surveys", READERS),
+    Endpoint("close survey", "POST", f"{ALLIANCES}/{{id}}/surveys/{{survey}}/close", EDITORS),
+    Endpoint("get survey", "GET", "/api/v1/surveys/{survey}", READERS),
+    Endpoint("patch survey", "PATCH", "/api/v1/surveys/{survey}", EDITORS,
+             json={"closes_at": "2099-06-01T00:00:00Z"}),
+    Endpoint("survey links", "GET", "/api/v1/surveys/{survey}/links", EDITORS),
+    Endpoint("survey letters", "GET", "/api/v1/surveys/{survey}/letters", EDITORS),
+    Endpoint("reissue link", "POST", "/api/v1/surveys/{survey}/links/a", EDITORS),
+    Endpoint("add to roster", "POST", "/api/v1/surveys/{survey}/roster", EDITORS, 201,
+             json={"id": "z", "name": "Z", "type": "Verein"}),
+    Endpoint("merged survey ties", "GET", "/api/v1/surveys/{survey}/ties", ANALYSTS),
+    Endpoint("questionnaire", "GET", "/api/v1/respond/{token}", EVERYONE, public=True),
+    Endpoint("consent", "POST", "/api/v1/respond/{token}/consent", EVERYONE, public=True),
+    Endpoint("save answer", "PUT", "/api/v1/respond/{token}/answers/b", EVERYONE, json={"frequency": 2},
+             public=True),
+    Endpoint("remove answer", "DELETE", "/api/v1/respond/{token}/answers/b", EVERYONE, public=True),
+    Endpoint("missing partners", "PUT", "/api/v1/respond/{token}/missing", EVERYONE, json={"text": "Tafel"},
+             public=True),
+    Endpoint("submit answers", "POST", "/api/v1/respond/{token}/submit", EVERYONE, public=True),
+    Endpoint("withdraw answers", "DELETE", "/api/v1/respond/{token}", EVERYONE, public=True),
     # a job only its key sees (tests/api/routes/test_jobs.py): here one that no key made
     Endpoint("job", "GET", "/api/v1/jobs/" + "0" * 32, EVERYONE, 404),
 ]
@@ -158,6 +189,7 @@ class World:
     ids: set[str]
     names: set[str]
     upload: bytes
+    surveys: int = 0
 
     def headers(self, caller: str) -> dict[str, str]:
         if caller == "no key":
@@ -172,6 +204,22 @@ class World:
         assert response.status_code == 201, response.text
         return int(response.json()["id"])
 
+    def new_survey(self, alliance: int | None) -> int:
+        """A fresh open survey of the alliance (its wave label unused so far)."""
+        self.surveys += 1
+        response = self.client.post(f"{ALLIANCES}/{alliance}/surveys", headers={
+            **self.headers("admin"), "If-Match": "*"}, json={**SURVEY, "wave": f"s{self.surveys}"})
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    def new_token(self) -> str:
+        """A personal link's token of actor "a" of a fresh survey of a fresh alliance, consented."""
+        survey = self.client.get(f"/api/v1/surveys/{self.new_survey(self.new_alliance('admin'))}/links",
+                                 headers=self.headers("admin")).json()
+        token = str(survey[0]["link"].rsplit("/", 1)[1])
+        assert self.client.post(f"/api/v1/respond/{token}/consent").status_code == 200
+        return token
+
     def call(self, endpoint: Endpoint, caller: str, alliance: int | None = None) -> Any:
         if alliance is None and endpoint.scoped:
             if endpoint.writes and caller not in ("no key", "invalid key"):
@@ -179,10 +227,16 @@ class World:
             else:
                 alliance = self.other if caller == "coordinator (other)" else self.own
         headers = self.headers(caller)
-        if endpoint.writes and endpoint.scoped:
+        path = endpoint.path
+        if "{survey}" in path:
+            survey = self.new_survey(alliance if alliance != MISSING else self.own)
+            path = path.replace("{survey}", str(survey))
+        if "{token}" in path:
+            path = path.replace("{token}", self.new_token())
+        if endpoint.writes and endpoint.by_id:
             headers["If-Match"] = f'"{alliance}-1"' if alliance != self.own else "*"
         files = {"file": ("klein.json", self.upload, "application/json")} if endpoint.upload else None
-        path = endpoint.path.replace("{id}", str(alliance)).replace("{own}", str(self.own))
+        path = path.replace("{id}", str(alliance)).replace("{own}", str(self.own))
         if "{key}" in path:
             app = cast(FastAPI, self.client.app)
             with app.state.database.sessions() as session:
@@ -248,11 +302,11 @@ def test_access(world: World, endpoint: Endpoint, caller: str) -> None:
 
 
 @pytest.mark.parametrize("caller", ["admin", "coordinator (own)", "researcher", "funder"])
-@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.scoped],
-                         ids=[e.name for e in ENDPOINTS if e.scoped])
+@pytest.mark.parametrize("endpoint", [e for e in ENDPOINTS if e.by_id],
+                         ids=[e.name for e in ENDPOINTS if e.by_id])
 def test_unknown_alliance(world: World, endpoint: Endpoint, caller: str) -> None:
     """404 for an alliance that does not exist, to every role that could use one that does."""
-    response = world.call(endpoint, caller, alliance=999999)
+    response = world.call(endpoint, caller, alliance=MISSING)
     allowed = caller.split(" ")[0] in endpoint.allowed
     assert response.status_code == (404 if allowed else 403), response.text
 

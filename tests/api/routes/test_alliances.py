@@ -332,6 +332,9 @@ def test_deleting_an_alliance_deletes_all_its_data(client: TestClient, app: Fast
     for key in (keys.admin, keys.researcher, keys.funder):  # reports of three views in the cache
         assert client.get(f"{ALLIANCES}/{demo['id']}/report", headers=bearer(key)).status_code == 200
     assert client.get(f"{ALLIANCES}/{other['id']}/report", headers=admin).status_code == 200
+    survey = client.post(f"{ALLIANCES}/{demo['id']}/surveys", headers={**admin, "If-Match": demo["etag"]},
+                         json={"wave": "2099", "closes_at": "2099-01-01T00:00:00Z"})
+    assert survey.status_code == 201, survey.text
     before = table_counts(app)
     assert before["report_cache"] == 4 and before["key_grants"] == 3
     response = client.delete(f"{ALLIANCES}/{demo['id']}", headers={**admin, "If-Match": demo["etag"]})
@@ -340,7 +343,8 @@ def test_deleting_an_alliance_deletes_all_its_data(client: TestClient, app: Fast
     gone = {name: before[name] - after[name] for name in before}
     assert gone == {"alliances": 1, "actors": demo["n_actors"], "ties": demo["n_ties"], "report_cache": 3,
                     "key_grants": 2, "api_keys": 0, "secrets": 0, "audit_log": -1,  # one entry more
-                    "jobs": 0, "undo": 0}
+                    "jobs": 0, "undo": 0, "surveys": 1, "survey_invitations": demo["n_actors"],
+                    "survey_respondents": 0, "survey_answers": 0}
     assert after["actors"] == 4 and after["ties"] == 3 and after["report_cache"] == 1
     refused = client.get(ALLIANCES, headers=keys.headers("coordinator"))
     assert refused.status_code == 403, refused.text

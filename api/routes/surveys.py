@@ -1,0 +1,398 @@
+"""Partner surveys for coordinators: start, links and letters, response page, close as a new wave.
+
+Coordinators and admins run a survey of an alliance they may change. Researchers see the merged
+ties with pseudonyms (never raw answers or free text); funders see response rates only.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+from typing import Annotated, Any
+
+import segno
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api import surveys
+from api.audit import audit
+from api.deps import (
+    MAX_ID,
+    AllianceId,
+    CurrentKey,
+    SessionDep,
+    SettingsDep,
+    check_revision,
+    etag,
+    readable_alliance,
+    require,
+    view_of,
+    writable_alliance,
+)
+from api.models import ActorRow, AllianceRow, ApiKey, SurveyRow, as_utc, utcnow
+from api.schemas import _Request
+from api.security import pseudonym_key
+from api.store import load
+from netz import survey as netz_survey
+from netz.messages import message, negotiate
+from netz.model import wave_order
+from netz.privacy import pseudonyms
+from netz.report import to_jsonable
+from netz.waves import diff_waves
+
+router = APIRouter(tags=["surveys"])
+
+SurveyId = Annotated[int, Path(ge=1, le=MAX_ID, description="The survey's id.")]
+Rule = Annotated[str | None, Query(description="union, confirmed or reporter (default: the survey's)")]
+Combine = Annotated[str | None, Query(description="mean, min or max (default: the survey's)")]
+
+
+class SurveyIn(_Request):
+    wave: str = Field(min_length=1, max_length=100, examples=["2026"])
+    closes_at: dt.datetime = Field(description="When the links stop working (ISO 8601).")
+    rule: str | None = Field(
+        default=None,
+        description="union, confirmed or reporter; default: union (reporter for a directed alliance)",
+    )
+    combine: str = "mean"
+    reconstruct: bool = False
+    ratings: bool = True
+    consent: str | None = Field(
+        default=None,
+        max_length=5000,
+        description="The alliance's own consent text (default: the catalogue's)",
+    )
+
+
+class SurveyPatch(_Request):
+    closes_at: dt.datetime | None = None
+    rule: str | None = None
+    combine: str | None = None
+    reconstruct: bool | None = None
+
+
+class RosterIn(_Request):
+    id: str = Field(min_length=1, max_length=300)
+    name: str = Field(min_length=1, max_length=500)
+    type: str = Field(min_length=1, max_length=40)
+    named_by: list[str] = Field(
+        default_factory=list, description="Actors whose free text named this partner."
+    )
+
+
+def _survey(
+    session: Session, key: ApiKey, survey_id: int, *, write: bool = False
+) -> tuple[SurveyRow, AllianceRow]:
+    survey = session.get(SurveyRow, survey_id)
+    if survey is None:
+        raise HTTPException(404, f"no survey with id {survey_id}")
+    alliance = (writable_alliance if write else readable_alliance)(session, key, survey.alliance_id)
+    return survey, alliance
+
+
+def _check_choices(rule: str | None, combine: str | None) -> None:
+    if rule is not None and rule not in netz_survey.RULES:
+        raise HTTPException(422, f"unknown rule '{rule}' (accepted: {', '.join(netz_survey.RULES)})")
+    if combine is not None and combine not in netz_survey.COMBINE:
+        raise HTTPException(
+            422, f"unknown way to combine '{combine}' (accepted: {', '.join(netz_survey.COMBINE)})"
+        )
+
+
+def _closes_at(moment: dt.datetime) -> dt.datetime:
+    moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    if moment <= utcnow():
+        raise HTTPException(422, "the closing date must be in the future")
+    return moment
+
+
+def _rates_only(state: dict[str, Any]) -> dict[str, Any]:
+    """What funders and researchers see of a survey's progress: rates, no actor."""
+    keep = (
+        "id",
+        "wave",
+        "state",
+        "created_at",
+        "closes_at",
+        "closed_at",
+        "roster_size",
+        "answered",
+        "response_rate",
+        "by_type",
+    )
+    return {k: state[k] for k in keep}
+
+
+@router.post("/api/v1/alliances/{alliance_id}/surveys", status_code=201)
+def create_survey(
+    alliance_id: AllianceId,
+    body: SurveyIn,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    settings: SettingsDep,
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Start a survey of the alliance's actors: one personal link per actor, valid until ``closes_at``."""
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    _check_choices(body.rule, body.combine)
+    alliance = load(session, row)
+    if body.wave in alliance.waves:
+        raise HTTPException(
+            409, f"the alliance already has a wave '{body.wave}'; name the survey's wave otherwise"
+        )
+    if body.rule == "reporter" and not alliance.directed:
+        raise HTTPException(422, "the rule 'reporter' makes directed ties; this alliance is undirected")
+    chosen = body.model_dump(include={"rule", "combine", "reconstruct", "ratings", "consent"})
+    survey = surveys.start(
+        session,
+        row,
+        alliance,
+        wave=body.wave,
+        closes_at=_closes_at(body.closes_at),
+        settings=chosen,
+        key=pseudonym_key(session, settings.pseudonym_secret),
+    )
+    audit(session, key, "survey-start", row, survey=survey.id)
+    session.commit()
+    return {
+        **surveys.status(session, survey),
+        "links": surveys.links(
+            session, survey, pseudonym_key(session, settings.pseudonym_secret), str(request.base_url)
+        ),
+    }
+
+
+@router.get("/api/v1/alliances/{alliance_id}/surveys")
+def list_surveys(alliance_id: AllianceId, session: SessionDep, key: CurrentKey) -> list[dict[str, Any]]:
+    """The alliance's surveys, newest first (funders and researchers: response rates only)."""
+    readable_alliance(session, key, alliance_id)
+    rows = session.scalars(
+        select(SurveyRow).where(SurveyRow.alliance_id == alliance_id).order_by(SurveyRow.id.desc())
+    )
+    states = [surveys.status(session, survey) for survey in rows]
+    return states if view_of(key) == "full" else [_rates_only(s) for s in states]
+
+
+@router.get("/api/v1/surveys/{survey_id}")
+def get_survey(survey_id: SurveyId, session: SessionDep, key: CurrentKey) -> dict[str, Any]:
+    """Response rate overall and by sector, who has not answered, reminder texts, free-text partners."""
+    survey, _ = _survey(session, key, survey_id)
+    state = surveys.status(session, survey)
+    if view_of(key) != "full":
+        return _rates_only(state)
+    return {**state, "missing_partners": surveys.missing_partners(session, survey)}
+
+
+@router.patch("/api/v1/surveys/{survey_id}")
+def update_survey(
+    survey_id: SurveyId, body: SurveyPatch, session: SessionDep, key: CurrentKey
+) -> dict[str, Any]:
+    """Extend the closing date, or change how the answers are merged (rule, combine, reconstruction)."""
+    survey, row = _survey(session, key, survey_id, write=True)
+    _open(survey)
+    _check_choices(body.rule, body.combine)
+    if body.rule == "reporter" and not row.directed:
+        raise HTTPException(422, "the rule 'reporter' makes directed ties; this alliance is undirected")
+    if body.closes_at is not None:
+        survey.closes_at = _closes_at(body.closes_at)
+    changes = body.model_dump(include={"rule", "combine", "reconstruct"}, exclude_none=True)
+    survey.settings = {**survey.settings, **changes}
+    audit(session, key, "survey-edit", row, survey=survey.id)
+    session.commit()
+    return surveys.status(session, survey)
+
+
+def _open(survey: SurveyRow) -> None:
+    if survey.state != "open":
+        raise HTTPException(
+            409, f"the survey was closed at {as_utc(survey.closed_at or utcnow()).isoformat()}"
+        )
+
+
+@router.get("/api/v1/surveys/{survey_id}/links")
+def get_links(
+    survey_id: SurveyId,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    settings: SettingsDep,
+    format: Annotated[str, Query(pattern="^(json|csv)$", description="json or csv")] = "json",
+) -> Any:
+    """Every actor's personal link (as JSON, or as CSV: actor, name, link)."""
+    require(key, "admin", "coordinator")
+    survey, _ = _survey(session, key, survey_id, write=True)
+    listed = surveys.links(
+        session, survey, pseudonym_key(session, settings.pseudonym_secret), str(request.base_url)
+    )
+    if format == "json":
+        return listed
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["actor", "name", "link"])
+    writer.writerows([[link["actor"], link["name"], link["link"]] for link in listed])
+    return Response(
+        out.getvalue().encode("utf-8-sig"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-links.csv"'},
+    )
+
+
+@router.get("/api/v1/surveys/{survey_id}/letters", response_class=HTMLResponse)
+def get_letters(
+    survey_id: SurveyId, request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep
+) -> HTMLResponse:
+    """One printable letter per actor with its link and a QR code (HTML, one page each when printed)."""
+    require(key, "admin", "coordinator")
+    survey, row = _survey(session, key, survey_id, write=True)
+    lang = negotiate(request.headers.get("accept-language"))
+    listed = surveys.links(
+        session, survey, pseudonym_key(session, settings.pseudonym_secret), str(request.base_url)
+    )
+    closes = as_utc(survey.closes_at).date().isoformat()
+    pages = []
+    for link in listed:
+        qr = segno.make(link["link"], error="m").svg_inline(scale=4, title=message("survey.letter.qr", lang))
+        text = message("survey.letter.body", lang, alliance=row.name, date=closes)
+        pages.append(
+            f'<section class="letter"><h1>{html.escape(link["name"])}</h1>'
+            f'<p>{html.escape(text)}</p><p class="link">{html.escape(link["link"])}</p>{qr}</section>'
+        )
+    style = (
+        "body{font-family:sans-serif;margin:0}.letter{padding:2cm;page-break-after:always}"
+        ".link{font-family:monospace;word-break:break-all;font-size:1.1em}"
+    )
+    body = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(message('survey.letter.title', lang))}</title><style>{style}</style></head>"
+        f"<body>{''.join(pages)}</body></html>"
+    )
+    return HTMLResponse(
+        body,
+        headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"},
+    )
+
+
+@router.post("/api/v1/surveys/{survey_id}/links/{actor_id}")
+def reissue_link(
+    survey_id: SurveyId,
+    actor_id: Annotated[str, Path(max_length=300)],
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    settings: SettingsDep,
+) -> dict[str, Any]:
+    """A new link for one actor; the old one stops working (its page says so)."""
+    survey, row = _survey(session, key, survey_id, write=True)
+    _open(survey)
+    if actor_id not in {a["id"] for a in survey.roster}:
+        raise HTTPException(404, f"no actor '{actor_id}' in this survey's roster")
+    secret = pseudonym_key(session, settings.pseudonym_secret)
+    surveys.issue(session, survey, actor_id, secret)
+    audit(session, key, "survey-link", row, survey=survey.id)
+    session.commit()
+    return next(
+        link
+        for link in surveys.links(session, survey, secret, str(request.base_url))
+        if link["actor"] == actor_id
+    )
+
+
+@router.post("/api/v1/surveys/{survey_id}/roster", status_code=201)
+def add_partner(survey_id: SurveyId, body: RosterIn, session: SessionDep, key: CurrentKey) -> dict[str, Any]:
+    """Merge a partner a respondent wrote in as missing into the roster (the alliance gets it on closing)."""
+    survey, row = _survey(session, key, survey_id, write=True)
+    _open(survey)
+    ids = {a["id"] for a in survey.roster}
+    if body.id in ids:
+        raise HTTPException(409, f"'{body.id}' is already in the roster")
+    unknown = [a for a in body.named_by if a not in ids]
+    if unknown:
+        raise HTTPException(422, f"not in the roster: {', '.join(unknown)}")
+    if session.scalar(
+        select(ActorRow.id).where(ActorRow.alliance_id == row.id, ActorRow.actor_id == body.id)
+    ):
+        raise HTTPException(409, f"the alliance already has an actor '{body.id}'")
+    surveys.add_to_roster(
+        session, survey, {"id": body.id, "name": body.name, "type": body.type}, body.named_by
+    )
+    audit(session, key, "survey-edit", row, survey=survey.id)
+    session.commit()
+    return surveys.status(session, survey)
+
+
+@router.get("/api/v1/surveys/{survey_id}/ties")
+def get_merged(
+    survey_id: SurveyId,
+    session: SessionDep,
+    key: CurrentKey,
+    settings: SettingsDep,
+    rule: Rule = None,
+    combine: Combine = None,
+    reconstruct: Annotated[bool | None, Query()] = None,
+) -> dict[str, Any]:
+    """The answers merged into ties by a rule, with disagreements, density over observed dyads,
+    PARTNER value and trust scores and caveats (researchers: pseudonyms, no disagreements)."""
+    require(key, "admin", "coordinator", "researcher")
+    survey, row = _survey(session, key, survey_id)
+    _check_choices(rule, combine)
+    chosen = survey.settings
+    result = surveys.merged(
+        session,
+        survey,
+        rule=rule or chosen["rule"],
+        combine=combine or chosen["combine"],
+        reconstruct=chosen["reconstruct"] if reconstruct is None else reconstruct,
+    )
+    ties, scores = result.pop("ties"), result.pop("scores")
+    if view_of(key) == "full":
+        return to_jsonable(
+            {**result, "ties": surveys.plain_ties(ties), "scores": scores.reset_index().to_dict("records")}
+        )
+    codes = pseudonyms(
+        pseudonym_key(session, settings.pseudonym_secret), str(row.id), [a["id"] for a in survey.roster]
+    )
+    ties = ties.assign(source=ties["source"].map(codes), target=ties["target"].map(codes))
+    result.pop("disagreements")
+    result["respondents"] = len(result["respondents"])
+    return to_jsonable({**result, "ties": surveys.plain_ties(ties)})
+
+
+@router.post("/api/v1/alliances/{alliance_id}/surveys/{survey_id}/close")
+def close_survey(
+    alliance_id: AllianceId,
+    survey_id: SurveyId,
+    session: SessionDep,
+    key: CurrentKey,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Close the survey: its ties become a new wave of the alliance (all of them or none), and the
+    wave's change against the previous wave is returned."""
+    row = writable_alliance(session, key, alliance_id)
+    check_revision(row, if_match)
+    survey = session.get(SurveyRow, survey_id)
+    if survey is None or survey.alliance_id != row.id:
+        raise HTTPException(404, f"no survey with id {survey_id} in this alliance")
+    _open(survey)
+    if survey.wave in load(session, row).waves:
+        raise HTTPException(409, f"the alliance already has a wave '{survey.wave}'")
+    audit(session, key, "survey-close", row, survey=survey.id)
+    alliance = surveys.close(session, row, survey)
+    response.headers["ETag"] = etag(row)
+    waves = sorted(alliance.waves, key=wave_order)
+    earlier = [w for w in waves if wave_order(w) < wave_order(survey.wave)]
+    diff = to_jsonable(diff_waves(alliance, earlier[-1], survey.wave)) if earlier else None
+    return {
+        "wave": survey.wave,
+        "revision": row.revision,
+        "n_ties": alliance.n_ties,
+        "previous_wave": earlier[-1] if earlier else None,
+        "diff": diff,
+    }

@@ -1,0 +1,318 @@
+"""Partner surveys through the API, on SQLite and PostgreSQL: start, answer, track, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from api.models import AnswerRow, InvitationRow, SurveyRow
+from tests.api.conftest import Keys
+
+SMALL = {
+    "name": "Bündnis Umfrage",
+    "actors": [
+        {"id": "hk", "name": "Helferkreis", "type": "Initiative"},
+        {"id": "ev", "name": "Ev. Kirche", "type": "Kirche"},
+        {"id": "ca", "name": "Caritas", "type": "Wohlfahrtsverband"},
+        {"id": "st", "name": "Stadt", "type": "Stadt"},
+        {"id": "mso", "name": "Syrischer Verein", "type": "MSO"},
+    ],
+    "ties": [
+        {"source": "hk", "target": "ev", "wave": "2025"},
+        {"source": "ev", "target": "ca", "wave": "2025"},
+    ],
+}
+
+
+def later(days: int = 14) -> str:
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def alliance(client: TestClient, admin: dict[str, str]) -> dict[str, Any]:
+    response = client.post("/api/v1/alliances", headers=admin, json=SMALL)
+    assert response.status_code == 201, response.text
+    return {**response.json(), "etag": response.headers["ETag"]}
+
+
+@pytest.fixture
+def survey(client: TestClient, admin: dict[str, str], alliance: dict[str, Any]) -> dict[str, Any]:
+    response = client.post(
+        f"/api/v1/alliances/{alliance['id']}/surveys",
+        json={"wave": "2026", "closes_at": later()},
+        headers={**admin, "If-Match": alliance["etag"]},
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def token_of(survey: dict[str, Any], actor: str) -> str:
+    return next(link["link"] for link in survey["links"] if link["actor"] == actor).rsplit("/", 1)[1]
+
+
+def answer(
+    client: TestClient, token: str, partners: dict[str, dict[str, Any]], *, submit: bool = True
+) -> None:
+    assert client.post(f"/api/v1/respond/{token}/consent").status_code == 200
+    for partner, body in partners.items():
+        response = client.put(f"/api/v1/respond/{token}/answers/{partner}", json=body)
+        assert response.status_code == 200, response.text
+    if submit:
+        assert client.post(f"/api/v1/respond/{token}/submit").status_code == 200
+
+
+def test_a_survey_round_from_start_to_a_new_wave(
+    client: TestClient, admin: dict[str, str], alliance: dict[str, Any], survey: dict[str, Any]
+) -> None:
+    assert [link["actor"] for link in survey["links"]] == ["hk", "ev", "ca", "st", "mso"]
+    assert survey["response_rate"] == 0 and survey["settings"]["rule"] == "union"
+    answer(
+        client,
+        token_of(survey, "hk"),
+        {
+            "ev": {"kind": ["information"], "frequency": 3, "trust_reliability": 4},
+            "mso": {"kind": ["joint_project"], "frequency": 2},
+        },
+    )
+    answer(
+        client,
+        token_of(survey, "ev"),
+        {"hk": {"kind": ["resources"], "frequency": 3, "trust_reliability": 2}, "st": {"frequency": 1}},
+    )
+    answer(client, token_of(survey, "ca"), {})  # names nobody: an answer all the same
+    state = client.get(f"/api/v1/surveys/{survey['id']}", headers=admin).json()
+    assert state["answered"] == 3 and state["response_rate"] == pytest.approx(0.6)
+    assert {a["id"] for a in state["not_answered"]} == {"st", "mso"}
+    assert {c["figure"] for c in state["caveats"]} == {"betweenness", "centralization", "cut_points"}
+    assert "2026" in state["reminder"]["de"] and "2026" in state["reminder"]["en"]
+    by_type = {row["type"]: row for row in state["by_type"]}
+    assert by_type["initiative"]["rate"] == 1 and by_type["municipality"]["rate"] == 0
+
+    merged = client.get(f"/api/v1/surveys/{survey['id']}/ties", headers=admin).json()
+    pairs = {(t["source"], t["target"]) for t in merged["ties"]}
+    assert pairs == {("hk", "ev"), ("hk", "mso"), ("ev", "st")}
+    hk_ev = next(t for t in merged["ties"] if (t["source"], t["target"]) == ("hk", "ev"))
+    assert hk_ev["trust"] == 3 and hk_ev["kind"] == "information;resources"
+    confirmed = client.get(
+        f"/api/v1/surveys/{survey['id']}/ties", headers=admin, params={"rule": "confirmed"}
+    ).json()
+    assert {(t["source"], t["target"]) for t in confirmed["ties"]} == {("hk", "ev")}
+
+    etag = client.get(f"/api/v1/alliances/{alliance['id']}", headers=admin).headers["ETag"]
+    closed = client.post(
+        f"/api/v1/alliances/{alliance['id']}/surveys/{survey['id']}/close",
+        headers={**admin, "If-Match": etag},
+    )
+    assert closed.status_code == 200, closed.text
+    body = closed.json()
+    assert body["wave"] == "2026" and body["previous_wave"] == "2025"
+    assert body["diff"]["ties_gained"] and body["diff"]["ties_lost"]
+    ties = client.get(f"/api/v1/alliances/{alliance['id']}/ties", headers=admin).json()
+    assert {(t["source"], t["target"]) for t in ties if t["wave"] == "2026"} == pairs
+    # closed: the links stop working with a clear reason, and it cannot close twice
+    gone = client.get(f"/api/v1/respond/{token_of(survey, 'st')}")
+    assert gone.status_code == 410 and gone.headers["X-Netz-Reason"] == "closed"
+    again = client.post(
+        f"/api/v1/alliances/{alliance['id']}/surveys/{survey['id']}/close",
+        headers={**admin, "If-Match": closed.headers["ETag"]},
+    )
+    assert again.status_code == 409
+
+
+def test_tokens_are_stored_hashed_and_forged_reissued_or_expired_ones_get_a_reason(
+    client: TestClient, app: FastAPI, admin: dict[str, str], survey: dict[str, Any]
+) -> None:
+    token = token_of(survey, "hk")
+    with app.state.database.sessions() as session:
+        stored = session.scalars(select(InvitationRow.digest)).all()
+    assert token not in stored and len(stored) == 5
+    assert client.get(f"/api/v1/respond/{token}").json()["actor"]["id"] == "hk"
+    assert client.get(f"/api/v1/respond/{'x' * 43}").status_code == 404
+    fresh = client.post(f"/api/v1/surveys/{survey['id']}/links/hk", headers=admin).json()
+    old = client.get(f"/api/v1/respond/{token}")
+    assert old.status_code == 410 and old.headers["X-Netz-Reason"] == "replaced"
+    assert client.get(f"/api/v1/respond/{fresh['link'].rsplit('/', 1)[1]}").status_code == 200
+    with app.state.database.sessions() as session:
+        session.execute(update(SurveyRow).values(closes_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+        session.commit()
+    expired = client.get(f"/api/v1/respond/{token_of(survey, 'ev')}")
+    assert expired.status_code == 410 and expired.headers["X-Netz-Reason"] == "expired"
+    extended = client.patch(f"/api/v1/surveys/{survey['id']}", headers=admin, json={"closes_at": later(3)})
+    assert extended.status_code == 200
+    assert client.get(f"/api/v1/respond/{token_of(survey, 'ev')}").status_code == 200
+
+
+def test_answers_need_consent_are_saved_once_and_withdrawing_deletes_them(
+    client: TestClient, app: FastAPI, admin: dict[str, str], survey: dict[str, Any]
+) -> None:
+    token = token_of(survey, "ca")
+    refused = client.put(f"/api/v1/respond/{token}/answers/hk", json={"frequency": 2})
+    assert refused.status_code == 409
+    answer(client, token, {"hk": {"frequency": 2}}, submit=False)
+    for _ in range(2):  # a double submit, or a second tab
+        client.put(f"/api/v1/respond/{token}/answers/hk", json={"frequency": 4, "kind": ["referral"]})
+    saved = client.get(f"/api/v1/respond/{token}").json()
+    assert saved["answers"] == [
+        {
+            "partner": "hk",
+            "kind": ["referral"],
+            "frequency": 4,
+            **dict.fromkeys(
+                [
+                    "value_power",
+                    "value_involvement",
+                    "value_resources",
+                    "trust_reliability",
+                    "trust_mission",
+                    "trust_openness",
+                ]
+            ),
+        }
+    ]
+    other = token_of(survey, "hk")
+    answer(client, other, {"ca": {"frequency": 1}})
+    assert client.get(f"/api/v1/respond/{token}").json()["answers"][0]["frequency"] == 4  # not overwritten
+    assert client.put(f"/api/v1/respond/{token}/answers/ca", json={}).status_code == 404  # itself
+    assert client.put(f"/api/v1/respond/{token}/answers/hk", json={"frequency": 9}).status_code == 422
+    assert client.put(f"/api/v1/respond/{token}/answers/hk", json={"kind": ["gossip"]}).status_code == 422
+    client.put(f"/api/v1/respond/{token}/missing", json={"text": "Tafel Musterstadt"})
+    state = client.get(f"/api/v1/surveys/{survey['id']}", headers=admin).json()
+    assert state["answered"] == 2 and state["missing_partners"] == [
+        {"actor": "ca", "text": "Tafel Musterstadt"}
+    ]
+    assert client.delete(f"/api/v1/respond/{token}").status_code == 200
+    view = client.get(f"/api/v1/respond/{token}").json()
+    assert view["withdrawn"] and not view["consented"] and view["answers"] == [] and view["missing"] is None
+    with app.state.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AnswerRow)) == 1  # hk's answer only
+    assert client.get(f"/api/v1/surveys/{survey['id']}", headers=admin).json()["answered"] == 1
+
+
+def test_a_missing_partner_joins_the_roster_and_the_alliance_on_closing(
+    client: TestClient, admin: dict[str, str], alliance: dict[str, Any], survey: dict[str, Any]
+) -> None:
+    answer(client, token_of(survey, "ca"), {"hk": {"frequency": 2}})
+    client.put(f"/api/v1/respond/{token_of(survey, 'ca')}/missing", json={"text": "die Tafel"})
+    added = client.post(
+        f"/api/v1/surveys/{survey['id']}/roster",
+        headers=admin,
+        json={"id": "tafel", "name": "Tafel", "type": "Verein", "named_by": ["ca"]},
+    )
+    assert added.status_code == 201, added.text
+    duplicate = client.post(
+        f"/api/v1/surveys/{survey['id']}/roster",
+        headers=admin,
+        json={"id": "hk", "name": "X", "type": "Verein"},
+    )
+    assert duplicate.status_code == 409
+    etag = client.get(f"/api/v1/alliances/{alliance['id']}", headers=admin).headers["ETag"]
+    closed = client.post(
+        f"/api/v1/alliances/{alliance['id']}/surveys/{survey['id']}/close",
+        headers={**admin, "If-Match": etag},
+    )
+    assert closed.status_code == 200, closed.text
+    actors = client.get(f"/api/v1/alliances/{alliance['id']}/actors", headers=admin).json()["actors"]
+    assert "tafel" in {a["id"] for a in actors}
+    ties = client.get(f"/api/v1/alliances/{alliance['id']}/ties", headers=admin).json()
+    assert {(t["source"], t["target"]) for t in ties if t["wave"] == "2026"} == {
+        ("hk", "ca"),
+        ("ca", "tafel"),
+    }
+
+
+def test_links_as_csv_and_letters_with_qr_codes(
+    client: TestClient, admin: dict[str, str], survey: dict[str, Any]
+) -> None:
+    csv_text = client.get(f"/api/v1/surveys/{survey['id']}/links", headers=admin, params={"format": "csv"})
+    assert csv_text.headers["content-type"].startswith("text/csv")
+    lines = csv_text.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "actor;name;link" and len(lines) == 6 and token_of(survey, "st") in lines[4]
+    letters = client.get(f"/api/v1/surveys/{survey['id']}/letters", headers=admin)
+    assert letters.status_code == 200 and letters.text.count("<svg") == 5
+    assert token_of(survey, "mso") in letters.text and "Syrischer Verein" in letters.text
+
+
+def test_start_refuses_bad_input_without_storing_anything(
+    client: TestClient, app: FastAPI, admin: dict[str, str], alliance: dict[str, Any]
+) -> None:
+    path = f"/api/v1/alliances/{alliance['id']}/surveys"
+    headers = {**admin, "If-Match": alliance["etag"]}
+    cases = [
+        ({"wave": "2025", "closes_at": later()}, 409),  # the wave exists
+        ({"wave": "2026", "closes_at": later(-1)}, 422),  # in the past
+        ({"wave": "2026", "closes_at": later(), "rule": "both"}, 422),
+        ({"wave": "2026", "closes_at": later(), "rule": "reporter"}, 422),  # undirected alliance
+        ({"wave": "", "closes_at": later()}, 422),
+    ]
+    for body, status in cases:
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code == status, (body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    assert client.post(path, json={"wave": "2026", "closes_at": later()}, headers=admin).status_code == 428
+    with app.state.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(SurveyRow)) == 0
+
+
+def test_roles_see_what_they_may(client: TestClient, keys: Keys, admin: dict[str, str]) -> None:
+    demo = client.get(f"/api/v1/alliances/{keys.own}", headers=admin)
+    started = client.post(
+        f"/api/v1/alliances/{keys.own}/surveys",
+        json={"wave": "2030", "closes_at": later()},
+        headers={**keys.headers("coordinator"), "If-Match": demo.headers["ETag"]},
+    )
+    assert started.status_code == 201, started.text
+    survey = started.json()
+    first, second = survey["links"][0], survey["links"][1]
+    answer(client, first["link"].rsplit("/", 1)[1], {second["actor"]: {"frequency": 2, "trust_mission": 3}})
+    client.put(
+        f"/api/v1/respond/{first['link'].rsplit('/', 1)[1]}/missing", json={"text": "Frau Müller vom Amt"}
+    )
+    funder = client.get(f"/api/v1/surveys/{survey['id']}", headers=keys.headers("funder")).json()
+    assert set(funder) == {
+        "id",
+        "wave",
+        "state",
+        "created_at",
+        "closes_at",
+        "closed_at",
+        "roster_size",
+        "answered",
+        "response_rate",
+        "by_type",
+    }
+    assert (
+        client.get(f"/api/v1/surveys/{survey['id']}/ties", headers=keys.headers("funder")).status_code == 403
+    )
+    research = client.get(f"/api/v1/surveys/{survey['id']}/ties", headers=keys.headers("researcher"))
+    assert research.status_code == 200
+    text = research.text
+    assert first["actor"] not in {t["source"] for t in research.json()["ties"]}
+    assert "Müller" not in text and "disagreements" not in research.json() and first["name"] not in text
+    assert (
+        client.get(f"/api/v1/surveys/{survey['id']}/links", headers=keys.headers("researcher")).status_code
+        == 403
+    )
+    # another alliance's coordinator
+    assert (
+        client.get(f"/api/v1/alliances/{keys.other}/surveys", headers=keys.headers("coordinator")).status_code
+        == 403
+    )
+
+
+def test_deleting_the_alliance_deletes_its_surveys(
+    client: TestClient, app: FastAPI, admin: dict[str, str], alliance: dict[str, Any], survey: dict[str, Any]
+) -> None:
+    answer(client, token_of(survey, "hk"), {"ev": {"frequency": 1}})
+    etag = client.get(f"/api/v1/alliances/{alliance['id']}", headers=admin).headers["ETag"]
+    assert client.delete(
+        f"/api/v1/alliances/{alliance['id']}", headers={**admin, "If-Match": etag}
+    ).status_code in (200, 204)
+    with app.state.database.engine.connect() as connection:
+        for table in ("surveys", "survey_invitations", "survey_respondents", "survey_answers"):
+            assert connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0, table
+    assert client.get(f"/api/v1/respond/{token_of(survey, 'hk')}").status_code == 404
