@@ -107,6 +107,7 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     convert_cmd.add_argument("output", type=Path, help="folder, .xlsx, .graphml, .gexf or .json")
     convert_cmd.set_defaults(run=_convert)
     _add_cohort_commands(commands)
+    _add_survey_commands(commands)
     if not argv or argv[0] not in commands.choices:  # help, a command of the service, or a typo
         _add_service_commands(parser, commands, argv)
     return parser
@@ -178,6 +179,59 @@ def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
     cohort_cmd.add_argument("--count", type=int, default=30)
     cohort_cmd.add_argument("--seed", type=int, default=2016)
     cohort_cmd.set_defaults(run=_cohort)
+
+
+def _add_survey_commands(commands: argparse._SubParsersAction) -> None:
+    from netz.survey import COMBINE, RULES
+
+    survey_cmd = commands.add_parser("survey", help="partner surveys: turn answers into ties")
+    survey_commands = survey_cmd.add_subparsers(required=True, metavar="SUBCOMMAND")
+    merge_cmd = survey_commands.add_parser(
+        "merge", help="merge survey answers (reporter, partner, ... or the long form reporter, partner, "
+                      "item, value) into ties; prints a tie table as CSV")
+    merge_cmd.add_argument("answers", type=Path, help="the answers as CSV")
+    merge_cmd.add_argument("--rule", choices=RULES, default="union", help="when a reported tie counts (union)")
+    merge_cmd.add_argument("--combine", choices=COMBINE, default="mean", help="how two sides' ratings combine")
+    merge_cmd.add_argument("--reconstruct", action="store_true",
+                           help="take non-respondents' ties from what respondents report about them")
+    merge_cmd.add_argument("--alliance", type=Path, help="the alliance whose actors are the roster "
+                                                         "(default: every actor named in the answers)")
+    merge_cmd.add_argument("--respondents", default="", metavar="ID[,ID]",
+                           help="who answered (default: every reporter in the answers)")
+    merge_cmd.add_argument("--format", choices=("csv", "json"), default="csv",
+                           help="csv: the tie table; json: ties, disagreements and figures")
+    merge_cmd.set_defaults(run=_survey_merge)
+
+
+def _survey_merge(args: argparse.Namespace) -> int:
+    from netz import survey
+    from netz.io.tables import read_csv_table
+
+    table = read_csv_table(args.answers)
+    reporters = [str(r).strip() for r in table.get("reporter", pd.Series(dtype=object)).dropna()]
+    partners = [str(p).strip() for p in table.get("partner", pd.Series(dtype=object)).dropna()]
+    roster = (list(io.read(args.alliance).actors["id"]) if args.alliance
+              else list(dict.fromkeys(reporters + partners)))
+    name = args.answers.name
+    if {"item", "value"} <= set(table.columns):
+        reports = survey.from_long(table.reset_index(drop=True), roster, file=name)
+    else:
+        reports = survey.reports_frame(table.reset_index(drop=True).replace({"": None}), roster, file=name)
+    respondents = [r for r in args.respondents.split(",") if r] or list(dict.fromkeys(reporters))
+    ties = survey.merge(reports, roster, respondents, rule=args.rule, combine=args.combine,
+                        reconstruct=args.reconstruct)
+    if args.format == "csv":
+        spreadsheet_safe(ties).to_csv(sys.stdout, index=False)
+        return 0
+    _, network = survey.partner_scores(reports)
+    rate = survey.response_rate(roster, respondents)
+    result = {"rule": args.rule, "response_rate": rate, "ties": ties.to_dict("records"),
+              "disagreements": survey.disagreements(reports, respondents),
+              "observed_density": survey.observed_density(reports, roster, respondents, rule=args.rule,
+                                                          reconstruct=args.reconstruct),
+              "scores": network, "caveats": survey.caveats(rate)}
+    print(json.dumps(to_jsonable(result), ensure_ascii=False, indent=1))
+    return 0
 
 
 def _add_input(command: argparse.ArgumentParser) -> None:
