@@ -190,8 +190,8 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:
         "merge", help="merge survey answers (reporter, partner, ... or the long form reporter, partner, "
                       "item, value) into ties; prints a tie table as CSV")
     merge_cmd.add_argument("answers", type=Path, help="the answers as CSV")
-    merge_cmd.add_argument("--rule", choices=RULES, default="union", help="when a reported tie counts (union)")
-    merge_cmd.add_argument("--combine", choices=COMBINE, default="mean", help="how two sides' ratings combine")
+    merge_cmd.add_argument("--rule", choices=RULES, default="union", help="when a tie counts")
+    merge_cmd.add_argument("--combine", choices=COMBINE, default="mean", help="how ratings combine")
     merge_cmd.add_argument("--reconstruct", action="store_true",
                            help="take non-respondents' ties from what respondents report about them")
     merge_cmd.add_argument("--alliance", type=Path, help="the alliance whose actors are the roster "
