@@ -19,8 +19,8 @@ def shots(tmp_path: Path) -> Path:
 
 
 def phone(browser: Any, service: Any) -> Any:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", base_url=service.url,
-                                  has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE",
+                                  base_url=service.url, has_touch=True)
     context.set_default_timeout(10_000)
     return context.new_page()
 
