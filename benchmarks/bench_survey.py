@@ -1,0 +1,195 @@
+"""Partner surveys under load on PostgreSQL: 300 respondents saving at once, and closing a large survey.
+
+Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres):
+
+    .venv/bin/python benchmarks/bench_survey.py [--respondents 300] [--saves 10] [--workers 2]
+                                                 [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+
+1. Stores a seeded random 300-actor alliance in a fresh PostgreSQL database, starts ``uvicorn``
+   (two workers, no rate limits: every respondent comes from this one address), starts a survey
+   and has every respondent, all at once (coroutines sharing ``--connections`` 50 HTTP
+   connections: with one each, 300 at once, the service answered 503 here, its pool of 30
+   PostgreSQL connections per worker not getting new ones within the connect timeout of 2 s on
+   this loaded machine), consent and then save answers
+   about ``--saves`` partners, each one ``PUT`` timed. Then counts the stored answers: each
+   (respondent, partner) exactly once, nothing lost or duplicated. Prints p50/p99/max of a save.
+2. Fills a second survey of the same 300 actors with 20,000 reported ties straight into the
+   tables and times ``POST …/close`` (merge by ``union``, validation, storing the new wave).
+
+The issue's targets: p99 of a save <= 100 ms; closing <= 2 s. A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import numpy as np
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from api.db import Database  # noqa: E402
+from api.models import AnswerRow, RespondentRow, SurveyRow, utcnow  # noqa: E402
+from api.security import create_key  # noqa: E402
+from api.store import save  # noqa: E402
+from benchmarks.common import free_port, machine, random_alliance, server_environment, stop  # noqa: E402
+
+SEED = 20261205
+
+
+@contextlib.contextmanager
+def fresh_database(server_url: str) -> Iterator[str]:
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    name = f"netz_bench_survey_{uuid.uuid4().hex[:8]}"
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@contextlib.contextmanager
+def server(database_url: str, workers: int) -> Iterator[str]:
+    port = free_port()
+    env = {**server_environment(database_url), "NETZ_RATE_LIMITS": "false"}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    base = f"http://127.0.0.1:{port}"
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode(errors="replace"))
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError("uvicorn did not answer within 60 s")
+                time.sleep(0.2)
+            time.sleep(1.0)
+            yield base
+        finally:
+            stop(process)
+
+
+async def respondent(client: httpx.AsyncClient, token: str, partners: list[str], times: list[float]) -> None:
+    consented = await client.post(f"/api/v1/respond/{token}/consent")
+    if consented.status_code != 200:
+        raise RuntimeError(f"consent: {consented.status_code} {consented.text}")
+    for partner in partners:
+        started = time.perf_counter()
+        response = await client.put(f"/api/v1/respond/{token}/answers/{partner}",
+                                    json={"kind": ["information"], "frequency": 2, "trust_reliability": 3})
+        times.append(time.perf_counter() - started)
+        response.raise_for_status()
+
+
+async def everyone(base: str, links: list[dict[str, str]], saves: int, connections: int,
+                   rng: np.random.Generator) -> list[float]:
+    ids = [link["actor"] for link in links]
+    times: list[float] = []
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
+        plans = []
+        for link in links:
+            others = [a for a in ids if a != link["actor"]]
+            plans.append((link["link"].rsplit("/", 1)[1], list(rng.choice(others, size=saves, replace=False))))
+        await asyncio.gather(*(respondent(client, token, partners, times) for token, partners in plans))
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--respondents", type=int, default=300)
+    parser.add_argument("--saves", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=50,
+                        help="HTTP connections the 300 respondents share (a save is timed from its send)")
+    parser.add_argument("--reported", type=int, default=20_000)
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    rng = np.random.default_rng(SEED)
+    print(machine())
+    with fresh_database(args.pg_url) as url:
+        database = Database(url)
+        database.migrate()
+        with database.sessions() as session:
+            alliance = random_alliance(args.respondents, 1000, directed=False, weighted=False, seed=SEED)
+            alliance_id = save(session, alliance).id
+            session.commit()
+            key = create_key(session, "admin")
+        headers = {"Authorization": f"Bearer {key}"}
+        with server(url, args.workers) as base:
+            def start(wave: str) -> dict:
+                response = httpx.post(f"{base}/api/v1/alliances/{alliance_id}/surveys", headers={
+                    **headers, "If-Match": "*"}, json={"wave": wave, "closes_at": "2099-01-01T00:00:00Z"}, timeout=60)
+                response.raise_for_status()
+                return response.json()
+
+            survey = start("load")
+            started = time.perf_counter()
+            times = asyncio.run(everyone(base, survey["links"], args.saves, args.connections, rng))
+            wall = time.perf_counter() - started
+            with database.sessions() as session:
+                stored = session.execute(select(RespondentRow.actor_id, AnswerRow.partner).join(
+                    AnswerRow, AnswerRow.respondent_id == RespondentRow.id).where(
+                    RespondentRow.survey_id == survey["id"])).all()
+            expected = args.respondents * args.saves
+            ms = sorted(t * 1000 for t in times)
+            print(f"1. {args.respondents} respondents x {args.saves} saves at once ({args.workers} workers): "
+                  f"{len(times)} saves in {wall:.1f} s; p50 {statistics.median(ms):.1f} ms, "
+                  f"p99 {ms[int(0.99 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target p99 <= 100 ms)")
+            print(f"   stored answers {len(stored)} of {expected}, distinct pairs {len(set(stored))}: "
+                  f"{'none lost or duplicated' if len(stored) == len(set(stored)) == expected else 'MISMATCH'}")
+
+            big = start("close")
+            ids = list(alliance.actors["id"])
+            with database.sessions() as session:
+                session.execute(insert(RespondentRow), [
+                    {"survey_id": big["id"], "actor_id": a, "consented_at": utcnow(), "submitted_at": utcnow(),
+                     "updated_at": utcnow()} for a in ids])
+                respondents = dict(session.execute(select(RespondentRow.actor_id, RespondentRow.id).where(
+                    RespondentRow.survey_id == big["id"])).all())
+                per = args.reported // len(ids)
+                rows = []
+                for a in ids:
+                    others = [b for b in ids if b != a]
+                    for b in rng.choice(others, size=per, replace=False):
+                        rows.append({"respondent_id": respondents[a], "partner": str(b), "kind": "information",
+                                     "frequency": int(rng.integers(1, 5)), "ratings": {"trust_reliability": 3}})
+                session.execute(insert(AnswerRow), rows)
+                assert session.get(SurveyRow, big["id"]) is not None
+                session.commit()
+            etag = httpx.get(f"{base}/api/v1/alliances/{alliance_id}", headers=headers).headers["ETag"]
+            started = time.perf_counter()
+            closed = httpx.post(f"{base}/api/v1/alliances/{alliance_id}/surveys/{big['id']}/close",
+                                headers={**headers, "If-Match": etag}, timeout=120)
+            seconds = time.perf_counter() - started
+            closed.raise_for_status()
+            print(f"2. closing a {len(ids)}-actor survey with {len(rows)} reported ties: {seconds:.2f} s "
+                  f"({closed.json()['n_ties']} ties stored in the alliance; target <= 2 s)")
+        database.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
