@@ -69,8 +69,22 @@ def fresh_database(server_url: str) -> Iterator[str]:
 def server(database_url: str, workers: int) -> Iterator[str]:
     port = free_port()
     env = {**server_environment(database_url), "NETZ_RATE_LIMITS": "false"}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "api.main:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -98,14 +112,17 @@ async def respondent(client: httpx.AsyncClient, token: str, partners: list[str],
         raise RuntimeError(f"consent: {consented.status_code} {consented.text}")
     for partner in partners:
         started = time.perf_counter()
-        response = await client.put(f"/api/v1/respond/{token}/answers/{partner}",
-                                    json={"kind": ["information"], "frequency": 2, "trust_reliability": 3})
+        response = await client.put(
+            f"/api/v1/respond/{token}/answers/{partner}",
+            json={"kind": ["information"], "frequency": 2, "trust_reliability": 3},
+        )
         times.append(time.perf_counter() - started)
         response.raise_for_status()
 
 
-async def everyone(base: str, links: list[dict[str, str]], saves: int, connections: int,
-                   rng: np.random.Generator) -> list[float]:
+async def everyone(
+    base: str, links: list[dict[str, str]], saves: int, connections: int, rng: np.random.Generator
+) -> list[float]:
     ids = [link["actor"] for link in links]
     times: list[float] = []
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
@@ -113,7 +130,9 @@ async def everyone(base: str, links: list[dict[str, str]], saves: int, connectio
         plans = []
         for link in links:
             others = [a for a in ids if a != link["actor"]]
-            plans.append((link["link"].rsplit("/", 1)[1], list(rng.choice(others, size=saves, replace=False))))
+            plans.append(
+                (link["link"].rsplit("/", 1)[1], list(rng.choice(others, size=saves, replace=False)))
+            )
         await asyncio.gather(*(respondent(client, token, partners, times) for token, partners in plans))
     return times
 
@@ -123,8 +142,12 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=300)
     parser.add_argument("--saves", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--connections", type=int, default=50,
-                        help="HTTP connections the 300 respondents share (a save is timed from its send)")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=50,
+        help="HTTP connections the 300 respondents share (a save is timed from its send)",
+    )
     parser.add_argument("--reported", type=int, default=20_000)
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
@@ -140,9 +163,14 @@ def main() -> None:
             key = create_key(session, "admin")
         headers = {"Authorization": f"Bearer {key}"}
         with server(url, args.workers) as base:
+
             def start(wave: str) -> dict:
-                response = httpx.post(f"{base}/api/v1/alliances/{alliance_id}/surveys", headers={
-                    **headers, "If-Match": "*"}, json={"wave": wave, "closes_at": "2099-01-01T00:00:00Z"}, timeout=60)
+                response = httpx.post(
+                    f"{base}/api/v1/alliances/{alliance_id}/surveys",
+                    headers={**headers, "If-Match": "*"},
+                    json={"wave": wave, "closes_at": "2099-01-01T00:00:00Z"},
+                    timeout=60,
+                )
                 response.raise_for_status()
                 return response.json()
 
@@ -151,43 +179,76 @@ def main() -> None:
             times = asyncio.run(everyone(base, survey["links"], args.saves, args.connections, rng))
             wall = time.perf_counter() - started
             with database.sessions() as session:
-                stored = session.execute(select(RespondentRow.actor_id, AnswerRow.partner).join(
-                    AnswerRow, AnswerRow.respondent_id == RespondentRow.id).where(
-                    RespondentRow.survey_id == survey["id"])).all()
+                stored = session.execute(
+                    select(RespondentRow.actor_id, AnswerRow.partner)
+                    .join(AnswerRow, AnswerRow.respondent_id == RespondentRow.id)
+                    .where(RespondentRow.survey_id == survey["id"])
+                ).all()
             expected = args.respondents * args.saves
             ms = sorted(t * 1000 for t in times)
-            print(f"1. {args.respondents} respondents x {args.saves} saves at once ({args.workers} workers): "
-                  f"{len(times)} saves in {wall:.1f} s; p50 {statistics.median(ms):.1f} ms, "
-                  f"p99 {ms[int(0.99 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target p99 <= 100 ms)")
-            print(f"   stored answers {len(stored)} of {expected}, distinct pairs {len(set(stored))}: "
-                  f"{'none lost or duplicated' if len(stored) == len(set(stored)) == expected else 'MISMATCH'}")
+            print(
+                f"1. {args.respondents} respondents x {args.saves} saves at once ({args.workers} workers): "
+                f"{len(times)} saves in {wall:.1f} s; p50 {statistics.median(ms):.1f} ms, "
+                f"p99 {ms[int(0.99 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target p99 <= 100 ms)"
+            )
+            print(
+                f"   stored answers {len(stored)} of {expected}, distinct pairs {len(set(stored))}: "
+                f"{'none lost or duplicated' if len(stored) == len(set(stored)) == expected else 'MISMATCH'}"
+            )
 
             big = start("close")
             ids = list(alliance.actors["id"])
             with database.sessions() as session:
-                session.execute(insert(RespondentRow), [
-                    {"survey_id": big["id"], "actor_id": a, "consented_at": utcnow(), "submitted_at": utcnow(),
-                     "updated_at": utcnow()} for a in ids])
-                respondents = dict(session.execute(select(RespondentRow.actor_id, RespondentRow.id).where(
-                    RespondentRow.survey_id == big["id"])).all())
+                session.execute(
+                    insert(RespondentRow),
+                    [
+                        {
+                            "survey_id": big["id"],
+                            "actor_id": a,
+                            "consented_at": utcnow(),
+                            "submitted_at": utcnow(),
+                            "updated_at": utcnow(),
+                        }
+                        for a in ids
+                    ],
+                )
+                respondents = dict(
+                    session.execute(
+                        select(RespondentRow.actor_id, RespondentRow.id).where(
+                            RespondentRow.survey_id == big["id"]
+                        )
+                    ).all()
+                )
                 per = args.reported // len(ids)
                 rows = []
                 for a in ids:
                     others = [b for b in ids if b != a]
                     for b in rng.choice(others, size=per, replace=False):
-                        rows.append({"respondent_id": respondents[a], "partner": str(b), "kind": "information",
-                                     "frequency": int(rng.integers(1, 5)), "ratings": {"trust_reliability": 3}})
+                        rows.append(
+                            {
+                                "respondent_id": respondents[a],
+                                "partner": str(b),
+                                "kind": "information",
+                                "frequency": int(rng.integers(1, 5)),
+                                "ratings": {"trust_reliability": 3},
+                            }
+                        )
                 session.execute(insert(AnswerRow), rows)
                 assert session.get(SurveyRow, big["id"]) is not None
                 session.commit()
             etag = httpx.get(f"{base}/api/v1/alliances/{alliance_id}", headers=headers).headers["ETag"]
             started = time.perf_counter()
-            closed = httpx.post(f"{base}/api/v1/alliances/{alliance_id}/surveys/{big['id']}/close",
-                                headers={**headers, "If-Match": etag}, timeout=120)
+            closed = httpx.post(
+                f"{base}/api/v1/alliances/{alliance_id}/surveys/{big['id']}/close",
+                headers={**headers, "If-Match": etag},
+                timeout=120,
+            )
             seconds = time.perf_counter() - started
             closed.raise_for_status()
-            print(f"2. closing a {len(ids)}-actor survey with {len(rows)} reported ties: {seconds:.2f} s "
-                  f"({closed.json()['n_ties']} ties stored in the alliance; target <= 2 s)")
+            print(
+                f"2. closing a {len(ids)}-actor survey with {len(rows)} reported ties: {seconds:.2f} s "
+                f"({closed.json()['n_ties']} ties stored in the alliance; target <= 2 s)"
+            )
         database.engine.dispose()
 
 
