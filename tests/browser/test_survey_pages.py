@@ -95,3 +95,5 @@ def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_
     expect(page.locator("#survey-closed")).to_contain_text("Welle 2027")
     tab.reload()
     expect(tab.locator("#survey-state")).to_contain_text("abgeschlossen")
+    for phone_tab in (tab, english, leaving):
+        phone_tab.context.close()

@@ -316,3 +316,14 @@ def test_deleting_the_alliance_deletes_its_surveys(
         for table in ("surveys", "survey_invitations", "survey_respondents", "survey_answers"):
             assert connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar() == 0, table
     assert client.get(f"/api/v1/respond/{token_of(survey, 'hk')}").status_code == 404
+
+
+def test_respondents_are_rate_limited_per_link(
+    client: TestClient, make_app: Any, survey: dict[str, Any]
+) -> None:
+    """A respondent's token counts as its key: one link cannot flood the service, others still work."""
+    with TestClient(make_app(rate_limit_key="3/minute", rate_limit_address="100/minute")) as limited:
+        first, second = token_of(survey, "hk"), token_of(survey, "ev")
+        answers = [limited.get(f"/api/v1/respond/{first}").status_code for _ in range(4)]
+        assert answers == [200, 200, 200, 429]
+        assert limited.get(f"/api/v1/respond/{second}").status_code == 200
