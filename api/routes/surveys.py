@@ -384,6 +384,7 @@ def close_survey(
     if survey.wave in load(session, row).waves:
         raise HTTPException(409, f"the alliance already has a wave '{survey.wave}'")
     audit(session, key, "survey-close", row, survey=survey.id)
+    state = surveys.status(session, survey)  # who answered, before the survey is closed
     alliance = surveys.close(session, row, survey)
     response.headers["ETag"] = etag(row)
     waves = sorted(alliance.waves, key=wave_order)
@@ -395,4 +396,7 @@ def close_survey(
         "n_ties": alliance.n_ties,
         "previous_wave": earlier[-1] if earlier else None,
         "diff": diff,
+        # the figures fragile under missing answers, said when fewer than 80 % answered
+        "response_rate": state["response_rate"],
+        "caveats": state["caveats"],
     }
