@@ -270,7 +270,7 @@ def test_fragile_ties_match_networkx_bridges(n: int, m: int, seed: int) -> None:
     # A bridge whose loss cuts off what the actor at its end cuts off is part of that actor's
     # single point of failure, with the same figure: the actors on the bridge's smaller side.
     for gap in of_kind(gaps, "single_point_of_failure"):
-        for folded in gap.folds:
+        for folded in (f for f in gap.folds if f.startswith("fragile_tie:")):
             pair = frozenset(folded.removeprefix("fragile_tie:").split("|"))
             assert pair not in found and gap.actors[0] in pair
             found[pair] = gap.value
@@ -792,3 +792,20 @@ def test_words_write_counts_groups_and_shares() -> None:
     assert words("gap.isolated_actor.sectors", sectors, "de").endswith(
         "zu „Kirche / Religionsgemeinschaft“ und „Wohlfahrtsverband“.")
     assert "37 %" in words("gap.over_centralization.brokerage", {"name": "X", "share": 0.3718}, "de")
+
+
+def test_a_group_hanging_on_one_bridge_is_one_finding_with_the_bridge() -> None:
+    """The four actors w–z work closely together and hang on the single tie f–w: the group,
+    the bridge and f (whose loss cuts off exactly w–z) are one weak point, reported as f's.
+    w's own loss cuts off x, y, z only: that stays a finding of its own."""
+    ties = [*clique_ties("abcdef"), *clique_ties("wxyz"), ("f", "w")]
+    alliance = make_alliance({a: "other" for a in "abcdefwxyz"}, ties)
+    gaps = gaps_of(alliance)
+    assert of_kind(gaps, "fragile_tie") == of_kind(gaps, "disconnected_cluster") == []
+    points = {g.id: g for g in of_kind(gaps, "single_point_of_failure")}
+    assert set(points) == {"single_point_of_failure:f", "single_point_of_failure:w"}
+    f = points["single_point_of_failure:f"]
+    assert f.folds == ("fragile_tie:f|w", "disconnected_cluster:w")
+    assert (f.value, f.actors) == (4, ("f", "w", "x", "y", "z"))
+    assert f.message == "gap.single_point_of_failure.bridge"
+    assert points["single_point_of_failure:w"].folds == ()

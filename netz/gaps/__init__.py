@@ -68,11 +68,12 @@ _DETECTORS = (
     disconnected_clusters,
     closure_opportunities,
 )
-#: The finding a folded one joins, by its kind: (kind of the cause's finding, its message when
-#: it carries folded findings). An isolated refugee organisation's finding is a refugee_exclusion.
+#: The kinds of finding a finding with a ``cause`` can join, by its kind (an isolated refugee
+#: organisation's finding is a refugee_exclusion).
 _FOLDED_INTO = {
-    "missing_sector_link": (("isolated_actor", "refugee_exclusion"), "sectors"),
-    "fragile_tie": (("single_point_of_failure",), "bridge"),
+    "missing_sector_link": ("isolated_actor", "refugee_exclusion"),
+    "fragile_tie": ("single_point_of_failure",),
+    "disconnected_cluster": ("single_point_of_failure",),
 }
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -110,33 +111,40 @@ def _folded(findings: list[Finding]) -> list[Finding]:
     """Findings with one cause reported once: each finding with a ``cause`` joins that actor's
     finding (its severity the higher of the two, its actors and groups added, its id listed in
     ``folds``); one whose actor has no such finding stays as it is."""
-    hosts = {f.subject[0]: k for k, f in enumerate(findings)
-             if len(f.subject) == 1 and any(f.kind in kinds for kinds, _ in _FOLDED_INTO.values())}
+    hosts = {(f.subject[0], f.kind): k for k, f in enumerate(findings) if len(f.subject) == 1}
     guests: dict[int, list[Finding]] = {}
     for finding in findings:
-        host = hosts.get(finding.cause) if finding.cause is not None else None
-        if host is not None and findings[host].kind in _FOLDED_INTO[finding.kind][0]:
+        if finding.cause is None:
+            continue
+        host = next((hosts[finding.cause, kind] for kind in _FOLDED_INTO[finding.kind]
+                     if (finding.cause, kind) in hosts), None)
+        if host is not None:
             guests.setdefault(host, []).append(finding)
     folded = {id(guest) for joined in guests.values() for guest in joined}
     return [_join(f, guests[k]) if k in guests else f for k, f in enumerate(findings) if id(f) not in folded]
 
 
 def _join(host: Finding, guests: list[Finding]) -> Finding:
-    """One finding for one cause: the host's, with what its guests add."""
-    variant = _FOLDED_INTO[guests[0].kind][1]
+    """One finding for one cause: the host's, with what its guests add (and said so, where the
+    catalogue has words for it: ``<message>.sectors``, ``<message>.bridge``)."""
     params = dict(host.params)
-    if variant == "sectors":  # the isolated actor's group has no contact with these groups
+    message = host.message
+    if guests[0].kind == "missing_sector_link":  # the isolated actor's group meets nobody
         params["group"] = own = guests[0].params["alone"]
         params["groups"] = [next(t for t in guest.types if t != own) for guest in guests]
+        message += ".sectors"
         actors = host.actors
-    else:  # a bridge: the partner at the other end of the tie
-        tie = guests[0].actors
-        params["other"] = guests[0].params["second_name" if tie[0] == host.actors[0] else "first_name"]
-        actors = tuple(dict.fromkeys([*host.actors, *tie]))
+    else:  # a bridge and the group hanging on it: their actors, and the partner across the bridge
+        bridge = next((guest for guest in guests if guest.kind == "fragile_tie"), None)
+        if bridge is not None:
+            tie = bridge.actors
+            params["other"] = bridge.params["second_name" if tie[0] == host.actors[0] else "first_name"]
+            message += ".bridge"
+        actors = tuple(dict.fromkeys([*host.actors, *(a for guest in guests for a in guest.actors)]))
     types = tuple(dict.fromkeys([*host.types, *(t for guest in guests for t in guest.types)]))
     severity = min([host.severity, *(guest.severity for guest in guests)], key=_SEVERITY_RANK.__getitem__)
-    return replace(host, severity=severity, actors=actors, types=types, params=params,
-                   message=f"{host.message}.{variant}", folds=tuple(guest.id for guest in guests),
+    return replace(host, severity=severity, actors=actors, types=types, params=params, message=message,
+                   folds=tuple(guest.id for guest in guests),
                    impact=max([host.impact, *(guest.impact for guest in guests)]))
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from netz.gaps._base import Finding, _Context
 
-__all__ = ["fragile_ties", "isolated", "peripheral", "single_points_of_failure"]
+__all__ = ["fragile_ties", "isolated", "peripheral", "single_cuts", "single_points_of_failure"]
 
 
 def isolated(c: _Context) -> Iterator[Finding]:
@@ -47,7 +47,7 @@ def peripheral(c: _Context) -> Iterator[Finding]:
 
 def single_points_of_failure(c: _Context) -> Iterator[Finding]:
     """Articulation points whose loss cuts off at least ``spof_min_cut`` actors."""
-    for position, (cut_off, starts) in _cut_off(c).items():
+    for position, (cut_off, starts) in single_cuts(c).items():
         if cut_off < c.rules.spof_min_cut:
             continue
         actor = c.id_of[position]
@@ -57,7 +57,7 @@ def single_points_of_failure(c: _Context) -> Iterator[Finding]:
                         {"name": c.name(actor), "cut_actors": cut_off, "names": who}, impact=cut_off)
 
 
-def _cut_off(c: _Context) -> dict[int, tuple[int, list[int]]]:
+def single_cuts(c: _Context) -> dict[int, tuple[int, list[int]]]:
     """Per articulation point, how many actors its loss cuts off and an actor in each piece cut off.
 
     Those cut off are the actors of every piece but the largest its part falls into.
@@ -83,7 +83,7 @@ def fragile_ties(c: _Context) -> Iterator[Finding]:
     that actor are one weak point: the bridge carries the actor as its ``cause`` and is folded
     into the actor's ``single_point_of_failure``.
     """
-    cut_off = _cut_off(c)
+    cut_off = single_cuts(c)
     for u, v, side_u, side_v in _bridge_sides(c.undirected):
         smaller, larger = min(side_u, side_v), max(side_u, side_v)
         if smaller < c.rules.fragile_min_side:

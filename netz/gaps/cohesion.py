@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from netz.gaps._base import Finding, _Context, _positions
+from netz.gaps.actors import single_cuts
 from netz.metrics._base import edge_array
 
 __all__ = ["disconnected_clusters", "unreciprocated"]
@@ -63,12 +64,31 @@ def disconnected_clusters(c: _Context) -> Iterator[Finding]:
         # reported once, for the smaller group (equal sizes: the one without the first actor).
         labels = [labels[0]] if sizes[labels[0]] < sizes[labels[1]] else [labels[1]]
     members_of = _positions(codes)
+    cut_off = single_cuts(c)
+    main_size = int(in_main.sum())
     for label in labels:
         size, ties = int(sizes[label]), int(outside[label])
-        if size < 3 or size == int(in_main.sum()) or ties > c.rules.community_max_ties:
+        if size < 3 or size == main_size or ties > c.rules.community_max_ties:
             continue
         members = list(c.ids[members_of[label]])
         yield c.finding("disconnected_cluster", "medium", members, ties, "disconnected_cluster.community",
                         {"size": size, "names": c.names_of(members), "linking_ties": ties},
                         subject=members[:1], suggestion="gap.disconnected_cluster.community.step",
-                        impact=float(size))
+                        impact=float(size), cause=_hinge(c, crossing, codes, label, size, main_size, cut_off))
+
+
+def _hinge(c: _Context, crossing: np.ndarray, codes: np.ndarray, label: int, size: int, main_size: int,
+           cut_off: dict[int, tuple[int, list[int]]]) -> str | None:
+    """The actor whose loss cuts off exactly this community, when it hangs on one tie to that actor.
+
+    A community (connected, as Leiden's are) tied to the rest by a single tie hangs on a
+    bridge; when the actor at the bridge's outer end cuts off exactly the community (the rule
+    of :func:`netz.gaps.actors.fragile_ties`), group, bridge and actor are one weak point.
+    """
+    ties = crossing[(codes[crossing[:, 0]] == label) | (codes[crossing[:, 1]] == label)]
+    if len(ties) != 1:
+        return None
+    u, v = (int(x) for x in ties[0])
+    outer = v if codes[u] == label else u
+    same = cut_off.get(outer, (0, []))[0] == size and main_size - size - 1 > size
+    return c.id_of[outer] if same else None
