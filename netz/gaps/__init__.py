@@ -109,8 +109,8 @@ def find_gaps(
 
 def _folded(findings: list[Finding]) -> list[Finding]:
     """Findings with one cause reported once: each finding with a ``cause`` joins that actor's
-    finding (its severity the higher of the two, its actors and groups added, its id listed in
-    ``folds``); one whose actor has no such finding stays as it is."""
+    finding (its severity the higher of the two, its actors added — and a sector gap's groups —,
+    its id listed in ``folds``); one whose actor has no such finding stays as it is."""
     hosts = {(f.subject[0], f.kind): k for k, f in enumerate(findings) if len(f.subject) == 1}
     guests: dict[int, list[Finding]] = {}
     for finding in findings:
@@ -134,6 +134,7 @@ def _join(host: Finding, guests: list[Finding]) -> Finding:
         params["groups"] = [next(t for t in guest.types if t != own) for guest in guests]
         message += ".sectors"
         actors = host.actors
+        types = tuple(dict.fromkeys([*host.types, *(t for guest in guests for t in guest.types)]))
     else:  # a bridge and the group hanging on it: their actors, and the partner across the bridge
         bridge = next((guest for guest in guests if guest.kind == "fragile_tie"), None)
         if bridge is not None:
@@ -141,7 +142,7 @@ def _join(host: Finding, guests: list[Finding]) -> Finding:
             params["other"] = bridge.params["second_name" if tie[0] == host.actors[0] else "first_name"]
             message += ".bridge"
         actors = tuple(dict.fromkeys([*host.actors, *(a for guest in guests for a in guest.actors)]))
-    types = tuple(dict.fromkeys([*host.types, *(t for guest in guests for t in guest.types)]))
+        types = host.types  # the weak point is the host: its group (a "bridging municipality")
     severity = min([host.severity, *(guest.severity for guest in guests)], key=_SEVERITY_RANK.__getitem__)
     return replace(host, severity=severity, actors=actors, types=types, params=params, message=message,
                    folds=tuple(guest.id for guest in guests),
