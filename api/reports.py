@@ -54,7 +54,8 @@ ACTOR_METRICS = (
     "closeness", "harmonic", "eigenvector", "pagerank", "coreness", "clustering", "constraint",
     "effective_size", "efficiency", "hierarchy", "brokerage", "ei_index", "community",
 )
-GAP_FIELDS = ("kind", "severity", "actors", "types", "value", "explanation", "suggestion")
+GAP_FIELDS = ("id", "kind", "severity", "actors", "types", "value", "message", "suggestion_message", "params",
+              "folds", "explanation", "suggestion")
 FUNDER_HEALTH_FIELDS = ("indicator", "value", "band")
 RESEARCH_HEALTH_FIELDS = (*FUNDER_HEALTH_FIELDS, "explanation")
 
@@ -135,7 +136,7 @@ def view_version(view: str, settings: Settings) -> str:
 KEY_WIDTH = 200
 #: The version of the rules of :mod:`netz.privacy` and of the views' allow-lists (part of the
 #: cache key of the views they shape: raise it when either changes).
-PRIVACY_RULES = "p3"
+PRIVACY_RULES = "p4"
 
 
 def stored_report(
@@ -220,6 +221,7 @@ def research_view(result: dict[str, Any], attributes: Iterable[str]) -> dict[str
         "network": _network(result["network"], RESEARCH_COMMUNITY_FIGURES),
         "actors": [_picked(actor, actor_fields) for actor in result["actors"]],
         "gaps": [_picked(gap, GAP_FIELDS) for gap in result["gaps"]],
+        "top_steps": result["top_steps"],
         "health": [_picked(item, RESEARCH_HEALTH_FIELDS) for item in result["health"]],
     }
 

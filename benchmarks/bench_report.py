@@ -462,12 +462,13 @@ def _table(
 
 
 def _profiled_gaps(g: ig.Graph, table: pd.DataFrame) -> tuple[list[Any], list[tuple[str, float]]]:
-    """find_gaps, and the cumulative seconds of its slowest private functions (the finders)."""
+    """find_gaps, and the cumulative seconds of its slowest functions (the detectors of netz/gaps/)."""
     profiler = cProfile.Profile()
     gaps = profiler.runcall(find_gaps, g, table)
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     finders = [(name, cumulative) for (path, _, name), (_, _, _, cumulative, _) in stats.items()
-               if path.endswith("gaps.py") and name.startswith("_") and not name.startswith("__")]
+               if "netz/gaps/" in path.replace("\\", "/") and name != "find_gaps"
+               and not name.startswith(("__", "<"))]
     return gaps, sorted(finders, key=lambda x: -x[1])[:5]
 
 

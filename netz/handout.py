@@ -75,8 +75,9 @@ def handout(alliance: Alliance, *, lang: str = "de", group_by: str = "type", wav
 
 
 def top_steps(report: dict[str, Any], count: int = 3) -> list[dict[str, Any]]:
-    """The ``count`` most important findings of a report: its ``top_steps`` if it has them, else
-    the most severe gaps (the report lists them most severe and most consequential first).
+    """The ``count`` most important findings of a report: the gaps its ``top_steps`` answer
+    (:func:`netz.gaps.top_steps`, each naming its ``finding`` by id) if it has them, else the
+    most severe gaps (the report lists them most severe and most consequential first).
 
     >>> top_steps({"gaps": [{"kind": "a", "severity": "low"}, {"kind": "b", "severity": "high"}]}, 1)
     [{'kind': 'b', 'severity': 'high'}]
@@ -85,7 +86,7 @@ def top_steps(report: dict[str, Any], count: int = 3) -> list[dict[str, Any]]:
     steps = report.get("top_steps")
     if isinstance(steps, list) and steps:
         by_id = {gap.get("id"): gap for gap in gaps if isinstance(gap, dict)}
-        chosen = [step if isinstance(step, dict) else by_id.get(step) for step in steps]
+        chosen = [by_id.get(step.get("finding") if isinstance(step, dict) else step) for step in steps]
         return [step for step in chosen if step][:count]
     order = {severity: i for i, severity in enumerate(SEVERITIES)}
     return sorted(gaps, key=lambda gap: order.get(gap.get("severity"), len(order)))[:count]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from netz.errors import UnknownNameError
-from netz.gaps import Gap, Thresholds, find_gaps
+from netz.gaps import Finding, Thresholds, find_gaps, top_steps
 from netz.graph import to_igraph
 from netz.health import Bands, Indicator, health
 from netz.metrics import metric_tables
@@ -54,7 +54,7 @@ class Analysis:
     graph: ig.Graph
     actors: pd.DataFrame
     network: dict[str, Any]
-    gaps: list[Gap]
+    gaps: list[Finding]
     health: list[Indicator]
 
 
@@ -224,6 +224,7 @@ def serialise(analysis: Analysis) -> dict[str, Any]:
         # Built from plain values column by column; walking it again would double the time.
         "actors": actor_records(analysis.alliance, analysis.actors),
         "gaps": to_jsonable([gap.to_dict() for gap in analysis.gaps]),
+        "top_steps": to_jsonable(top_steps(analysis.gaps)),
         "health": to_jsonable([indicator.to_dict() for indicator in analysis.health]),
     }
 

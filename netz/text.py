@@ -58,6 +58,9 @@ def render_report(report: dict[str, Any], *, lang: str = "de") -> str:
         lines += [f"  {a['name']} — {a['degree']} {say('partners', lang)}" for a in key_actors]
     if report.get("health"):
         lines += ["", render_health(report["health"], lang=lang).rstrip()]
+    if report.get("top_steps"):
+        lines += ["", f"{say('top_steps', lang)}:"]
+        lines += [f"  {step['rank']}. {step['text'][lang]}" for step in report["top_steps"]]
     if "gaps" in report:
         lines += ["", render_gaps(report["gaps"], lang=lang, per_kind=3).rstrip()]
     return "\n".join(lines) + "\n"
@@ -117,10 +120,15 @@ def render_whatif(result: dict[str, Any], *, lang: str = "de") -> str:
             if key == "fragmentation":
                 line += f" ({say('fragmentation_note', lang)})"
             lines.append(line)
+    if result.get("warnings"):
+        lines += ["", f"{say('whatif_warnings', lang)}:"]
+        lines += [f"  [{say('severity_' + warning['severity'], lang)}] {warning['explanation'][lang]}"
+                  for warning in result["warnings"]]
     if result.get("loses_all_ties"):
         stranded = ", ".join(names.get(a, a) for a in result["loses_all_ties"])
         lines.append(f"{say('stranded', lang)}: {stranded}")
-    for key, label in (("new_gaps", "new_gaps"), ("resolved_gaps", "resolved_by_removal")):
+    for key, label in (("new_gaps", "new_gaps"), ("changed_gaps", "changed_gaps"),
+                       ("resolved_gaps", "resolved_by_removal")):
         if result.get(key):
             lines += ["", f"{say(label, lang)}:"]
             lines += [_gap_line(g, lang) for g in result[key]]
@@ -160,8 +168,12 @@ def render_diff(diff: dict[str, Any], *, lang: str = "de", max_ties: int = 10) -
 
 
 def _gap_line(gap: dict[str, Any], lang: str) -> str:
+    """A gap in one line; a changed gap also says its severity before (``before``)."""
     label = kind_label(gap["kind"], lang)
-    return f"  [{say('severity_' + gap['severity'], lang)}] {label}: {gap['explanation'][lang]}"
+    was = ""
+    if "before" in gap and gap["before"]["severity"] != gap["severity"]:
+        was = f" ({say('was', lang)}: {say('severity_' + gap['before']['severity'], lang)})"
+    return f"  [{say('severity_' + gap['severity'], lang)}]{was} {label}: {gap['explanation'][lang]}"
 
 
 def _listed(items: list[str], lang: str) -> str:

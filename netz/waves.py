@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from netz.errors import UnknownNameError
-from netz.gaps import Thresholds
+from netz.gaps import Thresholds, compare_findings
 from netz.health import Bands
 from netz.model import Alliance, plain_value
 from netz.report import Analysis, analyse
@@ -49,8 +49,9 @@ def diff_waves(
     ``[source, target]`` pairs (sorted within the pair when undirected);
     ``network``: each whole-network figure's ``from``, ``to`` and ``change``;
     ``actors``: the same for each actor's metrics in ``ACTOR_CHANGE_COLUMNS``;
-    ``gaps_new`` and ``gaps_resolved`` (a gap is the same when its kind, actors
-    and groups are); and ``names``, the name of every actor in the actor and tie lists.
+    ``gaps_new`` and ``gaps_resolved`` (a gap is the same when its id is: its kind and what it
+    is about, :attr:`netz.gaps.Finding.id`); and ``names``, the name of every actor in the
+    actor and tie lists.
     """
     for wave in (from_wave, to_wave):
         if str(wave) not in alliance.waves:
@@ -61,8 +62,7 @@ def diff_waves(
     after = analyse(alliance, group_by=group_by, wave=str(to_wave), thresholds=thresholds, bands=bands)
     active_before, active_after = _active(before), _active(after)
     pairs_before, pairs_after = _pairs(before.alliance), _pairs(after.alliance)
-    keys_before = {g.key: g for g in before.gaps}
-    keys_after = {g.key: g for g in after.gaps}
+    changes = compare_findings(before.gaps, after.gaps)
     joined, left = sorted(active_after - active_before), sorted(active_before - active_after)
     gained, lost = sorted(pairs_after - pairs_before), sorted(pairs_before - pairs_after)
     mentioned = {*joined, *left, *(a for pair in gained + lost for a in pair)}
@@ -81,8 +81,8 @@ def diff_waves(
             for key in _NETWORK_FIGURES
         },
         "actors": _actor_changes(before.actors, after.actors),
-        "gaps_new": [g.to_dict() for k, g in keys_after.items() if k not in keys_before],
-        "gaps_resolved": [g.to_dict() for k, g in keys_before.items() if k not in keys_after],
+        "gaps_new": [g.to_dict() for g in changes["new"]],
+        "gaps_resolved": [g.to_dict() for g in changes["resolved"]],
         "names": {actor: names[actor] for actor in sorted(mentioned)},
     }
 

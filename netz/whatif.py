@@ -25,7 +25,7 @@ import igraph as ig
 import numpy as np
 
 from netz.errors import UnknownNameError
-from netz.gaps import Thresholds
+from netz.gaps import Finding, Thresholds, compare_findings
 from netz.health import Bands
 from netz.metrics.structure import fragmentation
 from netz.model import Alliance
@@ -62,9 +62,15 @@ def whatif(alliance: Alliance, remove: Iterable[str], *, group_by: str = "type",
 
     Returns the ``removed`` ids, whole-network figures ``before`` and ``after``,
     the actors who had partners and lose them all (``loses_all_ties``), the
-    gaps that appear (``new_gaps``) and those that disappear without involving a
-    removed actor (``resolved_gaps``), and ``names``: the name of every actor
-    these lists mention.
+    gaps that appear (``new_gaps``), those that disappear without involving a
+    removed actor (``resolved_gaps``) and those that stay but get more or less
+    severe or are said another way (``changed_gaps``, as after, each with its
+    ``before`` severity and value) — a gap is the same before and after when its
+    id is (:attr:`netz.gaps.Finding.id`: kind and what it is about, not who
+    belongs to a sector); ``warnings``, findings about the removal itself that
+    the figures would hide (the alliance loses its last refugee organisation;
+    fragmentation falls only because unconnected members left); and ``names``:
+    the name of every actor these lists mention.
     """
     leaving = list(dict.fromkeys(remove))
     before = before or analyse(alliance, group_by=group_by, wave=wave, thresholds=thresholds, bands=bands)
@@ -74,19 +80,47 @@ def whatif(alliance: Alliance, remove: Iterable[str], *, group_by: str = "type",
     partners_before = before.actors["degree"]
     partners_after = after.actors["degree"]
     stranded = [a for a in after.actors.index if partners_after[a] == 0 and partners_before[a] > 0]
-    keys_before = {g.key for g in before.gaps}
-    keys_after = {g.key for g in after.gaps}
+    changes = compare_findings(before.gaps, after.gaps)
+    earlier = {g.id: g for g in before.gaps}
     names = dict(zip(before.alliance.actors["id"], before.alliance.actors["name"], strict=True))
     return {
         "removed": leaving,
         "before": _figures(before),
         "after": _figures(after),
         "loses_all_ties": stranded,
-        "new_gaps": [g.to_dict() for g in after.gaps if g.key not in keys_before],
-        "resolved_gaps": [g.to_dict() for g in before.gaps
-                          if g.key not in keys_after and not set(g.actors) & set(leaving)],
+        "new_gaps": [g.to_dict() for g in changes["new"]],
+        "resolved_gaps": [g.to_dict() for g in changes["resolved"] if not set(g.actors) & set(leaving)],
+        "changed_gaps": [{**g.to_dict(), "before": {"severity": earlier[g.id].severity,
+                                                    "value": earlier[g.id].value}}
+                         for g in changes["changed"]],
+        "warnings": [w.to_dict() for w in _warnings(before, after, leaving, names)],
         "names": {actor: names[actor] for actor in [*leaving, *stranded]},
     }
+
+
+def _warnings(before: Analysis, after: Analysis, leaving: list[str], names: dict[str, str]) -> list[Finding]:
+    """What the removal itself means, where better figures would read as good news.
+
+    The last refugee organisations leaving is a loss, however the structure looks afterwards;
+    and removing actors who had no partner lowers fragmentation without anything getting better.
+    """
+    types = dict(zip(before.alliance.actors["id"], before.alliance.actors["type"], strict=True))
+    found = []
+    refugees = [a for a in leaving if types[a] == "refugee"]
+    if refugees and not (after.alliance.actors["type"] == "refugee").any():
+        found.append(Finding("refugee_partner_lost", "high", tuple(refugees), ("refugee",), 0,
+                             tuple(refugees), "whatif.refugee_partner_lost",
+                             "gap.refugee_exclusion.absent.step",
+                             {"names": ", ".join(names[a] for a in refugees)}))
+    unconnected = [a for a in leaving if before.actors["degree"][a] == 0]
+    fragmentation_before, fragmentation_after = before.network.get("fragmentation"), after.network.get(
+        "fragmentation")
+    if (unconnected and fragmentation_before is not None and fragmentation_after is not None
+            and fragmentation_after < fragmentation_before):
+        found.append(Finding("unconnected_left", "medium", tuple(unconnected), (), len(unconnected),
+                             tuple(unconnected), "whatif.unconnected_left", "whatif.unconnected_left.step",
+                             {"names": ", ".join(names[a] for a in unconnected)}))
+    return found
 
 
 def key_players(g: ig.Graph, k: int = 3, *, max_candidates: int = 500) -> list[dict[str, Any]]:

@@ -82,7 +82,7 @@ def test_gaps_json_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     found = {(g["kind"], g["severity"], tuple(g["actors"])) for g in gaps}
     assert ("refugee_exclusion", "high", ("ref",)) in found  # the refugee council works with nobody
     assert ("isolated_actor", "medium", ("pol",)) in found
-    assert ("single_point_of_failure", "high", ("jc",)) in found
+    assert ("single_point_of_failure", "high", ("jc", "aa")) in found  # with its bridge to aa
 
 
 def test_gaps_text_in_german(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,7 +95,7 @@ def test_gaps_text_in_german(capsys: pytest.CaptureFixture[str]) -> None:
                         "zusammen.")
     assert lines[3].startswith("      → Beteiligen Sie Geflüchtetenrat Musterstadt")
     for label in ("Bereiche ohne Kontakt", "Einzige Verbindung für andere",
-                  "Einzige Brücke zwischen zwei Teilen", "Akteur ohne Kooperation", "Nur ein Partner",
+                  "Akteur ohne Kooperation", "Nur ein Partner",
                   "Vorschlag: einander vorstellen"):
         assert f"] {label}" in out
     assert_plain(out)

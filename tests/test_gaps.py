@@ -14,11 +14,12 @@ from factories import make_alliance
 
 from netz import io
 from netz.errors import UnknownNameError
-from netz.gaps import GAP_KINDS, SEVERITIES, Gap, Thresholds, find_gaps
+from netz.gaps import GAP_KINDS, SEVERITIES, Gap, Thresholds, find_gaps, top_steps, words
 from netz.graph import to_igraph, to_networkx
+from netz.messages import catalogue
 from netz.metrics import actor_metrics
 from netz.model import Alliance
-from netz.report import analyse
+from netz.report import analyse, report
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 
@@ -121,13 +122,36 @@ def test_healthy_network_with_many_common_partners_gets_no_introductions() -> No
 
 
 def test_isolated_actor() -> None:
-    alliance = make_alliance({"a": "initiative", "b": "welfare", "c": "refugee", "d": "church"},
-                             triangle_ties("a", "b", "c"))
+    types = {"a": "initiative", "b": "welfare", "c": "refugee", "d": "church", "e": "church"}
+    alliance = make_alliance(types, [*triangle_ties("a", "b", "c"), ("a", "e"), ("b", "e"), ("c", "e")])
     gaps = gaps_of(alliance)
     assert summary(gaps, "isolated_actor") == [("medium", ("d",), 0)]
     (gap,) = of_kind(gaps, "isolated_actor")
-    assert gap.types == ("church",)
+    assert gap.types == ("church",) and gap.id == "isolated_actor:d" and gap.folds == ()
     assert "D" in gap.explanation["de"] and "D" in gap.explanation["en"]
+
+
+def test_sector_gaps_of_a_single_isolated_actor_are_part_of_its_finding() -> None:
+    """d is the only church and works with nobody: that churches meet no initiative, welfare
+    association or refugee organisation has this one cause, reported once, as urgent as the most
+    urgent of the sector gaps it stands for (church–refugee: high)."""
+    alliance = make_alliance({"a": "initiative", "b": "welfare", "c": "refugee", "d": "church"},
+                             triangle_ties("a", "b", "c"))
+    gaps = gaps_of(alliance)
+    assert of_kind(gaps, "missing_sector_link") == []
+    assert summary(gaps, "isolated_actor") == [("high", ("d",), 0)]
+    (gap,) = of_kind(gaps, "isolated_actor")
+    assert gap.folds == ("missing_sector_link:church|initiative", "missing_sector_link:church|refugee",
+                         "missing_sector_link:church|welfare")
+    assert gap.types == ("church", "initiative", "refugee", "welfare")
+    assert gap.message == "gap.isolated_actor.sectors"
+    assert gap.params["groups"] == ["initiative", "refugee", "welfare"]
+    assert "„Kirche / Religionsgemeinschaft“" in gap.explanation["de"]
+    assert "'Welfare association'" in gap.explanation["en"]
+    # Two isolated actors in one sector are two causes: the sector gaps stay.
+    two = make_alliance({"a": "initiative", "b": "welfare", "c": "refugee", "d": "church", "e": "church"},
+                        triangle_ties("a", "b", "c"))
+    assert "missing_sector_link:church|refugee" in {g.id for g in gaps_of(two)}
 
 
 def test_isolated_refugee_organisation_is_refugee_exclusion_only() -> None:
@@ -136,8 +160,12 @@ def test_isolated_refugee_organisation_is_refugee_exclusion_only() -> None:
     gaps = gaps_of(alliance)
     assert summary(gaps, "refugee_exclusion") == [("high", ("r",), 0)]
     assert of_kind(gaps, "isolated_actor") == []
-    # r appears elsewhere only as a member of its sector.
-    assert {gap.kind for gap in gaps if "r" in gap.actors} == {"refugee_exclusion", "missing_sector_link"}
+    # r is the refugees' only organisation: their missing sector links are part of its finding.
+    assert {gap.kind for gap in gaps if "r" in gap.actors} == {"refugee_exclusion"}
+    (gap,) = of_kind(gaps, "refugee_exclusion")
+    assert gap.message == "gap.refugee_exclusion.isolated.sectors"
+    assert gap.folds == ("missing_sector_link:church|refugee", "missing_sector_link:initiative|refugee",
+                         "missing_sector_link:refugee|welfare")
 
 
 def test_peripheral_actor_names_its_only_partner() -> None:
@@ -237,7 +265,15 @@ def test_fragile_ties_match_networkx_bridges(n: int, m: int, seed: int) -> None:
         smaller = min(len(nx.node_connected_component(H, u)), len(nx.node_connected_component(H, v)))
         if smaller >= 2:
             expected[frozenset((ids[u], ids[v]))] = smaller
-    found = {frozenset(gap.actors): gap.value for gap in of_kind(gaps_of(alliance), "fragile_tie")}
+    gaps = gaps_of(alliance)
+    found = {frozenset(gap.actors): gap.value for gap in of_kind(gaps, "fragile_tie")}
+    # A bridge whose loss cuts off what the actor at its end cuts off is part of that actor's
+    # single point of failure, with the same figure: the actors on the bridge's smaller side.
+    for gap in of_kind(gaps, "single_point_of_failure"):
+        for folded in (f for f in gap.folds if f.startswith("fragile_tie:")):
+            pair = frozenset(folded.removeprefix("fragile_tie:").split("|"))
+            assert pair not in found and gap.actors[0] in pair
+            found[pair] = gap.value
     assert found == expected
 
 
@@ -604,14 +640,19 @@ def test_thresholds_updated_and_unknown_names() -> None:
 def test_gap_records() -> None:
     gap = of_kind(gaps_of(TWO_TRIANGLES), "fragile_tie")[0]
     data = gap.to_dict()
-    assert data == {"kind": "fragile_tie", "severity": "high", "actors": ["c", "d"],
-                    "types": ["church", "initiative"], "value": 3,
-                    "explanation": gap.explanation, "suggestion": gap.suggestion}
-    assert gap.key == ("fragile_tie", ("c", "d"), ("church", "initiative"))
+    assert data == {"id": "fragile_tie:c|d", "kind": "fragile_tie", "severity": "high", "actors": ["c", "d"],
+                    "types": ["church", "initiative"], "value": 3, "message": "gap.fragile_tie",
+                    "suggestion_message": "gap.fragile_tie.step",
+                    "params": {"first_name": "C", "second_name": "D", "smaller_actors": 3,
+                               "names": "C, A, B"},
+                    "folds": [], "explanation": gap.explanation, "suggestion": gap.advice}
+    assert gap.explanation["en"] == ("The cooperation between C and D is the only bridge between two parts "
+                                     "of the network; 3 actors (C, A, B) are on the smaller side.")
     for gap in gaps_of(TWO_TRIANGLES):
-        assert set(gap.explanation) == set(gap.suggestion) == {"de", "en"}
-        assert all(text.strip() for text in [*gap.explanation.values(), *gap.suggestion.values()])
-        assert gap.kind not in gap.explanation["de"] + gap.suggestion["de"]
+        assert set(gap.explanation) == set(gap.advice) == {"de", "en"}
+        assert all(text.strip() for text in [*gap.explanation.values(), *gap.advice.values()])
+        assert gap.kind not in gap.explanation["de"] + gap.advice["de"]
+        assert "{" not in gap.explanation["de"] + gap.advice["en"]  # every placeholder filled
 
 
 def test_names_not_ids_in_the_text() -> None:
@@ -640,7 +681,7 @@ def test_tiny_alliances(directed: bool) -> None:
 def test_find_gaps_directly_on_a_graph() -> None:
     g = to_igraph(TWO_TRIANGLES)
     gaps = find_gaps(g, actor_metrics(g))
-    assert [gap.key for gap in gaps] == [gap.key for gap in gaps_of(TWO_TRIANGLES)]
+    assert [gap.id for gap in gaps] == [gap.id for gap in gaps_of(TWO_TRIANGLES)]
     # Without community labels, the community rule is skipped rather than failing.
     without = find_gaps(g, actor_metrics(g).drop(columns=["community", "brokerage.total"]))
     assert of_kind(without, "disconnected_cluster") == []
@@ -651,5 +692,120 @@ def test_reciprocated_survey_data_give_the_same_structural_gaps() -> None:
     """Every tie named by both sides: the structure is the undirected one; nothing one-sided."""
     ties = [(str(u), str(v)) for u, v in TWO_TRIANGLES.ties[["source", "target"]].itertuples(index=False)]
     survey = make_alliance(["initiative"] * 3 + ["church"] * 3, both_ways(ties), directed=True)
-    assert [(g.key, g.severity, g.value) for g in gaps_of(survey)] == [
-        (g.key, g.severity, g.value) for g in gaps_of(TWO_TRIANGLES)]
+    assert [(g.id, g.severity, g.value) for g in gaps_of(survey)] == [
+        (g.id, g.severity, g.value) for g in gaps_of(TWO_TRIANGLES)]
+
+
+# -- identity, one cause once, the three most important steps ---------------------------------------------
+
+
+def test_a_sector_gap_keeps_its_identity_when_its_sectors_change() -> None:
+    """The gap between churches and the municipality is about the two sectors: a church more or
+    less changes its members, not what (and which gap) it is."""
+    actors = {"i": "initiative", "k1": "church", "k2": "church", "m": "municipality", "r": "refugee"}
+    ties = [("i", "k1"), ("i", "k2"), ("i", "m"), ("i", "r"), ("k1", "r"), ("m", "r")]
+    with_both = of_kind(gaps_of(make_alliance(actors, ties)), "missing_sector_link")
+    without_k2 = of_kind(gaps_of(make_alliance({a: t for a, t in actors.items() if a != "k2"},
+                                               [t for t in ties if "k2" not in t])), "missing_sector_link")
+    expected = ["missing_sector_link:church|municipality"]
+    assert [g.id for g in with_both] == [g.id for g in without_k2] == expected
+    assert with_both[0].actors != without_k2[0].actors
+
+
+def test_ids_are_unique_and_say_what_a_gap_is_about(demo: Alliance) -> None:
+    gaps = gaps_of(demo)
+    ids = [g.id for g in gaps]
+    assert len(ids) == len(set(ids))
+    assert "missing_sector_link:municipality|refugee" in ids and "refugee_exclusion:ref" in ids
+    assert "peripheral_actor:sv" in ids  # about sv, whoever its one partner is
+    assert gaps_of(make_alliance(["church", "welfare"], [("a", "b")]))[0].id == "refugee_exclusion"
+
+
+def test_demo_alliance_reports_one_finding_per_cause(demo: Alliance) -> None:
+    """28 findings for 25 actors before: each of the three bridges to the employers' and the
+    schools' corner was reported twice, as a bridge and as the actor at its end whose loss cuts
+    off the same actors. Now 25, each bridge part of its actor's finding."""
+    gaps = gaps_of(demo)
+    assert len(gaps) == 25
+    assert of_kind(gaps, "fragile_tie") == []
+    folded = {g.id: g.folds for g in of_kind(gaps, "single_point_of_failure")}
+    assert folded == {"single_point_of_failure:jc": ("fragile_tie:aa|jc",),
+                      "single_point_of_failure:aa": ("fragile_tie:aa|hwk",),
+                      "single_point_of_failure:stadt": ("fragile_tie:gs|stadt",)}
+    (jc,) = [g for g in gaps if g.id == "single_point_of_failure:jc"]
+    assert jc.actors == ("jc", "aa") and jc.value == 3 and jc.severity == "high"
+    assert "Jobcenter Beispielkreis und Agentur für Arbeit" in jc.explanation["de"]
+
+
+def test_a_bridge_between_halves_of_equal_weight_stays_a_bridge() -> None:
+    """Two triangles joined by c–d: c's loss cuts off d, e, f — and d's cuts off a, b, c. Which
+    side is "cut off" is a matter of view, so the bridge is reported as such, next to c and d."""
+    gaps = gaps_of(TWO_TRIANGLES)
+    assert [g.id for g in of_kind(gaps, "fragile_tie")] == ["fragile_tie:c|d"]
+    assert all(g.folds == () for g in gaps)
+
+
+def test_an_empty_alliance_has_no_gaps_and_no_steps() -> None:
+    empty = analyse(make_alliance([], []))
+    assert empty.gaps == []
+    assert report(make_alliance([], []))["top_steps"] == []
+
+
+def test_top_steps_take_the_most_urgent_gap_of_each_kind(demo: Alliance) -> None:
+    gaps = gaps_of(demo)
+    steps = top_steps(gaps)
+    assert [s["rank"] for s in steps] == [1, 2, 3]
+    # The first three gaps are a refugee exclusion and two missing sector links: the second
+    # step is the first sector link, the third the next kind (the job centre's single point).
+    assert [s["finding"] for s in steps] == ["refugee_exclusion:ref", "missing_sector_link:refugee|welfare",
+                                             "single_point_of_failure:jc"]
+    by_id = {g.id: g for g in gaps}
+    for step in steps:
+        gap = by_id[step["finding"]]
+        assert (step["kind"], step["severity"], step["message"]) == (gap.kind, gap.severity, gap.suggestion)
+        assert step["text"] == gap.advice
+    # Fewer kinds than steps: the next gaps fill the list, in order.
+    one_kind = [g for g in gaps if g.kind == "missing_sector_link"]
+    assert [s["finding"] for s in top_steps(one_kind)] == [g.id for g in one_kind[:3]]
+    assert top_steps([]) == []
+
+
+def test_every_gap_message_is_in_both_catalogues_with_the_same_placeholders() -> None:
+    placeholders = re.compile(r"\{(\w+)\}")
+    de, en = catalogue("de"), catalogue("en")
+    keys = {k for k in de if k.startswith(("gap.", "whatif."))}
+    assert keys == {k for k in en if k.startswith(("gap.", "whatif."))}
+    for key in keys:
+        assert set(placeholders.findall(de[key])) == set(placeholders.findall(en[key])), key
+    source = "\n".join(path.read_text(encoding="utf-8") for path in
+                       (Path(__file__).parents[1] / "netz" / "gaps").glob("*.py"))
+    for kind in GAP_KINDS:
+        assert f"gap.{kind}.step" in keys or f'"{kind}"' not in source, kind
+
+
+def test_words_write_counts_groups_and_shares() -> None:
+    assert words("gap.missing_sector_link", {"first": "church", "second": "Nord", "first_actors": 1,
+                                             "second_actors": 2}, "en") == (
+        "There is not a single cooperation between 'Church / faith community' (1 actor) and 'Nord' "
+        "(2 actors).")
+    sectors = {"name": "X", "group": "public", "groups": ["church", "welfare"]}
+    assert words("gap.isolated_actor.sectors", sectors, "de").endswith(
+        "zu „Kirche / Religionsgemeinschaft“ und „Wohlfahrtsverband“.")
+    assert "37 %" in words("gap.over_centralization.brokerage", {"name": "X", "share": 0.3718}, "de")
+
+
+def test_a_group_hanging_on_one_bridge_is_one_finding_with_the_bridge() -> None:
+    """The four actors w–z work closely together and hang on the single tie f–w: the group,
+    the bridge and f (whose loss cuts off exactly w–z) are one weak point, reported as f's.
+    w's own loss cuts off x, y, z only: that stays a finding of its own."""
+    ties = [*clique_ties("abcdef"), *clique_ties("wxyz"), ("f", "w")]
+    alliance = make_alliance({a: "other" for a in "abcdefwxyz"}, ties)
+    gaps = gaps_of(alliance)
+    assert of_kind(gaps, "fragile_tie") == of_kind(gaps, "disconnected_cluster") == []
+    points = {g.id: g for g in of_kind(gaps, "single_point_of_failure")}
+    assert set(points) == {"single_point_of_failure:f", "single_point_of_failure:w"}
+    f = points["single_point_of_failure:f"]
+    assert f.folds == ("fragile_tie:f|w", "disconnected_cluster:w")
+    assert (f.value, f.actors) == (4, ("f", "w", "x", "y", "z"))
+    assert f.message == "gap.single_point_of_failure.bridge"
+    assert points["single_point_of_failure:w"].folds == ()

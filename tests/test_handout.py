@@ -131,8 +131,11 @@ def test_a_large_alliance_gets_no_map(demo: Alliance) -> None:
 def test_top_steps_follow_the_reports_own_list_when_it_has_one() -> None:
     gaps = [{"id": "a", "kind": "x", "severity": "high"}, {"id": "b", "kind": "y", "severity": "low"}]
     assert top_steps({"gaps": gaps, "top_steps": ["b"]}) == [gaps[1]]
-    assert top_steps({"gaps": gaps, "top_steps": [gaps[1], gaps[0]]}, 1) == [gaps[1]]
+    steps = [{"rank": 1, "finding": "b"}, {"rank": 2, "finding": "a"}]  # as netz.gaps.top_steps gives them
+    assert top_steps({"gaps": gaps, "top_steps": steps}, 1) == [gaps[1]]
     assert top_steps({"gaps": list(reversed(gaps))}) == gaps
+    demo_report = report(io.read(DEMO))
+    assert [gap["id"] for gap in top_steps(demo_report)] == [s["finding"] for s in demo_report["top_steps"]]
 
 
 def test_cli_writes_the_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

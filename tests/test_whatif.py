@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
 import igraph as ig
 import networkx as nx
@@ -11,12 +12,20 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
+from netz import io
 from netz.errors import UnknownNameError
 from netz.gaps import Thresholds
 from netz.graph import to_igraph
 from netz.model import Alliance
 from netz.report import analyse, to_jsonable
 from netz.whatif import fragmentation, key_players, remove_actors, whatif
+
+DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
+
+
+def triangle_ties(a: str, b: str, c: str) -> list[tuple[str, str]]:
+    return [(a, b), (b, c), (a, c)]
+
 
 #: Triangles a-b-c and d-e-f joined by c–d; p hangs on c alone. c is an articulation point.
 HINGE = make_alliance(
@@ -139,7 +148,69 @@ def test_whatif_result_is_json_ready() -> None:
     result = to_jsonable(whatif(HINGE, ["c"]))
     assert json.loads(json.dumps(result, allow_nan=False)) == result
     assert set(result) == {"removed", "before", "after", "loses_all_ties", "new_gaps", "resolved_gaps",
-                           "names"}
+                           "changed_gaps", "warnings", "names"}
+
+
+# -- which gaps are new, resolved, changed ---------------------------------------------------------------
+
+
+def test_a_gap_that_existed_before_is_not_new_when_its_sector_loses_a_member() -> None:
+    """Churches k1, k2 and the municipality m never meet. Without k2 they still do not: the
+    same gap, not a new one (it used to reappear as new because its member list changed)."""
+    alliance = make_alliance({"i": "initiative", "k1": "church", "k2": "church", "m": "municipality",
+                              "r": "refugee"},
+                             [("i", "k1"), ("i", "k2"), ("i", "m"), ("i", "r"), ("k1", "r"), ("m", "r")])
+    result = whatif(alliance, ["k2"])
+    assert "missing_sector_link:church|municipality" not in {g["id"] for g in result["new_gaps"]}
+    assert "missing_sector_link:church|municipality" not in {g["id"] for g in result["resolved_gaps"]}
+    sector_kinds = ("missing_sector_link", "weak_sector_link")
+    assert [g for g in [*result["new_gaps"], *result["resolved_gaps"]] if g["kind"] in sector_kinds] == []
+
+
+def test_demo_without_a_church_lists_no_sector_gap_as_new() -> None:
+    demo = io.read(DEMO)
+    before = {g.id for g in analyse(demo).gaps}
+    for actor in ("kath", "mso1", "car", "lra"):
+        result = whatif(demo, [actor])
+        assert all(g["id"] not in before for g in result["new_gaps"]), actor
+        assert not [g for g in result["new_gaps"] if g["kind"] in ("missing_sector_link", "weak_sector_link")
+                    and actor not in g["actors"] and g["id"] in before]
+
+
+def test_a_gap_that_gets_more_urgent_is_changed() -> None:
+    """On the path a-b-c-d-e, c holds 4 of 10 units of betweenness (medium); without e, on
+    a-b-c-d, 2 of 4 (high): the same finding about c, now more urgent — changed, not new."""
+    alliance = make_alliance(["other"] * 5, [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e")])
+    before = {g.id: g for g in analyse(alliance).gaps}
+    centre = before["over_centralization:c"]
+    assert (centre.severity, centre.value) == ("medium", 0.4)
+    result = whatif(alliance, ["e"])
+    changed = {g["id"]: g for g in result["changed_gaps"]}
+    assert changed["over_centralization:c"]["severity"] == "high"
+    assert changed["over_centralization:c"]["before"] == {"severity": "medium", "value": 0.4}
+    assert "over_centralization:b" in {g["id"] for g in result["new_gaps"]}
+    assert set(changed) & {g["id"] for g in result["new_gaps"]} == set()
+
+
+def test_removing_the_only_refugee_organisation_is_a_warning_not_good_news() -> None:
+    """r, the one refugee organisation, works with nobody. Without it fragmentation falls — the
+    network looks better — but the alliance has lost its only refugee partner: say so."""
+    alliance = make_alliance({"a": "initiative", "b": "church", "c": "welfare", "r": "refugee"},
+                             triangle_ties("a", "b", "c"))
+    result = whatif(alliance, ["r"])
+    assert result["after"]["fragmentation"] < result["before"]["fragmentation"]
+    warnings = {w["kind"]: w for w in result["warnings"]}
+    assert set(warnings) == {"refugee_partner_lost", "unconnected_left"}
+    lost = warnings["refugee_partner_lost"]
+    assert (lost["severity"], lost["actors"]) == ("high", ["r"])
+    assert "R" in lost["explanation"]["de"]
+    assert "letzte Organisation von Geflüchteten" in lost["explanation"]["de"]
+    assert "refugee_exclusion" in {g["id"] for g in result["new_gaps"]}  # no refugee organisation at all
+    # Another refugee organisation stays: no such warning.
+    two = make_alliance({"a": "initiative", "b": "church", "c": "welfare", "r": "refugee", "s": "refugee"},
+                        [*triangle_ties("a", "b", "c"), ("s", "a"), ("s", "b")])
+    assert [w["kind"] for w in whatif(two, ["r"])["warnings"]] == ["unconnected_left"]
+    assert whatif(two, ["s"])["warnings"] == []
 
 
 # -- fragmentation -----------------------------------------------------------------------------------------

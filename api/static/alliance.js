@@ -27,6 +27,7 @@
     wave: new URLSearchParams(location.search).get("wave"), // null: the latest
     activeGap: null, // index into report.gaps of the gap shown on the map
     whatif: null, chosen: new Set(), filter: "", expanded: new Set(), open: null,
+    allGapsOpen: false, // whether the full list of gaps below the three most important steps is open
     whatifOnMap: false, // whether the map shows who leaves and who is stranded
     keyPlayers: null, keyOnMap: false, // the key players, and whether the map shows them
     change: null, // what changed since the wave before the one shown
@@ -116,6 +117,7 @@
     state.keyPlayers = null;
     state.keyOnMap = false;
     state.open = null;
+    state.allGapsOpen = false;
     state.expanded = new Set();
     const present = new Set(report.actors.map((a) => String(a.id)));
     state.chosen = new Set([...state.chosen].filter((id) => present.has(id)));
@@ -320,7 +322,7 @@
       groups.get(gap.kind).push(index);
     });
     if (state.open === null) state.open = new Set([gaps[0].kind]); // at first, the most urgent kind
-    box.replaceChildren(...[...groups].map(([kind, items]) => {
+    const lists = [...groups].map(([kind, items]) => {
       const expanded = state.expanded.has(kind);
       const shown = expanded ? items : items.slice(0, GAPS_SHOWN);
       const details = el("details", { class: "gap-group", dataset: { kind }, open: state.open.has(kind) },
@@ -336,7 +338,36 @@
         if (details.open) state.open.add(kind); else state.open.delete(kind);
       });
       return details;
-    }));
+    });
+    const steps = state.report.top_steps || [];
+    if (!steps.length) { box.replaceChildren(...lists); return; }
+    // The three most important steps first; every gap folded below them.
+    const all = el("details", { class: "all-gaps", open: state.allGapsOpen },
+      el("summary", {}, t("allGaps", { n: gaps.length })), ...lists);
+    all.addEventListener("toggle", () => { state.allGapsOpen = all.open; });
+    box.replaceChildren(NetzSteps.render(steps, { severityBadge, onShow: showFinding }), all);
+  }
+
+  /** Open the full list at the gap a step answers, show it on the map and move focus to it. */
+  function showFinding(id) {
+    const index = state.report.gaps.findIndex((gap) => gap.id === id);
+    if (index < 0) return;
+    const gap = state.report.gaps[index];
+    state.allGapsOpen = true;
+    state.open.add(gap.kind);
+    state.expanded.add(gap.kind);
+    if (state.map && !state.map.tooBig) {
+      state.activeGap = index;
+      state.whatifOnMap = false;
+      state.keyOnMap = false;
+      renderKeyButtons();
+      renderHighlight();
+    }
+    renderGaps();
+    const item = $("gaps").querySelector(`li.gap[data-index="${index}"]`);
+    item.tabIndex = -1;
+    item.focus({ preventScroll: true });
+    item.scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
   /** For funders: how many gaps of each kind and urgency, the most urgent kinds first. */
@@ -657,10 +688,19 @@
           key === "fragmentation" ? el("span", { class: "help" }, L("phrase", "fragmentation_note")) : null),
         el("td", { class: "num" }, before), el("td", { class: "num" }, after));
     });
-    const gapList = (gaps) => el("ul", { class: "whatif-gaps" }, gaps.map((gap) => el("li", {},
-      severityBadge(gap.severity), " ", el("strong", {}, L("kind", gap.kind)), ": ", gap.explanation[Netz.lang])));
+    // A gap that stays but changes says how urgent it was before ("vorher: MITTEL").
+    const was = (gap) => (gap.before && gap.before.severity !== gap.severity
+      ? ` (${L("phrase", "was")}: ${L("severity", gap.before.severity)})` : "");
+    const gapList = (gaps) => el("ul", { class: "whatif-gaps" }, gaps.map((gap) => el("li", { dataset: { finding: gap.id } },
+      severityBadge(gap.severity), was(gap), " ", el("strong", {}, L("kind", gap.kind)), ": ", gap.explanation[Netz.lang])));
+    const warnings = result.warnings || [];
+    const changed = result.changed_gaps || [];
     box.replaceChildren(
       el("h3", {}, question),
+      // What the removal itself means comes before the figures, which could read as good news.
+      ...warnings.map((warning) => el("p", { class: `whatif-warning severity-${warning.severity}`, role: "note",
+        dataset: { warning: warning.kind } }, icon("concern"),
+      el("span", {}, el("strong", {}, `${L("phrase", "whatif_warnings")}: `), warning.explanation[Netz.lang]))),
       el("table", { class: "before-after" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("figure")),
           el("th", { scope: "col", class: "num" }, L("phrase", "before")),
@@ -672,6 +712,7 @@
         : el("p", { class: "stranded none" }, icon("good"), t("nobodyStranded")),
       el("h4", {}, `${L("phrase", "new_gaps")} (${result.new_gaps.length})`),
       result.new_gaps.length ? gapList(result.new_gaps) : el("p", {}, t("noNewGaps")),
+      ...(changed.length ? [el("h4", {}, `${L("phrase", "changed_gaps")} (${changed.length})`), gapList(changed)] : []),
       ...(result.resolved_gaps?.length ? [
         el("h4", {}, `${L("phrase", "resolved_by_removal")} (${result.resolved_gaps.length})`),
         gapList(result.resolved_gaps)] : []),

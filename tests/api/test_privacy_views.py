@@ -238,6 +238,7 @@ def test_funders_see_the_coordinators_health_and_gap_counts(world: World, demo: 
     assert funder["health"] == [{k: item[k] for k in fields} for item in full["health"]]
     assert funder["gaps"] == gap_counts(full["gaps"])
     assert {"refugee_exclusion", "missing_sector_link"} <= {gap["kind"] for gap in funder["gaps"]}
+    assert full["top_steps"] and "top_steps" not in funder  # steps name actors
     for tail in ("gaps", "health"):
         assert admin_and_funder(world, demo, tail)[1] == funder[tail]
 

@@ -139,6 +139,7 @@ def test_contrast_of_every_page_and_state(page: Any, service: Any, measured: dic
     expect(page.locator("#kp-players li")).to_have_count(3)
     count = check_contrast(page, "alliance page", measured)
     assert count > 100  # figures, cards, gaps, map names, key players, the list of choices
+    page.locator("#gaps .all-gaps > summary").click()  # every gap, below the three steps
     page.locator("#gaps .gap").first.get_by_role("button", name="Auf der Karte zeigen").click()
     page.locator("#map .node[data-id=hk] circle").hover()
     expect(page.locator("#map .tip")).to_be_visible()

@@ -415,6 +415,7 @@ def test_zoom_and_move_a_large_map(page: Any, service: Any, screenshots: Path) -
     page.locator("#map").screenshot(path=str(screenshots / "map-zoomed.png"))
 
     # a gap shown on a zoomed map is brought into view
+    page.locator("#gaps .all-gaps > summary").click()
     page.locator("#gaps .gap").first.get_by_role("button", name="Auf der Karte zeigen").click()
     for index in range(page.locator("#map .node.hl").count()):
         assert inside(page, f"#map .node.hl >> nth={index}")

@@ -79,6 +79,30 @@ def test_coordinator_alliance_page(page: Any, service: Any, screenshots: Path) -
         expect(card.locator(".band svg")).to_have_count(1)
     expect(cards.first).to_have_attribute("data-band", "concern")  # what needs attention first
 
+    # the three most important steps lead, one per kind of gap, the most urgent first
+    steps = page.locator("#gaps .top-steps li")
+    expect(page.locator("#gaps .top-steps h3")).to_have_text("Die drei wichtigsten Schritte")
+    expect(steps).to_have_count(3)
+    expect(steps.first).to_have_attribute("data-finding", "refugee_exclusion:ref")
+    expect(steps.first.locator(".suggestion")).to_contain_text(
+        "Beteiligen Sie Geflüchtetenrat Musterstadt an Planung und Entscheidungen")
+    expect(steps.nth(1)).to_have_attribute("data-kind", "missing_sector_link")
+    expect(steps.nth(2)).to_have_attribute("data-finding", "single_point_of_failure:jc")
+    # every gap is folded below them, 25 for the 25 actors (each cause once)
+    everything = page.locator("#gaps details.all-gaps")
+    expect(everything.locator("> summary")).to_have_text("Alle Lücken im Einzelnen (25)")
+    expect(everything).not_to_have_attribute("open", "")
+    expect(page.locator("#gaps-title")).to_have_text("Koordinationslücken (25)")
+    # "Zur Lücke" opens the list at the gap the step answers and shows it on the map
+    steps.nth(2).get_by_role("button", name="Zur Lücke").click()
+    expect(everything).to_have_attribute("open", "")
+    point = page.locator("#gaps .gap-group[data-kind=single_point_of_failure] .gap").first
+    expect(point).to_be_focused()
+    expect(point).to_have_class(re.compile(r"\bactive\b"))
+    expect(page.locator("#map .node.hl")).to_have_count(2)  # the job centre and its one bridge
+    expect(page.locator("#map line.tie.hl")).to_have_count(1)
+    page.get_by_role("button", name="Alle wieder zeigen").click()
+
     # the gaps: refugee exclusion first, with its German suggestion
     first_group = page.locator("#gaps .gap-group").first
     expect(first_group).to_have_attribute("data-kind", "refugee_exclusion")
@@ -104,10 +128,10 @@ def test_coordinator_alliance_page(page: Any, service: Any, screenshots: Path) -
     expect(page.locator("#map .node.hl")).to_have_count(1)
     expect(page.locator("#map .node.hl")).to_have_attribute("data-id", "ref")
     expect(page.locator("#map-status")).to_contain_text("Geflüchtetenrat Musterstadt")
-    bridge = page.locator(".gap-group[data-kind=fragile_tie]")
-    bridge.locator("summary").click()
-    bridge.locator(".gap").first.get_by_role("button", name="Auf der Karte zeigen").click()
-    expect(page.locator("#map .node.hl")).to_have_count(2)
+    corner = page.locator(".gap-group[data-kind=peripheral_actor]")
+    corner.locator("summary").click()
+    corner.locator(".gap").first.get_by_role("button", name="Auf der Karte zeigen").click()
+    expect(page.locator("#map .node.hl")).to_have_count(2)  # the bakery and its only partner
     expect(page.locator("#map line.tie.hl")).to_have_count(1)
     page.get_by_role("button", name="Alle wieder zeigen").click()
     expect(page.locator("#map .node.hl")).to_have_count(0)
@@ -167,6 +191,7 @@ def test_coordinator_alliance_page(page: Any, service: Any, screenshots: Path) -
     expect(result.locator("table")).to_contain_text("vorher")
     expect(result.locator(".stranded")).to_contain_text("Verlieren alle Kooperationen: TSV Musterstadt 1890")
     expect(page.locator("#map .node.removed")).to_have_attribute("data-id", "hk")
+    expect(result.locator(".whatif-warning")).to_have_count(0)
     expect(page.locator("#waves")).to_be_hidden()  # the demo has no survey waves
 
     page.evaluate("window.scrollTo(0, 0)")
@@ -189,6 +214,16 @@ def test_coordinator_alliance_page(page: Any, service: Any, screenshots: Path) -
     expect(page.locator("#health-title")).to_have_text(say("health", "en"))
     assert page.evaluate("localStorage.getItem('netz.lang')") == "en"
 
+    # without the refugee council, which works with nobody, the network looks less fragmented:
+    # the page says first that this is no progress
+    page.locator("#whatif-choices").get_by_role("checkbox", name="Geflüchtetenrat Musterstadt").check()
+    page.locator("#whatif-form").get_by_role("button", name="Work it out").click()
+    warning = page.locator("#whatif-result .whatif-warning")
+    expect(warning).to_have_count(1)
+    expect(warning).to_have_attribute("data-warning", "unconnected_left")
+    expect(warning).to_contain_text("no partner in the alliance: Geflüchtetenrat Musterstadt")
+    page.locator("#whatif-result").screenshot(path=str(screenshots / "whatif-warning-en.png"))
+
 
 def test_funders_see_network_figures_only(page: Any, service: Any, screenshots: Path) -> None:
     page.goto(f"/alliances/{service.alliance}?lang=de")
@@ -204,7 +239,7 @@ def test_funders_see_network_figures_only(page: Any, service: Any, screenshots: 
     expect(page.locator("#actors-section")).to_be_hidden()
     # gaps as counts: the most urgent kinds first, no explanation naming anyone
     rows = page.locator("#gaps table.gap-counts tbody tr")
-    expect(rows).to_have_count(8)
+    expect(rows).to_have_count(7)  # seven kinds (no bridge on its own: each is part of its actor's finding)
     expect(rows.first.locator("th")).to_have_text(kind_label("missing_sector_link", "de"))
     expect(page.locator("#gaps .gap")).to_have_count(0)
     text = page.locator("main").inner_text()
@@ -252,5 +287,5 @@ def test_a_map_of_300_actors(page: Any, service: Any) -> None:
     expect(page.locator("#map svg .node")).to_have_count(300)
     expect(page.locator("#map .node.isolated")).to_have_count(10)
     expect(page.locator("#map svg text")).to_have_count(0)
-    page.locator("#gaps .gap").first.get_by_role("button", name="Auf der Karte zeigen").click()
+    page.locator("#gaps .top-steps li").first.get_by_role("button", name="Zur Lücke").click()
     expect(page.locator("#map .node.hl").first).to_be_visible()

@@ -96,6 +96,12 @@ def test_gaps_and_health_are_the_reports(client: TestClient, admin: dict[str, st
     assert gaps.json() == full["gaps"]
     assert health.json() == full["health"]
     assert gaps.json()[0]["kind"] == "refugee_exclusion"
+    assert gaps.json()[0]["id"] == "refugee_exclusion:ref"
+    assert len(gaps.json()) == 25  # one finding per cause (28 before bridges joined their actors)
+    steps = full["top_steps"]
+    assert [step["rank"] for step in steps] == [1, 2, 3]
+    assert {step["finding"] for step in steps} <= {gap["id"] for gap in gaps.json()}
+    assert steps[0]["text"]["de"].startswith("Beteiligen Sie Geflüchtetenrat Musterstadt")
     assert {"value", "band", "explanation"} <= health.json()[0].keys()
 
 
@@ -217,6 +223,20 @@ def test_whatif_remove(client: TestClient, admin: dict[str, str], demo: dict[str
     assert body["before"]["n_actors"] == 25 and body["after"]["n_actors"] == 23
     assert "key_players" not in body
     assert_same(body, jsonable(whatif(demo_alliance(), ["hk", "stadt"])))
+
+
+def test_whatif_tells_new_from_existing_gaps(client: TestClient, admin: dict[str, str],
+                                             demo: dict[str, Any]) -> None:
+    """Without the Catholic parish, the churches still meet no municipality or refugee
+    organisation: the same sector gaps, by id — none of them listed as new."""
+    before = {gap["id"] for gap in client.get(url(demo, "gaps"), headers=admin).json()}
+    body = client.get(url(demo, "whatif"), headers=admin, params={"remove": "kath"}).json()
+    assert {"missing_sector_link:church|municipality", "missing_sector_link:church|refugee"} <= before
+    assert [gap["id"] for gap in body["new_gaps"] if gap["id"] in before] == []
+    assert body["warnings"] == []
+    isolated = client.get(url(demo, "whatif"), headers=admin, params={"remove": "ref"}).json()
+    assert [w["kind"] for w in isolated["warnings"]] == ["unconnected_left"]
+    assert "Geflüchtetenrat Musterstadt" in isolated["warnings"][0]["explanation"]["de"]
 
 
 def test_whatif_key_players(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
@@ -363,6 +383,9 @@ def test_tiny_alliances_are_analysed(client: TestClient, admin: dict[str, str], 
     assert client.get(base + "/actors", headers=admin).json()["total"] == n
     health = {entry["indicator"]: entry for entry in client.get(base + "/health", headers=admin).json()}
     assert (health["cohesion"]["value"] is None) == (n == 0)
+    if n == 0:  # nothing to act on yet: no gap, not even "no refugee organisation"
+        assert client.get(base + "/gaps", headers=admin).json() == []
+        assert client.get(base + "/report", headers=admin).json()["top_steps"] == []
     if n:
         leaving = client.get(base + "/whatif", headers=admin, params={"remove": "a"})
         assert leaving.status_code == 200, leaving.text

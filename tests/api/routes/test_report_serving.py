@@ -19,6 +19,7 @@ from sqlalchemy import text
 import api.hotpath
 from api.hotpath import MemoEntry, ReportMemory, ReportServer, accepts_gzip
 from api.models import ApiKey
+from api.reports import PRIVACY_RULES
 
 ALLIANCES = "/api/v1/alliances"
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -348,7 +349,7 @@ def test_each_view_has_its_own_tag(client: TestClient, keys: Any) -> None:
         headers = {**keys.headers(role), **IDENTITY}
         response = client.get(url, headers={**headers, "If-None-Match": full.headers["ETag"]})
         assert response.status_code == 200
-        assert response.headers["ETag"] == f'"{keys.own}-1-{view}/p3/k=5/t=2"'  # with the privacy rules
+        assert response.headers["ETag"] == f'"{keys.own}-1-{view}/{PRIVACY_RULES}/k=5/t=2"'  # with the rules
         again = client.get(url, headers={**headers, "If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
     coordinator = client.get(url, headers={**keys.headers("coordinator"), **IDENTITY,
