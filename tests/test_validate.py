@@ -179,11 +179,15 @@ def test_unknown_type_lists_the_accepted_values() -> None:
     assert all(t in problems[0].message for t in ACTOR_TYPES)
 
 
-def test_empty_type_is_a_problem() -> None:
+def test_empty_type_is_other_with_a_warning() -> None:
     actors = frame([{"id": "a", "type": "Kirche"}, {"id": "b", "type": ""}])
-    problems = problems_of(actors, frame([{"source": "a", "target": "b"}]))
-    assert where(problems) == [("akteure.csv", 3, "type")]
-    assert "type is empty" in problems[0].message
+    result = validate_tables(actors, frame([{"source": "a", "target": "b"}]), directed=False,
+                             actors_file="akteure.csv")
+    assert result.actors["type"].tolist() == ["church", "other"]
+    assert [(w.file, w.row, w.column, w.code) for w in result.warnings] == [
+        ("akteure.csv", 3, "type", "input.empty_type")]
+    assert result.warnings[0].text("de") == (
+        "akteure.csv, Zeile 3, Spalte „type“: Der Typ ist leer; der Akteur wird als „Sonstige“ gezählt")
 
 
 def test_lenient_counts_unknown_types_as_other_with_a_warning() -> None:
@@ -238,7 +242,7 @@ def test_problem_with_a_row_label() -> None:
     problem = Problem("expected an object", "graph.json", "nodes[3]")
     assert str(problem) == "graph.json, nodes[3]: expected an object"
     assert problem.to_dict() == {"file": "graph.json", "row": "nodes[3]", "column": None,
-                                 "message": "expected an object"}
+                                 "code": "expected an object", "params": {}, "message": "expected an object"}
 
 
 def test_attribute_columns_are_typed() -> None:
