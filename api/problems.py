@@ -64,8 +64,9 @@ def install(app: FastAPI) -> None:
                        problem_count=len(error.problems))
 
     @app.exception_handler(SinglesOutActors)
-    async def singles_out(_: Request, error: SinglesOutActors) -> JSONResponse:
-        return problem(403, "Forbidden", str(error))
+    async def singles_out(request: Request, error: SinglesOutActors) -> JSONResponse:
+        lang = negotiate(request.headers.get("accept-language"), default="en")
+        return problem(403, "Forbidden", error.text(lang))
 
     @app.exception_handler(UnknownNameError)
     async def unknown_choice(_: Request, error: UnknownNameError) -> JSONResponse:

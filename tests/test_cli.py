@@ -360,3 +360,50 @@ def test_make_run_takes_a_port(arguments: list[str], port: str) -> None:
     printed = subprocess.run(["make", "-n", "-C", str(root), "run", *arguments], capture_output=True,
                              text=True, check=True).stdout
     assert f"netz serve --demo datasets/demo-buendnis --port {port}\n" in printed
+
+
+# -- language, --lenient everywhere (issue 10, defects 4 and 5) ----------------------------------
+
+def test_validate_speaks_the_locale_and_german_without_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = bad_folder(tmp_path)
+    (path / "akteure.csv").write_text("Kennung;Typ\nsj;Kirchengemiende\nst;Stadt\n")
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    status, _, err = run(capsys, "validate", path)
+    assert status == 2
+    assert "2 Probleme in der Eingabe:" in err
+    assert ("akteure.csv, Zeile 2, Spalte „Typ“: Unbekannter Typ „Kirchengemiende“ — "
+            "meinten Sie „Kirchengemeinde“?") in err
+    assert "kooperationen.csv, Zeile 3, Spalte „An“: Der Akteur „Rathaus“ steht nicht in akteure.csv" in err
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    _, _, err = run(capsys, "validate", path)
+    assert "akteure.csv, row 2, column 'Typ': unknown actor type 'Kirchengemiende' — did you mean" in err
+    _, _, err = run(capsys, "validate", path, "--lang", "de")
+    assert "meinten Sie „Kirchengemeinde“?" in err
+
+
+def test_empty_type_is_a_warning_not_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "akteure.csv").write_text("Kennung;Typ\na;Kirche\nb;\n")
+    (tmp_path / "kooperationen.csv").write_text("Von;An\na;b\n")
+    status, out, err = run(capsys, "validate", tmp_path, "--lang", "de")
+    assert status == 0, err
+    assert "Akteure: 2" in out
+    assert "netz: Warnung: akteure.csv, Zeile 3, Spalte „Typ“: Der Typ ist leer" in err
+
+
+@pytest.mark.parametrize("command", [["compare", "--null-samples", "0"], ["trends"]])
+def test_lenient_is_accepted_by_the_commands_on_many_alliances(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    for name in ("eins", "zwei"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "actors.csv").write_text("id,type\na,Kirche\nb,Raumschiff\nc,Stadt\n")
+        (folder / "ties.csv").write_text("source,target\na,b\nb,c\n")
+    status, _, err = run(capsys, command[0], tmp_path, *command[1:], "--lang", "en")
+    assert status == 2 and "unknown actor type 'Raumschiff'" in err
+    status, out, err = run(capsys, command[0], tmp_path, *command[1:], "--lenient", "--format", "json")
+    assert status == 0, err
+    assert json.loads(out) and str(tmp_path / "eins") in out and str(tmp_path / "zwei") in out
