@@ -351,6 +351,7 @@ def test_every_command_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> N
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Command line\n", 1)[1].split("\n## ", 1)[0]
     assert [command for command in commands if f"netz {command} " not in section] == []
+    assert "(soon)" not in readme
 
 
 @pytest.mark.parametrize("arguments, port", [([], "8000"), (["PORT=8101"], "8101")])
