@@ -31,7 +31,10 @@ from api.models import AllianceRow, ApiKey
 from api.security import ROLES, create_key, find_key, grant, list_keys, revoke, set_expiry, withdraw
 from api.store import save
 from netz import io
+from netz.batch import discover
+from netz.cli import add_reading_options
 from netz.errors import NetzError
+from netz.messages import message
 
 __all__ = ["add_commands", "add_key_commands", "load_alliances", "make_key", "open_database", "serve"]
 
@@ -49,8 +52,10 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add_key_commands(commands)
 
     load_cmd = commands.add_parser("load", help="store alliances in the service's database")
-    load_cmd.add_argument("paths", type=Path, nargs="+")
+    load_cmd.add_argument("paths", type=Path, nargs="+", metavar="PATH",
+                          help="alliance folders or files, or folders holding several (as netz batch)")
     load_cmd.add_argument("--database", help="database URL")
+    add_reading_options(load_cmd)
     load_cmd.set_defaults(run=_load)
 
 
@@ -60,7 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    ids = load_alliances(args.paths, args.database)
+    ids = load_alliances(args.paths, args.database, lenient=args.lenient, lang=args.lang)
     print(f"stored alliance(s) with id {', '.join(map(str, ids))}")
     return 0
 
@@ -266,10 +271,18 @@ def _day(value: dt.datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
 
-def load_alliances(paths: Sequence[Path], database: str | None) -> list[int]:
-    """Read alliances from files or folders and store them: all of them, or (on any input
-    problem) none, so that a failed command leaves nothing behind."""
-    alliances = [io.read(path) for path in paths]
+def load_alliances(paths: Sequence[Path], database: str | None, *, lenient: bool = False,
+                   lang: str = "de") -> list[int]:
+    """Read alliances from files or folders (a folder of alliance folders as ``netz batch``
+    finds them: :func:`netz.batch.discover`) and store them: all of them, or (on any input
+    problem) none, so that a failed command leaves nothing behind. Warnings go to stderr."""
+    found = [found for path in paths for found in discover(path)]
+    if not found:
+        raise NetzError(f"no alliance found in {', '.join(map(str, paths))}")
+    alliances = [io.read(path, lenient=lenient) for path in found]
+    for alliance in alliances:
+        for warning in alliance.warnings:
+            print(f"netz: {message('cli.warning', lang)}: {warning.text(lang)}", file=sys.stderr)
     db = Database(_settings(database).database_url)
     try:
         db.migrate()

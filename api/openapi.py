@@ -23,8 +23,10 @@ __all__ = ["PROBLEM_SCHEMA", "declare_enforced"]
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "An error (RFC 9457). Some carry more members: `problems` (input errors, each with "
-                   "file, row, column, message), `errors` (invalid parameters), `parameter`, `name` and "
-                   "`accepted` (an unknown group_by or wave).",
+                   "file, row, column, code, params and message; the first 100, `problem_count` says how "
+                   "many there are; worded in the language of `Accept-Language`, German or English), "
+                   "`errors` (invalid parameters), `parameter`, `name` and `accepted` (an unknown group_by "
+                   "or wave).",
     "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
                    "detail": {"type": "string"}},
     "required": ["type", "title", "status", "detail"],

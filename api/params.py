@@ -9,13 +9,22 @@ and programme in any case and spelling (:func:`netz.vocabulary.fold`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Query
 
+from netz.errors import UnknownNameError
 from netz.vocabulary import fold
 
-__all__ = ["ActorType", "GroupBy", "Land", "Programme", "Wave", "same_name"]
+__all__ = ["LAENDER", "ActorType", "GroupBy", "Land", "Programme", "Wave", "check_names", "same_name"]
+
+#: The sixteen Länder: a ``?land=`` filter may name one of them (or a Land an alliance has).
+LAENDER = (
+    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
+    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
+    "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
+)
 
 GroupBy = Annotated[str, Query(
     description="The actor attribute that defines groups for mixing, brokerage roles and gaps "
@@ -45,3 +54,26 @@ def same_name(stored: str | None, wanted: str | None) -> bool:
     (False, False)
     """
     return wanted is None or (stored is not None and fold(stored) == fold(wanted))
+
+
+def check_names(lands: Iterable[str | None], programmes: Iterable[str | None], land: str | None,
+                programme: str | None) -> None:
+    """Refuse (422, listing the accepted names) a ``land`` that is neither one of :data:`LAENDER`
+    nor the Land of one of the alliances looked at, and a ``programme`` that none of them has:
+    a filter that cannot match anything is a typo, not an empty answer.
+
+    >>> check_names(["Hessen"], ["WIR"], "hessen", "wir")
+    >>> check_names([], [], "Atlantis", None)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netz.errors.UnknownNameError: no Land 'Atlantis'; Länder: Baden-Württemberg, Bayern, ...
+    """
+    for parameter, wanted, known, heading in (
+        ("land", land, [*LAENDER, *lands], "Länder"),
+        ("programme", programme, list(programmes), "programmes"),
+    ):
+        names = sorted({name for name in known if name}, key=fold)
+        if wanted is not None and not any(same_name(name, wanted) for name in names):
+            what = "Land" if parameter == "land" else "programme"
+            raise UnknownNameError(f"no {what} '{wanted}'", name=wanted, accepted=names, heading=heading,
+                                   parameter=parameter)

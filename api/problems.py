@@ -24,7 +24,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import Send
 
-from netz.errors import InputError, NetzError, UnknownNameError
+from netz.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, UnknownNameError
+from netz.messages import message, negotiate
 from netz.privacy import SinglesOutActors
 
 __all__ = ["PROBLEM_TYPE", "install", "problem", "send_problem"]
@@ -54,13 +55,18 @@ def install(app: FastAPI) -> None:
     """Register the exception handlers."""
 
     @app.exception_handler(InputError)
-    async def input_error(_: Request, error: InputError) -> JSONResponse:
-        return problem(422, "The input cannot be read", str(error),
-                       problems=[p.to_dict() for p in error.problems])
+    async def input_error(request: Request, error: InputError) -> JSONResponse:
+        # In the client's language (Accept-Language); English for a program that names none of
+        # ours (a browser always names the user's languages).
+        lang = negotiate(request.headers.get("accept-language"), default="en")
+        return problem(422, message("input.title", lang), error.text(lang),
+                       problems=[p.to_dict(lang) for p in error.problems[:MAX_LISTED_PROBLEMS]],
+                       problem_count=len(error.problems))
 
     @app.exception_handler(SinglesOutActors)
-    async def singles_out(_: Request, error: SinglesOutActors) -> JSONResponse:
-        return problem(403, "Forbidden", str(error))
+    async def singles_out(request: Request, error: SinglesOutActors) -> JSONResponse:
+        lang = negotiate(request.headers.get("accept-language"), default="en")
+        return problem(403, "Forbidden", error.text(lang))
 
     @app.exception_handler(UnknownNameError)
     async def unknown_choice(_: Request, error: UnknownNameError) -> JSONResponse:

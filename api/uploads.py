@@ -80,5 +80,7 @@ def _renamed(error: InputError, internal: Path, shown: str) -> InputError:
         return text.replace(internal.name, shown)
 
     return InputError([
-        Problem(rename(p.message), rename(p.file or "") or shown, p.row, p.column) for p in error.problems
+        Problem(rename(p.code), rename(p.file or "") or shown, p.row, p.column,
+                {name: rename(v) if isinstance(v, str) else v for name, v in p.params.items()})
+        for p in error.problems
     ])

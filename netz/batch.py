@@ -133,6 +133,7 @@ def run(
     split_above: int = 2000,
     chunk_size: int | None = None,
     progress: bool = True,
+    lenient: bool = False,
 ) -> BatchResult:
     """Compute the batch rows (and optionally actor metrics) of many alliances.
 
@@ -163,6 +164,9 @@ def run(
         with null models). In-memory alliances are sent largest first.
     progress : bool, optional
         Show a progress bar on standard error.
+    lenient : bool, optional
+        Read paths as :func:`netz.io.read` does with ``lenient=True`` (unknown types become
+        ``other``, duplicate ties are dropped).
 
     Returns
     -------
@@ -170,7 +174,8 @@ def run(
     """
     keyed = _keyed(items)
     options = {"wave": wave, "group_by": group_by, "null_samples": null_samples, "seed": seed,
-               "null_max_actors": null_max_actors, "actors": actors, "split_above": split_above}
+               "null_max_actors": null_max_actors, "actors": actors, "split_above": split_above,
+               "lenient": lenient}
     workers = (os.cpu_count() or 1) if workers is None else workers
     own = executor is None and workers > 0
     if own:
@@ -266,7 +271,7 @@ def _run_chunk(chunk: list[tuple[int, str, Any]], options: dict[str, Any]) -> di
 def _one(key: str, item: Any, options: dict[str, Any]) -> tuple[Any, ...]:
     start = _clock()
     try:
-        alliance = item if isinstance(item, Alliance) else io.read(item)
+        alliance = item if isinstance(item, Alliance) else io.read(item, lenient=options["lenient"])
         if alliance.n_actors > options["split_above"]:
             return ("split", key, _path(item))
         row = compare_row(alliance, key=key, **_row_options(options))
@@ -281,7 +286,7 @@ def _large(index: int, key: str, item: Any, options: dict[str, Any], executor: E
     """A very large alliance, computed here with its betweenness split over the executor."""
     start = _clock()
     try:
-        alliance = item if isinstance(item, Alliance) else io.read(item)
+        alliance = item if isinstance(item, Alliance) else io.read(item, lenient=options["lenient"])
         shares = max(workers, 1) if executor is not None else 1
         g = to_igraph(select_wave(alliance, options["wave"])[0])
         raw = betweenness(g, weighted=False, executor=executor, workers=shares).to_numpy()

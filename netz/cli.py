@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,11 +22,12 @@ from pathlib import Path
 import pandas as pd
 
 from netz import io
-from netz.errors import NetzError, NotInstalledError, require
+from netz.errors import InputError, NetzError, NotInstalledError, require
 from netz.gaps import Thresholds
 from netz.health import Bands
 from netz.io.spreadsheet import spreadsheet_safe
 from netz.limits import DEFAULT_LIMITS, Limits
+from netz.messages import DEFAULT_LANGUAGE, message
 from netz.model import Alliance
 from netz.report import Analysis, analyse, serialise, to_jsonable
 from netz.text import LANGUAGES, render_diff, render_gaps, render_health, render_report, render_whatif
@@ -47,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
+    except InputError as error:
+        print(f"netz: {error.text(_lang(args))}", file=sys.stderr)
+        return EXIT_INPUT
     except NetzError as error:
         print(f"netz: {error}", file=sys.stderr)
         return EXIT_INPUT
@@ -100,10 +105,12 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     validate_cmd = commands.add_parser("validate", help="check an alliance's files and say what is wrong")
     _add_input(validate_cmd)
+    _add_lang(validate_cmd)
     validate_cmd.set_defaults(run=_validate)
 
     convert_cmd = commands.add_parser("convert", help="convert between formats (by file suffix)")
     _add_input(convert_cmd)
+    _add_lang(convert_cmd)
     convert_cmd.add_argument("output", type=Path, help="folder, .xlsx, .graphml, .gexf or .json")
     convert_cmd.set_defaults(run=_convert)
     _add_cohort_commands(commands)
@@ -152,7 +159,7 @@ def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
     compare_cmd.add_argument("--out", type=Path, metavar="FILE", help="where --format pdf|xlsx writes")
     trends_cmd.add_argument("--format", choices=("text", "json", "csv"), default="text")
     for command in (compare_cmd, trends_cmd):
-        command.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the text format")
+        add_reading_options(command)
         command.add_argument("--group-by", default="type", metavar="COLUMN")
         command.add_argument("--seed", type=int, default=0)
         command.add_argument("--workers", type=int, default=1, metavar="N",
@@ -172,6 +179,7 @@ def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
     batch_cmd.add_argument("--seed", type=int, default=0)
     batch_cmd.add_argument("--actors", action="store_true", help="also write every actor's metrics")
     batch_cmd.add_argument("--no-progress", dest="progress", action="store_false")
+    add_reading_options(batch_cmd)
     batch_cmd.set_defaults(run=_batch)
 
     cohort_cmd = commands.add_parser("cohort", help="generate the synthetic demo cohort into a folder")
@@ -241,16 +249,47 @@ def _add_input(command: argparse.ArgumentParser) -> None:
                            help="read ties as directed (A names B)")
     direction.add_argument("--undirected", dest="directed", action="store_false",
                            help="read ties as undirected (A and B cooperate)")
-    command.add_argument(
-        "--lenient", action="store_true",
-        help="unknown actor types become 'other' and duplicate ties (same source, target, kind and wave) "
-             "are dropped, with warnings",
-    )
+    _add_lenient(command)
     defaults = ", ".join(f"{name}={getattr(DEFAULT_LIMITS, name)}" for name in Limits.__dataclass_fields__)
     command.add_argument(
         "--limit", action="append", default=[], metavar="NAME=VALUE",
         help=f"raise (or lower) a limit on what is read, e.g. max_actors=500000; defaults: {defaults}",
     )
+
+
+def _add_lenient(command: argparse.ArgumentParser) -> None:
+    """``--lenient``, for every command that reads alliances."""
+    command.add_argument(
+        "--lenient", action="store_true",
+        help="unknown actor types become 'other' and duplicate ties (same source, target, kind and wave) "
+             "are dropped, with warnings",
+    )
+
+
+def add_reading_options(command: argparse.ArgumentParser) -> None:
+    """The reading options of the commands on many alliances: --lenient and --lang."""
+    _add_lenient(command)
+    _add_lang(command)
+
+
+def locale_language() -> str:
+    """The language of the user's locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) if netz speaks
+    it, else German (also for the locales ``C`` and ``POSIX``, which name none)."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable, "")
+        if value:
+            language = value.split(".")[0].split("_")[0].lower()
+            return language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def _add_lang(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--lang", choices=LANGUAGES, default=locale_language(),
+                         help="language of the text and of the messages (default: the locale's, else de)")
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return str(getattr(args, "lang", None) or locale_language())
 
 
 def _count(text: str) -> int:
@@ -266,7 +305,7 @@ def _add_analysis_options(command: argparse.ArgumentParser,
     command.add_argument("--group-by", default="type", metavar="COLUMN",
                          help="actor column that defines groups (default: type)")
     command.add_argument("--wave", help="which survey wave to analyse (default: the latest; 'all')")
-    command.add_argument("--lang", choices=LANGUAGES, default="de", help="language of the text format")
+    _add_lang(command)
     command.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
                          help="change a gap threshold, e.g. over_centralization_share=0.4")
     command.add_argument("--band", action="append", default=[], metavar="NAME=VALUE",
@@ -319,9 +358,13 @@ def _limits(pairs: list[str]) -> Limits:
 
 def _read(args: argparse.Namespace) -> Alliance:
     alliance = io.read(args.path, directed=args.directed, lenient=args.lenient, limits=_limits(args.limit))
-    for warning in alliance.warnings:
-        print(f"netz: warning: {warning}", file=sys.stderr)
+    _warn(alliance, _lang(args))
     return alliance
+
+
+def _warn(alliance: Alliance, lang: str) -> None:
+    for warning in alliance.warnings:
+        print(f"netz: {message('cli.warning', lang)}: {warning.text(lang)}", file=sys.stderr)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -384,8 +427,10 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     alliance = _read(args)
-    kind = "directed" if alliance.directed else "undirected"
-    print(f"{args.path}: OK — {alliance.n_actors} actors, {alliance.n_ties} ties, {kind}")
+    lang = _lang(args)
+    kind = message("cli.directed" if alliance.directed else "cli.undirected", lang)
+    print(message("cli.validate.ok", lang, path=args.path, actors=alliance.n_actors, ties=alliance.n_ties,
+                  kind=kind))
     return 0
 
 
@@ -395,13 +440,16 @@ def _convert(args: argparse.Namespace) -> int:
     return 0
 
 
-def _alliances(paths: list[Path]) -> dict[str, Alliance]:
+def _alliances(args: argparse.Namespace) -> dict[str, Alliance]:
     from netz.batch import discover
 
-    found = [p for path in paths for p in discover(path)]
+    found = [p for path in args.paths for p in discover(path)]
     if not found:
-        raise NetzError(f"no alliance found in {', '.join(map(str, paths))}")
-    return {str(p): io.read(p) for p in found}
+        raise NetzError(f"no alliance found in {', '.join(map(str, args.paths))}")
+    alliances = {str(p): io.read(p, lenient=args.lenient) for p in found}
+    for alliance in alliances.values():
+        _warn(alliance, _lang(args))
+    return alliances
 
 
 def _emit_table(args: argparse.Namespace, table: pd.DataFrame, data: object, text: str) -> int:
@@ -423,7 +471,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     if args.format in ("pdf", "xlsx"):
         return _programme_file(args)
-    alliances = _alliances(args.paths)
+    alliances = _alliances(args)
     executor = _executor(args)
     try:
         table = compare(alliances, wave=args.wave, group_by=args.group_by,
@@ -466,7 +514,7 @@ def _programme_file(args: argparse.Namespace) -> int:
         raise NetzError(f"--format {args.format} writes a file: name it with --out FILE")
     if args.format == "pdf":
         require("weasyprint", extra="pdf", feature="netz compare --format pdf")
-    alliances = _alliances(args.paths)
+    alliances = _alliances(args)
     executor = _executor(args)
     try:
         found = _each(executor, _summary_task, alliances, args.null_samples, args.seed)
@@ -491,7 +539,7 @@ def _trends(args: argparse.Namespace) -> int:
 
     executor = _executor(args)
     try:
-        table = trends(_alliances(args.paths), group_by=args.group_by, null_samples=args.null_samples,
+        table = trends(_alliances(args), group_by=args.group_by, null_samples=args.null_samples,
                        seed=args.seed, executor=executor)  # type: ignore[arg-type]
     finally:
         if executor is not None:
@@ -520,7 +568,7 @@ def _batch(args: argparse.Namespace) -> int:
     try:
         result = run(keys, executor=executor, workers=workers, wave=args.wave, group_by=args.group_by,
                      null_samples=args.null_samples, seed=args.seed, actors=args.actors,
-                     progress=args.progress)
+                     progress=args.progress, lenient=args.lenient)
     finally:
         if client is not None:
             client.close()

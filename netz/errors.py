@@ -3,15 +3,20 @@
 Every problem with a user's input is an :class:`InputError`. It carries one or
 more :class:`Problem` records, each naming the file, the row as a spreadsheet
 shows it (the header is row 1), the column and what was expected, so that a
-coordinator can open the file and fix it. The CLI prints these without a
-traceback; the service turns them into ``application/problem+json``.
+coordinator can open the file and fix it. A problem says *what* is wrong as a
+message key (``input.*`` in :mod:`netz.messages`) with its parameters, so that it
+can be told in German or English (:meth:`InputError.text`); ``str()`` of either is
+the English wording. The CLI prints these without a traceback; the service turns
+them into ``application/problem+json`` in the language the client accepts.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from netz.messages import message
 
 __all__ = [
     "MAX_LISTED_NAMES",
@@ -25,7 +30,7 @@ __all__ = [
 ]
 
 #: How many problems an error message lists before it says "and N more".
-MAX_LISTED_PROBLEMS = 20
+MAX_LISTED_PROBLEMS = 100
 #: How many accepted names an :class:`UnknownNameError` lists before it says how many there are.
 MAX_LISTED_NAMES = 30
 
@@ -36,29 +41,53 @@ class NetzError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input, located as precisely as we can."""
+    """One thing wrong with an input, located as precisely as we can.
 
-    message: str
+    ``code`` is the message key of what is wrong (``"input.self_loop"``) and ``params`` fill
+    its placeholders; a text that is not a key of the catalogue is shown as it is.
+
+    >>> problem = Problem("input.weight_bad", "ties.csv", 3, "Stärke", {"value": "x"})
+    >>> problem.where("de")
+    'ties.csv, Zeile 3, Spalte „Stärke“'
+    >>> problem.where("en")
+    "ties.csv, row 3, column 'Stärke'"
+    """
+
+    code: str
     file: str | None = None
     row: int | str | None = None
     column: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English, without where."""
+        return self.what("en")
+
+    def what(self, lang: str) -> str:
+        """What is wrong in ``lang``, without where."""
+        return message(self.code, lang, **self.params)
+
+    def where(self, lang: str) -> str:
+        """File, row and column in ``lang`` ("ties.csv, Zeile 3, Spalte „Stärke“"); "" if unknown."""
+        row = None if self.row is None else (
+            message("input.where.row", lang, row=self.row) if isinstance(self.row, int) else str(self.row))
+        column = None if self.column is None else message("input.where.column", lang, column=self.column)
+        return ", ".join(part for part in (self.file, row, column) if part)
+
+    def text(self, lang: str = "en") -> str:
+        """Where and what, in ``lang``."""
+        where = self.where(lang)
+        return f"{where}: {self.what(lang)}" if where else self.what(lang)
 
     def __str__(self) -> str:
-        where = [part for part in (self.file, _row_text(self.row), _column_text(self.column)) if part]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        return self.text("en")
 
-    def to_dict(self) -> dict[str, object]:
-        return {"file": self.file, "row": self.row, "column": self.column, "message": self.message}
-
-
-def _row_text(row: int | str | None) -> str | None:
-    if row is None:
-        return None
-    return f"row {row}" if isinstance(row, int) else str(row)
-
-
-def _column_text(column: str | None) -> str | None:
-    return None if column is None else f"column '{column}'"
+    def to_dict(self, lang: str = "en") -> dict[str, object]:
+        return {"file": self.file, "row": self.row, "column": self.column, "code": self.code,
+                "params": {k: v if isinstance(v, int | float | str) else str(v)
+                           for k, v in self.params.items()},
+                "message": self.what(lang)}
 
 
 class InputError(NetzError):
@@ -75,18 +104,20 @@ class InputError(NetzError):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         if not self.problems:
             raise ValueError("InputError needs at least one problem")
-        super().__init__(self._text())
+        super().__init__(self.text("en"))
 
     @classmethod
     def single(
         cls,
-        message: str,
+        code: str,
         *,
         file: str | None = None,
         row: int | str | None = None,
         column: str | None = None,
+        **params: object,
     ) -> InputError:
-        return cls(Problem(message, file=file, row=row, column=column))
+        """One problem: ``code`` its message key, ``params`` the key's placeholders."""
+        return cls(Problem(code, file=file, row=row, column=column, params=params))
 
     @property
     def file(self) -> str | None:
@@ -100,14 +131,15 @@ class InputError(NetzError):
     def column(self) -> str | None:
         return self.problems[0].column
 
-    def _text(self) -> str:
+    def text(self, lang: str = "en") -> str:
+        """Every problem (the first :data:`MAX_LISTED_PROBLEMS`, then how many more) in ``lang``."""
         if len(self.problems) == 1:
-            return str(self.problems[0])
+            return self.problems[0].text(lang)
         listed = self.problems[:MAX_LISTED_PROBLEMS]
-        lines = [f"{len(self.problems)} problems in the input:"]
-        lines += [f"  - {problem}" for problem in listed]
+        lines = [message("input.problems", lang, n=len(self.problems))]
+        lines += [f"  - {problem.text(lang)}" for problem in listed]
         if len(self.problems) > len(listed):
-            lines.append(f"  ... and {len(self.problems) - len(listed)} more")
+            lines.append("  " + message("input.more", lang, n=len(self.problems) - len(listed)))
         return "\n".join(lines)
 
 

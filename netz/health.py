@@ -146,7 +146,8 @@ def health(
     ``cross_sector_integration``
         Share of the pairs of core types present (``CORE_TYPES``; all groups when
         grouping by another attribute) with at least one tie between them;
-        ``None`` (band ``watch``) with fewer than two such groups.
+        ``None`` (band ``watch``) with fewer than two such groups. Actors of type
+        ``other`` belong to no sector; their number is the finding's ``untyped``.
     ``dependence_on_single_actors``
         Largest share of the summed betweenness held by one actor (lower is
         better); ``None`` for fewer than three actors, 0 when nobody is between others.
@@ -190,9 +191,14 @@ def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, g
     linked, pairs = _linked_group_pairs(undirected, group_by)
     integration = linked / pairs if pairs else None
     which = "core" if group_by == "type" else "groups"
+    sectors: dict[str, Any] = {"linked": linked, "pairs": pairs, "group_by": group_by}
+    # Actors of type "other" (an empty or unknown type read as "other") belong to no sector:
+    # the finding says how many, so that the coordinator can fill in their type.
+    untyped = int(np.sum(np.asarray(g.vs["type"] if n else []) == "other"))
+    if group_by == "type" and untyped:
+        sectors["untyped"] = untyped
     yield _rated("cross_sector_integration", integration, b.cross_sector_good, b.cross_sector_watch,
-                 f"cross_sector.{which}" if pairs else "cross_sector.too_few",
-                 {"linked": linked, "pairs": pairs, "group_by": group_by})
+                 f"cross_sector.{which}" if pairs else "cross_sector.too_few", sectors)
 
     betweenness = metrics["betweenness"].fillna(0.0)
     total = float(betweenness.sum())
@@ -302,7 +308,8 @@ def explain(indicator: Indicator, lang: str = "de") -> str:
     limits = indicator.limits
     if limits.endswith(".share"):
         params["good"], params["watch"] = _pct(indicator.params["good"]), _pct(indicator.params["watch"])
-    return f"{message(indicator.message, lang, **params)} {message(limits, lang, **params)}"
+    untyped = f" {message('health.untyped', lang, n=params['untyped'])}" if "untyped" in params else ""
+    return f"{message(indicator.message, lang, **params)}{untyped} {message(limits, lang, **params)}"
 
 
 def _written(name: str, value: Any, lang: str) -> str:

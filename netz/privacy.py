@@ -39,6 +39,7 @@ import pandas as pd
 
 from netz.errors import NetzError
 from netz.graph import actor_ids
+from netz.messages import message
 from netz.metrics.mixing import mixing_summary
 from netz.model import Alliance, plain_value
 from netz.report import actors_by_group, analyse, select_wave, serialise, to_jsonable
@@ -75,7 +76,19 @@ class PseudonymCollision(NetzError):
 
 
 class SinglesOutActors(NetzError):
-    """Figures by group of this column would describe single actors (or very few)."""
+    """Figures by group of this column would describe single actors (or very few).
+
+    ``code`` is the reason's message key (``privacy.*``), ``params`` its placeholders;
+    :meth:`text` words it in a language, ``str()`` in English.
+    """
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return message(self.code, lang, **self.params)
 
 
 def pseudonym(key: bytes, scope: str, actor_id: str, *, width: int = PSEUDONYM_WIDTH) -> str:
@@ -261,13 +274,10 @@ def check_grouping(alliance: Alliance, column: str, *, min_group: int = MIN_GROU
     Raises
     ------
     SinglesOutActors
-        With the reason, in German and English, and without naming the small group.
+        With the reason (a ``privacy.*`` message), without naming the small group.
     """
     if column in ("id", "name"):
-        raise SinglesOutActors(
-            f"Gruppieren nach '{column}' zeigt jeden Akteur einzeln; Ihre Rolle sieht nur Zahlen über "
-            f"Gruppen von mindestens {min_group} Akteuren. / Grouping by '{column}' shows every actor "
-            f"on its own; your role sees figures about groups of at least {min_group} actors only.")
+        raise SinglesOutActors("privacy.every_actor", column=column, min_group=min_group)
     if column not in alliance.actors.columns:
         return
     observed, _ = select_wave(alliance, wave)
@@ -275,13 +285,8 @@ def check_grouping(alliance: Alliance, column: str, *, min_group: int = MIN_GROU
     sizes = values.value_counts()
     if len(sizes) > 1 and int(sizes.min()) < min_group:
         smallest = int(sizes.min())
-        raise SinglesOutActors(
-            f"Gruppieren nach '{column}' ergäbe eine Gruppe von nur {smallest} Akteur(en) und würde "
-            f"damit einzelne Akteure erkennbar machen; Ihre Rolle sieht nur Zahlen über Gruppen von "
-            f"mindestens {min_group} Akteuren. Wählen Sie eine gröbere Spalte, z. B. 'type'. / "
-            f"Grouping by '{column}' would make a group of only {smallest} actor(s) and so single out "
-            f"actors; your role sees figures about groups of at least {min_group} actors only. Choose "
-            f"a coarser column, e.g. 'type'.")
+        raise SinglesOutActors("privacy.small_group", column=column, smallest=smallest,
+                               min_group=min_group)
 
 
 def _numeric(values: pd.Series) -> bool:

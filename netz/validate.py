@@ -22,7 +22,7 @@ import pandas as pd
 
 from netz.errors import InputError, Problem
 from netz.limits import DEFAULT_LIMITS, MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS, Limits
-from netz.vocabulary import ACTOR_TYPES, UnknownTypeError, canonical_type, fold
+from netz.vocabulary import ACTOR_TYPES, UnknownTypeError, canonical_type, closest, fold, suggest_type
 
 __all__ = [
     "ACTOR_COLUMNS",
@@ -77,6 +77,7 @@ def validate_tables(
     actors_file: str = "actors",
     ties_file: str = "ties",
     limits: Limits = DEFAULT_LIMITS,
+    untyped_is_other: bool = True,
 ) -> Validated:
     """Check and normalise actor and tie tables; raise :class:`InputError` listing all problems.
 
@@ -90,21 +91,28 @@ def validate_tables(
     an earlier one — are an error, because a spreadsheet that lists one
     cooperation twice usually has a typo in it. With ``lenient=True`` the later
     rows are dropped with a warning instead, and unknown actor types become
-    ``other`` with a warning. Read as undirected, A→B and B→A (same kind and
-    wave) are no duplicates but two observations of one tie: they become one row
-    whose weight is their sum, the rule of :mod:`netz.graph`.
+    ``other`` with a warning. An empty type is no error: the actor counts as ``other``,
+    with a warning, and the health scorecard says how many have no type — unless
+    ``untyped_is_other`` is false (graph files, whose nodes must carry a type: a node without
+    one is often an edge's end that was never declared). Read as
+    undirected, A→B and B→A (same kind and wave) are no duplicates but two observations
+    of one tie: they become one row whose weight is their sum, the rule of :mod:`netz.graph`.
     """
     _check_size(actors, actors_file, limits, "max_actors", "actors")
     _check_size(ties, ties_file, limits, "max_ties", "ties")
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    clean_actors = _validate_actors(actors, actors_file, lenient, limits, problems, warnings)
+    clean_actors = _validate_actors(actors, actors_file, lenient, untyped_is_other, limits, problems,
+                                    warnings)
     clean_ties, weighted = _validate_ties(
         ties, set(clean_actors["id"]), ties_file, actors_file, directed, lenient, limits, problems,
         warnings,
     )
     if problems:
-        raise InputError(problems)
+        # In the order of the files, then of the rows, as the coordinator goes through them.
+        files = list(dict.fromkeys(p.file for p in problems))
+        raise InputError(sorted(problems, key=lambda p: (files.index(p.file),
+                                                         p.row if isinstance(p.row, int) else 0)))
     return Validated(clean_actors, clean_ties, weighted, tuple(warnings))
 
 
@@ -119,11 +127,12 @@ def _check_size(frame: pd.DataFrame, file: str, limits: Limits, name: str, what:
 def _check_length(
     values: pd.Series, longest: int, what: str, file: str, column: str, problems: list[Problem]
 ) -> None:
-    """One problem for each text cell longer than ``longest`` characters."""
+    """One problem for each text cell longer than ``longest`` characters; ``what`` names the
+    cell in the message key (``input.too_long.id``, ``….name``, ``….cell`` …)."""
     lengths = values.map(lambda value: len(value) if isinstance(value, str) else 0)
     for row, length in lengths[lengths > longest].items():
-        problems.append(Problem(f"{what} has {length:,} characters; at most {longest:,} are accepted",
-                                file, _row(row), column))
+        problems.append(Problem(f"input.too_long.{what}", file, _row(row), column,
+                                {"length": f"{length:,}", "longest": f"{longest:,}"}))
 
 
 def _require(frame: pd.DataFrame, required: Iterable[str], file: str) -> None:
@@ -133,10 +142,8 @@ def _require(frame: pd.DataFrame, required: Iterable[str], file: str) -> None:
         # Row 1 is the header of a table; graph files (rows labelled "node 3") have no header row.
         tabular = len(frame) == 0 or isinstance(frame.index[0], int | np.integer)
         raise InputError.single(
-            f"missing required column {', '.join(repr(m) for m in missing)}; columns found: {found}",
-            file=file,
-            row=1 if tabular else None,
-            column=missing[0],
+            "input.missing_column", file=file, row=1 if tabular else None, column=missing[0],
+            missing=", ".join(repr(m) for m in missing), found=found,
         )
 
 
@@ -159,45 +166,48 @@ def _ids(series: pd.Series) -> pd.Series:
 
 
 def _validate_actors(
-    actors: pd.DataFrame, file: str, lenient: bool, limits: Limits, problems: list[Problem],
-    warnings: list[Problem],
+    actors: pd.DataFrame, file: str, lenient: bool, untyped_is_other: bool, limits: Limits,
+    problems: list[Problem], warnings: list[Problem],
 ) -> pd.DataFrame:
     _require(actors, ("id", "type"), file)
     ids = _ids(actors["id"])
-    _check_length(ids, MAX_ID_CHARS, "the actor id", file, "id", problems)
+    _check_length(ids, MAX_ID_CHARS, "id", file, "id", problems)
     for row in ids.index[ids == ""]:
-        problems.append(Problem("actor id is empty; every actor needs an id", file, _row(row), "id"))
+        problems.append(Problem("input.empty_id", file, _row(row), "id"))
     duplicated = ids.duplicated(keep="first") & (ids != "")
     if duplicated.any():
         first_row = {value: row for row, value in ids[~ids.duplicated(keep="first")].items()}
         as_written = _text(actors["id"]).to_dict()
         for row, value in ids[duplicated].items():
-            hidden = ("; the two differ only in invisible characters or in how accents are encoded"
-                      if as_written[row] != as_written[first_row[value]] else "")
-            problems.append(
-                Problem(f"duplicate actor id '{value}' (first used in row {_row(first_row[value])}){hidden}",
-                        file, _row(row), "id")
-            )
+            hidden = as_written[row] != as_written[first_row[value]]
+            problems.append(Problem("input.duplicate_id_hidden" if hidden else "input.duplicate_id",
+                                    file, _row(row), "id", {"id": value, "first": _row(first_row[value])}))
     warnings.extend(_look_alike_ids(ids[ids != ""].drop_duplicates(), file))
     types = _text(actors["type"]).map(lambda label: _canonical_or_none(label))
     for row in types.index[types.isna()]:
         label = _cell_text(actors["type"].loc[row])
-        message = str(UnknownTypeError(label)) if label else (
-            f"actor type is empty; expected one of: {', '.join(ACTOR_TYPES)}"
-        )
-        if lenient:
-            warnings.append(Problem(message + " — counted as 'other'", file, _row(row), "type"))
-        else:
-            problems.append(Problem(message, file, _row(row), "type"))
+        if not label:  # a partner whose type nobody knew: counted, and the scorecard says so
+            if untyped_is_other:
+                warnings.append(Problem("input.empty_type", file, _row(row), "type"))
+            else:
+                problems.append(Problem("input.empty_type_refused", file, _row(row), "type",
+                                        {"accepted": ", ".join(ACTOR_TYPES)}))
+            continue
+        suggestion = suggest_type(label)
+        code = "input.unknown_type" + ("_suggest" if suggestion else "") + ("_lenient" if lenient else "")
+        (warnings if lenient else problems).append(Problem(
+            code, file, _row(row), "type",
+            {"label": label, "suggestion": suggestion or "", "accepted": ", ".join(ACTOR_TYPES)},
+        ))
     types = types.fillna("other")
     names = _text(actors["name"]) if "name" in actors.columns else ids
-    _check_length(names, MAX_NAME_CHARS, "the name", file, "name", problems)
+    _check_length(names, MAX_NAME_CHARS, "name", file, "name", problems)
     names = names.where(names != "", ids)
     clean = pd.DataFrame({"id": ids, "name": names, "type": types}, index=actors.index)
     for column in actors.columns:
         if column not in ACTOR_COLUMNS:
             clean[column] = infer_column(actors[column])
-            _check_length(clean[column], limits.max_cell_chars, "the cell", file, str(column), problems)
+            _check_length(clean[column], limits.max_cell_chars, "cell", file, str(column), problems)
     return clean.reset_index(drop=True)
 
 
@@ -209,11 +219,8 @@ def _look_alike_ids(ids: pd.Series, file: str) -> list[Problem]:
         shape = value.translate(_LOOK_ALIKE)
         if shape in first:
             other_row, other = first[shape]
-            found.append(Problem(
-                f"actor id '{value}' looks like '{other}' (row {_row(other_row)}) but is written with "
-                "letters of another script; check that they are two different actors",
-                file, _row(row), "id",
-            ))
+            found.append(Problem("input.look_alike", file, _row(row), "id",
+                                 {"id": value, "other": other, "other_row": _row(other_row)}))
         else:
             first[shape] = (row, value)
     return found
@@ -242,22 +249,20 @@ def _validate_ties(
     for column in ("source", "target"):
         values = _ids(ties[column])
         ends[column] = values
-        _check_length(values, MAX_ID_CHARS, f"the {column}", file, column, problems)
+        _check_length(values, MAX_ID_CHARS, column, file, column, problems)
         for row in values.index[values == ""]:
-            problems.append(Problem(f"{column} is empty; expected an actor id", file, _row(row), column))
+            problems.append(Problem("input.empty_end", file, _row(row), column, {"column": column}))
         unknown = (values != "") & ~values.isin(actor_ids)
         similar = _similar_ids(actor_ids) if unknown.any() else {}
         for row, value in values[unknown].items():
-            hint = f" (did you mean '{similar[fold(value)]}'?)" if fold(value) in similar else ""
-            problems.append(
-                Problem(f"actor '{value}' is not listed in {actors_file}{hint}", file, _row(row), column)
-            )
+            suggestion = closest(value, similar)
+            problems.append(Problem(
+                "input.unknown_actor_suggest" if suggestion else "input.unknown_actor", file, _row(row),
+                column, {"actor": value, "file": actors_file, "suggestion": suggestion or ""},
+            ))
     source, target = ends["source"], ends["target"]
     for row, value in source[(source == target) & (source != "")].items():
-        problems.append(
-            Problem(f"tie from '{value}' to itself; a cooperation needs two different actors",
-                    file, _row(row), "target")
-        )
+        problems.append(Problem("input.self_loop", file, _row(row), "target", {"actor": value}))
     weighted = "weight" in ties.columns
     if weighted:
         weight = _validate_weights(ties["weight"], file, problems)
@@ -273,18 +278,19 @@ def _validate_ties(
         },
         index=ties.index,
     )
-    _check_length(clean["kind"], MAX_KIND_CHARS, "the kind", file, "kind", problems)
-    _check_length(clean["wave"], MAX_WAVE_CHARS, "the wave", file, "wave", problems)
+    _check_length(clean["kind"], MAX_KIND_CHARS, "kind", file, "kind", problems)
+    _check_length(clean["wave"], MAX_WAVE_CHARS, "wave", file, "wave", problems)
     for column in ties.columns:
         if column not in TIE_COLUMNS:
             clean[column] = infer_column(ties[column])
-            _check_length(clean[column], limits.max_cell_chars, "the cell", file, str(column), problems)
+            _check_length(clean[column], limits.max_cell_chars, "cell", file, str(column), problems)
     clean = _handle_duplicates(clean, file, directed, lenient, problems, warnings)
     return clean.reset_index(drop=True), weighted
 
 
 def _similar_ids(actor_ids: set[str]) -> dict[str, str]:
-    """Actor ids by their folded form, to suggest 'hk' for 'HK ' or 'Jürgen' for 'Juergen'."""
+    """Actor ids by their folded form, to suggest 'hk' for 'HK ' or 'Jürgen' for 'Juergen'
+    (and, by :func:`~netz.vocabulary.closest`, 'stadt' for 'stdat')."""
     similar: dict[str, str] = {}
     for actor_id in sorted(actor_ids):
         similar.setdefault(fold(actor_id), actor_id)
@@ -298,11 +304,8 @@ def _validate_weights(raw: pd.Series, file: str, problems: list[Problem]) -> pd.
     bad = unparsable | ~(numbers > 0) | ~np.isfinite(numbers)
     for row in text.index[bad.to_numpy()]:
         shown = text.loc[row]
-        what = "is empty" if shown == "" else f"'{shown}' is not a positive number"
-        problems.append(
-            Problem(f"weight {what}; expected a number greater than 0, such as 1 or 2,5",
-                    file, _row(row), "weight")
-        )
+        problems.append(Problem("input.weight_empty" if shown == "" else "input.weight_bad",
+                                file, _row(row), "weight", {"value": shown}))
     return numbers
 
 
@@ -337,15 +340,11 @@ def _handle_duplicates(
         first_rows = key[~duplicated].reset_index().set_index(["a", "b", "kind", "wave"])["index"]
         arrow = "→" if directed else "–"
         for row, (a, b, kind, wave) in key[duplicated].iterrows():
-            original = _row(first_rows.loc[(a, b, kind, wave)])
-            message = f"duplicate tie {a} {arrow} {b} (already in row {original})"
+            params = {"tie": f"{a} {arrow} {b}", "first": _row(first_rows.loc[(a, b, kind, wave)])}
             if lenient:
-                warnings.append(Problem(message + " — ignored", file, _row(row), "target"))
+                warnings.append(Problem("input.duplicate_tie_ignored", file, _row(row), "target", params))
             else:
-                problems.append(
-                    Problem(message + "; remove one of the rows or give them different kinds or waves",
-                            file, _row(row), "target")
-                )
+                problems.append(Problem("input.duplicate_tie", file, _row(row), "target", params))
         ties = ties[~duplicated]
     return ties if directed else _merge_reciprocal(ties)
 

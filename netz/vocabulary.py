@@ -8,6 +8,7 @@ umlauts ("Flüchtlingsinitiative" = "Fluechtlingsinitiative" = "flüchtlings-ini
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 
@@ -19,7 +20,9 @@ __all__ = [
     "TYPE_LABELS",
     "UnknownTypeError",
     "canonical_type",
+    "closest",
     "fold",
+    "suggest_type",
 ]
 
 #: The canonical actor types, in the order reports list them.
@@ -117,9 +120,36 @@ def fold(text: str) -> str:
 
 
 _LOOKUP: dict[str, str] = {fold(t): t for t in ACTOR_TYPES}
+#: Every accepted type name as it is written ("Kirchengemeinde"), by its folded form.
+_WRITTEN: dict[str, str] = {fold(t): t for t in ACTOR_TYPES}
 for _canonical, _names in _ALIASES.items():
     for _name in _names:
         _LOOKUP.setdefault(fold(_name), _canonical)
+        _WRITTEN.setdefault(fold(_name), _name)
+
+
+def closest(name: str, known: dict[str, str]) -> str | None:
+    """The entry of ``known`` (values by their :func:`fold` form) that ``name`` most likely
+    misspells: same folded form, else the nearest by :func:`difflib.get_close_matches`
+    (similarity at least 0.75); ``None`` when nothing is near.
+
+    >>> closest("Kirchengemiende", {"kirchengemeinde": "Kirchengemeinde", "kirche": "Kirche"})
+    'Kirchengemeinde'
+    """
+    folded = fold(name)
+    if folded in known:
+        return known[folded]
+    match = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.75)
+    return known[match[0]] if match else None
+
+
+def suggest_type(label: str) -> str | None:
+    """The accepted type name closest to an unknown ``label``, to ask "did you mean …?".
+
+    >>> suggest_type("Kirchengemiende"), suggest_type("Wohlfartsverband"), suggest_type("xyz")
+    ('Kirchengemeinde', 'Wohlfahrtsverband', None)
+    """
+    return closest(label, _WRITTEN)
 
 
 class UnknownTypeError(UnknownNameError):
@@ -127,8 +157,11 @@ class UnknownTypeError(UnknownNameError):
 
     def __init__(self, label: str) -> None:
         self.label = label
+        self.suggestion = suggest_type(label)
+        hint = f" (did you mean '{self.suggestion}'?)" if self.suggestion else ""
         super().__init__(
-            f"unknown actor type '{label}'", name=label, accepted=ACTOR_TYPES, heading="expected one of",
+            f"unknown actor type '{label}'{hint}", name=label, accepted=ACTOR_TYPES,
+            heading="expected one of",
             note=" (German names such as Initiative, Kirche, Wohlfahrtsverband, Kommune, Geflüchtete, "
             "Verein, Schule, Jobcenter, Behörde, Sonstige are accepted too)",
         )

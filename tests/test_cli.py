@@ -117,16 +117,16 @@ def test_undirected_reading_of_mutual_nominations_makes_one_tie(
     (tmp_path / "ties.csv").write_text("source,target\na,b\nb,a\n")
     (tmp_path / "alliance.json").write_text('{"directed": true}')
     assert run(capsys, "validate", tmp_path)[0] == 0
-    status, out, err = run(capsys, "validate", tmp_path, "--undirected")
+    status, out, err = run(capsys, "validate", tmp_path, "--undirected", "--lang", "en")
     assert (status, err) == (0, "")
     assert "1 ties, undirected" in out
     # A true duplicate (a → b twice) is still one, read either way.
     (tmp_path / "ties.csv").write_text("source,target\na,b\nb,a\na,b\n")
     for option in ("--directed", "--undirected"):
-        status, _, err = run(capsys, "validate", tmp_path, option)
+        status, _, err = run(capsys, "validate", tmp_path, option, "--lang", "en")
         assert status == 2
         assert "ties.csv, row 4, column 'target'" in err and "duplicate tie a" in err
-    status, out, err = run(capsys, "validate", tmp_path, "--undirected", "--lenient")
+    status, out, err = run(capsys, "validate", tmp_path, "--undirected", "--lenient", "--lang", "en")
     assert status == 0
     assert "1 ties, undirected" in out
     assert "netz: warning: ties.csv, row 4" in err
@@ -168,10 +168,12 @@ def test_report_by_wave(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
 # -- validate ----------------------------------------------------------------------------
 
 def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "validate", DEMO)
+    status, out, err = run(capsys, "validate", DEMO, "--lang", "en")
     assert status == 0
     assert out.strip() == f"{DEMO}: OK — 25 actors, 34 ties, undirected"
     assert err == ""
+    status, out, err = run(capsys, "validate", DEMO, "--lang", "de")
+    assert out.strip() == f"{DEMO}: in Ordnung — Akteure: 25, Kooperationen: 34, ungerichtet"
 
 
 @pytest.mark.parametrize(("limit", "status", "said"), [
@@ -181,7 +183,7 @@ def test_validate_ok(capsys: pytest.CaptureFixture[str]) -> None:
 ])
 def test_validate_with_a_limit(capsys: pytest.CaptureFixture[str], limit: str, status: int,
                                said: str) -> None:
-    assert main(["validate", str(DEMO), "--limit", limit]) == status
+    assert main(["validate", str(DEMO), "--limit", limit, "--lang", "en"]) == status
     captured = capsys.readouterr()
     assert said in captured.out + captured.err
 
@@ -189,7 +191,7 @@ def test_validate_with_a_limit(capsys: pytest.CaptureFixture[str], limit: str, s
 def test_validate_failing_names_file_row_and_column(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    status, out, err = run(capsys, "validate", bad_folder(tmp_path))
+    status, out, err = run(capsys, "validate", bad_folder(tmp_path), "--lang", "en")
     assert status == 2
     assert out == ""
     assert err.startswith("netz: kooperationen.csv, row 3, column 'An': actor 'Rathaus' is not listed")
@@ -199,7 +201,7 @@ def test_validate_failing_names_file_row_and_column(
 def test_validate_lists_every_problem(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = bad_folder(tmp_path)
     (path / "kooperationen.csv").write_text("Von;An;Stärke\nsj;sj;1\nst;Rathaus;null\n")
-    status, _, err = run(capsys, "validate", path)
+    status, _, err = run(capsys, "validate", path, "--lang", "en")
     assert status == 2
     assert "3 problems in the input:" in err
     assert "row 2, column 'An'" in err and "row 3, column 'Stärke'" in err
@@ -251,7 +253,7 @@ def test_service_commands_without_the_service(
         main(["--help"])
     assert caught.value.code == 0
     assert "pip install 'netz[service]'" in capsys.readouterr().out
-    status, out, _ = run(capsys, "validate", DEMO)
+    status, out, _ = run(capsys, "validate", DEMO, "--lang", "en")
     assert (status, out) == (0, f"{DEMO}: OK — 25 actors, 34 ties, undirected\n")
 
 
@@ -268,7 +270,7 @@ def test_convert_to_every_format(capsys: pytest.CaptureFixture[str], tmp_path: P
 
 def test_convert_with_bad_input_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     for target in ("out.xlsx", "out.json", "out"):
-        status, out, err = run(capsys, "convert", bad_folder(tmp_path), tmp_path / target)
+        status, out, err = run(capsys, "convert", bad_folder(tmp_path), tmp_path / target, "--lang", "en")
         assert status == 2
         assert out == ""
         assert "kooperationen.csv, row 3" in err
@@ -296,11 +298,11 @@ def netz(*argv: object) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.skipif(not NETZ.exists(), reason="the netz script is not installed next to this Python")
 def test_console_script(tmp_path: Path) -> None:
-    ok = netz("validate", DEMO)
+    ok = netz("validate", DEMO, "--lang", "en")
     assert ok.returncode == 0
     assert "OK — 25 actors, 34 ties" in ok.stdout
 
-    failing = netz("convert", bad_folder(tmp_path), tmp_path / "out.graphml")
+    failing = netz("convert", bad_folder(tmp_path), tmp_path / "out.graphml", "--lang", "en")
     assert failing.returncode == 2
     assert "kooperationen.csv, row 3, column 'An'" in failing.stderr
     assert "Traceback" not in failing.stderr
@@ -349,6 +351,7 @@ def test_every_command_is_in_the_readme(capsys: pytest.CaptureFixture[str]) -> N
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Command line\n", 1)[1].split("\n## ", 1)[0]
     assert [command for command in commands if f"netz {command} " not in section] == []
+    assert "(soon)" not in readme
 
 
 @pytest.mark.parametrize("arguments, port", [([], "8000"), (["PORT=8101"], "8101")])
@@ -358,3 +361,50 @@ def test_make_run_takes_a_port(arguments: list[str], port: str) -> None:
     printed = subprocess.run(["make", "-n", "-C", str(root), "run", *arguments], capture_output=True,
                              text=True, check=True).stdout
     assert f"netz serve --demo datasets/demo-buendnis --port {port}\n" in printed
+
+
+# -- language, --lenient everywhere (issue 10, defects 4 and 5) ----------------------------------
+
+def test_validate_speaks_the_locale_and_german_without_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = bad_folder(tmp_path)
+    (path / "akteure.csv").write_text("Kennung;Typ\nsj;Kirchengemiende\nst;Stadt\n")
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    status, _, err = run(capsys, "validate", path)
+    assert status == 2
+    assert "2 Probleme in der Eingabe:" in err
+    assert ("akteure.csv, Zeile 2, Spalte „Typ“: Unbekannter Typ „Kirchengemiende“ — "
+            "meinten Sie „Kirchengemeinde“?") in err
+    assert "kooperationen.csv, Zeile 3, Spalte „An“: Der Akteur „Rathaus“ steht nicht in akteure.csv" in err
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    _, _, err = run(capsys, "validate", path)
+    assert "akteure.csv, row 2, column 'Typ': unknown actor type 'Kirchengemiende' — did you mean" in err
+    _, _, err = run(capsys, "validate", path, "--lang", "de")
+    assert "meinten Sie „Kirchengemeinde“?" in err
+
+
+def test_empty_type_is_a_warning_not_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "akteure.csv").write_text("Kennung;Typ\na;Kirche\nb;\n")
+    (tmp_path / "kooperationen.csv").write_text("Von;An\na;b\n")
+    status, out, err = run(capsys, "validate", tmp_path, "--lang", "de")
+    assert status == 0, err
+    assert "Akteure: 2" in out
+    assert "netz: Warnung: akteure.csv, Zeile 3, Spalte „Typ“: Der Typ ist leer" in err
+
+
+@pytest.mark.parametrize("command", [["compare", "--null-samples", "0"], ["trends"]])
+def test_lenient_is_accepted_by_the_commands_on_many_alliances(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    for name in ("eins", "zwei"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "actors.csv").write_text("id,type\na,Kirche\nb,Raumschiff\nc,Stadt\n")
+        (folder / "ties.csv").write_text("source,target\na,b\nb,c\n")
+    status, _, err = run(capsys, command[0], tmp_path, *command[1:], "--lang", "en")
+    assert status == 2 and "unknown actor type 'Raumschiff'" in err
+    status, out, err = run(capsys, command[0], tmp_path, *command[1:], "--lenient", "--format", "json")
+    assert status == 0, err
+    assert json.loads(out) and str(tmp_path / "eins") in out and str(tmp_path / "zwei") in out

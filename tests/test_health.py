@@ -327,3 +327,15 @@ def test_empty_alliance_has_a_scorecard() -> None:
     assert card["connectedness"].value == 1.0
     assert card["cohesion"].value == 0.0
     assert card["dependence_on_single_actors"].value is None
+
+
+def test_cross_sector_finding_counts_actors_without_type() -> None:
+    alliance = make_alliance({"a": "church", "b": "municipality", "c": "other", "d": "other"},
+                             [("a", "b"), ("b", "c"), ("c", "d")])
+    indicator = scorecard(alliance)["cross_sector_integration"]
+    assert indicator.params["untyped"] == 2
+    german = indicator.explanation["de"]
+    assert "Akteure ohne bekannten Typ („Sonstige“), die zu keinem Bereich zählen: 2" in german
+    assert "counted in no sector: 2" in indicator.explanation["en"]
+    typed = make_alliance({"a": "church", "b": "municipality"}, [("a", "b")])
+    assert "untyped" not in scorecard(typed)["cross_sector_integration"].params

@@ -179,11 +179,15 @@ def test_unknown_type_lists_the_accepted_values() -> None:
     assert all(t in problems[0].message for t in ACTOR_TYPES)
 
 
-def test_empty_type_is_a_problem() -> None:
+def test_empty_type_is_other_with_a_warning() -> None:
     actors = frame([{"id": "a", "type": "Kirche"}, {"id": "b", "type": ""}])
-    problems = problems_of(actors, frame([{"source": "a", "target": "b"}]))
-    assert where(problems) == [("akteure.csv", 3, "type")]
-    assert "type is empty" in problems[0].message
+    result = validate_tables(actors, frame([{"source": "a", "target": "b"}]), directed=False,
+                             actors_file="akteure.csv")
+    assert result.actors["type"].tolist() == ["church", "other"]
+    assert [(w.file, w.row, w.column, w.code) for w in result.warnings] == [
+        ("akteure.csv", 3, "type", "input.empty_type")]
+    assert result.warnings[0].text("de") == (
+        "akteure.csv, Zeile 3, Spalte „type“: Der Typ ist leer; der Akteur wird als „Sonstige“ gezählt")
 
 
 def test_lenient_counts_unknown_types_as_other_with_a_warning() -> None:
@@ -238,7 +242,7 @@ def test_problem_with_a_row_label() -> None:
     problem = Problem("expected an object", "graph.json", "nodes[3]")
     assert str(problem) == "graph.json, nodes[3]: expected an object"
     assert problem.to_dict() == {"file": "graph.json", "row": "nodes[3]", "column": None,
-                                 "message": "expected an object"}
+                                 "code": "expected an object", "params": {}, "message": "expected an object"}
 
 
 def test_attribute_columns_are_typed() -> None:
@@ -364,3 +368,44 @@ def test_too_many_actors_ties_or_columns_are_refused_first(limits: Limits, named
     validate_tables(ACTORS, ties, directed=False)
     [problem] = problems_of(ACTORS, ties, limits=limits)
     assert f"(limit {named};" in problem.message
+
+
+# -- in the user's language, with suggestions, all at once (issue 10, defects 4 and 5) -------------
+
+def test_unknown_type_suggests_the_closest_known_one() -> None:
+    actors = frame([{"id": "a", "type": "Kirchengemiende"}, {"id": "b", "type": "Wohlfartsverband"}])
+    found = problems_of(actors, frame([{"source": "a", "target": "b"}]))
+    assert [p.what("de") for p in found] == [
+        "Unbekannter Typ „Kirchengemiende“ — meinten Sie „Kirchengemeinde“?",
+        "Unbekannter Typ „Wohlfartsverband“ — meinten Sie „Wohlfahrtsverband“?",
+    ]
+    assert found[0].message == "unknown actor type 'Kirchengemiende' — did you mean 'Kirchengemeinde'?"
+
+
+def test_unknown_actor_in_a_tie_suggests_the_closest_id() -> None:
+    actors = frame([{"id": "stadt", "type": "Stadt"}, {"id": "kirche", "type": "Kirche"}])
+    found = problems_of(actors, frame([{"source": "stdat", "target": "kirche"}]))
+    assert found[0].what("de") == "Der Akteur „stdat“ steht nicht in akteure.csv — meinten Sie „stadt“?"
+    assert found[0].code == "input.unknown_actor_suggest" and found[0].params["suggestion"] == "stadt"
+
+
+def test_a_self_loop_does_not_hide_behind_a_bad_weight_and_problems_come_in_row_order() -> None:
+    ties = frame([{"source": "a", "target": "b", "weight": "viel"},
+                  {"source": "c", "target": "c", "weight": "1"},
+                  {"source": "a", "target": "zz", "weight": "0"}])
+    found = problems_of(ACTORS, ties)
+    assert [(p.row, p.code) for p in found] == [
+        (2, "input.weight_bad"), (3, "input.self_loop"), (4, "input.unknown_actor"), (4, "input.weight_bad")]
+
+
+def test_many_problems_are_all_counted_and_the_first_hundred_listed() -> None:
+    ties = frame([{"source": "a", "target": f"x{i}"} for i in range(150)])
+    with pytest.raises(InputError) as caught:
+        validate_tables(ACTORS, ties, directed=False, actors_file="akteure.csv", ties_file="k.csv")
+    assert len(caught.value.problems) == 150
+    german = caught.value.text("de").splitlines()
+    assert german[0] == "150 Probleme in der Eingabe:"
+    assert german[-1].strip() == "… und 50 weitere"
+    assert len(german) == 1 + MAX_LISTED_PROBLEMS + 1
+    assert "k.csv, Zeile 2, Spalte „target“: Der Akteur „x0“ steht nicht in akteure.csv" in german[1]
+    assert str(caught.value).splitlines()[-1].strip() == "... and 50 more"

@@ -23,7 +23,7 @@ from api.deps import (
     writable_alliance,
 )
 from api.models import AllianceRow, KeyGrant
-from api.params import Land, Programme, same_name
+from api.params import Land, Programme, check_names, same_name
 from api.schemas import AllianceIn, AllianceOut, AlliancePatch
 from api.store import load, remove, save
 from api.undo import remember
@@ -47,12 +47,12 @@ def list_alliances(
     query = select(AllianceRow).order_by(AllianceRow.id)
     if key.role == "coordinator":
         query = query.join(KeyGrant, KeyGrant.alliance_id == AllianceRow.id).where(KeyGrant.key_id == key.id)
-    if min_actors is not None:
-        query = query.where(AllianceRow.n_actors >= min_actors)
-    if max_actors is not None:
-        query = query.where(AllianceRow.n_actors <= max_actors)
-    return [out(row) for row in session.scalars(query)
-            if same_name(row.land, land) and same_name(row.programme, programme)]
+    rows = list(session.scalars(query))
+    check_names((row.land for row in rows), (row.programme for row in rows), land, programme)
+    return [out(row) for row in rows
+            if same_name(row.land, land) and same_name(row.programme, programme)
+            and (min_actors is None or row.n_actors >= min_actors)
+            and (max_actors is None or row.n_actors <= max_actors)]
 
 
 @router.post("", status_code=201, response_model=AllianceOut)

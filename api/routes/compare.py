@@ -29,7 +29,7 @@ from api.config import Settings
 from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache, as_utc
-from api.params import GroupBy, Land, Programme, same_name
+from api.params import GroupBy, Land, Programme, check_names, same_name
 from api.reports import KEY_WIDTH
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
@@ -197,6 +197,7 @@ def _selected(session: Session, key: ApiKey, alliances: str | None, programme: s
             query = query.join(KeyGrant, KeyGrant.alliance_id == AllianceRow.id).where(
                 KeyGrant.key_id == key.id)
         rows = list(session.scalars(query))
+    check_names((row.land for row in rows), (row.programme for row in rows), land, programme)
     bounds = {name: (low, high) for name, low, high in SIZE_CLASSES}
     return [
         row for row in rows

@@ -72,22 +72,15 @@ def read_folder(
         )
     directed = directed if directed is not None else bool(declared)
     if files["actors"] is None:
-        raise InputError.single(
-            f"no actors file in this folder; expected actors.csv or akteure.csv "
-            f"(found: {', '.join(sorted(p.name for p in path.iterdir())) or 'nothing'})",
-            file=str(path),
-        )
+        raise InputError.single("input.no_actors_file", file=str(path),
+                                found=", ".join(sorted(p.name for p in path.iterdir())) or "—")
     if files["ties"] is None and files["memberships"] is None:
-        raise InputError.single(
-            "no ties file in this folder; expected ties.csv or kooperationen.csv "
-            "(or memberships.csv for working-group memberships)",
-            file=str(path),
-        )
+        raise InputError.single("input.no_ties_file", file=str(path))
     headers: dict[str, dict[str, str]] = {}
     actors_file = files["actors"].name
     actors = _read_table(files["actors"], ACTOR_ALIASES, headers, ACTOR_REQUIRED, limits, "max_actors")
     if actors.empty:
-        raise InputError.single("the actors file has no actors below its header", file=actors_file)
+        raise InputError.single("input.no_actors", file=actors_file)
     ties_file = files["ties"].name if files["ties"] else files["memberships"].name  # type: ignore[union-attr]
     ties = (
         _read_table(files["ties"], TIE_ALIASES, headers, TIE_REQUIRED, limits, "max_ties")
@@ -159,19 +152,16 @@ def add_co_membership_ties(
         )
     missing = [c for c in ("actor", "group") if c not in members.columns]
     if missing:
-        raise InputError.single(
-            f"missing required column '{missing[0]}'; columns found: "
-            + ", ".join(f"'{c}'" for c in members.columns),
-            file=file, row=1, column=missing[0],
-        )
+        raise InputError.single("input.missing_column", file=file, row=1, column=missing[0],
+                                missing=repr(missing[0]), found=", ".join(f"'{c}'" for c in members.columns))
     known = set(actors["id"].astype(str).str.strip()) if "id" in actors.columns else set()
     actor = members["actor"].astype(str).str.strip()
     group = members["group"].astype(str).str.strip()
     problems = [
-        Problem(f"actor '{actor[row]}' is not listed among the actors", file, int(row), "actor")
+        Problem("input.unknown_member", file, int(row), "actor", {"actor": actor[row]})
         for row in actor.index[~actor.isin(known)]
     ] + [
-        Problem("group is empty; expected a working-group name", file, int(row), "group")
+        Problem("input.empty_group", file, int(row), "group")
         for row in group.index[group == ""]
     ]
     if problems:

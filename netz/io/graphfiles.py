@@ -131,7 +131,7 @@ def read_node_link(
         directed = bool(declared)
     return Alliance.from_frames(
         _rename(actors, {"label": "name"}), ties, directed=directed, meta=meta, lenient=lenient,
-        actors_file=f"{file} nodes", ties_file=f"{file} links", limits=limits,
+        actors_file=f"{file} nodes", ties_file=f"{file} links", limits=limits, untyped_is_other=False,
     )
 
 
@@ -299,7 +299,7 @@ def _from_networkx(
     ties = _frame(records, "edge", file, limits).drop(columns=["id"], errors="ignore")
     return Alliance.from_frames(
         actors, ties, directed=directed, meta=meta, lenient=lenient,
-        actors_file=f"{file} nodes", ties_file=f"{file} edges", limits=limits,
+        actors_file=f"{file} nodes", ties_file=f"{file} edges", limits=limits, untyped_is_other=False,
     )
 
 

@@ -38,10 +38,7 @@ def parse_directed(value: Any, *, file: str, row: int | str | None = None) -> bo
         return True
     if text in _FALSE:
         return False
-    raise InputError.single(
-        f"'directed' is '{value}'; expected true or false (ja/nein)", file=file, row=row,
-        column="directed",
-    )
+    raise InputError.single("input.bad_directed", file=file, row=row, column="directed", value=value)
 
 
 def parse_meta(

@@ -15,7 +15,7 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -64,15 +64,17 @@ ACTOR_REQUIRED = ("id", "type")
 TIE_REQUIRED = ("source", "target")
 MEMBERSHIP_REQUIRED = ("actor", "group")
 _GERMAN_HEADERS = {
-    "id": "'Kennung'", "type": "'Typ' or 'Art'", "source": "'Von' or 'Quelle'",
-    "target": "'An', 'Ziel' or 'Partner'", "actor": "'Akteur'", "group": "'Gruppe' or 'Arbeitskreis'",
+    "id": "'Kennung'", "type": "'Typ' / 'Art'", "source": "'Von' / 'Quelle'",
+    "target": "'An' / 'Ziel' / 'Partner'", "actor": "'Akteur'", "group": "'Gruppe' / 'Arbeitskreis'",
 }
+#: Rows looked at for a title above the header (see :func:`_title_rows`).
+_TITLE_ROWS = 10
 
+#: The message key (``input.binary.*``) of files that are no text, by their first bytes.
 _BINARY_SIGNATURES: Mapping[bytes, str] = {
-    b"PK\x03\x04": "a zip archive or an Excel workbook (.xlsx); save the sheet as CSV, "
-    "or read the .xlsx file itself",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls); save it as .xlsx or CSV",
-    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "input.binary.zip",
+    b"\xd0\xcf\x11\xe0": "input.binary.xls",
+    b"%PDF": "input.binary.pdf",
 }
 
 
@@ -96,11 +98,11 @@ def decode_text(data: bytes, file: str) -> str:
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, 0, "utf-16", "UTF-16", file)
-    for signature, what in _BINARY_SIGNATURES.items():
+    for signature, code in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
-            raise InputError.single(f"this is {what}, not a CSV text file", file=file)
+            raise InputError.single(code, file=file)
     if b"\x00" in data[:8192]:
-        raise InputError.single("this is a binary file, not a CSV text file", file=file)
+        raise InputError.single("input.binary.other", file=file)
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data, 3, "utf-8", "UTF-8", file)
     try:
@@ -110,10 +112,8 @@ def decode_text(data: bytes, file: str) -> str:
                      if _LATIN.fullmatch(m.group().decode("utf-8", errors="replace"))), None)
         if utf8 is not None:
             raise InputError.single(
-                f"the file mixes two encodings: row {_line_of(data, utf8.start())} is UTF-8, row "
-                f"{_line_of(data, error.start)} is Windows-1252 (for example 'ü' as one byte); "
-                "save the whole file again as UTF-8",
-                file=file, row=_line_of(data, error.start),
+                "input.mixed_encodings", file=file, row=_line_of(data, error.start),
+                utf8_row=_line_of(data, utf8.start()), cp1252_row=_line_of(data, error.start),
             ) from None
         return data.decode("cp1252", errors="replace")
 
@@ -124,11 +124,8 @@ def _strict(data: bytes, skip: int, codec: str, name: str, file: str) -> str:
         return data[skip:].decode(codec)
     except UnicodeDecodeError as error:
         position = skip + error.start
-        raise InputError.single(
-            f"the file starts with the byte-order mark of {name}, but this row is not {name} "
-            f"(byte {position + 1}); save the whole file again as UTF-8",
-            file=file, row=_line_of(data, position),
-        ) from None
+        raise InputError.single("input.bad_bom", file=file, row=_line_of(data, position), encoding=name,
+                                byte=position + 1) from None
 
 
 def _line_of(data: bytes, position: int) -> int:
@@ -142,10 +139,8 @@ def _line_of(data: bytes, position: int) -> int:
 def check_bytes(size: int, file: str, limits: Limits) -> None:
     """Refuse a file (or an archive's contents) larger than ``limits.max_unpacked_bytes``."""
     if size > limits.max_unpacked_bytes:
-        raise InputError.single(
-            f"{size / 2**20:,.1f} MiB to read; at most {limits.max_unpacked_bytes / 2**20:,.1f} MiB are "
-            "accepted (limit max_unpacked_bytes; raise it to read larger inputs)", file=file,
-        )
+        raise InputError.single("input.too_many_bytes", file=file, size=f"{size / 2**20:,.1f}",
+                                most=f"{limits.max_unpacked_bytes / 2**20:,.1f}")
 
 
 def read_csv_table(
@@ -182,10 +177,11 @@ def parse_csv_text(
     most = getattr(limits, rows)
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise InputError.single("the file is empty; expected a header row and data rows", file=file)
-    header_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
-    unquoted = _QUOTED.sub("", header_line)
-    separator = max((";", ",", "\t"), key=unquoted.count)
+        raise InputError.single("input.empty_file", file=file)
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=_TITLE_ROWS)[:_TITLE_ROWS]
+    lines = [_QUOTED.sub("", line) for line in first]
+    separator = _separator([line for line in lines if line.strip()])
+    unquoted = next((line for line in lines if line.count(separator)), lines[0])
     if unquoted.count(separator) + 1 > limits.max_columns:
         raise limits.exceeded("max_columns", unquoted.count(separator) + 1, "columns in the header",
                               file=file, row=1)
@@ -201,11 +197,12 @@ def parse_csv_text(
     except pd.errors.ParserError:
         # A row wider than the first one, or an unclosed quote: go row by row to say which.
         return rows_to_frame(_csv_rows(text, separator, file, limits, rows), file)
-    if len(cells) - 1 > most:
-        raise limits.exceeded(rows, len(cells) - 1, rows_are(rows), file=file)
-    header = [str(c).strip() for c in cells.iloc[0]]
-    _check_header(header, file)
-    frame = cells.iloc[1:].set_axis(header, axis="columns")
+    title = _title_rows(cells.iloc[:_TITLE_ROWS].to_numpy().tolist())
+    if len(cells) - 1 - title > most:
+        raise limits.exceeded(rows, len(cells) - 1 - title, rows_are(rows), file=file)
+    header = [str(c).strip() for c in cells.iloc[title]]
+    _check_header(header, file, row=title + 1)
+    frame = cells.iloc[title + 1:].set_axis(header, axis="columns")
     # Columns without a header and without values come from trailing separators.
     keep = [i for i, c in enumerate(header) if c or frame.iloc[:, i].str.strip().ne("").any()]
     frame = frame.iloc[:, keep]
@@ -226,17 +223,16 @@ def _csv_rows(
                 raise limits.exceeded("max_columns", len(cells), "cells in the row", file=file,
                                       row=len(rows))
     except csv.Error as error:
-        raise InputError.single(
-            f"cannot read the row ({error}); check for an unclosed or stray quote '\"'",
-            file=file, row=len(rows) + 1,
-        ) from None
+        raise InputError.single("input.bad_quote", file=file, row=len(rows) + 1, error=str(error)) from None
     return rows
 
 
 def rows_to_frame(rows: list[tuple[int, list[str]]], file: str) -> pd.DataFrame:
-    """Build a text table from (row number, cells) pairs whose first pair is the header."""
+    """Build a text table from (row number, cells) pairs whose first pair is the header, or
+    whose header follows a title (see :func:`_title_rows`)."""
     if not rows:
-        raise InputError.single("the sheet is empty; expected a header row and data rows", file=file)
+        raise InputError.single("input.empty_sheet", file=file)
+    rows = rows[_title_rows([cells for _, cells in rows[:_TITLE_ROWS]]):]
     header = [c.strip() for c in rows[0][1]]
     while header and not header[-1]:
         header.pop()
@@ -245,10 +241,7 @@ def rows_to_frame(rows: list[tuple[int, list[str]]], file: str) -> pd.DataFrame:
     body = [(number, (cells + [""] * width)[:width]) for number, cells in rows[1:]]
     for number, cells in rows[1:]:
         if any(c.strip() for c in cells[width:]):
-            raise InputError.single(
-                f"the row has values beyond the last column with a header ('{header[-1]}')",
-                file=file, row=number,
-            )
+            raise InputError.single("input.beyond_header", file=file, row=number, last=header[-1])
     frame = pd.DataFrame([cells for _, cells in body], columns=header, dtype=object,
                          index=pd.Index([n for n, _ in body], dtype="int64"))
     return _drop_blank_rows(frame)
@@ -276,19 +269,17 @@ def canonical_columns(
         if canonical is None:
             continue
         if canonical in claimed:
-            raise InputError.single(
-                f"both '{claimed[canonical]}' and '{column}' name the column '{canonical}'; keep one",
-                file=file, row=1, column=str(column),
-            )
+            raise InputError.single("input.column_twice_named", file=file, row=1, column=str(column),
+                                    first=claimed[canonical], second=str(column), canonical=canonical)
         renames[column] = canonical
         claimed[canonical] = str(column)
     missing = [c for c in required if c not in claimed]
     if missing:
-        hint = f" (in German: {_GERMAN_HEADERS[missing[0]]})" if missing[0] in _GERMAN_HEADERS else ""
-        found = ", ".join(f"'{c}'" for c in frame.columns) or "none"
+        found = ", ".join(f"'{c}'" for c in frame.columns) or "—"
+        german = _GERMAN_HEADERS.get(missing[0])
         raise InputError.single(
-            f"missing required column '{missing[0]}'{hint}; columns found: {found}",
-            file=file, row=1, column=missing[0],
+            "input.missing_column_german" if german else "input.missing_column", file=file, row=1,
+            column=missing[0], missing=repr(missing[0]), german=german or "", found=found,
         )
     return frame.rename(columns=renames)
 
@@ -316,13 +307,59 @@ def _check_header(header: list[str], file: str, *, row: int = 1) -> None:
         if not name:
             continue
         if name in seen:
-            raise InputError(Problem(
-                f"column name '{name}' appears twice (columns {seen[name]} and {position})",
-                file, row, name,
-            ))
+            raise InputError(Problem("input.column_twice", file, row, name,
+                                     {"name": name, "first": seen[name], "second": position}))
         seen[name] = position
     if not seen:
-        raise InputError.single("the header row is empty; expected column names", file=file, row=row)
+        raise InputError.single("input.empty_header", file=file, row=row)
+
+
+def _separator(lines: list[str]) -> str:
+    """The separator of the first (unquoted) lines: the one whose count is the same on the most
+    lines, then the one with the larger count; ``;`` first on a tie, as German files use it.
+
+    Looking at several lines rather than the header alone, a title line above the header
+    ("Akteure, Stand 2024") does not decide.
+
+    >>> _separator(["Akteure, Stand 2024", "id;name;type", "a;A;Kirche"])
+    ';'
+    >>> _separator(["id,name,type", "a,Foo; Bar; Baz; Qux,Kirche", "b,B,Verein"])
+    ','
+    """
+    def score(separator: str) -> tuple[int, int]:
+        counts = [line.count(separator) for line in lines if line.count(separator)]
+        if not counts:
+            return 0, 0
+        usual = max(set(counts), key=lambda c: (counts.count(c), c))
+        return counts.count(usual), usual
+
+    return max((";", ",", "\t"), key=score)
+
+
+def _title_rows(rows: Sequence[Sequence[object]]) -> int:
+    """How many rows above the header are a title ("Akteure im Bündnis, Stand 2024").
+
+    A header names at least two columns (every table has two required ones): a first row of
+    exactly one filled cell, and the blank rows after it, above the first row with two or
+    more are a title. Looked for among the first rows only; 0 when there is none. (A first
+    row with no filled cell is an empty header, not a title.)
+
+    >>> _title_rows([["Akteure 2024", ""], ["", ""], ["id", "type"], ["a", "Kirche"]])
+    2
+    >>> _title_rows([["id", "type"], ["a", ""]]), _title_rows([["", ""], ["a", "b"]])
+    (0, 0)
+    """
+    def filled(cells: Sequence[object]) -> int:
+        return sum(1 for cell in cells if str(cell).strip())
+
+    if not rows or filled(rows[0]) != 1:
+        return 0
+    for position, cells in enumerate(rows[1:], start=1):
+        if filled(cells) >= 2:
+            return position
+        if filled(cells):
+            return 0
+    return 0
 
 
 def _count_outside_quotes(line: str, separator: str) -> int:

@@ -77,11 +77,8 @@ def read_workbook(
     try:
         sheets = {role: _find_sheet(book, names) for role, names in _SHEETS.items()}
         if sheets["actors"] is None or (sheets["ties"] is None and sheets["memberships"] is None):
-            raise InputError.single(
-                "expected the sheets 'actors' and 'ties' (or 'Akteure' and 'Kooperationen'); "
-                f"sheets found: {', '.join(repr(s) for s in book.sheetnames)}",
-                file=file,
-            )
+            raise InputError.single("input.no_sheets", file=file,
+                                    found=", ".join(repr(s) for s in book.sheetnames))
         meta: dict[str, Any] = {}
         declared: bool | None = None
         if sheets["meta"] is not None:
@@ -93,7 +90,7 @@ def read_workbook(
         actors = _sheet_table(book[sheets["actors"]], ACTOR_ALIASES, actors_file, headers, ACTOR_REQUIRED,
                               limits, "max_actors")
         if actors.empty:
-            raise InputError.single("the actors sheet has no actors below its header", file=actors_file)
+            raise InputError.single("input.no_actors", file=actors_file)
         if sheets["ties"] is not None:
             ties_file = f"{file}, sheet '{sheets['ties']}'"
             ties = _sheet_table(book[sheets["ties"]], TIE_ALIASES, ties_file, headers, TIE_REQUIRED, limits,

@@ -110,11 +110,31 @@ def test_load_stores_nothing_when_one_input_is_bad(capsys: pytest.CaptureFixture
     (bad / "actors.csv").write_text("id,name,type\na,A,Kirche\nb,B,Stadt\n")
     (bad / "ties.csv").write_text("source,target\na,b\nb,zz\n")
     before = row_counts()
-    status, _, err = run(capsys, "load", DEMO, bad, "--database", database_url)
+    status, _, err = run(capsys, "load", DEMO, bad, "--database", database_url, "--lang", "en")
     assert status == 2
     assert "ties.csv, row 3, column 'target'" in err and "zz" in err
     assert "Traceback" not in err
     assert row_counts() == before
+
+
+def test_load_a_folder_of_alliance_folders_and_lenient(capsys: pytest.CaptureFixture[str], client: TestClient,
+                                                      admin: dict[str, str], database_url: str,
+                                                      tmp_path: Path) -> None:
+    for name, kind in (("eins", "Kirche"), ("zwei", "Raumschiff")):
+        folder = tmp_path / "kohorte" / name
+        folder.mkdir(parents=True)
+        (folder / "actors.csv").write_text(f"id,name,type\na,A,{kind}\nb,B,Stadt\n")
+        (folder / "ties.csv").write_text("source,target\na,b\n")
+    status, _, err = run(capsys, "load", tmp_path / "kohorte", "--database", database_url, "--lang", "de")
+    assert status == 2
+    assert "Unbekannter Typ „Raumschiff“" in err
+    status, out, err = run(capsys, "load", tmp_path / "kohorte", "--database", database_url, "--lenient",
+                           "--lang", "en")
+    assert status == 0, err
+    assert "unknown actor type 'Raumschiff' — counted as 'other'" in err
+    ids = [int(i) for i in re.findall(r"\d+", out.strip().splitlines()[-1])]
+    assert len(ids) == 2
+    assert {a["n_actors"] for a in client.get(ALLIANCES, headers=admin).json() if a["id"] in ids} == {2}
 
 
 def test_serve_loads_the_demo_into_an_empty_database_only(capsys: pytest.CaptureFixture[str],

@@ -290,7 +290,8 @@ def test_missing_required_column_names_it_and_lists_the_columns_found(tmp_path: 
     assert where(found) == [("akteure.csv", 1, "type")]
     message = found[0].message
     assert "missing required column 'type'" in message
-    assert "'Typ' or 'Art'" in message  # how to call it in German
+    assert "(in German: 'Typ' / 'Art')" in message  # how to call it in German
+    assert "(auf Deutsch: 'Typ' / 'Art')" in found[0].what("de")
     # the columns found, as the file spells them
     assert "columns found: 'Kennung', 'Bezeichnung', 'Ehrenamtliche'" in message
 

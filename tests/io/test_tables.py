@@ -168,6 +168,18 @@ def test_empty_header_row() -> None:
     assert caught.value.row == 1
 
 
+@pytest.mark.parametrize("title", ["Akteure im Bündnis Musterstadt, Stand 2024", "Akteure;;", "Akteure"])
+def test_a_title_row_above_the_header_is_recognised(title: str) -> None:
+    frame = parse_csv_text(f"{title}\n\nKennung;Typ\na;Kirche\nb;Verein\n", "akteure.csv")
+    assert list(frame.columns) == ["Kennung", "Typ"]
+    assert list(frame.index) == [4, 5]  # the rows a spreadsheet shows
+
+
+def test_separator_is_not_taken_from_a_semicolon_in_a_cell() -> None:
+    frame = parse_csv_text("id,name,type\na,Foo; Bar; Baz,Kirche\nb,B,Verein\n", "akteure.csv")
+    assert frame.loc[2, "name"] == "Foo; Bar; Baz"
+
+
 def test_duplicate_header() -> None:
     with pytest.raises(InputError) as caught:
         parse_csv_text("id;Name;Name\na;b;c\n", "akteure.csv")
