@@ -12,11 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from api import docs, pages, problems
 from api.config import Settings
 from api.db import Database
-from api.hotpath import ReportServer
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
 from api.openapi import declare_enforced
 from api.ratelimit import RateLimit
+from api.reportcache import Cache
 from api.routes import (
     actors,
     alliances,
@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                         statement_timeout=settings.database_statement_timeout)
     if migrate:
         database.migrate()
-    reports = ReportServer(database, settings)
+    reports = Cache(settings)
     runner = JobRunner(database, settings)
 
     @asynccontextmanager
@@ -86,7 +86,6 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
         freeze_startup_heap()
         yield
         await run_in_threadpool(runner.close)  # unfinished background jobs end (failed: submit again)
-        await reports.close()  # the report path's own connections (see api.hotpath)
 
     app = FastAPI(title="netz", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   openapi_tags=[{"name": tag} for tag in TAGS], docs_url=None, redoc_url=None)

@@ -58,7 +58,10 @@ class AllianceRow(Base):
     n_actors: Mapped[int] = mapped_column(Integer, default=0)
     n_ties: Mapped[int] = mapped_column(Integer, default=0)
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Set here, to the microsecond (SQLite's CURRENT_TIMESTAMP has seconds): it tells an alliance
+    # apart from a deleted one whose id SQLite gave again (api.reportcache).
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                    server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -110,12 +113,8 @@ class TieRow(Base):
 
 
 class ReportCache(Base):
-    """A computed report, valid for exactly one revision of its alliance and one view.
-
-    ``token`` is random, new for every stored report: a process that keeps a report in memory
-    checks that the stored row still has its token (ids of deleted alliances can come back on
-    SQLite, and with them revision numbers, so id and revision alone could name another report).
-    """
+    """A computed report (or comparison row), valid for exactly one revision of its alliance and
+    one key (view and options): see :mod:`api.reportcache`."""
 
     __tablename__ = "report_cache"
 
@@ -125,7 +124,6 @@ class ReportCache(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     revision: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
-    token: Mapped[str | None] = mapped_column(String(32))
     # When it was stored (None: before migration 0004): which comparison rows are kept (the newest).
     stored_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 

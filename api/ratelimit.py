@@ -9,7 +9,7 @@ fast as it may read cached reports. The limits (settings ``rate_limit_*``, in th
 ``limits`` library, e.g. ``"600/minute"``) are kept in memory by the ``limits`` library's moving
 window, **per worker process**: a service of N workers lets a client make up to N times as many
 requests. A check costs a few microseconds (two dictionary look-ups and two list appends), so the
-cached report's fast path (:mod:`api.hotpath`) does not notice it.
+cached report (:mod:`api.reportcache`) does not notice it.
 """
 
 from __future__ import annotations

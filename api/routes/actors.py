@@ -8,24 +8,21 @@ import json
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Response
+from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 
 from api.audit import audit
 from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
-    SettingsDep,
     check_revision,
     etag,
-    readable_alliance,
     require,
-    view_of,
     writable_alliance,
 )
 from api.edits import edit
 from api.params import ActorType, GroupBy, Wave
-from api.reports import cached_report
+from api.reportcache import Cache
 from api.schemas import ActorIn, ActorPatch
 from netz.io.spreadsheet import spreadsheet_safe
 from netz.vocabulary import canonical_type
@@ -37,7 +34,7 @@ ActorId = Annotated[str, Path(description="The actor's id in its alliance.")]
 
 @router.get("")
 def list_actors(
-    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
     sort: Annotated[str, Query(description="The column to sort by: `id`, `name`, `type` or a metric "
                                            "(`brokerage.total` for nested ones).")] = "id",
     order: Annotated[Literal["asc", "desc"], Query(description="Ascending or descending.")] = "asc",
@@ -49,9 +46,9 @@ def list_actors(
 ) -> Response:
     """Every actor with its metrics; sort by any metric (``brokerage.total`` for nested ones)."""
     require(key, "admin", "coordinator", "researcher")
-    row = readable_alliance(session, key, alliance_id)
-    body = json.loads(cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave))
-    table = pd.json_normalize(body["actors"], sep=".")
+    cache: Cache = request.app.state.reports
+    row, report = cache.report(session, key, alliance_id, group_by=group_by, wave=wave)
+    table = report.actors()  # made once per report and process; not changed here
     if type is not None:
         wanted = canonical_type(type)  # what import accepts (Kirche, kirche, church); else a 422
         table = table[table["type"] == wanted] if len(table) else table

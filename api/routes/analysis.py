@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -10,7 +9,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from api.audit import audit
 from api.deps import (
@@ -24,9 +25,10 @@ from api.deps import (
     require,
     view_of,
 )
-from api.hotpath import ReportServer
+from api.models import AllianceRow, ApiKey
 from api.params import GroupBy, Wave
-from api.reports import alliance_as_seen, cached_report
+from api.reportcache import Cache, Entry, report_tag, respond
+from api.reports import alliance_as_seen
 from netz import io
 from netz.io.folder import write_folder
 from netz.io.workbook import write_workbook
@@ -45,10 +47,11 @@ EXPORT_FORMATS = {
 }
 
 
-def _report_body(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
-                 group_by: str, wave: str | None) -> bytes:
-    row = readable_alliance(session, key, alliance_id)
-    return cached_report(session, row, view_of(key), settings, group_by=group_by, wave=wave)
+def _report(request: Request, session: Session, key: ApiKey, alliance_id: int, group_by: str,
+            wave: str | None) -> tuple[AllianceRow, Entry]:
+    """The alliance and its report as this key sees it (access: :func:`api.deps.readable_alliance`)."""
+    cache: Cache = request.app.state.reports
+    return cache.report(session, key, alliance_id, group_by=group_by, wave=wave)
 
 
 @router.get("/report", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}},
@@ -59,30 +62,35 @@ async def get_report(alliance_id: AllianceId, request: Request, group_by: GroupB
                      ) -> Response:
     """The whole report, as ``netz report --format json`` gives it (funders: network level only).
 
-    Computed once per alliance revision and view, then served from memory after one small
-    query (see ``api/hotpath.py``): gzip-compressed if the client accepts it; with an ``ETag``,
-    and 304 for a matching ``If-None-Match``.
+    Computed once per alliance revision and view, then served from memory (see
+    ``api/reportcache.py``): gzip-compressed if the client accepts it; with an ``ETag``, and 304
+    for a matching ``If-None-Match``. The most requested route: the key is read without a
+    dependency, and the database part runs in one worker thread (each costs more than the work).
     """
-    key = await key_of(request, authorization)  # as CurrentKey, without a dependency's cost
-    reports: ReportServer = request.app.state.reports
-    headers = request.headers
-    return await reports.respond(alliance_id=alliance_id, key=key, view=view_of(key), group_by=group_by,
-                                 wave=wave, if_none_match=headers.get("if-none-match"),
-                                 accept_encoding=headers.get("accept-encoding"))
+    key = await key_of(request, authorization)  # as CurrentKey
+
+    def in_thread() -> tuple[AllianceRow, Entry]:
+        with request.app.state.database.sessions() as session:
+            return _report(request, session, key, alliance_id, group_by, wave)
+
+    row, entry = await run_in_threadpool(in_thread)
+    return respond(entry, report_tag(row, view_of(key), request.app.state.settings),
+                   if_none_match=request.headers.get("if-none-match"),
+                   accept_encoding=request.headers.get("accept-encoding"))
 
 
 @router.get("/gaps")
-def get_gaps(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def get_gaps(alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
              group_by: GroupBy = "type", wave: Wave = None) -> Any:
     """Coordination gaps, most severe first (funders: counts by kind and severity)."""
-    return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["gaps"]
+    return _report(request, session, key, alliance_id, group_by, wave)[1].value["gaps"]
 
 
 @router.get("/health")
-def get_health(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def get_health(alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
                group_by: GroupBy = "type", wave: Wave = None) -> Any:
     """The health scorecard."""
-    return json.loads(_report_body(alliance_id, session, key, settings, group_by, wave))["health"]
+    return _report(request, session, key, alliance_id, group_by, wave)[1].value["health"]
 
 
 @router.get("/whatif")
@@ -129,7 +137,8 @@ def get_wave_diff(
 
 
 @router.get("/export")
-def export(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def export(alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
+           settings: SettingsDep,
            format: Annotated[Literal["xlsx", "graphml", "gexf", "json", "csv"], Query(description=(
                "The file: Excel workbook, GraphML, GEXF, JSON node-link, or a zip of CSV files."))] = "xlsx",
            metrics: Annotated[bool, Query(description=(
@@ -144,8 +153,8 @@ def export(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settin
     row = readable_alliance(session, key, alliance_id)
     alliance = alliance_as_seen(session, row, view_of(key), settings)
     if metrics:
-        body = json.loads(cached_report(session, row, view_of(key), settings))
-        alliance = with_metrics(alliance, body["actors"])
+        report = _report(request, session, key, alliance_id, "type", None)[1].value
+        alliance = with_metrics(alliance, report["actors"])  # not changed there
     audit(session, key, "export", row, commit=True, format=format)
     folder = Path(tempfile.mkdtemp(prefix="netz-export-"))
     filename, media_type = EXPORT_FORMATS[format]

@@ -11,9 +11,7 @@ alliances they are given. Each alliance's row is cached per revision.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import hashlib
 import io
 import json
 from typing import Annotated, Any, Literal
@@ -21,16 +19,15 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
-from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache, as_utc
+from api.models import AllianceRow, ApiKey, KeyGrant
 from api.params import GroupBy, Land, Programme, check_names, same_name
-from api.reports import KEY_WIDTH
+from api.reportcache import Cache, cache_key, read, store, stored_revisions
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
 from netz.io.spreadsheet import spreadsheet_safe
@@ -118,34 +115,40 @@ def _answer(request: Request, session: Session, key: ApiKey, settings: Settings,
                                  f"(asked for {options['null_samples']})")
     params = {"ids": [row.id for row in rows], "options": options, "format": format}
     if estimated_seconds(session, rows, kind, options) <= settings.compare_job_seconds:
-        records = _records(session, rows, kind, options, settings.compare_cache_rows)
+        cache: Cache = request.app.state.reports
+        records = _records(cache, session, rows, kind, options, settings.compare_cache_rows)
         return _csv(_table(kind, records)) if format == "csv" else _body(kind, records, len(rows), options)
     runner: JobRunner = request.app.state.jobs
-    work = functools.partial(_job, kind, settings.compare_cache_rows)
+    work = functools.partial(_job, request.app.state.reports, kind, settings.compare_cache_rows)
     job = runner.submit(session, key, kind, params, len(rows), work)
     return JSONResponse(describe(job), status_code=202, headers={
         "Location": f"/api/v1/jobs/{job.id}", "Retry-After": str(POLL_SECONDS)})
 
 
-def _job(kind: str, keep: int, session: Session, params: dict[str, Any], progress: Progress
+def _job(cache: Cache, kind: str, keep: int, session: Session, params: dict[str, Any], progress: Progress
          ) -> tuple[str, str]:
     """A comparison as a background job: its body's text and media type."""
     rows = [row for row in (session.get(AllianceRow, i) for i in params["ids"]) if row is not None]
     options = params["options"]
-    records = _records(session, rows, kind, options, keep, progress=progress)
+    records = _records(cache, session, rows, kind, options, keep, progress=progress)
     if params["format"] == "csv":
         return _csv_text(_table(kind, records)), "text/csv"
     body = _body(kind, records, len(rows), options)
     return json.dumps(to_jsonable(body), ensure_ascii=False, allow_nan=False), "application/json"
 
 
-def _records(session: Session, rows: list[AllianceRow], kind: str, options: dict[str, Any], keep: int,
-             *, progress: Progress | None = None) -> list[dict[str, Any]]:
-    """Each alliance's comparison row (or trend rows), from the cache or computed now."""
+def _records(cache: Cache, session: Session, rows: list[AllianceRow], kind: str, options: dict[str, Any],
+             keep: int, *, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """Each alliance's comparison row (or trend rows), from the report cache or computed now.
+
+    Each alliance keeps the ``keep`` most recently stored comparison and trend rows (every seed
+    and option set is a row of its own: without a bound any client could fill the table).
+    """
     compute = _compare_row if kind == "compare" else _trend_rows
     records: list[dict[str, Any]] = []
     for done, row in enumerate(rows, start=1):
-        value = _cached(session, row, kind, options, compute, keep)
+        value = cache.value(session, row, _cache_key(kind, options),
+                            functools.partial(compute, session, row, options), keep=keep, kinds=KINDS)
         records.extend(value if kind == "trends" else [value])
         if progress is not None:
             progress(done)
@@ -211,7 +214,7 @@ def _compare_row(session: Session, row: AllianceRow, options: dict[str, Any]) ->
     names = _names(alliance, options)
     record = compare_row(alliance, key=str(row.id), **names)
     health = health_columns(alliance, wave=names["wave"], seed=names["seed"])  # bands and gap counts
-    return {**record, **health, "alliance": row.id}
+    return to_jsonable({**record, **health, "alliance": row.id})
 
 
 def _trend_rows(session: Session, row: AllianceRow, options: dict[str, Any]) -> list[dict[str, Any]]:
@@ -229,13 +232,26 @@ def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
 
 #: The version of the stored rows' fields (raise it when they change: older rows are not served).
 ROWS_VERSION = 2
+#: The kinds of cached comparison values (the first part of their key), evicted together.
+KINDS = ("compare", "trends")
 
 
 def _cache_key(kind: str, options: dict[str, Any]) -> str:
-    cache_key = f"{kind}|v={ROWS_VERSION}|" + "|".join(f"{k}={options[k]}" for k in sorted(options))
-    if len(cache_key) > KEY_WIDTH:  # the column's width; a long group_by name is hashed
-        cache_key = f"{kind}|sha256={hashlib.sha256(cache_key.encode()).hexdigest()}"
-    return cache_key
+    return cache_key(kind, f"v={ROWS_VERSION}|" + "|".join(f"{k}={options[k]}" for k in sorted(options)))
+
+
+def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, Any], compute: Any,
+            keep: int) -> Any:
+    """A value of this alliance revision and these options from the report cache's store, or
+    computed now and stored (:mod:`api.reportcache`; for callers without the application's
+    :class:`~api.reportcache.Cache`, as the programme overview's background jobs)."""
+    key = _cache_key(kind, options)
+    body = read(session, row, key)
+    if body is not None:
+        return json.loads(body)
+    value = to_jsonable(compute(session, row, options))
+    store(session, row, key, json.dumps(value, ensure_ascii=False, allow_nan=False), keep=keep, kinds=KINDS)
+    return value
 
 
 #: CPU seconds per actor × tie × null sample: the null models' betweenness, which dominates,
@@ -257,57 +273,11 @@ def estimated_seconds(session: Session, rows: list[AllianceRow], kind: str, opti
     """
     if not rows:
         return 0.0
-    cached = session.execute(select(ReportCache.alliance_id, ReportCache.revision).where(
-        ReportCache.key == _cache_key(kind, options),
-        ReportCache.alliance_id.in_([row.id for row in rows]))).all()
-    fresh = {(alliance_id, revision) for alliance_id, revision in cached}
+    fresh = stored_revisions(session, _cache_key(kind, options), (row.id for row in rows))
     samples = max(int(options["null_samples"]), 1)
     return sum((SECONDS_PER_ACTOR_TIE * row.n_actors * max(row.n_ties, 1)
                 + SECONDS_PER_NETWORK) * (samples if row.n_actors <= NULL_MAX_ACTORS else 1)
                for row in rows if (row.id, row.revision) not in fresh)
-
-
-def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, Any], compute: Any,
-            keep: int) -> Any:
-    """The computed value for this alliance revision and these options, from the report cache or now.
-
-    Each alliance keeps the ``keep`` most recently stored comparison and trend rows (every seed
-    and option set is a row of its own: without a bound any client could fill the table).
-    """
-    cache_key = _cache_key(kind, options)
-    body = session.scalar(select(ReportCache.body).where(
-        ReportCache.alliance_id == row.id, ReportCache.key == cache_key,
-        ReportCache.revision == row.revision))
-    if body is not None:
-        return json.loads(body)
-    value = to_jsonable(compute(session, row, options))
-    try:
-        session.execute(delete(ReportCache).where(ReportCache.alliance_id == row.id,
-                                                  ReportCache.key == cache_key))
-        session.add(ReportCache(alliance_id=row.id, key=cache_key, revision=row.revision,
-                                body=json.dumps(value, ensure_ascii=False, allow_nan=False)))
-        session.flush()
-        _evict(session, row.id, keep)
-        session.commit()
-    except IntegrityError:  # another worker stored it first
-        session.rollback()
-    return value
-
-
-def _evict(session: Session, alliance_id: int, keep: int) -> None:
-    """Delete this alliance's comparison and trend rows but the ``keep`` most recently stored."""
-    stored = session.execute(select(ReportCache.key, ReportCache.stored_at).where(
-        ReportCache.alliance_id == alliance_id,
-        or_(ReportCache.key.startswith("compare|"), ReportCache.key.startswith("trends|")))).all()
-    oldest_first = sorted(stored, key=lambda found: as_utc(found[1]) if found[1] else _NEVER)
-    dropped = [key for key, _ in oldest_first[:max(len(stored) - keep, 0)]]
-    if dropped:
-        session.execute(delete(ReportCache).where(ReportCache.alliance_id == alliance_id,
-                                                  ReportCache.key.in_(dropped)))
-
-
-#: Rows stored before their time was (migration 0004) count as the oldest.
-_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def _csv(table: pd.DataFrame) -> Response:

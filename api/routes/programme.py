@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
+from api.deps import AllianceId, CurrentKey, SessionDep, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
 from api.params import Land, Programme
@@ -92,7 +92,7 @@ def get_charts(
     session: SessionDep,
     key: CurrentKey,
     settings: SettingsDep,
-    alliance_id: int,
+    alliance_id: AllianceId,
     lang: Lang = "de",
 ) -> Any:
     """The charts of one alliance against the cohort: each headline figure's distribution in its size

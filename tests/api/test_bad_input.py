@@ -284,7 +284,8 @@ HUGE_IDS = [2**31, 3_000_000_000, 2**63, 2**64 + 1, 10**30]
 def alliance_routes(app: FastAPI) -> list[tuple[str, str]]:
     """Every route with an alliance id in its path, as (method, path with the id left to fill)."""
     return [(method.upper(),
-             path.replace("{actor_id}", "a").replace("{position}", "0").replace("{key_id}", "1"))
+             path.replace("{actor_id}", "a").replace("{position}", "0").replace("{key_id}", "1")
+             .replace("{survey_id}", "1"))
             for path, operations in app.openapi()["paths"].items() if "{alliance_id}" in path
             for method in operations]
 

@@ -10,6 +10,7 @@ id or name and no raw attribute value. See ``docs/privacy.md`` for the rules.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -71,6 +72,7 @@ class World:
     app: FastAPI
     keys: dict[str, str]
     alliance: int
+    survey: int
 
     def get(self, role: str, path: str, params: dict[str, Any] | None = None) -> Any:
         return self.client.get(path, params=params, headers={"Authorization": f"Bearer {self.keys[role]}"})
@@ -86,10 +88,17 @@ def world(app: FastAPI, reset_database: Any, tmp_path_factory: pytest.TempPathFa
         created = client.post(f"{ALLIANCES}/import", headers={"Authorization": f"Bearer {keys['admin']}"},
                               files={"file": (path.name, path.read_bytes(), "application/json")})
         assert created.status_code == 201, created.text
-        yield World(client, app, keys, int(created.json()["id"]))
+        alliance = int(created.json()["id"])
+        admin = {"Authorization": f"Bearer {keys['admin']}"}
+        etag = client.get(f"{ALLIANCES}/{alliance}", headers=admin).headers["ETag"]
+        closes = (dt.datetime.now(dt.UTC) + dt.timedelta(days=14)).isoformat()
+        survey = client.post(f"{ALLIANCES}/{alliance}/surveys", json={"wave": "2027", "closes_at": closes},
+                             headers={**admin, "If-Match": etag})
+        assert survey.status_code == 201, survey.text
+        yield World(client, app, keys, alliance, int(survey.json()["id"]))
 
 
-def requests(app: FastAPI, alliance: int) -> list[tuple[str, dict[str, Any]]]:
+def requests(app: FastAPI, alliance: int, survey: int) -> list[tuple[str, dict[str, Any]]]:
     """Every GET route of the OpenAPI document, once with its required parameters and once more
     for each value of each enumerated parameter, each actor column to group by, and each wave."""
     columns = ["type", "id", "name", "Ehrenamtliche", "Budget", "Kontakt"]
@@ -98,7 +107,10 @@ def requests(app: FastAPI, alliance: int) -> list[tuple[str, dict[str, Any]]]:
         if "get" not in operations:
             continue
         # a job no key made (404): the jobs a funder makes are comparisons, walked here as /compare
-        url = path.replace("{alliance_id}", str(alliance)).replace("{job_id}", "0" * 32)
+        # a survey of the alliance; a respondent's link no key opens (the respondent's own routes
+        # take no key and are tested in tests/api/routes/test_surveys.py)
+        url = (path.replace("{alliance_id}", str(alliance)).replace("{job_id}", "0" * 32)
+               .replace("{survey_id}", str(survey)).replace("{token}", "x" * 43))
         assert "{" not in url, f"no value for a path parameter of {path}: add one to this test"
         query = {p["name"]: p for p in operations["get"].get("parameters", []) if p["in"] == "query"}
         base = {name: value for name, value in FIXED.items() if name in query}
@@ -134,7 +146,7 @@ def shown(response: Any, secrets: list[str]) -> list[str]:
 
 
 def test_the_walk_covers_the_report_export_and_csv_variants(world: World) -> None:
-    calls = requests(world.app, world.alliance)
+    calls = requests(world.app, world.alliance, world.survey)
     report = f"{ALLIANCES}/{world.alliance}/report"
     assert (report, {"group_by": "name"}) in calls
     assert {params.get("format") for url, params in calls if url.endswith("/export")} >= {
@@ -144,7 +156,7 @@ def test_the_walk_covers_the_report_export_and_csv_variants(world: World) -> Non
 
 def test_funders_see_no_actor_on_any_route(world: World) -> None:
     leaks = []
-    for url, params in requests(world.app, world.alliance):
+    for url, params in requests(world.app, world.alliance, world.survey):
         response = world.get("funder", url, params)
         found = shown(response, SECRETS)
         pseudonyms = sorted({m for text in texts(response) for m in ANY_PSEUDONYM.findall(text)})
@@ -155,7 +167,7 @@ def test_funders_see_no_actor_on_any_route(world: World) -> None:
 
 def test_researchers_see_no_real_actor_and_no_raw_attribute_on_any_route(world: World) -> None:
     leaks, pseudonymous = [], 0
-    for url, params in requests(world.app, world.alliance):
+    for url, params in requests(world.app, world.alliance, world.survey):
         response = world.get("researcher", url, params)
         found = shown(response, SECRETS)
         if found:

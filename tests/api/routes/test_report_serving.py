@@ -1,25 +1,22 @@
-"""How the cached report is served (api/hotpath.py): from memory, but never older than the database
-says; gzip when accepted; ETag and 304; access as for every alliance resource."""
+"""How the cached report is served (api/reportcache.py): from memory, but never older than the
+database says; gzip when accepted; ETag and 304; access as for every alliance resource; gaps,
+health and actors from the same memory entry."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-import json
-import sqlite3
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
-import api.hotpath
-from api.hotpath import MemoEntry, ReportMemory, ReportServer, accepts_gzip
+import api.reportcache
 from api.models import ApiKey
-from api.reports import PRIVACY_RULES
+from api.reportcache import PRIVACY_RULES, Cache, Entry, Memory, accepts_gzip, report_key
 
 ALLIANCES = "/api/v1/alliances"
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -34,15 +31,30 @@ def report_url(alliance: dict[str, Any] | int) -> str:
 
 @pytest.fixture
 def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records each time a process reads (or computes) a report from the database: the view."""
+    """Records each time a process looks for a report in the database (a miss of its memory):
+    the view."""
     calls: list[str] = []
-    real = api.hotpath.stored_report
+    real = api.reportcache.read
 
-    def counting(session: Any, row: Any, view: str, *args: Any, **options: Any) -> Any:
-        calls.append(view)
-        return real(session, row, view, *args, **options)
+    def counting(session: Any, row: Any, key: str) -> Any:
+        calls.append(key.split("|")[0].split("/")[0])
+        return real(session, row, key)
 
-    monkeypatch.setattr(api.hotpath, "stored_report", counting)
+    monkeypatch.setattr(api.reportcache, "read", counting)
+    return calls
+
+
+@pytest.fixture
+def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Records each time a process computes a report: the revision."""
+    calls: list[int] = []
+    real = api.reportcache.compute_report
+
+    def counting(session: Any, row: Any, *args: Any, **options: Any) -> Any:
+        calls.append(row.revision)
+        return real(session, row, *args, **options)
+
+    monkeypatch.setattr(api.reportcache, "compute_report", counting)
     return calls
 
 
@@ -73,18 +85,30 @@ def test_another_worker_writes_this_one_serves_the_new_report(
     assert after.json()["alliance"]["revision"] == 2
 
 
-def test_a_stored_report_another_worker_replaced_is_read_again(
+def test_a_report_another_worker_stored_is_read_not_computed(
+        client: TestClient, admin: dict[str, str], demo: dict[str, Any], make_app: Callable[..., FastAPI],
+        computed: list[int]) -> None:
+    first = client.get(report_url(demo), headers={**admin, **IDENTITY})
+    assert computed == [1]
+    with TestClient(make_app()) as other_worker:
+        again = other_worker.get(report_url(demo), headers={**admin, **IDENTITY})
+    assert again.content == first.content and computed == [1]
+
+
+def test_gaps_health_and_actors_from_the_reports_memory_entry(
         client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any], loads: list[str]
 ) -> None:
-    """Same revision, another stored row (another token): the memory's copy is not used."""
-    first = client.get(report_url(demo), headers={**admin, **IDENTITY})
-    with app.state.database.engine.begin() as connection:
-        connection.execute(text("UPDATE report_cache SET token = 'another', body = :body "
-                                "WHERE alliance_id = :id"), {"body": '{"replaced": true}', "id": demo["id"]})
-    again = client.get(report_url(demo), headers={**admin, **IDENTITY})
-    assert again.json() == {"replaced": True}  # what the database holds is what is served
-    assert loads == ["full", "full"]
-    assert first.headers["ETag"] == again.headers["ETag"]
+    """Served from the entry /report made: no read of the database's copy, no parsing per request."""
+    report = client.get(report_url(demo), headers={**admin, **IDENTITY}).json()
+    assert loads == ["full"]
+    base = f"{ALLIANCES}/{demo['id']}"
+    assert client.get(f"{base}/gaps", headers=admin).json() == report["gaps"]
+    assert client.get(f"{base}/health", headers=admin).json() == report["health"]
+    actors = client.get(f"{base}/actors", headers=admin, params={"per_page": 1000}).json()
+    assert [a["id"] for a in actors["actors"]] == sorted(a["id"] for a in report["actors"])
+    assert loads == ["full"]
+    entry = app.state.reports.memory.get((demo["id"], report_key("full", "type", None, app.state.settings)))
+    assert entry.actors() is entry.actors()  # the table is made once
 
 
 def test_a_deleted_alliance_whose_id_comes_back(client: TestClient, admin: dict[str, str],
@@ -139,143 +163,62 @@ def test_views_are_kept_apart(client: TestClient, keys: Any, loads: list[str]) -
     assert sorted(loads) == ["aggregate", "full", "pseudonymised"]
 
 
-def test_fills_are_shared(app: FastAPI, client: TestClient, admin: dict[str, str], demo: dict[str, Any],
-                          monkeypatch: pytest.MonkeyPatch) -> None:
+def _sessions_of(app: FastAPI, count: int, work: Callable[[Any], Any]) -> list[Any]:
+    """``work(session)`` in ``count`` threads at once, each with a session of its own."""
+    start = threading.Barrier(count)
+
+    def one() -> Any:
+        with app.state.database.sessions() as session:
+            start.wait(10)
+            return work(session)
+
+    with ThreadPoolExecutor(count) as pool:
+        return [future.result() for future in [pool.submit(one) for _ in range(count)]]
+
+
+def test_fills_are_shared(app: FastAPI, client: TestClient, demo: dict[str, Any], loads: list[str],
+                          computed: list[int]) -> None:
     """Requests that miss the memory at the same time wait for one read (or computation)."""
-    server = ReportServer(app.state.database, app.state.settings)
-    calls: list[int] = []
-    real = server._load
-
-    def counting(*args: Any) -> MemoEntry:
-        calls.append(1)
-        return real(*args)
-
-    monkeypatch.setattr(server, "_load", counting)
+    cache = Cache(app.state.settings)
     key = ApiKey(id=0, role="admin")
-
-    async def many() -> list[Any]:
-        return await asyncio.gather(*(server.respond(alliance_id=demo["id"], key=key, view="full",
-                                                     group_by="type", wave=None, if_none_match=None,
-                                                     accept_encoding=None) for _ in range(8)))
-
-    responses = asyncio.run(many())
-    assert len(calls) == 1
-    assert len({r.body for r in responses}) == 1 and responses[0].status_code == 200
+    entries = _sessions_of(app, 8, lambda session: cache.report(session, key, demo["id"])[1])
+    assert loads == ["full"] and computed == [1]
+    assert len({id(entry) for entry in entries}) == 1
 
 
 def test_a_request_after_a_write_does_not_take_an_older_fill(
         app: FastAPI, client: TestClient, admin: dict[str, str], demo: dict[str, Any],
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A fill that read the alliance before a write is not handed to a request made after it."""
-    server = ReportServer(app.state.database, app.state.settings)
+    cache = Cache(app.state.settings)
     read, release = threading.Event(), threading.Event()
-    real = server._load
+    real = api.reportcache.compute_report
 
-    def slow(*args: Any) -> MemoEntry:
-        entry = real(*args)
+    def slow(*args: Any, **options: Any) -> str:
+        body = real(*args, **options)
         if not read.is_set():  # the first fill: it has read revision 1; hold it
             read.set()
             release.wait(10)
-        return entry
+        return body
 
-    monkeypatch.setattr(server, "_load", slow)
+    monkeypatch.setattr(api.reportcache, "compute_report", slow)
     key = ApiKey(id=0, role="admin")
-    options = {"alliance_id": demo["id"], "key": key, "view": "full", "group_by": "type", "wave": None,
-               "if_none_match": None, "accept_encoding": None}
 
-    def write() -> int:
-        response = client.patch(f"{ALLIANCES}/{demo['id']}", json={"name": "Neu"},
-                                headers={**admin, "If-Match": demo["etag"]})
-        return response.status_code
+    def report() -> Entry:
+        with app.state.database.sessions() as session:
+            return cache.report(session, key, demo["id"])[1]
 
-    async def scenario() -> tuple[Any, Any]:
-        loop = asyncio.get_running_loop()
-        first = asyncio.ensure_future(server.respond(**options))
-        assert await loop.run_in_executor(None, read.wait, 10)
-        assert await loop.run_in_executor(None, write) == 200
-        second = asyncio.ensure_future(server.respond(**options))
-        await asyncio.sleep(0.2)  # it has queried the revision and waits for the first fill
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(report)
+        assert read.wait(10)
+        changed = client.patch(f"{ALLIANCES}/{demo['id']}", json={"name": "Neu"},
+                               headers={**admin, "If-Match": demo["etag"]})
+        assert changed.status_code == 200
+        second = pool.submit(report)  # reads revision 2, then waits for the first fill
         release.set()
-        return await first, await second
-
-    first, second = asyncio.run(scenario())
-    assert json.loads(first.body)["alliance"]["revision"] == 1  # asked before the write
-    assert json.loads(second.body)["alliance"]["revision"] == 2
-    assert json.loads(second.body)["alliance"]["name"] == "Neu"
-
-
-def test_sqlite_locked_goes_to_a_thread(app: FastAPI, client: TestClient, admin: dict[str, str],
-                                        demo: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    if app.state.database.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's own fast path")
-    first = client.get(report_url(demo), headers={**admin, **IDENTITY})
-
-    class Locked:
-        def execute(self, *_: Any) -> Any:
-            raise sqlite3.OperationalError("database is locked")
-
-    prober = app.state.reports._prober
-    monkeypatch.setattr(prober, "_cursor_connection", lambda: Locked())
-    again = client.get(report_url(demo), headers={**admin, **IDENTITY})
-    assert again.status_code == 200 and again.content == first.content
-
-
-def test_sqlite_connection_of_the_fast_path_is_not_pooled_after_shutdown(
-        make_app: Callable[..., FastAPI], database_url: str, admin: dict[str, str],
-        demo: dict[str, Any]) -> None:
-    """The fast path's connection waits for no lock (busy timeout 0): after the application shut
-    down it must not serve other requests, whose writes would fail at once instead of waiting."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite's own fast path")
-    application = make_app()
-    with TestClient(application) as client:
-        assert client.get(report_url(demo), headers=admin).status_code == 200
-    engine = application.state.database.engine
-    pooled = [engine.connect() for _ in range(engine.pool.checkedin())]
-    try:
-        assert pooled
-        timeouts = [connection.exec_driver_sql("PRAGMA busy_timeout").scalar() for connection in pooled]
-    finally:
-        for connection in pooled:
-            connection.close()
-    assert 0 not in timeouts
-
-
-def test_postgres_connection_dropped_while_idle(app: FastAPI, client: TestClient, admin: dict[str, str],
-                                                demo: dict[str, Any]) -> None:
-    """The database ended the per-request query's connection (it restarted): the next request
-    notices on the query, makes a new connection and is served."""
-    if app.state.database.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's connections")
-    first = client.get(report_url(demo), headers={**admin, **IDENTITY})
-    with app.state.database.engine.connect() as connection:
-        ended = connection.execute(text(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND application_name = :name"),
-            {"name": api.hotpath.APPLICATION_NAME}).scalar()
-    assert ended and ended >= 1
-    again = client.get(report_url(demo), headers={**admin, **IDENTITY})
-    assert again.status_code == 200 and again.content == first.content
-
-
-def test_postgres_query_error_is_raised_as_psycopg_would(app: FastAPI, client: TestClient) -> None:
-    """The per-request query fails in the database (an id beyond its integer parameter, which the
-    route refuses before): the error is psycopg's own class for its SQLSTATE, with the message,
-    and the next query works on a new connection."""
-    if app.state.database.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's connections")
-    import psycopg.errors
-
-    prober = api.hotpath._PostgresProber(app.state.database)
-
-    async def scenario() -> Any:
-        with pytest.raises(psycopg.errors.NumericValueOutOfRange, match="out of range"):
-            await prober.probe(1, "full", 3_000_000_000)
-        found = await prober.probe(1, "full", 1)
-        await prober.close()
-        return found
-
-    assert asyncio.run(scenario()) is None  # no alliance 1 in an empty database
+        older, newer = first.result(), second.result()
+    assert older.value["alliance"]["revision"] == 1  # asked before the write
+    assert newer.value["alliance"]["revision"] == 2 and newer.value["alliance"]["name"] == "Neu"
 
 
 # -- encoding, ETag, 304 --------------------------------------------------------------------------
@@ -360,29 +303,38 @@ def test_each_view_has_its_own_tag(client: TestClient, keys: Any) -> None:
 # -- the memory's bounds --------------------------------------------------------------------------
 
 
-def entry(token: str, revision: int, size: int) -> MemoEntry:
-    return MemoEntry(token, revision, b"x" * size, None)
+def entry(created: str, revision: int, size: int) -> Entry:
+    """An entry that counts ``size`` bytes (its body, and the parsed value at the rate assumed)."""
+    body_bytes = size // (1 + api.reportcache.PARSED_BYTES_PER_BYTE)
+    assert entry_size(body_bytes) == size
+    return Entry(revision, created, b"x" * body_bytes, None, None)
+
+
+def entry_size(body_bytes: int) -> int:
+    return body_bytes * (1 + api.reportcache.PARSED_BYTES_PER_BYTE)
 
 
 def test_memory_drops_the_least_recently_used() -> None:
-    memory = ReportMemory(max_bytes=250)
-    memory.put((1, "a"), entry("t1", 1, 100))
-    memory.put((2, "a"), entry("t2", 1, 100))
+    unit = entry_size(100)
+    memory = Memory(max_bytes=2 * unit + unit // 2)
+    memory.put((1, "a"), entry("t1", 1, unit))
+    memory.put((2, "a"), entry("t2", 1, unit))
     assert memory.get((1, "a")) is not None  # now 2 is the least recently used
-    memory.put((3, "a"), entry("t3", 1, 100))
+    memory.put((3, "a"), entry("t3", 1, unit))
     assert memory.get((2, "a")) is None
     assert memory.get((1, "a")) is not None and memory.get((3, "a")) is not None
-    assert memory.bytes == 200 and len(memory) == 2
-    memory.put((4, "a"), entry("big", 1, 251))  # larger than the whole memory: not kept
-    assert memory.get((4, "a")) is None and memory.bytes == 200
+    assert memory.bytes == 2 * unit and len(memory) == 2
+    memory.put((4, "a"), entry("big", 1, entry_size(300)))  # larger than the whole memory: not kept
+    assert memory.get((4, "a")) is None and memory.bytes == 2 * unit
 
 
 def test_memory_replaces_whatever_it_had() -> None:
     """Even a lower revision: the id of a deleted alliance can come back with revision 1."""
-    memory = ReportMemory(max_bytes=1000)
-    memory.put((1, "a"), entry("deleted", 3, 10))
-    memory.put((1, "a"), entry("successor", 1, 20))
-    assert memory.get((1, "a")) == entry("successor", 1, 20) and memory.bytes == 20 and len(memory) == 1
+    memory = Memory(max_bytes=entry_size(1000))
+    memory.put((1, "a"), entry("deleted", 3, entry_size(10)))
+    successor = entry("successor", 1, entry_size(20))
+    memory.put((1, "a"), successor)
+    assert memory.get((1, "a")) is successor and memory.bytes == entry_size(20) and len(memory) == 1
 
 
 def test_no_memory(client: TestClient, admin: dict[str, str], demo: dict[str, Any],

@@ -1,0 +1,365 @@
+"""The report cache: the one way a computed report (or comparison row) is kept and served.
+
+Three layers, each once:
+
+* **key** — :func:`cache_key`: what was computed (a report's view and options, a comparison's
+  options), hashed when longer than the ``report_cache.key`` column;
+* **store** — the ``report_cache`` table: one row per alliance and key, valid for one revision of
+  the alliance (:func:`read`, :func:`store`); a write to an alliance bumps its revision and
+  deletes its rows in the same transaction (:mod:`api.store`);
+* **memory** — each process keeps what it served (:class:`Memory`, bounded in bytes, least
+  recently used out first) as an :class:`Entry`: the JSON as sent, its gzip form and the parsed
+  value, so that ``/report`` sends bytes and ``/gaps``, ``/health`` and ``/actors`` read the
+  parsed report without parsing it per request.
+
+A request first passes the access rule (:func:`api.deps.readable_alliance`, one query that also
+reads the alliance's revision), then takes the memory's entry if it is of that revision of that
+alliance, else the stored row, else computes it (once per process however many requests wait
+for it) and stores it. The database is the truth for every worker process: a write bumps the
+revision, so no worker serves an older report. An alliance is told apart from a deleted one whose
+id came back (SQLite reuses the highest id) by its creation time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gzip
+import hashlib
+import json
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Executable, LargeBinary, bindparam, cast, delete, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from api.config import Settings
+from api.deps import readable_alliance, revision_tag, view_of
+from api.models import AllianceRow, ApiKey, ReportCache, as_utc
+from api.reports import compute_report
+from api.store import load
+from netz.report import resolve_names
+
+__all__ = ["Cache", "Entry", "Memory", "accepts_gzip", "cache_key", "read", "report_key", "report_tag",
+           "respond", "store", "stored_revisions", "view_version"]
+
+#: The width of ``report_cache.key`` (String(200)).
+KEY_WIDTH = 200
+#: The version of the rules of :mod:`netz.privacy` and of the views' allow-lists (part of the
+#: cache key of the views they shape: raise it when either changes).
+PRIVACY_RULES = "p4"
+#: Bodies smaller than this are not compressed (the gzip header and a hop are not worth it).
+GZIP_MIN_BYTES = 1024
+#: Headers of every report response: the body depends on the key and is negotiated by
+#: Accept-Encoding; a client may keep it but must ask again (cheaply, with If-None-Match).
+COMMON_HEADERS = {"Vary": "Accept-Encoding, Authorization", "Cache-Control": "private, no-cache"}
+#: What an entry's parsed value is counted as in the memory's bound, per byte of its JSON
+#: (Python objects take several times their text: measured ~5x for a 200-actor report).
+PARSED_BYTES_PER_BYTE = 5
+
+
+# -- key -----------------------------------------------------------------------------------------
+
+
+def cache_key(kind: str, detail: str) -> str:
+    """The ``report_cache.key`` of a computed value: its kind and what it depends on, the latter
+    hashed when the whole is wider than the column."""
+    key = f"{kind}|{detail}"
+    if len(key) > KEY_WIDTH:
+        key = f"{kind}|sha256={hashlib.sha256(key.encode()).hexdigest()}"
+    return key
+
+
+def report_key(view: str, group_by: str, wave: str | None, settings: Settings) -> str:
+    """A report's key: its view (with the privacy rules that shape it) and options."""
+    return cache_key(view_version(view, settings), f"{group_by}|{wave or ''}")
+
+
+def view_version(view: str, settings: Settings) -> str:
+    """A view with the rules that shape it: a de-identified view names the privacy rules' version
+    and thresholds (``privacy_min_group``, ``privacy_min_type_group``), in its reports' cache key
+    and ETag, so that neither outlives a change of them."""
+    if view == "full":
+        return view
+    return f"{view}/{PRIVACY_RULES}/k={settings.privacy_min_group}/t={settings.privacy_min_type_group}"
+
+
+# -- store ---------------------------------------------------------------------------------------
+
+
+def read(session: Session, row: AllianceRow, key: str) -> bytes | None:
+    """The stored JSON (UTF-8) of this key for the alliance's current revision, if there is one."""
+    found = session.execute(_read_statement(session.get_bind().dialect.name),
+                            {"alliance_id": row.id, "key": key, "revision": row.revision}).scalar()
+    if found is None:
+        return None
+    return found.encode() if isinstance(found, str) else bytes(found)
+
+
+@functools.cache
+def _read_statement(dialect: str) -> Executable:
+    """The query of a stored body, built once (building it took as long as running it).
+
+    SQLite gives the text's UTF-8 bytes for a cast to BLOB (reading it as ``str`` and encoding it
+    again cost ~0.4 ms per 180 KiB). PostgreSQL would give them only as ``bytea``, which psycopg
+    receives hex-encoded and decodes more slowly than the text itself.
+    """
+    body = ReportCache.body if dialect == "postgresql" else cast(ReportCache.body, LargeBinary)
+    return select(body).where(ReportCache.alliance_id == bindparam("alliance_id"),
+                              ReportCache.key == bindparam("key"),
+                              ReportCache.revision == bindparam("revision"))
+
+
+def store(session: Session, row: AllianceRow, key: str, body: str, *, keep: int | None = None,
+          kinds: tuple[str, ...] = ()) -> None:
+    """Store a computed value for the alliance's current revision (replacing one of an older
+    revision) and commit. With ``keep``, the alliance keeps only its ``keep`` most recently stored
+    rows of these ``kinds`` (comparison options are unbounded: any client could fill the table).
+    Another worker storing the same key first is no error (values are deterministic)."""
+    try:
+        session.execute(delete(ReportCache).where(ReportCache.alliance_id == row.id, ReportCache.key == key))
+        session.add(ReportCache(alliance_id=row.id, key=key, revision=row.revision, body=body))
+        session.flush()
+        if keep is not None:
+            _evict(session, row.id, keep, kinds)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+
+
+def _evict(session: Session, alliance_id: int, keep: int, kinds: tuple[str, ...]) -> None:
+    """Delete the alliance's rows of these kinds but the ``keep`` most recently stored."""
+    stored = session.execute(select(ReportCache.key, ReportCache.stored_at).where(
+        ReportCache.alliance_id == alliance_id,
+        or_(*(ReportCache.key.startswith(f"{kind}|") for kind in kinds)))).all()
+    oldest_first = sorted(stored, key=lambda found: as_utc(found[1]) if found[1] else _NEVER)
+    dropped = [key for key, _ in oldest_first[:max(len(stored) - keep, 0)]]
+    if dropped:
+        session.execute(delete(ReportCache).where(ReportCache.alliance_id == alliance_id,
+                                                  ReportCache.key.in_(dropped)))
+
+
+#: Rows stored before their time was (migration 0004) count as the oldest.
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def stored_revisions(session: Session, key: str, alliance_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(alliance id, revision) of the stored rows of this key among these alliances."""
+    found = session.execute(select(ReportCache.alliance_id, ReportCache.revision).where(
+        ReportCache.key == key, ReportCache.alliance_id.in_(list(alliance_ids)))).all()
+    return {(alliance_id, revision) for alliance_id, revision in found}
+
+
+# -- memory --------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False, slots=True)
+class Entry:
+    """A computed value in memory, for one revision of one alliance (told apart from a deleted
+    alliance whose id came back by its creation time): the JSON as sent, its gzip form (None if
+    small or not smaller), the parsed value and, made when first asked for, the actor table."""
+
+    revision: int
+    created: Any
+    body: bytes
+    gzipped: bytes | None
+    value: Any
+    _actors: pd.DataFrame | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, row: AllianceRow, body: bytes) -> Entry:
+        gzipped = None
+        if len(body) >= GZIP_MIN_BYTES:
+            compressed = gzip.compress(body, compresslevel=6, mtime=0)
+            gzipped = compressed if len(compressed) < len(body) else None
+        return cls(row.revision, row.created_at, body, gzipped, json.loads(body))
+
+    def is_of(self, row: AllianceRow) -> bool:
+        """Whether this is the value of the alliance as it is now."""
+        return self.revision == row.revision and self.created == row.created_at
+
+    @property
+    def size(self) -> int:
+        return len(self.body) * (1 + PARSED_BYTES_PER_BYTE) + len(self.gzipped or b"")
+
+    def actors(self) -> pd.DataFrame:
+        """A report's actors as a table, nested metrics as dotted columns (``brokerage.total``);
+        made once (two threads may both make it: the same table)."""
+        if self._actors is None:
+            self._actors = pd.json_normalize(self.value["actors"], sep=".")
+        return self._actors
+
+
+class Memory:
+    """Entries by (alliance id, key), at most ``max_bytes`` of them, least recently used out."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._entries: OrderedDict[tuple[int, str], Entry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, str]) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple[int, str], entry: Entry) -> None:
+        # Always replaced, even by an older revision (a slow fill finishing late): revisions are
+        # no order across a deleted alliance and one that got its id; a wrong copy costs a read.
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            if entry.size > self.max_bytes:
+                return
+            self._entries[key] = entry
+            self.bytes += entry.size
+            while self.bytes > self.max_bytes:
+                _, dropped = self._entries.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class _Fill:
+    """One key's fill: requests that miss the memory at once wait for one read or computation."""
+
+    __slots__ = ("__weakref__", "lock")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+
+
+class Cache:
+    """The report cache of one application (one per process): memory over the store."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.memory = Memory(settings.report_memory_bytes)
+        self._fills: weakref.WeakValueDictionary[tuple[int, str], _Fill] = weakref.WeakValueDictionary()
+        self._fills_lock = threading.Lock()
+
+    def report(self, session: Session, key: ApiKey, alliance_id: int, *, group_by: str = "type",
+               wave: str | None = None) -> tuple[AllianceRow, Entry]:
+        """The alliance (if this key may read it: 404, 403) and its report as the key's role sees it.
+
+        ``group_by`` must name an actor column and ``wave`` a wave of the alliance (or ``all``), in
+        any case (:func:`netz.report.resolve_names`); else :class:`netz.errors.UnknownNameError`.
+        Each variant is stored once under the names as the alliance spells them, for every reader.
+        """
+        row = readable_alliance(session, key, alliance_id)
+        view = view_of(key)
+        asked = report_key(view, group_by, wave, self.settings)
+
+        def make() -> tuple[str, bytes]:
+            alliance = load(session, row)
+            names = resolve_names(alliance, group_by, wave)
+            canonical = report_key(view, *names, self.settings)
+            stored = read(session, row, canonical) if canonical != asked else None
+            if stored is not None:
+                return canonical, stored
+            body = compute_report(session, row, alliance, view, self.settings,
+                                  group_by=names[0], wave=names[1])
+            store(session, row, canonical, body)
+            return canonical, body.encode()
+
+        return row, self.entry(session, row, asked, make)
+
+    def value(self, session: Session, row: AllianceRow, key: str, compute: Callable[[], Any], *,
+              keep: int | None = None, kinds: tuple[str, ...] = ()) -> Any:
+        """A computed JSON value of the alliance's current revision (a comparison row): from memory,
+        the store, or ``compute()`` now and stored (see :func:`store` for ``keep`` and ``kinds``)."""
+
+        def make() -> tuple[str, bytes]:
+            body = json.dumps(compute(), ensure_ascii=False, allow_nan=False)
+            store(session, row, key, body, keep=keep, kinds=kinds)
+            return key, body.encode()
+
+        return self.entry(session, row, key, make).value
+
+    def entry(self, session: Session, row: AllianceRow, key: str,
+              make: Callable[[], tuple[str, bytes]]) -> Entry:
+        """The entry of ``key`` for the alliance as ``row`` has it: from memory, else the store,
+        else ``make()`` (which stores it and says under which key), once per process at a time."""
+        at = (row.id, key)
+        entry = self.memory.get(at)
+        if entry is not None and entry.is_of(row):
+            return entry
+        with self._fills_lock:
+            fill = self._fills.setdefault(at, _Fill())
+        with fill.lock:
+            entry = self.memory.get(at)  # another request's fill, while this one waited
+            if entry is not None and entry.is_of(row):
+                return entry
+            body = read(session, row, key)
+            if body is None:
+                _, body = make()
+            entry = Entry.of(row, body)
+            self.memory.put(at, entry)
+        return entry
+
+
+# -- HTTP ----------------------------------------------------------------------------------------
+
+
+def respond(entry: Entry, tag: str, *, if_none_match: str | None, accept_encoding: str | None) -> Response:
+    """A report's response: gzip-compressed if the client accepts it (with the weak form of the
+    ETag ``tag``), 304 if ``If-None-Match`` names the tag."""
+    if entry.gzipped is not None and accepts_gzip(accept_encoding):
+        body, headers = entry.gzipped, {"ETag": f"W/{tag}", "Content-Encoding": "gzip"}
+    else:
+        body, headers = entry.body, {"ETag": tag}
+    if if_none_match is not None and _none_match(if_none_match, tag):
+        return Response(status_code=304, headers={"ETag": headers["ETag"], **COMMON_HEADERS})
+    return Response(body, media_type="application/json", headers={**headers, **COMMON_HEADERS})
+
+
+def report_tag(row: AllianceRow, view: str, settings: Settings) -> str:
+    """A report's strong ETag: the alliance's, with the view appended for de-identified views
+    (whose bodies differ, and differ again under other privacy rules)."""
+    return revision_tag(row.id, row.revision, view_version(view, settings))
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header allows gzip (RFC 9110 12.5.3): ``gzip`` (or
+    ``x-gzip``) with a q-value above 0, or ``*`` above 0 without gzip being refused."""
+    if not accept_encoding:
+        return False
+    star = False
+    for item in accept_encoding.split(","):
+        coding, _, params = item.partition(";")
+        coding = coding.strip().lower()
+        if coding not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if coding == "*":
+            star = quality > 0
+        else:
+            return quality > 0
+    return star
+
+
+def _none_match(if_none_match: str, tag: str) -> bool:
+    """Whether ``If-None-Match`` names this entity tag (weak comparison, RFC 9110 13.1.2)."""
+    if if_none_match.strip() == "*":
+        return True
+    opaque = tag.removeprefix("W/")
+    return any(t.strip().removeprefix("W/") == opaque for t in if_none_match.split(","))
