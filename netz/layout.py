@@ -43,7 +43,7 @@ _KAMADA_KAWAI_UP_TO = 500
 _TARGET_ASPECT = 1.5
 #: Gap between packed groups, and the room above each group for its name (in cells).
 _GROUP_GAP = 2.0
-_GROUP_HEAD = 1.4
+_GROUP_HEAD = 2.4
 
 
 def map_layout(alliance: Alliance, *, seed: int = 0, group_by: str | None = None) -> dict[str, Any]:
