@@ -237,6 +237,8 @@ const NetzMap = (() => {
           "aria-pressed": this.chosen.has(node.id) ? "true" : "false",
           "aria-label": t("nodeLabel", { name: node.name, type: L("type", node.type), partners: Netz.partners(node.partners) }),
         }, svg("circle", { r: this.radius(node).toFixed(1), fill: COLORS[node.type] }));
+        // Placed once; zooming changes one property of the map (--back), not thousands of actors.
+        group.style.transform = `translate(${node.at[0].toFixed(1)}px, ${node.at[1].toFixed(1)}px) scale(var(--back, 1))`;
         nodesLayer.append(group);
         this.nodeElements.set(node.id, group);
       }
@@ -576,14 +578,9 @@ const NetzMap = (() => {
       this.framePending = null;
       const { s, tx, ty } = this.view;
       this.world.setAttribute("transform", `translate(${tx.toFixed(2)},${ty.toFixed(2)}) scale(${s.toFixed(4)})`);
-      const rescale = this.drawnScale !== s;
-      if (rescale) {
+      if (this.drawnScale !== s) {
         this.drawnScale = s;
-        const back = (1 / s).toFixed(5);
-        this.nodes.forEach((node) => {
-          this.nodeElements.get(node.id).setAttribute("transform",
-            `translate(${node.at[0].toFixed(1)},${node.at[1].toFixed(1)}) scale(${back})`);
-        });
+        this.svg.style.setProperty("--back", (1 / s).toFixed(5));
       }
       this.drawCanvas();
       this.placeGroupNames();
