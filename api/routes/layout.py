@@ -23,7 +23,7 @@ from api.deps import (
 from api.params import Wave
 from api.reports import alliance_as_seen
 from netz.layout import map_layout
-from netz.report import select_wave
+from netz.report import resolve_names, select_wave
 
 __all__ = ["router"]
 
@@ -35,6 +35,9 @@ def get_layout(
     alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     wave: Wave = None,
     seed: Annotated[int, Query(ge=0, description="The layout's seed (the same seed, the same map).")] = 0,
+    group_by: Annotated[str | None, Query(description=(
+        "Draw the actors in one block per value of this actor column (`type`: one block per "
+        "sector; any case); the answer's `groups` says where each block is. Default: no blocks."))] = None,
 ) -> Response:
     """Map positions of every actor, and the ties between them (one line per pair).
 
@@ -45,7 +48,8 @@ def get_layout(
     row = readable_alliance(session, key, alliance_id)
     view = view_of(key)
     alliance, chosen = select_wave(alliance_as_seen(session, row, view, settings), wave)
-    drawn = map_layout(alliance, seed=seed)
+    column = None if group_by is None else resolve_names(alliance, group_by)[0]
+    drawn = map_layout(alliance, seed=seed, group_by=column)
     body: dict[str, Any] = {"alliance": row.id, "revision": row.revision, "view": view, "wave": chosen,
                             **drawn}
     return Response(json.dumps(body, ensure_ascii=False), media_type="application/json",

@@ -127,6 +127,10 @@
       state.map = new NetzMap.NetworkMap($("map"), layout, report.actors, {
         onChoose: toggleChosen,
         onClear: clearHighlight,
+        gaps: report.gaps,
+        title: report.alliance.name,
+        fetchLayout: (groupBy) => api(`/api/v1/alliances/${allianceId}/layout${waveQuery()}` +
+          (groupBy ? `${state.wave ? "&" : "?"}group_by=${encodeURIComponent(groupBy)}` : "")),
       });
       state.map.setChosen(state.chosen);
     }
@@ -452,6 +456,8 @@
     $("map-section").hidden = !state.map;
     $("columns").classList.toggle("single", !state.map);
     if (!state.map) return;
+    // Touch screens get help for fingers (no mouse, no keyboard).
+    $("map-intro").textContent = matchMedia("(pointer: coarse)").matches ? t("map_help_touch") : t("mapIntro");
     state.map.draw();
     if (!state.map.tooBig) state.map.legend($("legend"));
     renderHighlight();

@@ -145,6 +145,7 @@ def test_contrast_of_every_page_and_state(page: Any, service: Any, measured: dic
     expect(page.locator("#map .tip")).to_be_visible()
     check_contrast(page, "a gap on the map, a tooltip", measured)
     page.locator("#map .node[data-id=hk] circle").click()
+    page.locator("#map .map-card").get_by_role("button", name="Für „Was wäre, wenn …?“ auswählen").click()
     page.locator("#whatif-form").get_by_role("button", name="Durchrechnen").click()
     expect(page.locator("#whatif-result h3")).to_be_visible()
     page.locator("#actors-section summary").click()
@@ -272,6 +273,7 @@ def test_what_a_screen_reader_reads(page: Any, service: Any, out: Path) -> None:
         "Arbeit (Jobcenter, Betriebe)")
     # the map's choice is announced: the node says it is pressed, the status line what it means
     page.locator("#map .node[data-id=hk] circle").click()
+    page.locator("#map .map-card").get_by_role("button", name="Für „Was wäre, wenn …?“ auswählen").click()
     helferkreis = "Helferkreis Asyl Musterstadt, Ehrenamtliche Initiative, 9 Partner"
     expect(page.get_by_role("button", name=helferkreis)).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#map-chosen [role=status]")).to_have_text(

@@ -1,0 +1,187 @@
+"""The network map in headless Chromium: first draw and frames per second while zooming and dragging.
+
+For alliances of netz's synthetic cohort (``netz.cohort``, mean degree 5) of 1,000 and 3,000
+actors, served by the service (uvicorn in a thread of this process, SQLite in a temporary
+folder, no rate limits), the alliance page is opened in Debian's Chromium (Playwright,
+``executable_path=/usr/bin/chromium``, headless, 1280×900) and measured:
+
+- **page to map**: from navigation (report and layout already cached by the service) until
+  every actor's circle is on the page and the names are written;
+- **first draw**: inside the page, with the report and layout in hand, from ``new
+  NetworkMap(…)`` until the first frame after ``draw()`` was painted (two animation frames
+  later), median of ``--repeats`` draws into a fresh container;
+- **zoom fps** and **drag fps**: animation frames counted for ``--seconds`` seconds while, in
+  every frame, a Ctrl + wheel event (zooming in and out at the pointer) or a pointer move of a
+  drag is dispatched at the map: each frame has a new view to draw, so a frame counted is a
+  frame drawn. Zoom first steps to 300 % so that drags have somewhere to go.
+
+Targets (issue 10): first draw ≤ 1 s and pan/zoom ≥ 30 frames/s at 1,000 actors.
+
+    .venv/bin/python benchmarks/bench_map.py [--sizes 1000,3000] [--repeats 5] [--seconds 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from common import free_port, machine
+
+CHROMIUM = os.environ.get("NETZ_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+FIRST_DRAW = """async () => {
+  const id = Number(location.pathname.split("/")[2]);
+  const report = await Netz.api(`/api/v1/alliances/${id}/report`);
+  const layout = await Netz.api(`/api/v1/alliances/${id}/layout`);
+  const host = document.createElement("div");
+  host.className = "map";
+  document.getElementById("map").after(host);
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  await frame();
+  const start = performance.now();
+  const map = new NetzMap.NetworkMap(host, layout, report.actors, { gaps: report.gaps });
+  map.draw();
+  await frame();
+  await frame();
+  const took = performance.now() - start;
+  map.destroy();
+  host.remove();
+  return took;
+}"""
+
+INTERACT = """async ([kind, seconds]) => {
+  const svg = document.querySelector("#map svg.network");
+  const box = svg.getBoundingClientRect();
+  const x = box.left + box.width / 2;
+  const y = box.top + box.height / 2;
+  let frames = 0;
+  let step = 0;
+  if (kind === "drag") {
+    svg.dispatchEvent(new PointerEvent("pointerdown", { clientX: x, clientY: y, button: 0, pointerId: 1,
+      pointerType: "mouse", bubbles: true }));
+  }
+  const start = performance.now();
+  await new Promise((done) => {
+    const tick = () => {
+      frames += 1;
+      step += 1;
+      if (kind === "zoom") {
+        // 12 steps in, 12 steps out, at a point that wanders a little
+        const inwards = Math.floor(step / 12) % 2 === 0;
+        svg.dispatchEvent(new WheelEvent("wheel", { deltaY: inwards ? -40 : 40, ctrlKey: true, bubbles: true,
+          cancelable: true, clientX: x + 60 * Math.sin(step / 20), clientY: y + 40 * Math.cos(step / 20) }));
+      } else {
+        const angle = step / 15;
+        svg.dispatchEvent(new PointerEvent("pointermove", { clientX: x + 150 * Math.cos(angle),
+          clientY: y + 100 * Math.sin(angle), buttons: 1, pointerId: 1, pointerType: "mouse",
+          bubbles: true }));
+      }
+      if (performance.now() - start < seconds * 1000) requestAnimationFrame(tick); else done();
+    };
+    requestAnimationFrame(tick);
+  });
+  const elapsed = (performance.now() - start) / 1000;
+  if (kind === "drag") {
+    svg.dispatchEvent(new PointerEvent("pointerup", { clientX: x, clientY: y, button: 0, pointerId: 1,
+      pointerType: "mouse", bubbles: true }));
+  }
+  return { frames, elapsed, fps: frames / elapsed };
+}"""
+
+
+def serve(sizes: list[int]) -> tuple[str, dict[int, int], str, Any]:
+    """The service with one cohort alliance per size; its address, the ids, an admin key, the server."""
+    import uvicorn
+
+    from api.config import Settings
+    from api.main import create_app
+    from api.security import create_key
+    from api.store import save
+    from netz.cohort import AllianceSpec, generate_alliance
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-map-"))
+    app = create_app(Settings(database_url=f"sqlite:///{folder / 'netz.sqlite'}", rate_limits=False))
+    ids = {}
+    with app.state.database.sessions() as session:
+        for n in sizes:
+            alliance = generate_alliance(AllianceSpec(f"map{n}", "Falkenbrunn", n, 5.0, ("2024",), seed=7))
+            ids[n] = save(session, alliance).id
+        session.commit()
+        key = create_key(session, "admin", alliances=[], label="bench_map")
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", ids, key, server
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,3000")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    options = parser.parse_args()
+    sizes = [int(n) for n in options.sizes.split(",")]
+    from playwright.sync_api import sync_playwright
+
+    print(machine())
+    url, ids, key, server = serve(sizes)
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            print(f"chromium {browser.version}, headless, 1280×900, software rendering (--disable-gpu)")
+            for n in sizes:
+                context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=url)
+                context.add_init_script(f"sessionStorage.setItem('netz.key', {key!r})")
+                page = context.new_page()
+                page.set_default_timeout(300_000)
+                # once to fill the service's report cache; then the page as a coordinator opens it
+                page.goto(f"/alliances/{ids[n]}")
+                page.locator("#map .names text").first.wait_for()
+                start = time.perf_counter()
+                page.goto(f"/alliances/{ids[n]}")
+                page.locator("#map .names text").first.wait_for()
+                to_map = time.perf_counter() - start
+                ties = page.locator("#map svg.network").get_attribute("aria-label")
+                draws = [page.evaluate(FIRST_DRAW) for _ in range(options.repeats)]
+                page.get_by_role("button", name="Karte vergrößern").click()
+                page.get_by_role("button", name="Karte vergrößern").click()
+                page.get_by_role("button", name="Karte vergrößern").click()
+                zoom = page.evaluate(INTERACT, ["zoom", options.seconds])
+                page.get_by_role("button", name="Karte vergrößern").click()
+                drag = page.evaluate(INTERACT, ["drag", options.seconds])
+                rows.append((n, ties, to_map, draws, zoom, drag, os.getloadavg()[0]))
+                print(f"{n:>6} actors | {ties.split('.')[0]}")
+                print(f"        page to map (report cached): {to_map:.2f} s")
+                print(f"        first draw: median {statistics.median(draws) / 1000:.3f} s "
+                      f"(of {len(draws)}: {', '.join(f'{d / 1000:.3f}' for d in draws)})")
+                for kind, run in (("zoom", zoom), ("drag", drag)):
+                    print(f"        {kind}: {run['fps']:.1f} frames/s "
+                          f"({run['frames']} in {run['elapsed']:.1f} s)")
+                print(f"        load average now {os.getloadavg()[0]:.1f}")
+                context.close()
+            browser.close()
+    finally:
+        server.should_exit = True
+    print()
+    print("| actors | ties | page to map | first draw (median) | zoom | drag | load |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for n, label, to_map, draws, zoom, drag, load in rows:
+        ties = label.split(",")[1].strip().split(" ")[0] if "," in label else "?"
+        print(f"| {n:,} | {ties} | {to_map:.2f} s | {statistics.median(draws) / 1000:.2f} s | "
+              f"{zoom['fps']:.0f} fps | {drag['fps']:.0f} fps | {load:.1f} |")
+
+
+if __name__ == "__main__":
+    main()
