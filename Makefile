@@ -52,10 +52,10 @@ test: $(VENV)/.installed-test
 test-core:
 	bash scripts/check-core-install.sh $(PYTHON)
 
-# uv (from PyPI, with the test extra) resolves every direct dependency to the lowest version allowed.
+# uv (from PyPI, with the test and pdf extras) resolves every direct dependency to the lowest version allowed.
 $(LOWEST)/.installed: pyproject.toml | $(VENV)/.installed-test
 	$(BIN)/uv venv --quiet --clear --python $(PYTHON) $(LOWEST)
-	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[test]"
+	$(BIN)/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[test,pdf]"
 	touch $@
 
 test-lowest: $(LOWEST)/.installed
