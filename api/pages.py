@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, Response
 
-from netz.messages import LANGUAGES, catalogue
+from netz.messages import CATALOGUES, catalogue
 
 __all__ = ["STATIC", "messages_script", "router"]
 
@@ -100,6 +100,6 @@ def messages_script() -> str:
     >>> "Kirche / Religionsgemeinschaft" in messages_script()
     True
     """
-    payload = json.dumps({lang: catalogue(lang) for lang in LANGUAGES}, ensure_ascii=False,
+    payload = json.dumps({lang: catalogue(lang) for lang in CATALOGUES}, ensure_ascii=False,
                          separators=(",", ":"))
     return f"window.NETZ_MESSAGES = {payload};\n"

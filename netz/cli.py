@@ -208,6 +208,7 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:
                            help="who answered (default: every reporter in the answers)")
     merge_cmd.add_argument("--format", choices=("csv", "json"), default="csv",
                            help="csv: the tie table; json: ties, disagreements and figures")
+    _add_lang(merge_cmd)
     merge_cmd.set_defaults(run=_survey_merge)
 
 

@@ -45,6 +45,9 @@ def test_long_answers_and_json_figures(tmp_path: Path, capsys: pytest.CaptureFix
 def test_bad_answers_name_file_row_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     answers = tmp_path / "answers.csv"
     answers.write_text("reporter;partner;frequency\na;b;7\n", encoding="utf-8")
-    code, _, err = run(capsys, "survey", "merge", str(answers))
+    code, _, err = run(capsys, "survey", "merge", str(answers), "--lang", "en")
     assert code == EXIT_INPUT
     assert "answers.csv" in err and "row 2" in err and "frequency" in err
+    code, _, err = run(capsys, "survey", "merge", str(answers), "--lang", "de")
+    assert code == EXIT_INPUT
+    assert "answers.csv" in err and "Zeile 2" in err and "frequency" in err

@@ -26,20 +26,24 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "message", "negotiate"]
+__all__ = ["CATALOGUES", "DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "message", "negotiate"]
 
 _HERE = Path(__file__).parent
 DEFAULT_LANGUAGE = "de"
-#: The languages there is a catalogue for, German first.
-LANGUAGES: tuple[str, ...] = tuple(sorted((p.stem for p in _HERE.glob("*.json")),
-                                          key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
+#: Every catalogue, German first: the languages and their variants (``de-simple``), which may
+#: leave words to their base language.
+CATALOGUES: tuple[str, ...] = tuple(sorted((p.stem for p in _HERE.glob("*.json")),
+                                           key=lambda lang: (lang != DEFAULT_LANGUAGE, lang)))
+#: The complete languages, German first: every message exists in each (reports and findings are
+#: worded in all of them).
+LANGUAGES: tuple[str, ...] = tuple(lang for lang in CATALOGUES if "-" not in lang)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     """Every message of one language, fallbacks included (``{}`` for an unknown language)."""
-    if lang not in LANGUAGES:
+    if lang not in CATALOGUES:
         return {}
     own: dict[str, str] = json.loads((_HERE / f"{lang}.json").read_text(encoding="utf-8"))
     base = lang.split("-")[0]

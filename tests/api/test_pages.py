@@ -23,7 +23,7 @@ import netz.messages
 from api.pages import STATIC
 from netz.gaps import GAP_KINDS
 from netz.health import INDICATORS
-from netz.messages import LANGUAGES, catalogue
+from netz.messages import CATALOGUES, catalogue
 from netz.text import kind_label, say
 from netz.vocabulary import ACTOR_TYPES, TYPE_LABELS
 
@@ -131,7 +131,7 @@ def test_the_pages_get_netz_own_words_for_every_language(client: TestClient) -> 
     prefix = "window.NETZ_MESSAGES = "
     assert response.text.startswith(prefix)
     messages = json.loads(response.text.removeprefix(prefix).rstrip().removesuffix(";"))
-    assert set(messages) == set(LANGUAGES)
+    assert set(messages) == set(CATALOGUES)
     for lang, column in (("de", 0), ("en", 1)):
         words = messages[lang]
         assert all(words[f"text.kind_{kind}"] == kind_label(kind, lang) for kind in GAP_KINDS)
@@ -144,7 +144,7 @@ def test_the_pages_get_netz_own_words_for_every_language(client: TestClient) -> 
 def test_every_language_has_every_german_message() -> None:
     """A key missing in a translation would show German in an English page: none may be missing."""
     german = set(catalogue("de"))
-    for lang in LANGUAGES:
+    for lang in CATALOGUES:
         own = json.loads((Path(netz.messages.__file__).parent / f"{lang}.json").read_text("utf-8"))
         if "-" not in lang:  # a variant such as de-simple may leave words to its base language
             assert german <= set(own), f"{lang} lacks {sorted(german - set(own))[:10]}"
