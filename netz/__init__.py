@@ -6,7 +6,7 @@
 (25, False)
 >>> result = netz.report(alliance)
 >>> sorted(result)
-['actors', 'alliance', 'gaps', 'health', 'network']
+['actors', 'alliance', 'gaps', 'health', 'network', 'top_steps']
 """
 
 from netz.errors import InputError, NetzError, Problem
