@@ -282,7 +282,7 @@ def get_letters(
 @router.post("/api/v1/surveys/{survey_id}/links/{actor_id}")
 def reissue_link(
     survey_id: SurveyId,
-    actor_id: Annotated[str, Path(max_length=300)],
+    actor_id: Annotated[str, Path(max_length=300, description="The actor whose link is issued anew.")],
     request: Request,
     session: SessionDep,
     key: CurrentKey,
@@ -335,7 +335,8 @@ def get_merged(
     settings: SettingsDep,
     rule: Rule = None,
     combine: Combine = None,
-    reconstruct: Annotated[bool | None, Query()] = None,
+    reconstruct: Annotated[bool | None, Query(
+        description="also count ties others reported about a non-respondent (default: the survey's)")] = None,
 ) -> dict[str, Any]:
     """The answers merged into ties by a rule, with disagreements, density over observed dyads,
     PARTNER value and trust scores and caveats (researchers: pseudonyms, no disagreements)."""
