@@ -45,7 +45,7 @@ from api.deps import readable_alliance, revision_tag, view_of
 from api.models import AllianceRow, ApiKey, ReportCache, as_utc
 from api.reports import compute_report
 from api.store import load
-from netz.report import resolve_names
+from netz.report import REPORT_FORMAT, resolve_names
 
 __all__ = ["Cache", "Entry", "Memory", "accepts_gzip", "cache_key", "read", "report_key", "report_tag",
            "respond", "store", "stored_revisions", "view_version"]
@@ -78,8 +78,10 @@ def cache_key(kind: str, detail: str) -> str:
 
 
 def report_key(view: str, group_by: str, wave: str | None, settings: Settings) -> str:
-    """A report's key: its view (with the privacy rules that shape it) and options."""
-    return cache_key(view_version(view, settings), f"{group_by}|{wave or ''}")
+    """A report's key: its view (with the privacy rules that shape it), the report's format
+    (:data:`netz.report.REPORT_FORMAT`: none stored by an older netz is served after an upgrade)
+    and options."""
+    return cache_key(f"{view_version(view, settings)}/r{REPORT_FORMAT}", f"{group_by}|{wave or ''}")
 
 
 def view_version(view: str, settings: Settings) -> str:

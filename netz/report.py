@@ -30,9 +30,14 @@ from netz.model import Alliance, plain_value, wave_order
 from netz.vocabulary import ACTOR_TYPES
 
 __all__ = [
-    "APPROXIMATE_ABOVE", "Analysis", "actors_by_group", "analyse", "report", "resolve_names", "select_wave",
-    "to_jsonable", "with_metrics",
+    "APPROXIMATE_ABOVE", "REPORT_FORMAT", "Analysis", "actors_by_group", "analyse", "report", "resolve_names",
+    "select_wave", "to_jsonable", "with_metrics",
 ]
+
+#: The version of the report's shape: raise it when fields are added, removed or change meaning
+#: (2: findings with stable ids and ``top_steps``). Stored reports and their ETags name it, so that
+#: none computed by an older netz is served after an upgrade.
+REPORT_FORMAT = 2
 
 #: Above this many actors a report estimates betweenness, closeness, harmonic
 #: centrality, betweenness and closeness centralization and the average path length

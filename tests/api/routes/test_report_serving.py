@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import api.reportcache
-from api.models import ApiKey
-from api.reportcache import PRIVACY_RULES, Cache, Entry, Memory, accepts_gzip, report_key
+from api.models import AllianceRow, ApiKey
+from api.reportcache import PRIVACY_RULES, Cache, Entry, Memory, accepts_gzip, report_key, store
 
 ALLIANCES = "/api/v1/alliances"
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -109,6 +109,20 @@ def test_gaps_health_and_actors_from_the_reports_memory_entry(
     assert loads == ["full"]
     entry = app.state.reports.memory.get((demo["id"], report_key("full", "type", None, app.state.settings)))
     assert entry.actors() is entry.actors()  # the table is made once
+
+
+def test_a_report_stored_by_an_older_netz_is_not_served(
+        client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any], computed: list[int]
+) -> None:
+    """After an upgrade that changed the report's shape (REPORT_FORMAT), a stored report of the
+    same revision under the old key is not served: the coordinators' pages need the new fields."""
+    old = '{"alliance": {}, "gaps": [], "health": [], "network": {}, "actors": []}'
+    with app.state.database.sessions() as session:
+        row = session.get(AllianceRow, demo["id"])
+        assert row is not None
+        store(session, row, "full|type|", old)  # the key netz used before REPORT_FORMAT
+    body = client.get(report_url(demo), headers={**admin, **IDENTITY}).json()
+    assert computed == [1] and "top_steps" in body and body["gaps"]
 
 
 def test_a_deleted_alliance_whose_id_comes_back(client: TestClient, admin: dict[str, str],
