@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.models import ReportCache
+from netz.report import REPORT_FORMAT
 
 ZEDERNHEIM = Path(__file__).parents[2] / "datasets" / "cohort" / "zedernheim"
 
@@ -61,7 +62,8 @@ def test_names_in_any_case_are_one_stored_report(client: TestClient, app: Any, a
     assert upper.status_code == 200 and upper.json() == lower.json()
     assert client.get(url, headers=admin, params={"group_by": "Type"}).json() == client.get(
         url, headers=admin).json()
-    assert stored_keys(app, waves) == ["full|paid_staff|all", "full|type|"]
+    full = f"full/r{REPORT_FORMAT}"  # the view and the report's format
+    assert stored_keys(app, waves) == [f"{full}|paid_staff|all", f"{full}|type|"]
 
 
 def test_whatif_and_researchers_too(client: TestClient, waves: int, new_key: Any) -> None:

@@ -231,4 +231,4 @@ def test_stored_rows_are_bounded_per_alliance(client: TestClient, keys: Any, mak
     assert len(stored(app)) == 2
     with app.state.database.sessions() as session:
         assert session.scalar(select(ReportCache.key).where(ReportCache.alliance_id == keys.other,
-                                                            ReportCache.key.like("full|%"))) is not None
+                                                            ReportCache.key.like("full/%"))) is not None
