@@ -23,7 +23,7 @@ import os
 from concurrent.futures import Future
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -58,6 +58,16 @@ _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
+def _filters(land: Land = None, programme: Programme = None, size_class: SizeClass = None,
+             band: Band = None) -> dict[str, str | None]:
+    """The overview's filters, as :func:`netz.programme.matches` takes them."""
+    return {"land": land, "programme": programme, "size": size_class, "band": band}
+
+
+#: The filters of the overview, its workbook and its report (one set of query parameters).
+Filters = Annotated[dict[str, str | None], Depends(_filters)]
+
+
 def _options(settings: Settings) -> dict[str, Any]:
     return {"null_samples": NULL_SAMPLES, "seed": settings.report_seed, "summary": SUMMARY_VERSION}
 
@@ -68,16 +78,12 @@ def get_programme(
     session: SessionDep,
     key: CurrentKey,
     settings: SettingsDep,
-    land: Land = None,
-    programme: Programme = None,
-    size_class: SizeClass = None,
-    band: Band = None,
+    filters: Filters,
     lang: Lang = "de",
 ) -> Any:
     """Every alliance the key may see as an overview row, those needing support and why, and the
     programme's median and quartiles per wave. Filters in any case and spelling, as import reads
     names. Answered ``202`` with a job while the summaries are computed (see the 202 answer)."""
-    filters = {"land": land, "programme": programme, "size": size_class, "band": band}
     summaries, shown = _summaries(
         request, session, key, settings, "overview", {"filters": filters, "lang": lang}
     )
@@ -112,14 +118,10 @@ def get_xlsx(
     session: SessionDep,
     key: CurrentKey,
     settings: SettingsDep,
-    land: Land = None,
-    programme: Programme = None,
-    size_class: SizeClass = None,
-    band: Band = None,
+    filters: Filters,
     lang: Lang = "de",
 ) -> Any:
     """The overview as an Excel workbook (German headers by default)."""
-    filters = {"land": land, "programme": programme, "size": size_class, "band": band}
     summaries, shown = _summaries(
         request, session, key, settings, "overview", {"filters": filters, "lang": lang}
     )
@@ -151,14 +153,10 @@ def get_pdf(
     session: SessionDep,
     key: CurrentKey,
     settings: SettingsDep,
-    land: Land = None,
-    programme: Programme = None,
-    size_class: SizeClass = None,
-    band: Band = None,
+    filters: Filters,
     lang: Lang = "de",
 ) -> Any:
     """The programme report as PDF: overview, alliances needing support, the programme's trends."""
-    filters = {"land": land, "programme": programme, "size": size_class, "band": band}
     summaries, shown = _summaries(
         request, session, key, settings, "overview", {"filters": filters, "lang": lang}
     )
