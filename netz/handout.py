@@ -30,7 +30,7 @@ from netz.model import Alliance
 from netz.report import analyse, select_wave, serialise
 from netz.text import _figure, _percent, kind_label
 from netz.vocabulary import ACTOR_TYPES
-from netz.waves import diff_waves
+from netz.waves import diff_analyses
 from netz.whatif import key_players
 
 __all__ = ["LABELLED_ON_MAP", "MAP_UP_TO", "handout", "top_steps"]
@@ -69,7 +69,9 @@ def handout(alliance: Alliance, *, lang: str = "de", group_by: str = "type", wav
     change = None
     if chosen in waves and waves.index(chosen) > 0:
         previous = waves[waves.index(chosen) - 1]
-        change = diff_waves(alliance, previous, chosen, group_by=group_by, thresholds=thresholds, bands=bands)
+        before = analyse(alliance, group_by=group_by, wave=previous, thresholds=thresholds, bands=bands,
+                         seed=seed)
+        change = diff_analyses(alliance, before, analysis)
         change["series"] = _wave_series(alliance)
     return _document(result, drawn, players, change, lang, today or dt.date.today())
 

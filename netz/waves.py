@@ -18,7 +18,7 @@ from netz.health import Bands
 from netz.model import Alliance, plain_value
 from netz.report import Analysis, analyse
 
-__all__ = ["ACTOR_CHANGE_COLUMNS", "diff_waves", "wave_analyses"]
+__all__ = ["ACTOR_CHANGE_COLUMNS", "diff_analyses", "diff_waves", "wave_analyses"]
 
 #: Per-actor metrics whose change between waves the diff reports.
 ACTOR_CHANGE_COLUMNS = ("degree", "betweenness_norm", "closeness", "constraint", "brokerage.total")
@@ -60,6 +60,15 @@ def diff_waves(
                                    heading="waves", note="" if alliance.waves else " (no tie has a wave)")
     before = analyse(alliance, group_by=group_by, wave=str(from_wave), thresholds=thresholds, bands=bands)
     after = analyse(alliance, group_by=group_by, wave=str(to_wave), thresholds=thresholds, bands=bands)
+    return diff_analyses(alliance, before, after)
+
+
+def diff_analyses(alliance: Alliance, before: Analysis, after: Analysis) -> dict[str, Any]:
+    """What changed between two analyses of ``alliance``'s waves (:func:`diff_waves`' result).
+
+    For a caller that has analysed one of the waves already (the handout describes the later
+    wave): the wave is not analysed a second time.
+    """
     active_before, active_after = _active(before), _active(after)
     pairs_before, pairs_after = _pairs(before.alliance), _pairs(after.alliance)
     changes = compare_findings(before.gaps, after.gaps)

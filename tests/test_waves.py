@@ -11,7 +11,7 @@ from netz.errors import UnknownNameError
 from netz.gaps import Thresholds
 from netz.model import Alliance
 from netz.report import analyse, report, select_wave, to_jsonable
-from netz.waves import ACTOR_CHANGE_COLUMNS, diff_waves, wave_analyses
+from netz.waves import ACTOR_CHANGE_COLUMNS, diff_analyses, diff_waves, wave_analyses
 
 ACTORS = pd.DataFrame({
     "id": list("abcdef"),
@@ -195,3 +195,11 @@ def test_diff_with_thresholds() -> None:
 def test_diff_is_json_ready() -> None:
     diff = to_jsonable(diff_waves(waves_alliance(), "2019", "2021"))
     assert json.loads(json.dumps(diff, allow_nan=False)) == diff
+
+
+def test_diff_of_analyses_made_already_is_the_diff_of_the_waves() -> None:
+    """A caller holding one wave's analysis (the handout) gets the same diff without a second analysis."""
+    alliance = waves_alliance()
+    before, after = analyse(alliance, wave="2020"), analyse(alliance, wave="2021")
+    expected = to_jsonable(diff_waves(alliance, "2020", "2021"))
+    assert to_jsonable(diff_analyses(alliance, before, after)) == expected
