@@ -125,6 +125,29 @@ def test_a_survey_round_from_start_to_a_new_wave(
     assert again.status_code == 409
 
 
+def test_the_new_waves_scorecard_says_how_many_answered(
+    client: TestClient, keys: Keys, admin: dict[str, str], alliance: dict[str, Any], survey: dict[str, Any]
+) -> None:
+    """Closing records the response rate: the wave's health has a data-quality indicator (at
+    2 of 5 is a concern), the earlier wave (not from a survey) has none, and a funder sees its band."""
+    path = f"/api/v1/alliances/{alliance['id']}"
+    assert "data_quality" not in {i["indicator"] for i in client.get(f"{path}/health", headers=admin).json()}
+    answer(client, token_of(survey, "hk"), {"ev": {"frequency": 3}})
+    answer(client, token_of(survey, "ev"), {"ca": {}})
+    etag = client.get(path, headers=admin).headers["ETag"]
+    closed = client.post(f"{path}/surveys/{survey['id']}/close", headers={**admin, "If-Match": etag})
+    assert closed.status_code == 200, closed.text
+    health = {i["indicator"]: i for i in client.get(f"{path}/health", headers=admin).json()}
+    quality = health["data_quality"]
+    assert quality["value"] == pytest.approx(0.4) and quality["band"] == "concern"
+    assert (quality["params"]["answered"], quality["params"]["asked"]) == (2, 5)
+    assert quality["explanation"]["de"].startswith("2 von 5 Organisationen")
+    funder = client.get(f"{path}/health", headers=keys.headers("funder")).json()
+    assert {"indicator": "data_quality", "value": 0.4, "band": "concern"} in funder
+    earlier = client.get(f"{path}/health", headers=admin, params={"wave": "2025"}).json()
+    assert "data_quality" not in {i["indicator"] for i in earlier}
+
+
 def test_tokens_are_stored_hashed_and_forged_reissued_or_expired_ones_get_a_reason(
     client: TestClient, app: FastAPI, admin: dict[str, str], survey: dict[str, Any]
 ) -> None:
