@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from api.models import AnswerRow, InvitationRow, SurveyRow
@@ -259,6 +261,28 @@ def test_links_as_csv_and_letters_with_qr_codes(
     letters = client.get(f"/api/v1/surveys/{survey['id']}/letters", headers=admin)
     assert letters.status_code == 200 and letters.text.count("<svg") == 5
     assert token_of(survey, "mso") in letters.text and "Syrischer Verein" in letters.text
+
+
+def test_letters_as_pdf_one_a4_page_per_actor_with_its_link(
+    client: TestClient, keys: Keys, admin: dict[str, str], survey: dict[str, Any]
+) -> None:
+    path = f"/api/v1/surveys/{survey['id']}/letters.pdf"
+    german = client.get(path, headers=admin)
+    assert german.status_code == 200, german.text
+    assert german.headers["content-type"] == "application/pdf"
+    assert f'filename="briefe-erhebung-{survey["id"]}.pdf"' in german.headers["content-disposition"]
+    pages = PdfReader(io.BytesIO(german.content)).pages
+    assert len(pages) == 5
+    assert [round(float(v)) for v in pages[0].mediabox[2:]] == [595, 842]  # A4 in points
+    link = next(link["link"] for link in survey["links"] if link["actor"] == "mso")
+    text = "".join(pages[4].extract_text().split())  # a long link may break across lines
+    assert link in text and "SyrischerVerein" in text and "Bitte" in text
+    english = client.get(path, headers=admin, params={"lang": "en"})
+    first = "".join(PdfReader(io.BytesIO(english.content)).pages[0].extract_text().split())
+    assert token_of(survey, "hk") in first and "Please" in first
+    assert client.get(path, headers=admin, params={"lang": "fr"}).status_code == 422
+    assert client.get(path, headers=keys.headers("funder")).status_code == 403
+    assert client.get("/api/v1/surveys/999999/letters.pdf", headers=admin).status_code == 404
 
 
 def test_start_refuses_bad_input_without_storing_anything(
