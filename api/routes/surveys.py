@@ -459,10 +459,12 @@ def close_survey(
     return {
         "wave": survey.wave,
         "revision": row.revision,
-        "n_ties": alliance.n_ties,
+        "n_ties": int((alliance.ties["wave"] == survey.wave).sum()),  # the new wave's, not all
         "previous_wave": earlier[-1] if earlier else None,
         "diff": diff,
         # the figures fragile under missing answers, said when fewer than 80 % answered
+        "answered": state["answered"],
+        "asked": state["roster_size"],
         "response_rate": state["response_rate"],
         "caveats": state["caveats"],
     }

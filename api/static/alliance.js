@@ -139,7 +139,7 @@
     loadWaveChange();
   }
 
-  async function chooseWave(wave) {
+  async function chooseWave(wave, { focus = true } = {}) {
     const previous = state.wave;
     const request = ++state.waveRequests; // a quicker second click wins, whatever answers first
     setWave(wave);
@@ -166,8 +166,12 @@
     }
     if (request !== state.waveRequests) return;
     show(loaded);
-    $("wave-buttons").querySelector("[aria-pressed=true]")?.focus();
+    if (focus) $("wave-buttons").querySelector("[aria-pressed=true]")?.focus();
   }
+
+  // A survey closed on this page (survey-admin.js) is a new wave: show its report. The focus
+  // stays where the coordinator is, on what closing did.
+  document.addEventListener("netz:wave-added", (event) => chooseWave(event.detail.wave, { focus: false }));
 
   const latestWave = () => state.report.alliance.waves.at(-1);
 

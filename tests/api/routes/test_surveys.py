@@ -112,9 +112,10 @@ def test_a_survey_round_from_start_to_a_new_wave(
     )
     assert closed.status_code == 200, closed.text
     body = closed.json()
-    assert body["wave"] == "2026" and body["previous_wave"] == "2025"
+    assert body["wave"] == "2026" and body["previous_wave"] == "2025" and body["n_ties"] == 3
     assert body["diff"]["ties_gained"] and body["diff"]["ties_lost"]
     assert body["response_rate"] == pytest.approx(0.6) and len(body["caveats"]) == 3
+    assert (body["answered"], body["asked"]) == (3, 5) and "gaps_changed" in body["diff"]
     ties = client.get(f"/api/v1/alliances/{alliance['id']}/ties", headers=admin).json()
     assert {(t["source"], t["target"]) for t in ties if t["wave"] == "2026"} == pairs
     # closed: the links stop working with a clear reason, and it cannot close twice
