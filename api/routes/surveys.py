@@ -271,7 +271,8 @@ def _letters(
     listed = surveys.links(
         session, survey, pseudonym_key(session, settings.pseudonym_secret), str(request.base_url)
     )
-    closes = as_utc(survey.closes_at).date().isoformat()
+    day = as_utc(survey.closes_at).date()
+    closes = day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()
     text = html.escape(message("survey.letter.body", language, alliance=row.name, date=closes))
     pages = []
     for link in listed:

@@ -63,7 +63,7 @@
       el("p", { class: "help", id: "survey-ratings-help" }, t("survey_admin_ratings_help"))),
       el("div", {}, el("label", { for: "survey-consent" }, t("survey_admin_consent")),
         el("p", { class: "help", id: "survey-consent-help" }, t("survey_admin_consent_help")),
-        el("textarea", { id: "survey-consent", rows: 7, maxlength: 5000, "aria-describedby": "survey-consent-help" },
+        el("textarea", { id: "survey-consent", rows: 9, maxlength: 5000, "aria-describedby": "survey-consent-help" },
           t("survey_consent_text"))),
       el("button", { type: "submit" }, t("survey_admin_start")));
     form.addEventListener("submit", async (event) => {

@@ -46,9 +46,11 @@ def saving(tab: Any, method: str = "PUT") -> Any:
     return tab.expect_response(lambda r: "/api/v1/respond/" in r.url and r.request.method == method and r.ok)
 
 
-def open_and_consent(tab: Any, link: str) -> None:
+def open_and_consent(tab: Any, link: str, shot: Path | None = None) -> None:
     tab.goto(link)
     expect(tab.locator("#consent-text")).to_have_text(CONSENT)  # the alliance's own text
+    if shot:
+        tab.screenshot(path=str(shot))
     tab.click("#consent-yes")
     expect(tab.locator("#question-title")).to_be_visible()
 
@@ -85,6 +87,7 @@ def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_
     consent = page.locator("#survey-consent")
     expect(consent).to_have_value(page.evaluate("Netz.t('survey_consent_text')"))  # the default
     assert "DSGVO" in consent.input_value()
+    page.locator("#survey-admin").screenshot(path=str(folder / "survey-start-1280.png"))
     page.fill("#survey-wave", "2026")
     consent.fill(CONSENT)
     page.uncheck("#survey-ratings")
@@ -98,7 +101,7 @@ def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_
     assert len(links) == 12
 
     first = phone(browser, service)  # German, names a partner and submits
-    open_and_consent(first, links[0]["link"])
+    open_and_consent(first, links[0]["link"], folder / "survey-consent-390.png")
     name_partner(first, links[1])
     assert first.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
     first.screenshot(path=str(folder / "survey-390.png"), full_page=True)
