@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -18,8 +19,10 @@ Change = Callable[[pd.DataFrame], pd.DataFrame]
 
 
 def edit(session: Session, row: AllianceRow, *, actors: Change | None = None,
-         ties: Change | None = None, weighted: bool | None = None, action: str = "edit") -> Alliance:
-    """Apply changes to the actor and/or tie table, validate the result, store it (revision + 1).
+         ties: Change | None = None, weighted: bool | None = None, action: str = "edit",
+         meta: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> Alliance:
+    """Apply changes to the actor and/or tie table (and metadata), validate the result, store it
+    (revision + 1).
 
     Rows are numbered from 1 in error messages, as a list shown to a person would be.
     ``weighted=True`` keeps tie weights even if the alliance had none before. The alliance as it
@@ -34,7 +37,8 @@ def edit(session: Session, row: AllianceRow, *, actors: Change | None = None,
     changed = Alliance.from_frames(
         actor_table.reset_index(drop=True).set_axis(range(1, len(actor_table) + 1)),
         tie_table.reset_index(drop=True).set_axis(range(1, len(tie_table) + 1)),
-        directed=alliance.directed, meta=alliance.meta, actors_file="actors", ties_file="ties",
+        directed=alliance.directed, meta=meta(dict(alliance.meta)) if meta else alliance.meta,
+        actors_file="actors", ties_file="ties",
     )
     remember(session, row, alliance, action)
     save(session, changed, row)

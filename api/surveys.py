@@ -386,8 +386,9 @@ def merged(
 def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> Alliance:
     """Close the survey: its merged ties become the wave ``survey.wave`` of the alliance.
 
-    One transaction: the new actors, the ties of the wave and the survey's state are committed
-    together, or (a validation error) nothing is.
+    One transaction: the new actors, the ties of the wave, the wave's response (in the alliance's
+    metadata, for the health scorecard's data-quality indicator) and the survey's state are
+    committed together, or (a validation error) nothing is.
     """
     chosen = survey.settings
     result = merged(
@@ -418,8 +419,16 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> All
     def add_ties(existing: pd.DataFrame) -> pd.DataFrame:
         return pd.concat([existing, ties.astype(object).where(ties.notna(), None)], ignore_index=True)
 
+    def add_response(meta: dict[str, Any]) -> dict[str, Any]:
+        # the health scorecard's data-quality indicator for this wave (netz.survey.wave_response)
+        return netz_survey.with_wave_response(
+            meta, survey.wave, len(result["respondents"]), len(survey.roster)
+        )
+
     survey.state, survey.closed_at = "closed", utcnow()
-    return edit(session, alliance_row, actors=add_actors, ties=add_ties, weighted=True)
+    return edit(
+        session, alliance_row, actors=add_actors, ties=add_ties, weighted=True, meta=add_response
+    )
 
 
 def plain_ties(ties: pd.DataFrame) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ INDICATORS = (
     "reciprocity",
     "trust",
     "value",
+    "data_quality",
 )
 #: The finding of an indicator that is undefined because the alliance has no actors yet.
 _NO_ACTORS: tuple[str, dict[str, Any]] = ("no_actors", {})
@@ -67,6 +68,9 @@ class Bands:
     reciprocity_watch: float = 0.30
     rating_good: float = 0.75
     rating_watch: float = 0.50
+    #: the survey's response rate (Borgatti, Carley & Krackhardt 2006; see docs/metrics.md)
+    response_good: float = 0.80
+    response_watch: float = 0.50
 
     def updated(self, **overrides: Any) -> Bands:
         """A copy with some values changed (see :func:`netz._overrides.with_overrides`)."""
@@ -112,6 +116,7 @@ def health(
     *,
     group_by: str = "type",
     bands: Bands | None = None,
+    response: tuple[int, int] | None = None,
 ) -> list[Indicator]:
     """The scorecard of one network.
 
@@ -128,6 +133,9 @@ def health(
         The grouping for cross-sector integration.
     bands
         Band limits; :class:`Bands`.
+    response
+        When the ties came from a survey: ``(answered, asked)``, how many actors of its roster
+        answered (:func:`netz.survey.wave_response`); ``None`` for data that did not.
 
     Notes
     -----
@@ -164,20 +172,29 @@ def health(
         scale (Varda & Retrum 2012), many surveys on five points: *top* is 4 when no
         answer exceeds 4, 5 when none exceeds 5, else the largest answer; *low* is 1,
         or 0 when some answer is below 1. Answers that are not numbers are ignored.
+    ``data_quality``
+        Only when ``response`` is given: the survey's response rate, answered/asked. Figures
+        that depend on few paths (betweenness, centralization, cut points) change most when
+        actors' answers are missing (Borgatti, Carley & Krackhardt 2006), so a low rate says
+        how far to trust the rest of the scorecard. Absent for data that is not from a survey.
 
     References
     ----------
     Varda, D. M., & Retrum, J. H. (2012). An exploratory analysis of network
     characteristics and quality of interactions among public health collaboratives.
     *Journal of Public Health Research* 1(2), 170–176. https://doi.org/10.4081/jphr.2012.e27
+
+    Borgatti, S. P., Carley, K. M., & Krackhardt, D. (2006). On the robustness of centrality
+    measures under conditions of imperfect data. *Social Networks* 28(2), 124–136.
+    https://doi.org/10.1016/j.socnet.2005.05.001
     """
     bands = bands or Bands()
     metrics = metrics.reindex(actor_ids(g))
-    return list(_indicators(g, metrics, ties, group_by, bands))
+    return list(_indicators(g, metrics, ties, group_by, bands, response))
 
 
 def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, group_by: str,
-                b: Bands) -> Iterator[Indicator]:
+                b: Bands, response: tuple[int, int] | None) -> Iterator[Indicator]:
     n = g.vcount()
     share = largest_component_share(g)
     yield _rated("connectedness", share, b.connectedness_good, b.connectedness_watch,
@@ -219,6 +236,12 @@ def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, g
     for indicator, (score, mean, low, top_answer) in _ratings(ties):
         yield _rated(indicator, score, b.rating_good, b.rating_watch, f"rating.{indicator}",
                      {"mean": mean, "low": low, "top": top_answer, "share": score})
+
+    if response is not None:
+        answered, asked = response
+        rate = answered / asked if asked else None
+        yield _rated("data_quality", rate, b.response_good, b.response_watch, "data_quality",
+                     {"answered": answered, "asked": asked, "share": rate})
 
 
 def _refugee_participation(g: ig.Graph, undirected: ig.Graph, metrics: pd.DataFrame, b: Bands) -> Indicator:

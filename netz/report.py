@@ -27,6 +27,7 @@ from netz.health import Bands, Indicator, health
 from netz.metrics import metric_tables
 from netz.metrics.centrality import betweenness_sample_size
 from netz.model import Alliance, plain_value, wave_order
+from netz.survey import wave_response
 from netz.vocabulary import ACTOR_TYPES
 
 __all__ = [
@@ -154,7 +155,8 @@ def analyse(
     if group_by != "type":
         network["actors_by_group"] = actors_by_group(observed, group_by)
     gaps = find_gaps(g, actors, group_by=group_by, thresholds=thresholds)
-    scorecard = health(g, actors, observed.ties, group_by=group_by, bands=bands)
+    scorecard = health(g, actors, observed.ties, group_by=group_by, bands=bands,
+                       response=wave_response(alliance.meta, chosen_wave))
     return Analysis(observed, alliance.waves, chosen_wave, group_by, g, actors, network, gaps, scorecard)
 
 

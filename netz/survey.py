@@ -23,7 +23,7 @@ Every definition is in ``docs/metrics.md`` ("Partner surveys").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -48,6 +48,8 @@ __all__ = [
     "partner_scores",
     "reports_frame",
     "response_rate",
+    "wave_response",
+    "with_wave_response",
 ]
 
 RULES = ("union", "confirmed", "reporter")
@@ -66,6 +68,9 @@ HIGH_TRUST = 3.0
 CAVEAT_RESPONSE_RATE = 0.8
 #: Figures that change much when a few actors' ties are missing (Borgatti, Carley & Krackhardt 2006).
 FRAGILE_FIGURES = ("betweenness", "centralization", "cut_points")
+#: The alliance metadata that says which waves came from a survey and how many answered:
+#: ``{"2027": {"answered": 9, "asked": 12}}``.
+RESPONSE_META = "survey_response"
 
 
 def reports_frame(
@@ -177,6 +182,37 @@ def response_rate(roster: Sequence[str], respondents: Iterable[str]) -> float | 
     if not roster:
         return None
     return len(set(respondents) & set(roster)) / len(set(roster))
+
+
+def wave_response(meta: Mapping[str, Any], wave: str | None) -> tuple[int, int] | None:
+    """``(answered, asked)`` of the survey a wave's ties came from, read from the alliance's
+    metadata (:data:`RESPONSE_META`); ``None`` for a wave that did not come from a survey, for
+    no wave, and for an entry that is not two whole numbers 0 ≤ answered ≤ asked (metadata can
+    be edited by hand, and a wrong entry must not break a report).
+
+    >>> wave_response({"survey_response": {"2027": {"answered": 9, "asked": 12}}}, "2027")
+    (9, 12)
+    >>> wave_response({"survey_response": {"2027": {"answered": 9, "asked": 12}}}, "2026") is None
+    True
+    """
+    entries = meta.get(RESPONSE_META)
+    entry = entries.get(str(wave)) if isinstance(entries, Mapping) and wave is not None else None
+    if not isinstance(entry, Mapping):
+        return None
+    answered, asked = entry.get("answered"), entry.get("asked")
+    whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (answered, asked))
+    return (answered, asked) if whole and 0 <= answered <= asked else None  # type: ignore[operator,return-value]
+
+
+def with_wave_response(meta: Mapping[str, Any], wave: str, answered: int, asked: int) -> dict[str, Any]:
+    """The metadata with the response of the survey behind ``wave`` recorded (see :func:`wave_response`).
+
+    >>> with_wave_response({"name": "B"}, "2027", 9, 12)
+    {'name': 'B', 'survey_response': {'2027': {'answered': 9, 'asked': 12}}}
+    """
+    entries = meta.get(RESPONSE_META)
+    known = dict(entries) if isinstance(entries, Mapping) else {}
+    return {**meta, RESPONSE_META: {**known, str(wave): {"answered": answered, "asked": asked}}}
 
 
 def merge(

@@ -50,8 +50,9 @@ def diff_waves(
     ``network``: each whole-network figure's ``from``, ``to`` and ``change``;
     ``actors``: the same for each actor's metrics in ``ACTOR_CHANGE_COLUMNS``;
     ``gaps_new`` and ``gaps_resolved`` (a gap is the same when its id is: its kind and what it
-    is about, :attr:`netz.gaps.Finding.id`); and ``names``, the name of every actor in the
-    actor and tie lists.
+    is about, :attr:`netz.gaps.Finding.id`), ``gaps_changed`` (in both waves, but more or less
+    severe or said another way; as in the later wave, :func:`netz.gaps.compare_findings`); and
+    ``names``, the name of every actor in the actor and tie lists.
     """
     for wave in (from_wave, to_wave):
         if str(wave) not in alliance.waves:
@@ -92,6 +93,7 @@ def diff_analyses(alliance: Alliance, before: Analysis, after: Analysis) -> dict
         "actors": _actor_changes(before.actors, after.actors),
         "gaps_new": [g.to_dict() for g in changes["new"]],
         "gaps_resolved": [g.to_dict() for g in changes["resolved"]],
+        "gaps_changed": [g.to_dict() for g in changes["changed"]],
         "names": {actor: names[actor] for actor in sorted(mentioned)},
     }
 

@@ -17,6 +17,7 @@ from netz.messages import catalogue
 from netz.metrics import actor_metrics
 from netz.model import Alliance
 from netz.report import analyse
+from netz.survey import wave_response, with_wave_response
 
 # -- helpers ---------------------------------------------------------------------------------------
 
@@ -25,7 +26,9 @@ def scorecard(alliance: Alliance, *, bands: Bands | None = None,
               group_by: str = "type") -> dict[str, Indicator]:
     g = to_igraph(alliance)
     metrics = actor_metrics(g, group_by=group_by)
-    indicators = health(g, metrics, alliance.ties, group_by=group_by, bands=bands)
+    wave = alliance.waves[-1] if alliance.waves else None
+    indicators = health(g, metrics, alliance.ties, group_by=group_by, bands=bands,
+                        response=wave_response(alliance.meta, wave))
     return {i.indicator: i for i in indicators}
 
 
@@ -238,6 +241,42 @@ def test_ratings_follow_the_wave() -> None:
     assert (latest["trust"], first["trust"], every["trust"]) == (1.0, 0.0, pytest.approx(2 / 3, abs=1e-6))
 
 
+@pytest.mark.parametrize(("answered", "band"), [(12, "good"), (10, "good"), (9, "watch"), (6, "watch"),
+                                                (5, "concern"), (0, "concern")])
+def test_data_quality_is_the_survey_response_rate(answered: int, band: str) -> None:
+    """Good from 80 % (10 of 12 is 83 %), watch from 50 % (6 of 12), else concern; said in words."""
+    g = to_igraph(SPLIT)
+    card = {i.indicator: i for i in health(g, actor_metrics(g), SPLIT.ties, response=(answered, 12))}
+    quality = card["data_quality"]
+    assert (quality.value, quality.band) == (pytest.approx(answered / 12, abs=1e-6), band)
+    assert quality.params["answered"] == answered and quality.params["asked"] == 12
+    german = quality.explanation["de"]
+    assert german.startswith(f"{answered} von 12 Organisationen")
+    assert "Gut ab 80 %, bedenklich unter 50 %" in german
+    assert "vermittelt" in german  # why fragile figures carry a caveat
+
+
+def test_data_quality_only_for_waves_from_a_survey() -> None:
+    """The report's scorecard has the indicator for a wave whose metadata records a survey's
+    response, and not for another wave, all waves together or an alliance without surveys."""
+    actors = pd.DataFrame({"id": list("abc"), "name": list("ABC"), "type": ["church", "refugee", "welfare"]})
+    ties = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "c", "c"],
+                         "wave": ["2019", "2020", "2020"]})
+    surveyed = Alliance.from_frames(actors, ties, meta=with_wave_response({"name": "B"}, "2020", 2, 3))
+    latest = {i.indicator: i for i in analyse(surveyed).health}
+    assert latest["data_quality"].value == pytest.approx(2 / 3, abs=1e-6)
+    assert latest["data_quality"].band == "watch"
+    assert "data_quality" not in {i.indicator for i in analyse(surveyed, wave="2019").health}
+    assert "data_quality" not in {i.indicator for i in analyse(surveyed, wave="all").health}
+    plain = Alliance.from_frames(actors, ties)
+    assert "data_quality" not in {i.indicator for i in analyse(plain).health}
+    # an entry edited by hand into something else is no survey, not an error
+    for broken in ({"2020": {"answered": 5, "asked": 3}}, {"2020": "most"}, ["2020"],
+                   {"2020": {"answered": True, "asked": 3}}):
+        odd = Alliance.from_frames(actors, ties, meta={"survey_response": broken})
+        assert "data_quality" not in {i.indicator for i in analyse(odd).health}
+
+
 # -- bands -------------------------------------------------------------------------------------------------
 
 
@@ -253,6 +292,9 @@ HIGHER_IS_BETTER = [
      "reciprocity_good", "reciprocity_watch"),
     ("trust", rated_alliance({"trust": [4, 3, 2, 2]}), "rating_good", "rating_watch"),
     ("value", rated_alliance({"nutzen": [4, 3, 2, 2]}), "rating_good", "rating_watch"),
+    ("data_quality", Alliance.from_frames(SPLIT.actors, SPLIT.ties.assign(wave="1"),
+                                          meta={"survey_response": {"1": {"answered": 7, "asked": 9}}}),
+     "response_good", "response_watch"),
 ]
 
 
@@ -293,6 +335,7 @@ def test_default_bands() -> None:
     assert (b.refugee_good, b.refugee_watch) == (0.75, 0.40)
     assert (b.reciprocity_good, b.reciprocity_watch) == (0.50, 0.30)
     assert (b.rating_good, b.rating_watch) == (0.75, 0.50)
+    assert (b.response_good, b.response_watch) == (0.80, 0.50)
 
 
 def test_explanations_say_the_limits() -> None:

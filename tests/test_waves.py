@@ -152,11 +152,33 @@ def test_diff_new_and_resolved_gaps() -> None:
     assert new == after - before and resolved == before - after
 
 
+def test_diff_changed_gaps_are_in_both_waves_as_in_the_later() -> None:
+    """A gap about the same thing in both waves, more or less severe or said otherwise, is changed:
+    a star's hub is the single point of failure (high); with a path among the leaves, less so."""
+    actors = pd.DataFrame({"id": list("abcdefg"), "name": list("ABCDEFG"),
+                           "type": ["church", "refugee", "welfare", "municipality", "initiative", "church",
+                                    "welfare"]})
+    star = [("a", leaf) for leaf in "bcdefg"]
+    ties = pd.DataFrame([(s, t, "1") for s, t in star] + [(s, t, "2") for s, t in star]
+                        + [("b", "c", "2"), ("c", "d", "2"), ("d", "e", "2")],
+                        columns=["source", "target", "wave"])
+    alliance = Alliance.from_frames(actors, ties)
+    diff = diff_waves(alliance, "1", "2")
+    before = {g.id: g for g in analyse(alliance, wave="1").gaps}
+    after = {g.id: g for g in analyse(alliance, wave="2").gaps}
+    assert [g["id"] for g in diff["gaps_changed"]] == ["single_point_of_failure:a"]
+    assert (before["single_point_of_failure:a"].severity, after["single_point_of_failure:a"].severity) == (
+        "high", "medium")
+    assert diff["gaps_changed"][0] == after["single_point_of_failure:a"].to_dict()
+    elsewhere = {g["id"] for g in diff["gaps_new"] + diff["gaps_resolved"]}
+    assert not {g["id"] for g in diff["gaps_changed"]} & elsewhere
+
+
 def test_diff_of_a_wave_with_itself_is_empty() -> None:
     diff = diff_waves(waves_alliance(), 2020, "2020")  # a wave given as a number
     assert diff["from"] == diff["to"] == "2020"
     assert diff["actors_joined"] == diff["actors_left"] == diff["ties_gained"] == diff["ties_lost"] == []
-    assert diff["gaps_new"] == diff["gaps_resolved"] == [] and diff["names"] == {}
+    assert diff["gaps_new"] == diff["gaps_resolved"] == diff["gaps_changed"] == [] and diff["names"] == {}
     assert all(figure["change"] in (0, None) for figure in diff["network"].values())
 
 

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import html
 import io
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import segno
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from api import surveys
 from api.audit import audit
+from api.config import Settings
 from api.deps import (
     MAX_ID,
     AllianceId,
@@ -39,8 +40,10 @@ from api.schemas import _Request
 from api.security import pseudonym_key
 from api.store import load
 from netz import survey as netz_survey
+from netz.errors import NotInstalledError
 from netz.messages import message, negotiate
 from netz.model import wave_order
+from netz.printed import pdf
 from netz.privacy import pseudonyms
 from netz.report import to_jsonable
 from netz.waves import diff_waves
@@ -244,38 +247,101 @@ def get_links(
     )
 
 
-@router.get("/api/v1/surveys/{survey_id}/letters", response_class=HTMLResponse)
-def get_letters(
-    survey_id: SurveyId, request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep
-) -> HTMLResponse:
-    """One printable letter per actor with its link and a QR code (HTML, one page each when printed)."""
+Lang = Annotated[
+    Literal["de", "en"] | None,
+    Query(description="The letters' language (default: from the Accept-Language header, else German)."),
+]
+
+
+def _letters(
+    survey_id: int,
+    request: Request,
+    session: Session,
+    key: ApiKey,
+    settings: Settings,
+    lang: str | None,
+    *,
+    printed: bool,
+) -> tuple[str, str, SurveyRow]:
+    """The letters as one HTML document (``printed``: A4 pages for WeasyPrint), its language and
+    the survey. Everything inline (styles, QR codes as SVG), so printing fetches nothing."""
     require(key, "admin", "coordinator")
     survey, row = _survey(session, key, survey_id, write=True)
-    lang = negotiate(request.headers.get("accept-language"))
+    language = lang or negotiate(request.headers.get("accept-language"))
     listed = surveys.links(
         session, survey, pseudonym_key(session, settings.pseudonym_secret), str(request.base_url)
     )
-    closes = as_utc(survey.closes_at).date().isoformat()
+    day = as_utc(survey.closes_at).date()
+    closes = day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()
+    text = html.escape(message("survey.letter.body", language, alliance=row.name, date=closes))
     pages = []
     for link in listed:
-        qr = segno.make(link["link"], error="m").svg_inline(scale=4, title=message("survey.letter.qr", lang))
-        text = message("survey.letter.body", lang, alliance=row.name, date=closes)
+        qr = segno.make(link["link"], error="m").svg_inline(
+            scale=5 if printed else 4, title=message("survey.letter.qr", language)
+        )
         pages.append(
             f'<section class="letter"><h1>{html.escape(link["name"])}</h1>'
-            f'<p>{html.escape(text)}</p><p class="link">{html.escape(link["link"])}</p>{qr}</section>'
+            f'<p>{text}</p><p class="link">{html.escape(link["link"])}</p>{qr}</section>'
         )
     style = (
-        "body{font-family:sans-serif;margin:0}.letter{padding:2cm;page-break-after:always}"
-        ".link{font-family:monospace;word-break:break-all;font-size:1.1em}"
+        "body{font-family:sans-serif;margin:0}.letter{page-break-after:always}"
+        ".letter:last-child{page-break-after:auto}"
+        ".link{font-family:monospace;word-break:break-all;"
+        + ("font-size:9pt}@page{size:A4;margin:2cm}" if printed else "font-size:1.1em}.letter{padding:2cm}")
     )
-    body = (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(message('survey.letter.title', lang))}</title><style>{style}</style></head>"
+    document = (
+        f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(message('survey.letter.title', language))}</title><style>{style}</style></head>"
         f"<body>{''.join(pages)}</body></html>"
     )
+    return document, language, survey
+
+
+@router.get("/api/v1/surveys/{survey_id}/letters", response_class=HTMLResponse)
+def get_letters(
+    survey_id: SurveyId,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    settings: SettingsDep,
+    lang: Lang = None,
+) -> HTMLResponse:
+    """One printable letter per actor with its link and a QR code (HTML, one page each when printed)."""
+    document, _, _ = _letters(survey_id, request, session, key, settings, lang, printed=False)
     return HTMLResponse(
-        body,
+        document,
         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:"},
+    )
+
+
+@router.get(
+    "/api/v1/surveys/{survey_id}/letters.pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "One A4 page per actor"},
+        503: {"description": "PDF printing (WeasyPrint) is not installed on this server"},
+    },
+)
+def get_letters_pdf(
+    survey_id: SurveyId,
+    request: Request,
+    session: SessionDep,
+    key: CurrentKey,
+    settings: SettingsDep,
+    lang: Lang = None,
+) -> Response:
+    """The letters as PDF: one A4 page per actor with its personal link and a QR code, for partners
+    without e-mail (German or English by ``lang``)."""
+    document, language, survey = _letters(survey_id, request, session, key, settings, lang, printed=True)
+    try:
+        printed = pdf(document)
+    except NotInstalledError as error:
+        raise HTTPException(503, str(error)) from error
+    name = "briefe-erhebung" if language == "de" else "survey-letters"
+    return Response(
+        printed,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}-{survey.id}.pdf"'},
     )
 
 
@@ -394,10 +460,12 @@ def close_survey(
     return {
         "wave": survey.wave,
         "revision": row.revision,
-        "n_ties": alliance.n_ties,
+        "n_ties": int((alliance.ties["wave"] == survey.wave).sum()),  # the new wave's, not all
         "previous_wave": earlier[-1] if earlier else None,
         "diff": diff,
         # the figures fragile under missing answers, said when fewer than 80 % answered
+        "answered": state["answered"],
+        "asked": state["roster_size"],
         "response_rate": state["response_rate"],
         "caveats": state["caveats"],
     }

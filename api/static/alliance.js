@@ -16,7 +16,7 @@
   const allianceId = Number(location.pathname.split("/").filter(Boolean)[1]);
   const BAND_ORDER = { concern: 0, watch: 1, good: 2 };
   const SHARE_INDICATORS = ["connectedness", "cross_sector_integration", "dependence_on_single_actors",
-    "refugee_participation", "reciprocity"];
+    "refugee_participation", "reciprocity", "data_quality"];
   const SHARE_FIGURES = ["largest_component_share", "fragmentation", "density", "transitivity", "reciprocity"];
   const GAPS_SHOWN = 4;
 
@@ -139,7 +139,7 @@
     loadWaveChange();
   }
 
-  async function chooseWave(wave) {
+  async function chooseWave(wave, { focus = true } = {}) {
     const previous = state.wave;
     const request = ++state.waveRequests; // a quicker second click wins, whatever answers first
     setWave(wave);
@@ -166,8 +166,12 @@
     }
     if (request !== state.waveRequests) return;
     show(loaded);
-    $("wave-buttons").querySelector("[aria-pressed=true]")?.focus();
+    if (focus) $("wave-buttons").querySelector("[aria-pressed=true]")?.focus();
   }
+
+  // A survey closed on this page (survey-admin.js) is a new wave: show its report. The focus
+  // stays where the coordinator is, on what closing did.
+  document.addEventListener("netz:wave-added", (event) => chooseWave(event.detail.wave, { focus: false }));
 
   const latestWave = () => state.report.alliance.waves.at(-1);
 

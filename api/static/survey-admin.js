@@ -1,6 +1,7 @@
-/* The survey section of the alliance page (coordinators and admins): start a survey, hand out the
- * personal links (list, CSV, letters with QR codes), watch the response, extend, choose how the
- * answers are merged, add missing partners, close the survey as the alliance's new wave. */
+/* The survey section of the alliance page (coordinators and admins): start a survey (with the
+ * alliance's own consent text, PARTNER ratings on or off), hand out the personal links (list, CSV,
+ * PDF letters with QR codes), watch the response, extend, close the survey as the alliance's new
+ * wave: the page above then shows the new wave's report, and this section what changed. */
 "use strict";
 
 (() => {
@@ -30,12 +31,19 @@
     body().prepend(el("p", { class: "notice", role: "alert" }, error.message || String(error)));
   }
 
-  async function download(path, open) {
+  async function download(path, filename) {
     const blob = await (await send("GET", path)).blob();
     const url = URL.createObjectURL(blob);
-    if (open) window.open(url, "_blank", "noopener");
-    else el("a", { href: url, download: `survey-links.csv` }).click();
+    el("a", { href: url, download: filename }).click();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
+
+  /** The page's language for files made on the server (letters): German or English. */
+  const fileLang = () => (Netz.lang.startsWith("de") ? "de" : "en");
+
+  /** The catalogue's consent text in any language (a coordinator who kept it sends none: each
+   * respondent then reads it in their own language). */
+  const defaultConsents = () => Object.values(window.NETZ_MESSAGES).map((m) => m["page.survey_consent_text"]);
 
   function field(id, label, input) {
     return el("div", {}, el("label", { for: id }, t(label)), input);
@@ -49,15 +57,26 @@
       field("survey-rule", "survey_admin_rule", el("select", { id: "survey-rule" },
         ["union", "confirmed"].map((rule) => el("option", { value: rule }, t(`survey_admin_rule_${rule}`))))),
       el("label", { class: "inline" }, el("input", { type: "checkbox", id: "survey-reconstruct" }), " ", t("survey_admin_reconstruct")),
+      el("div", {}, el("label", { class: "inline" },
+        el("input", { type: "checkbox", id: "survey-ratings", checked: true, "aria-describedby": "survey-ratings-help" }),
+        " ", t("survey_admin_ratings")),
+      el("p", { class: "help", id: "survey-ratings-help" }, t("survey_admin_ratings_help"))),
+      el("div", {}, el("label", { for: "survey-consent" }, t("survey_admin_consent")),
+        el("p", { class: "help", id: "survey-consent-help" }, t("survey_admin_consent_help")),
+        el("textarea", { id: "survey-consent", rows: 9, maxlength: 5000, "aria-describedby": "survey-consent-help" },
+          t("survey_consent_text"))),
       el("button", { type: "submit" }, t("survey_admin_start")));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      const consent = document.getElementById("survey-consent").value.trim();
       try {
         await send("POST", `/api/v1/alliances/${allianceId}/surveys`, {
           wave: document.getElementById("survey-wave").value.trim(),
           closes_at: `${document.getElementById("survey-closes").value}T23:59:59Z`,
           rule: document.getElementById("survey-rule").value,
           reconstruct: document.getElementById("survey-reconstruct").checked,
+          ratings: document.getElementById("survey-ratings").checked,
+          consent: !consent || defaultConsents().includes(consent) ? null : consent,
         }, { "If-Match": await etag() });
         await render();
       } catch (error) { problem(error); }
@@ -65,20 +84,64 @@
     return form;
   }
 
+  /** The figures fragile at this response rate, in words (none from 80 % on). */
+  function caveats(list, rate) {
+    if (!list.length) return null;
+    return el("div", { class: "notice", id: "survey-caveats" }, el("p", {}, t("survey_admin_caveats")),
+      el("ul", {}, list.map((c) => el("li", {}, t(c.message, { rate: Netz.percent(rate) })))));
+  }
+
+  /** Findings of the wave diff as a titled list (their explanations, the first five). */
+  function findings(key, list) {
+    if (!list?.length) return null;
+    const shown = list.slice(0, 5).map((gap) => el("li", {}, gap.explanation[Netz.lang] || gap.explanation.de));
+    if (list.length > 5) shown.push(el("li", {}, t("andMore", { n: list.length - 5 })));
+    return el("li", { dataset: { change: key } }, t(`survey_admin_${key}`, { n: list.length }), el("ul", {}, shown));
+  }
+
+  /** What closing did: the new wave, who answered (with the caveats), and what changed since the
+   * wave before, in words; the report above now shows the new wave. */
+  function closedSummary(result) {
+    const rate = Netz.percent(result.response_rate);
+    const diff = result.diff;
+    const changes = diff ? [
+      el("li", { dataset: { change: "ties_gained" } }, t("survey_admin_ties_gained", { n: diff.ties_gained.length })),
+      el("li", { dataset: { change: "ties_lost" } }, t("survey_admin_ties_lost", { n: diff.ties_lost.length })),
+      findings("gaps_new", diff.gaps_new),
+      findings("gaps_resolved", diff.gaps_resolved),
+      findings("gaps_changed", diff.gaps_changed),
+    ].filter(Boolean) : [];
+    if (diff && !diff.gaps_new.length && !diff.gaps_resolved.length && !diff.gaps_changed.length) {
+      changes.push(el("li", {}, t("survey_admin_gaps_same")));
+    }
+    return [
+      el("div", { id: "survey-closed", class: "notice good", role: "status", tabindex: -1 },
+        el("p", {}, t("survey_admin_closed", { wave: result.wave, ties: result.n_ties })),
+        el("p", { id: "survey-closed-rate" }, t("survey_admin_rate", { answered: result.answered, asked: result.asked, rate })),
+        el("p", {}, el("a", { href: "#health-title" }, t("survey_admin_see_report", { wave: result.wave })))),
+      caveats(result.caveats, result.response_rate),
+      el("h3", { id: "survey-diff-title" }, diff ? t("survey_admin_diff_title", { previous: result.previous_wave })
+        : t("survey_admin_first_wave")),
+      diff && result.answered < result.asked ? el("p", { class: "help" }, t("survey_admin_diff_missing")) : null,
+      diff ? el("ul", { id: "survey-diff", class: "survey-diff" }, changes) : null,
+    ];
+  }
+
   async function openSurvey(survey) {
     const links = await (await send("GET", `/api/v1/surveys/${survey.id}/links`)).json();
     const rate = t("survey_admin_rate", { answered: survey.answered, asked: survey.roster_size, rate: Netz.percent(survey.response_rate) });
     const reminder = survey.reminder[Netz.lang.startsWith("de") ? "de" : "en"];
-    const close = el("button", { type: "button", id: "survey-close" }, t("survey_admin_close"));
+    const close = el("button", { type: "button", id: "survey-close", "aria-describedby": "survey-close-help" },
+      t("survey_admin_close"));
     close.addEventListener("click", async () => {
       if (!window.confirm(t("survey_admin_close_confirm"))) return;
       try {
         const result = await (await send("POST", `/api/v1/alliances/${allianceId}/surveys/${survey.id}/close`, null,
           { "If-Match": await etag() })).json();
-        const said = [t("survey_admin_closed", { wave: result.wave, ties: result.n_ties })];
-        if (result.diff) said.push(t("survey_admin_diff", { previous: result.previous_wave,
-          gained: result.diff.ties_gained.length, lost: result.diff.ties_lost.length }));
-        body().replaceChildren(el("p", { class: "notice good", role: "status", id: "survey-closed" }, said.join(" ")));
+        body().replaceChildren(...closedSummary(result).filter(Boolean));
+        document.getElementById("survey-closed").focus();
+        // alliance.js shows the new wave's report, gaps and health above
+        document.dispatchEvent(new CustomEvent("netz:wave-added", { detail: { wave: result.wave } }));
       } catch (error) { problem(error); }
     });
     const extend = el("form", { id: "survey-extend" },
@@ -92,10 +155,13 @@
         await render();
       } catch (error) { problem(error); }
     });
+    const asked = [t(survey.settings.ratings === false ? "survey_admin_ratings_off" : "survey_admin_ratings_on"),
+      t(survey.settings.consent ? "survey_admin_consent_own" : "survey_admin_consent_default")];
     return [
       el("h3", {}, survey.wave),
       el("p", { id: "survey-rate", role: "status" }, rate),
-      survey.caveats.length ? el("p", { class: "notice" }, t(survey.caveats[0].message, { rate: Netz.percent(survey.response_rate) })) : null,
+      el("p", { class: "help", id: "survey-settings" }, asked.join(" ")),
+      caveats(survey.caveats, survey.response_rate),
       el("h4", {}, t("survey_admin_by_type")),
       el("ul", { class: "plain" }, survey.by_type.map((row) => el("li", {}, `${Netz.L("type", row.type)}: ${row.answered}/${row.asked}`))),
       el("h4", {}, t("survey_admin_not_answered")),
@@ -112,9 +178,14 @@
             catch (error) { problem(error); }
           } }, t("survey_admin_reissue")))))),
       el("div", { class: "survey-actions" },
-        el("button", { type: "button", class: "quiet", onclick: () => download(`/api/v1/surveys/${survey.id}/links?format=csv`).catch(problem) }, t("survey_admin_csv")),
-        el("button", { type: "button", class: "quiet", onclick: () => download(`/api/v1/surveys/${survey.id}/letters`, true).catch(problem) }, t("survey_admin_letters"))),
+        el("button", { type: "button", class: "quiet", onclick: () => download(`/api/v1/surveys/${survey.id}/links?format=csv`,
+          `survey-${survey.id}-links.csv`).catch(problem) }, t("survey_admin_csv")),
+        el("button", { type: "button", class: "quiet", id: "survey-letters", onclick: () => download(
+          `/api/v1/surveys/${survey.id}/letters.pdf?lang=${fileLang()}`, `${t("survey_admin_letters_file")}-${survey.id}.pdf`)
+          .catch(problem) }, t("survey_admin_letters"))),
       extend,
+      el("h4", {}, t("survey_admin_close")),
+      el("p", { class: "help", id: "survey-close-help" }, t("survey_admin_close_help", { wave: survey.wave })),
       close,
     ];
   }
@@ -123,7 +194,10 @@
     const surveys = await (await send("GET", `/api/v1/alliances/${allianceId}/surveys`)).json();
     const open = surveys.find((s) => s.state === "open");
     const full = open ? await (await send("GET", `/api/v1/surveys/${open.id}`)).json() : null;
-    const parts = full ? await openSurvey(full) : [el("p", {}, t("survey_admin_none")), startForm()];
+    const last = surveys.find((s) => s.state === "closed");
+    const before = last ? t("survey_admin_last", { wave: last.wave, answered: last.answered, asked: last.roster_size,
+      rate: Netz.percent(last.response_rate) }) : t("survey_admin_none");
+    const parts = full ? await openSurvey(full) : [el("p", { id: "survey-last" }, before), startForm()];
     body().replaceChildren(...parts.flat().filter(Boolean));
     Netz.applyI18n(document.getElementById("survey-admin"));
   }

@@ -20,8 +20,8 @@ from netz.health import INDICATORS
 from netz.text import kind_label, say
 
 DEMO_NAME = "Bündnis Willkommen in Musterstadt (synthetisch)"
-# Of the demo's five indicators (the others need directed ties or ratings).
-SHOWN_INDICATORS = [i for i in INDICATORS if i not in ("reciprocity", "trust", "value")]
+# Of the demo's five indicators (the others need directed ties, ratings or a survey's response).
+SHOWN_INDICATORS = [i for i in INDICATORS if i not in ("reciprocity", "trust", "value", "data_quality")]
 
 
 def sign_in(page: Any, key: str) -> None:

@@ -1,6 +1,8 @@
-"""A survey round in a real browser: the coordinator starts it on the alliance page, respondents answer
-on a phone-sized screen (one in English, one leaves and resumes, one withdraws), the coordinator sees
-the response rate and closes the survey. Screenshots at 390 and 1280 px are kept (``NETZ_SCREENSHOTS``)."""
+"""A survey round in a real browser, as issue 9's proof asks: a coordinator starts a survey on a
+12-actor alliance (own consent text, no PARTNER ratings), five respondents answer on a 390 px
+screen (one in English, one leaves and resumes, one withdraws), the coordinator sees the response
+rate, closes, and the new wave's report (with the data-quality indicator) and the wave diff appear.
+Screenshots at 390 and 1280 px are kept (``NETZ_SCREENSHOTS``)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,20 @@ from typing import Any
 
 import httpx
 from playwright.sync_api import expect
+
+TYPES = ["Initiative", "Kirche", "Wohlfahrtsverband", "Stadt", "MSO", "Initiative", "Kirche",
+         "Wohlfahrtsverband", "Stadt", "MSO", "Initiative", "Wohlfahrtsverband"]
+NAMES = ["Helferkreis Nord", "Ev. Kirchengemeinde", "Caritas", "Sozialamt", "Syrischer Verein",
+         "Deutschkurs Süd", "Kath. Pfarrei", "Diakonie", "Jobcenter", "Afghanischer Kulturverein",
+         "Fahrradwerkstatt", "AWO"]
+TWELVE = {
+    "name": "Bündnis Zwölf",
+    "actors": [{"id": f"a{i:02d}", "name": name, "type": kind}
+               for i, (name, kind) in enumerate(zip(NAMES, TYPES, strict=True))],
+    # the earlier wave: a ring, so that the survey's wave has something to be compared with
+    "ties": [{"source": f"a{i:02d}", "target": f"a{(i + 1) % 12:02d}", "wave": "2025"} for i in range(12)],
+}
+CONSENT = "Das Bündnis Zwölf fragt nach Ihrer Zusammenarbeit. Fragen zum Datenschutz: datenschutz@example.org"
 
 
 def shots(tmp_path: Path) -> Path:
@@ -25,75 +41,148 @@ def phone(browser: Any, service: Any) -> Any:
     return context.new_page()
 
 
-def answer(tab: Any, link: str, partner: str) -> None:
+def saving(tab: Any, method: str = "PUT") -> Any:
+    """Wait for the answer the page saves (not for a status text that may be there already)."""
+    return tab.expect_response(lambda r: "/api/v1/respond/" in r.url and r.request.method == method and r.ok)
+
+
+def open_and_consent(tab: Any, link: str, shot: Path | None = None) -> None:
     tab.goto(link)
+    expect(tab.locator("#consent-text")).to_have_text(CONSENT)  # the alliance's own text
+    if shot:
+        tab.screenshot(path=str(shot))
     tab.click("#consent-yes")
     expect(tab.locator("#question-title")).to_be_visible()
-    tab.fill("#roster-search", partner[:6])
-    item = tab.locator("#roster li:visible", has_text=partner).first
-    item.locator("input[type=checkbox]").first.check()
-    expect(tab.locator("#save-state")).to_have_text(tab.evaluate("Netz.t('survey_saved')"))
-    item = tab.locator("#roster li:visible", has_text=partner).first
-    item.locator(".kinds input").first.check()
-    expect(tab.locator("#save-state")).to_have_text(tab.evaluate("Netz.t('survey_saved')"))
-    item.locator(".frequency input").nth(2).check()
-    expect(tab.locator("#save-state")).to_have_text(tab.evaluate("Netz.t('survey_saved')"))
+
+
+def name_partner(tab: Any, partner: dict[str, str]) -> None:
+    """Tick a partner found by the search box, then its first kind and a frequency."""
+    tab.fill("#roster-search", partner["name"][:6])
+    with saving(tab):
+        tab.locator(f"#named-{partner['actor']}").check()
+    fields = tab.locator(f"#fields-{partner['actor']}")
+    with saving(tab):
+        fields.locator(".kinds input").first.check()
+    with saving(tab):
+        fields.locator(".frequency input").nth(2).check()
+    expect(fields.locator(".ratings")).to_have_count(0)  # the coordinator switched ratings off
+    tab.fill("#roster-search", "")
 
 
 def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_path: Path) -> None:
     folder = shots(tmp_path)
-    page.goto(f"/alliances/{service.alliance}")
-    page.fill("#key", service.keys["coordinator"])
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", json=TWELVE, headers=admin)
+    assert created.status_code == 201, created.text
+    alliance = created.json()["id"]
+    coordinator = httpx.post(f"{service.url}/api/v1/keys", headers=admin, json={
+        "role": "coordinator", "alliances": [alliance], "label": "survey browser test"}).json()["key"]
+
+    page.goto(f"/alliances/{alliance}")
+    page.fill("#key", coordinator)
     page.click("#signin button[type=submit]")
     expect(page.locator("#signin")).to_be_hidden()
     page.reload()  # the survey section is set up for a key present when the page loads
     expect(page.locator("#survey-admin")).to_be_visible()
-    page.fill("#survey-wave", "2027")
+    consent = page.locator("#survey-consent")
+    expect(consent).to_have_value(page.evaluate("Netz.t('survey_consent_text')"))  # the default
+    assert "DSGVO" in consent.input_value()
+    page.locator("#survey-admin").screenshot(path=str(folder / "survey-start-1280.png"))
+    page.fill("#survey-wave", "2026")
+    consent.fill(CONSENT)
+    page.uncheck("#survey-ratings")
     page.click("#survey-start button[type=submit]")
-    expect(page.locator("#survey-rate")).to_contain_text("0 von 25")
-    links = httpx.get(f"{service.url}/api/v1/alliances/{service.alliance}/surveys",
-                      headers={"Authorization": f"Bearer {service.keys['coordinator']}"}).json()
-    survey = links[0]["id"]
-    listed = httpx.get(f"{service.url}/api/v1/surveys/{survey}/links",
-                       headers={"Authorization": f"Bearer {service.keys['coordinator']}"}).json()
-    first, second, third = listed[0], listed[1], listed[2]
+    expect(page.locator("#survey-rate")).to_contain_text("0 von 12")
+    expect(page.locator("#survey-settings")).to_contain_text("nicht gefragt")
+    expect(page.locator("#survey-settings")).to_contain_text("eigener Text")
+    auth = {"Authorization": f"Bearer {coordinator}"}
+    survey = httpx.get(f"{service.url}/api/v1/alliances/{alliance}/surveys", headers=auth).json()[0]["id"]
+    links = httpx.get(f"{service.url}/api/v1/surveys/{survey}/links", headers=auth).json()
+    assert len(links) == 12
 
-    tab = phone(browser, service)
-    answer(tab, first["link"], second["name"])
-    assert tab.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
-    tab.screenshot(path=str(folder / "survey-390.png"), full_page=False)
-    tab.reload()  # leaves and comes back: the answer is there
-    expect(tab.locator(f"#named-{second['actor']}")).to_be_checked()
-    tab.fill("#missing", "Tafel Musterstadt")
-    tab.locator("#missing").blur()
-    expect(tab.locator("#save-state")).to_have_text("Gespeichert.")
-    tab.click("#submit")
-    expect(tab.locator("#submitted")).to_be_visible()
+    first = phone(browser, service)  # German, names a partner and submits
+    open_and_consent(first, links[0]["link"], folder / "survey-consent-390.png")
+    name_partner(first, links[1])
+    assert first.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    first.screenshot(path=str(folder / "survey-390.png"), full_page=True)
+    with saving(first, "POST"):
+        first.click("#submit")
+    expect(first.locator("#submitted")).to_be_visible()
 
     english = phone(browser, service)
-    english.goto(second["link"])
+    english.goto(links[1]["link"])
     english.get_by_role("button", name="English").click()
     expect(english.locator("#consent-yes")).to_have_text("I agree")
+    expect(english.locator("#consent-text")).to_have_text(CONSENT)
     english.click("#consent-yes")
     expect(english.locator("#question-title")).to_contain_text("Which organisations")
-    english.locator(f"#named-{first['actor']}").check()
+    with saving(english):
+        english.locator(f"#named-{links[0]['actor']}").check()
     expect(english.locator("#save-state")).to_have_text("Saved.")
 
-    leaving = phone(browser, service)
-    answer(leaving, third["link"], first["name"])
-    leaving.once("dialog", lambda dialog: dialog.accept())
-    leaving.click("#withdraw")
-    expect(leaving.locator("#consent-yes")).to_be_visible()
+    leaving = phone(browser, service)  # answers one partner, leaves, comes back for a second
+    open_and_consent(leaving, links[2]["link"])
+    name_partner(leaving, links[3])
+    leaving.context.close()
+    back = phone(browser, service)
+    back.goto(links[2]["link"])
+    expect(back.locator("#question-title")).to_be_visible()  # no second consent
+    expect(back.locator(f"#named-{links[3]['actor']}")).to_be_checked()
+    name_partner(back, links[4])
+    with saving(back, "POST"):
+        back.click("#submit")
+    expect(back.locator("#submitted")).to_be_visible()
+
+    withdrawing = phone(browser, service)
+    open_and_consent(withdrawing, links[5]["link"])
+    name_partner(withdrawing, links[6])
+    withdrawing.once("dialog", lambda dialog: dialog.accept())
+    withdrawing.click("#withdraw")
+    expect(withdrawing.locator("#consent-yes")).to_be_visible()
+
+    fifth = phone(browser, service)  # names two partners and a missing one
+    open_and_consent(fifth, links[7]["link"])
+    name_partner(fifth, links[8])
+    name_partner(fifth, links[0])
+    fifth.fill("#missing", "Tafel Musterstadt")
+    with saving(fifth):
+        fifth.locator("#missing").blur()
+    with saving(fifth, "POST"):
+        fifth.click("#submit")
 
     page.reload()
-    expect(page.locator("#survey-rate")).to_contain_text("2 von 25")
+    expect(page.locator("#survey-rate")).to_contain_text("4 von 12")  # the withdrawn one does not count
     expect(page.locator("#survey-admin")).to_contain_text("Tafel Musterstadt")  # a missing partner
     expect(page.locator("#survey-admin")).not_to_contain_text("null")
     page.locator("#survey-admin").screenshot(path=str(folder / "survey-admin-1280.png"))
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#survey-close")
-    expect(page.locator("#survey-closed")).to_contain_text("Welle 2027")
-    tab.reload()
-    expect(tab.locator("#survey-state")).to_contain_text("abgeschlossen")
-    for phone_tab in (tab, english, leaving):
-        phone_tab.context.close()
+
+    closed = page.locator("#survey-closed")
+    # the union of what the four named: a00–a01 (both sides), a02–a03, a02–a04, a07–a08, a07–a00
+    expect(closed).to_contain_text("Welle 2026 mit 5 Kooperationen")
+    expect(page.locator("#survey-closed-rate")).to_contain_text("4 von 12")
+    expect(page.locator("#survey-admin")).to_contain_text("mit Vorsicht")  # 33 %: caveats
+    expect(page.locator("#survey-diff-title")).to_contain_text("Welle 2025")
+    diff = page.locator("#survey-diff")
+    for change in ("ties_gained", "ties_lost"):
+        expect(diff.locator(f"[data-change={change}]")).to_be_visible()
+    # against the ring of 2025: a02–a04 and a00–a07 are new, 9 of the ring's 12 pairs unreported
+    expect(diff.locator("[data-change=ties_gained]")).to_have_text("Neue Kooperationen: 2")
+    expect(diff.locator("[data-change=ties_lost]")).to_have_text("Weggefallene Kooperationen: 9")
+    expect(diff.locator("[data-change^=gaps_]").first).to_be_visible()  # findings new/resolved/changed
+    # the report above now shows the new wave: its figures, health (with the survey's response) and gaps
+    expect(page.locator("#wave-shown")).to_contain_text("2026")
+    quality = page.locator("#scorecard [data-indicator=data_quality]")
+    expect(quality).to_have_attribute("data-band", "concern")
+    expect(quality).to_contain_text("4 von 12 Organisationen")
+    expect(page.locator("#wave-change-title")).to_contain_text("2025")
+    expect(page.locator("#survey-admin")).not_to_contain_text("undefined")
+    page.locator("#survey-admin").screenshot(path=str(folder / "survey-closed-1280.png"))
+    page.locator(".alliance-head").screenshot(path=str(folder / "survey-new-wave-1280.png"))
+    page.locator("section:has(#health-title)").screenshot(path=str(folder / "survey-new-health-1280.png"))
+
+    first.reload()
+    expect(first.locator("#survey-state")).to_contain_text("abgeschlossen")
+    for tab in (first, english, back, withdrawing, fifth):
+        tab.context.close()

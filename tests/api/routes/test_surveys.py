@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
 from api.models import AnswerRow, InvitationRow, SurveyRow
@@ -110,9 +112,10 @@ def test_a_survey_round_from_start_to_a_new_wave(
     )
     assert closed.status_code == 200, closed.text
     body = closed.json()
-    assert body["wave"] == "2026" and body["previous_wave"] == "2025"
+    assert body["wave"] == "2026" and body["previous_wave"] == "2025" and body["n_ties"] == 3
     assert body["diff"]["ties_gained"] and body["diff"]["ties_lost"]
     assert body["response_rate"] == pytest.approx(0.6) and len(body["caveats"]) == 3
+    assert (body["answered"], body["asked"]) == (3, 5) and "gaps_changed" in body["diff"]
     ties = client.get(f"/api/v1/alliances/{alliance['id']}/ties", headers=admin).json()
     assert {(t["source"], t["target"]) for t in ties if t["wave"] == "2026"} == pairs
     # closed: the links stop working with a clear reason, and it cannot close twice
@@ -123,6 +126,29 @@ def test_a_survey_round_from_start_to_a_new_wave(
         headers={**admin, "If-Match": closed.headers["ETag"]},
     )
     assert again.status_code == 409
+
+
+def test_the_new_waves_scorecard_says_how_many_answered(
+    client: TestClient, keys: Keys, admin: dict[str, str], alliance: dict[str, Any], survey: dict[str, Any]
+) -> None:
+    """Closing records the response rate: the wave's health has a data-quality indicator (at
+    2 of 5 is a concern), the earlier wave (not from a survey) has none, and a funder sees its band."""
+    path = f"/api/v1/alliances/{alliance['id']}"
+    assert "data_quality" not in {i["indicator"] for i in client.get(f"{path}/health", headers=admin).json()}
+    answer(client, token_of(survey, "hk"), {"ev": {"frequency": 3}})
+    answer(client, token_of(survey, "ev"), {"ca": {}})
+    etag = client.get(path, headers=admin).headers["ETag"]
+    closed = client.post(f"{path}/surveys/{survey['id']}/close", headers={**admin, "If-Match": etag})
+    assert closed.status_code == 200, closed.text
+    health = {i["indicator"]: i for i in client.get(f"{path}/health", headers=admin).json()}
+    quality = health["data_quality"]
+    assert quality["value"] == pytest.approx(0.4) and quality["band"] == "concern"
+    assert (quality["params"]["answered"], quality["params"]["asked"]) == (2, 5)
+    assert quality["explanation"]["de"].startswith("2 von 5 Organisationen")
+    funder = client.get(f"{path}/health", headers=keys.headers("funder")).json()
+    assert {"indicator": "data_quality", "value": 0.4, "band": "concern"} in funder
+    earlier = client.get(f"{path}/health", headers=admin, params={"wave": "2025"}).json()
+    assert "data_quality" not in {i["indicator"] for i in earlier}
 
 
 def test_tokens_are_stored_hashed_and_forged_reissued_or_expired_ones_get_a_reason(
@@ -236,6 +262,28 @@ def test_links_as_csv_and_letters_with_qr_codes(
     letters = client.get(f"/api/v1/surveys/{survey['id']}/letters", headers=admin)
     assert letters.status_code == 200 and letters.text.count("<svg") == 5
     assert token_of(survey, "mso") in letters.text and "Syrischer Verein" in letters.text
+
+
+def test_letters_as_pdf_one_a4_page_per_actor_with_its_link(
+    client: TestClient, keys: Keys, admin: dict[str, str], survey: dict[str, Any]
+) -> None:
+    path = f"/api/v1/surveys/{survey['id']}/letters.pdf"
+    german = client.get(path, headers=admin)
+    assert german.status_code == 200, german.text
+    assert german.headers["content-type"] == "application/pdf"
+    assert f'filename="briefe-erhebung-{survey["id"]}.pdf"' in german.headers["content-disposition"]
+    pages = PdfReader(io.BytesIO(german.content)).pages
+    assert len(pages) == 5
+    assert [round(float(v)) for v in pages[0].mediabox[2:]] == [595, 842]  # A4 in points
+    link = next(link["link"] for link in survey["links"] if link["actor"] == "mso")
+    text = "".join(pages[4].extract_text().split())  # a long link may break across lines
+    assert link in text and "SyrischerVerein" in text and "Bitte" in text
+    english = client.get(path, headers=admin, params={"lang": "en"})
+    first = "".join(PdfReader(io.BytesIO(english.content)).pages[0].extract_text().split())
+    assert token_of(survey, "hk") in first and "Please" in first
+    assert client.get(path, headers=admin, params={"lang": "fr"}).status_code == 422
+    assert client.get(path, headers=keys.headers("funder")).status_code == 403
+    assert client.get("/api/v1/surveys/999999/letters.pdf", headers=admin).status_code == 404
 
 
 def test_start_refuses_bad_input_without_storing_anything(
