@@ -4,6 +4,7 @@ role conform to, and actors named alike in ``/actors`` and in the report."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jsonschema_rs
@@ -11,7 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import Keys
+from api.schemas import ActorBrokerage, ActorRecord
+from tests.api.conftest import ROOT, Keys
 
 ALLIANCE = "/api/v1/alliances/{alliance_id}"
 #: The operations with a response model, and the roles that may call them.
@@ -127,3 +129,21 @@ def test_an_empty_alliance_answers_as_declared(client: TestClient, document: dic
         assert response.status_code == 200, response.text
         validator = jsonschema_rs.Draft202012Validator(answer_schema(document, path))
         assert [e.message for e in validator.iter_errors(response.json())] == [], path
+
+
+def documented_actor_fields() -> set[str]:
+    """The per-actor names listed in docs/metrics.md, "Field names in the API"."""
+    text = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+    block = text.split("**Per actor**", 1)[1].split("**Nested and flat.**", 1)[0]
+    bullets = "\n".join(line for line in block.splitlines() if line.startswith(("- ", "  ")))
+    return set(re.findall(r"`([a-z_]+)`", bullets))
+
+
+def test_the_documented_actor_names_are_the_model_and_the_report(client: TestClient, keys: Keys) -> None:
+    model = set(ActorRecord.model_fields) | set(ActorBrokerage.model_fields)
+    assert documented_actor_fields() == model
+    report = client.get(f"/api/v1/alliances/{keys.own}/report", headers=keys.headers("admin")).json()
+    actor = report["actors"][0]
+    own_columns = {"Hauptamtliche", "Ehrenamtliche"}  # the demo's actor columns
+    assert set(actor) - own_columns == set(ActorRecord.model_fields)
+    assert set(actor["brokerage"]) == set(ActorBrokerage.model_fields)
