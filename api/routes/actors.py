@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from api.audit import audit
 from api.deps import (
@@ -23,7 +23,7 @@ from api.deps import (
 from api.edits import edit
 from api.params import ActorType, GroupBy, Wave
 from api.reportcache import Cache
-from api.schemas import ActorIn, ActorPatch
+from api.schemas import ActorIn, ActorPage, ActorPatch
 from netz.io.spreadsheet import spreadsheet_safe
 from netz.vocabulary import canonical_type
 
@@ -32,7 +32,7 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actor
 ActorId = Annotated[str, Path(description="The actor's id in its alliance.")]
 
 
-@router.get("")
+@router.get("", response_model=ActorPage)
 def list_actors(
     alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
     sort: Annotated[str, Query(description="The column to sort by: `id`, `name`, `type` or a metric "
@@ -44,7 +44,12 @@ def list_actors(
     format: Annotated[Literal["json", "csv"], Query(description="JSON, or the page as CSV.")] = "json",
     group_by: GroupBy = "type", wave: Wave = None,
 ) -> Response:
-    """Every actor with its metrics; sort by any metric (``brokerage.total`` for nested ones)."""
+    """Every actor with its metrics; sort by any metric (``brokerage.total`` for nested ones).
+
+    JSON: each actor as in the report's ``actors`` (same names, nested ``brokerage``; see
+    ``docs/metrics.md``, "Field names in the API"). CSV: one column per metric, nested ones as
+    ``brokerage.total`` and so on (the name ``sort`` takes).
+    """
     require(key, "admin", "coordinator", "researcher")
     cache: Cache = request.app.state.reports
     row, report = cache.report(session, key, alliance_id, group_by=group_by, wave=wave)
@@ -63,9 +68,11 @@ def list_actors(
         buffer = io.StringIO()
         spreadsheet_safe(page_rows).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
-    records = json.loads(page_rows.to_json(orient="records", force_ascii=False))
+    # The report's own records (the table's index is their position): named, nested and
+    # rounded as in the report's ``actors``.
+    records = [report.value["actors"][position] for position in page_rows.index]
     payload = {"total": total, "page": page, "per_page": per_page, "actors": records}
-    return Response(json.dumps(payload, ensure_ascii=False), media_type="application/json", headers=headers)
+    return JSONResponse(payload, headers=headers)
 
 
 @router.post("", status_code=201)

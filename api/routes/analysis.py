@@ -1,4 +1,9 @@
-"""What netz computes for one alliance: report, gaps, health, what-if, wave diff, export."""
+"""What netz computes for one alliance: report, gaps, health, what-if, wave diff, export.
+
+Report, gaps, health and what-if are sent as computed (a ``Response``, the report's from the
+cache as stored); their ``response_model`` (:mod:`api.schemas`) documents them in the OpenAPI
+document and is not applied to them.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +34,7 @@ from api.models import AllianceRow, ApiKey
 from api.params import GroupBy, Wave
 from api.reportcache import Cache, Entry, report_tag, respond
 from api.reports import alliance_as_seen
+from api.schemas import Gaps, HealthIndicator, Report, WhatIf
 from netz import io
 from netz.io.folder import write_folder
 from netz.io.workbook import write_workbook
@@ -54,7 +60,8 @@ def _report(request: Request, session: Session, key: ApiKey, alliance_id: int, g
     return cache.report(session, key, alliance_id, group_by=group_by, wave=wave)
 
 
-@router.get("/report", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}},
+@router.get("/report", response_model=Report,
+            responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}},
             openapi_extra={"security": [{BEARER: []}]})  # the key is read below, not by a dependency
 async def get_report(alliance_id: AllianceId, request: Request, group_by: GroupBy = "type",
                      wave: Wave = None,
@@ -79,21 +86,21 @@ async def get_report(alliance_id: AllianceId, request: Request, group_by: GroupB
                    accept_encoding=request.headers.get("accept-encoding"))
 
 
-@router.get("/gaps")
+@router.get("/gaps", response_model=Gaps)
 def get_gaps(alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
-             group_by: GroupBy = "type", wave: Wave = None) -> Any:
+             group_by: GroupBy = "type", wave: Wave = None) -> Response:
     """Coordination gaps, most severe first (funders: counts by kind and severity)."""
-    return _report(request, session, key, alliance_id, group_by, wave)[1].value["gaps"]
+    return JSONResponse(_report(request, session, key, alliance_id, group_by, wave)[1].value["gaps"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=list[HealthIndicator])
 def get_health(alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
-               group_by: GroupBy = "type", wave: Wave = None) -> Any:
-    """The health scorecard."""
-    return _report(request, session, key, alliance_id, group_by, wave)[1].value["health"]
+               group_by: GroupBy = "type", wave: Wave = None) -> Response:
+    """The health scorecard (funders: without the explanations)."""
+    return JSONResponse(_report(request, session, key, alliance_id, group_by, wave)[1].value["health"])
 
 
-@router.get("/whatif")
+@router.get("/whatif", response_model=WhatIf)
 def get_whatif(
     alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     remove: Annotated[str, Query(description="actor ids, comma-separated")] = "",
@@ -101,7 +108,7 @@ def get_whatif(
         "How many key players to find (the actors whose leaving would fragment the network most; "
         "0: none)"))] = 0,
     group_by: GroupBy = "type", wave: Wave = None,
-) -> Any:
+) -> Response:
     """What changes if these actors leave; optionally the k key players."""
     require(key, "admin", "coordinator", "researcher")
     row = readable_alliance(session, key, alliance_id)
@@ -115,7 +122,7 @@ def get_whatif(
         result.update(whatif(before.alliance, removed, group_by=group_by, before=before))
     if key_players_k:
         result["key_players"] = key_players(before.graph, key_players_k)
-    return to_jsonable(result)
+    return JSONResponse(to_jsonable(result))
 
 
 @router.get("/waves/diff")

@@ -28,6 +28,7 @@ from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant
 from api.params import GroupBy, Land, Programme, check_names, same_name
 from api.reportcache import Cache, cache_key, read, store, stored_revisions
+from api.schemas import Comparison
 from api.store import load
 from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
 from netz.io.spreadsheet import spreadsheet_safe
@@ -62,7 +63,7 @@ _ANSWERS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("", responses=_ANSWERS)
+@router.get("", response_model=Comparison, responses=_ANSWERS)
 def get_compare(
     request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     alliances: Annotated[str | None, _IDS] = None,
@@ -72,7 +73,7 @@ def get_compare(
     null_samples: Annotated[int, Query(ge=0, le=1000, description=_SAMPLES)] = 100,
     seed: Annotated[int, _SEED] = 0,
     format: Format = "json",
-) -> Any:
+) -> Response:
     """One row per alliance: network figures, mean degree, clustering ratio, null-model z-scores, ranks.
 
     Filters: ``programme`` and ``land`` (any case and spelling), ``size_class`` (small < 30,
@@ -94,7 +95,7 @@ def get_trends(
     null_samples: Annotated[int, Query(ge=0, le=1000, description=_SAMPLES)] = 0,
     seed: Annotated[int, _SEED] = 0,
     format: Format = "json",
-) -> Any:
+) -> Response:
     """Every network figure of each alliance per wave, and per wave over the alliances (n, mean,
     median, quartiles). ``format=csv`` returns the per-alliance table as CSV. A long one runs as a
     background job (see the 202 answer)."""
@@ -107,8 +108,10 @@ def get_trends(
 
 
 def _answer(request: Request, session: Session, key: ApiKey, settings: Settings, kind: str,
-            options: dict[str, Any], format: str, rows: list[AllianceRow]) -> Any:
-    """The comparison now, or (when long) a background job computing it: 202 with its Location."""
+            options: dict[str, Any], format: str, rows: list[AllianceRow]) -> Response:
+    """The comparison now, or (when long) a background job computing it: 202 with its Location.
+
+    Sent as computed: the route's ``response_model`` documents the JSON, it is not applied."""
     allowed = settings.compare_null_samples.get(key.role, 0)
     if options["null_samples"] > allowed:
         raise HTTPException(422, f"the role '{key.role}' may ask for at most {allowed} null_samples "
@@ -117,7 +120,9 @@ def _answer(request: Request, session: Session, key: ApiKey, settings: Settings,
     if estimated_seconds(session, rows, kind, options) <= settings.compare_job_seconds:
         cache: Cache = request.app.state.reports
         records = _records(cache, session, rows, kind, options, settings.compare_cache_rows)
-        return _csv(_table(kind, records)) if format == "csv" else _body(kind, records, len(rows), options)
+        if format == "csv":
+            return _csv(_table(kind, records))
+        return JSONResponse(_body(kind, records, len(rows), options))
     runner: JobRunner = request.app.state.jobs
     work = functools.partial(_job, request.app.state.reports, kind, settings.compare_cache_rows)
     job = runner.submit(session, key, kind, params, len(rows), work)

@@ -59,3 +59,16 @@ def test_redoc_renders_offline(offline: Tab) -> None:
     expect(offline.page.get_by_text("/api/v1/alliances/{alliance_id}/report").first).to_be_attached()
     expect(offline.page.get_by_role("menuitem").first).to_be_visible()
     assert (offline.refused, offline.errors) == ([], [])
+
+
+def test_swagger_ui_shows_the_reports_metrics(offline: Tab) -> None:
+    """A researcher opens the report's operation and finds its figures, with their definitions, in
+    the answer's schema (issue 10, defect 6: the answer was an untyped "string")."""
+    offline.page.goto("/docs")
+    offline.page.locator('.opblock-summary-path[data-path="/api/v1/alliances/{alliance_id}/report"]').click()
+    operation = offline.page.locator(".opblock.is-open")
+    answer = operation.locator(".response[data-code='200']")
+    expect(answer.locator(".example")).to_contain_text('"largest_component_share"')
+    answer.get_by_role("tab", name="Schema").click()
+    expect(answer.locator(".model-box").first).to_contain_text("Report")
+    assert (offline.refused, offline.errors) == ([], [])
