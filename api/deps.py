@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.config import Settings
 from api.db import Database
-from api.models import AllianceRow, ApiKey, KeyGrant
+from api.models import MAX_ID, AllianceRow, ApiKey, KeyGrant
 from api.security import KeyCache, authenticate, key_status, record_use
 
 __all__ = [
@@ -37,10 +37,6 @@ __all__ = [
     "writable_alliance",
 ]
 
-
-#: The largest id a row can have: the id columns are PostgreSQL's ``integer`` (SQLite's hold 64
-#: bits, but the service keeps to what both take).
-MAX_ID = 2**31 - 1
 
 #: An alliance id in a path. One beyond what an id column holds cannot name an alliance; it is
 #: refused (422) before it reaches the database, which would fail on it (SQLite: an integer over

@@ -23,9 +23,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 # The text sizes of actors and ties are the data model's (netz validates files against them).
 from netz.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
 
-__all__ = ["ActorRow", "AllianceRow", "AnswerRow", "ApiKey", "AuditEntry", "Base", "InvitationRow", "JobRow",
-           "KeyGrant", "ReportCache", "RespondentRow", "Secret", "SurveyRow", "TieRow", "UndoRow", "as_utc",
-           "utcnow"]
+__all__ = ["MAX_ID", "ActorRow", "AllianceRow", "AnswerRow", "ApiKey", "AuditEntry", "Base", "InvitationRow",
+           "JobRow", "KeyGrant", "ReportCache", "RespondentRow", "Secret", "SurveyRow", "TieRow", "UndoRow",
+           "as_utc", "utcnow"]
+
+#: The largest id a row can have: the id columns are PostgreSQL's ``integer`` (SQLite's hold 64
+#: bits, but the service keeps to what both take).
+MAX_ID = 2**31 - 1
 
 
 def utcnow() -> dt.datetime:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
-from api.models import AllianceRow, ApiKey, KeyGrant, Secret, as_utc, utcnow
+from api.models import MAX_ID, AllianceRow, ApiKey, KeyGrant, Secret, as_utc, utcnow
 from netz.errors import NetzError
 
 __all__ = [
@@ -188,11 +188,15 @@ def record_use(session: Session, row: ApiKey, now: dt.datetime | None = None) ->
 
 
 def find_key(session: Session, ref: str | int) -> ApiKey:
-    """The key with this id, prefix or whole key (``netz_<prefix>_…``)."""
+    """The key with this id, prefix or whole key (``netz_<prefix>_…``).
+
+    A whole key is found by its prefix only: a prefix of digits (``000000000012``) is no id.
+    """
     text = str(ref).strip()
-    if text.startswith("netz_"):
+    whole = text.startswith("netz_")
+    if whole:
         text = text.split("_", 2)[1]
-    row = session.get(ApiKey, int(text)) if text.isdigit() else None
+    row = session.get(ApiKey, int(text)) if not whole and text.isdigit() and int(text) <= MAX_ID else None
     row = row or session.scalar(select(ApiKey).where(ApiKey.prefix == text))
     if row is None:
         raise KeyManagementError(f"no key with id or prefix '{ref}' ('netz keys list' lists them)")

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from api.models import ApiKey, KeyGrant
-from api.security import KEY_CACHE_SECONDS, LAST_USED_SECONDS, KeyCache
+from api.security import KEY_CACHE_SECONDS, LAST_USED_SECONDS, KeyCache, create_key, find_key
 
 KEYS = "/api/v1/keys"
 ALLIANCES = "/api/v1/alliances"
@@ -287,3 +287,18 @@ def test_every_key_can_ask_about_itself(client: TestClient, keys: Any, role: str
     assert body["role"] == role and body["status"] == "active"
     assert getattr(keys, role).startswith(f"netz_{body['prefix']}_") and "key" not in body
     assert body["alliances"] == ([keys.own] if role == "coordinator" else [])
+
+
+@pytest.mark.parametrize("digits", ["id", "beyond"])
+def test_a_whole_key_is_found_by_its_prefix_even_when_the_prefix_is_digits(
+        app: FastAPI, keys: Any, digits: str) -> None:
+    """A prefix of digits (one in 280 of the random ones) is no id: ``0…0<id>`` must not find the key
+    with that id, and one beyond an id column must not reach the database as an id (500 on PostgreSQL)."""
+    with app.state.database.sessions() as session:
+        other = find_key(session, keys.funder)
+        prefix = f"{other.id:012d}" if digits == "id" else "999999999999"
+        made = find_key(session, create_key(session, "funder"))
+        made.prefix = prefix
+        session.commit()
+        assert find_key(session, f"netz_{prefix}_secret").id == made.id
+        assert find_key(session, other.id).id == other.id
