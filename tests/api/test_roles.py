@@ -154,6 +154,7 @@ ENDPOINTS = [
              json={"closes_at": "2099-06-01T00:00:00Z"}),
     Endpoint("survey links", "GET", "/api/v1/surveys/{survey}/links", EDITORS),
     Endpoint("survey letters", "GET", "/api/v1/surveys/{survey}/letters", EDITORS),
+    Endpoint("survey letters as PDF", "GET", "/api/v1/surveys/{survey}/letters.pdf", EDITORS),
     Endpoint("reissue link", "POST", "/api/v1/surveys/{survey}/links/a", EDITORS),
     Endpoint("add to roster", "POST", "/api/v1/surveys/{survey}/roster", EDITORS, 201,
              json={"id": "z", "name": "Z", "type": "Verein"}),
