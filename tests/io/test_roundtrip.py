@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 
 from netz import io
 from netz.errors import InputError
+from netz.metrics import ACTOR_METRIC_COLUMNS
 from netz.model import Actor, Alliance, Tie, plain_value
+from netz.report import report, with_metrics
 from netz.validate import ACTOR_COLUMNS, TIE_COLUMNS
 from netz.vocabulary import ACTOR_TYPES
 
@@ -320,3 +322,24 @@ def test_write_replaces_an_existing_file(tmp_path: Path) -> None:
     io.write(rich_alliance(directed=True), target)
     assert io.read(target).equals(rich_alliance(directed=True))
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+# -- an export with metrics, read again ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("directed", [False, True])
+def test_an_export_with_metrics_reads_back_as_the_alliance(fmt: str, directed: bool, tmp_path: Path) -> None:
+    """What ``…/export?metrics=true`` writes (the metrics as actor attributes, for Gephi) reads
+    back as the alliance itself: the metric columns are left out, each with a warning that
+    names it, and the actors keep their own attributes."""
+    alliance = rich_alliance(directed=directed)
+    exported = with_metrics(alliance, report(alliance)["actors"])
+    assert {"degree", "brokerage.total", "community"} <= set(exported.actor_attributes)
+    back = round_trip(exported, fmt, tmp_path)
+    assert back.equals(alliance), describe_difference(alliance, back)
+    left_out = {p.column for p in back.warnings if p.code == "input.metric_column"}
+    # graph files carry no column without a value (a z-score undefined for every actor)
+    written = {c for c in ACTOR_METRIC_COLUMNS if exported.actors[c].notna().any()}
+    assert left_out == written if fmt in ("graphml", "gexf", "json") else set(ACTOR_METRIC_COLUMNS)
+    assert {"degree", "betweenness", "brokerage.total", "community"} <= left_out
