@@ -10,7 +10,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz import io
 from netz.errors import UnknownNameError
@@ -20,6 +19,7 @@ from netz.messages import catalogue
 from netz.metrics import actor_metrics
 from netz.model import Alliance
 from netz.report import analyse, report
+from tests.factories import make_alliance
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 

@@ -8,7 +8,6 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.errors import UnknownNameError
 from netz.graph import to_igraph, to_networkx
@@ -18,6 +17,7 @@ from netz.metrics import actor_metrics
 from netz.model import Alliance
 from netz.report import analyse
 from netz.survey import wave_response, with_wave_response
+from tests.factories import make_alliance
 
 # -- helpers ---------------------------------------------------------------------------------------
 

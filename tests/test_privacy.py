@@ -6,7 +6,6 @@ import re
 
 import pandas as pd
 import pytest
-from factories import make_alliance
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from netz.privacy import (
 )
 from netz.report import report
 from netz.vocabulary import ACTOR_TYPES
+from tests.factories import make_alliance
 
 KEY = b"test key"
 

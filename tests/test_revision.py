@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.errors import InputError
 from netz.model import Alliance
 from netz.revision import add_wave, changes
+from tests.factories import make_alliance
 
 
 def with_waves(alliance: Alliance, waves: list[str | None]) -> Alliance:

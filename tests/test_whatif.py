@@ -10,7 +10,6 @@ import igraph as ig
 import networkx as nx
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz import io
 from netz.errors import UnknownNameError
@@ -19,6 +18,7 @@ from netz.graph import to_igraph
 from netz.model import Alliance
 from netz.report import analyse, to_jsonable
 from netz.whatif import fragmentation, key_players, remove_actors, whatif
+from tests.factories import make_alliance
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 

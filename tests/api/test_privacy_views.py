@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import make_alliance
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -31,6 +30,7 @@ from netz import io as netz_io
 from netz.metrics import ACTOR_METRIC_FIELDS
 from netz.model import Alliance
 from netz.report import report
+from tests.factories import make_alliance
 
 ALLIANCES = "/api/v1/alliances"
 #: Any pseudonym, also of the 32-bit kind netz used to make.

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, reference_alliance
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from netz import io
@@ -26,6 +25,7 @@ from netz.model import Actor, Alliance, Tie, plain_value
 from netz.report import report, with_metrics
 from netz.validate import ACTOR_COLUMNS, TIE_COLUMNS
 from netz.vocabulary import ACTOR_TYPES
+from tests.factories import REFERENCE_GRAPHS, reference_alliance
 
 FORMATS = ["folder", "xlsx", "graphml", "gexf", "json", "zip"]
 _TARGETS = {"folder": "alliance", "xlsx": "alliance.xlsx", "graphml": "alliance.graphml",
@@ -283,7 +283,7 @@ def alliances(draw) -> Alliance:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(alliance=alliances())
 def test_any_alliance_survives_a_round_trip(fmt: str, alliance: Alliance) -> None:
     with tempfile.TemporaryDirectory(prefix="netz-roundtrip-") as directory:

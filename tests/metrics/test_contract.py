@@ -21,7 +21,6 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +44,7 @@ from netz.metrics.communities import communities
 from netz.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
 from netz.metrics.mixing import ei_index
 from netz.model import Alliance
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 Metric = Callable[[ig.Graph, bool], pd.Series | pd.DataFrame]
 
@@ -229,7 +229,7 @@ def test_scores_stay_in_their_ranges(name: str, directed: bool, weighted: bool) 
 # -- the order of the input rows does not matter ------------------------------------------
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(data=st.data(), name=st.sampled_from(REFERENCE_GRAPHS), directed=st.booleans(),
        weighted=st.booleans())
 def test_table_does_not_depend_on_the_order_of_actors_and_ties(

@@ -10,10 +10,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 from netz.graph import to_igraph, to_networkx
 from netz.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 R_FIXTURE = Path(__file__).parents[1] / "fixtures" / "r" / "igraph_constraint.json"
 TOL = 1e-9

@@ -10,7 +10,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from factories import make_alliance
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from api.models import Base
 from netz import io
 from netz.report import report
+from tests.factories import make_alliance
 
 ROOT = Path(__file__).parents[3]
 DEMO = ROOT / "datasets" / "demo-buendnis"
