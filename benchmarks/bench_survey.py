@@ -39,6 +39,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -110,6 +111,10 @@ def server(database_url: str, workers: int, port: int) -> Iterator[str]:
             yield base
         finally:
             stop(process)
+            log.seek(0)
+            told = log.read().decode(errors="replace").splitlines()
+            if told:
+                print(f"   the server logged {len(told)} lines; the last ones:", *told[-15:], sep="\n   | ")
 
 
 @dataclass
@@ -119,15 +124,25 @@ class Burst:
 
     times: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in STEPS})
     failures: Counter[tuple[str, int]] = field(default_factory=Counter)
+    details: dict[tuple[str, int], str] = field(default_factory=dict)
     served: int = 0
     peak: Counter[str] = field(default_factory=Counter)
 
-    def timed(self, step: str, started: float, response: httpx.Response) -> bool:
-        """Note one answer; whether it was 2xx (a respondent who gets an error stops there)."""
+    async def step(self, client: httpx.AsyncClient, step: str, method: str, url: str, **body: Any) -> bool:
+        """Send one request and note its answer; whether it was 2xx (a respondent who gets an error
+        stops there). A connection the server dropped counts as status 0."""
+        started = time.perf_counter()
+        try:
+            response = await client.request(method, url, **body)
+        except httpx.TransportError as error:
+            status, detail = 0, repr(error)
+        else:
+            status, detail = response.status_code, response.text
         self.times[step].append(time.perf_counter() - started)
-        if response.is_success:
+        if 200 <= status < 300:
             return True
-        self.failures[(step, response.status_code)] += 1
+        self.failures[(step, status)] += 1
+        self.details.setdefault((step, status), detail[:300])
         return False
 
 
@@ -136,19 +151,14 @@ STEPS = ("open", "consent", "save")
 
 
 async def respondent(client: httpx.AsyncClient, token: str, partners: list[str], burst: Burst) -> None:
-    started = time.perf_counter()
-    if not burst.timed("open", started, await client.get(f"/api/v1/respond/{token}")):
+    link = f"/api/v1/respond/{token}"
+    if not await burst.step(client, "open", "GET", link):
         return
-    started = time.perf_counter()
-    if not burst.timed("consent", started, await client.post(f"/api/v1/respond/{token}/consent")):
+    if not await burst.step(client, "consent", "POST", f"{link}/consent"):
         return
     for partner in partners:
-        started = time.perf_counter()
-        response = await client.put(
-            f"/api/v1/respond/{token}/answers/{partner}",
-            json={"kind": ["information"], "frequency": 2, "trust_reliability": 3},
-        )
-        if not burst.timed("save", started, response):
+        answer = {"kind": ["information"], "frequency": 2, "trust_reliability": 3}
+        if not await burst.step(client, "save", "PUT", f"{link}/answers/{partner}", json=answer):
             return
     burst.served += 1
 
@@ -268,9 +278,7 @@ def main() -> None:
                     .join(AnswerRow, AnswerRow.respondent_id == RespondentRow.id)
                     .where(RespondentRow.survey_id == survey["id"])
                 ).all()
-                left_open = dict(
-                    session.execute(CONNECTIONS, {"name": make_url(url).database}).all()
-                )
+                left_open = dict(session.execute(CONNECTIONS, {"name": make_url(url).database}).all())
             failed = args.respondents - burst.served
             print(
                 f"1. {args.respondents} respondents (open, consent, {args.saves} saves) at once "
@@ -278,7 +286,10 @@ def main() -> None:
                 f"{burst.served} got through, {failed} got an error (target 0)"
             )
             for (step, status), count in sorted(burst.failures.items()):
-                print(f"   {step}: {count} x {status}")
+                print(
+                    f"   {step}: {count} x {status or 'connection dropped, no answer'}, "
+                    f"the first: {burst.details[(step, status)]}"
+                )
             for step in STEPS:
                 print(f"   {step:<8} {len(burst.times[step]):>5} answers: {percentiles(burst.times[step])}")
             print("   save target p99 <= 100 ms")

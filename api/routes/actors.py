@@ -15,6 +15,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     check_revision,
     etag,
     require,
@@ -27,7 +28,7 @@ from api.schemas import ActorIn, ActorPage, ActorPatch
 from netz.io.spreadsheet import spreadsheet_safe
 from netz.vocabulary import canonical_type
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
 
 ActorId = Annotated[str, Path(description="The actor's id in its alliance.")]
 

@@ -15,6 +15,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     check_revision,
     etag,
@@ -30,7 +31,7 @@ from api.undo import remember
 from api.uploads import read_upload
 from netz.model import Alliance
 
-router = APIRouter(prefix="/api/v1/alliances", tags=["alliances"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["alliances"])
 
 def out(row: AllianceRow) -> AllianceOut:
     return AllianceOut.model_validate(row, from_attributes=True)

@@ -24,6 +24,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     key_of,
     readable_alliance,
@@ -42,7 +43,7 @@ from netz.report import analyse, to_jsonable, with_metrics
 from netz.waves import diff_waves
 from netz.whatif import key_players, whatif
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 EXPORT_FORMATS = {
     "xlsx": ("alliance.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

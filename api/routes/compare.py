@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
+from api.deps import CurrentKey, SessionDep, SessionRoute, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant
 from api.params import GroupBy, Land, Programme, check_names, same_name
@@ -37,7 +37,7 @@ from netz.programme import health_columns
 from netz.report import resolve_names, to_jsonable
 from netz.trends import alliance_trends, cohort_trends
 
-router = APIRouter(prefix="/api/v1/compare", tags=["compare"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/compare", tags=["compare"])
 
 SizeClass = Literal["small", "medium", "large"]
 Format = Annotated[Literal["json", "csv"], Query(description="JSON, or the table as CSV.")]

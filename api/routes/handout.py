@@ -8,7 +8,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 
 from api.audit import audit
-from api.deps import AllianceId, CurrentKey, SessionDep, SettingsDep, readable_alliance, require, view_of
+from api.deps import (
+    AllianceId,
+    CurrentKey,
+    SessionDep,
+    SessionRoute,
+    SettingsDep,
+    readable_alliance,
+    require,
+    view_of,
+)
 from api.params import GroupBy, Wave
 from api.reports import alliance_as_seen
 from netz.errors import NotInstalledError
@@ -18,7 +27,7 @@ from netz.printed import pdf
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 
 @router.get("/report.pdf", response_class=Response, responses={

@@ -7,13 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentKey, SessionDep
+from api.deps import CurrentKey, SessionDep, SessionRoute
 from api.jobs import POLL_SECONDS, describe, visible_job
 
 JobId = Annotated[str, Path(pattern="^[0-9a-f]{32}$",
                             description="The job's id, from the 202 answer's `Location`.")]
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/jobs", tags=["jobs"])
 
 
 class JobOut(BaseModel):

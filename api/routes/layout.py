@@ -14,6 +14,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     etag,
     readable_alliance,
@@ -27,7 +28,7 @@ from netz.report import resolve_names, select_wave
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 
 @router.get("/layout")

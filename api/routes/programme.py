@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.deps import AllianceId, CurrentKey, SessionDep, SettingsDep, readable_alliance
+from api.deps import AllianceId, CurrentKey, SessionDep, SessionRoute, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
 from api.params import Land, Programme
@@ -42,7 +42,7 @@ from netz.programme_charts import distribution_chart, trend_chart
 from netz.programme_report import overview_xlsx, report_pdf
 from netz.support import explain_reason
 
-router = APIRouter(prefix="/api/v1/programme", tags=["programme"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/programme", tags=["programme"])
 
 #: Null-model samples of each alliance's latest wave in its summary (z-scores of the charts).
 NULL_SAMPLES = 50

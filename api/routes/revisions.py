@@ -19,6 +19,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     check_revision,
     etag,
@@ -33,7 +34,7 @@ from api.uploads import read_upload
 from netz.model import Alliance
 from netz.revision import add_wave, changes
 
-router = APIRouter(prefix="/api/v1/alliances", tags=["revisions"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["revisions"])
 
 Mode = Annotated[Literal["replace", "wave"], Query(description=(
     "`replace`: the file's actors and ties replace the stored ones; `wave`: its ties are added as "

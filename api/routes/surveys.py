@@ -27,6 +27,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     check_revision,
     etag,
@@ -48,7 +49,7 @@ from netz.privacy import pseudonyms
 from netz.report import to_jsonable
 from netz.waves import diff_waves
 
-router = APIRouter(tags=["surveys"])
+router = APIRouter(route_class=SessionRoute, tags=["surveys"])
 
 SurveyId = Annotated[int, Path(ge=1, le=MAX_ID, description="The survey's id.")]
 Rule = Annotated[str | None, Query(description="union, confirmed or reporter (default: the survey's)")]
