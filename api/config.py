@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         submitted); expired jobs are deleted.
     jobs_per_key
         How many unfinished jobs one key may have at once; one more is answered with 429.
+    job_stale_seconds
+        A process writes a heartbeat for each job it has accepted every third of this; an
+        unfinished job whose last heartbeat is older is taken as one whose process stopped
+        (killed, crashed) and failed, when it is polled or its key submits a job. The default 60:
+        three missed heartbeats, long past a database write's usual delay.
     rate_limits
         Whether requests to ``/api/`` are rate-limited (per key and per client address).
     rate_limit_key, rate_limit_key_expensive
@@ -131,6 +136,7 @@ class Settings(BaseSettings):
     programme_processes: int = Field(default=0, ge=0)
     job_result_seconds: int = 3600
     jobs_per_key: int = 4
+    job_stale_seconds: float = Field(default=60.0, gt=0)
     rate_limits: bool = True
     rate_limit_key: str = "600/minute"
     rate_limit_key_expensive: str = "60/minute"
