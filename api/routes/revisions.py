@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.deps import (
@@ -133,10 +134,19 @@ def post_undo(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, res
 
 async def _stored_and_upload(request: Request, session: SessionDep, settings: SettingsDep, row: AllianceRow,
                              directed: bool | None, lenient: bool) -> tuple[Alliance, Alliance]:
-    stored = await run_in_threadpool(load, session, row)
+    stored = await run_in_threadpool(_loaded, session, row)
     upload = await read_upload(request, settings, directed=row.directed if directed is None else directed,
                                lenient=lenient)
     return stored, upload
+
+
+def _loaded(session: Session, row: AllianceRow) -> Alliance:
+    """The stored alliance; the transaction that read it (and the row) ends here, so that no
+    transaction stays open, its connection out of the pool, while the client sends its upload.
+    Storing later checks the row's revision again (its version column)."""
+    stored = load(session, row)
+    session.commit()
+    return stored
 
 
 def _next(stored: Alliance, upload: Alliance, mode: str, wave: str | None) -> Alliance:

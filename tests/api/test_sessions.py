@@ -108,6 +108,46 @@ def test_the_connection_is_back_in_the_pool_before_the_response_starts(
     assert held == [], "(checked-out connections, idle in transaction) as the response started"
 
 
+class AtFirstBody:
+    """The app, noting what the given probe says when the endpoint first asks for the request's body
+    (a slow client keeps it waiting there)."""
+
+    def __init__(self, app: FastAPI, probe: Callable[[], Any]) -> None:
+        self.app, self.probe = app, probe
+        self.seen: list[tuple[str, Any]] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        asked = False
+
+        async def noting() -> Message:
+            nonlocal asked
+            if not asked and scope["type"] == "http":
+                asked = True
+                self.seen.append((f"{scope['method']} {scope['path']}", self.probe()))
+            return await receive()
+
+        await self.app(scope, noting, send)
+
+
+def test_no_transaction_waits_for_an_upload(
+    app: FastAPI, demo: dict[str, Any], admin: dict[str, str], demo_zip: bytes,
+    idle_in_transaction: Callable[[], int]
+) -> None:
+    """A revision from a file checks the alliance (and reads it) before the upload is read; the
+    reading transaction ends before the endpoint waits for the client's upload. (Before: open,
+    its connection out of the pool, for as long as the client took to send the file.)"""
+    pool = app.state.database.engine.pool
+    watched = AtFirstBody(app, lambda: (pool.checkedout(), idle_in_transaction()))
+    url = f"/api/v1/alliances/{demo['id']}/revisions"
+    upload = {"file": ("demo-buendnis.zip", demo_zip, "application/zip")}
+    with TestClient(watched) as client:
+        assert client.post(f"{url}/preview", headers=admin, files=upload).status_code == 200
+        stored = client.post(url, headers={**admin, "If-Match": demo["etag"]}, files=upload)
+        assert stored.status_code == 200, stored.text
+        assert stored.json()["alliance"]["revision"] == 2
+    assert [probe for _, probe in watched.seen] == [(0, 0), (0, 0)], watched.seen
+
+
 def test_a_burst_of_respondents_all_answered_and_every_connection_back(
     app: FastAPI, links: list[str], idle_in_transaction: Callable[[], int]
 ) -> None:
