@@ -8,8 +8,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.db import CONNECT_TIMEOUT, STATEMENT_TIMEOUT
-from netz.limits import Limits
-from netz.privacy import MIN_GROUP
+from netz.analysis.privacy import MIN_GROUP
+from netz.core.limits import Limits
 
 __all__ = ["NULL_SAMPLES_BY_ROLE", "Settings", "default_database_url"]
 
@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         How many bytes of reports each process keeps in memory to serve them without reading
         them from the database (each is checked against the database per request; 0: none).
     max_*
-        What an import may hold, one setting per field of :class:`netz.limits.Limits`
+        What an import may hold, one setting per field of :class:`netz.core.limits.Limits`
         (``NETZ_MAX_ACTORS``, ``NETZ_MAX_TIES`` …): tighter than the library's
         defaults, sized for local alliances, so that one upload cannot take the service's
         memory or CPU; an operator raises them for larger networks.

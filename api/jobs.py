@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.db import Database
 from api.models import ApiKey, JobRow, as_utc, utcnow
-from netz.errors import NetzError
+from netz.core.errors import NetzError
 
 __all__ = ["POLL_SECONDS", "JobRunner", "JobStopped", "Progress", "Work", "describe", "visible_job"]
 

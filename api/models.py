@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # The text sizes of actors and ties are the data model's (netz validates files against them).
-from netz.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
+from netz.core.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
 
 __all__ = ["MAX_ID", "ActorRow", "AllianceRow", "AnswerRow", "ApiKey", "AuditEntry", "Base", "InvitationRow",
            "JobRow", "KeyGrant", "ReportCache", "RespondentRow", "Secret", "SurveyRow", "TieRow", "UndoRow",

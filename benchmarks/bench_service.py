@@ -65,7 +65,7 @@ from api.db import Database  # noqa: E402
 from api.security import create_key  # noqa: E402
 from api.store import save  # noqa: E402
 from benchmarks.common import free_port, server_environment, stop  # noqa: E402
-from netz.model import Alliance  # noqa: E402
+from netz.core.model import Alliance  # noqa: E402
 
 SEED = 20261121
 TYPES = ["initiative", "church", "welfare", "municipality", "refugee", "association", "education",

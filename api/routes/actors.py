@@ -25,8 +25,8 @@ from api.edits import edit
 from api.params import ActorType, GroupBy, Wave
 from api.reportcache import Cache
 from api.schemas import ActorIn, ActorPage, ActorPatch
-from netz.io.spreadsheet import spreadsheet_safe
-from netz.vocabulary import canonical_type
+from netz.core.io.spreadsheet import spreadsheet_safe
+from netz.core.vocabulary import canonical_type
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
 

@@ -29,7 +29,7 @@ from api.schemas import AllianceIn, AllianceOut, AlliancePatch
 from api.store import load, remove, save
 from api.undo import remember
 from api.uploads import read_upload
-from netz.model import Alliance
+from netz.core.model import Alliance
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["alliances"])
 

@@ -1,5 +1,5 @@
-"""The report to hand out, as PDF ("Netzwerkbericht"): built by :mod:`netz.handout`, printed by
-:mod:`netz.printed`."""
+"""The report to hand out, as PDF ("Netzwerkbericht"): built by :mod:`netz.analysis.handout`, printed by
+:mod:`netz.core.printed`."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from api.deps import (
 )
 from api.params import GroupBy, Wave
 from api.reports import alliance_as_seen
-from netz.errors import NotInstalledError
-from netz.handout import handout
+from netz.analysis.handout import handout
+from netz.core.errors import NotInstalledError
+from netz.core.printed import pdf
 from netz.messages import negotiate
-from netz.printed import pdf
 
 __all__ = ["router"]
 

@@ -1,6 +1,6 @@
 """Positions of the actors for drawing an alliance's network map (the web pages draw it).
 
-The layout itself is computed by :func:`netz.layout.map_layout`.
+The layout itself is computed by :func:`netz.analysis.layout.map_layout`.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from api.deps import (
 )
 from api.params import Wave
 from api.reports import alliance_as_seen
-from netz.layout import map_layout
-from netz.report import resolve_names, select_wave
+from netz.analysis.layout import map_layout
+from netz.analysis.report import resolve_names, select_wave
 
 __all__ = ["router"]
 

@@ -20,7 +20,7 @@ from api import surveys
 from api.deps import SessionDep, SessionRoute
 from api.models import AnswerRow, RespondentRow, utcnow
 from api.schemas import _Request
-from netz import survey as netz_survey
+from netz.analysis import survey as netz_survey
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/respond/{token}", tags=["respond"])
 

@@ -32,8 +32,8 @@ from api.routes.alliances import IMPORT_BODY, out, same_names
 from api.store import load, save
 from api.undo import last_change, remember, undo
 from api.uploads import read_upload
-from netz.model import Alliance
-from netz.revision import add_wave, changes
+from netz.analysis.revision import add_wave, changes
+from netz.core.model import Alliance
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["revisions"])
 

@@ -40,14 +40,14 @@ from api.models import ActorRow, AllianceRow, ApiKey, SurveyRow, as_utc, utcnow
 from api.schemas import _Request
 from api.security import pseudonym_key
 from api.store import load
-from netz import survey as netz_survey
-from netz.errors import NotInstalledError
+from netz.analysis import survey as netz_survey
+from netz.analysis.privacy import pseudonyms
+from netz.analysis.report import to_jsonable
+from netz.analysis.waves import diff_waves
+from netz.core.errors import NotInstalledError
+from netz.core.model import wave_order
+from netz.core.printed import pdf
 from netz.messages import message, negotiate
-from netz.model import wave_order
-from netz.printed import pdf
-from netz.privacy import pseudonyms
-from netz.report import to_jsonable
-from netz.waves import diff_waves
 
 router = APIRouter(route_class=SessionRoute, tags=["surveys"])
 

@@ -22,7 +22,7 @@ from api.deps import (
 from api.edits import edit
 from api.schemas import TieIn, TiePatch
 from api.store import load
-from netz.model import plain_value
+from netz.core.model import plain_value
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}/ties", tags=["ties"])
 
