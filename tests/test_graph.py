@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netz.graph import actor_ids, edge_table, to_igraph, to_networkx
-from netz.model import Actor, Alliance, Tie
+from netz.core.graph import actor_ids, edge_table, to_igraph, to_networkx
+from netz.core.model import Actor, Alliance, Tie
 from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 

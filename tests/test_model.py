@@ -7,8 +7,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from netz.errors import InputError, UnknownNameError
-from netz.model import Actor, Alliance, Tie, plain_value, wave_order
+from netz.core.errors import InputError, UnknownNameError
+from netz.core.model import Actor, Alliance, Tie, plain_value, wave_order
 from tests.factories import make_alliance
 
 

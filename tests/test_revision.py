@@ -1,13 +1,13 @@
-"""netz.revision: what an upload changes, and an upload added as a further wave."""
+"""netz.analysis.revision: what an upload changes, and an upload added as a further wave."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from netz.errors import InputError
-from netz.model import Alliance
-from netz.revision import add_wave, changes
+from netz.analysis.revision import add_wave, changes
+from netz.core.errors import InputError
+from netz.core.model import Alliance
 from tests.factories import make_alliance
 
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from netz.cli import main
-from netz.cohort import demo_cohort
-from netz.compare import compare_row
-from netz.model import Actor, Alliance, Tie
-from netz.trends import TREND_METRICS, alliance_trends, cohort_trends, trends, trends_json
+from netz.cohort.compare import compare_row
+from netz.cohort.synthetic import demo_cohort
+from netz.cohort.trends import TREND_METRICS, alliance_trends, cohort_trends, trends, trends_json
+from netz.core.model import Actor, Alliance, Tie
 from tests.factories import make_alliance
 
 COHORT = Path(__file__).parents[1] / "datasets" / "cohort"

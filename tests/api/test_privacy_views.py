@@ -26,10 +26,10 @@ from fastapi.testclient import TestClient
 
 from api.reports import funder_view, research_view
 from api.security import create_key
-from netz import io as netz_io
-from netz.metrics import ACTOR_METRIC_FIELDS
-from netz.model import Alliance
-from netz.report import report
+from netz.analysis.report import report
+from netz.core import io as netz_io
+from netz.core.metrics import ACTOR_METRIC_FIELDS
+from netz.core.model import Alliance
 from tests.factories import make_alliance
 
 ALLIANCES = "/api/v1/alliances"
@@ -282,7 +282,7 @@ def test_researchers_see_coarse_types_and_bands(world: World) -> None:
     assert {a["Ehrenamtliche"] for a in actors} == {"q1", "q2", "q3"}
     assert {a["Budget"] for a in actors} == {"q1", "q2", "q3"}
     full = world.get("admin", f"{ALLIANCES}/{world.alliance}/report").json()["actors"][0]
-    # the allow-list keeps every metric of the report (netz.metrics.ACTOR_METRIC_FIELDS, which
+    # the allow-list keeps every metric of the report (netz.core.metrics.ACTOR_METRIC_FIELDS, which
     # tests/metrics/test_contract.py holds to the table the report is made of)
     assert set(full) - {"Kontakt"} == set(actors[0]) == {"id", "name", "type", "Ehrenamtliche", "Budget",
                                                          *ACTOR_METRIC_FIELDS}

@@ -30,8 +30,8 @@ from fastapi.testclient import TestClient
 
 import api.routes
 from api.security import create_key, find_key
-from netz import io as netz_io
-from netz.report import report
+from netz.analysis.report import report
+from netz.core import io as netz_io
 from tests.factories import make_alliance
 
 ROOT = Path(__file__).parents[2]

@@ -20,7 +20,7 @@ from api.config import Settings
 from api.main import create_app
 from api.security import create_key
 from api.store import save
-from netz import io
+from netz.core import io
 from tests.browser.serving import Service, serving
 
 ROOT = Path(__file__).parents[2]

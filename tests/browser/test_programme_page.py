@@ -22,7 +22,7 @@ from api.config import Settings
 from api.main import create_app
 from api.security import create_key
 from api.store import save
-from netz import io as netz_io
+from netz.core import io as netz_io
 from tests.browser.serving import Service, serving
 from tests.browser.test_accessibility import check_contrast
 from tests.browser.test_coordinator_pages import sign_in

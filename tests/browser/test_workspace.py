@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from netz import io as netz_io
-from netz.model import Alliance
+from netz.core import io as netz_io
+from netz.core.model import Alliance
 from tests.browser.test_accessibility import check_contrast
 from tests.browser.test_coordinator_pages import DEMO_NAME, sign_in
 

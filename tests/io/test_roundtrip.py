@@ -18,13 +18,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netz import io
-from netz.errors import InputError
-from netz.metrics import ACTOR_METRIC_COLUMNS
-from netz.model import Actor, Alliance, Tie, plain_value
-from netz.report import report, with_metrics
-from netz.validate import ACTOR_COLUMNS, TIE_COLUMNS
-from netz.vocabulary import ACTOR_TYPES
+from netz.analysis.report import report, with_metrics
+from netz.core import io
+from netz.core.errors import InputError
+from netz.core.metrics import ACTOR_METRIC_COLUMNS
+from netz.core.model import Actor, Alliance, Tie, plain_value
+from netz.core.validate import ACTOR_COLUMNS, TIE_COLUMNS
+from netz.core.vocabulary import ACTOR_TYPES
 from tests.factories import REFERENCE_GRAPHS, reference_alliance
 
 FORMATS = ["folder", "xlsx", "graphml", "gexf", "json", "zip"]
@@ -55,7 +55,7 @@ def describe_difference(a: Alliance, b: Alliance) -> str:
 
 # Excel has one kind of number, and graph-file readers read whole numbers as integers (igraph
 # and R write every number as a double): a number attribute whose values are all whole comes
-# back as integers. Documented in netz/io/workbook.py and netz/io/graphfiles.py.
+# back as integers. Documented in netz/core/io/workbook.py and netz/core/io/graphfiles.py.
 WHOLE_NUMBERS_BECOME_INTEGERS = {"xlsx", "graphml", "gexf", "json"}
 
 

@@ -24,10 +24,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netz.graph import to_igraph
-from netz.metrics import ACTOR_METRIC_COLUMNS, actor_metrics
-from netz.metrics.brokerage import ROLES, brokerage, brokerage_expected
-from netz.metrics.centrality import (
+from netz.core.graph import to_igraph
+from netz.core.metrics import ACTOR_METRIC_COLUMNS, actor_metrics
+from netz.core.metrics.brokerage import ROLES, brokerage, brokerage_expected
+from netz.core.metrics.centrality import (
     betweenness,
     centrality_table,
     closeness,
@@ -40,10 +40,10 @@ from netz.metrics.centrality import (
     pagerank,
     strength,
 )
-from netz.metrics.communities import communities
-from netz.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
-from netz.metrics.mixing import ei_index
-from netz.model import Alliance
+from netz.core.metrics.communities import communities
+from netz.core.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
+from netz.core.metrics.mixing import ei_index
+from netz.core.model import Alliance
 from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 Metric = Callable[[ig.Graph, bool], pd.Series | pd.DataFrame]

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from netz.graph import to_igraph, to_networkx
-from netz.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
 from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 R_FIXTURE = Path(__file__).parents[1] / "fixtures" / "r" / "igraph_constraint.json"
