@@ -66,8 +66,8 @@ def fresh_database(server_url: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def server(database_url: str, workers: int) -> Iterator[str]:
-    port = free_port()
+def server(database_url: str, workers: int, port: int | None) -> Iterator[str]:
+    port = port or free_port()
     env = {**server_environment(database_url), "NETZ_RATE_LIMITS": "false"}
     command = [
         sys.executable,
@@ -149,6 +149,7 @@ def main() -> None:
         help="HTTP connections the 300 respondents share (a save is timed from its send)",
     )
     parser.add_argument("--reported", type=int, default=20_000)
+    parser.add_argument("--port", type=int, default=None, help="the service's port (default: a free one)")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     rng = np.random.default_rng(SEED)
@@ -162,7 +163,7 @@ def main() -> None:
             session.commit()
             key = create_key(session, "admin")
         headers = {"Authorization": f"Bearer {key}"}
-        with server(url, args.workers) as base:
+        with server(url, args.workers, args.port) as base:
 
             def start(wave: str) -> dict:
                 response = httpx.post(
