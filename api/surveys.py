@@ -153,32 +153,39 @@ def links(session: Session, survey: SurveyRow, key: bytes, base_url: str) -> lis
 @dataclass(frozen=True)
 class Invitation:
     """What a token opens: ``state`` is ``open``, or why not (``unknown``, ``replaced``, ``expired``,
-    ``closed``); the survey and actor when the token is known."""
+    ``closed``); the survey and actor when the token is known, and the actor's respondent row
+    when it has one (read with the invitation: a save needs no second query for it)."""
 
     state: str
     survey: SurveyRow | None = None
     actor_id: str | None = None
+    respondent: RespondentRow | None = None
 
 
 def find(session: Session, token: str, now: dt.datetime | None = None) -> Invitation:
-    """The invitation a token opens, or why it opens none."""
+    """The invitation a token opens, or why it opens none (one query)."""
     if not 20 <= len(token) <= 100:
         return Invitation("unknown")
     found = session.execute(
-        select(InvitationRow, SurveyRow)
+        select(InvitationRow, SurveyRow, RespondentRow)
         .join(SurveyRow, SurveyRow.id == InvitationRow.survey_id)
+        .outerjoin(
+            RespondentRow,
+            (RespondentRow.survey_id == InvitationRow.survey_id)
+            & (RespondentRow.actor_id == InvitationRow.actor_id),
+        )
         .where(InvitationRow.digest == digest(token))
     ).first()
     if found is None:
         return Invitation("unknown")
-    invitation, survey = found
+    invitation, survey, row = found
     if invitation.replaced_at is not None:
-        return Invitation("replaced", survey, invitation.actor_id)
+        return Invitation("replaced", survey, invitation.actor_id, row)
     if survey.state != "open":
-        return Invitation("closed", survey, invitation.actor_id)
+        return Invitation("closed", survey, invitation.actor_id, row)
     if as_utc(survey.closes_at) <= (now or utcnow()):
-        return Invitation("expired", survey, invitation.actor_id)
-    return Invitation("open", survey, invitation.actor_id)
+        return Invitation("expired", survey, invitation.actor_id, row)
+    return Invitation("open", survey, invitation.actor_id, row)
 
 
 def _insert(session: Session) -> Any:
@@ -247,7 +254,10 @@ def _answers(session: Session, respondent_id: int) -> list[dict[str, Any]]:
 def save_answer(session: Session, row: RespondentRow, partner: str, answer: dict[str, Any]) -> None:
     """Store what the respondent says about one partner (replacing what it said before about it).
 
-    One statement (insert or update on the pair), so that two tabs or a double submit leave one row.
+    One statement (insert or update on the pair), so that two tabs or a double submit leave one
+    row, and the pair is the respondent's own: no other respondent's answer is touched. The
+    respondent's ``updated_at`` is left as it is (it tells when consent, the missing partners or
+    the submission changed; a save is one statement, not two).
     """
     values = {
         "kind": ";".join(answer.get("kind") or []) or None,
@@ -256,7 +266,6 @@ def save_answer(session: Session, row: RespondentRow, partner: str, answer: dict
     }
     statement = _insert(session)(AnswerRow).values(respondent_id=row.id, partner=partner, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["respondent_id", "partner"], set_=values))
-    row.updated_at = utcnow()
 
 
 def withdraw(session: Session, row: RespondentRow) -> None:
@@ -279,22 +288,23 @@ def answered_actors(session: Session, survey: SurveyRow) -> set[str]:
 
 
 def reports_of(session: Session, survey: SurveyRow) -> tuple[pd.DataFrame, list[str]]:
-    """The survey's tie-report table (:func:`netz.survey.reports_frame`) and its respondents."""
+    """The survey's tie-report table (:func:`netz.survey.reports_frame`) and its respondents.
+
+    The ratings are read out of their JSON by the database, one column per item, so that the
+    table is made without a loop over the answers.
+    """
     answered = answered_actors(session, survey)
+    items = [AnswerRow.ratings[item].as_float().label(item) for item in netz_survey.RATING_ITEMS]
     rows = session.execute(
-        select(
-            RespondentRow.actor_id, AnswerRow.partner, AnswerRow.kind, AnswerRow.frequency, AnswerRow.ratings
-        )
+        select(RespondentRow.actor_id, AnswerRow.partner, AnswerRow.kind, AnswerRow.frequency, *items)
         .join(AnswerRow, AnswerRow.respondent_id == RespondentRow.id)
         .where(RespondentRow.survey_id == survey.id, RespondentRow.withdrawn_at.is_(None))
     ).all()
     roster = [a["id"] for a in survey.roster]
-    known = set(roster)
-    table = [
-        {"reporter": r, "partner": p, "kind": k, "frequency": f, **(ratings or {})}
-        for r, p, k, f, ratings in rows
-        if p in known and r in known and p != r
-    ]
+    columns = ["reporter", "partner", "kind", "frequency", *netz_survey.RATING_ITEMS]
+    table = pd.DataFrame(rows, columns=columns)
+    known = table["reporter"].isin(roster) & table["partner"].isin(roster)
+    table = table[known & (table["reporter"] != table["partner"])]
     return netz_survey.reports_frame(table, roster), sorted(answered)
 
 
