@@ -32,6 +32,7 @@ from netz.model import Alliance, plain_value
 
 __all__ = [
     "DEFAULT_SETTINGS",
+    "Closed",
     "Invitation",
     "answered_actors",
     "close",
@@ -393,7 +394,17 @@ def merged(
     }
 
 
-def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> Alliance:
+@dataclass(frozen=True)
+class Closed:
+    """A closed survey: the alliance with its new wave, and the pairs whose state in that wave the
+    answers cannot tell (:func:`netz.survey.unknown_dyads`, both directions of an undirected
+    rule's pair in a directed alliance), for the wave diff."""
+
+    alliance: Alliance
+    unknown: list[tuple[str, str]]
+
+
+def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> Closed:
     """Close the survey: its merged ties become the wave ``survey.wave`` of the alliance.
 
     One transaction: the new actors, the ties of the wave, the wave's response (in the alliance's
@@ -401,18 +412,18 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> All
     committed together, or (a validation error) nothing is.
     """
     chosen = survey.settings
-    result = merged(
-        session,
-        survey,
-        rule=chosen["rule"],
-        combine=chosen["combine"],
-        reconstruct=bool(chosen["reconstruct"]),
-    )
-    ties: pd.DataFrame = result["ties"].assign(wave=survey.wave)
-    if alliance_row.directed and chosen["rule"] != "reporter":
+    reports, answered = reports_of(session, survey)
+    roster = [a["id"] for a in survey.roster]
+    rule, reconstruct = chosen["rule"], bool(chosen["reconstruct"])
+    ties: pd.DataFrame = netz_survey.merge(
+        reports, roster, answered, rule=rule, combine=chosen["combine"], reconstruct=reconstruct
+    ).assign(wave=survey.wave)
+    unknown = netz_survey.unknown_dyads(reports, roster, answered, rule=rule, reconstruct=reconstruct)
+    if alliance_row.directed and rule != "reporter":
         # an undirected tie of a directed alliance: both directions
         back = ties.rename(columns={"source": "target", "target": "source"})
         ties = pd.concat([ties, back[ties.columns]], ignore_index=True)
+        unknown += [(t, s) for s, t in unknown]
     new_actors = [a for a in survey.roster if a.get("added")]
 
     def add_actors(actors: pd.DataFrame) -> pd.DataFrame:
@@ -431,14 +442,11 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> All
 
     def add_response(meta: dict[str, Any]) -> dict[str, Any]:
         # the health scorecard's data-quality indicator for this wave (netz.survey.wave_response)
-        return netz_survey.with_wave_response(
-            meta, survey.wave, len(result["respondents"]), len(survey.roster)
-        )
+        return netz_survey.with_wave_response(meta, survey.wave, len(answered), len(survey.roster))
 
     survey.state, survey.closed_at = "closed", utcnow()
-    return edit(
-        session, alliance_row, actors=add_actors, ties=add_ties, weighted=True, meta=add_response
-    )
+    alliance = edit(session, alliance_row, actors=add_actors, ties=add_ties, weighted=True, meta=add_response)
+    return Closed(alliance, unknown)
 
 
 def plain_ties(ties: pd.DataFrame) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ nobody still answered: "no partner" is an answer, not a missing one). This modul
   combined by ``mean``, ``min`` or ``max``, optionally reconstructing non-respondents' ties;
 - lists where the two sides disagree (:func:`disagreements`);
 - gives figures that know about non-response (:func:`response_rate`, :func:`observed_density`
-  as ``sna::gden`` computes it with missing dyads, :func:`caveats`);
+  as ``sna::gden`` computes it with missing dyads, :func:`unknown_dyads`, :func:`caveats`);
 - scores value and trust per actor and for the network (:func:`partner_scores`);
 - reads answers exported from other tools as a long table (:func:`from_long`).
 
@@ -48,6 +48,7 @@ __all__ = [
     "partner_scores",
     "reports_frame",
     "response_rate",
+    "unknown_dyads",
     "wave_response",
     "with_wave_response",
 ]
@@ -354,6 +355,45 @@ def observed_density(
     >>> observed_density(r, ["a", "b", "c"], ["a"], rule="union")  # b-c unknown: 1 tie of 2 dyads
     0.5
     """
+    adjacency, missing, keep = _dyads(reports, roster, respondents, rule=rule, reconstruct=reconstruct)
+    observed = keep & ~missing
+    count = int(observed.sum())
+    return float(adjacency[observed].sum() / count) if count else None
+
+
+def unknown_dyads(
+    reports: pd.DataFrame,
+    roster: Sequence[str],
+    respondents: Iterable[str],
+    *,
+    rule: str = "union",
+    reconstruct: bool = False,
+) -> list[tuple[str, str]]:
+    """The dyads whose state the answers cannot tell (the missing entries of
+    :func:`observed_density`), as (source, target): ordered for ``reporter``, for the other rules
+    each pair once with the smaller id (by string) first, as :mod:`netz.waves` compares ties.
+
+    No rule makes a tie there, and none is absent either: a wave diff must not call an earlier
+    tie there lost (:func:`netz.waves.diff_analyses`' ``unknown``).
+
+    >>> r = reports_frame([{"reporter": "a", "partner": "b"}], ["a", "b", "c", "d"])
+    >>> unknown_dyads(r, ["a", "b", "c", "d"], ["a", "b"])
+    [('c', 'd')]
+    """
+    _, missing, keep = _dyads(reports, roster, respondents, rule=rule, reconstruct=reconstruct)
+    ids = np.asarray(roster, dtype=object)
+    rows, columns = np.nonzero(keep & missing)
+    pairs = zip(ids[rows].tolist(), ids[columns].tolist(), strict=True)
+    if rule == "reporter":
+        return list(pairs)
+    return sorted((s, t) if s <= t else (t, s) for s, t in pairs)
+
+
+def _dyads(
+    reports: pd.DataFrame, roster: Sequence[str], respondents: Iterable[str], *, rule: str, reconstruct: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The network of a rule as roster × roster matrices: ties, missing entries, entries counted
+    (off the diagonal; above it for the undirected rules)."""
     n = len(roster)
     index = {actor: i for i, actor in enumerate(roster)}
     answered = np.isin(np.asarray(roster, dtype=object), list(set(respondents)))
@@ -374,9 +414,7 @@ def observed_density(
         else:
             adjacency, missing = named & named.T, silent_pair | (either & one_silent)
         keep = np.triu(np.ones((n, n), dtype=bool), k=1)
-    observed = keep & ~missing
-    count = int(observed.sum())
-    return float(adjacency[observed].sum() / count) if count else None
+    return adjacency, missing, keep
 
 
 def partner_scores(reports: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float | None]]:
