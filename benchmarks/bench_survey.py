@@ -15,6 +15,7 @@ Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres):
    database pool runs dry) is counted and not retried. Then compares the stored answers with the
    saves answered 200: each exactly once, nothing lost or duplicated. Prints p50/p99/max of the
    saves answered 200.
+   Then one respondent saves ``--alone`` answers one after the other (no queue: a save's own cost).
 2. Fills a second survey of the same 300 actors with 20,000 reported ties straight into the
    tables and times ``POST …/close`` (merge by ``union``, validation, storing the new wave).
 
@@ -160,6 +161,7 @@ def main() -> None:
         default=50,
         help="HTTP connections the 300 respondents share (a save is timed from its send)",
     )
+    parser.add_argument("--alone", type=int, default=200, help="saves of one respondent alone, afterwards")
     parser.add_argument("--reported", type=int, default=20_000)
     parser.add_argument("--port", type=int, default=None, help="the service's port (default: a free one)")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -212,6 +214,22 @@ def main() -> None:
             print(
                 f"   stored answers {len(stored)}, distinct {len(set(stored))}, answered 200 {len(saved)}: "
                 f"{'none lost or duplicated' if same else 'MISMATCH'}"
+            )
+
+            # one respondent alone, one save after the other: what a save costs without a queue
+            token, me = survey["links"][0]["link"].rsplit("/", 1)[1], survey["links"][0]["actor"]
+            others = [link["actor"] for link in survey["links"] if link["actor"] != me][: args.alone]
+            alone = []
+            with httpx.Client(base_url=base, timeout=60) as client:
+                for partner in others:
+                    begun = time.perf_counter()
+                    saved = client.put(f"/api/v1/respond/{token}/answers/{partner}", json={"frequency": 3})
+                    saved.raise_for_status()
+                    alone.append((time.perf_counter() - begun) * 1000)
+            alone.sort()
+            print(
+                f"   one respondent alone, {len(alone)} saves one after the other: "
+                f"p50 {statistics.median(alone):.1f} ms, p99 {alone[int(0.99 * (len(alone) - 1))]:.1f} ms"
             )
 
             big = start("close")
