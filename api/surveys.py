@@ -5,7 +5,7 @@ with the invitation) under the service's secret key, so that the coordinator can
 links again, while the database holds the salt and the token's SHA-256 only (a copy of the table
 alone opens no survey). Re-issuing a link marks the old invitation replaced and makes a new one.
 
-The analysis of the answers is :mod:`netz.survey`'s; this module reads and writes rows.
+The analysis of the answers is :mod:`netz.analysis.survey`'s; this module reads and writes rows.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from api.edits import edit
 from api.models import AllianceRow, AnswerRow, InvitationRow, RespondentRow, SurveyRow, as_utc, utcnow
-from netz import survey as netz_survey
+from netz.analysis import survey as netz_survey
+from netz.core.model import Alliance, plain_value
 from netz.messages import message
-from netz.model import Alliance, plain_value
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -289,7 +289,7 @@ def answered_actors(session: Session, survey: SurveyRow) -> set[str]:
 
 
 def reports_of(session: Session, survey: SurveyRow) -> tuple[pd.DataFrame, list[str]]:
-    """The survey's tie-report table (:func:`netz.survey.reports_frame`) and its respondents.
+    """The survey's tie-report table (:func:`netz.analysis.survey.reports_frame`) and its respondents.
 
     The ratings are read out of their JSON by the database, one column per item, so that the
     table is made without a loop over the answers.
@@ -399,7 +399,7 @@ def merged(
 @dataclass(frozen=True)
 class Closed:
     """A closed survey: the alliance with its new wave, and the pairs whose state in that wave the
-    answers cannot tell (:func:`netz.survey.unknown_dyads`, both directions of an undirected
+    answers cannot tell (:func:`netz.analysis.survey.unknown_dyads`, both directions of an undirected
     rule's pair in a directed alliance), for the wave diff."""
 
     alliance: Alliance
@@ -443,7 +443,7 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> Clo
         return pd.concat([existing, ties.astype(object).where(ties.notna(), None)], ignore_index=True)
 
     def add_response(meta: dict[str, Any]) -> dict[str, Any]:
-        # the health scorecard's data-quality indicator for this wave (netz.survey.wave_response)
+        # the health scorecard's data-quality indicator for this wave (netz.analysis.survey.wave_response)
         return netz_survey.with_wave_response(meta, survey.wave, len(answered), len(survey.roster))
 
     survey.state, survey.closed_at = "closed", utcnow()

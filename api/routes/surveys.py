@@ -27,6 +27,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     check_revision,
     etag,
@@ -39,16 +40,16 @@ from api.models import ActorRow, AllianceRow, ApiKey, SurveyRow, as_utc, utcnow
 from api.schemas import _Request
 from api.security import pseudonym_key
 from api.store import load
-from netz import survey as netz_survey
-from netz.errors import NotInstalledError
+from netz.analysis import survey as netz_survey
+from netz.analysis.privacy import pseudonyms
+from netz.analysis.report import analyse, to_jsonable
+from netz.analysis.waves import diff_analyses
+from netz.core.errors import NotInstalledError
+from netz.core.model import wave_order
+from netz.core.printed import pdf
 from netz.messages import message, negotiate
-from netz.model import wave_order
-from netz.printed import pdf
-from netz.privacy import pseudonyms
-from netz.report import analyse, to_jsonable
-from netz.waves import diff_analyses
 
-router = APIRouter(tags=["surveys"])
+router = APIRouter(route_class=SessionRoute, tags=["surveys"])
 
 SurveyId = Annotated[int, Path(ge=1, le=MAX_ID, description="The survey's id.")]
 Rule = Annotated[str | None, Query(description="union, confirmed or reporter (default: the survey's)")]
@@ -460,7 +461,7 @@ def close_survey(
     earlier = [w for w in waves if wave_order(w) < wave_order(survey.wave)]
     diff = None
     if earlier:
-        # pairs of two non-respondents are unknown in the new wave, not lost (netz.waves)
+        # pairs of two non-respondents are unknown in the new wave, not lost (netz.analysis.waves)
         before, after = (analyse(alliance, wave=w) for w in (earlier[-1], survey.wave))
         diff = to_jsonable(diff_analyses(alliance, before, after, unknown=closed.unknown))
     return {

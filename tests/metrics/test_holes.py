@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
-from netz.graph import to_igraph, to_networkx
-from netz.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
 
 R_FIXTURE = Path(__file__).parents[1] / "fixtures" / "r" / "igraph_constraint.json"
 TOL = 1e-9
@@ -305,7 +305,7 @@ def test_pairs_found_by_table_or_by_search_give_the_same_measures(
     name: str, directed: bool, weighted: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Small networks find a contact pair in a table of all n² pairs, large ones by binary search."""
-    import netz.metrics.holes as holes
+    import netz.core.metrics.holes as holes
 
     g, _, _ = graphs(name, directed, weighted)
     by_table = holes_table(g, weighted=weighted)
