@@ -117,6 +117,32 @@ PLAYERS_SHOWN = """() => document.getElementById("kp-progress").hidden &&
   Boolean(document.getElementById("kp-now").textContent || document.getElementById("kp-error").textContent)"""
 
 
+#: What the page shows, for a wait that ran out: where it stands instead of a bare time-out.
+PAGE_STATE = """() => ({
+  loading: document.getElementById("loading")?.hidden === false
+    ? document.getElementById("loading").textContent.trim() : null,
+  failure: document.getElementById("failure")?.hidden === false
+    ? document.getElementById("failure").textContent : null,
+  circles: document.querySelectorAll("#map .node").length,
+  names: document.querySelectorAll("#map .names text").length,
+  map: document.getElementById("map")?.textContent.slice(0, 200),
+})"""
+
+
+def wait(page: Any, what: str, condition: str) -> None:
+    """Wait until ``condition`` (a function of the page) holds; if it never does, say what the page shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(condition)
+    except PlaywrightTimeout:
+        raise SystemExit(f"{what}: not reached; the page shows {page.evaluate(PAGE_STATE)}") from None
+
+
+#: The map is drawn: names are written (after every actor's circle, in the same drawing).
+MAP_SHOWN = """() => document.querySelectorAll("#map .names text").length > 0"""
+
+
 def serve(sizes: list[int], port: int) -> tuple[str, dict[int, int], str, Any]:
     """The service with one cohort alliance per size; its address, the ids, an admin key, the server."""
     import uvicorn
@@ -170,13 +196,13 @@ def main() -> None:
                 # key players are listed, so that no computation of this visit runs into the next)
                 start = time.perf_counter()
                 page.goto(f"/alliances/{ids[n]}")
-                page.locator("#map .names text").first.wait_for(state="attached")
+                wait(page, "first visit: map", MAP_SHOWN)
                 first_map = time.perf_counter() - start
-                page.wait_for_function(PLAYERS_SHOWN)
+                wait(page, "first visit: key players", PLAYERS_SHOWN)
                 first_players = time.perf_counter() - start
                 start = time.perf_counter()
                 page.goto(f"/alliances/{ids[n]}")
-                page.locator("#map .names text").first.wait_for(state="attached")
+                wait(page, "page to map", MAP_SHOWN)
                 to_map = time.perf_counter() - start
                 ties = page.locator("#map svg.network").get_attribute("aria-label")
                 measured = [page.evaluate(FIRST_DRAW) for _ in range(options.repeats)]
