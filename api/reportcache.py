@@ -121,9 +121,10 @@ def layout_kind(view: str, settings: Settings) -> str:
     return f"layout/{view_version(view, settings)}/l{LAYOUT_FORMAT}"
 
 
-def key_players_key(view: str, k: int, wave: str | None, settings: Settings) -> str:
-    """The key players' key: view, :data:`KEY_PLAYERS_FORMAT`, how many and the wave."""
-    return cache_key(key_players_kind(view, settings), options_detail(k, wave))
+def key_players_key(view: str, k: int, group_by: str, wave: str | None, settings: Settings) -> str:
+    """The key players' key: view, :data:`KEY_PLAYERS_FORMAT`, how many, and the what-if's
+    options (the players do not depend on ``group_by``, but an unknown one is a 422 there too)."""
+    return cache_key(key_players_kind(view, settings), options_detail(k, group_by, wave))
 
 
 def key_players_kind(view: str, settings: Settings) -> str:

@@ -134,11 +134,11 @@ def get_whatif(
                          seed=settings.report_seed)
         result.update(to_jsonable(whatif(before.alliance, removed, group_by=group_by, before=before)))
     if key_players_k:
-        result["key_players"] = _key_players(request, session, row, view, key_players_k, wave)
+        result["key_players"] = _key_players(request, session, row, view, key_players_k, group_by, wave)
     return JSONResponse(result)
 
 
-def _key_players(request: Request, session: Session, row: AllianceRow, view: str, k: int,
+def _key_players(request: Request, session: Session, row: AllianceRow, view: str, k: int, group_by: str,
                  wave: str | None) -> Any:
     """The k key players of the wave as this view sees it, from the report cache (the greedy
     search takes seconds to tens of seconds for thousands of actors: once per revision)."""
@@ -146,16 +146,16 @@ def _key_players(request: Request, session: Session, row: AllianceRow, view: str
 
     def resolve() -> tuple[str, Callable[[], str]]:
         seen = alliance_as_seen(session, row, view, cache.settings)
-        chosen = resolve_names(seen, "type", wave)[1]
+        column, chosen = resolve_names(seen, group_by, wave)
 
         def compute() -> str:
             players = key_players(to_igraph(select_wave(seen, chosen)[0]), k)
             return json.dumps(to_jsonable(players), ensure_ascii=False, allow_nan=False)
 
-        return key_players_key(view, k, chosen, cache.settings), compute
+        return key_players_key(view, k, column, chosen, cache.settings), compute
 
     kind = key_players_kind(view, cache.settings)
-    return cache.resolved(session, row, key_players_key(view, k, wave, cache.settings), resolve,
+    return cache.resolved(session, row, key_players_key(view, k, group_by, wave, cache.settings), resolve,
                           keep=KEY_PLAYERS_KEPT, kinds=(kind,)).value
 
 

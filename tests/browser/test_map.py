@@ -270,8 +270,8 @@ GESTURE = """async () => {
   const frame = () => new Promise((done) => requestAnimationFrame(done));
   const moved = [];
   for (let i = 0; i < 12; i++) {
-    drawing.dispatchEvent(new WheelEvent("wheel", { deltaY: -40, ctrlKey: true, bubbles: true, cancelable: true,
-      clientX: box.left + box.width / 3, clientY: box.top + box.height / 3 }));
+    drawing.dispatchEvent(new WheelEvent("wheel", { deltaY: -40, ctrlKey: true, bubbles: true,
+      cancelable: true, clientX: box.left + box.width / 3, clientY: box.top + box.height / 3 }));
     await frame();
     moved.push(document.querySelector("#map .map-moving")?.style.transform ?? "");
   }

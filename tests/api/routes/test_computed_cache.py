@@ -149,7 +149,7 @@ STRINGS = [name for name in NAMES if name is not None]
 @pytest.mark.parametrize(("make", "firsts"), [
     (report_key, STRINGS),  # group_by, wave
     (lambda view, group_by, wave, settings: layout_key(view, 0, group_by, wave, settings), NAMES),
-    (key_players_key, [0, 1, 3, 20]),  # k, wave
+    (lambda view, k, wave, settings: key_players_key(view, k, "type", wave, settings), [0, 1, 3, 20]),
 ])
 def test_keys_are_one_to_one(make: Callable[..., str], firsts: list[Any]) -> None:
     settings = Settings(database_url="sqlite://")
@@ -184,6 +184,8 @@ def test_key_players_are_searched_once_per_revision(client: TestClient, app: Fas
                    {"key_players": 3, "group_by": "TYPE"}):
         assert client.get(url(waves, "whatif"), headers=admin, params=params).json() == first.json()
     assert searches == [3]
+    unknown = client.get(url(waves, "whatif"), headers=admin, params={"key_players": 3, "group_by": "Farbe"})
+    assert unknown.status_code == 422 and "type" in unknown.text  # as the report says it
     # another wave, and the name of the latest as written: their own (the latest: the same players)
     older = client.get(url(waves, "whatif"), headers=admin, params={"key_players": 3, "wave": "2023"})
     named = client.get(url(waves, "whatif"), headers=admin, params={"key_players": 3, "wave": "2024"})
