@@ -47,8 +47,8 @@ from api.deps import readable_alliance, view_of
 from api.models import AllianceRow, ApiKey, ReportCache, as_utc
 from api.reports import compute_report
 from api.store import load
-from netz.layout import LAYOUT_FORMAT
-from netz.report import REPORT_FORMAT, resolve_names
+from netz.analysis.layout import LAYOUT_FORMAT
+from netz.analysis.report import REPORT_FORMAT, resolve_names
 
 __all__ = ["KEY_PLAYERS_KEPT", "LAYOUTS_KEPT", "Cache", "Entry", "Memory", "accepts_gzip", "cache_key",
            "computed_tag", "key_players_key", "key_players_kind", "layout_key", "layout_kind",
@@ -57,7 +57,7 @@ __all__ = ["KEY_PLAYERS_KEPT", "LAYOUTS_KEPT", "Cache", "Entry", "Memory", "acce
 
 #: The width of ``report_cache.key`` (String(200)).
 KEY_WIDTH = 200
-#: The version of the rules of :mod:`netz.privacy` and of the views' allow-lists (part of the
+#: The version of the rules of :mod:`netz.analysis.privacy` and of the views' allow-lists (part of the
 #: cache key of the views they shape: raise it when either changes).
 PRIVACY_RULES = "p4"
 #: Bodies smaller than this are not compressed (the gzip header and a hop are not worth it).
@@ -72,7 +72,8 @@ PARSED_BYTES_PER_BYTE = 5
 LAYOUTS_KEPT = 8
 #: ... and this many key-player answers per view (k and the wave may vary).
 KEY_PLAYERS_KEPT = 8
-#: The version of the key players' answer (:func:`netz.whatif.key_players`): raise it when it changes.
+#: The version of the key players' answer (:func:`netz.analysis.whatif.key_players`): raise it when
+#: it changes.
 KEY_PLAYERS_FORMAT = 1
 
 
@@ -101,7 +102,7 @@ def options_detail(*options: str | int | None) -> str:
 
 def report_key(view: str, group_by: str, wave: str | None, settings: Settings) -> str:
     """A report's key: its view (with the privacy rules that shape it), the report's format
-    (:data:`netz.report.REPORT_FORMAT`: none stored by an older netz is served after an upgrade)
+    (:data:`netz.analysis.report.REPORT_FORMAT`: none stored by an older netz is served after an upgrade)
     and options."""
     return cache_key(report_kind(view, settings), options_detail(group_by, wave))
 
@@ -112,7 +113,7 @@ def report_kind(view: str, settings: Settings) -> str:
 
 
 def layout_key(view: str, seed: int, group_by: str | None, wave: str | None, settings: Settings) -> str:
-    """A map layout's key: view, :data:`netz.layout.LAYOUT_FORMAT` and options."""
+    """A map layout's key: view, :data:`netz.analysis.layout.LAYOUT_FORMAT` and options."""
     return cache_key(layout_kind(view, settings), options_detail(seed, group_by, wave))
 
 
@@ -305,7 +306,8 @@ class Cache:
         """The alliance (if this key may read it: 404, 403) and its report as the key's role sees it.
 
         ``group_by`` must name an actor column and ``wave`` a wave of the alliance (or ``all``), in
-        any case (:func:`netz.report.resolve_names`); else :class:`netz.errors.UnknownNameError`.
+        any case (:func:`netz.analysis.report.resolve_names`); else
+        :class:`netz.core.errors.UnknownNameError`.
         Each variant is stored once under the names as the alliance spells them, for every reader.
         """
         row = readable_alliance(session, key, alliance_id)

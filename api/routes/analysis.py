@@ -26,6 +26,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     key_of,
     readable_alliance,
@@ -45,15 +46,15 @@ from api.reportcache import (
 )
 from api.reports import alliance_as_seen
 from api.schemas import Gaps, HealthIndicator, Report, WhatIf
-from netz import io
-from netz.graph import to_igraph
-from netz.io.folder import write_folder
-from netz.io.workbook import write_workbook
-from netz.report import analyse, resolve_names, select_wave, to_jsonable, with_metrics
-from netz.waves import diff_waves
-from netz.whatif import key_players, whatif
+from netz.analysis.report import analyse, resolve_names, select_wave, to_jsonable, with_metrics
+from netz.analysis.waves import diff_waves
+from netz.analysis.whatif import key_players, whatif
+from netz.core import io
+from netz.core.graph import to_igraph
+from netz.core.io.folder import write_folder
+from netz.core.io.workbook import write_workbook
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 EXPORT_FORMATS = {
     "xlsx": ("alliance.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

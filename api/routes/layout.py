@@ -1,7 +1,7 @@
 """Positions of the actors for drawing an alliance's network map (the web pages draw it).
 
-The layout itself is computed by :func:`netz.layout.map_layout` (seconds for thousands of actors),
-once per revision, view and options, and then kept and served by the report cache
+The layout itself is computed by :func:`netz.analysis.layout.map_layout` (seconds for thousands
+of actors), once per revision, view and options, and then kept and served by the report cache
 (:mod:`api.reportcache`: memory over the store, at most
 :data:`~api.reportcache.LAYOUTS_KEPT` layouts per alliance and view, gzip, ETag and 304).
 """
@@ -14,16 +14,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import AllianceId, CurrentKey, SessionDep, readable_alliance, require, view_of
+from api.deps import AllianceId, CurrentKey, SessionDep, SessionRoute, readable_alliance, require, view_of
 from api.params import Wave
 from api.reportcache import LAYOUTS_KEPT, Cache, computed_tag, layout_key, layout_kind, respond
 from api.reports import alliance_as_seen
-from netz.layout import map_layout
-from netz.report import resolve_names, select_wave
+from netz.analysis.layout import map_layout
+from netz.analysis.report import resolve_names, select_wave
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 
 @router.get("/layout", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}})

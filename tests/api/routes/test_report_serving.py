@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 import api.reportcache
 from api.models import AllianceRow, ApiKey
 from api.reportcache import PRIVACY_RULES, Cache, Entry, Memory, accepts_gzip, report_key, store
-from netz.report import REPORT_FORMAT
+from netz.analysis.report import REPORT_FORMAT
 
 ALLIANCES = "/api/v1/alliances"
 IDENTITY = {"Accept-Encoding": "identity"}
