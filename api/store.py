@@ -11,9 +11,6 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
-import psycopg
-from psycopg import sql
-from psycopg.types.json import Json
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -130,26 +127,10 @@ def _insert_rows(session: Session, alliance_id: int, alliance: Alliance) -> None
          "attributes": _attributes(r, tie_attributes)}
         for i, r in enumerate(alliance.ties.to_dict("records"))
     ]
-    for model, rows in ((ActorRow, actors), (TieRow, ties)):
-        if rows and session.get_bind().dialect.name == "postgresql":
-            _copy(session, model, rows)
-        elif rows:
-            session.execute(insert(model), rows)
-
-
-def _copy(session: Session, model: type[ActorRow] | type[TieRow], rows: list[dict[str, Any]]) -> None:
-    """Rows into PostgreSQL by ``COPY`` on the session's connection (in its transaction): one
-    stream, where an ``INSERT`` per row (psycopg's executemany) took 1–2 s for 19,000 ties."""
-    columns = list(rows[0])
-    driver = session.connection().connection.driver_connection
-    assert isinstance(driver, psycopg.Connection)
-    with driver.cursor() as cursor, cursor.copy(
-        sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(model.__tablename__), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
-    ) as copy:
-        for row in rows:
-            copy.write_row([Json(v) if c == "attributes" else v for c, v in row.items()])
+    if actors:
+        session.execute(insert(ActorRow), actors)
+    if ties:
+        session.execute(insert(TieRow), ties)
 
 
 def _attributes(record: Mapping[Hashable, Any], names: list[str]) -> dict[str, Any]:
