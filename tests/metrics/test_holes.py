@@ -298,3 +298,16 @@ def test_the_graph_is_left_as_it_was() -> None:
     holes_table(g)
     assert not g.has_multiple() and g.is_simple()
     assert g.get_edgelist() == edges and g.es["weight"] == weights
+
+
+@pytest.mark.parametrize(("name", "directed", "weighted"), variants())
+def test_pairs_found_by_table_or_by_search_give_the_same_measures(
+    name: str, directed: bool, weighted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small networks find a contact pair in a table of all n² pairs, large ones by binary search."""
+    import netz.core.metrics.holes as holes
+
+    g, _, _ = graphs(name, directed, weighted)
+    by_table = holes_table(g, weighted=weighted)
+    monkeypatch.setattr(holes, "DIRECT_LOOKUP_MAX", 0)
+    pd.testing.assert_frame_equal(holes_table(g, weighted=weighted), by_table)
