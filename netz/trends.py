@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from netz.batch import each
 from netz.compare import NETWORK_COLUMNS, Z_COLUMNS, compare_row
 from netz.model import Alliance, wave_order
 from netz.report import to_jsonable
@@ -76,22 +77,22 @@ def trends(
     null_samples: int = 0,
     seed: int = 0,
     executor: Executor | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """:func:`alliance_trends` of every alliance, one table (alliances in the given order).
 
     ``alliances`` is a mapping from key to alliance, or a sequence (keyed by
-    name). With an ``executor`` the alliances are computed on it, one task each.
+    name). With an ``executor`` (one opened by :func:`netz.batch.open_executor`) the
+    alliances are computed on it, one task each, largest first; ``progress`` shows a
+    progress bar on standard error.
     """
     if isinstance(alliances, Mapping):
         items = [(str(k), a) for k, a in alliances.items()]
     else:
         items = [(a.name or str(i), a) for i, a in enumerate(alliances)]
     options: dict[str, Any] = {"group_by": group_by, "null_samples": null_samples, "seed": seed}
-    if executor is None:
-        tables = [alliance_trends(a, key=k, **options) for k, a in items]
-    else:
-        futures = [executor.submit(_task, k, a, options) for k, a in items]
-        tables = [future.result() for future in futures]
+    tables = each(_task, items, options, executor=executor, cost=lambda item: item[1].n_actors,
+                  progress=progress, desc="netz trends")
     if not tables:
         return pd.DataFrame(columns=[*_IDENTITY, *TREND_METRICS, *Z_COLUMNS])
     return pd.concat(tables, ignore_index=True)
@@ -151,6 +152,7 @@ def trends_json(table: pd.DataFrame, cohort: pd.DataFrame | None = None) -> dict
     return to_jsonable({"alliances": by_alliance, "cohort": cohort.to_dict("records")})
 
 
-def _task(key: str, alliance: Alliance, options: dict[str, Any]) -> pd.DataFrame:
-    """A module-level task for executors."""
+def _task(item: tuple[str, Alliance], options: dict[str, Any]) -> pd.DataFrame:
+    """A module-level task for executors: the trend rows of a (key, alliance)."""
+    key, alliance = item
     return alliance_trends(alliance, key=key, **options)
