@@ -6,8 +6,10 @@ kind, severity and sector, and its betweenness centralization (a :func:`netz.pro
 — and returns the reasons it needs support, each a ``support.*`` message of :mod:`netz.messages` with
 its parameters (never a sentence, never an actor):
 
-- ``support.band_worsened``: a health indicator's band is worse in the latest wave than in the
-  wave before (good → watch, watch → concern, good → concern);
+- ``support.band_worsened``: a health indicator's band fell into ``concern`` since the wave
+  before (watch → concern, good → concern); good → watch is left out, as the noise of healthy
+  alliances from wave to wave, and so is :data:`NOT_NETWORK` (``data_quality``, the response rate
+  of a survey: about the data, not the network);
 - ``support.refugee_exclusion``: refugees' own organisations without partners or at the edge
   (the gap ``refugee_exclusion`` with high severity);
 - ``support.single_bridging_municipality``: one municipal actor is the only link of a large part of
@@ -29,10 +31,22 @@ from typing import Any
 
 from netz.messages import message
 
-__all__ = ["BAND_ORDER", "RISING_BY", "RISING_WAVES", "Reason", "explain_reason", "support_reasons"]
+__all__ = [
+    "BAND_ORDER",
+    "NOT_NETWORK",
+    "RISING_BY",
+    "RISING_WAVES",
+    "Reason",
+    "explain_reason",
+    "overall_band",
+    "support_reasons",
+]
 
 #: Bands from best to worst.
 BAND_ORDER = ("good", "watch", "concern")
+#: Health indicators about the data rather than the network: left out of an alliance's overall
+#: band and of "band worsened" (a survey with few answers is not an alliance in trouble).
+NOT_NETWORK = frozenset({"data_quality"})
 #: Centralization must have risen over at least this many waves (in a row, up to the latest) ...
 RISING_WAVES = 3
 #: ... and by at least this much in all (betweenness centralization is between 0 and 1).
@@ -58,13 +72,13 @@ def support_reasons(history: Sequence[Mapping[str, Any]]) -> list[Reason]:
 
     Examples
     --------
-    >>> waves = [{"wave": "2017", "bands": {"cohesion": "good"}, "gaps": [],
+    >>> waves = [{"wave": "2017", "bands": {"cohesion": "good", "data_quality": "good"}, "gaps": [],
     ...           "betweenness_centralization": 0.1},
-    ...          {"wave": "2018", "bands": {"cohesion": "watch"}, "gaps": [
+    ...          {"wave": "2018", "bands": {"cohesion": "concern", "data_quality": "concern"}, "gaps": [
     ...              {"kind": "refugee_exclusion", "severity": "high", "types": ["refugee"], "count": 1}],
     ...           "betweenness_centralization": 0.3}]
-    >>> [r["message"] for r in support_reasons(waves)]
-    ['support.refugee_exclusion', 'support.band_worsened']
+    >>> [(r["message"], r["params"].get("indicator")) for r in support_reasons(waves)]
+    [('support.refugee_exclusion', None), ('support.band_worsened', 'cohesion')]
     >>> support_reasons(waves[:1])
     []
     """
@@ -91,11 +105,7 @@ def support_reasons(history: Sequence[Mapping[str, Any]]) -> list[Reason]:
         before = history[-2]
         for indicator, band in latest.get("bands", {}).items():
             previous = before.get("bands", {}).get(indicator)
-            if (
-                previous in BAND_ORDER
-                and band in BAND_ORDER
-                and BAND_ORDER.index(band) > BAND_ORDER.index(previous)
-            ):
+            if band == "concern" and previous in ("good", "watch") and indicator not in NOT_NETWORK:
                 reasons.append(
                     {
                         "message": "support.band_worsened",
@@ -111,6 +121,22 @@ def support_reasons(history: Sequence[Mapping[str, Any]]) -> list[Reason]:
     for kind in sorted(other):
         reasons.append({"message": "support.high_gap", "params": {"kind": kind, "count": other[kind]}})
     return reasons
+
+
+def overall_band(bands: Mapping[str, str | None]) -> str:
+    """An alliance's band: the worst of its indicators' bands, :data:`NOT_NETWORK` left out
+    (``good`` when there are none).
+
+    >>> overall_band({"cohesion": "good", "reciprocity": "watch"}), overall_band({})
+    ('watch', 'good')
+    >>> overall_band({"cohesion": "good", "data_quality": "concern"})
+    'good'
+    """
+    worst = 0
+    for indicator, band in bands.items():
+        if band in BAND_ORDER and indicator not in NOT_NETWORK:
+            worst = max(worst, BAND_ORDER.index(band))
+    return BAND_ORDER[worst]
 
 
 def _rising(history: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:

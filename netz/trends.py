@@ -1,7 +1,8 @@
 """Trends: every network figure of every alliance across its survey waves, and of the cohort.
 
 :func:`trends` gives the long table a funder plots — one row per alliance and
-wave with the figures of :func:`netz.compare.compare_row` — and
+wave with the figures of :func:`netz.compare.compare_row` and that wave's health
+bands and gap counts (:func:`netz.programme.health_columns`) — and
 :func:`cohort_trends` summarises it per wave over the alliances observed in that
 wave (count, mean, median and quartiles of each figure). Waves are matched by
 their label ("2017"), so alliances surveyed in different years line up by year.
@@ -19,13 +20,16 @@ import pandas as pd
 from netz.batch import each
 from netz.compare import NETWORK_COLUMNS, Z_COLUMNS, compare_row
 from netz.model import Alliance, wave_order
+from netz.programme import HEALTH_COLUMNS, health_columns
 from netz.report import to_jsonable
 
-__all__ = ["TREND_METRICS", "alliance_trends", "cohort_trends", "trends", "trends_json"]
+__all__ = ["COLUMNS", "TREND_METRICS", "alliance_trends", "cohort_trends", "trends", "trends_json"]
 
 #: The figures followed across waves (the z-scores too when null samples are asked for).
 TREND_METRICS: tuple[str, ...] = tuple(c for c in NETWORK_COLUMNS if c != "n_actors")
 _IDENTITY = ("alliance", "name", "land", "programme", "size_class", "directed", "wave")
+#: The columns of a trends table, in order.
+COLUMNS: tuple[str, ...] = (*_IDENTITY, *TREND_METRICS, *HEALTH_COLUMNS, *Z_COLUMNS)
 
 
 def alliance_trends(
@@ -51,8 +55,9 @@ def alliance_trends(
     Returns
     -------
     pandas.DataFrame
-        Columns ``alliance, name, land, programme, size_class, directed, wave``,
-        :data:`TREND_METRICS` and the z-score columns.
+        :data:`COLUMNS`: ``alliance, name, land, programme, size_class, directed, wave``,
+        :data:`TREND_METRICS`, the wave's health bands and gap counts
+        (:data:`netz.programme.HEALTH_COLUMNS`) and the z-score columns.
 
     Examples
     --------
@@ -65,9 +70,9 @@ def alliance_trends(
     [['2016', 1, 1.0], ['2017', 2, 0.6667]]
     """
     waves: Sequence[str | None] = alliance.waves or [None]
-    rows = [compare_row(alliance, key=key, wave=wave, group_by=group_by, null_samples=null_samples,
-                        seed=seed) for wave in waves]
-    return pd.DataFrame(rows)[[*_IDENTITY, *TREND_METRICS, *Z_COLUMNS]]
+    rows = [{**compare_row(alliance, key=key, wave=wave, group_by=group_by, null_samples=null_samples,
+                           seed=seed), **health_columns(alliance, wave=wave, seed=seed)} for wave in waves]
+    return pd.DataFrame(rows)[list(COLUMNS)]
 
 
 def trends(
@@ -94,7 +99,7 @@ def trends(
     tables = each(_task, items, options, executor=executor, cost=lambda item: item[1].n_actors,
                   progress=progress, desc="netz trends")
     if not tables:
-        return pd.DataFrame(columns=[*_IDENTITY, *TREND_METRICS, *Z_COLUMNS])
+        return pd.DataFrame(columns=list(COLUMNS))
     return pd.concat(tables, ignore_index=True)
 
 

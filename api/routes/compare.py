@@ -236,7 +236,7 @@ def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
 
 
 #: The version of the stored rows' fields (raise it when they change: older rows are not served).
-ROWS_VERSION = 2
+ROWS_VERSION = 3
 #: The kinds of cached comparison values (the first part of their key), evicted together.
 KINDS = ("compare", "trends")
 
