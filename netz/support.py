@@ -37,6 +37,7 @@ __all__ = [
     "RISING_BY",
     "RISING_WAVES",
     "Reason",
+    "centralisation_rising",
     "explain_reason",
     "overall_band",
     "support_reasons",
@@ -139,19 +140,30 @@ def overall_band(bands: Mapping[str, str | None]) -> str:
     return BAND_ORDER[worst]
 
 
+def centralisation_rising(values: Sequence[float | None]) -> bool:
+    """Whether betweenness centralization (one value per wave, in time order) rose in every one of
+    the last :data:`RISING_WAVES` waves and by at least :data:`RISING_BY` in all.
+
+    >>> centralisation_rising([0.1, 0.15, 0.2]), centralisation_rising([0.1, 0.12, 0.15])
+    (True, False)
+    >>> centralisation_rising([0.1, None, 0.5]), centralisation_rising([0.1, 0.5])
+    (False, False)
+    """
+    last = list(values[-RISING_WAVES:])
+    if len(last) < RISING_WAVES or any(v is None for v in last):
+        return False
+    found = [float(v) for v in last if v is not None]
+    return all(b > a for a, b in itertools.pairwise(found)) and found[-1] - found[0] >= RISING_BY
+
+
 def _rising(history: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     """Centralization rising over the last :data:`RISING_WAVES` waves by :data:`RISING_BY`, or None."""
-    if len(history) < RISING_WAVES:
-        return None
     last = history[-RISING_WAVES:]
-    found = [entry.get("betweenness_centralization") for entry in last]
-    values = [float(v) for v in found if v is not None]
-    if len(values) < len(found):
-        return None
-    if all(b > a for a, b in itertools.pairwise(values)) and values[-1] - values[0] >= RISING_BY:
+    values: list[Any] = [entry.get("betweenness_centralization") for entry in last]
+    if centralisation_rising(values):
         return {
-            "from": round(values[0], 2),
-            "to": round(values[-1], 2),
+            "from": round(float(values[0]), 2),
+            "to": round(float(values[-1]), 2),
             "from_wave": last[0].get("wave"),
             "to_wave": last[-1].get("wave"),
         }
