@@ -5,8 +5,8 @@
    it built in (isolated refugee organisation, single bridging municipality, church cluster apart,
    centralising) and healthy ones whose waves happened to centralise wave by wave
    (``problem_origin: chance``).
-2. Each alliance's summary (:func:`netz.programme.alliance_summary`, without null models: the
-   support rules do not read z-scores) on all local workers (:func:`netz.batch.open_executor`).
+2. Each alliance's summary (:func:`netz.cohort.programme.alliance_summary`, without null models: the
+   support rules do not read z-scores) on all local workers (:func:`netz.cohort.batch.open_executor`).
 3. Flagged with a problem / all with a problem (per problem), false flags / healthy (per reason),
    and the alliances behind every miss and false flag.
 
@@ -26,9 +26,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from common import machine
 
-from netz.batch import each, open_executor
-from netz.cohort import demo_specs, generate_alliance
-from netz.programme import alliance_summary
+from netz.cohort.batch import each, open_executor
+from netz.cohort.programme import alliance_summary
+from netz.cohort.synthetic import demo_specs, generate_alliance
 
 YEARS = tuple(str(year) for year in range(2016, 2030))
 

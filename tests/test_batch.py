@@ -10,14 +10,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netz.batch import SCHEDULER_SETTING, BatchResult, Pool, discover, each, open_executor, run, write_results
+from netz.analysis.report import select_wave
 from netz.cli import main
-from netz.cohort import AllianceSpec, generate_alliance
-from netz.compare import compare_row
-from netz.errors import NetzError
-from netz.graph import to_igraph
-from netz.metrics import actor_metrics
-from netz.report import select_wave
+from netz.cohort.batch import (
+    SCHEDULER_SETTING,
+    BatchResult,
+    Pool,
+    discover,
+    each,
+    open_executor,
+    run,
+    write_results,
+)
+from netz.cohort.compare import compare_row
+from netz.cohort.synthetic import AllianceSpec, generate_alliance
+from netz.core.errors import NetzError
+from netz.core.graph import to_igraph
+from netz.core.metrics import actor_metrics
 
 ROOT = Path(__file__).parents[1]
 COHORT = ROOT / "datasets" / "cohort"

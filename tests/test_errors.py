@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from netz.batch import each, open_executor
-from netz.errors import InputError, NetzError, NotInstalledError, Problem, UnknownNameError, require
-from netz.io import read
-from netz.privacy import PseudonymCollision, SinglesOutActors
-from netz.vocabulary import UnknownTypeError
+from netz.analysis.privacy import PseudonymCollision, SinglesOutActors
+from netz.cohort.batch import each, open_executor
+from netz.core.errors import InputError, NetzError, NotInstalledError, Problem, UnknownNameError, require
+from netz.core.io import read
+from netz.core.vocabulary import UnknownTypeError
 
 
 def test_require_names_the_missing_module_and_the_extra() -> None:

@@ -1,0 +1,236 @@
+"""Exceptions raised by netz.
+
+Every problem with a user's input is an :class:`InputError`. It carries one or
+more :class:`Problem` records, each naming the file, the row as a spreadsheet
+shows it (the header is row 1), the column and what was expected, so that a
+coordinator can open the file and fix it. A problem says *what* is wrong as a
+message key (``input.*`` in :mod:`netz.messages`) with its parameters, so that it
+can be told in German or English (:meth:`InputError.text`); ``str()`` of either is
+the English wording. The CLI prints these without a traceback; the service turns
+them into ``application/problem+json`` in the language the client accepts.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from netz.messages import message
+
+__all__ = [
+    "MAX_LISTED_NAMES",
+    "MAX_LISTED_PROBLEMS",
+    "InputError",
+    "NetzError",
+    "NotInstalledError",
+    "Problem",
+    "UnknownNameError",
+    "require",
+]
+
+#: How many problems an error message lists before it says "and N more".
+MAX_LISTED_PROBLEMS = 100
+#: How many accepted names an :class:`UnknownNameError` lists before it says how many there are.
+MAX_LISTED_NAMES = 30
+
+
+class NetzError(Exception):
+    """Base class of all errors netz raises on purpose.
+
+    Every one pickles with all it carries (an :class:`InputError`'s problems with file, row
+    and column, an :class:`UnknownNameError`'s accepted names), so that an error raised in a
+    worker process or on a Dask cluster (:func:`netz.cohort.batch.open_executor`) reaches the caller
+    as it was raised. (Python's default rebuilds an exception by calling its class with
+    ``args``, the message, which subclasses with other parameters cannot take.)
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[NetzError], args: tuple[Any, ...], state: dict[str, Any]) -> NetzError:
+    """A pickled :class:`NetzError` again, without calling its ``__init__``."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as we can.
+
+    ``code`` is the message key of what is wrong (``"input.self_loop"``) and ``params`` fill
+    its placeholders; a text that is not a key of the catalogue is shown as it is.
+
+    >>> problem = Problem("input.weight_bad", "ties.csv", 3, "Stärke", {"value": "x"})
+    >>> problem.where("de")
+    'ties.csv, Zeile 3, Spalte „Stärke“'
+    >>> problem.where("en")
+    "ties.csv, row 3, column 'Stärke'"
+    """
+
+    code: str
+    file: str | None = None
+    row: int | str | None = None
+    column: str | None = None
+    params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English, without where."""
+        return self.what("en")
+
+    def what(self, lang: str) -> str:
+        """What is wrong in ``lang``, without where."""
+        return message(self.code, lang, **self.params)
+
+    def where(self, lang: str) -> str:
+        """File, row and column in ``lang`` ("ties.csv, Zeile 3, Spalte „Stärke“"); "" if unknown."""
+        row = None if self.row is None else (
+            message("input.where.row", lang, row=self.row) if isinstance(self.row, int) else str(self.row))
+        column = None if self.column is None else message("input.where.column", lang, column=self.column)
+        return ", ".join(part for part in (self.file, row, column) if part)
+
+    def text(self, lang: str = "en") -> str:
+        """Where and what, in ``lang``."""
+        where = self.where(lang)
+        return f"{where}: {self.what(lang)}" if where else self.what(lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def to_dict(self, lang: str = "en") -> dict[str, object]:
+        return {"file": self.file, "row": self.row, "column": self.column, "code": self.code,
+                "params": {k: v if isinstance(v, int | float | str) else str(v)
+                           for k, v in self.params.items()},
+                "message": self.what(lang)}
+
+
+class InputError(NetzError):
+    """The input cannot be read as an alliance; nothing was imported.
+
+    Parameters
+    ----------
+    problems
+        One or more problems. The first one is exposed as ``file``, ``row``,
+        ``column`` for callers that only show one.
+    """
+
+    def __init__(self, problems: Problem | list[Problem]) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        if not self.problems:
+            raise ValueError("InputError needs at least one problem")
+        super().__init__(self.text("en"))
+
+    @classmethod
+    def single(
+        cls,
+        code: str,
+        *,
+        file: str | None = None,
+        row: int | str | None = None,
+        column: str | None = None,
+        **params: object,
+    ) -> InputError:
+        """One problem: ``code`` its message key, ``params`` the key's placeholders."""
+        return cls(Problem(code, file=file, row=row, column=column, params=params))
+
+    @property
+    def file(self) -> str | None:
+        return self.problems[0].file
+
+    @property
+    def row(self) -> int | str | None:
+        return self.problems[0].row
+
+    @property
+    def column(self) -> str | None:
+        return self.problems[0].column
+
+    def text(self, lang: str = "en") -> str:
+        """Every problem (the first :data:`MAX_LISTED_PROBLEMS`, then how many more) in ``lang``."""
+        if len(self.problems) == 1:
+            return self.problems[0].text(lang)
+        listed = self.problems[:MAX_LISTED_PROBLEMS]
+        lines = [message("input.problems", lang, n=len(self.problems))]
+        lines += [f"  - {problem.text(lang)}" for problem in listed]
+        if len(self.problems) > len(listed):
+            lines.append("  " + message("input.more", lang, n=len(self.problems) - len(listed)))
+        return "\n".join(lines)
+
+
+class UnknownNameError(NetzError):
+    """A name the user gave that is not there: an actor id, a wave, a column to group by, a
+    setting, an actor type.
+
+    A mistake in a request, not a bug, and so not a ``KeyError``: the command line prints it,
+    the service answers it with a 422 problem, while a ``KeyError`` stays what it is in
+    Python, a failed lookup in netz's own code.
+
+    Parameters
+    ----------
+    message
+        What was not found, e.g. ``"no wave '2030'"``.
+    name
+        The unknown name, or names.
+    accepted
+        The names that would have been accepted, listed in the message after ``heading``
+        (the first :data:`MAX_LISTED_NAMES` of them).
+    heading
+        How to introduce them, e.g. ``"waves"``.
+    note
+        Anything to add at the end.
+    parameter
+        The option that named it, where there is one (``group_by``, ``wave``): the service
+        puts it into its problem answer.
+
+    Examples
+    --------
+    >>> str(UnknownNameError("no wave '2030'", name="2030", accepted=["2023", "2024"], heading="waves"))
+    "no wave '2030'; waves: 2023, 2024"
+    """
+
+    def __init__(self, message: str, *, name: str | list[str], accepted: Sequence[object],
+                 heading: str = "accepted", note: str = "", parameter: str | None = None) -> None:
+        self.name = name
+        self.parameter = parameter
+        self.accepted = [str(a) for a in accepted]
+        listed = ", ".join(self.accepted[:MAX_LISTED_NAMES]) or "none"
+        if len(self.accepted) > MAX_LISTED_NAMES:
+            listed += f", … ({len(self.accepted)} in all)"
+        super().__init__(f"{message}; {heading}: {listed}{note}")
+
+
+class NotInstalledError(NetzError):
+    """A feature needs an optional part of netz that is not installed.
+
+    The library installs without the service and without batch output; their
+    dependencies come with the extras ``netz[service]`` and ``netz[batch]``.
+
+    Parameters
+    ----------
+    feature
+        What the user asked for, e.g. ``"netz batch --scheduler (a Dask cluster)"``.
+    module
+        The missing module.
+    extra
+        The extra that installs it.
+    """
+
+    def __init__(self, feature: str, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(f"{feature}: {module} is not installed; pip install 'netz[{extra}]'")
+
+
+def require(module: str, *, extra: str, feature: str) -> None:
+    """Raise :class:`NotInstalledError` if ``module`` cannot be imported.
+
+    Called before the work starts, so that a batch does not compute for an hour and
+    then fail to write its Parquet tables.
+    """
+    if importlib.util.find_spec(module) is None:
+        raise NotInstalledError(feature, module, extra)
