@@ -591,7 +591,8 @@ def _compare_row_fields() -> dict[str, Any]:
     fields["null_seed"] = (int, Field(description="The null models' seed."))
     for column in Z_COLUMNS:
         fields[column] = (float | None, Field(default=None, description=_z_description(column)))
-    fields["band"] = (Band, Field(description=_see(_HEALTH, "the worst band of the scorecard")))
+    fields["band"] = (Band, Field(description=_see(
+        _HEALTH, "the worst band of the scorecard, `data_quality` left out (it is about the data)")))
     for indicator in INDICATORS:
         fields[f"band_{indicator}"] = (Band | None, Field(default=None, description=_see(
             _HEALTH, f"the band of `{indicator}`; null where the scorecard has none")))

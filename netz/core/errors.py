@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from netz.messages import message
 
@@ -36,7 +37,25 @@ MAX_LISTED_NAMES = 30
 
 
 class NetzError(Exception):
-    """Base class of all errors netz raises on purpose."""
+    """Base class of all errors netz raises on purpose.
+
+    Every one pickles with all it carries (an :class:`InputError`'s problems with file, row
+    and column, an :class:`UnknownNameError`'s accepted names), so that an error raised in a
+    worker process or on a Dask cluster (:func:`netz.cohort.batch.open_executor`) reaches the caller
+    as it was raised. (Python's default rebuilds an exception by calling its class with
+    ``args``, the message, which subclasses with other parameters cannot take.)
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[NetzError], args: tuple[Any, ...], state: dict[str, Any]) -> NetzError:
+    """A pickled :class:`NetzError` again, without calling its ``__init__``."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,7 +125,7 @@ def test_the_files_carry_the_overview_and_no_actor(cohort: Any) -> None:
 
 def test_a_long_overview_runs_as_a_job(client: TestClient, make_app: Callable[..., FastAPI]) -> None:
     """Missing summaries are computed in a background job, on two processes here, as in one."""
-    app = make_app(compare_job_seconds=0, programme_processes=2)
+    app = make_app(compare_job_seconds=0, scheduler="processes:2")
     with TestClient(app) as service:
         admin = {"Authorization": f"Bearer {_key(app, 'admin')}"}
         ids = {}
