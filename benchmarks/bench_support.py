@@ -1,6 +1,6 @@
 """How well "Welche Bündnisse brauchen Unterstützung?" finds the alliances with a known problem.
 
-1. A synthetic cohort (``netz.cohort.demo_specs(--count)``), every alliance given ``--waves`` waves.
+1. A synthetic cohort (``netz.cohort.synthetic.demo_specs(--count)``), every alliance given ``--waves`` waves.
    The generator labels each alliance with the problem it carries (``meta["problem"]``): the ones
    it built in (isolated refugee organisation, single bridging municipality, church cluster apart,
    centralising) and healthy ones whose waves happened to centralise wave by wave
