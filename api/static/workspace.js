@@ -227,6 +227,7 @@
     const state = {
       etag: null, actors: [], ties: [], undo: null, pending: null,
       actorFilter: "", tieFilter: "", metrics: true,
+      open: new Set(), // the ids of the folded lists the coordinator has opened (kept across redraws)
     };
     const status = el("p", { class: "status ws-status", role: "status" });
     const alert = el("div", { class: "error ws-alert", role: "alert" });
@@ -281,6 +282,19 @@
           el("button", { type: "button", onclick: () => { state.pending = null; alert.replaceChildren(); } },
             t("wsDropChange"))));
       alert.scrollIntoView({ block: "nearest" }); // the message may be far from the row that was saved
+    }
+
+    /** A long list folded under its title with how many it holds ("Akteure (25)"), so that the
+     * page stays short; whether it is open survives the redrawing after each change. The title is
+     * a heading inside the summary: the disclosure button says what it opens, and heading
+     * navigation still finds it. */
+    function folded(id, title, n, ...content) {
+      const details = el("details", { class: "ws-part ws-fold", id, open: state.open.has(id) },
+        el("summary", {}, el("h3", { id: `${id}-title` }, t("wsFoldTitle", { title, n }))), ...content);
+      details.addEventListener("toggle", () => {
+        if (details.open) state.open.add(id); else state.open.delete(id);
+      });
+      return details;
     }
 
     // -- actors
@@ -359,8 +373,7 @@
           run: (etag) => call("POST", `${base}/actors`, { json: { id, name, type: newType.value }, ifMatch: etag }),
         });
       });
-      return el("section", { class: "ws-part", "aria-labelledby": "ws-actors-title" },
-        el("h3", { id: "ws-actors-title" }, t("wsActorsTitle")),
+      return folded("ws-actors-part", t("wsActorsTitle"), state.actors.length,
         el("label", { for: "ws-actor-filter" }, t("wsFilterActors")), filter, count,
         el("div", { class: "table-wrap" }, table),
         el("h4", {}, t("wsAddActorTitle")), add);
@@ -485,8 +498,7 @@
           run: (etag) => call("POST", `${base}/ties`, { json: body, ifMatch: etag }),
         });
       });
-      return el("section", { class: "ws-part", "aria-labelledby": "ws-ties-title" },
-        el("h3", { id: "ws-ties-title" }, t("wsTiesTitle")),
+      return folded("ws-ties-part", t("wsTiesTitle"), state.ties.length,
         el("label", { for: "ws-tie-filter" }, t("wsFilterTies")), filter, count,
         el("div", { class: "table-wrap" }, table),
         el("h4", {}, t("wsAddTieTitle")), el("p", { class: "help" }, t("wsPartnerHelp")), add);

@@ -58,6 +58,13 @@ def new_alliance(service: Any, body: dict[str, Any]) -> int:
     return int(response.json()["id"])
 
 
+def open_lists(page: Any) -> None:
+    """Unfold the workspace's lists of actors and ties (folded at first, to keep the page short)."""
+    for part in ("#ws-actors-part", "#ws-ties-part"):
+        page.locator(f"{part} > summary").click()
+        expect(page.locator(part)).to_have_attribute("open", "")
+
+
 def corrected_demo() -> Alliance:
     """The demo with one actor renamed, one removed (with its ties) and one added with a tie."""
     demo = netz_io.read(DEMO)
@@ -88,6 +95,7 @@ def test_upload_a_corrected_workbook_with_preview_then_undo(page: Any, service: 
     sign_in(page, service.keys["admin"])
     section = page.locator("#workspace")
     expect(section.locator("h2")).to_have_text("Daten bearbeiten und herunterladen")
+    open_lists(page)
     expect(section.locator("#ws-actors tbody tr").first).to_be_visible()
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "workspace-edit-1280.png"), full_page=False)
@@ -176,6 +184,7 @@ def test_edit_with_a_conflicting_second_tab(page: Any, browser: Any, service: An
         for tab in (page, other):
             tab.goto(f"/alliances/{alliance}")
             sign_in(tab, service.keys["admin"])
+            open_lists(tab)
             expect(tab.locator("#ws-actors tbody tr")).to_have_count(3)
 
         first = page.locator("#ws-actors tr[data-actor=a]")
@@ -228,6 +237,7 @@ def test_typing_at_390px_does_not_move_the_page(page: Any, service: Any, screens
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/alliances/{service.alliance}")
     sign_in(page, service.keys["coordinator"])
+    open_lists(page)
     filter_box = page.locator("#ws-actor-filter")
     expect(page.locator("#ws-actors tbody tr").first).to_be_visible()
     page.wait_for_load_state("networkidle")
@@ -269,7 +279,7 @@ def test_download_in_german_with_metrics(page: Any, service: Any, tmp_path: Path
     assert "betweenness" in header and "Hauptamtliche" in header
     page.click("#lang-toggle")
     expect(section.locator("h2")).to_have_text("Edit and download the data")
-    expect(section.locator("#ws-actors-title")).to_have_text("Actors")
+    expect(section.locator("#ws-actors-part-title")).to_have_text("Actors (25)")
     section.get_by_label("with the computed figures").uncheck()
     with page.expect_download() as download:
         section.get_by_role("button", name="Excel (.xlsx)").click()
