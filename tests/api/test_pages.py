@@ -25,7 +25,7 @@ from netz.gaps import GAP_KINDS
 from netz.health import INDICATORS
 from netz.messages import CATALOGUES, catalogue
 from netz.text import kind_label, say
-from netz.vocabulary import ACTOR_TYPES, TYPE_LABELS
+from netz.vocabulary import ACTOR_TYPES, LAENDER, TYPE_LABELS
 
 ALLIANCES = "/api/v1/alliances"
 SMALL_ALLIANCE: dict[str, Any] = {
@@ -130,7 +130,9 @@ def test_the_pages_get_netz_own_words_for_every_language(client: TestClient) -> 
     assert response.headers["content-type"].startswith("text/javascript")
     prefix = "window.NETZ_MESSAGES = "
     assert response.text.startswith(prefix)
-    messages = json.loads(response.text.removeprefix(prefix).rstrip().removesuffix(";"))
+    first, laender = response.text.splitlines()
+    messages = json.loads(first.removeprefix(prefix).removesuffix(";"))
+    assert json.loads(laender.removeprefix("window.NETZ_LAENDER = ").removesuffix(";")) == list(LAENDER)
     assert set(messages) == set(CATALOGUES)
     for lang, column in (("de", 0), ("en", 1)):
         words = messages[lang]
