@@ -120,6 +120,10 @@ def test_unfinished_jobs_per_key_are_bounded(client: TestClient, keys: Any, make
         assert refused.status_code == 429, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert refused.headers["Retry-After"].isdigit()
+        assert refused.json()["detail"].startswith("Mit diesem Schlüssel laufen schon so viele Berechnungen")
+        english = service.get(COMPARE, headers={**keys.headers("funder"), "Accept-Language": "en"},
+                              params={"null_samples": 6})
+        assert english.json()["detail"].startswith("this key has 1 unfinished jobs")
         # another key may
         accepted = service.get(COMPARE, headers=keys.headers("researcher"), params={"null_samples": 6})
         assert accepted.status_code == 202
