@@ -21,6 +21,7 @@ from netz.messages import message
 __all__ = [
     "MAX_LISTED_NAMES",
     "MAX_LISTED_PROBLEMS",
+    "Count",
     "InputError",
     "NetzError",
     "NotInstalledError",
@@ -33,6 +34,18 @@ __all__ = [
 MAX_LISTED_PROBLEMS = 100
 #: How many accepted names an :class:`UnknownNameError` lists before it says how many there are.
 MAX_LISTED_NAMES = 30
+
+
+class Count(int):
+    """A count in a message, written with the digit grouping of the message's language.
+
+    >>> Count(10001).text("de"), Count(10001).text("en")
+    ('10.001', '10,001')
+    """
+
+    def text(self, lang: str) -> str:
+        grouped = f"{int(self):,}"
+        return grouped.replace(",", ".") if lang.split("-")[0] == "de" else grouped
 
 
 class NetzError(Exception):
@@ -66,7 +79,8 @@ class Problem:
 
     def what(self, lang: str) -> str:
         """What is wrong in ``lang``, without where."""
-        return message(self.code, lang, **self.params)
+        params = {k: v.text(lang) if isinstance(v, Count) else v for k, v in self.params.items()}
+        return message(self.code, lang, **params)
 
     def where(self, lang: str) -> str:
         """File, row and column in ``lang`` ("ties.csv, Zeile 3, Spalte „Stärke“"); "" if unknown."""

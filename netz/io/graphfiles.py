@@ -263,7 +263,7 @@ def _checked_xml(path: Path, limits: Limits) -> ElementTree.Element:
         raise InputError.single(f"not well-formed XML: {error}", file=path.name) from None
     depth = nesting_depth(root, list, limits.max_depth)  # every element is a level
     if depth > limits.max_depth:
-        raise limits.exceeded("max_depth", depth, "levels of nested elements or more", file=path.name)
+        raise limits.exceeded("max_depth", depth, "nested_elements_or_more", file=path.name)
     return root
 
 
@@ -314,7 +314,7 @@ def _frame(records: list[dict[str, Any]], label: str, file: str, limits: Limits)
     for record in records:
         columns.update(dict.fromkeys(record))
     if len(columns) > limits.max_columns:
-        raise limits.exceeded("max_columns", len(columns), f"{label} attributes", file=file)
+        raise limits.exceeded("max_columns", len(columns), f"{label}_attributes", file=file)
     if label == "link" or label == "edge":
         columns = {"source": None, "target": None, **columns}
     frame = pd.DataFrame(

@@ -144,7 +144,7 @@ def load_json(text: str, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     else:
         depth = nesting_depth(data, _json_children, limits.max_depth)
     if depth > limits.max_depth:
-        raise limits.exceeded("max_depth", depth, "levels of nesting or more", file=file)
+        raise limits.exceeded("max_depth", depth, "nesting_or_more", file=file)
     return data
 
 

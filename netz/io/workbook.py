@@ -199,7 +199,7 @@ def _read_meta_sheet(sheet: Any, file: str, limits: Limits) -> tuple[dict[str, A
     rows: dict[str, int] = {}
     for number, values in _rows_of(sheet, file):
         if number > limits.max_rows + 1:
-            raise limits.exceeded("max_rows", number - 1, "rows or more", file=file)
+            raise limits.exceeded("max_rows", number - 1, "rows_or_more", file=file)
         if not values or values[0] is None or str(values[0]).strip() == "":
             continue
         key = str(values[0]).strip()

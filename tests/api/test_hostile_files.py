@@ -146,7 +146,7 @@ def test_the_service_limits_are_settings(make_app: Callable[..., FastAPI], clien
     with TestClient(make_app(max_actors=2)) as limited:
         response = limited.post(IMPORT, headers=admin, files={"file": upload_of("ok-plain", large, uploads)})
     assert response.status_code == 422, response.text
-    assert "3 actors or more; at most 2 are accepted (limit max_actors" in response.json()["detail"]
+    assert "3 Akteure oder mehr; höchstens 2 sind erlaubt (Grenze max_actors" in response.json()["detail"]
     assert row_counts() == before
 
 
