@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from netz.errors import InputError, Problem
+from netz.errors import InputError, Place, Problem
 from netz.io.folder import read_folder, write_folder
 from netz.io.graphfiles import (
     read_gexf,
@@ -165,8 +165,8 @@ def _in_archive(problems: Iterable[Problem], file: str, root: Path) -> list[Prob
         inner = problem.file
         if inner and inner.startswith(str(root)):
             inner = Path(inner).relative_to(root).as_posix()
-        cited.append(dataclasses.replace(problem, file=f"{inner} in {file}") if inner and inner != file
-                     else problem)
+        cited.append(dataclasses.replace(problem, file=Place("in_archive", inner=inner, archive=file))
+                     if inner and inner != file else problem)
     return cited
 
 

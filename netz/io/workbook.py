@@ -25,7 +25,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 
-from netz.errors import InputError
+from netz.errors import InputError, Place
 from netz.io.folder import add_co_membership_ties, alliance_from_tables
 from netz.io.meta import parse_meta
 from netz.io.tables import (
@@ -82,24 +82,24 @@ def read_workbook(
         meta: dict[str, Any] = {}
         declared: bool | None = None
         if sheets["meta"] is not None:
-            meta, declared = _read_meta_sheet(book[sheets["meta"]], f"{file}, sheet '{sheets['meta']}'",
-                                              limits)
+            meta, declared = _read_meta_sheet(
+                book[sheets["meta"]], Place("sheet", file=file, sheet=sheets["meta"]), limits)
         directed = directed if directed is not None else bool(declared)
         headers: dict[str, dict[str, str]] = {}
-        actors_file = f"{file}, sheet '{sheets['actors']}'"
+        actors_file = Place("sheet", file=file, sheet=sheets["actors"])
         actors = _sheet_table(book[sheets["actors"]], ACTOR_ALIASES, actors_file, headers, ACTOR_REQUIRED,
                               limits, "max_actors")
         if actors.empty:
             raise InputError.single("input.no_actors", file=actors_file)
         if sheets["ties"] is not None:
-            ties_file = f"{file}, sheet '{sheets['ties']}'"
+            ties_file = Place("sheet", file=file, sheet=sheets["ties"])
             ties = _sheet_table(book[sheets["ties"]], TIE_ALIASES, ties_file, headers, TIE_REQUIRED, limits,
                                 "max_ties")
         else:
-            ties_file, ties = f"{file}, sheet '{sheets['memberships']}'", pd.DataFrame(
+            ties_file, ties = Place("sheet", file=file, sheet=sheets["memberships"]), pd.DataFrame(
                 columns=["source", "target"])
         if sheets["memberships"] is not None:
-            members_file = f"{file}, sheet '{sheets['memberships']}'"
+            members_file = Place("sheet", file=file, sheet=sheets["memberships"])
             members = _sheet_table(book[sheets["memberships"]], MEMBERSHIP_ALIASES, members_file, headers,
                                    MEMBERSHIP_REQUIRED, limits, "max_rows")
             ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file,

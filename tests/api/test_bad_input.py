@@ -199,6 +199,22 @@ def test_a_bad_tie(client: TestClient, admin: dict[str, str], before: dict[str, 
     assert row_counts() == before
 
 
+@pytest.mark.parametrize(("name", "content", "file"), [
+    ("bad.zip", zipped({"bad/actors.csv": ACTORS_CSV, "bad/ties.csv": "source,target\na,b\nb,zz\n"}),
+     "ties.csv aus bad.zip"),
+    ("bad.xlsx", workbook([["id", "name", "type"], ["a", "A", "Kirche"]], [["source", "target"], ["a", "q"]]),
+     "bad.xlsx, Blatt „ties“"),
+])
+def test_where_a_problem_is_said_in_german_by_default(client: TestClient, admin: dict[str, str],
+                                                      name: str, content: bytes, file: str) -> None:
+    """The file inside an archive and the sheet of a workbook are worded in the reader's language."""
+    body = assert_problem(upload(client, admin, name, content), 422)
+    [problem] = body["problems"]
+    assert problem["file"] == file
+    assert problem["message"].startswith("Der Akteur")
+    assert body["detail"].startswith(f"{file}, Zeile")
+
+
 def test_every_problem_is_listed(client: TestClient, admin: dict[str, str], before: dict[str, int],
                                  row_counts: Callable[[], dict[str, int]]) -> None:
     content = zipped({"actors.csv": "id,name,type\na,A,Raumschiff\nb,B,Stadt\nb,B2,Stadt\n",
