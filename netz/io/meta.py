@@ -134,10 +134,8 @@ def load_json(text: str, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError.single(
-            f"not valid JSON: {error.msg} (line {error.lineno}, character {error.colno})", file=file,
-            row=f"line {error.lineno}",
-        ) from None
+        raise InputError.single("input.json_invalid", file=file, row=f"line {error.lineno}", error=error.msg,
+                                line=error.lineno, character=error.colno) from None
     except RecursionError:
         data = None
         depth = limits.max_depth + 1
@@ -159,7 +157,5 @@ def read_meta_json(
     """Parse ``alliance.json``: one JSON object of metadata."""
     data = load_json(text, file=file, limits=limits)
     if not isinstance(data, dict):
-        raise InputError.single(
-            'expected one JSON object such as {"name": "...", "directed": false}', file=file
-        )
+        raise InputError.single("input.json_meta_not_object", file=file)
     return parse_meta(data, file=file, limits=limits)

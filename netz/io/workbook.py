@@ -73,7 +73,7 @@ def read_workbook(
     except Exception as error:  # openpyxl raises many kinds for a broken file
         # Its messages may name the file by its path (on a server: a temporary one); say the name.
         reason = str(error).replace(str(path), file)
-        raise InputError.single(f"cannot open as an Excel workbook: {reason}", file=file) from None
+        raise InputError.single("input.xlsx_cannot_open", file=file, reason=reason) from None
     try:
         sheets = {role: _find_sheet(book, names) for role, names in _SHEETS.items()}
         if sheets["actors"] is None or (sheets["ties"] is None and sheets["memberships"] is None):
@@ -126,10 +126,9 @@ def _check_archive(path: Path, file: str, limits: Limits) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError.single("this is an old Excel workbook (.xls); save it as .xlsx", file=file)
+        raise InputError.single("input.xlsx_old", file=file)
     if not zipfile.is_zipfile(path):
-        raise InputError.single("this is not an Excel workbook (.xlsx); the file is damaged or of "
-                                "another kind", file=file)
+        raise InputError.single("input.xlsx_not", file=file)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
