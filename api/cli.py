@@ -30,10 +30,10 @@ from api.db import Database
 from api.models import AllianceRow, ApiKey
 from api.security import ROLES, create_key, find_key, grant, list_keys, revoke, set_expiry, withdraw
 from api.store import save
-from netz import io
-from netz.batch import discover
 from netz.cli import add_reading_options
-from netz.errors import NetzError
+from netz.cohort.batch import discover
+from netz.core import io
+from netz.core.errors import NetzError
 from netz.messages import message
 
 __all__ = ["add_commands", "add_key_commands", "load_alliances", "make_key", "open_database", "serve"]
@@ -93,7 +93,7 @@ def make_key(role: str, alliances: Sequence[int], label: str, database: str | No
 def open_database(database: str | None, *, create: bool = False) -> Iterator[Session]:
     """A session on the service's database, migrated; says on stderr which database it is.
 
-    Refuses (:class:`~netz.errors.NetzError`, exit status 2) to make a new SQLite file when none
+    Refuses (:class:`~netz.core.errors.NetzError`, exit status 2) to make a new SQLite file when none
     was named (no ``--database``, no ``NETZ_DATABASE_URL``) unless ``create``: the default file is
     relative to the current folder, which is rarely the service's.
     """
@@ -274,7 +274,7 @@ def _day(value: dt.datetime | None) -> str:
 def load_alliances(paths: Sequence[Path], database: str | None, *, lenient: bool = False,
                    lang: str = "de") -> list[int]:
     """Read alliances from files or folders (a folder of alliance folders as ``netz batch``
-    finds them: :func:`netz.batch.discover`) and store them: all of them, or (on any input
+    finds them: :func:`netz.cohort.batch.discover`) and store them: all of them, or (on any input
     problem) none, so that a failed command leaves nothing behind. Warnings go to stderr."""
     found = [found for path in paths for found in discover(path)]
     if not found:

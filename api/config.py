@@ -8,8 +8,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.db import CONNECT_TIMEOUT, STATEMENT_TIMEOUT
-from netz.limits import Limits
-from netz.privacy import MIN_GROUP
+from netz.analysis.privacy import MIN_GROUP
+from netz.core.limits import Limits
 
 __all__ = ["NULL_SAMPLES_BY_ROLE", "Settings", "default_database_url"]
 
@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         How many bytes of reports each process keeps in memory to serve them without reading
         them from the database (each is checked against the database per request; 0: none).
     max_*
-        What an import may hold, one setting per field of :class:`netz.limits.Limits`
+        What an import may hold, one setting per field of :class:`netz.core.limits.Limits`
         (``NETZ_MAX_ACTORS``, ``NETZ_MAX_TIES`` …): tighter than the library's
         defaults, sized for local alliances, so that one upload cannot take the service's
         memory or CPU; an operator raises them for larger networks.
@@ -88,6 +88,11 @@ class Settings(BaseSettings):
         submitted); expired jobs are deleted.
     jobs_per_key
         How many unfinished jobs one key may have at once; one more is answered with 429.
+    job_stale_seconds
+        A process writes a heartbeat for each job it has accepted every third of this; an
+        unfinished job whose last heartbeat is older is taken as one whose process stopped
+        (killed, crashed) and failed, when it is polled or its key submits a job. The default 60:
+        three missed heartbeats, long past a database write's usual delay.
     rate_limits
         Whether requests to ``/api/`` are rate-limited (per key and per client address).
     rate_limit_key, rate_limit_key_expensive
@@ -131,6 +136,7 @@ class Settings(BaseSettings):
     programme_processes: int = Field(default=0, ge=0)
     job_result_seconds: int = 3600
     jobs_per_key: int = 4
+    job_stale_seconds: float = Field(default=60.0, gt=0)
     rate_limits: bool = True
     rate_limit_key: str = "600/minute"
     rate_limit_key_expensive: str = "60/minute"

@@ -34,7 +34,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 __all__ = ["CONNECT_TIMEOUT", "STATEMENT_TIMEOUT", "Database", "TimedConnection", "migrate"]
 
@@ -115,10 +115,6 @@ class Database:
         connection.ping_seconds = self.connect_timeout
         connection.statement_seconds = self.statement_timeout + self.connect_timeout
         return connection
-
-    def session(self) -> Iterator[Session]:
-        with self.sessions() as session:
-            yield session
 
     def migrate(self) -> None:
         migrate(self.engine)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, HTTPException, Path, Request
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
@@ -24,6 +27,7 @@ __all__ = [
     "CurrentKey",
     "KeyId",
     "SessionDep",
+    "SessionRoute",
     "SettingsDep",
     "alliance_not_found",
     "alliance_not_given",
@@ -45,28 +49,78 @@ AllianceId = Annotated[int, Path(ge=1, le=MAX_ID, description="The alliance's id
 KeyId = Annotated[int, Path(ge=1, le=MAX_ID, description="The key's id (as `GET /api/v1/keys` lists it).")]
 
 
-async def _session(request: Request) -> AsyncIterator[Session]:
-    # Async, so that FastAPI does not hand it to a worker thread on the way in and again on the
-    # way out (each hop costs more than the work): making a session touches no database. Closing
-    # it returns its connection (a rollback), so it runs in a thread, under a limiter of its own
-    # (as FastAPI does for sync dependencies): waiting for a thread of the shared pool while
-    # holding a connection that those threads wait for would deadlock.
+async def _session(request: Request) -> Session:
+    # Async, so that FastAPI does not hand it to a worker thread (the hop costs more than the
+    # work): making a session touches no database. No teardown: the route closes it (SessionRoute).
     database: Database = request.app.state.database
-    session = database.sessions()
-    try:
-        yield session
-    finally:
-        if database.is_sqlite:
-            session.close()  # SQLite rolls back nothing after reads or a commit: no I/O here
-        else:
-            await to_thread.run_sync(session.close, limiter=CapacityLimiter(1))
+    return database.sessions()
 
 
 async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+#: A database session for one request, closed by :class:`SessionRoute` as soon as the endpoint
+#: returns (every router of the service makes its routes with it).
 SessionDep = Annotated[Session, Depends(_session)]
+
+
+class SessionRoute(APIRoute):
+    """A route whose endpoint's database session is closed when the endpoint returns, in the
+    thread the endpoint ran in, before the response is serialised and sent.
+
+    Closing gives the session's connection back to the pool (rolling back a transaction that reads
+    left open). A dependency with ``yield`` cannot do that: FastAPI runs its code after ``yield``
+    on the event loop after the endpoint's thread is done, and (by default) after the response is
+    sent. Under a burst of requests the event loop is the bottleneck, so every connection stayed
+    checked out, ``idle in transaction``, for as long as the loop took to come round to it (and
+    to a thread for the rollback): 300 respondents at once on two workers found all 60
+    connections so held, and most of them got 503 when their wait for a connection of the pool
+    ran out (``benchmarks/bench_survey.py``). Closed in its own thread, a connection is held for
+    the endpoint's work alone.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        super().__init__(path, _closing_sessions(endpoint), **options)
+
+
+def _closing_sessions(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """The endpoint, closing the sessions among its arguments when it returns or raises.
+
+    FastAPI reads the endpoint's parameters through ``functools.wraps`` (``__wrapped__``) and
+    passes them as keywords. An async endpoint closes its session on the event loop when the
+    session holds no transaction (no I/O then), else in a thread under a limiter of its own (as
+    FastAPI does for sync dependencies): waiting for a thread of the shared pool, whose threads
+    may be waiting for the connection this close gives back, could deadlock.
+    """
+    if inspect.iscoroutinefunction(endpoint):
+
+        @functools.wraps(endpoint)
+        async def run_async(**arguments: Any) -> Any:
+            try:
+                return await endpoint(**arguments)
+            finally:
+                for session in _sessions(arguments):
+                    if session.in_transaction():  # a limiter of its own: see below
+                        await to_thread.run_sync(session.close, limiter=CapacityLimiter(1))
+                    else:
+                        session.close()
+
+        return run_async
+
+    @functools.wraps(endpoint)
+    def run(**arguments: Any) -> Any:
+        try:
+            return endpoint(**arguments)
+        finally:
+            for session in _sessions(arguments):
+                session.close()
+
+    return run
+
+
+def _sessions(arguments: dict[str, Any]) -> list[Session]:
+    return [value for value in arguments.values() if isinstance(value, Session)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 
 

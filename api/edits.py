@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api.models import AllianceRow
 from api.store import load, save
 from api.undo import remember
-from netz.model import Alliance
+from netz.core.model import Alliance
 
 __all__ = ["edit"]
 

@@ -7,8 +7,13 @@ job. The job is a row of the ``jobs`` table — its request, state (``queued``, 
 any worker process can answer a poll. The process that accepted it runs it, in a thread of its
 :class:`JobRunner` (never on the event loop). A finished job and its result are kept
 ``job_result_seconds`` (a setting), then deleted; an unfinished one as long after it was
-submitted (so the job of a worker that stopped does not stay forever). A key may have
-``jobs_per_key`` unfinished jobs at once; one more is answered 429.
+submitted. A key may have ``jobs_per_key`` unfinished jobs at once; one more is answered 429.
+
+A process that stops (killed, crashed) leaves its jobs ``queued`` or ``running`` in the table,
+and nothing else would ever finish them: each process writes a heartbeat (``heartbeat_at``) for
+the jobs it accepted every third of ``job_stale_seconds``, and an unfinished job whose heartbeat
+is older than that is failed (:func:`reap`) when it is polled or its key submits a job; it no
+longer counts against the key's unfinished jobs, and the client is told to submit it again.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from api.config import Settings
 from api.db import Database
 from api.models import ApiKey, JobRow, as_utc, utcnow
 from api.problems import Refusal
-from netz.errors import NetzError
+from netz.core.errors import NetzError
 from netz.messages import DEFAULT_LANGUAGE, message
 
 __all__ = ["POLL_SECONDS", "JobRunner", "JobStopped", "Progress", "Work", "describe", "visible_job"]
@@ -75,6 +80,7 @@ class JobRunner:
         """
         now = utcnow()
         session.execute(delete(JobRow).where(JobRow.expires_at < now))
+        reap(session, self.settings, JobRow.key_id == key.id, now=now)
         unfinished_jobs = list(session.scalars(select(JobRow).where(
             JobRow.key_id == key.id, JobRow.state.in_(UNFINISHED))))
         same = [job for job in unfinished_jobs if job.kind == kind and job.params == params]
@@ -87,7 +93,7 @@ class JobRunner:
             raise Refusal(429, "job.error.too_many", n=unfinished,
                           headers={"Retry-After": str(POLL_SECONDS * 5)})
         job = JobRow(id=secrets.token_hex(16), key_id=key.id, kind=kind, params=params, state="queued",
-                     done=0, total=total, media_type="application/json", created_at=now,
+                     done=0, total=total, media_type="application/json", created_at=now, heartbeat_at=now,
                      expires_at=now + dt.timedelta(seconds=self.settings.job_result_seconds))
         session.add(job)
         session.commit()
@@ -96,6 +102,8 @@ class JobRunner:
                 self._executor = ThreadPoolExecutor(max(self.settings.job_workers, 1),
                                                     thread_name_prefix="netz-job")
                 self._stopping = threading.Event()
+                threading.Thread(target=self._beat, args=(self._stopping,), name="netz-job-heartbeat",
+                                 daemon=True).start()
             future = self._executor.submit(self._run, job.id, params, work, self._stopping)
             self._pending[job.id] = future
         future.add_done_callback(lambda _: self._pending.pop(job.id, None))
@@ -116,6 +124,26 @@ class JobRunner:
                                 .values(state="failed", error=_STOPPED, finished_at=utcnow()))
                 session.commit()
 
+    def _beat(self, stopping: threading.Event) -> None:
+        """Until the runner stops: every third of ``job_stale_seconds``, a heartbeat for its jobs."""
+        while not stopping.wait(self.settings.job_stale_seconds / 3):
+            self.beat()
+
+    def beat(self) -> None:
+        """Write the heartbeat of every unfinished job this runner has accepted (a database that
+        does not answer is logged: the next beat tries again)."""
+        with self._lock:
+            pending = list(self._pending)
+        if not pending:
+            return
+        try:
+            with self.database.sessions() as session:
+                session.execute(update(JobRow).where(JobRow.id.in_(pending), JobRow.state.in_(UNFINISHED))
+                                .values(heartbeat_at=utcnow()))
+                session.commit()
+        except Exception:
+            log.exception("could not write the heartbeat of %d jobs", len(pending))
+
     def _run(self, job_id: str, params: dict[str, Any], work: Work, stopping: threading.Event) -> None:
         try:
             self._work(job_id, params, work, stopping)
@@ -126,13 +154,15 @@ class JobRunner:
 
     def _work(self, job_id: str, params: dict[str, Any], work: Work, stopping: threading.Event) -> None:
         with self.database.sessions() as session:
-            if not _set(session, job_id, state="running"):
-                return  # expired and deleted before it started
+            if not _set(session, job_id, JobRow.state == "queued", state="running", heartbeat_at=utcnow()):
+                return  # expired and deleted, or failed as stale, before it started
 
             def progress(done: int) -> None:
                 # Stop when the service stops, or when the job was deleted meanwhile (it ran past
-                # its expiry, and another submission cleared it away): nobody can fetch its result.
-                if stopping.is_set() or not _set(session, job_id, done=done):
+                # its expiry, and another submission cleared it away) or failed as stale (no
+                # heartbeat got through for a while): nobody can fetch its result.
+                if stopping.is_set() or not _set(session, job_id, JobRow.state == "running", done=done,
+                                                 heartbeat_at=utcnow()):
                     raise JobStopped
 
             try:
@@ -161,22 +191,47 @@ class JobRunner:
 #: by :func:`describe` (the reason of a request that cannot be carried out is stored as text).
 _FAILED = "job.error.failed"
 _STOPPED = "job.error.stopped"
+_STALE = "job.error.stale"
 
 
-def _set(session: Session, job_id: str, **values: Any) -> bool:
-    """Change a job's row and commit; False if there is none (it expired and was deleted)."""
-    changed = session.execute(update(JobRow).where(JobRow.id == job_id).values(**values))
+def _set(session: Session, job_id: str, *conditions: Any, **values: Any) -> bool:
+    """Change a job's row (if it meets the conditions) and commit; False if there is none (it
+    expired and was deleted, or does not meet them)."""
+    changed = session.execute(update(JobRow).where(JobRow.id == job_id, *conditions).values(**values))
     session.commit()
     return bool(getattr(changed, "rowcount", 1))
+
+
+def reap(session: Session, settings: Settings, *which: Any, now: dt.datetime | None = None) -> None:
+    """Fail the unfinished jobs (of ``which`` conditions) whose last heartbeat is older than
+    ``job_stale_seconds``: their process stopped. Kept ``job_result_seconds`` from now, as any
+    finished job. Not committed: the caller's transaction carries it."""
+    now = now or utcnow()
+    session.execute(
+        update(JobRow)
+        .where(JobRow.state.in_(UNFINISHED),
+               JobRow.heartbeat_at < now - dt.timedelta(seconds=settings.job_stale_seconds), *which)
+        .values(state="failed", error=_STALE, finished_at=now,
+                expires_at=now + dt.timedelta(seconds=settings.job_result_seconds)),
+        execution_options={"synchronize_session": False},  # SQLite's naive times: no comparing in Python
+    )
 
 
 def _message(error: Exception) -> str:
     return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
 
 
-def visible_job(session: Session, key: ApiKey, job_id: str) -> JobRow:
-    """The job if it exists, has not expired and is this key's (or the key is an admin's); else 404."""
+def visible_job(session: Session, settings: Settings, key: ApiKey, job_id: str) -> JobRow:
+    """The job if it exists, has not expired and is this key's (or the key is an admin's); else 404.
+
+    An unfinished one whose process stopped is failed first (:func:`reap`).
+    """
     job = session.get(JobRow, job_id)
+    stale = utcnow() - dt.timedelta(seconds=settings.job_stale_seconds)
+    if job is not None and job.state in UNFINISHED and as_utc(job.heartbeat_at) < stale:
+        reap(session, settings, JobRow.id == job_id)
+        session.commit()
+        session.refresh(job)
     if job is None or as_utc(job.expires_at) < utcnow() or (key.role != "admin" and job.key_id != key.id):
         raise Refusal(404, "job.error.not_found", id=job_id)
     return job

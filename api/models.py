@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # The text sizes of actors and ties are the data model's (netz validates files against them).
-from netz.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
+from netz.core.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_NAME_CHARS, MAX_WAVE_CHARS
 
 __all__ = ["MAX_ID", "ActorRow", "AllianceRow", "AnswerRow", "ApiKey", "AuditEntry", "Base", "InvitationRow",
            "JobRow", "KeyGrant", "ReportCache", "RespondentRow", "Secret", "SurveyRow", "TieRow", "UndoRow",
@@ -219,6 +219,8 @@ class JobRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: When the process running the job last said it is alive (see :func:`api.jobs.reap`).
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class UndoRow(Base):

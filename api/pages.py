@@ -16,8 +16,8 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, Response
 
+from netz.core.vocabulary import LAENDER
 from netz.messages import CATALOGUES, catalogue
-from netz.vocabulary import LAENDER
 
 __all__ = ["STATIC", "messages_script", "router"]
 

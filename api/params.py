@@ -3,8 +3,8 @@ and the matching of filter values the way import matches what it reads.
 
 A filter that silently matches nothing is a trap: ``?type=Kirche`` found no actor, since reports
 store the canonical type (``church``). Filters take what import takes: actor types through
-:func:`netz.vocabulary.canonical_type` (an unknown one is a 422 listing the accepted types), Land
-and programme in any case and spelling (:func:`netz.vocabulary.fold`).
+:func:`netz.core.vocabulary.canonical_type` (an unknown one is a 422 listing the accepted types), Land
+and programme in any case and spelling (:func:`netz.core.vocabulary.fold`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from netz.errors import UnknownNameError
-from netz.vocabulary import LAENDER, fold
+from netz.core.errors import UnknownNameError
+from netz.core.vocabulary import LAENDER, fold
 
 __all__ = ["ActorType", "GroupBy", "Land", "Programme", "Wave", "check_names", "same_name"]
 
@@ -38,7 +38,7 @@ ActorType = Annotated[str | None, Query(
 def same_name(stored: str | None, wanted: str | None) -> bool:
     """Whether a stored Land or programme is the one a filter asks for (no filter: always).
 
-    Compared after :func:`netz.vocabulary.fold` (case, umlauts, spaces and punctuation), as
+    Compared after :func:`netz.core.vocabulary.fold` (case, umlauts, spaces and punctuation), as
     import compares names, so that ``?land=bayern`` finds ``Bayern``.
 
     >>> same_name("Baden-Württemberg", "baden wuerttemberg"), same_name("Bayern", None)
@@ -59,7 +59,7 @@ def check_names(lands: Iterable[str | None], programmes: Iterable[str | None], l
     >>> check_names([], [], "Atlantis", None)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    netz.errors.UnknownNameError: no Land 'Atlantis'; Länder: Baden-Württemberg, Bayern, ...
+    netz.core.errors.UnknownNameError: no Land 'Atlantis'; Länder: Baden-Württemberg, Bayern, ...
     """
     for parameter, wanted, known, heading in (
         ("land", land, [*LAENDER, *lands], "Länder"),

@@ -24,9 +24,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import Send
 
-from netz.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, UnknownNameError
+from netz.analysis.privacy import SinglesOutActors
+from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, UnknownNameError
 from netz.messages import message, negotiate
-from netz.privacy import SinglesOutActors
 
 __all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "send_problem"]
 

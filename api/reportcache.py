@@ -45,14 +45,14 @@ from api.deps import readable_alliance, revision_tag, view_of
 from api.models import AllianceRow, ApiKey, ReportCache, as_utc
 from api.reports import compute_report
 from api.store import load
-from netz.report import REPORT_FORMAT, resolve_names
+from netz.analysis.report import REPORT_FORMAT, resolve_names
 
 __all__ = ["Cache", "Entry", "Memory", "accepts_gzip", "cache_key", "read", "report_key", "report_tag",
            "respond", "store", "stored_revisions", "view_version"]
 
 #: The width of ``report_cache.key`` (String(200)).
 KEY_WIDTH = 200
-#: The version of the rules of :mod:`netz.privacy` and of the views' allow-lists (part of the
+#: The version of the rules of :mod:`netz.analysis.privacy` and of the views' allow-lists (part of the
 #: cache key of the views they shape: raise it when either changes).
 PRIVACY_RULES = "p4"
 #: Bodies smaller than this are not compressed (the gzip header and a hop are not worth it).
@@ -79,7 +79,7 @@ def cache_key(kind: str, detail: str) -> str:
 
 def report_key(view: str, group_by: str, wave: str | None, settings: Settings) -> str:
     """A report's key: its view (with the privacy rules that shape it), the report's format
-    (:data:`netz.report.REPORT_FORMAT`: none stored by an older netz is served after an upgrade)
+    (:data:`netz.analysis.report.REPORT_FORMAT`: none stored by an older netz is served after an upgrade)
     and options."""
     return cache_key(f"{view_version(view, settings)}/r{REPORT_FORMAT}", f"{group_by}|{wave or ''}")
 
@@ -257,7 +257,8 @@ class Cache:
         """The alliance (if this key may read it: 404, 403) and its report as the key's role sees it.
 
         ``group_by`` must name an actor column and ``wave`` a wave of the alliance (or ``all``), in
-        any case (:func:`netz.report.resolve_names`); else :class:`netz.errors.UnknownNameError`.
+        any case (:func:`netz.analysis.report.resolve_names`); else
+        :class:`netz.core.errors.UnknownNameError`.
         Each variant is stored once under the names as the alliance spells them, for every reader.
         """
         row = readable_alliance(session, key, alliance_id)

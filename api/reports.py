@@ -1,9 +1,9 @@
 """Reports as each role may see them, computed once per alliance revision and cached.
 
 Views: ``full`` (admin, coordinator), ``pseudonymised`` (researcher) and ``aggregate`` (funder).
-Researchers are given the analysis of the de-identified alliance (:func:`netz.privacy.deidentify`:
+Researchers are given the analysis of the de-identified alliance (:func:`netz.analysis.privacy.deidentify`:
 pseudonyms, rare types merged, numeric attributes as bands, no text); funders the figures of
-:func:`netz.privacy.funders_report` (scorecard, gap counts and network figures of the alliance as
+:func:`netz.analysis.privacy.funders_report` (scorecard, gap counts and network figures of the alliance as
 stored, figures by group on groups of at least ``k`` actors). Both reports are built from
 allow-lists of fields (:func:`research_view`, :func:`funder_view`), so that a field added to the
 report later reaches neither until it is listed here. Grouping that would single out actors is
@@ -23,9 +23,9 @@ from api.config import Settings
 from api.models import AllianceRow
 from api.security import pseudonym_key
 from api.store import load
-from netz.model import Alliance
-from netz.privacy import check_grouping, deidentify, funders_report
-from netz.report import report
+from netz.analysis.privacy import check_grouping, deidentify, funders_report
+from netz.analysis.report import report
+from netz.core.model import Alliance
 
 __all__ = ["alliance_as_seen", "compute_report", "funder_view", "research_view"]
 
@@ -57,7 +57,7 @@ def alliance_as_seen(session: Session, row: AllianceRow, view: str, settings: Se
     """The stored alliance as a view sees it: as it is (``full``), or de-identified.
 
     For the funders' ``aggregate`` view, grouping by ``group_by`` in any of ``waves`` (None: the
-    latest) must not single out actors (:func:`netz.privacy.check_grouping`, 403). Every route
+    latest) must not single out actors (:func:`netz.analysis.privacy.check_grouping`, 403). Every route
     that serves researchers or funders takes the alliance from here, the cached report's fast
     report too (through :func:`compute_report`), so the rule holds on all of them.
     """
@@ -88,7 +88,7 @@ def compute_report(session: Session, row: AllianceRow, alliance: Alliance, view:
     """The report of the stored ``alliance`` (loaded from ``row``) as ``view`` sees it, as JSON.
 
     ``group_by`` and ``wave`` are names as the alliance spells them
-    (:func:`netz.report.resolve_names`). Kept and served by :mod:`api.reportcache`.
+    (:func:`netz.analysis.report.resolve_names`). Kept and served by :mod:`api.reportcache`.
     """
     seen = _as_seen(session, row, alliance, view, settings, group_by=group_by, waves=(wave,))
     if view == "full":
@@ -123,7 +123,7 @@ def funder_view(result: dict[str, Any]) -> dict[str, Any]:
     """A report with nothing about single actors: for funders.
 
     Network-level figures, mixing by groups of at least k actors each (pooled, or checked before
-    the report was computed: :func:`netz.privacy.funders_report`), the scorecard without its
+    the report was computed: :func:`netz.analysis.privacy.funders_report`), the scorecard without its
     explanations (they name actors), and gaps as counts by kind and severity.
     """
     counts = Counter((gap["kind"], gap["severity"]) for gap in result["gaps"])

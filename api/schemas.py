@@ -17,9 +17,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from api.models import ActorRow, AllianceRow, ApiKey, TieRow
 from api.textcheck import unstorable
-from netz.errors import InputError, Problem
-from netz.io.meta import meta_value_problem, shown_value
-from netz.vocabulary import canonical_land
+from netz.core.errors import InputError, Problem
+from netz.core.io.meta import meta_value_problem, shown_value
+from netz.core.vocabulary import canonical_land
 
 __all__ = [
     "ActorIn",
@@ -586,12 +586,12 @@ def _z_description(column: str) -> str:
 
 
 def _compare_row_fields() -> dict[str, Any]:
-    """The fields of a comparison row, from the column lists of :mod:`netz.compare`,
-    :mod:`netz.health` and :mod:`netz.programme` (so that a column added there needs a
+    """The fields of a comparison row, from the column lists of :mod:`netz.cohort.compare`,
+    :mod:`netz.analysis.health` and :mod:`netz.cohort.programme` (so that a column added there needs a
     description here: a KeyError at import otherwise)."""
-    from netz.compare import NETWORK_COLUMNS, PERCENTILE_COLUMNS, Z_COLUMNS
-    from netz.gaps import SEVERITIES
-    from netz.health import INDICATORS
+    from netz.analysis.gaps import SEVERITIES
+    from netz.analysis.health import INDICATORS
+    from netz.cohort.compare import NETWORK_COLUMNS, PERCENTILE_COLUMNS, Z_COLUMNS
 
     fields: dict[str, Any] = {
         "alliance": (int, Field(description="The alliance's id.")),

@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from api.models import MAX_ID, AllianceRow, ApiKey, KeyGrant, Secret, as_utc, utcnow
-from netz.errors import NetzError
+from netz.core.errors import NetzError
 
 __all__ = [
     "KEY_CACHE_SECONDS",

@@ -1,6 +1,6 @@
 """Alliances in the database: load them as netz alliances, save netz alliances as rows.
 
-Every write goes through a netz :class:`~netz.model.Alliance`, so the service
+Every write goes through a netz :class:`~netz.core.model.Alliance`, so the service
 validates exactly as the readers do, and bumps the alliance's revision, which
 invalidates its cached reports.
 """
@@ -27,7 +27,7 @@ from api.models import (
     UndoRow,
 )
 from api.security import orphan_keys
-from netz.model import Alliance, plain_value
+from netz.core.model import Alliance, plain_value
 
 __all__ = ["COLUMN_META", "load", "meta_of", "remove", "save"]
 

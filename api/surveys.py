@@ -5,7 +5,7 @@ with the invitation) under the service's secret key, so that the coordinator can
 links again, while the database holds the salt and the token's SHA-256 only (a copy of the table
 alone opens no survey). Re-issuing a link marks the old invitation replaced and makes a new one.
 
-The analysis of the answers is :mod:`netz.survey`'s; this module reads and writes rows.
+The analysis of the answers is :mod:`netz.analysis.survey`'s; this module reads and writes rows.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session
 
 from api.edits import edit
 from api.models import AllianceRow, AnswerRow, InvitationRow, RespondentRow, SurveyRow, as_utc, utcnow
-from netz import survey as netz_survey
+from netz.analysis import survey as netz_survey
+from netz.core.model import Alliance, plain_value
 from netz.messages import message
-from netz.model import Alliance, plain_value
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -279,7 +279,7 @@ def answered_actors(session: Session, survey: SurveyRow) -> set[str]:
 
 
 def reports_of(session: Session, survey: SurveyRow) -> tuple[pd.DataFrame, list[str]]:
-    """The survey's tie-report table (:func:`netz.survey.reports_frame`) and its respondents."""
+    """The survey's tie-report table (:func:`netz.analysis.survey.reports_frame`) and its respondents."""
     answered = answered_actors(session, survey)
     rows = session.execute(
         select(
@@ -420,7 +420,7 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> All
         return pd.concat([existing, ties.astype(object).where(ties.notna(), None)], ignore_index=True)
 
     def add_response(meta: dict[str, Any]) -> dict[str, Any]:
-        # the health scorecard's data-quality indicator for this wave (netz.survey.wave_response)
+        # the health scorecard's data-quality indicator for this wave (netz.analysis.survey.wave_response)
         return netz_survey.with_wave_response(
             meta, survey.wave, len(result["respondents"]), len(survey.roster)
         )

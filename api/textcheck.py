@@ -8,7 +8,7 @@ neither database, file export nor JSON answer can take it. A request that carrie
 422 on both databases, before anything reaches the database. Paths and query strings are checked
 by :class:`RejectNulInUrl` (a surrogate cannot reach them: they are decoded from UTF-8); JSON
 bodies by the request schemas (:mod:`api.schemas`), with :func:`unstorable`. Uploaded files are
-the readers' business (:mod:`netz.io`).
+the readers' business (:mod:`netz.core.io`).
 """
 
 from __future__ import annotations

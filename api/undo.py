@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.models import AllianceRow, UndoRow, as_utc, utcnow
 from api.store import load, save
-from netz.model import Alliance, plain_value
+from netz.core.model import Alliance, plain_value
 
 __all__ = ["last_change", "remember", "undo"]
 

@@ -17,9 +17,9 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
 
 from api.config import Settings
-from netz import io
-from netz.errors import InputError, Place, Problem
-from netz.model import Alliance
+from netz.core import io
+from netz.core.errors import InputError, Place, Problem
+from netz.core.model import Alliance
 
 __all__ = ["IMPORT_SUFFIXES", "read_upload"]
 

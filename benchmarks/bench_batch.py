@@ -7,17 +7,17 @@ Run from the repository root::
 
 What is measured:
 
-1. **Generating** the alliances in memory with :mod:`netz.cohort` (``random_specs``: sizes
+1. **Generating** the alliances in memory with :mod:`netz.cohort.synthetic` (``random_specs``: sizes
    log-uniform in 15–300 actors, mean degree 4–7, one wave; ``validate=False``). Setup, not part
    of the batch time.
 2. **Cost per alliance** in one process (CPU time): a full :func:`netz.report` against a batch row
-   (:func:`netz.compare.compare_row`) without null models, with 10 and with 100 null samples per
+   (:func:`netz.cohort.compare.compare_row`) without null models, with 10 and with 100 null samples per
    model; and a cProfile of both kinds of batch row (300 alliances of the batch without null
    models; every 10th alliance of the cohort with them), to show where the time goes, with the
    split between igraph's betweenness, drawing the null graphs, ``edge_table`` and the rest.
-3. **Batch** (:func:`netz.batch.run`): all alliances on a local process pool of 1 and of 2
+3. **Batch** (:func:`netz.cohort.batch.run`): all alliances on a local process pool of 1 and of 2
    workers, wall time including starting the workers. "Reported" there means a batch row: the
-   metadata, every whole-network figure of :data:`netz.compare.NETWORK_COLUMNS` (density, mean
+   metadata, every whole-network figure of :data:`netz.cohort.compare.NETWORK_COLUMNS` (density, mean
    degree, components, fragmentation, transitivity, clustering ratio, degree/betweenness/closeness
    centralization, path length, diameter, assortativity, reciprocity, E–I index and baseline,
    type assortativity, Leiden communities and modularity), the size class and the percentile ranks
@@ -25,8 +25,8 @@ What is measured:
    for what they add. Not the gaps, health scorecard and per-actor tables of a full report.
 4. **Cohort comparison**: the 500-alliance demo cohort (``demo_specs(500)``: 40 % small, 40 %
    medium, 20 % large) with 100 samples of each null model, on 1 and 2 worker processes; run
-   through :func:`netz.batch.run`, whose rows are :func:`netz.compare.compare_row` with the
-   percentile ranks of :func:`netz.compare.compare`, so that the workers' CPU time is recorded.
+   through :func:`netz.cohort.batch.run`, whose rows are :func:`netz.cohort.compare.compare_row` with the
+   percentile ranks of :func:`netz.cohort.compare.compare`, so that the workers' CPU time is recorded.
 
 Wall times depend on what else the machine runs. Each run therefore also prints the CPU seconds
 the workers spent on the rows, and the summary gives the CPU-bound time on an otherwise idle
@@ -53,10 +53,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from netz import report
-from netz.batch import process_pool, run
-from netz.cohort import demo_specs, generate_alliance, random_specs
-from netz.compare import compare_row
-from netz.model import Alliance
+from netz.cohort.batch import process_pool, run
+from netz.cohort.compare import compare_row
+from netz.cohort.synthetic import demo_specs, generate_alliance, random_specs
+from netz.core.model import Alliance
 
 
 def generate(specs: list, label: str) -> list[Alliance]:
@@ -192,7 +192,7 @@ def main() -> None:
     two, two_idle = side_by_side(alliances, 0)
 
     print(f"\n== comparison of a {len(cohort)}-alliance cohort, {args.samples} samples of each null "
-          "model (netz.batch.run: compare rows and percentile ranks) ==")
+          "model (netz.cohort.batch.run: compare rows and percentile ranks) ==")
     c_two, c_two_idle = side_by_side(cohort, args.samples)
 
     full_estimate = costs["full report (netz.report)"] * len(alliances) / 1000 / 2

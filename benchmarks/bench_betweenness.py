@@ -30,8 +30,8 @@ import networkx as nx
 import numpy as np
 from common import random_alliance
 
-from netz.graph import to_igraph, to_networkx
-from netz.metrics.centrality import betweenness, betweenness_sample_size
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.centrality import betweenness, betweenness_sample_size
 
 T = TypeVar("T")
 SEED = 20261121

@@ -6,7 +6,7 @@ Run from the repository root (about two minutes on two cores)::
 
 For every network, the modularity *Q* and the wall time of
 
-- ``netz.metrics.communities.communities`` with its defaults (the best of ``RESTARTS`` = 10
+- ``netz.core.metrics.communities.communities`` with its defaults (the best of ``RESTARTS`` = 10
   seeded Leiden runs, within ``RESTART_TIE_BUDGET``, on the canonical vertex order), and
   with ``restarts=1`` (one run, what netz did before);
 - raw python-igraph: ``community_leiden(objective_function="modularity", n_iterations=-1)``
@@ -39,10 +39,10 @@ import networkx as nx
 import pandas as pd
 from common import machine, median_seconds, random_alliance
 
-from netz import io
-from netz.graph import to_igraph
-from netz.metrics.communities import communities
-from netz.model import Alliance
+from netz.core import io
+from netz.core.graph import to_igraph
+from netz.core.metrics.communities import communities
+from netz.core.model import Alliance
 
 SEEDS = range(20)
 ROOT = Path(__file__).resolve().parents[1]

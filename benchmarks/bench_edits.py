@@ -4,7 +4,7 @@ Every write of an alliance's data keeps the state before it (:mod:`api.undo`), i
 transaction of the change. This measures, on SQLite in a temporary file and on an alliance of
 1,000 actors and 10,000 ties (weighted, undirected): one actor renamed through
 :func:`api.edits.edit` (load, validate, keep the state for undo, store), the keeping alone
-(:func:`api.undo.remember` plus its flush), one undo, and :func:`netz.revision.changes` of the
+(:func:`api.undo.remember` plus its flush), one undo, and :func:`netz.analysis.revision.changes` of the
 alliance against a corrected copy (what the preview of an upload computes after reading the file).
 
     .venv/bin/python benchmarks/bench_edits.py [--actors 1000] [--ties 10000] [--repeats 7]
@@ -27,7 +27,7 @@ from api.db import Database
 from api.edits import edit
 from api.store import load, save
 from api.undo import remember, undo
-from netz.revision import changes
+from netz.analysis.revision import changes
 
 
 def main() -> None:

@@ -48,7 +48,7 @@ from api.db import Database  # noqa: E402
 from api.security import create_key  # noqa: E402
 from api.store import save  # noqa: E402
 from benchmarks.common import free_port, random_alliance, server_environment, stop  # noqa: E402
-from netz.io.graphfiles import write_node_link  # noqa: E402
+from netz.core.io.graphfiles import write_node_link  # noqa: E402
 
 SEED = 20261205
 #: The reads, with their shares of the requests.

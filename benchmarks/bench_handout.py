@@ -1,10 +1,10 @@
 """The report to hand out ("Netzwerkbericht als PDF"): how long it takes, and how many pages it has.
 
 For the demo alliance (25 actors), the demo observed in two waves, and a synthetic 1,000-actor
-alliance with two waves (:func:`netz.cohort.generate_alliance`, seed 7, mean degree 6), in German
-and English: the time to build the HTML (:func:`netz.handout.handout`: the analysis, the key
+alliance with two waves (:func:`netz.cohort.synthetic.generate_alliance`, seed 7, mean degree 6), in German
+and English: the time to build the HTML (:func:`netz.analysis.handout.handout`: the analysis, the key
 players, the map layout and, with waves, the change since the previous wave) and to print it
-(:func:`netz.printed.pdf`, WeasyPrint), median of a few runs; the PDF's pages (at most 3, A4) and
+(:func:`netz.core.printed.pdf`, WeasyPrint), median of a few runs; the PDF's pages (at most 3, A4) and
 size. ``--png DIR`` also renders every page to PNG (pypdfium2, if installed) to look at.
 
     .venv/bin/python benchmarks/bench_handout.py [--repeats 3] [--png DIR]
@@ -22,11 +22,11 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from netz import io as netz_io
-from netz.cohort import AllianceSpec, generate_alliance
-from netz.handout import handout
-from netz.model import Alliance
-from netz.printed import pdf
+from netz.analysis.handout import handout
+from netz.cohort.synthetic import AllianceSpec, generate_alliance
+from netz.core import io as netz_io
+from netz.core.model import Alliance
+from netz.core.printed import pdf
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo-buendnis"
 A4 = (595.28, 841.89)

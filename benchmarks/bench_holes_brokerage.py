@@ -6,7 +6,7 @@ Run from the repository root::
 
 Needs Rscript with the ``sna`` package for the sna rows (they are skipped without it;
 ``apt-get install -y r-cran-sna r-cran-network``). Graphs are seeded random alliances
-(``common.random_alliance``) built through ``netz.graph.to_igraph``, so every metric sees
+(``common.random_alliance``) built through ``netz.core.graph.to_igraph``, so every metric sees
 the graph it sees in production; building them is not timed. Brokerage is timed at 1,000
 actors at three densities (mean degree 2m/n of 4, 10 and 50: sna's share of R-level work
 differs a lot between them) and at 20,000 actors / 100,000 ties. R's time is measured
@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 from common import machine, median_seconds, peak_rss_self_mb, random_alliance
 
-from netz.graph import to_igraph, to_networkx
-from netz.metrics.brokerage import brokerage, brokerage_expected, brokerage_network
-from netz.metrics.holes import constraint, effective_size, holes_table
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.brokerage import brokerage, brokerage_expected, brokerage_network
+from netz.core.metrics.holes import constraint, effective_size, holes_table
 
 #: Mean degrees 2m/n of the 1,000-actor brokerage runs.
 DENSITIES = (4, 10, 50)

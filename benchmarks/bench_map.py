@@ -1,6 +1,6 @@
 """The network map in headless Chromium: first draw and frames per second while zooming and dragging.
 
-For alliances of netz's synthetic cohort (``netz.cohort``, mean degree 5) of 1,000 and 3,000
+For alliances of netz's synthetic cohort (``netz.cohort.synthetic``, mean degree 5) of 1,000 and 3,000
 actors, served by the service (uvicorn in a thread of this process, SQLite in a temporary
 folder, no rate limits), the alliance page is opened in Debian's Chromium (Playwright,
 ``executable_path=/usr/bin/chromium``, headless, 1280×900) and measured:
@@ -105,7 +105,7 @@ def serve(sizes: list[int]) -> tuple[str, dict[int, int], str, Any]:
     from api.main import create_app
     from api.security import create_key
     from api.store import save
-    from netz.cohort import AllianceSpec, generate_alliance
+    from netz.cohort.synthetic import AllianceSpec, generate_alliance
 
     folder = Path(tempfile.mkdtemp(prefix="bench-map-"))
     app = create_app(Settings(database_url=f"sqlite:///{folder / 'netz.sqlite'}", rate_limits=False))

@@ -1,9 +1,9 @@
 """The programme overview of 500 alliances with 3 waves each: computed from nothing, then served
 from the cache.
 
-1. The 500-alliance demo cohort (``netz.cohort.demo_specs(500)``), every alliance given three waves,
+1. The 500-alliance demo cohort (``netz.cohort.synthetic.demo_specs(500)``), every alliance given three waves,
    stored in a new SQLite database (and PostgreSQL at ``--postgres URL`` when it answers).
-2. Each alliance's summary (:func:`netz.programme.alliance_summary`, 50 null samples of the latest
+2. Each alliance's summary (:func:`netz.cohort.programme.alliance_summary`, 50 null samples of the latest
    wave, as ``api.routes.programme`` asks) computed on ``--workers`` local processes, and stored in
    the report cache under the key the service uses (what its background job would store).
 3. ``GET /api/v1/programme`` (all 500 rows, support, per-wave trends), the same with a filter,
@@ -37,9 +37,9 @@ from api.routes.compare import _cache_key
 from api.routes.programme import NULL_SAMPLES, _options
 from api.security import create_key
 from api.store import save
-from netz.cohort import demo_specs, generate_alliance
-from netz.model import Alliance
-from netz.programme import alliance_summary
+from netz.cohort.programme import alliance_summary
+from netz.cohort.synthetic import demo_specs, generate_alliance
+from netz.core.model import Alliance
 
 WAVES = ("2016", "2017", "2018")
 

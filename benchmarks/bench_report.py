@@ -7,9 +7,9 @@ Run from the repository root (about five minutes on two cores)::
 A. **A typical large alliance**: 200 actors, 1,000 ties, undirected, weighted (strengths
    0.5–5), six actor types; seeded. Times (median of several runs):
 
-   - ``netz.report.report`` — the *whole report*: graph, per-actor table, network
+   - ``netz.analysis.report.report`` — the *whole report*: graph, per-actor table, network
      figures, gaps, health and JSON-ready serialisation;
-   - ``netz.metrics.metric_tables`` on the built graph — *metrics only*: what
+   - ``netz.core.metrics.metric_tables`` on the built graph — *metrics only*: what
      ``actor_metrics`` + ``network_metrics`` compute (brokerage counted and Leiden run
      once, as the report does);
    - networkx computing the same metrics one by one (degree, strength, betweenness,
@@ -65,13 +65,14 @@ import numpy as np
 import pandas as pd
 from common import machine, median_seconds, peak_rss_children_mb, peak_rss_self_mb, random_alliance, timed
 
-from netz.gaps import find_gaps
-from netz.graph import to_igraph, to_networkx
-from netz.health import health
-from netz.metrics import metric_tables
-from netz.metrics._paths import lengths_matrix, sampled_sums
-from netz.metrics.brokerage import ROLES, brokerage, brokerage_expected, brokerage_network
-from netz.metrics.centrality import (
+from netz.analysis.gaps import find_gaps
+from netz.analysis.health import health
+from netz.analysis.report import APPROXIMATE_ABOVE, Analysis, analyse, report, serialise
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics import metric_tables
+from netz.core.metrics._paths import lengths_matrix, sampled_sums
+from netz.core.metrics.brokerage import ROLES, brokerage, brokerage_expected, brokerage_network
+from netz.core.metrics.centrality import (
     betweenness,
     betweenness_sample_size,
     centrality_table,
@@ -83,10 +84,10 @@ from netz.metrics.centrality import (
     pagerank,
     strength,
 )
-from netz.metrics.communities import communities
-from netz.metrics.holes import holes_table
-from netz.metrics.mixing import ei_index, mixing_summary
-from netz.metrics.structure import (
+from netz.core.metrics.communities import communities
+from netz.core.metrics.holes import holes_table
+from netz.core.metrics.mixing import ei_index, mixing_summary
+from netz.core.metrics.structure import (
     centralization,
     degree_assortativity,
     density,
@@ -98,7 +99,6 @@ from netz.metrics.structure import (
     structure_summary,
     transitivity,
 )
-from netz.report import APPROXIMATE_ABOVE, Analysis, analyse, report, serialise
 
 SEED = 20261121
 SCRIPT = Path(__file__).resolve()
@@ -259,7 +259,7 @@ def part_a() -> None:
     agreement.insert(0, f"betweenness in hops {difference:.0e}")
     print(f"\n  agreement, max |netz - networkx|: {', '.join(agreement)}")
     # Weighted betweenness is not compared: networkx compares float path lengths exactly, so
-    # 1/3 + 2/3 and 1 are different lengths to it (see netz.metrics.centrality.betweenness, Notes).
+    # 1/3 + 2/3 and 1 are different lengths to it (see netz.core.metrics.centrality.betweenness, Notes).
     print("\n  ratios of the medians above (wall clock)")
     print(f"    networkx / netz whole report     {nx_total / whole:7.1f}x   (target >= 10)")
     print(f"    networkx / netz metrics only     {nx_total / metrics:7.1f}x")
@@ -462,12 +462,13 @@ def _table(
 
 
 def _profiled_gaps(g: ig.Graph, table: pd.DataFrame) -> tuple[list[Any], list[tuple[str, float]]]:
-    """find_gaps, and the cumulative seconds of its slowest functions (the detectors of netz/gaps/)."""
+    """find_gaps, and the cumulative seconds of its slowest functions (the detectors of
+    netz/analysis/gaps/)."""
     profiler = cProfile.Profile()
     gaps = profiler.runcall(find_gaps, g, table)
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     finders = [(name, cumulative) for (path, _, name), (_, _, _, cumulative, _) in stats.items()
-               if "netz/gaps/" in path.replace("\\", "/") and name != "find_gaps"
+               if "netz/analysis/gaps/" in path.replace("\\", "/") and name != "find_gaps"
                and not name.startswith(("__", "<"))]
     return gaps, sorted(finders, key=lambda x: -x[1])[:5]
 

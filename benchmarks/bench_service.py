@@ -6,7 +6,7 @@ async httpx load loop; PostgreSQL is tried when it answers):
     .venv/bin/python benchmarks/bench_service.py
 
     options: --workers 2  --connections 50  --rounds 3  --duration 4  --database sqlite|postgres|both
-             --load wrk|httpx  --plain-uvicorn  --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+             --load wrk|httpx  --plain-uvicorn  --port P  --pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 For each database (a temporary SQLite file; a fresh PostgreSQL database, dropped afterwards):
 
@@ -65,7 +65,7 @@ from api.db import Database  # noqa: E402
 from api.security import create_key  # noqa: E402
 from api.store import save  # noqa: E402
 from benchmarks.common import free_port, server_environment, stop  # noqa: E402
-from netz.model import Alliance  # noqa: E402
+from netz.core.model import Alliance  # noqa: E402
 
 SEED = 20261121
 TYPES = ["initiative", "church", "welfare", "municipality", "refugee", "association", "education",
@@ -227,8 +227,9 @@ else:
 
 
 @contextlib.contextmanager
-def server(database_url: str, workers: int, *, plain: bool = False) -> Iterator[tuple[str, int]]:
-    port = free_port()
+def server(database_url: str, workers: int, *, plain: bool = False,
+           port: int = 0) -> Iterator[tuple[str, int]]:
+    port = port or free_port()
     env = server_environment(database_url)
     if plain:
         command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host",
@@ -381,7 +382,7 @@ def bench_database(label: str, database_url: str, args: argparse.Namespace, wrk_
     xlsx_streamed = workbook_bytes(big, write_only=True)
     print(f"  built import workbook: {big.n_actors} actors, {big.n_ties} ties, {len(xlsx) / 1024:.0f} KiB")
 
-    with server(database_url, args.workers, plain=args.plain_uvicorn) as (base, server_pid):
+    with server(database_url, args.workers, plain=args.plain_uvicorn, port=args.port) as (base, server_pid):
         report_url = f"{base}/api/v1/alliances/{alliance_id}/report"
         auth = {"Authorization": f"Bearer {admin}"}
         coord_auth = {"Authorization": f"Bearer {coordinator}"}
@@ -482,6 +483,7 @@ def main() -> None:
                         help="a database to connect to for creating and dropping a fresh one")
     parser.add_argument("--load", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx")
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument("--port", type=int, default=0, help="the service's port (default: a free one)")
     parser.add_argument("--plain-uvicorn", action="store_true",
                         help="start 'uvicorn --workers N' as it is "
                              "(with Kludex/uvicorn#3149's ~40 ms stalls)")

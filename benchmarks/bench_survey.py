@@ -3,20 +3,25 @@
 Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres):
 
     .venv/bin/python benchmarks/bench_survey.py [--respondents 300] [--saves 10] [--workers 2]
+                                                 [--connections N] [--port P] [--close | --no-close]
                                                  [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 1. Stores a seeded random 300-actor alliance in a fresh PostgreSQL database, starts ``uvicorn``
    (two workers, no rate limits: every respondent comes from this one address), starts a survey
-   and has every respondent, all at once (coroutines sharing ``--connections`` 50 HTTP
-   connections: with one each, 300 at once, the service answered 503 here, its pool of 30
-   PostgreSQL connections per worker not getting new ones within the connect timeout of 2 s on
-   this loaded machine), consent and then save answers
-   about ``--saves`` partners, each one ``PUT`` timed. Then counts the stored answers: each
-   (respondent, partner) exactly once, nothing lost or duplicated. Prints p50/p99/max of a save.
+   and has every respondent, all at once, each on an HTTP connection of its own (``--connections``
+   fewer: they share them, and a step is timed from its send, waiting for a connection included),
+   open the personal link (``GET`` the questionnaire), consent and then save answers about
+   ``--saves`` partners, each step timed. A respondent answered with an error (503: the service's
+   pool of database connections ran dry) stops there. Meanwhile the service's connections are
+   read from ``pg_stat_activity`` every 0.1 s: the most at once, and the most ``idle in
+   transaction`` (a transaction left open while the connection is not used). Prints the errors
+   per step and status, p50/p99/max per step, then counts the stored answers: each (respondent,
+   partner) of a respondent who got through exactly once, nothing lost or duplicated.
 2. Fills a second survey of the same 300 actors with 20,000 reported ties straight into the
    tables and times ``POST …/close`` (merge by ``union``, validation, storing the new wave).
 
-The issue's targets: p99 of a save <= 100 ms; closing <= 2 s. A script, not a test.
+The issues' targets: no respondent answered with an error (issue 12); p99 of a save <= 100 ms;
+closing <= 2 s (issue 9). A script, not a test.
 """
 
 from __future__ import annotations
@@ -30,8 +35,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -66,8 +74,7 @@ def fresh_database(server_url: str) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def server(database_url: str, workers: int) -> Iterator[str]:
-    port = free_port()
+def server(database_url: str, workers: int, port: int) -> Iterator[str]:
     env = {**server_environment(database_url), "NETZ_RATE_LIMITS": "false"}
     command = [
         sys.executable,
@@ -104,27 +111,93 @@ def server(database_url: str, workers: int) -> Iterator[str]:
             yield base
         finally:
             stop(process)
+            log.seek(0)
+            told = log.read().decode(errors="replace").splitlines()
+            if told:
+                print(f"   the server logged {len(told)} lines; the last ones:", *told[-15:], sep="\n   | ")
 
 
-async def respondent(client: httpx.AsyncClient, token: str, partners: list[str], times: list[float]) -> None:
-    consented = await client.post(f"/api/v1/respond/{token}/consent")
-    if consented.status_code != 200:
-        raise RuntimeError(f"consent: {consented.status_code} {consented.text}")
-    for partner in partners:
+@dataclass
+class Burst:
+    """What the respondents of one burst got: per step (open, consent, save) the answer times and
+    the statuses that were not 2xx, and the most app connections PostgreSQL saw at once."""
+
+    times: dict[str, list[float]] = field(default_factory=lambda: {step: [] for step in STEPS})
+    failures: Counter[tuple[str, int]] = field(default_factory=Counter)
+    details: dict[tuple[str, int], str] = field(default_factory=dict)
+    served: int = 0
+    peak: Counter[str] = field(default_factory=Counter)
+
+    async def step(self, client: httpx.AsyncClient, step: str, method: str, url: str, **body: Any) -> bool:
+        """Send one request and note its answer; whether it was 2xx (a respondent who gets an error
+        stops there). A connection the server dropped counts as status 0."""
         started = time.perf_counter()
-        response = await client.put(
-            f"/api/v1/respond/{token}/answers/{partner}",
-            json={"kind": ["information"], "frequency": 2, "trust_reliability": 3},
-        )
-        times.append(time.perf_counter() - started)
-        response.raise_for_status()
+        try:
+            response = await client.request(method, url, **body)
+        except httpx.TransportError as error:
+            status, detail = 0, repr(error)
+        else:
+            status, detail = response.status_code, response.text
+        self.times[step].append(time.perf_counter() - started)
+        if 200 <= status < 300:
+            return True
+        self.failures[(step, status)] += 1
+        self.details.setdefault((step, status), detail[:300])
+        return False
+
+
+#: A respondent's steps: opening the personal link (the questionnaire), consenting, saving.
+STEPS = ("open", "consent", "save")
+
+
+async def respondent(client: httpx.AsyncClient, token: str, partners: list[str], burst: Burst) -> None:
+    link = f"/api/v1/respond/{token}"
+    if not await burst.step(client, "open", "GET", link):
+        return
+    if not await burst.step(client, "consent", "POST", f"{link}/consent"):
+        return
+    for partner in partners:
+        answer = {"kind": ["information"], "frequency": 2, "trust_reliability": 3}
+        if not await burst.step(client, "save", "PUT", f"{link}/answers/{partner}", json=answer):
+            return
+    burst.served += 1
+
+
+#: The service's connections as PostgreSQL sees them, by state (``idle in transaction``: a
+#: transaction open while the service does not use its connection).
+CONNECTIONS = text(
+    "SELECT coalesce(state, '?'), count(*) FROM pg_stat_activity "
+    "WHERE datname = :name AND pid <> pg_backend_pid() GROUP BY 1"
+)
+
+
+async def watch(url: str, burst: Burst, stop: asyncio.Event) -> None:
+    """Every 0.1 s, the service's connections by state; keeps the most seen of each (and in all)."""
+    engine = create_engine(url, poolclass=NullPool)
+    name = make_url(url).database
+    try:
+        with engine.connect() as connection:
+
+            def read() -> dict[str, int]:
+                states = dict(connection.execute(CONNECTIONS, {"name": name}).all())
+                connection.rollback()
+                return states
+
+            while not stop.is_set():
+                states = await asyncio.to_thread(read)
+                for state, count in {**states, "all": sum(states.values())}.items():
+                    burst.peak[state] = max(burst.peak[state], count)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 0.1)
+    finally:
+        engine.dispose()
 
 
 async def everyone(
-    base: str, links: list[dict[str, str]], saves: int, connections: int, rng: np.random.Generator
-) -> list[float]:
+    base: str, url: str, links: list[dict[str, str]], saves: int, connections: int, rng: np.random.Generator
+) -> Burst:
     ids = [link["actor"] for link in links]
-    times: list[float] = []
+    burst = Burst()
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
         plans = []
@@ -133,8 +206,21 @@ async def everyone(
             plans.append(
                 (link["link"].rsplit("/", 1)[1], list(rng.choice(others, size=saves, replace=False)))
             )
-        await asyncio.gather(*(respondent(client, token, partners, times) for token, partners in plans))
-    return times
+        stop = asyncio.Event()
+        watcher = asyncio.create_task(watch(url, burst, stop))
+        await asyncio.gather(*(respondent(client, token, partners, burst) for token, partners in plans))
+        stop.set()
+        await watcher
+    return burst
+
+
+def percentiles(seconds: list[float]) -> str:
+    if not seconds:
+        return "none"
+    ms = sorted(t * 1000 for t in seconds)
+    return (
+        f"p50 {statistics.median(ms):.0f} ms, p99 {ms[int(0.99 * (len(ms) - 1))]:.0f} ms, max {ms[-1]:.0f} ms"
+    )
 
 
 def main() -> None:
@@ -145,8 +231,15 @@ def main() -> None:
     parser.add_argument(
         "--connections",
         type=int,
-        default=50,
-        help="HTTP connections the 300 respondents share (a save is timed from its send)",
+        default=0,
+        help="HTTP connections the respondents share (default: one each)",
+    )
+    parser.add_argument("--port", type=int, default=0, help="the service's port (default: a free one)")
+    parser.add_argument(
+        "--close",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time closing a large survey afterwards (part 2)",
     )
     parser.add_argument("--reported", type=int, default=20_000)
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -162,7 +255,7 @@ def main() -> None:
             session.commit()
             key = create_key(session, "admin")
         headers = {"Authorization": f"Bearer {key}"}
-        with server(url, args.workers) as base:
+        with server(url, args.workers, args.port or free_port()) as base:
 
             def start(wave: str) -> dict:
                 response = httpx.post(
@@ -175,8 +268,9 @@ def main() -> None:
                 return response.json()
 
             survey = start("load")
+            connections = args.connections or args.respondents
             started = time.perf_counter()
-            times = asyncio.run(everyone(base, survey["links"], args.saves, args.connections, rng))
+            burst = asyncio.run(everyone(base, url, survey["links"], args.saves, connections, rng))
             wall = time.perf_counter() - started
             with database.sessions() as session:
                 stored = session.execute(
@@ -184,17 +278,38 @@ def main() -> None:
                     .join(AnswerRow, AnswerRow.respondent_id == RespondentRow.id)
                     .where(RespondentRow.survey_id == survey["id"])
                 ).all()
-            expected = args.respondents * args.saves
-            ms = sorted(t * 1000 for t in times)
+                left_open = dict(session.execute(CONNECTIONS, {"name": make_url(url).database}).all())
+            failed = args.respondents - burst.served
             print(
-                f"1. {args.respondents} respondents x {args.saves} saves at once ({args.workers} workers): "
-                f"{len(times)} saves in {wall:.1f} s; p50 {statistics.median(ms):.1f} ms, "
-                f"p99 {ms[int(0.99 * (len(ms) - 1))]:.1f} ms, max {ms[-1]:.1f} ms (target p99 <= 100 ms)"
+                f"1. {args.respondents} respondents (open, consent, {args.saves} saves) at once "
+                f"on {connections} HTTP connections ({args.workers} workers), {wall:.1f} s: "
+                f"{burst.served} got through, {failed} got an error (target 0)"
             )
+            for (step, status), count in sorted(burst.failures.items()):
+                print(
+                    f"   {step}: {count} x {status or 'connection dropped, no answer'}, "
+                    f"the first: {burst.details[(step, status)]}"
+                )
+            for step in STEPS:
+                print(f"   {step:<8} {len(burst.times[step]):>5} answers: {percentiles(burst.times[step])}")
+            print("   save target p99 <= 100 ms")
             print(
-                f"   stored answers {len(stored)} of {expected}, distinct pairs {len(set(stored))}: "
-                f"{'none lost or duplicated' if len(stored) == len(set(stored)) == expected else 'MISMATCH'}"
+                f"   service's PostgreSQL connections: at most {burst.peak['all']} at once, at most "
+                f"{burst.peak['idle in transaction']} idle in transaction; after the burst "
+                f"{left_open.get('idle in transaction', 0)} idle in transaction"
             )
+            saved = len(burst.times["save"]) - sum(
+                n for (step, _), n in burst.failures.items() if step == "save"
+            )
+            intact = len(stored) == len(set(stored)) == saved
+            print(
+                f"   stored answers {len(stored)}, distinct pairs {len(set(stored))}, "
+                f"saves answered 2xx {saved}: "
+                f"{'none lost or duplicated' if intact else 'MISMATCH'}"
+            )
+            if not args.close:
+                database.engine.dispose()
+                return
 
             big = start("close")
             ids = list(alliance.actors["id"])

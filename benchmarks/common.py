@@ -24,7 +24,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from netz.model import Alliance
+from netz.core.model import Alliance
 
 __all__ = [
     "GROUPS", "WEIGHTS", "machine", "median_seconds", "peak_rss_children_mb", "peak_rss_self_mb",

@@ -9,14 +9,14 @@
 ['actors', 'alliance', 'gaps', 'health', 'network', 'top_steps']
 """
 
-from netz.errors import InputError, NetzError, Problem
-from netz.graph import to_igraph, to_networkx
-from netz.io import read, write
-from netz.metrics import actor_metrics, network_metrics
-from netz.model import Actor, Alliance, Tie
-from netz.report import analyse
-from netz.report import report as report
-from netz.vocabulary import ACTOR_TYPES, canonical_type
+from netz.analysis.report import analyse
+from netz.analysis.report import report as report
+from netz.core.errors import InputError, NetzError, Problem
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.io import read, write
+from netz.core.metrics import actor_metrics, network_metrics
+from netz.core.model import Actor, Alliance, Tie
+from netz.core.vocabulary import ACTOR_TYPES, canonical_type
 
 __all__ = [
     "ACTOR_TYPES",

@@ -21,18 +21,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from netz import io
-from netz.errors import InputError, NetzError, NotInstalledError, require
-from netz.gaps import Thresholds
-from netz.health import Bands
-from netz.io.spreadsheet import spreadsheet_safe
-from netz.limits import DEFAULT_LIMITS, Limits
+from netz.analysis.gaps import Thresholds
+from netz.analysis.health import Bands
+from netz.analysis.report import Analysis, analyse, serialise, to_jsonable
+from netz.analysis.text import (
+    LANGUAGES,
+    render_diff,
+    render_gaps,
+    render_health,
+    render_report,
+    render_whatif,
+)
+from netz.analysis.waves import diff_waves
+from netz.analysis.whatif import key_players, whatif
+from netz.core import io
+from netz.core.errors import InputError, NetzError, NotInstalledError, require
+from netz.core.io.spreadsheet import spreadsheet_safe
+from netz.core.limits import DEFAULT_LIMITS, Limits
+from netz.core.model import Alliance
 from netz.messages import DEFAULT_LANGUAGE, message
-from netz.model import Alliance
-from netz.report import Analysis, analyse, serialise, to_jsonable
-from netz.text import LANGUAGES, render_diff, render_gaps, render_health, render_report, render_whatif
-from netz.waves import diff_waves
-from netz.whatif import key_players, whatif
 
 __all__ = ["main"]
 
@@ -142,7 +149,7 @@ def _add_service_commands(parser: argparse.ArgumentParser, commands: argparse._S
 
 
 def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
-    """compare, trends, batch and cohort: many alliances at once (netz.compare, .trends, .batch)."""
+    """compare, trends, batch and cohort: many alliances at once (netz.cohort.compare, .trends, .batch)."""
     many = "alliance folders or files, or folders holding several (searched like netz batch)"
     compare_cmd = commands.add_parser("compare", help="compare alliances size-fairly (null models, ranks)")
     compare_cmd.add_argument("paths", type=Path, nargs="+", metavar="PATH", help=many)
@@ -190,7 +197,7 @@ def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_survey_commands(commands: argparse._SubParsersAction) -> None:
-    from netz.survey import COMBINE, RULES
+    from netz.analysis.survey import COMBINE, RULES
 
     survey_cmd = commands.add_parser("survey", help="partner surveys: turn answers into ties")
     survey_commands = survey_cmd.add_subparsers(required=True, metavar="SUBCOMMAND")
@@ -213,8 +220,8 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _survey_merge(args: argparse.Namespace) -> int:
-    from netz import survey
-    from netz.io.tables import read_csv_table
+    from netz.analysis import survey
+    from netz.core.io.tables import read_csv_table
 
     table = read_csv_table(args.answers)
     reporters = [str(r).strip() for r in table.get("reporter", pd.Series(dtype=object)).dropna()]
@@ -378,9 +385,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _report_pdf(args: argparse.Namespace) -> int:
-    """The report to hand out (netz.handout), printed to the PDF file --out."""
-    from netz.handout import handout
-    from netz.printed import FEATURE, pdf
+    """The report to hand out (netz.analysis.handout), printed to the PDF file --out."""
+    from netz.analysis.handout import handout
+    from netz.core.printed import FEATURE, pdf
 
     if args.out is None:
         raise NetzError("--format pdf writes a file: say where with --out FILE")
@@ -442,7 +449,7 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 def _alliances(args: argparse.Namespace) -> dict[str, Alliance]:
-    from netz.batch import discover
+    from netz.cohort.batch import discover
 
     found = [p for path in args.paths for p in discover(path)]
     if not found:
@@ -467,8 +474,8 @@ def _executor(args: argparse.Namespace) -> object:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    from netz.compare import compare
-    from netz.compare_text import compare_text
+    from netz.cohort.compare import compare
+    from netz.cohort.compare_text import compare_text
 
     if args.format in ("pdf", "xlsx"):
         return _programme_file(args)
@@ -486,13 +493,13 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _health_task(alliance: Alliance, wave: str | None, seed: int) -> dict[str, object]:
-    from netz.programme import health_columns
+    from netz.cohort.programme import health_columns
 
     return health_columns(alliance, wave=wave, seed=seed)
 
 
 def _summary_task(alliance: Alliance, null_samples: int, seed: int) -> dict[str, object]:
-    from netz.programme import alliance_summary
+    from netz.cohort.programme import alliance_summary
 
     return alliance_summary(alliance, null_samples=null_samples, seed=seed)
 
@@ -507,9 +514,9 @@ def _each(executor: object, task: object, alliances: dict[str, Alliance], *optio
 
 def _programme_file(args: argparse.Namespace) -> int:
     """``netz compare … --format pdf|xlsx --out FILE``: the programme report or the overview."""
-    from netz.programme import HEADLINE, overview
-    from netz.programme_charts import trend_chart
-    from netz.programme_report import overview_xlsx, report_pdf
+    from netz.cohort.programme import HEADLINE, overview
+    from netz.cohort.programme_charts import trend_chart
+    from netz.cohort.programme_report import overview_xlsx, report_pdf
 
     if args.out is None:
         raise NetzError(f"--format {args.format} writes a file: name it with --out FILE")
@@ -535,8 +542,8 @@ def _programme_file(args: argparse.Namespace) -> int:
 
 
 def _trends(args: argparse.Namespace) -> int:
-    from netz.compare_text import trends_text
-    from netz.trends import trends, trends_json
+    from netz.cohort.compare_text import trends_text
+    from netz.cohort.trends import trends, trends_json
 
     executor = _executor(args)
     try:
@@ -549,7 +556,7 @@ def _trends(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from netz.batch import discover, run, write_results
+    from netz.cohort.batch import discover, run, write_results
 
     require("pyarrow", extra="batch", feature="netz batch (its Parquet tables)")
     if args.scheduler:
@@ -585,7 +592,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _cohort(args: argparse.Namespace) -> int:
-    from netz.cohort import demo_cohort, write_cohort
+    from netz.cohort.synthetic import demo_cohort, write_cohort
 
     written = write_cohort(demo_cohort(args.count, seed=args.seed), args.output)
     print(f"wrote {len(written)} synthetic alliances into {args.output}")

@@ -4,7 +4,7 @@ Run from the repository root::
 
     .venv/bin/python scripts/make_cohort.py
 
-The cohort comes from :func:`netz.cohort.demo_cohort` with its default seed, so
+The cohort comes from :func:`netz.cohort.synthetic.demo_cohort` with its default seed, so
 the output is the same on every machine; ``tests/test_cohort.py`` checks that
 the committed files still equal what the generator makes. The reference
 networks are networkx's copies of three classic data sets, written in netz's
@@ -23,7 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from netz.cohort import demo_cohort, write_cohort
+from netz.cohort.synthetic import demo_cohort, write_cohort
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"
 NETWORKX = f"networkx {nx.__version__}, networkx.generators.social"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 from hypothesis import strategies as st
 
-from netz.model import Actor, Alliance, Tie
+from netz.core.model import Actor, Alliance, Tie
 
 GRAPHS = Path(__file__).parent / "fixtures" / "graphs"
 REFERENCE_GRAPHS = sorted(p.name for p in GRAPHS.iterdir() if (p / "actors.csv").exists())

@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netz.batch import BatchResult, discover, run, write_results
+from netz.analysis.report import select_wave
 from netz.cli import main
-from netz.cohort import AllianceSpec, generate_alliance
-from netz.compare import compare_row
-from netz.graph import to_igraph
-from netz.metrics import actor_metrics
-from netz.report import select_wave
+from netz.cohort.batch import BatchResult, discover, run, write_results
+from netz.cohort.compare import compare_row
+from netz.cohort.synthetic import AllianceSpec, generate_alliance
+from netz.core.graph import to_igraph
+from netz.core.metrics import actor_metrics
 
 ROOT = Path(__file__).parents[1]
 COHORT = ROOT / "datasets" / "cohort"

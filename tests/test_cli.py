@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from netz import io
 from netz.cli import main
-from netz.vocabulary import ACTOR_TYPES
+from netz.core import io
+from netz.core.vocabulary import ACTOR_TYPES
 
 ROOT = Path(__file__).parents[1]
 DEMO = ROOT / "datasets" / "demo-buendnis"
@@ -144,7 +144,7 @@ def test_undirected_reading_agrees_with_the_library(
     assert (status, err) == (0, "")
     strengths = {actor["id"]: actor["strength"] for actor in json.loads(out)["actors"]}
     assert strengths == {"a": 3.5, "b": 7.5, "c": 6.0}
-    from netz.graph import to_igraph
+    from netz.core.graph import to_igraph
     g = to_igraph(io.read(tmp_path), directed=False)
     assert dict(zip(g.vs["name"], g.strength(weights="weight"), strict=True)) == strengths
     assert dict(zip(g.vs["name"], to_igraph(io.read(tmp_path, directed=False)).strength(weights="weight"),

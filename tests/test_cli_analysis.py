@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from netz import io
+from netz.analysis.gaps import GAP_KINDS, SEVERITIES
+from netz.analysis.health import INDICATORS
+from netz.analysis.report import report, to_jsonable
+from netz.analysis.waves import diff_waves
 from netz.cli import main
-from netz.gaps import GAP_KINDS, SEVERITIES
-from netz.health import INDICATORS
-from netz.report import report, to_jsonable
-from netz.waves import diff_waves
+from netz.core import io
 
 ROOT = Path(__file__).parents[1]
 DEMO = ROOT / "datasets" / "demo-buendnis"

@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 import netz
-from netz.cohort import (
+from netz.analysis.report import analyse
+from netz.cohort.compare import size_class
+from netz.cohort.synthetic import (
     AFFINITY,
     COHORT_TYPES,
     PROBLEMS,
@@ -23,8 +25,6 @@ from netz.cohort import (
     sample_sbm,
     type_counts,
 )
-from netz.compare import size_class
-from netz.report import analyse
 
 ROOT = Path(__file__).parents[1]
 COHORT = ROOT / "datasets" / "cohort"
@@ -140,7 +140,7 @@ def test_problems_are_found_by_the_gaps(cohort: dict[str, netz.Alliance], proble
         elif problem == "church_cluster_apart":
             churches = {a for a, t in types.items() if t == "church"}
             # as a cluster of its own, or — hanging on one bridge — part of the single point of
-            # failure at the bridge's outer end (netz.gaps: one cause, one finding)
+            # failure at the bridge's outer end (netz.analysis.gaps: one cause, one finding)
             assert any((g.kind == "disconnected_cluster" and set(g.actors) == churches)
                        or (any(f.startswith("disconnected_cluster:") for f in g.folds)
                            and churches <= set(g.actors) and g.kind == "single_point_of_failure")

@@ -15,8 +15,7 @@ import pytest
 from factories import make_alliance
 
 import netz
-from netz.cohort import AllianceSpec, generate_alliance
-from netz.compare import (
+from netz.cohort.compare import (
     NETWORK_COLUMNS,
     PERCENTILE_COLUMNS,
     Z_COLUMNS,
@@ -31,11 +30,12 @@ from netz.compare import (
     text_table,
     z_scores,
 )
-from netz.errors import UnknownNameError
-from netz.graph import to_igraph
-from netz.metrics.mixing import mixing_summary
-from netz.metrics.structure import centralization, structure_summary, transitivity
-from netz.model import Alliance
+from netz.cohort.synthetic import AllianceSpec, generate_alliance
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph
+from netz.core.metrics.mixing import mixing_summary
+from netz.core.metrics.structure import centralization, structure_summary, transitivity
+from netz.core.model import Alliance
 
 REFERENCE = Path(__file__).parents[1] / "datasets" / "reference"
 TYPES = ["initiative", "church", "welfare", "refugee"]
@@ -75,7 +75,8 @@ def test_size_classes(n: int, expected: str) -> None:
 @pytest.mark.parametrize("directed", [False, True])
 @pytest.mark.parametrize("model", ["gnm", "degseq"])
 def test_null_samples_match_the_metric_definitions(directed: bool, model: str) -> None:
-    """Each sample's statistics, computed on the union of all samples, equal netz.metrics on that sample."""
+    """Each sample's statistics, computed on the union of all samples, equal netz.core.metrics on that
+    sample."""
     g = to_igraph(random_alliance(40, 90, directed=directed, seed=1))
     union = _null_union(g, model, 6, seed=5)
     table = null_statistics(g, model, samples=6, seed=5)
@@ -325,7 +326,7 @@ def test_command_line_compare_files(tmp_path: Path, capsys: pytest.CaptureFixtur
     import openpyxl
     import pypdf
 
-    import netz.io
+    import netz.core.io
     from netz.cli import main
 
     cohort = Path(__file__).parents[1] / "datasets" / "cohort"
@@ -344,5 +345,5 @@ def test_command_line_compare_files(tmp_path: Path, capsys: pytest.CaptureFixtur
                  "--out", str(tmp_path / "r.pdf")]) == 0
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "r.pdf").pages)
     assert "Programme report" in text and "Gemeinsam in Vielfalt" in text and "KOMM-AN NRW" in text
-    actors = {str(n) for f in folders for n in netz.io.read(f).actors["name"] if " " in str(n)}
+    actors = {str(n) for f in folders for n in netz.core.io.read(f).actors["name"] if " " in str(n)}
     assert not [name for name in actors if name in text]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netz.errors import NetzError, NotInstalledError, require
+from netz.core.errors import NetzError, NotInstalledError, require
 
 
 def test_require_names_the_missing_module_and_the_extra() -> None:

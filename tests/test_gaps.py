@@ -12,14 +12,14 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
-from netz import io
-from netz.errors import UnknownNameError
-from netz.gaps import GAP_KINDS, SEVERITIES, Gap, Thresholds, find_gaps, top_steps, words
-from netz.graph import to_igraph, to_networkx
+from netz.analysis.gaps import GAP_KINDS, SEVERITIES, Gap, Thresholds, find_gaps, top_steps, words
+from netz.analysis.report import analyse, report
+from netz.core import io
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics import actor_metrics
+from netz.core.model import Alliance
 from netz.messages import catalogue
-from netz.metrics import actor_metrics
-from netz.model import Alliance
-from netz.report import analyse, report
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 

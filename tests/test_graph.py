@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
-from netz.graph import actor_ids, edge_table, to_igraph, to_networkx
-from netz.model import Actor, Alliance, Tie
+from netz.core.graph import actor_ids, edge_table, to_igraph, to_networkx
+from netz.core.model import Actor, Alliance, Tie
 
 
 def with_parallel_rows(*, directed: bool) -> Alliance:

@@ -1,4 +1,5 @@
-"""The report to hand out (netz.handout, netz.printed, netz report --format pdf): its text read back
+"""The report to hand out (netz.analysis.handout, netz.core.printed, netz report --format pdf): its text read
+back
 from the PDF with pypdf, in German and English, with and without survey waves."""
 
 from __future__ import annotations
@@ -9,14 +10,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from netz import io
+from netz.analysis.handout import handout, top_steps
+from netz.analysis.report import report
+from netz.analysis.text import kind_label
 from netz.cli import main
-from netz.handout import handout, top_steps
+from netz.core import io
+from netz.core.model import Alliance
+from netz.core.printed import pdf
 from netz.messages import message
-from netz.model import Alliance
-from netz.printed import pdf
-from netz.report import report
-from netz.text import kind_label
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo-buendnis"
 A4 = (595.28, 841.89)  # points
@@ -131,7 +132,8 @@ def test_a_large_alliance_gets_no_map(demo: Alliance) -> None:
 def test_top_steps_follow_the_reports_own_list_when_it_has_one() -> None:
     gaps = [{"id": "a", "kind": "x", "severity": "high"}, {"id": "b", "kind": "y", "severity": "low"}]
     assert top_steps({"gaps": gaps, "top_steps": ["b"]}) == [gaps[1]]
-    steps = [{"rank": 1, "finding": "b"}, {"rank": 2, "finding": "a"}]  # as netz.gaps.top_steps gives them
+    steps = [{"rank": 1, "finding": "b"}, {"rank": 2, "finding": "a"}]  # as netz.analysis.gaps.top_steps
+    # gives them
     assert top_steps({"gaps": gaps, "top_steps": steps}, 1) == [gaps[1]]
     assert top_steps({"gaps": list(reversed(gaps))}) == gaps
     demo_report = report(io.read(DEMO))

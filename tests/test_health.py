@@ -10,14 +10,14 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
-from netz.errors import UnknownNameError
-from netz.graph import to_igraph, to_networkx
-from netz.health import INDICATORS, Bands, Indicator, health
+from netz.analysis.health import INDICATORS, Bands, Indicator, health
+from netz.analysis.report import analyse
+from netz.analysis.survey import wave_response, with_wave_response
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics import actor_metrics
+from netz.core.model import Alliance
 from netz.messages import catalogue
-from netz.metrics import actor_metrics
-from netz.model import Alliance
-from netz.report import analyse
-from netz.survey import wave_response, with_wave_response
 
 # -- helpers ---------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from netz.limits import DEFAULT_LIMITS, Limits
+from netz.core.limits import DEFAULT_LIMITS, Limits
 
 
 def test_defaults_are_generous_and_documented() -> None:

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
-from netz.errors import InputError, UnknownNameError
-from netz.model import Actor, Alliance, Tie, plain_value, wave_order
+from netz.core.errors import InputError, UnknownNameError
+from netz.core.model import Actor, Alliance, Tie, plain_value, wave_order
 
 
 def small(*, directed: bool = False) -> Alliance:

@@ -1,4 +1,4 @@
-"""The de-identification rules of netz.privacy: pseudonyms, types, bands, text, grouping."""
+"""The de-identification rules of netz.analysis.privacy: pseudonyms, types, bands, text, grouping."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from factories import make_alliance
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netz.errors import UnknownNameError
-from netz.model import Alliance
-from netz.privacy import (
+from netz.analysis.privacy import (
     PSEUDONYM_WIDTH,
     SinglesOutActors,
     bands,
@@ -23,8 +21,10 @@ from netz.privacy import (
     pseudonym,
     pseudonyms,
 )
-from netz.report import report
-from netz.vocabulary import ACTOR_TYPES
+from netz.analysis.report import report
+from netz.core.errors import UnknownNameError
+from netz.core.model import Alliance
+from netz.core.vocabulary import ACTOR_TYPES
 
 KEY = b"test key"
 

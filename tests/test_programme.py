@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 from scipy.stats import percentileofscore
 
-import netz.io
-from netz.model import Actor, Alliance, Tie
-from netz.programme import (
+import netz.core.io
+from netz.cohort.programme import (
     alliance_summary,
     class_percentiles,
     health_columns,
@@ -21,7 +20,8 @@ from netz.programme import (
     programme_trends,
     response_rate,
 )
-from netz.programme_charts import OKABE_ITO, distribution_chart, trend_chart
+from netz.cohort.programme_charts import OKABE_ITO, distribution_chart, trend_chart
+from netz.core.model import Actor, Alliance, Tie
 
 COHORT = Path(__file__).parents[1] / "datasets" / "cohort"
 FOLDERS = sorted(p for p in COHORT.iterdir() if (p / "alliance.json").exists())
@@ -29,7 +29,7 @@ FOLDERS = sorted(p for p in COHORT.iterdir() if (p / "alliance.json").exists())
 
 @pytest.fixture(scope="module")
 def summaries() -> dict[str, dict[str, Any]]:
-    return {p.name: alliance_summary(netz.io.read(p), null_samples=5) for p in FOLDERS}
+    return {p.name: alliance_summary(netz.core.io.read(p), null_samples=5) for p in FOLDERS}
 
 
 def test_exactly_the_alliances_with_a_known_problem_need_support(summaries: dict[str, Any]) -> None:
@@ -47,7 +47,7 @@ def test_exactly_the_alliances_with_a_known_problem_need_support(summaries: dict
 def test_a_summary_names_no_actor(summaries: dict[str, Any]) -> None:
     text = json.dumps(summaries, ensure_ascii=False)
     for folder in FOLDERS:
-        actors = netz.io.read(folder).actors
+        actors = netz.core.io.read(folder).actors
         assert not [a for a in [*actors["id"], *actors["name"]] if f'"{a}"' in text]
 
 
@@ -57,13 +57,13 @@ def test_summary_history_follows_the_waves(summaries: dict[str, Any]) -> None:
     assert rosenhall["latest_wave"] == "2018" and rosenhall["band"] == "concern"
     central = [entry["betweenness_centralization"] for entry in rosenhall["history"]]
     assert central == sorted(central) and central[-1] > 0.9
-    columns = health_columns(netz.io.read(COHORT / "rosenhall"))
+    columns = health_columns(netz.core.io.read(COHORT / "rosenhall"))
     assert rosenhall["history"][-1]["bands"] == {
         k.removeprefix("band_"): v for k, v in columns.items() if k.startswith("band_") and v is not None}
 
 
 def test_health_columns_count_gaps_by_severity() -> None:
-    columns = health_columns(netz.io.read(COHORT / "falkenbrunn"))
+    columns = health_columns(netz.core.io.read(COHORT / "falkenbrunn"))
     assert columns["band"] == "watch" and columns["band_refugee_participation"] == "watch"
     assert columns["gaps_high"] == 1 and columns["band_trust"] is None
 

@@ -24,16 +24,16 @@ from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_
 from hypothesis import given, settings
 
 import netz
+from netz.analysis.layout import map_layout
+from netz.analysis.report import APPROXIMATE_ABOVE, analyse, report, serialise
+from netz.analysis.text import render_report
+from netz.analysis.whatif import whatif
 from netz.cli import main
-from netz.errors import UnknownNameError
-from netz.graph import to_igraph, to_networkx
-from netz.layout import map_layout
-from netz.metrics.brokerage import ROLES
-from netz.metrics.centrality import betweenness, betweenness_sample_size
-from netz.model import Alliance
-from netz.report import APPROXIMATE_ABOVE, analyse, report, serialise
-from netz.text import render_report
-from netz.whatif import whatif
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.brokerage import ROLES
+from netz.core.metrics.centrality import betweenness, betweenness_sample_size
+from netz.core.model import Alliance
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo-buendnis"
 CASES = [*REFERENCE_GRAPHS, "demo"]
@@ -357,7 +357,7 @@ def test_tiny_alliances_in_every_analysis(name: str, directed: bool) -> None:
 
 @pytest.mark.parametrize("command", ["report", "gaps", "health"])
 def test_cli_on_a_one_actor_folder(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    netz.io.write(make_alliance(["church"], []), tmp_path / "allein")
+    netz.core.io.write(make_alliance(["church"], []), tmp_path / "allein")
     assert main([command, str(tmp_path / "allein")]) == 0
     assert main([command, str(tmp_path / "allein"), "--format", "json"]) == 0
     out, err = capsys.readouterr()
@@ -373,7 +373,7 @@ def test_default_threshold_is_documented_and_accuracy_matches_betweenness() -> N
     # Karate is too small to sample: the sample would be larger than the network.
     assert sampled == {"method": "exact"}
     defaults = inspect.signature(betweenness).parameters
-    from netz.report import betweenness_method
+    from netz.analysis.report import betweenness_method
 
     method = betweenness_method(200_000, 50_000, 4)
     assert method["epsilon"] == defaults["epsilon"].default

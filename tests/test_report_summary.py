@@ -7,11 +7,11 @@ import json
 import pytest
 from factories import make_alliance
 
-from netz.errors import UnknownNameError
-from netz.model import Actor, Alliance, Tie
-from netz.report import actors_by_group, report, select_wave
-from netz.text import render_report
-from netz.vocabulary import ACTOR_TYPES
+from netz.analysis.report import actors_by_group, report, select_wave
+from netz.analysis.text import render_report
+from netz.core.errors import UnknownNameError
+from netz.core.model import Actor, Alliance, Tie
+from netz.core.vocabulary import ACTOR_TYPES
 
 
 def with_waves() -> Alliance:

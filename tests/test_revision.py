@@ -1,4 +1,4 @@
-"""netz.revision: what an upload changes, and an upload added as a further wave."""
+"""netz.analysis.revision: what an upload changes, and an upload added as a further wave."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
-from netz.errors import InputError
-from netz.model import Alliance
-from netz.revision import add_wave, changes
+from netz.analysis.revision import add_wave, changes
+from netz.core.errors import InputError
+from netz.core.model import Alliance
 
 
 def with_waves(alliance: Alliance, waves: list[str | None]) -> Alliance:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from netz.support import RISING_BY, explain_reason, support_reasons
+from netz.analysis.support import RISING_BY, explain_reason, support_reasons
 
 
 def wave(label: str, *, bands: dict[str, str] | None = None, gaps: list[dict[str, Any]] | None = None,

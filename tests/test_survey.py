@@ -1,4 +1,4 @@
-"""netz.survey: merge rules on hand-made cases, disagreements, scores, and gden against R's sna."""
+"""netz.analysis.survey: merge rules on hand-made cases, disagreements, scores, and gden against R's sna."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netz.errors import InputError, UnknownNameError
-from netz.survey import (
+from netz.analysis.survey import (
     caveats,
     disagreements,
     from_long,
@@ -19,6 +18,7 @@ from netz.survey import (
     reports_frame,
     response_rate,
 )
+from netz.core.errors import InputError, UnknownNameError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "r"
 ROSTER = ["a", "b", "c", "d"]

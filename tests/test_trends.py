@@ -13,10 +13,10 @@ import pytest
 from factories import make_alliance
 
 from netz.cli import main
-from netz.cohort import demo_cohort
-from netz.compare import compare_row
-from netz.model import Actor, Alliance, Tie
-from netz.trends import TREND_METRICS, alliance_trends, cohort_trends, trends, trends_json
+from netz.cohort.compare import compare_row
+from netz.cohort.synthetic import demo_cohort
+from netz.cohort.trends import TREND_METRICS, alliance_trends, cohort_trends, trends, trends_json
+from netz.core.model import Actor, Alliance, Tie
 
 COHORT = Path(__file__).parents[1] / "datasets" / "cohort"
 

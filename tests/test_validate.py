@@ -7,10 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from netz.errors import MAX_LISTED_PROBLEMS, InputError, Problem
-from netz.limits import Limits
-from netz.validate import infer_column, parse_numbers, validate_tables
-from netz.vocabulary import ACTOR_TYPES
+from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, Problem
+from netz.core.limits import Limits
+from netz.core.validate import infer_column, parse_numbers, validate_tables
+from netz.core.vocabulary import ACTOR_TYPES
 
 
 def frame(rows: list[dict], *, first_row: int = 2) -> pd.DataFrame:

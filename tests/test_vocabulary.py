@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from netz.errors import UnknownNameError
-from netz.vocabulary import ACTOR_TYPES, TYPE_LABELS, UnknownTypeError, canonical_type, fold
+from netz.core.errors import UnknownNameError
+from netz.core.vocabulary import ACTOR_TYPES, TYPE_LABELS, UnknownTypeError, canonical_type, fold
 
 # Every alias the issue lists, with the type it must map to.
 ISSUE_ALIASES = {

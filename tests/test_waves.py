@@ -7,11 +7,11 @@ import json
 import pandas as pd
 import pytest
 
-from netz.errors import UnknownNameError
-from netz.gaps import Thresholds
-from netz.model import Alliance
-from netz.report import analyse, report, select_wave, to_jsonable
-from netz.waves import ACTOR_CHANGE_COLUMNS, diff_analyses, diff_waves, wave_analyses
+from netz.analysis.gaps import Thresholds
+from netz.analysis.report import analyse, report, select_wave, to_jsonable
+from netz.analysis.waves import ACTOR_CHANGE_COLUMNS, diff_analyses, diff_waves, wave_analyses
+from netz.core.errors import UnknownNameError
+from netz.core.model import Alliance
 
 ACTORS = pd.DataFrame({
     "id": list("abcdef"),

@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 from factories import make_alliance
 
-from netz import io
-from netz.errors import UnknownNameError
-from netz.gaps import Thresholds
-from netz.graph import to_igraph
-from netz.model import Alliance
-from netz.report import analyse, to_jsonable
-from netz.whatif import fragmentation, key_players, remove_actors, whatif
+from netz.analysis.gaps import Thresholds
+from netz.analysis.report import analyse, to_jsonable
+from netz.analysis.whatif import fragmentation, key_players, remove_actors, whatif
+from netz.core import io
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph
+from netz.core.model import Alliance
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 

@@ -15,6 +15,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     check_revision,
     etag,
     require,
@@ -24,10 +25,10 @@ from api.edits import edit
 from api.params import ActorType, GroupBy, Wave
 from api.reportcache import Cache
 from api.schemas import ActorIn, ActorPage, ActorPatch
-from netz.io.spreadsheet import spreadsheet_safe
-from netz.vocabulary import canonical_type
+from netz.core.io.spreadsheet import spreadsheet_safe
+from netz.core.vocabulary import canonical_type
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}/actors", tags=["actors"])
 
 ActorId = Annotated[str, Path(description="The actor's id in its alliance.")]
 

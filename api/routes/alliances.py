@@ -15,6 +15,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     check_revision,
     etag,
@@ -28,9 +29,9 @@ from api.schemas import AllianceIn, AllianceOut, AlliancePatch, checked_meta
 from api.store import load, remove, save
 from api.undo import remember
 from api.uploads import read_upload
-from netz.model import Alliance
+from netz.core.model import Alliance
 
-router = APIRouter(prefix="/api/v1/alliances", tags=["alliances"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["alliances"])
 
 def out(row: AllianceRow) -> AllianceOut:
     return AllianceOut.model_validate(row, from_attributes=True)

@@ -24,6 +24,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     key_of,
     readable_alliance,
@@ -35,14 +36,14 @@ from api.params import GroupBy, Wave
 from api.reportcache import Cache, Entry, report_tag, respond
 from api.reports import alliance_as_seen
 from api.schemas import Gaps, HealthIndicator, Report, WhatIf
-from netz import io
-from netz.io.folder import write_folder
-from netz.io.workbook import write_workbook
-from netz.report import analyse, to_jsonable, with_metrics
-from netz.waves import diff_waves
-from netz.whatif import key_players, whatif
+from netz.analysis.report import analyse, to_jsonable, with_metrics
+from netz.analysis.waves import diff_waves
+from netz.analysis.whatif import key_players, whatif
+from netz.core import io
+from netz.core.io.folder import write_folder
+from netz.core.io.workbook import write_workbook
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 EXPORT_FORMATS = {
     "xlsx": ("alliance.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.audit import audit_entries
-from api.deps import MAX_ID, CurrentKey, SessionDep, require
+from api.deps import MAX_ID, CurrentKey, SessionDep, SessionRoute, require
 from api.schemas import AuditEntryOut, AuditPage
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/audit", tags=["audit"])
 
 
 @router.get("", response_model=AuditPage)

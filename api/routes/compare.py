@@ -1,9 +1,9 @@
 """Comparisons across alliances and waves: what funders see.
 
 ``GET /api/v1/compare`` gives one size-fair comparison row per alliance
-(:func:`netz.compare.compare_row`, with percentile ranks within the compared
+(:func:`netz.cohort.compare.compare_row`, with percentile ranks within the compared
 set) and ``GET /api/v1/compare/trends`` every network figure per alliance and
-wave with per-wave cohort summaries (:mod:`netz.trends`). Both are network-level
+wave with per-wave cohort summaries (:mod:`netz.cohort.trends`). Both are network-level
 only — no actor appears — so every role may use them: admins and researchers on
 any alliance, funders on any (that is what they are for), coordinators on the
 alliances they are given. Each alliance's row is cached per revision.
@@ -23,21 +23,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.deps import CurrentKey, SessionDep, SettingsDep, readable_alliance
+from api.deps import CurrentKey, SessionDep, SessionRoute, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant
 from api.params import GroupBy, Land, Programme, check_names, same_name
 from api.reportcache import Cache, cache_key, read, store, stored_revisions
 from api.schemas import Comparison
 from api.store import load
-from netz.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
-from netz.io.spreadsheet import spreadsheet_safe
-from netz.model import Alliance
-from netz.programme import health_columns
-from netz.report import resolve_names, to_jsonable
-from netz.trends import alliance_trends, cohort_trends
+from netz.analysis.report import resolve_names, to_jsonable
+from netz.cohort.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
+from netz.cohort.programme import health_columns
+from netz.cohort.trends import alliance_trends, cohort_trends
+from netz.core.io.spreadsheet import spreadsheet_safe
+from netz.core.model import Alliance
 
-router = APIRouter(prefix="/api/v1/compare", tags=["compare"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/compare", tags=["compare"])
 
 SizeClass = Literal["small", "medium", "large"]
 Format = Annotated[Literal["json", "csv"], Query(description="JSON, or the table as CSV.")]
@@ -230,7 +230,7 @@ def _trend_rows(session: Session, row: AllianceRow, options: dict[str, Any]) -> 
 
 def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
     """The options with ``group_by`` and ``wave`` as the alliance spells them (any case), or 422
-    listing the names it has (:func:`netz.report.resolve_names`)."""
+    listing the names it has (:func:`netz.analysis.report.resolve_names`)."""
     group_by, wave = resolve_names(alliance, options["group_by"], options.get("wave"))
     return {**options, "group_by": group_by} | ({"wave": wave} if "wave" in options else {})
 
@@ -265,7 +265,7 @@ def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, An
 SECONDS_PER_ACTOR_TIE = 5e-8
 #: CPU seconds of one network's figures however small (the smallest alliances' cost).
 SECONDS_PER_NETWORK = 2e-3
-#: :func:`netz.compare.compare_row`'s default ``null_max_actors``: above it, no null models.
+#: :func:`netz.cohort.compare.compare_row`'s default ``null_max_actors``: above it, no null models.
 NULL_MAX_ACTORS = 1000
 
 
@@ -273,7 +273,7 @@ def estimated_seconds(session: Session, rows: list[AllianceRow], kind: str, opti
     """What computing the answer would cost, in CPU seconds, for the alliances not cached yet.
 
     Each counts actors × ties × ``max(null_samples, 1)`` (null models are left out above
-    :func:`netz.compare.compare_row`'s ``null_max_actors``, 1,000 actors); trends count one
+    :func:`netz.cohort.compare.compare_row`'s ``null_max_actors``, 1,000 actors); trends count one
     wave per alliance (an estimate, not a promise: waves are known only once it is loaded).
     """
     if not rows:

@@ -1,5 +1,5 @@
-"""The report to hand out, as PDF ("Netzwerkbericht"): built by :mod:`netz.handout`, printed by
-:mod:`netz.printed`."""
+"""The report to hand out, as PDF ("Netzwerkbericht"): built by :mod:`netz.analysis.handout`, printed by
+:mod:`netz.core.printed`."""
 
 from __future__ import annotations
 
@@ -8,17 +8,26 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Header, HTTPException, Query, Response
 
 from api.audit import audit
-from api.deps import AllianceId, CurrentKey, SessionDep, SettingsDep, readable_alliance, require, view_of
+from api.deps import (
+    AllianceId,
+    CurrentKey,
+    SessionDep,
+    SessionRoute,
+    SettingsDep,
+    readable_alliance,
+    require,
+    view_of,
+)
 from api.params import GroupBy, Wave
 from api.reports import alliance_as_seen
-from netz.errors import NotInstalledError
-from netz.handout import handout
+from netz.analysis.handout import handout
+from netz.core.errors import NotInstalledError
+from netz.core.printed import pdf
 from netz.messages import negotiate
-from netz.printed import pdf
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 
 @router.get("/report.pdf", response_class=Response, responses={

@@ -7,12 +7,21 @@ from fastapi import APIRouter, HTTPException, Request
 from sqlalchemy import select
 
 from api.audit import audit
-from api.deps import AllianceId, CurrentKey, KeyId, SessionDep, forget_cached_keys, readable_alliance, require
+from api.deps import (
+    AllianceId,
+    CurrentKey,
+    KeyId,
+    SessionDep,
+    SessionRoute,
+    forget_cached_keys,
+    readable_alliance,
+    require,
+)
 from api.models import ApiKey, KeyGrant
 from api.schemas import KeyIn, KeyInfo, KeyOut, KeyPatch
 from api.security import create_key, find_key, grant, key_info, list_keys, revoke, set_expiry, withdraw
 
-router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/keys", tags=["keys"])
 
 @router.get("", response_model=list[KeyInfo])
 def get_keys(session: SessionDep, key: CurrentKey) -> list[KeyInfo]:

@@ -1,6 +1,6 @@
 """Positions of the actors for drawing an alliance's network map (the web pages draw it).
 
-The layout itself is computed by :func:`netz.layout.map_layout`.
+The layout itself is computed by :func:`netz.analysis.layout.map_layout`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     etag,
     readable_alliance,
@@ -22,12 +23,12 @@ from api.deps import (
 )
 from api.params import Wave
 from api.reports import alliance_as_seen
-from netz.layout import map_layout
-from netz.report import resolve_names, select_wave
+from netz.analysis.layout import map_layout
+from netz.analysis.report import resolve_names, select_wave
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 
 @router.get("/layout")

@@ -5,7 +5,7 @@ funding, latest wave, health bands, high-severity gap count and response rate, t
 needing support with their reasons, and the programme's figures per wave;
 ``/programme/charts/{id}`` the charts of one alliance against the cohort (SVG with a text
 alternative and a table); ``/programme/overview.xlsx`` and ``/programme/report.pdf`` the same as
-files. Nothing names an actor or gives an actor's figure (:mod:`netz.programme`).
+files. Nothing names an actor or gives an actor's figure (:mod:`netz.cohort.programme`).
 
 Each alliance's summary is computed once per revision and kept in the report cache
 (:func:`api.routes.compare._cached`); when summaries are missing and computing them would take
@@ -29,20 +29,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.deps import AllianceId, CurrentKey, SessionDep, SettingsDep, readable_alliance
+from api.deps import AllianceId, CurrentKey, SessionDep, SessionRoute, SettingsDep, readable_alliance
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
 from api.params import Land, Programme
 from api.routes.compare import _ANSWERS, _cache_key, _cached, estimated_seconds
 from api.store import load
-from netz.batch import process_pool
-from netz.errors import NotInstalledError
-from netz.programme import HEADLINE, SUMMARY_VERSION, alliance_summary, matches, overview, programme_trends
-from netz.programme_charts import distribution_chart, trend_chart
-from netz.programme_report import overview_xlsx, report_pdf
-from netz.support import explain_reason
+from netz.analysis.support import explain_reason
+from netz.cohort.batch import process_pool
+from netz.cohort.programme import (
+    HEADLINE,
+    SUMMARY_VERSION,
+    alliance_summary,
+    matches,
+    overview,
+    programme_trends,
+)
+from netz.cohort.programme_charts import distribution_chart, trend_chart
+from netz.cohort.programme_report import overview_xlsx, report_pdf
+from netz.core.errors import NotInstalledError
 
-router = APIRouter(prefix="/api/v1/programme", tags=["programme"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/programme", tags=["programme"])
 
 #: Null-model samples of each alliance's latest wave in its summary (z-scores of the charts).
 NULL_SAMPLES = 50
@@ -60,7 +67,7 @@ _BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 def _filters(land: Land = None, programme: Programme = None, size_class: SizeClass = None,
              band: Band = None) -> dict[str, str | None]:
-    """The overview's filters, as :func:`netz.programme.matches` takes them."""
+    """The overview's filters, as :func:`netz.cohort.programme.matches` takes them."""
     return {"land": land, "programme": programme, "size": size_class, "band": band}
 
 

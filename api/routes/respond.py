@@ -17,12 +17,12 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from api import surveys
-from api.deps import SessionDep
+from api.deps import SessionDep, SessionRoute
 from api.models import AnswerRow, RespondentRow, utcnow
 from api.schemas import _Request
-from netz import survey as netz_survey
+from netz.analysis import survey as netz_survey
 
-router = APIRouter(prefix="/api/v1/respond/{token}", tags=["respond"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/respond/{token}", tags=["respond"])
 
 Token = Annotated[str, Path(max_length=100, description="The token of the personal link.")]
 Partner = Annotated[str, Path(max_length=300, description="The partner's actor id.")]

@@ -13,12 +13,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     check_revision,
     etag,
@@ -30,10 +32,10 @@ from api.routes.alliances import IMPORT_BODY, out, same_names
 from api.store import load, save
 from api.undo import last_change, remember, undo
 from api.uploads import read_upload
-from netz.model import Alliance
-from netz.revision import add_wave, changes
+from netz.analysis.revision import add_wave, changes
+from netz.core.model import Alliance
 
-router = APIRouter(prefix="/api/v1/alliances", tags=["revisions"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["revisions"])
 
 Mode = Annotated[Literal["replace", "wave"], Query(description=(
     "`replace`: the file's actors and ties replace the stored ones; `wave`: its ties are added as "
@@ -132,10 +134,19 @@ def post_undo(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, res
 
 async def _stored_and_upload(request: Request, session: SessionDep, settings: SettingsDep, row: AllianceRow,
                              directed: bool | None, lenient: bool) -> tuple[Alliance, Alliance]:
-    stored = await run_in_threadpool(load, session, row)
+    stored = await run_in_threadpool(_loaded, session, row)
     upload = await read_upload(request, settings, directed=row.directed if directed is None else directed,
                                lenient=lenient)
     return stored, upload
+
+
+def _loaded(session: Session, row: AllianceRow) -> Alliance:
+    """The stored alliance; the transaction that read it (and the row) ends here, so that no
+    transaction stays open, its connection out of the pool, while the client sends its upload.
+    Storing later checks the row's revision again (its version column)."""
+    stored = load(session, row)
+    session.commit()
+    return stored
 
 
 def _next(stored: Alliance, upload: Alliance, mode: str, wave: str | None) -> Alliance:

@@ -27,6 +27,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     SettingsDep,
     check_revision,
     etag,
@@ -40,16 +41,16 @@ from api.problems import Refusal, request_language
 from api.schemas import _Request
 from api.security import pseudonym_key
 from api.store import load
-from netz import survey as netz_survey
-from netz.errors import NotInstalledError
+from netz.analysis import survey as netz_survey
+from netz.analysis.privacy import pseudonyms
+from netz.analysis.report import to_jsonable
+from netz.analysis.waves import diff_waves
+from netz.core.errors import NotInstalledError
+from netz.core.model import wave_order
+from netz.core.printed import pdf
 from netz.messages import message
-from netz.model import wave_order
-from netz.printed import pdf
-from netz.privacy import pseudonyms
-from netz.report import to_jsonable
-from netz.waves import diff_waves
 
-router = APIRouter(tags=["surveys"])
+router = APIRouter(route_class=SessionRoute, tags=["surveys"])
 
 SurveyId = Annotated[int, Path(ge=1, le=MAX_ID, description="The survey's id.")]
 Rule = Annotated[str | None, Query(description="union, confirmed or reporter (default: the survey's)")]

@@ -12,6 +12,7 @@ from api.deps import (
     AllianceId,
     CurrentKey,
     SessionDep,
+    SessionRoute,
     check_revision,
     etag,
     readable_alliance,
@@ -21,9 +22,9 @@ from api.deps import (
 from api.edits import edit
 from api.schemas import TieIn, TiePatch
 from api.store import load
-from netz.model import plain_value
+from netz.core.model import plain_value
 
-router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/ties", tags=["ties"])
+router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}/ties", tags=["ties"])
 
 Position = Annotated[int, Path(description="The tie's position in the alliance's list of ties, from 1.")]
 

@@ -469,7 +469,7 @@
 
   // -- who holds the network together? -------------------------------------------------------
 
-  /** The key players (netz.whatif.key_players, Borgatti's KPP-Neg, greedy) of the wave shown. */
+  /** The key players (netz.analysis.whatif.key_players, Borgatti's KPP-Neg, greedy) of the wave shown. */
   async function loadKeyPlayers() {
     if (state.aggregate || state.report.actors.length < 3) { renderKeyPlayers(); return; }
     const load = state.loads;

@@ -1,4 +1,4 @@
-/* "Die drei wichtigsten Schritte": the report's top_steps (netz.gaps.top_steps) as a short
+/* "Die drei wichtigsten Schritte": the report's top_steps (netz.analysis.gaps.top_steps) as a short
  * numbered list that leads the gaps, each step with its urgency, the kind of gap it answers and
  * a button that shows that gap in the full list below (and on the map).
  *

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from netz.io.graphfiles import write_node_link
+from netz.core.io.graphfiles import write_node_link
 from tests.api.conftest import TABLES
 from tests.api.servers import Server, start_server
 from tests.factories import make_alliance

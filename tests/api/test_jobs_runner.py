@@ -1,19 +1,20 @@
-"""The job runner itself (api/jobs.py): stopping, and jobs deleted while they run."""
+"""The job runner itself (api/jobs.py): stopping, jobs deleted while they run, heartbeats."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.jobs import JobRunner, describe
-from api.models import ApiKey, JobRow
+from api.models import ApiKey, JobRow, as_utc, utcnow
 from api.security import authenticate
 
 
@@ -84,3 +85,33 @@ def test_a_job_deleted_while_it_runs_stops(app: FastAPI, client: Any, new_key: C
     assert ended.wait(60)
     assert steps == [] and _state(app, job_id) is None
     runner.close()
+
+
+def test_the_runner_beats_for_its_unfinished_jobs(app: FastAPI, client: Any,
+                                                  new_key: Callable[..., str]) -> None:
+    """A running job's heartbeat is written anew by its runner (so that it is not taken for one
+    whose process stopped), whatever its last one was."""
+    runner = JobRunner(app.state.database, Settings(database_url=app.state.database.url))
+    key = _key(app, new_key)
+    release = threading.Event()
+
+    def waits(session: Session, params: dict[str, Any], progress: Callable[[int], None]) -> tuple[str, str]:
+        release.wait(60)
+        return "{}", "application/json"
+
+    with app.state.database.sessions() as session:
+        job_id = runner.submit(session, key, "compare", {}, 1, waits).id
+    try:
+        assert _state(app, job_id, until=("running",)) is not None
+        long_ago = utcnow() - dt.timedelta(hours=1)
+        with app.state.database.sessions() as session:
+            session.execute(update(JobRow).where(JobRow.id == job_id).values(heartbeat_at=long_ago))
+            session.commit()
+        runner.beat()
+        with app.state.database.sessions() as session:
+            job = session.get(JobRow, job_id)
+            assert job is not None and job.state == "running" and as_utc(job.heartbeat_at) > long_ago
+    finally:
+        release.set()
+        assert _state(app, job_id) is not None
+        runner.close()

@@ -21,11 +21,11 @@ from fastapi.testclient import TestClient
 
 import netz.messages
 from api.pages import STATIC
-from netz.gaps import GAP_KINDS
-from netz.health import INDICATORS
+from netz.analysis.gaps import GAP_KINDS
+from netz.analysis.health import INDICATORS
+from netz.analysis.text import kind_label, say
+from netz.core.vocabulary import ACTOR_TYPES, LAENDER, TYPE_LABELS
 from netz.messages import CATALOGUES, catalogue
-from netz.text import kind_label, say
-from netz.vocabulary import ACTOR_TYPES, LAENDER, TYPE_LABELS
 
 ALLIANCES = "/api/v1/alliances"
 SMALL_ALLIANCE: dict[str, Any] = {

@@ -27,9 +27,9 @@ from fastapi.testclient import TestClient
 
 from api.reports import ACTOR_METRICS, funder_view, research_view
 from api.security import create_key
-from netz import io as netz_io
-from netz.model import Alliance
-from netz.report import report
+from netz.analysis.report import report
+from netz.core import io as netz_io
+from netz.core.model import Alliance
 
 ALLIANCES = "/api/v1/alliances"
 #: Any pseudonym, also of the 32-bit kind netz used to make.

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import problems
-from netz.errors import InputError
+from netz.core.errors import InputError
 from netz.messages import message
 
 PROBLEM = "application/problem+json"

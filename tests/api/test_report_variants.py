@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.models import ReportCache
-from netz.report import REPORT_FORMAT
+from netz.analysis.report import REPORT_FORMAT
 
 ZEDERNHEIM = Path(__file__).parents[2] / "datasets" / "cohort" / "zedernheim"
 

@@ -31,8 +31,8 @@ from fastapi.testclient import TestClient
 
 import api.routes
 from api.security import create_key, find_key
-from netz import io as netz_io
-from netz.report import report
+from netz.analysis.report import report
+from netz.core import io as netz_io
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"

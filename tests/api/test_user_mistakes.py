@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from netz import io
+from netz.core import io
 
 DEMO = Path(__file__).parents[2] / "datasets" / "demo-buendnis"
 ALLIANCES = "/api/v1/alliances"

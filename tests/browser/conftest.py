@@ -25,7 +25,7 @@ from api.config import Settings
 from api.main import create_app
 from api.security import create_key
 from api.store import save
-from netz import io
+from netz.core import io
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"

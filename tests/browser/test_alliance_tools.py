@@ -18,11 +18,11 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from netz import io
-from netz.report import analyse
-from netz.text import say
-from netz.vocabulary import TYPE_LABELS
-from netz.whatif import key_players
+from netz.analysis.report import analyse
+from netz.analysis.text import say
+from netz.analysis.whatif import key_players
+from netz.core import io
+from netz.core.vocabulary import TYPE_LABELS
 
 DEMO = Path(__file__).parents[2] / "datasets" / "demo-buendnis"
 

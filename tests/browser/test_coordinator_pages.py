@@ -16,8 +16,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from netz.health import INDICATORS
-from netz.text import kind_label, say
+from netz.analysis.health import INDICATORS
+from netz.analysis.text import kind_label, say
 
 DEMO_NAME = "Bündnis Willkommen in Musterstadt (synthetisch)"
 # Of the demo's five indicators (the others need directed ties, ratings or a survey's response).

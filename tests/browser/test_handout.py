@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from netz import io
-from netz.handout import top_steps
+from netz.analysis.handout import top_steps
+from netz.analysis.report import report
+from netz.analysis.text import kind_label
+from netz.core import io
 from netz.messages import message
-from netz.report import report
-from netz.text import kind_label
 
 DEMO = Path(__file__).resolve().parents[2] / "datasets" / "demo-buendnis"
 

@@ -1,5 +1,5 @@
 """The network map of a large alliance, as a coordinator reads it in a real browser: 1,000 actors
-of netz's synthetic cohort (netz.cohort), with names for the most central ones, a legend that
+of netz's synthetic cohort (netz.cohort.synthetic), with names for the most central ones, a legend that
 hides and shows kinds of actors, a search box, an actor's profile with its ego network, the map
 arranged by sector, and the view saved as PNG and SVG.
 
@@ -18,9 +18,9 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from netz.cohort import AllianceSpec, generate_alliance
-from netz.report import report
-from netz.vocabulary import TYPE_LABELS
+from netz.analysis.report import report
+from netz.cohort.synthetic import AllianceSpec, generate_alliance
+from netz.core.vocabulary import TYPE_LABELS
 
 N_ACTORS = 1000
 

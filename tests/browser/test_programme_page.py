@@ -28,7 +28,7 @@ from api.config import Settings
 from api.main import create_app
 from api.security import create_key
 from api.store import save
-from netz import io as netz_io
+from netz.core import io as netz_io
 
 COHORT = Path(__file__).parents[2] / "datasets" / "cohort"
 FOLDERS = sorted(p for p in COHORT.iterdir() if (p / "alliance.json").exists())

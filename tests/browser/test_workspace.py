@@ -19,8 +19,8 @@ from playwright.sync_api import expect
 from test_accessibility import check_contrast
 from test_coordinator_pages import DEMO_NAME, sign_in
 
-from netz import io as netz_io
-from netz.model import Alliance
+from netz.core import io as netz_io
+from netz.core.model import Alliance
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"

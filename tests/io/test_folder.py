@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from netz import io
-from netz.errors import InputError, Problem
-from netz.io.folder import co_membership_ties, read_folder
-from netz.limits import Limits
-from netz.vocabulary import ACTOR_TYPES
+from netz.core import io
+from netz.core.errors import InputError, Problem
+from netz.core.io.folder import co_membership_ties, read_folder
+from netz.core.limits import Limits
+from netz.core.vocabulary import ACTOR_TYPES
 
 DEMO = Path(__file__).parents[2] / "datasets" / "demo-buendnis"
 
@@ -436,7 +436,7 @@ def test_alliance_json_is_bounded_too(tmp_path: Path) -> None:
 
 
 def test_german_file_names_read_back(tmp_path: Path) -> None:
-    from netz.io.folder import write_folder
+    from netz.core.io.folder import write_folder
 
     demo = io.read(Path(__file__).parents[2] / "datasets" / "demo-buendnis")
     write_folder(demo, tmp_path / "deutsch", german=True)

@@ -10,10 +10,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from netz import io
-from netz.errors import InputError, Problem
-from netz.io.graphfiles import read_gexf, read_graphml, read_node_link
-from netz.limits import Limits
+from netz.core import io
+from netz.core.errors import InputError, Problem
+from netz.core.io.graphfiles import read_gexf, read_graphml, read_node_link
+from netz.core.limits import Limits
 
 READERS = {"graphml": read_graphml, "gexf": read_gexf, "json": read_node_link}
 

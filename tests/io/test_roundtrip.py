@@ -19,11 +19,11 @@ from factories import REFERENCE_GRAPHS, reference_alliance
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netz import io
-from netz.errors import InputError
-from netz.model import Actor, Alliance, Tie, plain_value
-from netz.validate import ACTOR_COLUMNS, TIE_COLUMNS
-from netz.vocabulary import ACTOR_TYPES
+from netz.core import io
+from netz.core.errors import InputError
+from netz.core.model import Actor, Alliance, Tie, plain_value
+from netz.core.validate import ACTOR_COLUMNS, TIE_COLUMNS
+from netz.core.vocabulary import ACTOR_TYPES
 
 FORMATS = ["folder", "xlsx", "graphml", "gexf", "json", "zip"]
 _TARGETS = {"folder": "alliance", "xlsx": "alliance.xlsx", "graphml": "alliance.graphml",
@@ -53,7 +53,7 @@ def describe_difference(a: Alliance, b: Alliance) -> str:
 
 # Excel has one kind of number, and graph-file readers read whole numbers as integers (igraph
 # and R write every number as a double): a number attribute whose values are all whole comes
-# back as integers. Documented in netz/io/workbook.py and netz/io/graphfiles.py.
+# back as integers. Documented in netz/core/io/workbook.py and netz/core/io/graphfiles.py.
 WHOLE_NUMBERS_BECOME_INTEGERS = {"xlsx", "graphml", "gexf", "json"}
 
 

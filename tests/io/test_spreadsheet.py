@@ -13,16 +13,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netz import io
-from netz.io.folder import read_folder, write_folder
-from netz.io.spreadsheet import (
+from netz.core import io
+from netz.core.io.folder import read_folder, write_folder
+from netz.core.io.spreadsheet import (
     FORMULA_STARTS,
     safe_cell,
     spreadsheet_safe,
     undo_spreadsheet_safe,
     unsafe_cell,
 )
-from netz.model import Actor, Alliance, Tie
+from netz.core.model import Actor, Alliance, Tie
 
 # Cells as a spreadsheet would see them: what runs as a formula without the apostrophe.
 DANGEROUS = ["=SUM(1)", '=HYPERLINK("http://example.org","Klick")', "=cmd|' /C calc'!A0", "+49 30 1234567",
@@ -163,7 +163,7 @@ def test_a_coordinators_apostrophe_marks_text(tmp_path: Path) -> None:
 def test_batch_results_are_safe_in_a_spreadsheet(tmp_path: Path) -> None:
     """netz batch: alliance keys and actor names that look like formulas get the apostrophe; the
     Parquet files (for code, not spreadsheets) keep the text as it is."""
-    from netz.batch import run, write_results
+    from netz.cohort.batch import run, write_results
 
     result = run({"=HYPERLINK(1)": phone_book()}, workers=0, wave="all", null_samples=0, actors=True,
                  progress=False)

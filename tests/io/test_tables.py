@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from netz.errors import InputError, Problem
-from netz.io.tables import (
+from netz.core.errors import InputError, Problem
+from netz.core.io.tables import (
     ACTOR_ALIASES,
     TIE_ALIASES,
     canonical_columns,
@@ -19,7 +19,7 @@ from netz.io.tables import (
     rows_to_frame,
     written_headers,
 )
-from netz.limits import Limits
+from netz.core.limits import Limits
 
 
 def write(path: Path, data: bytes) -> Path:

@@ -10,11 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from netz import io
-from netz.errors import InputError, Problem
-from netz.io.workbook import read_workbook
-from netz.limits import Limits
-from netz.model import Actor, Alliance, Tie
+from netz.core import io
+from netz.core.errors import InputError, Problem
+from netz.core.io.workbook import read_workbook
+from netz.core.limits import Limits
+from netz.core.model import Actor, Alliance, Tie
 
 
 def workbook(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
@@ -243,7 +243,7 @@ def test_the_unpacked_size_is_checked_before_the_workbook_is_opened(tmp_path: Pa
 
 
 def test_german_sheet_names_read_back(tmp_path: Path) -> None:
-    from netz.io.workbook import write_workbook
+    from netz.core.io.workbook import write_workbook
 
     demo = io.read(Path(__file__).parents[2] / "datasets" / "demo-buendnis")
     path = tmp_path / "deutsch.xlsx"

@@ -10,9 +10,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from netz import io
-from netz.errors import InputError, Problem
-from netz.limits import Limits
+from netz.core import io
+from netz.core.errors import InputError, Problem
+from netz.core.limits import Limits
 
 ACTORS = "Kennung;Bezeichnung;Typ\nsj;Kirchengemeinde Sankt Jürgen;Kirche\nst;Stadt;Stadt\n"
 TIES = "Von;An;Stärke\nsj;st;2,5\n"

@@ -16,9 +16,9 @@ from factories import make_alliance, reference_alliance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netz.errors import UnknownNameError
-from netz.graph import to_igraph
-from netz.metrics.brokerage import (
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph
+from netz.core.metrics.brokerage import (
     ROLES,
     SNA_NAMES,
     _actor_moments,
@@ -388,8 +388,8 @@ def test_the_graph_is_left_as_it_was() -> None:
 
 @pytest.mark.parametrize("name", SNA_GRAPHS)
 def test_sparse_path_for_many_groups_counts_the_same(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Not ``import netz.metrics.brokerage``: the package re-exports the function of that name.
-    module = importlib.import_module("netz.metrics.brokerage")
+    # Not ``import netz.core.metrics.brokerage``: the package re-exports the function of that name.
+    module = importlib.import_module("netz.core.metrics.brokerage")
     g = to_igraph(reference_alliance(name))
     dense = brokerage(g)
     monkeypatch.setattr(module, "_DENSE_GROUP_TABLE", 0)
@@ -410,7 +410,7 @@ def _arcs_and_types(g) -> tuple[dict[str, str], set[tuple[str, str]]]:
 @pytest.mark.parametrize("name", [*SNA_GRAPHS, "isolates", "disconnected", "weighted"])
 def test_binary_search_and_table_lookups_count_the_same(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Arcs are looked up in an n × n table for small networks, by binary search otherwise."""
-    module = importlib.import_module("netz.metrics.brokerage")
+    module = importlib.import_module("netz.core.metrics.brokerage")
     g = to_igraph(reference_alliance(name))
     with_table = brokerage(g)
     monkeypatch.setattr(module._ArcLookup, "_MAX_TABLE", 0)
@@ -422,7 +422,7 @@ def test_binary_search_and_table_lookups_count_the_same(name: str, monkeypatch: 
 @settings(max_examples=100, deadline=None)
 @given(small_networks())
 def test_binary_search_lookups_equal_brute_force(network) -> None:
-    module = importlib.import_module("netz.metrics.brokerage")
+    module = importlib.import_module("netz.core.metrics.brokerage")
     types, ties, _, directed = network
     g = to_igraph(make_alliance(types, ties, directed=directed))
     original = module._ArcLookup._MAX_TABLE

@@ -18,10 +18,10 @@ import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 
-from netz.graph import to_igraph, to_networkx
-from netz.metrics import _paths
-from netz.metrics._paths import bfs_rows, lengths_matrix, path_sums, sampled_sums
-from netz.metrics.centrality import (
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics import _paths
+from netz.core.metrics._paths import bfs_rows, lengths_matrix, path_sums, sampled_sums
+from netz.core.metrics.centrality import (
     CENTRALITY_COLUMNS,
     betweenness,
     betweenness_sample_size,
@@ -37,7 +37,7 @@ from netz.metrics.centrality import (
     path_sample_size,
     strength,
 )
-from netz.model import Alliance
+from netz.core.model import Alliance
 
 SNA = json.loads((Path(__file__).parents[1] / "fixtures" / "r" / "sna_centrality.json").read_text())
 

@@ -17,11 +17,11 @@ from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netz.errors import NetzError
-from netz.graph import to_igraph, to_networkx
-from netz.io import read
-from netz.metrics.communities import communities, modularity
-from netz.model import Alliance
+from netz.core.errors import NetzError
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.io import read
+from netz.core.metrics.communities import communities, modularity
+from netz.core.model import Alliance
 
 CASES = [(name, directed) for name in REFERENCE_GRAPHS for directed in (False, True)]
 
@@ -314,7 +314,7 @@ def test_more_restarts_are_never_worse(name: str, directed: bool, seed: int) -> 
 
 
 def test_restarts_are_bounded_by_the_tie_budget() -> None:
-    module = importlib.import_module("netz.metrics.communities")
+    module = importlib.import_module("netz.core.metrics.communities")
     assert [module._runs(10, m) for m in (1, 5_000, 10_000, 25_000, 50_000, 200_000)] == [10, 10, 5, 2, 1, 1]
     assert module._runs(3, 100) == 3
     with pytest.raises(ValueError, match="at least 1"):
@@ -326,7 +326,7 @@ def test_restarts_are_bounded_by_the_tie_budget() -> None:
 
 def _large_path(monkeypatch: pytest.MonkeyPatch, **settings: float) -> None:
     """Send every alliance down the path taken above UNTIL_STABLE_MAX_TIES ties."""
-    module = importlib.import_module("netz.metrics.communities")
+    module = importlib.import_module("netz.core.metrics.communities")
     monkeypatch.setattr(module, "UNTIL_STABLE_MAX_TIES", 0)
     for name, value in settings.items():
         monkeypatch.setattr(module, name, value)

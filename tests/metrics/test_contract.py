@@ -25,10 +25,10 @@ from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from netz.graph import to_igraph
-from netz.metrics import actor_metrics
-from netz.metrics.brokerage import ROLES, brokerage, brokerage_expected
-from netz.metrics.centrality import (
+from netz.core.graph import to_igraph
+from netz.core.metrics import actor_metrics
+from netz.core.metrics.brokerage import ROLES, brokerage, brokerage_expected
+from netz.core.metrics.centrality import (
     CENTRALITY_COLUMNS,
     betweenness,
     centrality_table,
@@ -42,10 +42,10 @@ from netz.metrics.centrality import (
     pagerank,
     strength,
 )
-from netz.metrics.communities import communities
-from netz.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
-from netz.metrics.mixing import ei_index
-from netz.model import Alliance
+from netz.core.metrics.communities import communities
+from netz.core.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
+from netz.core.metrics.mixing import ei_index
+from netz.core.model import Alliance
 
 Metric = Callable[[ig.Graph, bool], pd.Series | pd.DataFrame]
 

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
-from netz.graph import to_igraph, to_networkx
-from netz.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
 
 R_FIXTURE = Path(__file__).parents[1] / "fixtures" / "r" / "igraph_constraint.json"
 TOL = 1e-9

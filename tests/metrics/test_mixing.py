@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
-from netz.errors import UnknownNameError
-from netz.graph import to_igraph, to_networkx
-from netz.metrics.mixing import ei_index, mixing_summary
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.mixing import ei_index, mixing_summary
 
 
 def variants() -> list[tuple[str, bool]]:

@@ -15,9 +15,9 @@ import pytest
 from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 
-from netz.errors import UnknownNameError
-from netz.graph import to_igraph, to_networkx
-from netz.metrics.structure import (
+from netz.core.errors import UnknownNameError
+from netz.core.graph import to_igraph, to_networkx
+from netz.core.metrics.structure import (
     average_path_length,
     centralization,
     degree_assortativity,
@@ -31,7 +31,7 @@ from netz.metrics.structure import (
     structure_summary,
     transitivity,
 )
-from netz.model import Alliance
+from netz.core.model import Alliance
 
 SNA = json.loads((Path(__file__).parents[1] / "fixtures" / "r" / "sna_centrality.json").read_text())
 CASES = [(name, directed) for name in REFERENCE_GRAPHS for directed in (False, True)]
@@ -360,7 +360,7 @@ def test_methods_are_exact_below_the_threshold_and_absent_without_one() -> None:
 def test_figures_reusing_the_table_equal_the_summary(name: str, directed: bool) -> None:
     # metric_tables passes the table's betweenness and distance sums on when they are the same
     # quantities (unweighted alliances); the figures must not change.
-    from netz.metrics import metric_tables
+    from netz.core.metrics import metric_tables
 
     g, _, _ = graphs(name, directed)
     for weighted in (False, None):

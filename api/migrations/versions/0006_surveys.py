@@ -8,7 +8,7 @@ Create Date: 2026-12-05
 import sqlalchemy as sa
 from alembic import op
 
-from netz.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_WAVE_CHARS
+from netz.core.limits import MAX_ID_CHARS, MAX_KIND_CHARS, MAX_WAVE_CHARS
 
 revision = "0006_surveys"
 down_revision = "0005_undo"

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.models import Base
-from netz import io
-from netz.report import report
+from netz.analysis.report import report
+from netz.core import io
 
 ROOT = Path(__file__).parents[3]
 DEMO = ROOT / "datasets" / "demo-buendnis"

@@ -14,11 +14,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import api.reports
-from netz import io
-from netz.model import Alliance
-from netz.report import analyse, report, to_jsonable
-from netz.waves import diff_waves
-from netz.whatif import key_players, whatif
+from netz.analysis.report import analyse, report, to_jsonable
+from netz.analysis.waves import diff_waves
+from netz.analysis.whatif import key_players, whatif
+from netz.core import io
+from netz.core.model import Alliance
 
 ROOT = Path(__file__).parents[3]
 DEMO = ROOT / "datasets" / "demo-buendnis"

@@ -15,10 +15,10 @@ from sqlalchemy import select
 import api.routes.compare
 from api.models import ReportCache
 from netz import read
-from netz.compare import NETWORK_COLUMNS, PERCENTILE_COLUMNS, Z_COLUMNS, compare_row
-from netz.gaps import SEVERITIES
-from netz.health import INDICATORS
-from netz.programme import health_columns
+from netz.analysis.gaps import SEVERITIES
+from netz.analysis.health import INDICATORS
+from netz.cohort.compare import NETWORK_COLUMNS, PERCENTILE_COLUMNS, Z_COLUMNS, compare_row
+from netz.cohort.programme import health_columns
 
 ROOT = Path(__file__).parents[3]
 COHORT = ROOT / "datasets" / "cohort"

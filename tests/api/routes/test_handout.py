@@ -9,10 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from netz import io
+from netz.analysis.report import report
+from netz.analysis.text import kind_label
+from netz.core import io
 from netz.messages import message
-from netz.report import report
-from netz.text import kind_label
 
 DEMO = Path(__file__).parents[3] / "datasets" / "demo-buendnis"
 ALLIANCES = "/api/v1/alliances"

@@ -99,14 +99,16 @@ def test_the_same_request_again_gets_its_unfinished_job(client: TestClient, keys
         finished(service, other.headers["Location"], keys.headers("funder"))
 
 
-def unfinished_job(app: Any, key: str, params: dict[str, Any]) -> str:
-    """A job of this key stored as running (as if a worker were computing it): its id."""
+def unfinished_job(app: Any, key: str, params: dict[str, Any], *, beat_ago: float = 0) -> str:
+    """A job of this key stored as running (as if a worker were computing it), with its last
+    heartbeat ``beat_ago`` seconds ago: its id."""
     with app.state.database.sessions() as session:
         row: ApiKey | None = authenticate(session, key)
         assert row is not None
         now = dt.datetime.now(dt.UTC)
+        beat = now - dt.timedelta(seconds=beat_ago)
         job = JobRow(id=secrets.token_hex(16), key_id=row.id, kind="compare", params=params, state="running",
-                     total=2, created_at=now, expires_at=now + dt.timedelta(hours=1))
+                     total=2, created_at=beat, expires_at=now + dt.timedelta(hours=1), heartbeat_at=beat)
         session.add(job)
         session.commit()
         return job.id
@@ -128,6 +130,35 @@ def test_unfinished_jobs_per_key_are_bounded(client: TestClient, keys: Any, make
         accepted = service.get(COMPARE, headers=keys.headers("researcher"), params={"null_samples": 6})
         assert accepted.status_code == 202
         finished(service, accepted.headers["Location"], keys.headers("researcher"))
+
+
+def test_a_job_whose_process_stopped_is_failed_and_no_longer_counts(client: TestClient, keys: Any,
+                                                                   make_app: Any) -> None:
+    """A process killed while it runs a job leaves the job running, with its last heartbeat. Once
+    that is older than ``job_stale_seconds``, the job fails (on the key's next submission, or when
+    polled): it no longer counts against the key's unfinished jobs, and a poll says to submit it
+    again. A job whose process beats is left alone. (Before: running until it expired.)"""
+    app = make_app(**LONG, jobs_per_key=1, job_stale_seconds=60)
+    funder = keys.headers("funder")
+    dead = unfinished_job(app, keys.funder, {"died": 1}, beat_ago=600)
+    alive = unfinished_job(app, keys.researcher, {}, beat_ago=5)
+    with TestClient(app) as service:
+        accepted = service.get(COMPARE, headers=funder, params={"null_samples": 6})
+        assert accepted.status_code == 202, accepted.text  # before: 429, the dead job counted
+        finished(service, accepted.headers["Location"], funder)
+        english = {**funder, "Accept-Language": "en"}  # the reason is read in English below
+        polled = service.get(f"/api/v1/jobs/{dead}", headers=english)
+        assert polled.status_code == 200 and "Retry-After" not in polled.headers
+        job = polled.json()
+        assert job["state"] == "failed" and "submit it again" in job["error"]
+        assert job["finished_at"] is not None
+        researcher = keys.headers("researcher")
+        assert service.get(f"/api/v1/jobs/{alive}", headers=researcher).json()["state"] == "running"
+        died_again = unfinished_job(app, keys.funder, {"died": 2}, beat_ago=600)
+        polled = service.get(f"/api/v1/jobs/{died_again}", headers=english)  # failed when polled
+        assert polled.json()["state"] == "failed" and "no heartbeat" in polled.json()["error"]
+        german = service.get(f"/api/v1/jobs/{died_again}", headers=funder).json()["error"]
+        assert german.startswith("Der Prozess, der die Berechnung ausführte, hat aufgehört")
 
 
 def test_jobs_expire_and_are_deleted(client: TestClient, keys: Any, make_app: Any) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from netz import io
-from netz.layout import map_layout
+from netz.analysis.layout import map_layout
+from netz.core import io
 from tests.api.conftest import Keys, auth
 
 from .test_analysis import DEMO

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from api.routes.programme import NULL_SAMPLES
 from api.security import create_key
 from netz import read
-from netz.programme import alliance_summary
+from netz.cohort.programme import alliance_summary
 from tests.api.routes.test_compare import COHORT, zipped
 
 PROGRAMME = "/api/v1/programme"

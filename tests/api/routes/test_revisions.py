@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from netz import io as netz_io
-from netz.model import Alliance
+from netz.core import io as netz_io
+from netz.core.model import Alliance
 
 ROOT = Path(__file__).parents[3]
 DEMO = ROOT / "datasets" / "demo-buendnis"

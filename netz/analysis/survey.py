@@ -1,0 +1,466 @@
+"""Partner surveys: turn what each member reports about its partners into the alliance's ties.
+
+A survey asks every actor of the roster ("Mit wem hat Ihre Organisation in den letzten 12 Monaten
+zusammengearbeitet?") and, for each partner it names, the kind of cooperation, how often, and
+optionally PARTNER-style ratings of that partner (Varda et al. 2008): value (power/influence,
+level of involvement, resource contribution) and trust (reliability, support of the mission,
+openness to discussion), 1–4 each.
+
+The answers are a **tie-report table**, one row per (reporter, partner) with the columns of
+:data:`REPORT_COLUMNS`, plus the list of **respondents** (who answered; a respondent who named
+nobody still answered: "no partner" is an answer, not a missing one). This module
+
+- builds ties by a rule (:func:`merge`: ``union``, ``confirmed`` or ``reporter``), ratings
+  combined by ``mean``, ``min`` or ``max``, optionally reconstructing non-respondents' ties;
+- lists where the two sides disagree (:func:`disagreements`);
+- gives figures that know about non-response (:func:`response_rate`, :func:`observed_density`
+  as ``sna::gden`` computes it with missing dyads, :func:`caveats`);
+- scores value and trust per actor and for the network (:func:`partner_scores`);
+- reads answers exported from other tools as a long table (:func:`from_long`).
+
+Every definition is in ``docs/metrics.md`` ("Partner surveys").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+
+from netz.core.errors import InputError, Problem, UnknownNameError
+
+__all__ = [
+    "COMBINE",
+    "FREQUENCIES",
+    "KINDS",
+    "RATING_ITEMS",
+    "REPORT_COLUMNS",
+    "RULES",
+    "TRUST_ITEMS",
+    "VALUE_ITEMS",
+    "caveats",
+    "disagreements",
+    "from_long",
+    "merge",
+    "observed_density",
+    "partner_scores",
+    "reports_frame",
+    "response_rate",
+    "wave_response",
+    "with_wave_response",
+]
+
+RULES = ("union", "confirmed", "reporter")
+COMBINE = ("mean", "min", "max")
+#: Kinds of cooperation a respondent can tick (the message catalogue words them: ``survey.kind.*``).
+KINDS = ("information", "resources", "joint_project", "referral", "other")
+#: How often, as a step 1–4 (``survey.frequency.1`` … ``.4``): less than monthly, monthly, weekly, daily.
+FREQUENCIES = (1, 2, 3, 4)
+VALUE_ITEMS = ("value_power", "value_involvement", "value_resources")
+TRUST_ITEMS = ("trust_reliability", "trust_mission", "trust_openness")
+RATING_ITEMS = VALUE_ITEMS + TRUST_ITEMS
+REPORT_COLUMNS = ("reporter", "partner", "kind", "frequency", *RATING_ITEMS)
+#: A trust score at or above this (on 1–4) counts as high trust.
+HIGH_TRUST = 3.0
+#: Below this response rate, fragile figures carry a caveat.
+CAVEAT_RESPONSE_RATE = 0.8
+#: Figures that change much when a few actors' ties are missing (Borgatti, Carley & Krackhardt 2006).
+FRAGILE_FIGURES = ("betweenness", "centralization", "cut_points")
+#: The alliance metadata that says which waves came from a survey and how many answered:
+#: ``{"2027": {"answered": 9, "asked": 12}}``.
+RESPONSE_META = "survey_response"
+
+
+def reports_frame(
+    rows: Iterable[dict[str, Any]] | pd.DataFrame, roster: Sequence[str], *, file: str | None = None
+) -> pd.DataFrame:
+    """A checked tie-report table: known actors, no self-reports, ratings 1–4, one row per pair.
+
+    ``kind`` is a ``;``-separated list of :data:`KINDS`. Raises :class:`~netz.core.errors.InputError`
+    naming every bad row and column.
+
+    >>> frame = reports_frame([{"reporter": "a", "partner": "b", "frequency": 2}], ["a", "b"])
+    >>> frame[["reporter", "partner"]]
+      reporter partner
+    0        a       b
+    """
+    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    for column in REPORT_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    frame = frame[list(REPORT_COLUMNS)].reset_index(drop=True)
+    known = set(roster)
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for i, record in enumerate(frame.to_dict("records")):
+        row = i + 2  # the header is row 1
+        reporter, partner = str(record["reporter"] or ""), str(record["partner"] or "")
+        for column, actor in (("reporter", reporter), ("partner", partner)):
+            if actor not in known:
+                problems.append(Problem(f"'{actor}' is not an actor of the roster", file, row, column))
+        if reporter == partner and reporter:
+            problems.append(Problem("an actor cannot name itself", file, row, "partner"))
+        if (reporter, partner) in seen:
+            problems.append(Problem(f"'{reporter}' names '{partner}' twice", file, row, "partner"))
+        seen.add((reporter, partner))
+        for kind in _kinds(record["kind"]):
+            if kind not in KINDS:
+                problems.append(
+                    Problem(f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})", file, row, "kind")
+                )
+        for column in ("frequency", *RATING_ITEMS):
+            value = record[column]
+            if _missing(value):
+                continue
+            number = pd.to_numeric(value, errors="coerce")
+            if pd.isna(number) or number not in (1, 2, 3, 4):
+                problems.append(Problem(f"'{value}' is not a step from 1 to 4", file, row, column))
+    if problems:
+        raise InputError(problems)
+    for column in ("frequency", *RATING_ITEMS):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["kind"] = [";".join(_kinds(k)) or None for k in frame["kind"]]
+    frame["reporter"] = frame["reporter"].astype(str)
+    frame["partner"] = frame["partner"].astype(str)
+    return frame
+
+
+def from_long(long: pd.DataFrame, roster: Sequence[str], *, file: str | None = None) -> pd.DataFrame:
+    """The tie-report table from answers exported as a long table: reporter, partner, item, value.
+
+    ``item`` is ``named`` (the partner is named; value ignored), ``kind`` (one row per kind),
+    ``frequency`` or one of :data:`RATING_ITEMS`. Any row names the partner. Items that are not
+    these are an error naming the row.
+
+    >>> long = pd.DataFrame({"reporter": ["a", "a", "a"], "partner": ["b", "b", "b"],
+    ...                      "item": ["kind", "kind", "trust_reliability"],
+    ...                      "value": ["information", "referral", "4"]})
+    >>> row = from_long(long, ["a", "b"]).iloc[0]
+    >>> row["kind"], float(row["trust_reliability"])
+    ('information;referral', 4.0)
+    """
+    missing = [c for c in ("reporter", "partner", "item", "value") if c not in long.columns]
+    if missing:
+        raise InputError(
+            Problem(
+                f"missing column(s) {', '.join(missing)} (expected reporter, partner, item, value)",
+                file,
+                None,
+                missing[0],
+            )
+        )
+    items = ("named", "kind", "frequency", *RATING_ITEMS)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    problems: list[Problem] = []
+    for i, record in enumerate(long.to_dict("records")):
+        item = str(record["item"]).strip()
+        if item not in items:
+            problems.append(
+                Problem(f"unknown item '{item}' (expected one of {', '.join(items)})", file, i + 2, "item")
+            )
+            continue
+        pair = (str(record["reporter"]).strip(), str(record["partner"]).strip())
+        row = rows.setdefault(pair, {"reporter": pair[0], "partner": pair[1], "kind": []})
+        if item == "kind":
+            row["kind"].append(str(record["value"]).strip())
+        elif item != "named":
+            row[item] = record["value"]
+    if problems:
+        raise InputError(problems)
+    wide = [{**r, "kind": ";".join(r["kind"]) or None} for r in rows.values()]
+    return reports_frame(wide, roster, file=file)
+
+
+def response_rate(roster: Sequence[str], respondents: Iterable[str]) -> float | None:
+    """Share of the roster that answered; ``None`` for an empty roster.
+
+    >>> response_rate(["a", "b", "c", "d"], ["a", "c", "c"])
+    0.5
+    """
+    if not roster:
+        return None
+    return len(set(respondents) & set(roster)) / len(set(roster))
+
+
+def wave_response(meta: Mapping[str, Any], wave: str | None) -> tuple[int, int] | None:
+    """``(answered, asked)`` of the survey a wave's ties came from, read from the alliance's
+    metadata (:data:`RESPONSE_META`); ``None`` for a wave that did not come from a survey, for
+    no wave, and for an entry that is not two whole numbers 0 ≤ answered ≤ asked (metadata can
+    be edited by hand, and a wrong entry must not break a report).
+
+    >>> wave_response({"survey_response": {"2027": {"answered": 9, "asked": 12}}}, "2027")
+    (9, 12)
+    >>> wave_response({"survey_response": {"2027": {"answered": 9, "asked": 12}}}, "2026") is None
+    True
+    """
+    entries = meta.get(RESPONSE_META)
+    entry = entries.get(str(wave)) if isinstance(entries, Mapping) and wave is not None else None
+    if not isinstance(entry, Mapping):
+        return None
+    answered, asked = entry.get("answered"), entry.get("asked")
+    whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (answered, asked))
+    return (answered, asked) if whole and 0 <= answered <= asked else None  # type: ignore[operator,return-value]
+
+
+def with_wave_response(meta: Mapping[str, Any], wave: str, answered: int, asked: int) -> dict[str, Any]:
+    """The metadata with the response of the survey behind ``wave`` recorded (see :func:`wave_response`).
+
+    >>> with_wave_response({"name": "B"}, "2027", 9, 12)
+    {'name': 'B', 'survey_response': {'2027': {'answered': 9, 'asked': 12}}}
+    """
+    entries = meta.get(RESPONSE_META)
+    known = dict(entries) if isinstance(entries, Mapping) else {}
+    return {**meta, RESPONSE_META: {**known, str(wave): {"answered": answered, "asked": asked}}}
+
+
+def merge(
+    reports: pd.DataFrame,
+    roster: Sequence[str],
+    respondents: Iterable[str],
+    *,
+    rule: str = "union",
+    combine: str = "mean",
+    reconstruct: bool = False,
+) -> pd.DataFrame:
+    """The alliance's ties built from the reports by a rule.
+
+    ``union``
+        an undirected tie when either side names the other (the default: a partner who did not
+        answer keeps the ties others report about it, so a response rate below 100 % loses the
+        fewest ties; Stork & Richards 1992 show that dropping non-respondents distorts more than
+        using what others say about them).
+    ``confirmed``
+        an undirected tie only when both name each other (stricter; use it when nearly everyone
+        answered). With ``reconstruct`` a tie a respondent reports with a non-respondent counts
+        as confirmed (the missing answer is taken to mirror the respondent's, Huisman 2009).
+    ``reporter``
+        a directed tie for every report, reporter → partner. With ``reconstruct`` a
+        non-respondent *i* gets the tie *i* → *j* for every respondent *j* naming it
+        (reconstruction, Stork & Richards 1992).
+
+    Ties between two non-respondents stay unknown: no rule makes them. ``weight`` is the
+    frequency step (1–4; 1 when nobody said), ``kind`` the kinds named by either side, ``value``
+    and ``trust`` the mean of the three items of a report; the two reports of an undirected tie
+    are combined by ``combine`` (a side that rated nothing is left out).
+
+    Returns a tie table: source, target, weight, kind, value, trust (source < target for
+    undirected ties, in roster order).
+
+    >>> r = reports_frame([{"reporter": "a", "partner": "b"}, {"reporter": "b", "partner": "a"},
+    ...                    {"reporter": "a", "partner": "c"}], ["a", "b", "c"])
+    >>> merge(r, ["a", "b", "c"], ["a", "b", "c"], rule="confirmed")[["source", "target"]].values.tolist()
+    [['a', 'b']]
+    >>> len(merge(r, ["a", "b", "c"], ["a", "b", "c"], rule="union"))
+    2
+    """
+    if rule not in RULES:
+        raise UnknownNameError(f"unknown rule '{rule}'", name=rule, accepted=RULES, parameter="rule")
+    if combine not in COMBINE:
+        raise UnknownNameError(
+            f"unknown way to combine '{combine}'", name=combine, accepted=COMBINE, parameter="combine"
+        )
+    answered = set(respondents)
+    order = {actor: i for i, actor in enumerate(roster)}
+    scored = _scored(reports)
+    if rule == "reporter":
+        ties = scored
+        if reconstruct:
+            about_silent = scored[~scored["partner"].isin(answered) & scored["reporter"].isin(answered)]
+            mirrored = about_silent.rename(columns={"reporter": "partner", "partner": "reporter"})
+            ties = pd.concat([ties, mirrored[ties.columns]], ignore_index=True)
+        out = ties.rename(columns={"reporter": "source", "partner": "target"})
+        return _tie_table(out)
+    first = [
+        order.get(r, -1) <= order.get(p, -1)
+        for r, p in zip(scored["reporter"], scored["partner"], strict=True)
+    ]
+    scored = scored.assign(
+        source=np.where(first, scored["reporter"], scored["partner"]),
+        target=np.where(first, scored["partner"], scored["reporter"]),
+    )
+    groups = scored.groupby(["source", "target"], sort=False)
+    sides = groups["reporter"].transform("size")
+    if rule == "confirmed":
+        silent = ~scored["source"].isin(answered) | ~scored["target"].isin(answered)
+        scored = scored[(sides == 2) | (silent & reconstruct)]
+    how: dict[str, Any] = {
+        "weight": combine,
+        "value": combine,
+        "trust": combine,
+        "kind": lambda kinds: ";".join(sorted({k for ks in kinds.dropna() for k in ks.split(";")})) or None,
+    }
+    out = scored.groupby(["source", "target"], sort=False).agg(how).reset_index()
+    return _tie_table(out)
+
+
+def disagreements(
+    reports: pd.DataFrame, respondents: Iterable[str], *, steps: float = 2.0
+) -> list[dict[str, Any]]:
+    """Where the two sides of a pair, both respondents, disagree.
+
+    ``{"type": "unconfirmed", "reporter": a, "partner": b}``: *a* names *b*, *b* (who answered)
+    does not name *a*. ``{"type": "frequency" | "trust", "a": ..., "b": ..., "a_says": x,
+    "b_says": y}``: both name each other but their frequency steps, or their trust in each other,
+    differ by ``steps`` or more. A pair with a non-respondent is missing data, not a disagreement.
+    """
+    answered = set(respondents)
+    scored = _scored(reports).set_index(["reporter", "partner"])
+    found: list[dict[str, Any]] = []
+    for pair, record in scored.iterrows():
+        reporter, partner = cast(tuple[str, str], pair)
+        if partner not in answered:
+            continue
+        back = (partner, reporter)
+        if back not in scored.index:
+            found.append({"type": "unconfirmed", "reporter": reporter, "partner": partner})
+            continue
+        if str(reporter) > str(partner):
+            continue  # each mutual pair once
+        other = cast(pd.Series, scored.loc[back])
+        for name, column in (("frequency", "weight_reported"), ("trust", "trust")):
+            mine, theirs = float(record[column]), float(other[column])
+            if pd.notna(mine) and pd.notna(theirs) and abs(mine - theirs) >= steps:
+                found.append(
+                    {
+                        "type": name,
+                        "a": reporter,
+                        "b": partner,
+                        "a_says": float(mine),
+                        "b_says": float(theirs),
+                    }
+                )
+    return found
+
+
+def observed_density(
+    reports: pd.DataFrame,
+    roster: Sequence[str],
+    respondents: Iterable[str],
+    *,
+    rule: str = "union",
+    reconstruct: bool = False,
+) -> float | None:
+    """Density over the dyads whose state is known, as ``sna::gden`` counts with missing edges.
+
+    With *R* the report matrix (R_ij = 1 when i names j), the network of a rule has
+    an entry per ordered pair (``reporter``) or per pair (``union``, ``confirmed``); an entry is
+    **missing** when the answers cannot tell:
+
+    - ``reporter``: every entry of a non-respondent's row; with ``reconstruct`` (*i*'s row is
+      taken from the column of reports about *i*) only those towards other non-respondents;
+    - ``union``: a pair of two non-respondents;
+    - ``confirmed``: a pair of two non-respondents, and a pair of a non-respondent and a
+      respondent who names it (the confirmation is unknown); with ``reconstruct`` only the former.
+
+    Density = ties / (dyads − missing dyads), diagonal excluded. ``None`` when no dyad is
+    observed. Equal to ``sna::gden(m, mode="digraph" | "graph")`` for the matrix with ``NA``
+    entries (tests/fixtures/r/sna_gden_missing.R).
+
+    >>> r = reports_frame([{"reporter": "a", "partner": "b"}], ["a", "b", "c"])
+    >>> observed_density(r, ["a", "b", "c"], ["a"], rule="union")  # b-c unknown: 1 tie of 2 dyads
+    0.5
+    """
+    n = len(roster)
+    index = {actor: i for i, actor in enumerate(roster)}
+    answered = np.array([actor in set(respondents) for actor in roster], dtype=bool)
+    named = np.zeros((n, n), dtype=bool)
+    named[[index[r] for r in reports["reporter"]], [index[p] for p in reports["partner"]]] = True
+    silent_pair = ~answered[:, None] & ~answered[None, :]
+    if rule == "reporter":
+        adjacency = named | (named.T & ~answered[:, None]) if reconstruct else named
+        missing = silent_pair if reconstruct else np.repeat(~answered[:, None], n, axis=1)
+        keep = ~np.eye(n, dtype=bool)
+    else:
+        either = named | named.T
+        one_silent = ~answered[:, None] ^ ~answered[None, :]
+        if rule == "union":
+            adjacency, missing = either, silent_pair
+        elif reconstruct:
+            adjacency, missing = (named & named.T) | (either & one_silent), silent_pair
+        else:
+            adjacency, missing = named & named.T, silent_pair | (either & one_silent)
+        keep = np.triu(np.ones((n, n), dtype=bool), k=1)
+    observed = keep & ~missing
+    count = int(observed.sum())
+    return float(adjacency[observed].sum() / count) if count else None
+
+
+def partner_scores(reports: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float | None]]:
+    """PARTNER's value and trust scores: per actor as rated by its partners, and for the network.
+
+    A report's value is the mean of its three value items, its trust the mean of its three trust
+    items (items left blank are left out). An actor's ``value`` / ``trust`` is the mean over the
+    reports *about* it; ``ratings`` counts them. The network's ``value`` and ``trust`` are the
+    means over all reports, and ``high_trust_share`` the share of rated reports with trust
+    ≥ 3 on the 1–4 scale (Varda et al. 2008; Varda & Retrum 2012).
+
+    >>> r = reports_frame([{"reporter": "a", "partner": "b", "trust_reliability": 4, "trust_mission": 3},
+    ...                    {"reporter": "c", "partner": "b", "trust_reliability": 2}], ["a", "b", "c"])
+    >>> actors, network = partner_scores(r)
+    >>> float(actors.loc["b", "trust"]), network["high_trust_share"]
+    (2.75, 0.5)
+    """
+    scored = _scored(reports)
+    per_actor = scored.groupby("partner").agg(
+        value=("value", "mean"), trust=("trust", "mean"), ratings=("trust", "size")
+    )
+    per_actor.index.name = "actor"
+    rated = scored["trust"].dropna()
+    network = {
+        "value": _mean(scored["value"]),
+        "trust": _mean(scored["trust"]),
+        "high_trust_share": float((rated >= HIGH_TRUST).mean()) if len(rated) else None,
+    }
+    return per_actor, network
+
+
+def caveats(rate: float | None) -> list[dict[str, Any]]:
+    """Findings (message key + params) for figures that are fragile at this response rate.
+
+    >>> [c["figure"] for c in caveats(0.6)]
+    ['betweenness', 'centralization', 'cut_points']
+    >>> caveats(0.85)
+    []
+    """
+    if rate is None or rate >= CAVEAT_RESPONSE_RATE:
+        return []
+    return [
+        {"figure": figure, "message": f"survey.caveat.{figure}", "params": {"rate": rate}}
+        for figure in FRAGILE_FIGURES
+    ]
+
+
+def _scored(reports: pd.DataFrame) -> pd.DataFrame:
+    """Per report: reporter, partner, kind, weight (frequency, 1 when unsaid), value, trust."""
+    return pd.DataFrame(
+        {
+            "reporter": reports["reporter"].astype(str).to_numpy(),
+            "partner": reports["partner"].astype(str).to_numpy(),
+            "kind": reports["kind"].to_numpy(),
+            "weight": reports["frequency"].fillna(1.0).to_numpy(dtype=float),
+            "weight_reported": reports["frequency"].to_numpy(dtype=float),
+            "value": reports[list(VALUE_ITEMS)].mean(axis=1).to_numpy(),
+            "trust": reports[list(TRUST_ITEMS)].mean(axis=1).to_numpy(),
+        }
+    )
+
+
+def _tie_table(ties: pd.DataFrame) -> pd.DataFrame:
+    return ties[["source", "target", "weight", "kind", "value", "trust"]].reset_index(drop=True)
+
+
+def _kinds(value: Any) -> list[str]:
+    if _missing(value):
+        return []
+    return [k.strip() for k in str(value).split(";") if k.strip()]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+
+
+def _mean(values: pd.Series) -> float | None:
+    clean = values.dropna()
+    return float(clean.mean()) if len(clean) else None
