@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.cli import main
 from netz.cohort.compare import compare_row
 from netz.cohort.synthetic import demo_cohort
 from netz.cohort.trends import TREND_METRICS, alliance_trends, cohort_trends, trends, trends_json
 from netz.core.model import Actor, Alliance, Tie
+from tests.factories import make_alliance
 
 COHORT = Path(__file__).parents[1] / "datasets" / "cohort"
 

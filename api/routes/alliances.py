@@ -60,7 +60,8 @@ def list_alliances(
 def create_alliance(
     body: AllianceIn, session: SessionDep, key: CurrentKey, response: Response
 ) -> AllianceOut:
-    """A new alliance from JSON (validated like a file); coordinators are given what they create."""
+    """A new alliance from JSON (validated like a file, but an attribute named like a metric, such as
+    `degree`, is refused); coordinators are given what they create."""
     require(key, "admin", "coordinator")
     meta = checked_meta(body.name, body.meta)
     actors = pd.DataFrame([{"id": a.id, "name": a.name, "type": a.type, **a.attributes} for a in body.actors],
@@ -73,7 +74,7 @@ def create_alliance(
     ties.index += 1
     alliance = Alliance.from_frames(actors, ties, directed=body.directed,
                                     meta={**meta, "name": body.name}, actors_file="actors",
-                                    ties_file="ties")
+                                    ties_file="ties", refuse_metric_columns=True)
     return _created(session, key, alliance, response, "create")
 
 

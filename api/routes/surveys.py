@@ -43,8 +43,8 @@ from api.security import pseudonym_key
 from api.store import load
 from netz.analysis import survey as netz_survey
 from netz.analysis.privacy import pseudonyms
-from netz.analysis.report import to_jsonable
-from netz.analysis.waves import diff_waves
+from netz.analysis.report import analyse, to_jsonable
+from netz.analysis.waves import diff_analyses
 from netz.core.errors import NotInstalledError
 from netz.core.model import wave_order
 from netz.core.printed import pdf
@@ -438,7 +438,8 @@ def close_survey(
     if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Close the survey: its ties become a new wave of the alliance (all of them or none), and the
-    wave's change against the previous wave is returned."""
+    wave's change against the previous wave is returned (a tie between two non-respondents is
+    not known in the new wave: it is listed in ``ties_unknown``, not in ``ties_lost``)."""
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     survey = session.get(SurveyRow, survey_id)
@@ -449,11 +450,16 @@ def close_survey(
         raise Refusal(409, "survey.error.wave_taken", wave=survey.wave)
     audit(session, key, "survey-close", row, survey=survey.id)
     state = surveys.status(session, survey)  # who answered, before the survey is closed
-    alliance = surveys.close(session, row, survey)
+    closed = surveys.close(session, row, survey)
+    alliance = closed.alliance
     response.headers["ETag"] = etag(row)
     waves = sorted(alliance.waves, key=wave_order)
     earlier = [w for w in waves if wave_order(w) < wave_order(survey.wave)]
-    diff = to_jsonable(diff_waves(alliance, earlier[-1], survey.wave)) if earlier else None
+    diff = None
+    if earlier:
+        # pairs of two non-respondents are unknown in the new wave, not lost (netz.analysis.waves)
+        before, after = (analyse(alliance, wave=w) for w in (earlier[-1], survey.wave))
+        diff = to_jsonable(diff_analyses(alliance, before, after, unknown=closed.unknown))
     return {
         "wave": survey.wave,
         "revision": row.revision,

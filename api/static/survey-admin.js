@@ -121,6 +121,10 @@
     const changes = diff ? [
       el("li", { dataset: { change: "ties_gained" } }, t("survey_admin_ties_gained", { n: diff.ties_gained.length })),
       el("li", { dataset: { change: "ties_lost" } }, t("survey_admin_ties_lost", { n: diff.ties_lost.length })),
+      // earlier ties between two who did not answer: not known, never counted as lost
+      diff.ties_unknown?.length
+        ? el("li", { dataset: { change: "ties_unknown" } }, t("survey_admin_ties_unknown", { n: diff.ties_unknown.length }))
+        : null,
       findings("gaps_new", diff.gaps_new),
       findings("gaps_resolved", diff.gaps_resolved),
       findings("gaps_changed", diff.gaps_changed),

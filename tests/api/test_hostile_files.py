@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,10 +23,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from netz.cli import main
+from tests.hostile.make_corpus import large_cases
 
 HOSTILE = Path(__file__).parents[1] / "hostile"
-sys.path.insert(0, str(HOSTILE))
-from make_corpus import large_cases  # noqa: E402
 
 EXPECTED: dict[str, dict[str, Any]] = json.loads((HOSTILE / "expected.json").read_text(encoding="utf-8"))
 CASES = sorted(EXPECTED)

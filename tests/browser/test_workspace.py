@@ -16,11 +16,11 @@ import openpyxl
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
-from test_accessibility import check_contrast
-from test_coordinator_pages import DEMO_NAME, sign_in
 
 from netz.core import io as netz_io
 from netz.core.model import Alliance
+from tests.browser.test_accessibility import check_contrast
+from tests.browser.test_coordinator_pages import DEMO_NAME, sign_in
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"

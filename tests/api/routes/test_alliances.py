@@ -10,7 +10,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from factories import make_alliance
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from api.models import Base
 from netz.analysis.report import report
 from netz.core import io
+from tests.factories import make_alliance
 
 ROOT = Path(__file__).parents[3]
 DEMO = ROOT / "datasets" / "demo-buendnis"
@@ -208,6 +208,11 @@ def test_create_empty_alliance(client: TestClient, admin: dict[str, str]) -> Non
 @pytest.mark.parametrize(("change", "file", "column"), [
     ({"actors": [{"id": "k", "name": "Kirche", "type": "Raumschiff"}]}, "actors", "type"),
     ({"ties": [{"source": "k", "target": "nobody"}]}, "ties", "target"),
+    # an attribute named like a metric would hide the metric in the report and the actor list
+    ({"actors": [{"id": "k", "name": "Kirche", "type": "Kirche", "attributes": {"degree": 12}}]},
+     "actors", "degree"),
+    ({"actors": [{"id": "k", "name": "Kirche", "type": "Kirche", "attributes": {"brokerage": "hoch"}}]},
+     "actors", "brokerage"),
 ])
 def test_create_with_bad_content(client: TestClient, admin: dict[str, str],
                                  row_counts: Callable[[], dict[str, int]],
