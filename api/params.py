@@ -16,17 +16,9 @@ from fastapi import Query
 from pydantic import AfterValidator
 
 from netz.core.errors import UnknownNameError
-from netz.core.vocabulary import fold
+from netz.core.vocabulary import LAENDER, fold
 
-__all__ = ["LAENDER", "ActorType", "GroupBy", "Land", "Programme", "Wave", "check_names", "no_wave",
-           "same_name"]
-
-#: The sixteen Länder: a ``?land=`` filter may name one of them (or a Land an alliance has).
-LAENDER = (
-    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
-    "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
-)
+__all__ = ["ActorType", "GroupBy", "Land", "Programme", "Wave", "check_names", "no_wave", "same_name"]
 
 GroupBy = Annotated[str, Query(
     description="The actor attribute that defines groups for mixing, brokerage roles and gaps "

@@ -294,6 +294,52 @@ def test_patch_metadata(client: TestClient, admin: dict[str, str], demo: dict[st
     assert star.status_code == 200 and star.json()["revision"] == 4
 
 
+@pytest.mark.parametrize(("meta", "field", "german", "english"), [
+    ({"land": "Atlantis"}, "land", "Bundesland: „Atlantis“ ist keines der 16 Länder",
+     "Land: 'Atlantis' is none of the 16 German Länder"),
+    ({"funding": "viel"}, "funding", "Fördersumme: „viel“ ist kein Betrag",
+     "Funding: 'viel' is not an amount"),
+    ({"funding": -5}, "funding", "Fördersumme: „-5“ ist kein Betrag", "Funding: '-5' is not an amount"),
+    ({"founded": 20155}, "founded", "Gründungsjahr: „20155“ ist kein Jahr",
+     "Year founded: '20155' is not a year"),
+    ({"region": "x" * 301}, "region", "Ort oder Region: 301 Zeichen; höchstens 300",
+     "Town or region: 301 characters; at most 300"),
+])
+def test_patch_metadata_refused_in_words_that_name_the_field(
+        client: TestClient, admin: dict[str, str], demo: dict[str, Any],
+        meta: dict[str, Any], field: str, german: str, english: str) -> None:
+    """German without an Accept-Language (the people netz is for), English when asked for."""
+    url = f"{ALLIANCES}/{demo['id']}"
+    headers = {**admin, "If-Match": demo["etag"]}
+    for extra, expected in (({}, german), ({"Accept-Language": "en"}, english),
+                            ({"Accept-Language": "fr, en;q=0.5"}, english),
+                            ({"Accept-Language": "fr"}, german)):
+        response = client.patch(url, headers={**headers, **extra}, json={"meta": meta})
+        assert response.status_code == 422, response.text
+        [problem] = response.json()["problems"]
+        assert problem["column"] == field
+        assert problem["message"].startswith(expected), (extra, problem["message"])
+    assert client.get(url, headers=admin).json()["revision"] == 1  # nothing stored
+
+
+def test_every_wrong_field_is_named_at_once(client: TestClient, admin: dict[str, str],
+                                            demo: dict[str, Any]) -> None:
+    response = client.patch(f"{ALLIANCES}/{demo['id']}", headers={**admin, "If-Match": demo["etag"]},
+                            json={"name": "x" * 301, "meta": {"land": "Atlantis", "funding": "viel",
+                                                             "founded": "2015/16"}})
+    assert response.status_code == 422
+    assert [p["column"] for p in response.json()["problems"]] == ["land", "funding", "name"]
+
+
+@pytest.mark.parametrize(("given", "stored"), [("thueringen", "Thüringen"), ("NRW", "Nordrhein-Westfalen"),
+                                               ("Baden Württemberg", "Baden-Württemberg")])
+def test_a_land_in_any_spelling_is_stored_as_the_list_writes_it(
+        client: TestClient, admin: dict[str, str], given: str, stored: str) -> None:
+    created = client.post(ALLIANCES, headers=admin, json={"name": f"Land {given}", "meta": {"land": given}})
+    assert created.status_code == 201, created.text
+    assert created.json()["land"] == stored
+
+
 def test_patch_unknown_alliance(client: TestClient, admin: dict[str, str]) -> None:
     response = client.patch(f"{ALLIANCES}/999999", headers={**admin, "If-Match": "*"}, json={"name": "x"})
     assert response.status_code == 404

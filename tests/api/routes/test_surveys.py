@@ -291,17 +291,24 @@ def test_start_refuses_bad_input_without_storing_anything(
 ) -> None:
     path = f"/api/v1/alliances/{alliance['id']}/surveys"
     headers = {**admin, "If-Match": alliance["etag"]}
-    cases = [
-        ({"wave": "2025", "closes_at": later()}, 409),  # the wave exists
-        ({"wave": "2026", "closes_at": later(-1)}, 422),  # in the past
-        ({"wave": "2026", "closes_at": later(), "rule": "both"}, 422),
-        ({"wave": "2026", "closes_at": later(), "rule": "reporter"}, 422),  # undirected alliance
-        ({"wave": "", "closes_at": later()}, 422),
+    cases = [  # the reason in German by default, in English when asked for
+        ({"wave": "2025", "closes_at": later()}, 409, "Das Bündnis hat schon eine Welle „2025“",
+         "the alliance already has a wave '2025'"),
+        ({"wave": "2026", "closes_at": later(-1)}, 422,
+         "Der letzte Tag der Erhebung muss in der Zukunft liegen", "the closing date must be in the future"),
+        ({"wave": "2026", "closes_at": later(), "rule": "both"}, 422, "Unbekannte Regel „both“",
+         "unknown rule 'both'"),
+        ({"wave": "2026", "closes_at": later(), "rule": "reporter"}, 422,  # undirected alliance
+         "Die Regel „reporter“ ergibt gerichtete Kooperationen", "the rule 'reporter' makes directed ties"),
+        ({"wave": "", "closes_at": later()}, 422, "", ""),
     ]
-    for body, status in cases:
+    for body, status, german, english in cases:
         response = client.post(path, json=body, headers=headers)
         assert response.status_code == status, (body, response.text)
         assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"].startswith(german), response.text
+        response = client.post(path, json=body, headers={**headers, "Accept-Language": "en"})
+        assert response.json()["detail"].startswith(english), response.text
     assert client.post(path, json={"wave": "2026", "closes_at": later()}, headers=admin).status_code == 428
     with app.state.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(SurveyRow)) == 0
