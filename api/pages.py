@@ -87,7 +87,7 @@ def static_file(path: str) -> FileResponse:
 @router.get("/ui/messages.js")
 def ui_messages() -> Response:
     """The message catalogue of every language as a script that sets ``window.NETZ_MESSAGES``,
-    and the sixteen Länder (:data:`netz.vocabulary.LAENDER`) as ``window.NETZ_LAENDER``.
+    and the sixteen Länder (:data:`netz.core.vocabulary.LAENDER`) as ``window.NETZ_LAENDER``.
 
     A script rather than JSON so that the pages have their words before their own scripts run
     (no flash of keys, no waiting): ``<script src="/ui/messages.js">`` comes before common.js.

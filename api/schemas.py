@@ -69,8 +69,8 @@ def checked_meta(name: str | None, meta: dict[str, Any]) -> dict[str, Any]:
     Every problem is named with its field (``column``), in words that name the field, so that
     the pages show each next to its input: a text longer than its column, a ``land`` that is
     none of the sixteen Länder (any spelling of one is stored as it is written in
-    :data:`netz.vocabulary.LAENDER`), a ``funding`` that is not an amount, a ``founded`` that is
-    no year (:func:`netz.io.meta.meta_value_problem`). Returns the metadata with the Land
+    :data:`netz.core.vocabulary.LAENDER`), a ``funding`` that is not an amount, a ``founded`` that is
+    no year (:func:`netz.core.io.meta.meta_value_problem`). Returns the metadata with the Land
     written as the list writes it; raises :class:`InputError` (422) listing every problem.
     """
     checked = dict(meta)

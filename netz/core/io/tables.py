@@ -161,7 +161,7 @@ def read_csv_table(
 
 def rows_are(limit: str) -> str:
     """What the rows of a table bounded by ``limit`` are, for the error: the unit of
-    :meth:`netz.limits.Limits.exceeded` (``actors_or_more`` …)."""
+    :meth:`netz.core.limits.Limits.exceeded` (``actors_or_more`` …)."""
     return {"max_actors": "actors", "max_ties": "ties"}.get(limit, "rows") + "_or_more"
 
 
