@@ -91,10 +91,13 @@ class Settings(BaseSettings):
     job_workers
         Threads per process that run background jobs (a job's computation never runs on the
         event loop).
-    programme_processes
-        Local processes that compute the missing alliance summaries of a programme overview job
-        (``api.routes.programme``); 0 (the default): one per CPU core. 1 computes them in the
-        job's thread.
+    scheduler
+        Where background jobs compute many alliances at once (the missing alliance summaries of
+        a programme overview, ``api.routes.programme``): ``processes`` (the default, also when
+        empty: one local process per CPU core), ``processes:N`` (*N*; 1 computes them in the
+        job's thread) or the address of a Dask scheduler (``tcp://host:8786``). The same setting,
+        ``NETZ_SCHEDULER``, as ``netz batch``, ``compare`` and ``trends`` read
+        (:func:`netz.cohort.batch.open_executor`; it replaces ``NETZ_PROGRAMME_PROCESSES``).
     job_result_seconds
         How long a job and its result are kept after it finished (or, unfinished, after it was
         submitted); expired jobs are deleted.
@@ -147,7 +150,7 @@ class Settings(BaseSettings):
     compare_job_seconds: float = 2.0
     compare_cache_rows: int = 20
     job_workers: int = 1
-    programme_processes: int = Field(default=0, ge=0)
+    scheduler: str = "processes"
     job_result_seconds: int = 3600
     jobs_per_key: int = 4
     job_stale_seconds: float = Field(default=60.0, gt=0)

@@ -36,7 +36,6 @@ __all__ = [
     "key_of",
     "readable_alliance",
     "require",
-    "revision_tag",
     "view_of",
     "writable_alliance",
 ]
@@ -257,14 +256,7 @@ def writable_alliance(session: Session, key: ApiKey, alliance_id: int) -> Allian
 
 def etag(row: AllianceRow) -> str:
     """The alliance's strong ETag, which writes must send back in ``If-Match``."""
-    return revision_tag(row.id, row.revision)
-
-
-def revision_tag(alliance_id: int, revision: int, view: str = "full") -> str:
-    """The strong ETag of an alliance at a revision, ``"id-revision"``; a report seen in another
-    view than the full one (its body differs) has the view appended."""
-    tag = f"{alliance_id}-{revision}" if view == "full" else f"{alliance_id}-{revision}-{view}"
-    return f'"{tag}"'
+    return f'"{row.id}-{row.revision}"'
 
 
 def check_revision(row: AllianceRow, if_match: str | None) -> None:

@@ -25,7 +25,8 @@ def edit(session: Session, row: AllianceRow, *, actors: Change | None = None,
     (revision + 1).
 
     Rows are numbered from 1 in error messages, as a list shown to a person would be.
-    ``weighted=True`` keeps tie weights even if the alliance had none before. The alliance as it
+    ``weighted=True`` keeps tie weights even if the alliance had none before. An attribute named
+    like a metric (``degree``) is refused: it would hide the metric. The alliance as it
     was is kept for undo (:mod:`api.undo`), under ``action``.
     """
     alliance = load(session, row)
@@ -38,7 +39,7 @@ def edit(session: Session, row: AllianceRow, *, actors: Change | None = None,
         actor_table.reset_index(drop=True).set_axis(range(1, len(actor_table) + 1)),
         tie_table.reset_index(drop=True).set_axis(range(1, len(tie_table) + 1)),
         directed=alliance.directed, meta=meta(dict(alliance.meta)) if meta else alliance.meta,
-        actors_file="actors", ties_file="ties",
+        actors_file="actors", ties_file="ties", refuse_metric_columns=True,
     )
     remember(session, row, alliance, action)
     save(session, changed, row)

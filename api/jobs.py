@@ -35,7 +35,9 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.db import Database
 from api.models import ApiKey, JobRow, as_utc, utcnow
+from api.problems import Refusal
 from netz.core.errors import NetzError
+from netz.messages import DEFAULT_LANGUAGE, message
 
 __all__ = ["POLL_SECONDS", "JobRunner", "JobStopped", "Progress", "Work", "describe", "visible_job"]
 
@@ -88,9 +90,8 @@ class JobRunner:
         unfinished = len(unfinished_jobs)
         if unfinished >= self.settings.jobs_per_key:
             session.commit()
-            raise HTTPException(429, f"this key has {unfinished} unfinished jobs, as many as one key may "
-                                     "have at once; wait for them to finish",
-                                headers={"Retry-After": str(POLL_SECONDS * 5)})
+            raise Refusal(429, "job.error.too_many", n=unfinished,
+                          headers={"Retry-After": str(POLL_SECONDS * 5)})
         job = JobRow(id=secrets.token_hex(16), key_id=key.id, kind=kind, params=params, state="queued",
                      done=0, total=total, media_type="application/json", created_at=now, heartbeat_at=now,
                      expires_at=now + dt.timedelta(seconds=self.settings.job_result_seconds))
@@ -171,8 +172,8 @@ class JobRunner:
                 self._finish(session, job_id, state="failed", error=_STOPPED)
             except (NetzError, KeyError, HTTPException) as error:  # the request cannot be carried out
                 session.rollback()
-                message = error.detail if isinstance(error, HTTPException) else _message(error)
-                self._finish(session, job_id, state="failed", error=str(message))
+                reason = error.detail if isinstance(error, HTTPException) else _message(error)
+                self._finish(session, job_id, state="failed", error=str(reason))
             except Exception:
                 log.exception("job %s failed", job_id)
                 session.rollback()
@@ -186,9 +187,11 @@ class JobRunner:
              expires_at=now + dt.timedelta(seconds=self.settings.job_result_seconds), **values)
 
 
-_FAILED = "the job failed (an error in the service)"
-_STOPPED = "the service stopped before the job finished; submit it again"
-_STALE = "the process running the job stopped (no heartbeat) before it finished; submit it again"
+#: A failed job's error as stored: a key of the message catalogue, said in the reader's language
+#: by :func:`describe` (the reason of a request that cannot be carried out is stored as text).
+_FAILED = "job.error.failed"
+_STOPPED = "job.error.stopped"
+_STALE = "job.error.stale"
 
 
 def _set(session: Session, job_id: str, *conditions: Any, **values: Any) -> bool:
@@ -230,13 +233,13 @@ def visible_job(session: Session, settings: Settings, key: ApiKey, job_id: str) 
         session.commit()
         session.refresh(job)
     if job is None or as_utc(job.expires_at) < utcnow() or (key.role != "admin" and job.key_id != key.id):
-        raise HTTPException(404, f"no job with id {job_id} (jobs are kept for a while after they finish, "
-                                 "and only the key that made one sees it)")
+        raise Refusal(404, "job.error.not_found", id=job_id)
     return job
 
 
-def describe(job: JobRow) -> dict[str, Any]:
-    """A job as the API shows it: state, progress, times and (when done) the result."""
+def describe(job: JobRow, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """A job as the API shows it: state, progress, times and (when done) the result; a failed
+    job's error in ``lang`` (the request's language)."""
     result: Any = None
     if job.state == "done" and job.result is not None:
         result = json.loads(job.result) if job.media_type == "application/json" else job.result
@@ -245,6 +248,7 @@ def describe(job: JobRow) -> dict[str, Any]:
         "created_at": as_utc(job.created_at).isoformat(),
         "finished_at": None if job.finished_at is None else as_utc(job.finished_at).isoformat(),
         "expires_at": as_utc(job.expires_at).isoformat(),
-        "error": job.error, "media_type": job.media_type, "result": result,
+        "error": None if job.error is None else message(job.error, lang),
+        "media_type": job.media_type, "result": result,
     }
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, Response
 
+from netz.core.vocabulary import LAENDER
 from netz.messages import CATALOGUES, catalogue
 
 __all__ = ["STATIC", "messages_script", "router"]
@@ -85,7 +86,8 @@ def static_file(path: str) -> FileResponse:
 
 @router.get("/ui/messages.js")
 def ui_messages() -> Response:
-    """The message catalogue of every language as a script that sets ``window.NETZ_MESSAGES``.
+    """The message catalogue of every language as a script that sets ``window.NETZ_MESSAGES``,
+    and the sixteen Länder (:data:`netz.vocabulary.LAENDER`) as ``window.NETZ_LAENDER``.
 
     A script rather than JSON so that the pages have their words before their own scripts run
     (no flash of keys, no waiting): ``<script src="/ui/messages.js">`` comes before common.js.
@@ -95,11 +97,13 @@ def ui_messages() -> Response:
 
 @cache
 def messages_script() -> str:
-    """``window.NETZ_MESSAGES = {"de": {...}, "en": {...}, ...};`` from :mod:`netz.messages`.
+    """``window.NETZ_MESSAGES = {"de": {...}, "en": {...}, ...};`` from :mod:`netz.messages`, and
+    ``window.NETZ_LAENDER = [...]``.
 
-    >>> "Kirche / Religionsgemeinschaft" in messages_script()
-    True
+    >>> "Kirche / Religionsgemeinschaft" in messages_script(), '"Thüringen"]' in messages_script()
+    (True, True)
     """
     payload = json.dumps({lang: catalogue(lang) for lang in CATALOGUES}, ensure_ascii=False,
                          separators=(",", ":"))
-    return f"window.NETZ_MESSAGES = {payload};\n"
+    laender = json.dumps(LAENDER, ensure_ascii=False)
+    return f"window.NETZ_MESSAGES = {payload};\nwindow.NETZ_LAENDER = {laender};\n"

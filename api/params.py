@@ -13,25 +13,28 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Query
+from pydantic import AfterValidator
 
 from netz.core.errors import UnknownNameError
-from netz.core.vocabulary import fold
+from netz.core.vocabulary import LAENDER, fold
 
-__all__ = ["LAENDER", "ActorType", "GroupBy", "Land", "Programme", "Wave", "check_names", "same_name"]
-
-#: The sixteen Länder: a ``?land=`` filter may name one of them (or a Land an alliance has).
-LAENDER = (
-    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
-    "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
-)
+__all__ = ["ActorType", "GroupBy", "Land", "Programme", "Wave", "check_names", "no_wave", "same_name"]
 
 GroupBy = Annotated[str, Query(
     description="The actor attribute that defines groups for mixing, brokerage roles and gaps "
                 "(default `type`; any case).")]
+def no_wave(wave: str | None) -> str | None:
+    """An empty ``?wave=`` is no wave (the latest), on every route alike, in the report cache's key too.
+
+    >>> no_wave(""), no_wave(None), no_wave("2024")
+    (None, None, '2024')
+    """
+    return wave or None
+
+
 Wave = Annotated[str | None, Query(
-    description="The survey wave to analyse (default: the latest; an unknown one is a 422 listing the "
-                "waves).")]
+    description="The survey wave to analyse (default, and empty: the latest; an unknown one is a 422 "
+                "listing the waves)."), AfterValidator(no_wave)]
 Land = Annotated[str | None, Query(
     description="Only alliances of this Land (Bundesland), in any case and spelling "
                 "(`baden-wuerttemberg` finds `Baden-Württemberg`).")]

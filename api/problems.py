@@ -29,11 +29,32 @@ from netz.analysis.privacy import SinglesOutActors
 from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, UnknownNameError
 from netz.messages import message, negotiate
 
-__all__ = ["PROBLEM_TYPE", "install", "problem", "send_problem"]
+__all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "send_problem"]
 
 PROBLEM_TYPE = "application/problem+json"
 
 _log = logging.getLogger(__name__)
+
+
+class Refusal(HTTPException):
+    """An HTTP error whose detail is a message of the catalogue (``key`` with ``params``), said in
+    the language the client reads (:func:`request_language`); ``detail`` holds the English text
+    for logs and for code that reads it."""
+
+    def __init__(self, status: int, key: str, *, headers: Mapping[str, str] | None = None,
+                 **params: Any) -> None:
+        super().__init__(status, message(key, "en", **params), dict(headers) if headers else None)
+        self.key, self.params = key, params
+
+    def text(self, lang: str) -> str:
+        return message(self.key, lang, **self.params)
+
+
+def request_language(request: Request) -> str:
+    """The language to answer ``request`` in: the best of ours for its ``Accept-Language``, and
+    German (:data:`netz.messages.DEFAULT_LANGUAGE`) for a request that names none of ours — the
+    people netz is for read German; a program that wants English says ``Accept-Language: en``."""
+    return negotiate(request.headers.get("accept-language"))
 
 
 def problem(status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None,
@@ -57,16 +78,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def input_error(request: Request, error: InputError) -> JSONResponse:
-        # In the client's language (Accept-Language); English for a program that names none of
-        # ours (a browser always names the user's languages).
-        lang = negotiate(request.headers.get("accept-language"), default="en")
+        lang = request_language(request)
         return problem(422, message("input.title", lang), error.text(lang),
                        problems=[p.to_dict(lang) for p in error.problems[:MAX_LISTED_PROBLEMS]],
                        problem_count=len(error.problems))
 
     @app.exception_handler(SinglesOutActors)
     async def singles_out(request: Request, error: SinglesOutActors) -> JSONResponse:
-        lang = negotiate(request.headers.get("accept-language"), default="en")
+        lang = request_language(request)
         return problem(403, "Forbidden", error.text(lang))
 
     @app.exception_handler(UnknownNameError)
@@ -81,11 +100,12 @@ def install(app: FastAPI) -> None:
     # Starlette's HTTPException, which FastAPI's extends: so that Starlette's own errors
     # (no such route, method not allowed, an unreadable body) are problems too.
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, error: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
         title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
                  412: "Precondition failed", 413: "Content too large", 415: "Unsupported media type",
                  428: "Precondition required"}.get(error.status_code) or _phrase(error.status_code)
-        return problem(error.status_code, title, str(error.detail), headers=error.headers)
+        detail = error.text(request_language(request)) if isinstance(error, Refusal) else str(error.detail)
+        return problem(error.status_code, title, detail, headers=error.headers)
 
     @app.exception_handler(StaleDataError)
     async def changed_meanwhile(_: Request, error: StaleDataError) -> JSONResponse:

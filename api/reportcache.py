@@ -2,8 +2,10 @@
 
 Three layers, each once:
 
-* **key** — :func:`cache_key`: what was computed (a report's view and options, a comparison's
-  options), hashed when longer than the ``report_cache.key`` column;
+* **key** — :func:`cache_key`: what was computed (a report's, a map layout's or the key players'
+  view and options, a comparison's options), hashed when longer than the ``report_cache.key``
+  column; options are written as a JSON list (:func:`options_detail`), so that two different
+  requests never share a key (``None`` is not ``""``, and no ``|`` in a name can shift them);
 * **store** — the ``report_cache`` table: one row per alliance and key, valid for one revision of
   the alliance (:func:`read`, :func:`store`); a write to an alliance bumps its revision and
   deletes its rows in the same transaction (:mod:`api.store`);
@@ -41,14 +43,17 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api.config import Settings
-from api.deps import readable_alliance, revision_tag, view_of
+from api.deps import readable_alliance, view_of
 from api.models import AllianceRow, ApiKey, ReportCache, as_utc
 from api.reports import compute_report
 from api.store import load
+from netz.analysis.layout import LAYOUT_FORMAT
 from netz.analysis.report import REPORT_FORMAT, resolve_names
 
-__all__ = ["Cache", "Entry", "Memory", "accepts_gzip", "cache_key", "read", "report_key", "report_tag",
-           "respond", "store", "stored_revisions", "view_version"]
+__all__ = ["KEY_PLAYERS_KEPT", "LAYOUTS_KEPT", "Cache", "Entry", "Memory", "accepts_gzip", "cache_key",
+           "computed_tag", "key_players_key", "key_players_kind", "layout_key", "layout_kind",
+           "options_detail", "read", "report_key", "report_kind", "report_tag", "respond", "store",
+           "stored_revisions", "view_version"]
 
 #: The width of ``report_cache.key`` (String(200)).
 KEY_WIDTH = 200
@@ -63,6 +68,13 @@ COMMON_HEADERS = {"Vary": "Accept-Encoding, Authorization", "Cache-Control": "pr
 #: What an entry's parsed value is counted as in the memory's bound, per byte of its JSON
 #: (Python objects take several times their text: measured ~5x for a 200-actor report).
 PARSED_BYTES_PER_BYTE = 5
+#: An alliance keeps at most this many map layouts per view (any seed may be asked for).
+LAYOUTS_KEPT = 8
+#: ... and this many key-player answers per view (k and the wave may vary).
+KEY_PLAYERS_KEPT = 8
+#: The version of the key players' answer (:func:`netz.analysis.whatif.key_players`): raise it when
+#: it changes.
+KEY_PLAYERS_FORMAT = 1
 
 
 # -- key -----------------------------------------------------------------------------------------
@@ -77,11 +89,48 @@ def cache_key(kind: str, detail: str) -> str:
     return key
 
 
+def options_detail(*options: str | int | None) -> str:
+    """A key's options as a JSON list: one text per tuple of options and one tuple per text.
+
+    >>> options_detail("type", None), options_detail("type", "")
+    ('["type",null]', '["type",""]')
+    >>> options_detail("a|b", None) != options_detail("a", "b|")
+    True
+    """
+    return json.dumps(list(options), ensure_ascii=False, separators=(",", ":"))
+
+
 def report_key(view: str, group_by: str, wave: str | None, settings: Settings) -> str:
     """A report's key: its view (with the privacy rules that shape it), the report's format
     (:data:`netz.analysis.report.REPORT_FORMAT`: none stored by an older netz is served after an upgrade)
     and options."""
-    return cache_key(f"{view_version(view, settings)}/r{REPORT_FORMAT}", f"{group_by}|{wave or ''}")
+    return cache_key(report_kind(view, settings), options_detail(group_by, wave))
+
+
+def report_kind(view: str, settings: Settings) -> str:
+    """The kind of a report's key (and its ETag's suffix): view, privacy rules and format."""
+    return f"{view_version(view, settings)}/r{REPORT_FORMAT}"
+
+
+def layout_key(view: str, seed: int, group_by: str | None, wave: str | None, settings: Settings) -> str:
+    """A map layout's key: view, :data:`netz.analysis.layout.LAYOUT_FORMAT` and options."""
+    return cache_key(layout_kind(view, settings), options_detail(seed, group_by, wave))
+
+
+def layout_kind(view: str, settings: Settings) -> str:
+    """The kind of a map layout's key (and its ETag's suffix)."""
+    return f"layout/{view_version(view, settings)}/l{LAYOUT_FORMAT}"
+
+
+def key_players_key(view: str, k: int, group_by: str, wave: str | None, settings: Settings) -> str:
+    """The key players' key: view, :data:`KEY_PLAYERS_FORMAT`, how many, and the what-if's
+    options (the players do not depend on ``group_by``, but an unknown one is a 422 there too)."""
+    return cache_key(key_players_kind(view, settings), options_detail(k, group_by, wave))
+
+
+def key_players_kind(view: str, settings: Settings) -> str:
+    """The kind of the key players' key."""
+    return f"keyplayers/{view_version(view, settings)}/k{KEY_PLAYERS_FORMAT}"
 
 
 def view_version(view: str, settings: Settings) -> str:
@@ -263,21 +312,33 @@ class Cache:
         """
         row = readable_alliance(session, key, alliance_id)
         view = view_of(key)
-        asked = report_key(view, group_by, wave, self.settings)
 
-        def make() -> tuple[str, bytes]:
+        def resolve() -> tuple[str, Callable[[], str]]:
             alliance = load(session, row)
             names = resolve_names(alliance, group_by, wave)
-            canonical = report_key(view, *names, self.settings)
+            return report_key(view, *names, self.settings), lambda: compute_report(
+                session, row, alliance, view, self.settings, group_by=names[0], wave=names[1])
+
+        return row, self.resolved(session, row, report_key(view, group_by, wave, self.settings), resolve)
+
+    def resolved(self, session: Session, row: AllianceRow, asked: str,
+                 resolve: Callable[[], tuple[str, Callable[[], str]]], *, keep: int | None = None,
+                 kinds: tuple[str, ...] = ()) -> Entry:
+        """The entry of a value asked for under the names a client wrote (``asked``): from memory,
+        else the store; else ``resolve()`` says its key under the names as the alliance spells them
+        (``TYPE`` and ``type`` are one value) and how to compute its JSON, which is done only if
+        that key is not stored either (see :func:`store` for ``keep`` and ``kinds``)."""
+
+        def make() -> tuple[str, bytes]:
+            canonical, compute = resolve()
             stored = read(session, row, canonical) if canonical != asked else None
             if stored is not None:
                 return canonical, stored
-            body = compute_report(session, row, alliance, view, self.settings,
-                                  group_by=names[0], wave=names[1])
-            store(session, row, canonical, body)
+            body = compute()
+            store(session, row, canonical, body, keep=keep, kinds=kinds)
             return canonical, body.encode()
 
-        return row, self.entry(session, row, asked, make)
+        return self.entry(session, row, asked, make)
 
     def value(self, session: Session, row: AllianceRow, key: str, compute: Callable[[], Any], *,
               keep: int | None = None, kinds: tuple[str, ...] = ()) -> Any:
@@ -329,9 +390,16 @@ def respond(entry: Entry, tag: str, *, if_none_match: str | None, accept_encodin
 
 
 def report_tag(row: AllianceRow, view: str, settings: Settings) -> str:
-    """A report's strong ETag: the alliance's, with the view appended for de-identified views
-    (whose bodies differ, and differ again under other privacy rules)."""
-    return revision_tag(row.id, row.revision, view_version(view, settings))
+    """A report's strong ETag: the alliance's revision, the view (whose bodies differ, and differ
+    again under other privacy rules) and the report's format (after an upgrade that changed it, a
+    client's copy of the old one is not confirmed by a 304)."""
+    return computed_tag(row, report_kind(view, settings))
+
+
+def computed_tag(row: AllianceRow, kind: str) -> str:
+    """The strong ETag of a computed value of one revision of an alliance: ``"id-revision-kind"``
+    (its URL says the options; the kind says what shaped the body besides them)."""
+    return f'"{row.id}-{row.revision}-{kind}"'
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:

@@ -25,6 +25,7 @@ from api.security import pseudonym_key
 from api.store import load
 from netz.analysis.privacy import check_grouping, deidentify, funders_report
 from netz.analysis.report import report
+from netz.core.metrics import ACTOR_METRIC_FIELDS
 from netz.core.model import Alliance
 
 __all__ = ["alliance_as_seen", "compute_report", "funder_view", "research_view"]
@@ -41,12 +42,6 @@ MIXING_FIGURES = ("group_by", "groups", "sizes", "ei_index", "ei_index_baseline"
 #: Communities: funders see how many and how separate, researchers also their sizes.
 FUNDER_COMMUNITY_FIGURES = ("count", "modularity", "method")
 RESEARCH_COMMUNITY_FIGURES = (*FUNDER_COMMUNITY_FIGURES, "sizes", "seed")
-#: Per-actor metrics researchers see, next to the (pseudonymous) id, name, type and banded attributes.
-ACTOR_METRICS = (
-    "degree", "in_degree", "out_degree", "strength", "degree_norm", "betweenness", "betweenness_norm",
-    "closeness", "harmonic", "eigenvector", "pagerank", "coreness", "clustering", "constraint",
-    "effective_size", "efficiency", "hierarchy", "brokerage", "ei_index", "community",
-)
 GAP_FIELDS = ("kind", "severity", "actors", "types", "value", "explanation", "suggestion")
 FUNDER_HEALTH_FIELDS = ("indicator", "value", "band")
 RESEARCH_HEALTH_FIELDS = (*FUNDER_HEALTH_FIELDS, "explanation")
@@ -109,7 +104,8 @@ def research_view(result: dict[str, Any], attributes: Iterable[str]) -> dict[str
 
     ``attributes`` are the actor attributes the de-identified alliance kept (as bands).
     """
-    actor_fields = ("id", "name", "type", *attributes, *ACTOR_METRICS)
+    # Every per-actor metric, next to the (pseudonymous) id, name, type and banded attributes.
+    actor_fields = ("id", "name", "type", *attributes, *ACTOR_METRIC_FIELDS)
     return {
         "alliance": result["alliance"],
         "network": _network(result["network"], RESEARCH_COMMUNITY_FIGURES),

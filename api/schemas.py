@@ -12,11 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from sqlalchemy.orm import InstrumentedAttribute
 
 from api.models import ActorRow, AllianceRow, ApiKey, TieRow
 from api.textcheck import unstorable
+from netz.core.errors import InputError, Problem
+from netz.core.io.meta import meta_value_problem, shown_value
+from netz.core.vocabulary import canonical_land
 
 __all__ = [
     "ActorIn",
@@ -32,6 +35,7 @@ __all__ = [
     "KeyPatch",
     "TieIn",
     "TiePatch",
+    "checked_meta",
 ]
 
 
@@ -59,12 +63,37 @@ class _Request(BaseModel):
         return data
 
 
-def _meta_within_columns(meta: dict[str, Any]) -> dict[str, Any]:
-    for key, length in META_LENGTHS.items():
-        value = meta.get(key)
-        if value is not None and len(str(value)) > length:
-            raise ValueError(f"'{key}' may have at most {length} characters")
-    return meta
+def checked_meta(name: str | None, meta: dict[str, Any]) -> dict[str, Any]:
+    """An alliance's name and metadata as a request sends them, checked field by field.
+
+    Every problem is named with its field (``column``), in words that name the field, so that
+    the pages show each next to its input: a text longer than its column, a ``land`` that is
+    none of the sixteen Länder (any spelling of one is stored as it is written in
+    :data:`netz.vocabulary.LAENDER`), a ``funding`` that is not an amount, a ``founded`` that is
+    no year (:func:`netz.io.meta.meta_value_problem`). Returns the metadata with the Land
+    written as the list writes it; raises :class:`InputError` (422) listing every problem.
+    """
+    checked = dict(meta)
+    fields = {**meta, **({} if name is None else {"name": name})}
+    problems: list[Problem] = []
+    for key, value in fields.items():
+        if value is None:
+            continue
+        longest = META_LENGTHS.get(key)
+        if longest is not None and len(str(value)) > longest:
+            problems.append(Problem(f"input.meta.too_long.{key}", column=key,
+                                    params={"length": len(str(value)), "longest": longest}))
+        elif key == "land" and value != "":
+            land = canonical_land(str(value))
+            if land is None:
+                problems.append(Problem("input.meta.land", column=key, params={"value": shown_value(value)}))
+            else:
+                checked[key] = land
+        elif (code := meta_value_problem(key, value, strict=True)) is not None:
+            problems.append(Problem(code, column=key, params={"value": shown_value(value)}))
+    if problems:
+        raise InputError(problems)
+    return checked
 
 
 class ActorIn(_Request):
@@ -98,23 +127,21 @@ class TiePatch(_Request):
 
 
 class AllianceIn(_Request):
-    name: str = Field(default="", max_length=META_LENGTHS["name"])
+    """A new alliance; its name and metadata are checked by :func:`checked_meta`."""
+
+    name: str = ""
     directed: bool = False
     meta: dict[str, Any] = Field(default_factory=dict,
                                  examples=[{"region": "Musterstadt", "land": "Hessen", "funding": 15000}])
     actors: list[ActorIn] = Field(default_factory=list)
     ties: list[TieIn] = Field(default_factory=list)
 
-    _meta = field_validator("meta")(_meta_within_columns)
-
 
 class AlliancePatch(_Request):
-    """Metadata changes; ``null`` removes a field."""
+    """Metadata changes; ``null`` removes a field. Checked by :func:`checked_meta`."""
 
-    name: str | None = Field(default=None, max_length=META_LENGTHS["name"])
+    name: str | None = None
     meta: dict[str, Any] = Field(default_factory=dict)
-
-    _meta = field_validator("meta")(_meta_within_columns)
 
 
 class AllianceOut(BaseModel):
@@ -591,7 +618,8 @@ def _compare_row_fields() -> dict[str, Any]:
     fields["null_seed"] = (int, Field(description="The null models' seed."))
     for column in Z_COLUMNS:
         fields[column] = (float | None, Field(default=None, description=_z_description(column)))
-    fields["band"] = (Band, Field(description=_see(_HEALTH, "the worst band of the scorecard")))
+    fields["band"] = (Band, Field(description=_see(
+        _HEALTH, "the worst band of the scorecard, `data_quality` left out (it is about the data)")))
     for indicator in INDICATORS:
         fields[f"band_{indicator}"] = (Band | None, Field(default=None, description=_see(
             _HEALTH, f"the band of `{indicator}`; null where the scorecard has none")))

@@ -18,7 +18,7 @@ from starlette.requests import ClientDisconnect
 
 from api.config import Settings
 from netz.core import io
-from netz.core.errors import InputError, Problem
+from netz.core.errors import InputError, Place, Problem
 from netz.core.model import Alliance
 
 __all__ = ["IMPORT_SUFFIXES", "read_upload"]
@@ -79,8 +79,15 @@ def _renamed(error: InputError, internal: Path, shown: str) -> InputError:
         text = text.replace(str(internal), shown).replace(str(internal.parent), "")
         return text.replace(internal.name, shown)
 
+    def renamed(value: object) -> object:
+        """A file name, a place in a file (a sheet, an archive's member) or any other parameter."""
+        if isinstance(value, Place):
+            return value.renamed(rename)
+        return rename(value) if isinstance(value, str) else value
+
     return InputError([
-        Problem(rename(p.code), rename(p.file or "") or shown, p.row, p.column,
-                {name: rename(v) if isinstance(v, str) else v for name, v in p.params.items()})
+        Problem(rename(p.code), p.file.renamed(rename) if isinstance(p.file, Place)
+                else rename(p.file or "") or shown,
+                p.row, p.column, {name: renamed(v) for name, v in p.params.items()})
         for p in error.problems
     ])

@@ -53,7 +53,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from netz import report
-from netz.cohort.batch import process_pool, run
+from netz.cohort.batch import open_executor, run
 from netz.cohort.compare import compare_row
 from netz.cohort.synthetic import demo_specs, generate_alliance, random_specs
 from netz.core.model import Alliance
@@ -149,15 +149,18 @@ def profile_split(stats: pstats.Stats) -> dict[str, float]:
 
 
 def timed_run(alliances: list[Alliance], workers: int, samples: int) -> tuple[float, float]:
-    """Wall time of a batch on ``workers`` fresh local processes, and its CPU-bound time: the
-    CPU seconds of this process (sending, collecting, ranking) plus the rows' CPU seconds in the
-    workers divided among them."""
+    """Wall time of a batch on ``workers`` fresh local processes (1: in this process, as
+    :func:`netz.cohort.batch.open_executor` runs one), and its CPU-bound time: the CPU seconds of this
+    process (sending, collecting, ranking) plus the rows' CPU seconds in the workers divided
+    among them."""
     start, parent = time.perf_counter(), time.process_time()
-    with process_pool(workers) as pool:
-        result = run(alliances, executor=pool, workers=workers, null_samples=samples, progress=False)
+    with open_executor(f"processes:{workers}") as pool:
+        result = run(alliances, executor=pool.executor, workers=pool.workers, null_samples=samples,
+                     progress=False)
+        here = pool.executor is None
     elapsed, parent = time.perf_counter() - start, time.process_time() - parent
     assert len(result.alliances) == len(alliances) and result.failures.empty
-    cpu = float(result.alliances["cpu_seconds"].sum())
+    cpu = 0.0 if here else float(result.alliances["cpu_seconds"].sum())  # here: counted in parent
     print(f"  {workers} worker(s): {elapsed:7.1f} s wall  {len(alliances) / elapsed:7.1f} alliances/s   "
           f"rows: {cpu:6.1f} CPU s in the workers (busy {cpu / (workers * elapsed):4.0%} of {workers} x "
           f"wall), {parent:4.1f} CPU s here; load average {os.getloadavg()[0]:.1f}")

@@ -3,26 +3,28 @@ from the cache.
 
 1. The 500-alliance demo cohort (``netz.cohort.synthetic.demo_specs(500)``), every alliance given three waves,
    stored in a new SQLite database (and PostgreSQL at ``--postgres URL`` when it answers).
-2. Each alliance's summary (:func:`netz.cohort.programme.alliance_summary`, 50 null samples of the latest
-   wave, as ``api.routes.programme`` asks) computed on ``--workers`` local processes, and stored in
-   the report cache under the key the service uses (what its background job would store).
+2. Each alliance's summary (:func:`netz.cohort.programme.alliance_summary`, 50 null samples of the
+   latest wave, as ``api.routes.programme`` asks) computed from nothing on the executor the
+   service's job uses (:func:`netz.cohort.batch.open_executor`: all local workers, or
+   ``--scheduler``), with progress, and stored in the report cache under the key the service uses
+   (what its job would store).
 3. ``GET /api/v1/programme`` (all 500 rows, support, per-wave trends), the same with a filter,
    ``…/overview.xlsx`` and ``…/charts/{id}`` from the cache, with a funder key, in process
    (FastAPI's TestClient: no network), median of ``--repeats``.
 
-    .venv/bin/python benchmarks/bench_programme.py [--count 500] [--workers 2] [--repeats 7]
+    .venv/bin/python benchmarks/bench_programme.py [--count 500] [--scheduler processes:N] [--repeats 7]
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -37,15 +39,12 @@ from api.routes.compare import _cache_key
 from api.routes.programme import NULL_SAMPLES, _options
 from api.security import create_key
 from api.store import save
+from netz.cohort.batch import each, open_executor
 from netz.cohort.programme import alliance_summary
 from netz.cohort.synthetic import demo_specs, generate_alliance
 from netz.core.model import Alliance
 
 WAVES = ("2016", "2017", "2018")
-
-
-def _summary(alliance: Alliance) -> dict:
-    return alliance_summary(alliance, null_samples=NULL_SAMPLES, seed=0)
 
 
 def cohort(count: int) -> list[Alliance]:
@@ -83,7 +82,8 @@ def timed(client: TestClient, headers: dict[str, str], path: str, repeats: int) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--scheduler", default=None,
+                        help="as netz batch --scheduler (default: NETZ_SCHEDULER, else one process per CPU)")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_programme")
     args = parser.parse_args()
@@ -94,10 +94,13 @@ def main() -> None:
     print(f"{len(alliances)} alliances, {waves} waves, {sum(a.n_actors for a in alliances):,} actors, "
           f"{sum(len(a.ties) for a in alliances):,} ties; generated in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
-    with ProcessPoolExecutor(args.workers) as pool:
-        summaries = list(pool.map(_summary, alliances, chunksize=4))
+    with open_executor(args.scheduler) as pool:
+        summaries = each(functools.partial(alliance_summary, null_samples=NULL_SAMPLES, seed=0), alliances,
+                         executor=pool.executor, cost=lambda a: a.n_actors * len(a.ties), progress=True,
+                         desc="summaries")
+        workers = pool.workers
     computed = time.perf_counter() - start
-    print(f"summaries from nothing on {args.workers} processes: {computed:.1f} s "
+    print(f"summaries from nothing on {workers} worker(s): {computed:.1f} s "
           f"({1000 * computed / len(alliances):.0f} ms per alliance)")
     problem = [bool(a.meta.get("problem")) for a in alliances]
     flagged = [bool(s["support"]) for s in summaries]

@@ -17,6 +17,8 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +36,7 @@ from netz.analysis.text import (
 )
 from netz.analysis.waves import diff_waves
 from netz.analysis.whatif import key_players, whatif
+from netz.cohort.batch import Pool, each, open_executor
 from netz.core import io
 from netz.core.errors import InputError, NetzError, NotInstalledError, require
 from netz.core.io.spreadsheet import spreadsheet_safe
@@ -165,29 +168,27 @@ def _add_cohort_commands(commands: argparse._SubParsersAction) -> None:
                                   "pdf or the overview as xlsx (both need --out)")
     compare_cmd.add_argument("--out", type=Path, metavar="FILE", help="where --format pdf|xlsx writes")
     trends_cmd.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    for command in (compare_cmd, trends_cmd):
-        add_reading_options(command)
-        command.add_argument("--group-by", default="type", metavar="COLUMN")
-        command.add_argument("--seed", type=int, default=0)
-        command.add_argument("--workers", type=int, default=1, metavar="N",
-                             help="local processes (default 1)")
     compare_cmd.set_defaults(run=_compare)
     trends_cmd.set_defaults(run=_trends)
 
     batch_cmd = commands.add_parser("batch", help="compute every alliance under a folder; Parquet and CSV")
     batch_cmd.add_argument("path", type=Path, metavar="DIR")
     batch_cmd.add_argument("--out", type=Path, required=True, help="results.parquet (a .csv is written too)")
-    batch_cmd.add_argument("--workers", type=int, default=None, metavar="N",
-                           help="local processes (default: one per CPU)")
-    batch_cmd.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://host:8786")
     batch_cmd.add_argument("--wave", help="which wave of each alliance (default: its latest; 'all')")
-    batch_cmd.add_argument("--group-by", default="type", metavar="COLUMN")
     batch_cmd.add_argument("--null-samples", type=int, default=100, metavar="N")
-    batch_cmd.add_argument("--seed", type=int, default=0)
     batch_cmd.add_argument("--actors", action="store_true", help="also write every actor's metrics")
-    batch_cmd.add_argument("--no-progress", dest="progress", action="store_false")
-    add_reading_options(batch_cmd)
     batch_cmd.set_defaults(run=_batch)
+    for command in (compare_cmd, trends_cmd, batch_cmd):
+        add_reading_options(command)
+        command.add_argument("--group-by", default="type", metavar="COLUMN")
+        command.add_argument("--seed", type=int, default=0)
+        command.add_argument("--workers", type=int, default=None, metavar="N",
+                             help="local processes (default: one per CPU; 1: in this process)")
+        command.add_argument("--scheduler", metavar="ADDRESS",
+                             help="where to compute: a Dask scheduler (tcp://host:8786), 'processes' or "
+                                  "'processes:N' (default: the setting NETZ_SCHEDULER, else local processes)")
+        command.add_argument("--no-progress", dest="progress", action="store_false",
+                             help="no progress bar on standard error")
 
     cohort_cmd = commands.add_parser("cohort", help="generate the synthetic demo cohort into a folder")
     cohort_cmd.add_argument("output", type=Path, metavar="DIR")
@@ -467,54 +468,37 @@ def _emit_table(args: argparse.Namespace, table: pd.DataFrame, data: object, tex
     return _emit(args, data, text)
 
 
-def _executor(args: argparse.Namespace) -> object:
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+def _pool(args: argparse.Namespace) -> AbstractContextManager[Pool]:
+    """The executor of a cohort command: ``--scheduler``, ``--workers`` or the setting."""
+    return open_executor(args.scheduler, workers=args.workers)
 
 
 def _compare(args: argparse.Namespace) -> int:
     from netz.cohort.compare import compare
     from netz.cohort.compare_text import compare_text
+    from netz.cohort.programme import health_columns
 
     if args.format in ("pdf", "xlsx"):
         return _programme_file(args)
     alliances = _alliances(args)
-    executor = _executor(args)
-    try:
-        table = compare(alliances, wave=args.wave, group_by=args.group_by,
-                        null_samples=args.null_samples, seed=args.seed, executor=executor)  # type: ignore[arg-type]
-        health = pd.DataFrame(_each(executor, _health_task, alliances, args.wave, args.seed))
-    finally:
-        if executor is not None:
-            executor.shutdown()  # type: ignore[attr-defined]
+    with _pool(args) as pool:
+        table = compare(alliances, wave=args.wave, group_by=args.group_by, null_samples=args.null_samples,
+                        seed=args.seed, executor=pool.executor, progress=args.progress)
+        health = pd.DataFrame(each(partial(health_columns, wave=args.wave, seed=args.seed),
+                                   list(alliances.values()), executor=pool.executor, cost=_cost,
+                                   progress=args.progress, desc="netz compare: bands and gaps"))
     table = pd.concat([table, health], axis=1)
     return _emit_table(args, table, to_jsonable(table.to_dict("records")), compare_text(table, args.lang))
 
 
-def _health_task(alliance: Alliance, wave: str | None, seed: int) -> dict[str, object]:
-    from netz.cohort.programme import health_columns
-
-    return health_columns(alliance, wave=wave, seed=seed)
-
-
-def _summary_task(alliance: Alliance, null_samples: int, seed: int) -> dict[str, object]:
-    from netz.cohort.programme import alliance_summary
-
-    return alliance_summary(alliance, null_samples=null_samples, seed=seed)
-
-
-def _each(executor: object, task: object, alliances: dict[str, Alliance], *options: object) -> list[object]:
-    """``task(alliance, *options)`` for each alliance, in order: on the executor if there is one."""
-    if executor is None:
-        return [task(a, *options) for a in alliances.values()]  # type: ignore[operator]
-    futures = [executor.submit(task, a, *options) for a in alliances.values()]  # type: ignore[attr-defined]
-    return [future.result() for future in futures]
+def _cost(alliance: Alliance) -> float:
+    """What computing an alliance costs, roughly: actors times ties (largest first)."""
+    return float(alliance.n_actors * max(len(alliance.ties), 1))
 
 
 def _programme_file(args: argparse.Namespace) -> int:
     """``netz compare … --format pdf|xlsx --out FILE``: the programme report or the overview."""
-    from netz.cohort.programme import HEADLINE, overview
+    from netz.cohort.programme import HEADLINE, alliance_summary, overview
     from netz.cohort.programme_charts import trend_chart
     from netz.cohort.programme_report import overview_xlsx, report_pdf
 
@@ -523,18 +507,16 @@ def _programme_file(args: argparse.Namespace) -> int:
     if args.format == "pdf":
         require("weasyprint", extra="pdf", feature="netz compare --format pdf")
     alliances = _alliances(args)
-    executor = _executor(args)
-    try:
-        found = _each(executor, _summary_task, alliances, args.null_samples, args.seed)
-    finally:
-        if executor is not None:
-            executor.shutdown()  # type: ignore[attr-defined]
+    with _pool(args) as pool:
+        found = each(partial(alliance_summary, null_samples=args.null_samples, seed=args.seed),
+                     list(alliances.values()), executor=pool.executor, cost=_cost, progress=args.progress,
+                     desc="netz compare")
     summaries = dict(zip(alliances, found, strict=True))
-    rows = overview(summaries, list(summaries))  # type: ignore[arg-type]
+    rows = overview(summaries, list(summaries))
     if args.format == "xlsx":
         args.out.write_bytes(overview_xlsx(rows, args.lang))
     else:
-        charts = [trend_chart(summaries, figure, lang=args.lang) for figure in HEADLINE]  # type: ignore[arg-type]
+        charts = [trend_chart(summaries, figure, lang=args.lang) for figure in HEADLINE]
         names = sorted({str(row["programme"]) for row in rows if row.get("programme")})
         args.out.write_bytes(report_pdf(rows, charts, programme=", ".join(names) or None, lang=args.lang))
     print(f"wrote {args.out}")
@@ -545,13 +527,10 @@ def _trends(args: argparse.Namespace) -> int:
     from netz.cohort.compare_text import trends_text
     from netz.cohort.trends import trends, trends_json
 
-    executor = _executor(args)
-    try:
-        table = trends(_alliances(args), group_by=args.group_by, null_samples=args.null_samples,
-                       seed=args.seed, executor=executor)  # type: ignore[arg-type]
-    finally:
-        if executor is not None:
-            executor.shutdown()  # type: ignore[attr-defined]
+    alliances = _alliances(args)
+    with _pool(args) as pool:
+        table = trends(alliances, group_by=args.group_by, null_samples=args.null_samples, seed=args.seed,
+                       executor=pool.executor, progress=args.progress)
     return _emit_table(args, table, trends_json(table), trends_text(table, args.lang))
 
 
@@ -559,27 +538,13 @@ def _batch(args: argparse.Namespace) -> int:
     from netz.cohort.batch import discover, run, write_results
 
     require("pyarrow", extra="batch", feature="netz batch (its Parquet tables)")
-    if args.scheduler:
-        require("distributed", extra="batch", feature="netz batch --scheduler (a Dask cluster)")
     root = args.path
     paths = discover(root)
     keys = {p.relative_to(root).as_posix() if root.is_dir() and p != root else p.name: p for p in paths}
-    client = None
-    executor = None
-    workers = args.workers
-    if args.scheduler:
-        from distributed import Client
-
-        client = Client(args.scheduler)
-        executor = client.get_executor()
-        workers = sum(client.nthreads().values())
-    try:
-        result = run(keys, executor=executor, workers=workers, wave=args.wave, group_by=args.group_by,
-                     null_samples=args.null_samples, seed=args.seed, actors=args.actors,
-                     progress=args.progress, lenient=args.lenient)
-    finally:
-        if client is not None:
-            client.close()
+    with _pool(args) as pool:
+        result = run(keys, executor=pool.executor, workers=pool.workers, wave=args.wave,
+                     group_by=args.group_by, null_samples=args.null_samples, seed=args.seed,
+                     actors=args.actors, progress=args.progress, lenient=args.lenient)
     written = write_results(result, args.out)
     print(f"{len(result.alliances)} of {len(paths)} alliances computed; wrote "
           f"{', '.join(str(p) for p in written)}")

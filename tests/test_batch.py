@@ -12,9 +12,19 @@ import pytest
 
 from netz.analysis.report import select_wave
 from netz.cli import main
-from netz.cohort.batch import BatchResult, discover, run, write_results
+from netz.cohort.batch import (
+    SCHEDULER_SETTING,
+    BatchResult,
+    Pool,
+    discover,
+    each,
+    open_executor,
+    run,
+    write_results,
+)
 from netz.cohort.compare import compare_row
 from netz.cohort.synthetic import AllianceSpec, generate_alliance
+from netz.core.errors import NetzError
 from netz.core.graph import to_igraph
 from netz.core.metrics import actor_metrics
 
@@ -150,3 +160,46 @@ def test_command_line_batch(tree: Path, tmp_path: Path) -> None:
     actors = pd.read_parquet(tmp_path / "r.actors.parquet")
     assert set(actors["alliance"]) == set(pd.read_csv(tmp_path / "r.csv")["alliance"])
     assert {"id", "degree", "betweenness", "constraint"} <= set(actors.columns)
+
+
+# -- the one executor ----------------------------------------------------------------------------
+
+
+def test_open_executor_reads_the_setting_and_the_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SCHEDULER_SETTING, "processes:2")
+    with open_executor() as pool:
+        assert pool.workers == 2 and pool.executor is not None
+        assert each(abs, [-1, 2, -3], executor=pool.executor) == [1, 2, 3]
+    with open_executor(workers=1) as pool:  # an explicit number of local processes wins
+        assert pool == Pool(None, 1)
+    with open_executor("processes:0") as pool:
+        assert pool == Pool(None, 1)
+    monkeypatch.setenv(SCHEDULER_SETTING, "processes:zwei")
+    with pytest.raises(NetzError, match="processes:N"), open_executor():
+        pass
+
+
+def test_each_keeps_the_order_and_reports_progress() -> None:
+    seen: list[int] = []
+    with open_executor("processes:2") as pool:
+        found = each(abs, [-3, 1, -2, 5], executor=pool.executor, cost=abs, done=seen.append)
+    assert found == [3, 1, 2, 5] and seen == [1, 2, 3, 4]
+
+
+def test_compare_and_trends_on_a_dask_scheduler_equal_local_processes(tree: Path) -> None:
+    """The command line's --scheduler names a Dask cluster; the tables are those of local processes."""
+    distributed = pytest.importorskip("distributed")
+    paths = [str(tree / "cohort" / slug) for slug in SLUGS[:3]]
+    outputs = {}
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=40) as cluster:
+        for where in ("processes:2", cluster.scheduler_address):
+            for command in ("compare", "trends"):
+                out = io.StringIO()
+                with redirect_stdout(out), redirect_stderr(io.StringIO()):
+                    status = main([command, *paths, "--format", "json", "--null-samples", "4",
+                                   "--scheduler", where])
+                assert status == 0
+                outputs[where, command] = out.getvalue()
+    for command in ("compare", "trends"):
+        assert outputs["processes:2", command] == outputs[cluster.scheduler_address, command]

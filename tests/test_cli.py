@@ -285,7 +285,7 @@ def test_convert_to_a_missing_folder_or_unknown_suffix(
     assert "does not exist" in err
     status, _, err = run(capsys, "convert", DEMO, tmp_path / "out.pdf")
     assert status == 2
-    assert "cannot tell the format" in err
+    assert "Das Format lässt sich an „.pdf“ nicht erkennen" in err  # German, the CLI's default
     assert list(tmp_path.iterdir()) == []
 
 
@@ -316,7 +316,8 @@ def test_console_script(tmp_path: Path) -> None:
 def test_a_single_csv_file_points_to_the_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     status, _, err = run(capsys, "validate", DEMO / "akteure.csv")
     assert status == 2
-    assert "akteure.csv: a single .csv file cannot hold an alliance; use the folder" in err
+    assert "akteure.csv: Eine einzelne .csv-Datei kann kein Bündnis enthalten; nehmen Sie stattdessen den " \
+           "Ordner" in err
     status, _, err = run(capsys, "convert", DEMO, tmp_path / "out.csv")
     assert status == 2
     assert not (tmp_path / "out.csv").exists()

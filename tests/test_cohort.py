@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 import netz
 from netz.analysis.report import analyse
 from netz.cohort.compare import size_class
+from netz.cohort.programme import alliance_summary
 from netz.cohort.synthetic import (
     AFFINITY,
     COHORT_TYPES,
@@ -212,3 +214,20 @@ def test_command_line_writes_the_cohort(tmp_path: Path, cohort: dict[str, netz.A
     assert written == sorted(list(cohort)[:3])
     for slug in written:
         assert netz.read(tmp_path / "c" / slug).equals(cohort[slug])
+
+
+def test_a_healthy_alliance_that_centralises_by_chance_is_labelled() -> None:
+    """pappelhof-5 of the 500-alliance cohort (3 waves) was generated healthy, but its waves happen
+    to centralise wave by wave: it carries the problem, labelled as chance, and is flagged for it."""
+    spec = dataclasses.replace(demo_specs(500)[140], waves=("2016", "2017", "2018"))
+    assert spec.slug == "pappelhof-5" and spec.problem is None
+    alliance = generate_alliance(spec)
+    assert (alliance.meta["problem"], alliance.meta["problem_origin"]) == ("centralising", "chance")
+    assert alliance.meta["problem_description"] == PROBLEMS["centralising"]
+    reasons = alliance_summary(alliance, null_samples=0)["support"]
+    assert "support.centralisation_rising" in [reason["message"] for reason in reasons]
+    # Built problems carry no origin; healthy alliances neither problem nor origin.
+    built = generate_alliance(dataclasses.replace(demo_specs(500)[3], waves=spec.waves))
+    assert built.meta["problem"] == "centralising" and "problem_origin" not in built.meta
+    healthy = generate_alliance(dataclasses.replace(demo_specs(500)[141], waves=spec.waves))
+    assert "problem" not in healthy.meta and "problem_origin" not in healthy.meta

@@ -12,7 +12,6 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 import netz
 from netz.cohort.compare import (
@@ -36,6 +35,7 @@ from netz.core.graph import to_igraph
 from netz.core.metrics.mixing import mixing_summary
 from netz.core.metrics.structure import centralization, structure_summary, transitivity
 from netz.core.model import Alliance
+from tests.factories import make_alliance
 
 REFERENCE = Path(__file__).parents[1] / "datasets" / "reference"
 TYPES = ["initiative", "church", "welfare", "refugee"]

@@ -10,7 +10,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.analysis.gaps import GAP_KINDS, SEVERITIES, Gap, Thresholds, find_gaps, top_steps, words
 from netz.analysis.report import analyse, report
@@ -20,6 +19,7 @@ from netz.core.graph import to_igraph, to_networkx
 from netz.core.metrics import actor_metrics
 from netz.core.model import Alliance
 from netz.messages import catalogue
+from tests.factories import make_alliance
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 

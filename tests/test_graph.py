@@ -6,10 +6,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 from netz.core.graph import actor_ids, edge_table, to_igraph, to_networkx
 from netz.core.model import Actor, Alliance, Tie
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 
 def with_parallel_rows(*, directed: bool) -> Alliance:

@@ -8,7 +8,6 @@ import math
 import networkx as nx
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.analysis.health import INDICATORS, Bands, Indicator, health
 from netz.analysis.report import analyse
@@ -18,6 +17,7 @@ from netz.core.graph import to_igraph, to_networkx
 from netz.core.metrics import actor_metrics
 from netz.core.model import Alliance
 from netz.messages import catalogue
+from tests.factories import make_alliance
 
 # -- helpers ---------------------------------------------------------------------------------------
 

@@ -6,10 +6,10 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.core.errors import InputError, UnknownNameError
 from netz.core.model import Actor, Alliance, Tie, plain_value, wave_order
+from tests.factories import make_alliance
 
 
 def small(*, directed: bool = False) -> Alliance:

@@ -6,7 +6,6 @@ import re
 
 import pandas as pd
 import pytest
-from factories import make_alliance
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from netz.analysis.report import report
 from netz.core.errors import UnknownNameError
 from netz.core.model import Alliance
 from netz.core.vocabulary import ACTOR_TYPES
+from tests.factories import make_alliance
 
 KEY = b"test key"
 

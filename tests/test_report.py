@@ -20,7 +20,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 
 import netz
@@ -34,6 +33,7 @@ from netz.core.graph import to_igraph, to_networkx
 from netz.core.metrics.brokerage import ROLES
 from netz.core.metrics.centrality import betweenness, betweenness_sample_size
 from netz.core.model import Alliance
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 
 DEMO = Path(__file__).resolve().parents[1] / "datasets" / "demo-buendnis"
 CASES = [*REFERENCE_GRAPHS, "demo"]
@@ -460,7 +460,7 @@ def test_large_alliances_record_every_sampled_figure() -> None:
     json.dumps(result, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(pair=same_alliance_in_two_orders(max_actors=8))
 def test_report_lists_do_not_depend_on_row_order(pair: tuple[Alliance, Alliance]) -> None:
     """Gaps in their documented total order, actors by id: the same lists whatever the row order."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from factories import make_alliance
 
 from netz.analysis.report import actors_by_group, report, select_wave
 from netz.analysis.text import render_report
 from netz.core.errors import UnknownNameError
 from netz.core.model import Actor, Alliance, Tie
 from netz.core.vocabulary import ACTOR_TYPES
+from tests.factories import make_alliance
 
 
 def with_waves() -> Alliance:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.analysis.revision import add_wave, changes
 from netz.core.errors import InputError
 from netz.core.model import Alliance
+from tests.factories import make_alliance
 
 
 def with_waves(alliance: Alliance, waves: list[str | None]) -> Alliance:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from netz.analysis.support import RISING_BY, explain_reason, support_reasons
+from netz.analysis.support import RISING_BY, explain_reason, overall_band, support_reasons
 
 
 def wave(label: str, *, bands: dict[str, str] | None = None, gaps: list[dict[str, Any]] | None = None,
@@ -29,11 +29,23 @@ def test_a_healthy_history_needs_nothing() -> None:
 
 
 @pytest.mark.parametrize(("before", "after", "flagged"), [
-    ("good", "watch", True), ("watch", "concern", True), ("good", "concern", True),
-    ("watch", "good", False), ("concern", "concern", False)])
-def test_a_worse_band_than_the_wave_before(before: str, after: str, flagged: bool) -> None:
-    history = [wave("2016", bands={"reciprocity": before}), wave("2017", bands={"reciprocity": after})]
+    ("good", "watch", False), ("watch", "concern", True), ("good", "concern", True),
+    ("watch", "good", False), ("concern", "concern", False), (None, "concern", False)])
+def test_a_band_fallen_into_concern_since_the_wave_before(before: str | None, after: str, flagged: bool
+                                                           ) -> None:
+    """Only a fall into concern counts: good -> watch is the noise of healthy alliances."""
+    history = [wave("2016", bands={"reciprocity": before} if before else {}),
+               wave("2017", bands={"reciprocity": after})]
     assert messages(history) == (["support.band_worsened"] if flagged else [])
+
+
+def test_data_quality_is_not_the_network() -> None:
+    """A survey's response rate falling into concern neither flags an alliance nor sets its band."""
+    history = [wave("2016", bands={"cohesion": "good", "data_quality": "good"}),
+               wave("2017", bands={"cohesion": "good", "data_quality": "concern"})]
+    assert messages(history) == []
+    assert overall_band(history[-1]["bands"]) == "good"
+    assert overall_band({"cohesion": "watch", "data_quality": "concern"}) == "watch"
 
 
 def test_high_gaps_by_kind() -> None:

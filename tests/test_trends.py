@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.cli import main
 from netz.cohort.compare import compare_row
+from netz.cohort.programme import HEALTH_COLUMNS, health_columns
 from netz.cohort.synthetic import demo_cohort
 from netz.cohort.trends import TREND_METRICS, alliance_trends, cohort_trends, trends, trends_json
 from netz.core.model import Actor, Alliance, Tie
+from tests.factories import make_alliance
 
 COHORT = Path(__file__).parents[1] / "datasets" / "cohort"
 
@@ -121,12 +122,24 @@ def run_cli(*args: str) -> str:
 def test_command_line_text_json_and_csv() -> None:
     folders = [str(COHORT / "rosenhall"), str(COHORT / "tannhausen")]
     text = run_cli("trends", *folders)
-    assert text.splitlines()[0].split()[:3] == ["Bündnis", "Welle", "Kooperationen"]
+    assert text.splitlines()[0].split()[:5] == ["Bündnis", "Welle", "Bewertung", "Schwere", "Lücken"]
     assert "Bündnis für Geflüchtete Rosenhall (synthetisch)" in text
     assert len(text.splitlines()) == 1 + 6
     data = json.loads(run_cli("trends", *folders, "--format", "json"))
     assert [row["wave"] for row in data["alliances"][folders[0]]] == ["2016", "2017", "2018"]
     table = pd.read_csv(io.StringIO(run_cli("trends", *folders, "--format", "csv")))
     assert len(table) == 6 and set(TREND_METRICS) <= set(table.columns)
+    assert {"band", "band_cohesion", "gaps_high", "gaps_medium", "gaps_low"} <= set(table.columns)
     # A folder of folders is searched for alliances.
     assert len(pd.read_csv(io.StringIO(run_cli("trends", str(COHORT), "--format", "csv")))) > 60
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_each_wave_carries_its_health_bands_and_gap_counts(directed: bool) -> None:
+    """The bands and gap counts of a trends row are those of its wave, not of the latest."""
+    alliance = waved(directed)
+    table = alliance_trends(alliance, key="w")
+    for row in table.to_dict("records"):
+        expected = health_columns(alliance, wave=row["wave"])
+        assert {column: row[column] for column in HEALTH_COLUMNS} == expected
+    assert table["gaps_high"].nunique() > 1 or table["band"].nunique() > 1  # the waves differ

@@ -409,3 +409,39 @@ def test_many_problems_are_all_counted_and_the_first_hundred_listed() -> None:
     assert len(german) == 1 + MAX_LISTED_PROBLEMS + 1
     assert "k.csv, Zeile 2, Spalte „target“: Der Akteur „x0“ steht nicht in akteure.csv" in german[1]
     assert str(caught.value).splitlines()[-1].strip() == "... and 50 more"
+
+
+# -- columns named like metrics ----------------------------------------------------------------
+
+
+def test_columns_named_like_metrics_are_left_out_with_a_warning_each() -> None:
+    # An export with metrics read again, with an own attribute that only starts like a metric.
+    actors = frame([{"id": "a", "type": "Kirche", "degree": "1", "brokerage.total": "0", "brokerage": "x",
+                     "brokerage.note": "y", "Degree": "BA", "degree_of_trust": "2"},
+                    {"id": "b", "type": "Stadt", "degree": "1", "brokerage.total": "0", "brokerage": "",
+                     "brokerage.note": "", "Degree": "MA", "degree_of_trust": "3"}])
+    result = validate_tables(actors, frame([{"source": "a", "target": "b"}]), directed=False,
+                             actors_file="akteure.csv")
+    assert list(result.actors.columns) == ["id", "name", "type", "Degree", "degree_of_trust"]
+    assert [(w.file, w.row, w.column, w.code) for w in result.warnings] == [
+        ("akteure.csv", 1, column, "input.metric_column")
+        for column in ("degree", "brokerage.total", "brokerage", "brokerage.note")]
+    assert result.warnings[0].text("de").startswith(
+        "akteure.csv, Zeile 1, Spalte „degree“: Der Name einer Kennzahl, die netz selbst berechnet")
+    assert result.warnings[0].text("en").startswith(
+        "akteure.csv, row 1, column 'degree': the name of a metric netz computes")
+
+
+def test_columns_named_like_metrics_can_be_refused() -> None:
+    actors = frame([{"id": "a", "type": "Kirche", "pagerank": ""},
+                    {"id": "b", "type": "Stadt", "pagerank": "9"}])
+    problems = problems_of(actors, frame([{"source": "a", "target": "b"}]), refuse_metric_columns=True)
+    assert [(p.file, p.row, p.column, p.code) for p in problems] == [
+        ("akteure.csv", 3, "pagerank", "input.metric_column_refused")]
+    assert problems[0].text("de").endswith("Wählen Sie einen anderen Namen")
+
+
+def test_a_graph_file_names_no_header_row_for_a_metric_column() -> None:
+    actors = pd.DataFrame({"id": ["a"], "type": ["church"], "community": [1]}, index=["node 1 ('a')"])
+    result = validate_tables(actors, frame([]).reindex(columns=["source", "target"]), directed=False)
+    assert [(w.row, w.column) for w in result.warnings] == [(None, "community")]

@@ -225,3 +225,18 @@ def test_diff_of_analyses_made_already_is_the_diff_of_the_waves() -> None:
     before, after = analyse(alliance, wave="2020"), analyse(alliance, wave="2021")
     expected = to_jsonable(diff_waves(alliance, "2020", "2021"))
     assert to_jsonable(diff_analyses(alliance, before, after)) == expected
+
+
+def test_unknown_pairs_are_neither_lost_nor_left() -> None:
+    """2019 → 2021 loses a–c and b–c and c leaves; if c and b did not answer the 2021 survey,
+    b–c is not known (not lost) and c, with an unknown pair, has not (known to have) left."""
+    alliance = waves_alliance()
+    before, after = analyse(alliance, wave="2019"), analyse(alliance, wave="2021")
+    diff = diff_analyses(alliance, before, after, unknown=[("b", "c"), ("a", "b")])
+    assert diff["ties_lost"] == [["a", "c"]] and diff["ties_unknown"] == [["b", "c"]]
+    assert diff["actors_left"] == [] and diff["actors_unknown"] == ["c"]
+    # a–b is a tie of 2021 (observed): an unknown pair with a tie is not unknown
+    assert diff["ties_gained"] == diff_waves(alliance, "2019", "2021")["ties_gained"]
+    assert "c" in diff["names"]
+    plain = diff_waves(alliance, "2019", "2021")
+    assert plain["ties_unknown"] == plain["actors_unknown"] == []

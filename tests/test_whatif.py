@@ -10,7 +10,6 @@ import igraph as ig
 import networkx as nx
 import pandas as pd
 import pytest
-from factories import make_alliance
 
 from netz.analysis.gaps import Thresholds
 from netz.analysis.report import analyse, to_jsonable
@@ -19,6 +18,7 @@ from netz.core import io
 from netz.core.errors import UnknownNameError
 from netz.core.graph import to_igraph
 from netz.core.model import Alliance
+from tests.factories import make_alliance
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 

@@ -25,7 +25,7 @@ from api.deps import (
 )
 from api.models import AllianceRow, KeyGrant
 from api.params import Land, Programme, check_names, same_name
-from api.schemas import AllianceIn, AllianceOut, AlliancePatch
+from api.schemas import AllianceIn, AllianceOut, AlliancePatch, checked_meta
 from api.store import load, remove, save
 from api.undo import remember
 from api.uploads import read_upload
@@ -60,8 +60,10 @@ def list_alliances(
 def create_alliance(
     body: AllianceIn, session: SessionDep, key: CurrentKey, response: Response
 ) -> AllianceOut:
-    """A new alliance from JSON (validated like a file); coordinators are given what they create."""
+    """A new alliance from JSON (validated like a file, but an attribute named like a metric, such as
+    `degree`, is refused); coordinators are given what they create."""
     require(key, "admin", "coordinator")
+    meta = checked_meta(body.name, body.meta)
     actors = pd.DataFrame([{"id": a.id, "name": a.name, "type": a.type, **a.attributes} for a in body.actors],
                           columns=None if body.actors else ["id", "name", "type"])
     ties = pd.DataFrame([_tie_record(t.model_dump()) for t in body.ties],
@@ -71,8 +73,8 @@ def create_alliance(
     actors.index += 1
     ties.index += 1
     alliance = Alliance.from_frames(actors, ties, directed=body.directed,
-                                    meta={**body.meta, "name": body.name}, actors_file="actors",
-                                    ties_file="ties")
+                                    meta={**meta, "name": body.name}, actors_file="actors",
+                                    ties_file="ties", refuse_metric_columns=True)
     return _created(session, key, alliance, response, "create")
 
 
@@ -124,14 +126,17 @@ def update_alliance(
     alliance_id: AllianceId, body: AlliancePatch, session: SessionDep, key: CurrentKey, response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> AllianceOut:
-    """Change metadata (name, region, Land, programme, funding, …); needs ``If-Match``."""
+    """Change metadata (name, region, Land, programme, funding, …); needs ``If-Match``.
+
+    Each field is checked (:func:`api.schemas.checked_meta`): a 422 names every field that is wrong."""
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
+    changes = checked_meta(body.name, body.meta)
     alliance = load(session, row)
     meta: dict[str, Any] = dict(alliance.meta)
     if body.name is not None:
         meta["name"] = body.name
-    for field, value in body.meta.items():
+    for field, value in changes.items():
         if value is None:
             meta.pop(field, None)
         else:

@@ -7,8 +7,10 @@ document and is not applied to them.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -33,13 +35,22 @@ from api.deps import (
 )
 from api.models import AllianceRow, ApiKey
 from api.params import GroupBy, Wave
-from api.reportcache import Cache, Entry, report_tag, respond
+from api.reportcache import (
+    KEY_PLAYERS_KEPT,
+    Cache,
+    Entry,
+    key_players_key,
+    key_players_kind,
+    report_tag,
+    respond,
+)
 from api.reports import alliance_as_seen
 from api.schemas import Gaps, HealthIndicator, Report, WhatIf
-from netz.analysis.report import analyse, to_jsonable, with_metrics
+from netz.analysis.report import analyse, resolve_names, select_wave, to_jsonable, with_metrics
 from netz.analysis.waves import diff_waves
 from netz.analysis.whatif import key_players, whatif
 from netz.core import io
+from netz.core.graph import to_igraph
 from netz.core.io.folder import write_folder
 from netz.core.io.workbook import write_workbook
 
@@ -103,11 +114,12 @@ def get_health(alliance_id: AllianceId, request: Request, session: SessionDep, k
 
 @router.get("/whatif", response_model=WhatIf)
 def get_whatif(
-    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep,
     remove: Annotated[str, Query(description="actor ids, comma-separated")] = "",
     key_players_k: Annotated[int, Query(alias="key_players", ge=0, le=20, description=(
         "How many key players to find (the actors whose leaving would fragment the network most; "
-        "0: none)"))] = 0,
+        "0: none). Computed once per revision, view, wave and k, then served from the report cache."
+    ))] = 0,
     group_by: GroupBy = "type", wave: Wave = None,
 ) -> Response:
     """What changes if these actors leave; optionally the k key players."""
@@ -116,14 +128,36 @@ def get_whatif(
     removed = [i.strip() for i in remove.split(",") if i.strip()]
     if not removed and not key_players_k:
         raise HTTPException(422, "name actors to remove (?remove=ID,ID) or ask for ?key_players=K")
-    before = analyse(alliance_as_seen(session, row, view_of(key), settings), group_by=group_by, wave=wave,
-                     seed=settings.report_seed)
+    view = view_of(key)
     result: dict[str, Any] = {}
     if removed:
-        result.update(whatif(before.alliance, removed, group_by=group_by, before=before))
+        before = analyse(alliance_as_seen(session, row, view, settings), group_by=group_by, wave=wave,
+                         seed=settings.report_seed)
+        result.update(to_jsonable(whatif(before.alliance, removed, group_by=group_by, before=before)))
     if key_players_k:
-        result["key_players"] = key_players(before.graph, key_players_k)
-    return JSONResponse(to_jsonable(result))
+        result["key_players"] = _key_players(request, session, row, view, key_players_k, group_by, wave)
+    return JSONResponse(result)
+
+
+def _key_players(request: Request, session: Session, row: AllianceRow, view: str, k: int, group_by: str,
+                 wave: str | None) -> Any:
+    """The k key players of the wave as this view sees it, from the report cache (the greedy
+    search takes seconds to tens of seconds for thousands of actors: once per revision)."""
+    cache: Cache = request.app.state.reports
+
+    def resolve() -> tuple[str, Callable[[], str]]:
+        seen = alliance_as_seen(session, row, view, cache.settings)
+        column, chosen = resolve_names(seen, group_by, wave)
+
+        def compute() -> str:
+            players = key_players(to_igraph(select_wave(seen, chosen)[0]), k)
+            return json.dumps(to_jsonable(players), ensure_ascii=False, allow_nan=False)
+
+        return key_players_key(view, k, column, chosen, cache.settings), compute
+
+    kind = key_players_kind(view, cache.settings)
+    return cache.resolved(session, row, key_players_key(view, k, group_by, wave, cache.settings), resolve,
+                          keep=KEY_PLAYERS_KEPT, kinds=(kind,)).value
 
 
 @router.get("/waves/diff")

@@ -31,6 +31,7 @@ from api.reportcache import Cache, cache_key, read, store, stored_revisions
 from api.schemas import Comparison
 from api.store import load
 from netz.analysis.report import resolve_names, to_jsonable
+from netz.cohort.batch import each, open_executor
 from netz.cohort.compare import PERCENTILE_COLUMNS, SIZE_CLASSES, compare_row, percentile_ranks
 from netz.cohort.programme import health_columns
 from netz.cohort.trends import alliance_trends, cohort_trends
@@ -124,18 +125,30 @@ def _answer(request: Request, session: Session, key: ApiKey, settings: Settings,
             return _csv(_table(kind, records))
         return JSONResponse(_body(kind, records, len(rows), options))
     runner: JobRunner = request.app.state.jobs
-    work = functools.partial(_job, request.app.state.reports, kind, settings.compare_cache_rows)
+    work = functools.partial(_job, request.app.state.reports, kind, settings.compare_cache_rows,
+                             settings.scheduler)
     job = runner.submit(session, key, kind, params, len(rows), work)
     return JSONResponse(describe(job), status_code=202, headers={
         "Location": f"/api/v1/jobs/{job.id}", "Retry-After": str(POLL_SECONDS)})
 
 
-def _job(cache: Cache, kind: str, keep: int, session: Session, params: dict[str, Any], progress: Progress
-         ) -> tuple[str, str]:
-    """A comparison as a background job: its body's text and media type."""
+def _job(cache: Cache, kind: str, keep: int, scheduler: str, session: Session, params: dict[str, Any],
+         progress: Progress) -> tuple[str, str]:
+    """A comparison as a background job: its body's text and media type. The rows not cached are
+    computed on the executor ``scheduler`` names (:func:`netz.cohort.batch.open_executor`, the setting
+    ``NETZ_SCHEDULER``); progress counts the alliances whose row is there."""
     rows = [row for row in (session.get(AllianceRow, i) for i in params["ids"]) if row is not None]
     options = params["options"]
-    records = _records(cache, session, rows, kind, options, keep, progress=progress)
+    fresh = stored_revisions(session, _cache_key(kind, options), (row.id for row in rows))
+    missing = [row for row in rows if (row.id, row.revision) not in fresh]
+    alliances = [(row.id, load(session, row)) for row in missing]
+    task = functools.partial(_compare_record if kind == "compare" else _trend_records, options=options)
+    with open_executor(scheduler if len(missing) > 1 else "processes:1") as pool:
+        found = each(task, alliances, executor=pool.executor,
+                     cost=lambda item: item[1].n_actors * len(item[1].ties),
+                     done=lambda count: progress(len(rows) - len(missing) + count))
+    computed = {row.id: value for row, value in zip(missing, found, strict=True)}
+    records = _records(cache, session, rows, kind, options, keep, computed=computed)
     if params["format"] == "csv":
         return _csv_text(_table(kind, records)), "text/csv"
     body = _body(kind, records, len(rows), options)
@@ -143,20 +156,21 @@ def _job(cache: Cache, kind: str, keep: int, session: Session, params: dict[str,
 
 
 def _records(cache: Cache, session: Session, rows: list[AllianceRow], kind: str, options: dict[str, Any],
-             keep: int, *, progress: Progress | None = None) -> list[dict[str, Any]]:
-    """Each alliance's comparison row (or trend rows), from the report cache or computed now.
+             keep: int, *, computed: dict[int, Any] | None = None) -> list[dict[str, Any]]:
+    """Each alliance's comparison row (or trend rows): from the report cache, ``computed`` (by a
+    job, stored here) or computed now.
 
     Each alliance keeps the ``keep`` most recently stored comparison and trend rows (every seed
     and option set is a row of its own: without a bound any client could fill the table).
     """
     compute = _compare_row if kind == "compare" else _trend_rows
+    computed = computed or {}
     records: list[dict[str, Any]] = []
-    for done, row in enumerate(rows, start=1):
-        value = cache.value(session, row, _cache_key(kind, options),
-                            functools.partial(compute, session, row, options), keep=keep, kinds=KINDS)
+    for row in rows:
+        made = (functools.partial(computed.__getitem__, row.id) if row.id in computed
+                else functools.partial(compute, session, row, options))
+        value = cache.value(session, row, _cache_key(kind, options), made, keep=keep, kinds=KINDS)
         records.extend(value if kind == "trends" else [value])
-        if progress is not None:
-            progress(done)
     return records
 
 
@@ -215,17 +229,27 @@ def _selected(session: Session, key: ApiKey, alliances: str | None, programme: s
 
 
 def _compare_row(session: Session, row: AllianceRow, options: dict[str, Any]) -> dict[str, Any]:
-    alliance = load(session, row)
+    return _compare_record((row.id, load(session, row)), options=options)
+
+
+def _compare_record(item: tuple[int, Alliance], *, options: dict[str, Any]) -> dict[str, Any]:
+    """The comparison row of an (id, alliance), with its bands and gap counts (a job's task)."""
+    alliance_id, alliance = item
     names = _names(alliance, options)
-    record = compare_row(alliance, key=str(row.id), **names)
+    record = compare_row(alliance, key=str(alliance_id), **names)
     health = health_columns(alliance, wave=names["wave"], seed=names["seed"])  # bands and gap counts
-    return to_jsonable({**record, **health, "alliance": row.id})
+    return to_jsonable({**record, **health, "alliance": alliance_id})
 
 
 def _trend_rows(session: Session, row: AllianceRow, options: dict[str, Any]) -> list[dict[str, Any]]:
-    alliance = load(session, row)
-    table = alliance_trends(alliance, key=str(row.id), **_names(alliance, options))
-    return [{**record, "alliance": row.id} for record in to_jsonable(table.to_dict("records"))]
+    return _trend_records((row.id, load(session, row)), options=options)
+
+
+def _trend_records(item: tuple[int, Alliance], *, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The trend rows of an (id, alliance), one per wave (a job's task)."""
+    alliance_id, alliance = item
+    table = alliance_trends(alliance, key=str(alliance_id), **_names(alliance, options))
+    return [{**record, "alliance": alliance_id} for record in to_jsonable(table.to_dict("records"))]
 
 
 def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
@@ -236,7 +260,7 @@ def _names(alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
 
 
 #: The version of the stored rows' fields (raise it when they change: older rows are not served).
-ROWS_VERSION = 2
+ROWS_VERSION = 3
 #: The kinds of cached comparison values (the first part of their key), evicted together.
 KINDS = ("compare", "trends")
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentKey, SessionDep, SessionRoute, SettingsDep
 from api.jobs import POLL_SECONDS, describe, visible_job
+from api.problems import request_language
 
 JobId = Annotated[str, Path(pattern="^[0-9a-f]{32}$",
                             description="The job's id, from the 202 answer's `Location`.")]
@@ -34,7 +35,7 @@ class JobOut(BaseModel):
 
 @router.get("/{job_id}", response_model=JobOut,
             responses={404: {"description": "No such job, expired, or another key's"}})
-def get_job(job_id: JobId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+def get_job(job_id: JobId, session: SessionDep, key: CurrentKey, settings: SettingsDep, request: Request,
             response: Response) -> Any:
     """A job's ``state`` (``queued``, ``running``, ``done``, ``failed``), progress (``done`` of
     ``total`` alliances) and, when done, its ``result``: the body the request would have had
@@ -43,4 +44,4 @@ def get_job(job_id: JobId, session: SessionDep, key: CurrentKey, settings: Setti
     job = visible_job(session, settings, key, job_id)
     if job.state in ("queued", "running"):
         response.headers["Retry-After"] = str(POLL_SECONDS)
-    return describe(job)
+    return describe(job, request_language(request))

@@ -1,27 +1,22 @@
 """Positions of the actors for drawing an alliance's network map (the web pages draw it).
 
-The layout itself is computed by :func:`netz.analysis.layout.map_layout`.
+The layout itself is computed by :func:`netz.analysis.layout.map_layout` (seconds for thousands
+of actors), once per revision, view and options, and then kept and served by the report cache
+(:mod:`api.reportcache`: memory over the store, at most
+:data:`~api.reportcache.LAYOUTS_KEPT` layouts per alliance and view, gzip, ETag and 304).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import (
-    AllianceId,
-    CurrentKey,
-    SessionDep,
-    SessionRoute,
-    SettingsDep,
-    etag,
-    readable_alliance,
-    require,
-    view_of,
-)
+from api.deps import AllianceId, CurrentKey, SessionDep, SessionRoute, readable_alliance, require, view_of
 from api.params import Wave
+from api.reportcache import LAYOUTS_KEPT, Cache, computed_tag, layout_key, layout_kind, respond
 from api.reports import alliance_as_seen
 from netz.analysis.layout import map_layout
 from netz.analysis.report import resolve_names, select_wave
@@ -31,9 +26,9 @@ __all__ = ["router"]
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances/{alliance_id}", tags=["analysis"])
 
 
-@router.get("/layout")
+@router.get("/layout", responses={304: {"description": "Not modified (the `If-None-Match` ETag is current)"}})
 def get_layout(
-    alliance_id: AllianceId, session: SessionDep, key: CurrentKey, settings: SettingsDep,
+    alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
     wave: Wave = None,
     seed: Annotated[int, Query(ge=0, description="The layout's seed (the same seed, the same map).")] = 0,
     group_by: Annotated[str | None, Query(description=(
@@ -43,15 +38,29 @@ def get_layout(
     """Map positions of every actor, and the ties between them (one line per pair).
 
     Same access as the report, but funders get 403: positions are about single actors.
-    Researchers get pseudonyms, as in their report.
+    Researchers get pseudonyms, as in their report. Computed once per revision, view and options.
     """
     require(key, "admin", "coordinator", "researcher")
     row = readable_alliance(session, key, alliance_id)
     view = view_of(key)
-    alliance, chosen = select_wave(alliance_as_seen(session, row, view, settings), wave)
-    column = None if group_by is None else resolve_names(alliance, group_by)[0]
-    drawn = map_layout(alliance, seed=seed, group_by=column)
-    body: dict[str, Any] = {"alliance": row.id, "revision": row.revision, "view": view, "wave": chosen,
-                            **drawn}
-    return Response(json.dumps(body, ensure_ascii=False), media_type="application/json",
-                    headers={"ETag": etag(row)})
+    cache: Cache = request.app.state.reports
+    settings = cache.settings
+
+    def resolve() -> tuple[str, Callable[[], str]]:
+        seen = alliance_as_seen(session, row, view, settings)
+        named, chosen = resolve_names(seen, group_by or "type", wave)
+        column = None if group_by is None else named
+
+        def compute() -> str:
+            alliance, shown = select_wave(seen, chosen)
+            body: dict[str, Any] = {"alliance": row.id, "revision": row.revision, "view": view, "wave": shown,
+                                    **map_layout(alliance, seed=seed, group_by=column)}
+            return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+        return layout_key(view, seed, column, chosen, settings), compute
+
+    kind = layout_kind(view, settings)
+    entry = cache.resolved(session, row, layout_key(view, seed, group_by, wave, settings), resolve,
+                           keep=LAYOUTS_KEPT, kinds=(kind,))
+    return respond(entry, computed_tag(row, kind), if_none_match=request.headers.get("if-none-match"),
+                   accept_encoding=request.headers.get("accept-encoding"))

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
-from concurrent.futures import Future
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -36,7 +34,7 @@ from api.params import Land, Programme
 from api.routes.compare import _ANSWERS, _cache_key, _cached, estimated_seconds
 from api.store import load
 from netz.analysis.support import explain_reason
-from netz.cohort.batch import process_pool
+from netz.cohort.batch import each, open_executor
 from netz.cohort.programme import (
     HEADLINE,
     SUMMARY_VERSION,
@@ -264,30 +262,33 @@ def _all_summaries(
     keep: int,
     *,
     progress: Progress | None = None,
-    processes: int = 1,
+    scheduler: str | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """Every alliance's summary: from the cache, or computed (on ``processes`` local processes when
-    more than one is missing) and stored."""
+    """Every alliance's summary: from the cache, or computed and stored.
+
+    Missing summaries are computed on the executor ``scheduler`` names
+    (:func:`netz.cohort.batch.open_executor`: local processes or a Dask cluster) when more than one is
+    missing, else here; ``progress`` counts the alliances whose summary is there.
+    """
     fresh = _cached_ids(session, rows, options)
     missing = [row for row in rows if row.id not in fresh]
-    futures: dict[int, Future[dict[str, Any]]] = {}
-    pool = process_pool(processes) if processes > 1 and len(missing) > 1 else None
-    try:
-        if pool is not None:  # largest first, so that no process is left with a large one at the end
-            for row in sorted(missing, key=lambda r: -r.n_actors * max(r.n_ties, 1)):
-                futures[row.id] = pool.submit(
-                    alliance_summary, load(session, row), null_samples=options["null_samples"],
-                    seed=options["seed"])
-        summaries = {}
-        for done, row in enumerate(rows, start=1):
-            compute = _summary if row.id not in futures else functools.partial(_result, futures[row.id])
-            summaries[row.id] = _cached(session, row, "programme", options, compute, keep)
-            if progress is not None:
-                progress(done)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    return summaries
+    alliances = [load(session, row) for row in missing]
+
+    def done(count: int) -> None:
+        if progress is not None:
+            progress(len(rows) - len(missing) + count)
+
+    with open_executor("processes:1" if scheduler is None or len(missing) < 2 else scheduler) as pool:
+        task = functools.partial(alliance_summary, null_samples=options["null_samples"], seed=options["seed"])
+        found = each(task, alliances, executor=pool.executor, cost=lambda a: a.n_actors * max(len(a.ties), 1),
+                     done=done)
+    computed = {row.id: summary for row, summary in zip(missing, found, strict=True)}
+
+    def summary(session: Session, row: AllianceRow, options: dict[str, Any]) -> dict[str, Any]:
+        """Computed above; or now, if its cached summary went in the meantime."""
+        return computed[row.id] if row.id in computed else _summary(session, row, options)
+
+    return {row.id: _cached(session, row, "programme", options, summary, keep) for row in rows}
 
 
 def _cached_ids(session: Session, rows: list[AllianceRow], options: dict[str, Any]) -> set[int]:
@@ -299,12 +300,6 @@ def _cached_ids(session: Session, rows: list[AllianceRow], options: dict[str, An
     return {alliance_id for alliance_id, revision in found if revisions.get(alliance_id) == revision}
 
 
-def _result(future: Future[dict[str, Any]], session: Session, row: AllianceRow, options: dict[str, Any]
-            ) -> dict[str, Any]:
-    """A summary computed in another process (the ``compute`` of :func:`api.routes.compare._cached`)."""
-    return future.result()
-
-
 def _summary(session: Session, row: AllianceRow, options: dict[str, Any]) -> dict[str, Any]:
     return alliance_summary(load(session, row), null_samples=options["null_samples"], seed=options["seed"])
 
@@ -312,9 +307,8 @@ def _summary(session: Session, row: AllianceRow, options: dict[str, Any]) -> dic
 def _job(settings: Settings, session: Session, params: dict[str, Any], progress: Progress) -> tuple[str, str]:
     """The summaries as a background job; its result is the answer the request would have had."""
     rows = [row for row in (session.get(AllianceRow, i) for i in params["ids"]) if row is not None]
-    processes = settings.programme_processes or os.cpu_count() or 1
     summaries = _all_summaries(session, rows, params["options"], settings.compare_cache_rows,
-                               progress=progress, processes=processes)
+                               progress=progress, scheduler=settings.scheduler)
     shown = [i for i in params["shown"] if i in summaries]
     if params["what"] == "charts":
         if params["alliance"] not in summaries:

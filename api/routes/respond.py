@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Header, HTTPException, Path
 from pydantic import Field, field_validator
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from api.deps import SessionDep, SessionRoute
 from api.models import AnswerRow, RespondentRow, utcnow
 from api.schemas import _Request
 from netz.analysis import survey as netz_survey
+from netz.messages import message, negotiate
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/respond/{token}", tags=["respond"])
 
@@ -71,9 +72,9 @@ def _open(session: Session, token: str) -> surveys.Invitation:
     return found
 
 
-def _consented(session: Session, found: surveys.Invitation) -> RespondentRow:
-    assert found.survey is not None and found.actor_id is not None
-    row = surveys.respondent(session, found.survey, found.actor_id)
+def _consented(found: surveys.Invitation) -> RespondentRow:
+    """The respondent row read with the invitation, if it has consented (else 409)."""
+    row = found.respondent
     if row is None or row.consented_at is None or row.withdrawn_at is not None:
         raise HTTPException(409, "give your consent first")
     return row
@@ -101,14 +102,26 @@ def consent(token: Token, session: SessionDep) -> dict[str, Any]:
 
 
 @router.put("/answers/{partner}")
-def save_answer(token: Token, partner: Partner, body: AnswerIn, session: SessionDep) -> dict[str, Any]:
-    """Store the answer about one partner (replacing an earlier one about it)."""
+def save_answer(
+    token: Token,
+    partner: Partner,
+    body: AnswerIn,
+    session: SessionDep,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Store the answer about one partner (replacing an earlier one about it). Ratings are refused
+    (422, nothing stored) when the survey does not ask for them."""
     found = _open(session, token)
-    row = _consented(session, found)
+    row = _consented(found)
     assert found.survey is not None
     if partner == found.actor_id or partner not in {a["id"] for a in found.survey.roster}:
         raise HTTPException(404, f"'{partner}' is not a partner on this survey's list")
-    surveys.save_answer(session, row, partner, body.model_dump())
+    answer = body.model_dump()
+    rated = [item for item in netz_survey.RATING_ITEMS if answer[item] is not None]
+    if rated and not found.survey.settings.get("ratings", True):
+        language = negotiate(accept_language)
+        raise HTTPException(422, message("survey.ratings_off", language, items=", ".join(rated)))
+    surveys.save_answer(session, row, partner, answer)
     session.commit()
     return {"partner": partner, "saved": True}
 
@@ -117,7 +130,7 @@ def save_answer(token: Token, partner: Partner, body: AnswerIn, session: Session
 def remove_answer(token: Token, partner: Partner, session: SessionDep) -> dict[str, Any]:
     """Take a partner off the respondent's answers."""
     found = _open(session, token)
-    row = _consented(session, found)
+    row = _consented(found)
     session.execute(delete(AnswerRow).where(AnswerRow.respondent_id == row.id, AnswerRow.partner == partner))
     session.commit()
     return {"partner": partner, "saved": False}
@@ -127,7 +140,7 @@ def remove_answer(token: Token, partner: Partner, session: SessionDep) -> dict[s
 def save_missing(token: Token, body: MissingIn, session: SessionDep) -> dict[str, Any]:
     """Partners missing from the list, as free text (the coordinator may add them to the roster)."""
     found = _open(session, token)
-    row = _consented(session, found)
+    row = _consented(found)
     row.missing_text, row.updated_at = body.text.strip() or None, utcnow()
     session.commit()
     return {"saved": True}
@@ -137,7 +150,7 @@ def save_missing(token: Token, body: MissingIn, session: SessionDep) -> dict[str
 def submit(token: Token, session: SessionDep) -> dict[str, Any]:
     """Mark the answers complete (naming no partner is an answer too); changes stay possible until closing."""
     found = _open(session, token)
-    row = _consented(session, found)
+    row = _consented(found)
     row.submitted_at = row.updated_at = utcnow()
     session.commit()
     return {"submitted": True}
@@ -147,8 +160,7 @@ def submit(token: Token, session: SessionDep) -> dict[str, Any]:
 def withdraw(token: Token, session: SessionDep) -> dict[str, Any]:
     """Withdraw: every answer of this respondent is deleted, and it counts as not having answered."""
     found = _open(session, token)
-    assert found.survey is not None and found.actor_id is not None
-    row = surveys.respondent(session, found.survey, found.actor_id)
+    row = found.respondent
     if row is not None:
         surveys.withdraw(session, row)
         session.commit()

@@ -34,6 +34,7 @@ from api.undo import last_change, remember, undo
 from api.uploads import read_upload
 from netz.analysis.revision import add_wave, changes
 from netz.core.model import Alliance
+from netz.messages import negotiate
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["revisions"])
 
@@ -59,7 +60,7 @@ async def preview_import(request: Request, session: SessionDep, key: CurrentKey,
     require(key, "admin", "coordinator")
     alliance = await read_upload(request, settings, directed=directed, lenient=lenient)
     existing = await run_in_threadpool(same_names, session, key, alliance.name)
-    return {**_summary(alliance), "same_name": existing}
+    return {**_summary(alliance, request), "same_name": existing}
 
 
 @router.post("/{alliance_id}/revisions/preview", openapi_extra=IMPORT_BODY)
@@ -76,7 +77,7 @@ async def preview_revision(
     stored, upload = await _stored_and_upload(request, session, settings, row, directed, lenient)
     after = await run_in_threadpool(_next, stored, upload, mode, wave)
     response.headers["ETag"] = etag(row)
-    return {**_summary(after), "mode": mode, "changes": changes(stored, after)}
+    return {**_summary(after, request), "mode": mode, "changes": changes(stored, after)}
 
 
 @router.post("/{alliance_id}/revisions", openapi_extra=IMPORT_BODY)
@@ -104,7 +105,7 @@ async def store_revision(
     saved = await run_in_threadpool(store)
     response.headers["ETag"] = etag(saved)
     return {"alliance": out(saved).model_dump(mode="json"), "changes": summary,
-            "warnings": _summary(after)["warnings"]}
+            "warnings": _summary(after, request)["warnings"]}
 
 
 @router.get("/{alliance_id}/undo")
@@ -157,7 +158,10 @@ def _next(stored: Alliance, upload: Alliance, mode: str, wave: str | None) -> Al
     return dataclasses.replace(upload, meta=stored.meta)
 
 
-def _summary(alliance: Alliance) -> dict[str, Any]:
+def _summary(alliance: Alliance, request: Request) -> dict[str, Any]:
+    """What an upload holds; its warnings with file, row and column, in the client's language
+    (as an input error's problems: English for a program that names none of ours)."""
+    lang = negotiate(request.headers.get("accept-language"), default="en")
     return {"name": alliance.name, "n_actors": alliance.n_actors, "n_ties": alliance.n_ties,
             "directed": alliance.directed, "waves": alliance.waves,
-            "warnings": [p.message for p in alliance.warnings]}
+            "warnings": [p.text(lang) for p in alliance.warnings]}

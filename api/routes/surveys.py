@@ -37,17 +37,18 @@ from api.deps import (
     writable_alliance,
 )
 from api.models import ActorRow, AllianceRow, ApiKey, SurveyRow, as_utc, utcnow
+from api.problems import Refusal, request_language
 from api.schemas import _Request
 from api.security import pseudonym_key
 from api.store import load
 from netz.analysis import survey as netz_survey
 from netz.analysis.privacy import pseudonyms
-from netz.analysis.report import to_jsonable
-from netz.analysis.waves import diff_waves
+from netz.analysis.report import analyse, to_jsonable
+from netz.analysis.waves import diff_analyses
 from netz.core.errors import NotInstalledError
 from netz.core.model import wave_order
 from netz.core.printed import pdf
-from netz.messages import message, negotiate
+from netz.messages import message
 
 router = APIRouter(route_class=SessionRoute, tags=["surveys"])
 
@@ -94,24 +95,23 @@ def _survey(
 ) -> tuple[SurveyRow, AllianceRow]:
     survey = session.get(SurveyRow, survey_id)
     if survey is None:
-        raise HTTPException(404, f"no survey with id {survey_id}")
+        raise Refusal(404, "survey.error.no_survey", id=survey_id)
     alliance = (writable_alliance if write else readable_alliance)(session, key, survey.alliance_id)
     return survey, alliance
 
 
 def _check_choices(rule: str | None, combine: str | None) -> None:
     if rule is not None and rule not in netz_survey.RULES:
-        raise HTTPException(422, f"unknown rule '{rule}' (accepted: {', '.join(netz_survey.RULES)})")
+        raise Refusal(422, "survey.error.unknown_rule", rule=rule, accepted=", ".join(netz_survey.RULES))
     if combine is not None and combine not in netz_survey.COMBINE:
-        raise HTTPException(
-            422, f"unknown way to combine '{combine}' (accepted: {', '.join(netz_survey.COMBINE)})"
-        )
+        raise Refusal(422, "survey.error.unknown_combine", combine=combine,
+                      accepted=", ".join(netz_survey.COMBINE))
 
 
 def _closes_at(moment: dt.datetime) -> dt.datetime:
     moment = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
     if moment <= utcnow():
-        raise HTTPException(422, "the closing date must be in the future")
+        raise Refusal(422, "survey.error.closes_in_past")
     return moment
 
 
@@ -148,11 +148,9 @@ def create_survey(
     _check_choices(body.rule, body.combine)
     alliance = load(session, row)
     if body.wave in alliance.waves:
-        raise HTTPException(
-            409, f"the alliance already has a wave '{body.wave}'; name the survey's wave otherwise"
-        )
+        raise Refusal(409, "survey.error.wave_taken", wave=body.wave)
     if body.rule == "reporter" and not alliance.directed:
-        raise HTTPException(422, "the rule 'reporter' makes directed ties; this alliance is undirected")
+        raise Refusal(422, "survey.error.reporter_undirected")
     chosen = body.model_dump(include={"rule", "combine", "reconstruct", "ratings", "consent"})
     survey = surveys.start(
         session,
@@ -203,7 +201,7 @@ def update_survey(
     _open(survey)
     _check_choices(body.rule, body.combine)
     if body.rule == "reporter" and not row.directed:
-        raise HTTPException(422, "the rule 'reporter' makes directed ties; this alliance is undirected")
+        raise Refusal(422, "survey.error.reporter_undirected")
     if body.closes_at is not None:
         survey.closes_at = _closes_at(body.closes_at)
     changes = body.model_dump(include={"rule", "combine", "reconstruct"}, exclude_none=True)
@@ -215,9 +213,7 @@ def update_survey(
 
 def _open(survey: SurveyRow) -> None:
     if survey.state != "open":
-        raise HTTPException(
-            409, f"the survey was closed at {as_utc(survey.closed_at or utcnow()).isoformat()}"
-        )
+        raise Refusal(409, "survey.error.closed", at=as_utc(survey.closed_at or utcnow()).isoformat())
 
 
 @router.get("/api/v1/surveys/{survey_id}/links")
@@ -268,7 +264,7 @@ def _letters(
     the survey. Everything inline (styles, QR codes as SVG), so printing fetches nothing."""
     require(key, "admin", "coordinator")
     survey, row = _survey(session, key, survey_id, write=True)
-    language = lang or negotiate(request.headers.get("accept-language"))
+    language = lang or request_language(request)
     listed = surveys.links(
         session, survey, pseudonym_key(session, settings.pseudonym_secret), str(request.base_url)
     )
@@ -359,7 +355,7 @@ def reissue_link(
     survey, row = _survey(session, key, survey_id, write=True)
     _open(survey)
     if actor_id not in {a["id"] for a in survey.roster}:
-        raise HTTPException(404, f"no actor '{actor_id}' in this survey's roster")
+        raise Refusal(404, "survey.error.not_in_roster", actor=actor_id)
     secret = pseudonym_key(session, settings.pseudonym_secret)
     surveys.issue(session, survey, actor_id, secret)
     audit(session, key, "survey-link", row, survey=survey.id)
@@ -378,14 +374,14 @@ def add_partner(survey_id: SurveyId, body: RosterIn, session: SessionDep, key: C
     _open(survey)
     ids = {a["id"] for a in survey.roster}
     if body.id in ids:
-        raise HTTPException(409, f"'{body.id}' is already in the roster")
+        raise Refusal(409, "survey.error.in_roster", actor=body.id)
     unknown = [a for a in body.named_by if a not in ids]
     if unknown:
-        raise HTTPException(422, f"not in the roster: {', '.join(unknown)}")
+        raise Refusal(422, "survey.error.not_in_roster_many", actors=", ".join(unknown))
     if session.scalar(
         select(ActorRow.id).where(ActorRow.alliance_id == row.id, ActorRow.actor_id == body.id)
     ):
-        raise HTTPException(409, f"the alliance already has an actor '{body.id}'")
+        raise Refusal(409, "survey.error.actor_exists", actor=body.id)
     surveys.add_to_roster(
         session, survey, {"id": body.id, "name": body.name, "type": body.type}, body.named_by
     )
@@ -442,22 +438,28 @@ def close_survey(
     if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Close the survey: its ties become a new wave of the alliance (all of them or none), and the
-    wave's change against the previous wave is returned."""
+    wave's change against the previous wave is returned (a tie between two non-respondents is
+    not known in the new wave: it is listed in ``ties_unknown``, not in ``ties_lost``)."""
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     survey = session.get(SurveyRow, survey_id)
     if survey is None or survey.alliance_id != row.id:
-        raise HTTPException(404, f"no survey with id {survey_id} in this alliance")
+        raise Refusal(404, "survey.error.no_survey_here", id=survey_id)
     _open(survey)
     if survey.wave in load(session, row).waves:
-        raise HTTPException(409, f"the alliance already has a wave '{survey.wave}'")
+        raise Refusal(409, "survey.error.wave_taken", wave=survey.wave)
     audit(session, key, "survey-close", row, survey=survey.id)
     state = surveys.status(session, survey)  # who answered, before the survey is closed
-    alliance = surveys.close(session, row, survey)
+    closed = surveys.close(session, row, survey)
+    alliance = closed.alliance
     response.headers["ETag"] = etag(row)
     waves = sorted(alliance.waves, key=wave_order)
     earlier = [w for w in waves if wave_order(w) < wave_order(survey.wave)]
-    diff = to_jsonable(diff_waves(alliance, earlier[-1], survey.wave)) if earlier else None
+    diff = None
+    if earlier:
+        # pairs of two non-respondents are unknown in the new wave, not lost (netz.analysis.waves)
+        before, after = (analyse(alliance, wave=w) for w in (earlier[-1], survey.wave))
+        diff = to_jsonable(diff_analyses(alliance, before, after, unknown=closed.unknown))
     return {
         "wave": survey.wave,
         "revision": row.revision,

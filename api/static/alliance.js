@@ -735,6 +735,7 @@
     if (state.aggregate) return;
     const partners = new Map((state.layout?.actors || []).map((a) => [String(a.id), a.partners]));
     const actors = [...state.report.actors].sort((a, b) => String(a.name).localeCompare(String(b.name), "de"));
+    $("actors-title").textContent = t("wsFoldTitle", { title: t("actorListTitle"), n: actors.length });
     document.querySelector("#actors tbody").replaceChildren(...actors.map((a) => el("tr", {},
       el("th", { scope: "row" }, a.name), el("td", {}, L("type", a.type)),
       el("td", { class: "num" }, Netz.number(partners.get(String(a.id)) ?? a.degree, 0)))));

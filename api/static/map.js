@@ -16,6 +16,9 @@
  * - zoom and move: the buttons above the map, Ctrl + mouse wheel or a pinch at the pointer,
  *   dragging (one finger once zoomed in on a touch screen), the keys + − 0 and Shift + arrows.
  * Zooming spreads the actors apart while circles, lines and names keep their size on screen.
+ * While a wheel, drag or pinch goes on, the picture drawn last is only moved and scaled (one CSS
+ * transform, done by the compositor: no circle, line or name is drawn again); once the gesture
+ * ends or the view rests, the view is drawn once, names placed anew for what is then in view.
  * The arrow keys move between actors in the order of their names; the view follows.
  */
 "use strict";
@@ -56,6 +59,8 @@ const NetzMap = (() => {
   const PAN_STEP = 0.25;
   /** Names are placed again this long after the last zoom or move (not in every frame). */
   const NAMES_AFTER_MS = 120;
+  /** A wheel has no end: the view is drawn anew once no wheel event came for this long. */
+  const SETTLE_MS = 150;
   /** The profile lists this many partners (the rest are counted). */
   const CARD_PARTNERS = 12;
   const TIE_COLOR = "#7d8794";
@@ -176,6 +181,8 @@ const NetzMap = (() => {
     /** Stop following the container's size (before the map is replaced by another). */
     destroy() {
       this.resize.disconnect();
+      cancelAnimationFrame(this.framePending);
+      clearTimeout(this.settleTimer);
       clearTimeout(this.hintTimer);
       clearTimeout(this.namesTimer);
     }
@@ -254,7 +261,6 @@ const NetzMap = (() => {
       }, svg("rect", { class: "backdrop", x: 0, y: 0, width: W, height: H }), this.world, this.groupsLayer,
       this.namesLayer);
       this.svg.addEventListener("keydown", (event) => this.key(event));
-      this.listenForZoomAndPan();
       this.canvas = null;
       if (this.canvasTies) {
         const ratio = window.devicePixelRatio || 1;
@@ -270,9 +276,15 @@ const NetzMap = (() => {
       this.card.addEventListener("keydown", (event) => {
         if (event.key === "Escape") { event.preventDefault(); this.closeCard(); }
       });
-      this.frame = el("div", { class: "map-frame" }, this.canvas, this.svg, this.tip, this.hint, this.card);
+      // The drawing (lines and circles) moves as one during a gesture; the stage around it stays,
+      // takes the gestures' events and says where the drawing is on screen.
+      this.moving = el("div", { class: "map-moving" }, this.canvas, this.svg);
+      this.stage = el("div", { class: "map-stage" }, this.moving);
+      this.frame = el("div", { class: "map-frame" }, this.stage, this.tip, this.hint, this.card);
       this.shown = el("p", { class: "map-shown", role: "status" });
       this.container.replaceChildren(this.finder(), this.tools(), this.frame, this.shown);
+      this.listenForZoomAndPan();
+      this.drawnView = null;
       // After a resize the view keeps its zoom and centre.
       const ratio = before ? W / before : 1;
       this.setView(this.view.s, this.view.tx * ratio, this.view.ty * ratio, { force: true });
@@ -461,16 +473,17 @@ const NetzMap = (() => {
 
     // -- zoom and pan -----------------------------------------------------------------------------
 
-    /** The point of the drawing (in its own pixels) under a point of the screen. */
+    /** The point of the drawing (in its own pixels, as the view was drawn last) under a point of the screen. */
     drawingPoint(clientX, clientY) {
-      const box = this.svg.getBoundingClientRect();
+      const box = this.stage.getBoundingClientRect();
       return [(clientX - box.left) * (this.W / box.width), (clientY - box.top) * (this.H / box.height)];
     }
 
     listenForZoomAndPan() {
       // Ctrl + wheel (a trackpad pinch sends the same) zooms at the pointer; the wheel alone keeps
       // scrolling the page, with a hint how to zoom, so that nobody is caught inside the map.
-      this.svg.addEventListener("wheel", (event) => {
+      // Listened to on the stage, which stays where it is while the drawing moves within it.
+      this.stage.addEventListener("wheel", (event) => {
         if (!(event.ctrlKey || event.metaKey)) {
           this.showHint();
           return;
@@ -488,7 +501,7 @@ const NetzMap = (() => {
         const [x, y] = this.drawingPoint((a.x + b.x) / 2, (a.y + b.y) / 2);
         return { distance: Math.hypot(a.x - b.x, a.y - b.y) || 1, x, y };
       };
-      this.svg.addEventListener("pointerdown", (event) => {
+      this.stage.addEventListener("pointerdown", (event) => {
         if (event.pointerType === "touch") {
           touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
           if (touches.size === 2) {
@@ -501,7 +514,7 @@ const NetzMap = (() => {
         start = { x: event.clientX, y: event.clientY, tx: this.view.tx, ty: this.view.ty, id: event.pointerId };
         this.dragged = false;
       });
-      this.svg.addEventListener("pointermove", (event) => {
+      this.stage.addEventListener("pointermove", (event) => {
         if (touches.has(event.pointerId)) touches.set(event.pointerId, { x: event.clientX, y: event.clientY });
         if (pinch && touches.size === 2) {
           const now = pinchState();
@@ -513,13 +526,13 @@ const NetzMap = (() => {
           return;
         }
         if (!start || event.pointerId !== start.id) return;
-        const box = this.svg.getBoundingClientRect();
+        const box = this.stage.getBoundingClientRect();
         const dx = (event.clientX - start.x) * (this.W / box.width);
         const dy = (event.clientY - start.y) * (this.H / box.height);
         if (!this.dragged && Math.hypot(dx, dy) < 4) return;
         if (!this.dragged) {
           this.dragged = true;
-          this.svg.setPointerCapture(start.id);
+          this.stage.setPointerCapture(start.id);
           this.svg.classList.add("dragging");
           this.unhover();
         }
@@ -535,8 +548,8 @@ const NetzMap = (() => {
         // The click that ends a drag must not open a profile; later clicks do.
         if (this.dragged) setTimeout(() => { this.dragged = false; }, 0);
       };
-      this.svg.addEventListener("pointerup", end);
-      this.svg.addEventListener("pointercancel", end);
+      this.stage.addEventListener("pointerup", end);
+      this.stage.addEventListener("pointercancel", end);
     }
 
     showHint() {
@@ -557,8 +570,10 @@ const NetzMap = (() => {
     }
 
     /**
-     * Show the drawing zoomed by s and moved by (tx, ty), kept inside the map: at once (buttons,
-     * keys), or in the next animation frame (wheel, drag, pinch: many events, one picture a frame).
+     * Show the drawing zoomed by s and moved by (tx, ty), kept inside the map: drawn at once
+     * (buttons, keys), or, during a gesture (wheel, drag, pinch: many events), the picture drawn
+     * last moved there in the next animation frame, and drawn anew when the gesture ends (drag,
+     * pinch: `render()` then) or the view rests (the wheel: SETTLE_MS without an event).
      */
     setView(s, tx, ty, { force = false, now = true } = {}) {
       s = Math.min(Math.max(s, 1), MAX_ZOOM);
@@ -567,16 +582,38 @@ const NetzMap = (() => {
       this.view = { s, tx, ty };
       if (force) this.drawnScale = null;
       if (!this.world) return;
-      if (now) { this.render(); return; }
+      if (now || !this.drawnView) { this.render(); return; }
+      clearTimeout(this.settleTimer);
+      this.settleTimer = setTimeout(() => this.render(), SETTLE_MS);
       if (this.framePending) return;
-      this.framePending = requestAnimationFrame(() => this.render());
+      this.framePending = requestAnimationFrame(() => this.preview());
+    }
+
+    /**
+     * During a gesture: the picture drawn last (at `drawnView`) moved and scaled to the view now,
+     * by one CSS transform of the drawing (the compositor's work; nothing inside is touched).
+     */
+    preview() {
+      this.framePending = null;
+      const from = this.drawnView;
+      const { s, tx, ty } = this.view;
+      const k = s / from.s;
+      const unit = this.stage.clientWidth / this.W || 1; // CSS pixels per pixel of the drawing
+      this.moving.style.transform = `translate(${((tx - from.tx * k) * unit).toFixed(2)}px, ` +
+        `${((ty - from.ty * k) * unit).toFixed(2)}px) scale(${k.toFixed(5)})`;
+      this.zoomLevel.textContent = t("zoomLevel", { n: Math.round(s * 100) });
+      if (!this.tip.hidden) this.unhover();
+      if (this.hint) this.hint.hidden = true;
     }
 
     /** Put the view on screen. Positions scale, circles and names do not, lines keep their width. */
     render() {
       if (this.framePending) cancelAnimationFrame(this.framePending);
       this.framePending = null;
+      clearTimeout(this.settleTimer);
+      this.moving.style.transform = "";
       const { s, tx, ty } = this.view;
+      this.drawnView = { s, tx, ty };
       this.world.setAttribute("transform", `translate(${tx.toFixed(2)},${ty.toFixed(2)}) scale(${s.toFixed(4)})`);
       if (this.drawnScale !== s) {
         this.drawnScale = s;
@@ -607,11 +644,14 @@ const NetzMap = (() => {
       if (this.hint) this.hint.hidden = true; // zooming or moving: the hint has done its work
     }
 
-    /** The ties on the canvas (a large map): faded, plain, and highlighted ones on top. */
+    /**
+     * The ties on the canvas (a large map): faded, plain, and highlighted ones on top. Like
+     * everything inside the moving drawing, for the view drawn last (a gesture moves the picture).
+     */
     drawCanvas() {
       if (!this.canvas) return;
       const context = this.canvas.getContext("2d");
-      const { s, tx, ty } = this.view;
+      const { s, tx, ty } = this.drawnView || this.view;
       const r = this.ratio;
       context.setTransform(1, 0, 0, 1, 0, 0);
       context.clearRect(0, 0, this.canvas.width, this.canvas.height);
@@ -685,12 +725,13 @@ const NetzMap = (() => {
 
     /**
      * The names of the actors in view where they fit without overlapping one another, the most
-     * central first; a small map keeps its circles free too. Names are in screen pixels.
+     * central first; a small map keeps its circles free too. Names are in screen pixels, for the
+     * view drawn last (during a gesture they move with the picture).
      */
     writeNames() {
       if (!this.namesLayer) return;
       clearTimeout(this.namesTimer);
-      const { s, tx, ty } = this.view;
+      const { s, tx, ty } = this.drawnView || this.view;
       const W = this.W;
       const H = this.H;
       const at = (node) => [node.at[0] * s + tx, node.at[1] * s + ty];

@@ -45,6 +45,20 @@
    * respondent then reads it in their own language). */
   const defaultConsents = () => Object.values(window.NETZ_MESSAGES).map((m) => m["page.survey_consent_text"]);
 
+  /** The folded lists the coordinator has opened (kept when the section is drawn again). */
+  const opened = new Set();
+
+  function remember(event) {
+    const details = event.currentTarget;
+    if (details.open) opened.add(details.id); else opened.delete(details.id);
+  }
+
+  /** A list folded under its title with how many it holds ("Noch keine Antwort (12)"). */
+  function folded(id, title, n, ...content) {
+    return el("details", { class: "fold", id, open: opened.has(id), ontoggle: remember },
+      el("summary", {}, el("h4", {}, t("wsFoldTitle", { title, n }))), ...content);
+  }
+
   function field(id, label, input) {
     return el("div", {}, el("label", { for: id }, t(label)), input);
   }
@@ -107,6 +121,10 @@
     const changes = diff ? [
       el("li", { dataset: { change: "ties_gained" } }, t("survey_admin_ties_gained", { n: diff.ties_gained.length })),
       el("li", { dataset: { change: "ties_lost" } }, t("survey_admin_ties_lost", { n: diff.ties_lost.length })),
+      // earlier ties between two who did not answer: not known, never counted as lost
+      diff.ties_unknown?.length
+        ? el("li", { dataset: { change: "ties_unknown" } }, t("survey_admin_ties_unknown", { n: diff.ties_unknown.length }))
+        : null,
       findings("gaps_new", diff.gaps_new),
       findings("gaps_resolved", diff.gaps_resolved),
       findings("gaps_changed", diff.gaps_changed),
@@ -162,15 +180,16 @@
       el("p", { id: "survey-rate", role: "status" }, rate),
       el("p", { class: "help", id: "survey-settings" }, asked.join(" ")),
       caveats(survey.caveats, survey.response_rate),
-      el("h4", {}, t("survey_admin_by_type")),
-      el("ul", { class: "plain" }, survey.by_type.map((row) => el("li", {}, `${Netz.L("type", row.type)}: ${row.answered}/${row.asked}`))),
-      el("h4", {}, t("survey_admin_not_answered")),
+      folded("survey-by-type", t("survey_admin_by_type"), survey.by_type.length,
+        el("ul", { class: "plain" }, survey.by_type.map((row) => el("li", {}, `${Netz.L("type", row.type)}: ${row.answered}/${row.asked}`)))),
+      el("h4", {}, t("wsFoldTitle", { title: t("survey_admin_not_answered"), n: survey.not_answered.length })),
       el("p", {}, survey.not_answered.map((a) => a.name).join(", ") || "—"),
       el("label", { for: "survey-reminder" }, t("survey_admin_reminder")),
       el("textarea", { id: "survey-reminder", rows: 4, cols: 60, readonly: true }, reminder),
-      survey.missing_partners?.length ? [el("h4", {}, t("survey_admin_missing")),
-        el("ul", { class: "plain" }, survey.missing_partners.map((m) => el("li", {}, m.text)))] : null,
-      el("details", {}, el("summary", {}, t("survey_admin_links")),
+      survey.missing_partners?.length ? folded("survey-missing", t("survey_admin_missing"), survey.missing_partners.length,
+        el("ul", { class: "plain" }, survey.missing_partners.map((m) => el("li", {}, m.text)))) : null,
+      el("details", { class: "fold", id: "survey-links-part", open: opened.has("survey-links-part"), ontoggle: remember },
+        el("summary", {}, t("wsFoldTitle", { title: t("survey_admin_links"), n: links.length })),
         el("ul", { class: "plain links", id: "survey-links" }, links.map((link) => el("li", {},
           el("strong", {}, link.name), " ", el("span", {}, link.link), " ",
           el("button", { type: "button", class: "quiet", onclick: async () => {

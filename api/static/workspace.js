@@ -225,8 +225,9 @@
   function workspace(root, allianceId, role) {
     const base = `/api/v1/alliances/${allianceId}`;
     const state = {
-      etag: null, actors: [], ties: [], undo: null, pending: null,
+      etag: null, alliance: null, actors: [], ties: [], undo: null, pending: null, detailsSeen: false,
       actorFilter: "", tieFilter: "", metrics: true,
+      open: new Set(), // the ids of the folded lists the coordinator has opened (kept across redraws)
     };
     const status = el("p", { class: "status ws-status", role: "status" });
     const alert = el("div", { class: "error ws-alert", role: "alert" });
@@ -243,6 +244,7 @@
         actors.push(...answer.data.actors);
         page += 1;
       } while (actors.length < answer.data.total);
+      state.alliance = (await call("GET", base)).data;
       state.ties = ties.data;
       state.actors = actors.map((a) => ({ id: String(a.id), name: a.name, type: a.type }));
       state.etag = ties.etag;
@@ -250,7 +252,8 @@
       renderData();
     }
 
-    /** Store one change with the ETag of the data shown. On a conflict the change is kept. */
+    /** Store one change with the ETag of the data shown. On a conflict the change is kept; a
+     * change's own `refused(error)` may show why it was refused (true), else the alert says it. */
     async function write(change) {
       alert.replaceChildren();
       status.textContent = t("wsSaving");
@@ -267,7 +270,7 @@
           state.pending = change;
           await reload().catch(() => {});
           renderConflict();
-        } else {
+        } else if (!(change.refused && change.refused(e))) {
           showError(alert, e);
         }
       }
@@ -281,6 +284,20 @@
           el("button", { type: "button", onclick: () => { state.pending = null; alert.replaceChildren(); } },
             t("wsDropChange"))));
       alert.scrollIntoView({ block: "nearest" }); // the message may be far from the row that was saved
+    }
+
+    /** A long list folded under its title with how many it holds ("Akteure (25)"), so that the
+     * page stays short; whether it is open survives the redrawing after each change. The title is
+     * a heading inside the summary: the disclosure button says what it opens, and heading
+     * navigation still finds it. */
+    function folded(id, title, n, ...content) {
+      const details = el("details", { class: "ws-part ws-fold", id, open: state.open.has(id) },
+        el("summary", {}, el("h3", { id: `${id}-title` }, n === null ? title : t("wsFoldTitle", { title, n }))),
+        ...content);
+      details.addEventListener("toggle", () => {
+        if (details.open) state.open.add(id); else state.open.delete(id);
+      });
+      return details;
     }
 
     // -- actors
@@ -359,8 +376,7 @@
           run: (etag) => call("POST", `${base}/actors`, { json: { id, name, type: newType.value }, ifMatch: etag }),
         });
       });
-      return el("section", { class: "ws-part", "aria-labelledby": "ws-actors-title" },
-        el("h3", { id: "ws-actors-title" }, t("wsActorsTitle")),
+      return folded("ws-actors-part", t("wsActorsTitle"), state.actors.length,
         el("label", { for: "ws-actor-filter" }, t("wsFilterActors")), filter, count,
         el("div", { class: "table-wrap" }, table),
         el("h4", {}, t("wsAddActorTitle")), add);
@@ -485,11 +501,98 @@
           run: (etag) => call("POST", `${base}/ties`, { json: body, ifMatch: etag }),
         });
       });
-      return el("section", { class: "ws-part", "aria-labelledby": "ws-ties-title" },
-        el("h3", { id: "ws-ties-title" }, t("wsTiesTitle")),
+      return folded("ws-ties-part", t("wsTiesTitle"), state.ties.length,
         el("label", { for: "ws-tie-filter" }, t("wsFilterTies")), filter, count,
         el("div", { class: "table-wrap" }, table),
         el("h4", {}, t("wsAddTieTitle")), el("p", { class: "help" }, t("wsPartnerHelp")), add);
+    }
+
+    // -- the alliance's details
+
+    /** The details a coordinator keeps up to date: [field, label key, help key or null]. */
+    const DETAILS = [["name", "wsDetailName", null], ["region", "wsDetailRegion", null],
+      ["land", "wsDetailLand", null], ["programme", "wsDetailProgramme", null],
+      ["funding", "wsDetailFunding", "wsDetailFundingHelp"], ["founded", "wsDetailFounded", "wsDetailFoundedHelp"]];
+
+    /** A detail as stored: the column's value, or the text kept as written ("2015/16"). */
+    function detail(field) {
+      const a = state.alliance;
+      const value = a[field] ?? a.meta?.[field] ?? "";
+      if (field === "funding" && typeof value === "number") return Netz.number(value, 2);
+      return String(value);
+    }
+
+    /** An amount as typed in the page's language ("15.000,50" or "15,000.50"): a number, or the
+     * text as it is (the service then says what is wrong with it, next to the field). */
+    function amount(text) {
+      const plain = text.replace(/[\s€]/g, "");
+      const [group, decimal] = Netz.lang.startsWith("de") ? [".", ","] : [",", "."];
+      const grouped = new RegExp(`^\\d{1,3}(\\${group}\\d{3})+(\\${decimal}\\d+)?$`);
+      const ungrouped = new RegExp(`^\\d+(\\${decimal}\\d+)?$`);
+      if (!grouped.test(plain) && !ungrouped.test(plain)) return text;
+      return Number(plain.split(group).join("").replace(decimal, "."));
+    }
+
+    function detailsSection() {
+      const a = state.alliance;
+      const input = (field) => {
+        const id = `ws-detail-${field}`;
+        const help = DETAILS.find((d) => d[0] === field)[2];
+        const described = help ? `${id}-error ${id}-help` : `${id}-error`;
+        if (field !== "land") {
+          return el("input", { id, name: field, type: "text", value: detail(field), autocomplete: "off",
+            "aria-describedby": described, inputmode: field === "funding" || field === "founded" ? "decimal" : null });
+        }
+        const land = detail("land");
+        const lands = window.NETZ_LAENDER || [];
+        return el("select", { id, name: field, "aria-describedby": described },
+          el("option", { value: "" }, t("wsDetailNoLand")),
+          // a Land stored before (from a file) that is none of the sixteen is shown, not lost
+          land && !lands.includes(land) ? el("option", { value: land, selected: true }, land) : null,
+          lands.map((name) => el("option", { value: name, selected: name === land }, name)));
+      };
+      const form = el("form", { class: "ws-details", id: "ws-details", novalidate: true },
+        DETAILS.map(([field, label, help]) => el("p", { class: "ws-detail" },
+          el("label", { for: `ws-detail-${field}` }, t(label)), input(field),
+          help ? el("span", { class: "help", id: `ws-detail-${field}-help` }, t(help)) : null,
+          el("span", { class: "field-error", id: `ws-detail-${field}-error` }))),
+        el("p", {}, el("button", { type: "submit", class: "primary" }, t("wsDetailSave"))));
+      const fieldOf = (field) => form.querySelector(`[name="${field}"]`);
+      /** The service's reasons, each next to its field; the focus goes to the first. */
+      const refused = (error) => {
+        const mine = (error.problems || []).filter((p) => p.column && fieldOf(p.column));
+        if (error.status !== 422 || !mine.length) return false;
+        mine.forEach((p) => {
+          fieldOf(p.column).setAttribute("aria-invalid", "true");
+          $(`ws-detail-${p.column}-error`).textContent = p.message;
+        });
+        fieldOf(mine[0].column).focus();
+        return true;
+      };
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        DETAILS.forEach(([field]) => {
+          fieldOf(field).removeAttribute("aria-invalid");
+          $(`ws-detail-${field}-error`).textContent = "";
+        });
+        const value = (field) => fieldOf(field).value.trim();
+        const meta = {};
+        for (const [field] of DETAILS.slice(1)) {
+          const text = value(field);
+          meta[field] = !text ? null : field === "funding" ? amount(text)
+            : field === "founded" && /^\d+$/.test(text) ? Number(text) : text;
+        }
+        write({
+          what: t("wsDetailsWhat"),
+          run: (etag) => call("PATCH", base, { json: { name: value("name"), meta }, ifMatch: etag }),
+          refused,
+        });
+      });
+      // Open at first when the place or the Land is missing: what a new alliance lacks.
+      if (!state.detailsSeen && !(a.region && a.land)) state.open.add("ws-details-part");
+      state.detailsSeen = true;
+      return folded("ws-details-part", t("wsDetailsTitle"), null,
+        el("p", { class: "intro" }, t("wsDetailsIntro")), form);
     }
 
     // -- undo
@@ -600,7 +703,7 @@
     function renderData() {
       const editing = EDITORS.includes(role);
       const keepFocus = document.activeElement && document.activeElement.id;
-      const parts = editing ? [undoBar(), actorSection(), tieSection(), uploadSection()] : [];
+      const parts = editing ? [undoBar(), detailsSection(), actorSection(), tieSection(), uploadSection()] : [];
       if (READERS.includes(role)) parts.push(downloadSection());
       root.querySelector(".ws-body").replaceChildren(...parts);
       if (keepFocus && $(keepFocus) && keepFocus.endsWith("filter")) {

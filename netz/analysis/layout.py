@@ -25,11 +25,15 @@ from netz.core.graph import edge_table
 from netz.core.metrics._base import seeded_igraph
 from netz.core.model import Alliance
 
-__all__ = ["GROUPED_METHOD", "METHOD", "map_layout", "pack_layout"]
+__all__ = ["GROUPED_METHOD", "LAYOUT_FORMAT", "METHOD", "map_layout", "pack_layout"]
 
 METHOD = "kamada-kawai (fruchterman-reingold above 500 actors) per part, packed"
 GROUPED_METHOD = ("kamada-kawai (fruchterman-reingold above 500 actors) per part within each group, "
                   "groups packed")
+
+#: The version of the layout and of its answer's shape: part of the key and ETag of every stored
+#: layout (raise it when either changes, so that no layout of an older netz is served).
+LAYOUT_FORMAT = 1
 
 #: Gap between packed parts, in units of one actor's cell.
 _GAP = 0.6

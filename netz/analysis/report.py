@@ -25,7 +25,7 @@ from netz.analysis.health import Bands, Indicator, health
 from netz.analysis.survey import wave_response
 from netz.core.errors import UnknownNameError
 from netz.core.graph import to_igraph
-from netz.core.metrics import metric_tables
+from netz.core.metrics import is_metric_name, metric_tables
 from netz.core.metrics.centrality import betweenness_sample_size
 from netz.core.model import Alliance, plain_value, wave_order
 from netz.core.vocabulary import ACTOR_TYPES
@@ -269,7 +269,11 @@ def with_metrics(alliance: Alliance, records: list[dict[str, Any]]) -> Alliance:
     like Gephi opens with the figures already there.
 
     ``records`` are a report's ``actors`` (:func:`actor_records`); nested metrics become
-    ``brokerage.total`` and so on. An actor column of the alliance is kept, never overwritten.
+    ``brokerage.total`` and so on (:data:`netz.core.metrics.ACTOR_METRIC_COLUMNS`). The alliance's
+    own columns are kept; one named like a metric (which a validated alliance does not have:
+    :func:`netz.core.validate.validate_tables`) gives way to the metric, never the other way round.
+    Reading such a file again leaves the metric columns out, with a warning: it gives back the
+    alliance.
 
     >>> from netz.core.model import Actor, Alliance
     >>> a = Alliance.from_records([Actor("a", "A", "Kirche", {"staff": 2})], [])
@@ -278,8 +282,9 @@ def with_metrics(alliance: Alliance, records: list[dict[str, Any]]) -> Alliance:
     [{'id': 'a', 'name': 'A', 'type': 'church', 'staff': 2, 'degree': 0, 'brokerage.total': 0}]
     """
     table = pd.json_normalize(records, sep=".") if records else pd.DataFrame({"id": []})
-    added = [c for c in table.columns if c not in alliance.actors.columns]
-    actors = alliance.actors.merge(table[["id", *added]], on="id", how="left")
+    metrics = [c for c in table.columns if is_metric_name(c)]
+    own = alliance.actors.drop(columns=[c for c in alliance.actors.columns if is_metric_name(c)])
+    actors = own.merge(table[["id", *metrics]], on="id", how="left")
     actors.index = alliance.actors.index
     return replace(alliance, actors=actors)
 

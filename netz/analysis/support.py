@@ -7,8 +7,10 @@ kind, severity and sector, and its betweenness centralization (a
 — and returns the reasons it needs support, each a ``support.*`` message of :mod:`netz.messages` with
 its parameters (never a sentence, never an actor):
 
-- ``support.band_worsened``: a health indicator's band is worse in the latest wave than in the
-  wave before (good → watch, watch → concern, good → concern);
+- ``support.band_worsened``: a health indicator's band fell into ``concern`` since the wave
+  before (watch → concern, good → concern); good → watch is left out, as the noise of healthy
+  alliances from wave to wave, and so is :data:`NOT_NETWORK` (``data_quality``, the response rate
+  of a survey: about the data, not the network);
 - ``support.refugee_exclusion``: refugees' own organisations without partners or at the edge
   (the gap ``refugee_exclusion`` with high severity);
 - ``support.single_bridging_municipality``: one municipal actor is the only link of a large part of
@@ -30,10 +32,23 @@ from typing import Any
 
 from netz.messages import message
 
-__all__ = ["BAND_ORDER", "RISING_BY", "RISING_WAVES", "Reason", "explain_reason", "support_reasons"]
+__all__ = [
+    "BAND_ORDER",
+    "NOT_NETWORK",
+    "RISING_BY",
+    "RISING_WAVES",
+    "Reason",
+    "centralisation_rising",
+    "explain_reason",
+    "overall_band",
+    "support_reasons",
+]
 
 #: Bands from best to worst.
 BAND_ORDER = ("good", "watch", "concern")
+#: Health indicators about the data rather than the network: left out of an alliance's overall
+#: band and of "band worsened" (a survey with few answers is not an alliance in trouble).
+NOT_NETWORK = frozenset({"data_quality"})
 #: Centralization must have risen over at least this many waves (in a row, up to the latest) ...
 RISING_WAVES = 3
 #: ... and by at least this much in all (betweenness centralization is between 0 and 1).
@@ -59,13 +74,13 @@ def support_reasons(history: Sequence[Mapping[str, Any]]) -> list[Reason]:
 
     Examples
     --------
-    >>> waves = [{"wave": "2017", "bands": {"cohesion": "good"}, "gaps": [],
+    >>> waves = [{"wave": "2017", "bands": {"cohesion": "good", "data_quality": "good"}, "gaps": [],
     ...           "betweenness_centralization": 0.1},
-    ...          {"wave": "2018", "bands": {"cohesion": "watch"}, "gaps": [
+    ...          {"wave": "2018", "bands": {"cohesion": "concern", "data_quality": "concern"}, "gaps": [
     ...              {"kind": "refugee_exclusion", "severity": "high", "types": ["refugee"], "count": 1}],
     ...           "betweenness_centralization": 0.3}]
-    >>> [r["message"] for r in support_reasons(waves)]
-    ['support.refugee_exclusion', 'support.band_worsened']
+    >>> [(r["message"], r["params"].get("indicator")) for r in support_reasons(waves)]
+    [('support.refugee_exclusion', None), ('support.band_worsened', 'cohesion')]
     >>> support_reasons(waves[:1])
     []
     """
@@ -92,11 +107,7 @@ def support_reasons(history: Sequence[Mapping[str, Any]]) -> list[Reason]:
         before = history[-2]
         for indicator, band in latest.get("bands", {}).items():
             previous = before.get("bands", {}).get(indicator)
-            if (
-                previous in BAND_ORDER
-                and band in BAND_ORDER
-                and BAND_ORDER.index(band) > BAND_ORDER.index(previous)
-            ):
+            if band == "concern" and previous in ("good", "watch") and indicator not in NOT_NETWORK:
                 reasons.append(
                     {
                         "message": "support.band_worsened",
@@ -114,19 +125,46 @@ def support_reasons(history: Sequence[Mapping[str, Any]]) -> list[Reason]:
     return reasons
 
 
+def overall_band(bands: Mapping[str, str | None]) -> str:
+    """An alliance's band: the worst of its indicators' bands, :data:`NOT_NETWORK` left out
+    (``good`` when there are none).
+
+    >>> overall_band({"cohesion": "good", "reciprocity": "watch"}), overall_band({})
+    ('watch', 'good')
+    >>> overall_band({"cohesion": "good", "data_quality": "concern"})
+    'good'
+    """
+    worst = 0
+    for indicator, band in bands.items():
+        if band in BAND_ORDER and indicator not in NOT_NETWORK:
+            worst = max(worst, BAND_ORDER.index(band))
+    return BAND_ORDER[worst]
+
+
+def centralisation_rising(values: Sequence[float | None]) -> bool:
+    """Whether betweenness centralization (one value per wave, in time order) rose in every one of
+    the last :data:`RISING_WAVES` waves and by at least :data:`RISING_BY` in all.
+
+    >>> centralisation_rising([0.1, 0.15, 0.2]), centralisation_rising([0.1, 0.12, 0.15])
+    (True, False)
+    >>> centralisation_rising([0.1, None, 0.5]), centralisation_rising([0.1, 0.5])
+    (False, False)
+    """
+    last = list(values[-RISING_WAVES:])
+    if len(last) < RISING_WAVES or any(v is None for v in last):
+        return False
+    found = [float(v) for v in last if v is not None]
+    return all(b > a for a, b in itertools.pairwise(found)) and found[-1] - found[0] >= RISING_BY
+
+
 def _rising(history: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     """Centralization rising over the last :data:`RISING_WAVES` waves by :data:`RISING_BY`, or None."""
-    if len(history) < RISING_WAVES:
-        return None
     last = history[-RISING_WAVES:]
-    found = [entry.get("betweenness_centralization") for entry in last]
-    values = [float(v) for v in found if v is not None]
-    if len(values) < len(found):
-        return None
-    if all(b > a for a, b in itertools.pairwise(values)) and values[-1] - values[0] >= RISING_BY:
+    values: list[Any] = [entry.get("betweenness_centralization") for entry in last]
+    if centralisation_rising(values):
         return {
-            "from": round(values[0], 2),
-            "to": round(values[-1], 2),
+            "from": round(float(values[0]), 2),
+            "to": round(float(values[-1]), 2),
             "from_wave": last[0].get("wave"),
             "to_wave": last[-1].get("wave"),
         }

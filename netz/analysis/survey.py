@@ -14,7 +14,7 @@ nobody still answered: "no partner" is an answer, not a missing one). This modul
   combined by ``mean``, ``min`` or ``max``, optionally reconstructing non-respondents' ties;
 - lists where the two sides disagree (:func:`disagreements`);
 - gives figures that know about non-response (:func:`response_rate`, :func:`observed_density`
-  as ``sna::gden`` computes it with missing dyads, :func:`caveats`);
+  as ``sna::gden`` computes it with missing dyads, :func:`unknown_dyads`, :func:`caveats`);
 - scores value and trust per actor and for the network (:func:`partner_scores`);
 - reads answers exported from other tools as a long table (:func:`from_long`).
 
@@ -48,6 +48,7 @@ __all__ = [
     "partner_scores",
     "reports_frame",
     "response_rate",
+    "unknown_dyads",
     "wave_response",
     "with_wave_response",
 ]
@@ -91,40 +92,37 @@ def reports_frame(
         if column not in frame.columns:
             frame[column] = None
     frame = frame[list(REPORT_COLUMNS)].reset_index(drop=True)
-    known = set(roster)
-    problems: list[Problem] = []
-    seen: set[tuple[str, str]] = set()
-    for i, record in enumerate(frame.to_dict("records")):
-        row = i + 2  # the header is row 1
-        reporter, partner = str(record["reporter"] or ""), str(record["partner"] or "")
-        for column, actor in (("reporter", reporter), ("partner", partner)):
-            if actor not in known:
-                problems.append(Problem(f"'{actor}' is not an actor of the roster", file, row, column))
-        if reporter == partner and reporter:
-            problems.append(Problem("an actor cannot name itself", file, row, "partner"))
-        if (reporter, partner) in seen:
-            problems.append(Problem(f"'{reporter}' names '{partner}' twice", file, row, "partner"))
-        seen.add((reporter, partner))
-        for kind in _kinds(record["kind"]):
-            if kind not in KINDS:
-                problems.append(
-                    Problem(f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})", file, row, "kind")
-                )
-        for column in ("frequency", *RATING_ITEMS):
-            value = record[column]
-            if _missing(value):
-                continue
-            number = pd.to_numeric(value, errors="coerce")
-            if pd.isna(number) or number not in (1, 2, 3, 4):
-                problems.append(Problem(f"'{value}' is not a step from 1 to 4", file, row, column))
-    if problems:
-        raise InputError(problems)
-    for column in ("frequency", *RATING_ITEMS):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    frame["kind"] = [";".join(_kinds(k)) or None for k in frame["kind"]]
-    frame["reporter"] = frame["reporter"].astype(str)
-    frame["partner"] = frame["partner"].astype(str)
-    return frame
+    # Vectorised checks over the whole table (a survey has tens of thousands of reports); the
+    # rows found bad are then named one by one, in row and column order.
+    found: list[tuple[int, int, Problem]] = []  # (row, column's place, problem)
+    reporter, partner = _text(frame["reporter"]), _text(frame["partner"])
+    for place, (column, actors) in enumerate((("reporter", reporter), ("partner", partner))):
+        for i, actor in actors[~actors.isin(set(roster))].items():
+            row = cast(int, i)
+            text = f"'{actor}' is not an actor of the roster"
+            found.append((row, place, Problem(text, file, row + 2, column)))
+    for i in frame.index[(reporter == partner) & (reporter != "")]:
+        found.append((i, 1, Problem("an actor cannot name itself", file, i + 2, "partner")))
+    pairs = pd.DataFrame({"reporter": reporter, "partner": partner})
+    for i in frame.index[pairs.duplicated()]:
+        found.append((i, 1, Problem(f"'{reporter[i]}' names '{partner[i]}' twice", file, i + 2, "partner")))
+    kinds = _kind_lists(frame["kind"])
+    each = kinds.str.split(";").explode()
+    for i, kind in each[each.notna() & ~each.isin(KINDS)].items():
+        row = cast(int, i)
+        found.append((row, 2, Problem(
+            f"unknown kind '{kind}' (expected one of {', '.join(KINDS)})", file, row + 2, "kind")))
+    steps: dict[str, pd.Series] = {}
+    for place, column in enumerate(("frequency", *RATING_ITEMS), start=3):
+        values = frame[column]
+        number = pd.to_numeric(values, errors="coerce")
+        blank = values.isna() | (values.astype(str).str.strip() == "")
+        for i in frame.index[~blank & ~number.isin((1, 2, 3, 4))]:
+            found.append((i, place, Problem(f"'{values[i]}' is not a step from 1 to 4", file, i + 2, column)))
+        steps[column] = number.astype(float)
+    if found:
+        raise InputError([problem for _, _, problem in sorted(found, key=lambda f: (f[0], f[1]))])
+    return frame.assign(reporter=reporter, partner=partner, kind=kinds, **steps)
 
 
 def from_long(long: pd.DataFrame, roster: Sequence[str], *, file: str | None = None) -> pd.DataFrame:
@@ -272,10 +270,7 @@ def merge(
             ties = pd.concat([ties, mirrored[ties.columns]], ignore_index=True)
         out = ties.rename(columns={"reporter": "source", "partner": "target"})
         return _tie_table(out)
-    first = [
-        order.get(r, -1) <= order.get(p, -1)
-        for r, p in zip(scored["reporter"], scored["partner"], strict=True)
-    ]
+    first = scored["reporter"].map(order).fillna(-1) <= scored["partner"].map(order).fillna(-1)
     scored = scored.assign(
         source=np.where(first, scored["reporter"], scored["partner"]),
         target=np.where(first, scored["partner"], scored["reporter"]),
@@ -285,14 +280,12 @@ def merge(
     if rule == "confirmed":
         silent = ~scored["source"].isin(answered) | ~scored["target"].isin(answered)
         scored = scored[(sides == 2) | (silent & reconstruct)]
-    how: dict[str, Any] = {
-        "weight": combine,
-        "value": combine,
-        "trust": combine,
-        "kind": lambda kinds: ";".join(sorted({k for ks in kinds.dropna() for k in ks.split(";")})) or None,
-    }
-    out = scored.groupby(["source", "target"], sort=False).agg(how).reset_index()
-    return _tie_table(out)
+    # the kinds named by either side: one flag per kind, "any" per pair, back to sorted names
+    named = _kind_flags(scored["kind"])
+    how: dict[str, Any] = {"weight": combine, "value": combine, "trust": combine}
+    how.update(dict.fromkeys(named, "max"))
+    out = scored.assign(**named).groupby(["source", "target"], sort=False).agg(how).reset_index()
+    return _tie_table(out.assign(kind=_kind_names(out[list(named)])))
 
 
 def disagreements(
@@ -306,32 +299,32 @@ def disagreements(
     differ by ``steps`` or more. A pair with a non-respondent is missing data, not a disagreement.
     """
     answered = set(respondents)
-    scored = _scored(reports).set_index(["reporter", "partner"])
-    found: list[dict[str, Any]] = []
-    for pair, record in scored.iterrows():
-        reporter, partner = cast(tuple[str, str], pair)
-        if partner not in answered:
-            continue
-        back = (partner, reporter)
-        if back not in scored.index:
-            found.append({"type": "unconfirmed", "reporter": reporter, "partner": partner})
-            continue
-        if str(reporter) > str(partner):
-            continue  # each mutual pair once
-        other = cast(pd.Series, scored.loc[back])
-        for name, column in (("frequency", "weight_reported"), ("trust", "trust")):
-            mine, theirs = float(record[column]), float(other[column])
-            if pd.notna(mine) and pd.notna(theirs) and abs(mine - theirs) >= steps:
-                found.append(
-                    {
-                        "type": name,
-                        "a": reporter,
-                        "b": partner,
-                        "a_says": float(mine),
-                        "b_says": float(theirs),
-                    }
-                )
-    return found
+    scored = _scored(reports)
+    back = scored[["reporter", "partner", "weight_reported", "trust"]].rename(
+        columns={"reporter": "partner", "partner": "reporter",
+                 "weight_reported": "weight_back", "trust": "trust_back"}
+    )
+    # reports about respondents, each with the other side's report about the reporter (if any)
+    pairs = scored[scored["partner"].isin(answered)].merge(
+        back, on=["reporter", "partner"], how="left", indicator="sides"
+    )
+    found: list[tuple[int, int, dict[str, Any]]] = []  # (report's place, order, finding)
+    alone = pairs[pairs["sides"] == "left_only"]
+    found += [
+        (i, 0, {"type": "unconfirmed", "reporter": r, "partner": p})
+        for i, r, p in zip(alone.index, alone["reporter"], alone["partner"], strict=True)
+    ]
+    mutual = pairs[(pairs["sides"] == "both") & (pairs["reporter"] < pairs["partner"])]  # each pair once
+    for order, (name, mine, theirs) in enumerate(
+        (("frequency", "weight_reported", "weight_back"), ("trust", "trust", "trust_back"))
+    ):
+        far = mutual[(mutual[mine] - mutual[theirs]).abs() >= steps]  # NaN on either side: no finding
+        found += [
+            (i, order, {"type": name, "a": a, "b": b, "a_says": float(x), "b_says": float(y)})
+            for i, a, b, x, y in zip(far.index, far["reporter"], far["partner"], far[mine], far[theirs],
+                                     strict=True)
+        ]
+    return [finding for _, _, finding in sorted(found, key=lambda f: (f[0], f[1]))]
 
 
 def observed_density(
@@ -362,11 +355,50 @@ def observed_density(
     >>> observed_density(r, ["a", "b", "c"], ["a"], rule="union")  # b-c unknown: 1 tie of 2 dyads
     0.5
     """
+    adjacency, missing, keep = _dyads(reports, roster, respondents, rule=rule, reconstruct=reconstruct)
+    observed = keep & ~missing
+    count = int(observed.sum())
+    return float(adjacency[observed].sum() / count) if count else None
+
+
+def unknown_dyads(
+    reports: pd.DataFrame,
+    roster: Sequence[str],
+    respondents: Iterable[str],
+    *,
+    rule: str = "union",
+    reconstruct: bool = False,
+) -> list[tuple[str, str]]:
+    """The dyads whose state the answers cannot tell (the missing entries of
+    :func:`observed_density`), as (source, target): ordered for ``reporter``, for the other rules
+    each pair once with the smaller id (by string) first, as :mod:`netz.analysis.waves` compares ties.
+
+    No rule makes a tie there, and none is absent either: a wave diff must not call an earlier
+    tie there lost (:func:`netz.analysis.waves.diff_analyses`' ``unknown``).
+
+    >>> r = reports_frame([{"reporter": "a", "partner": "b"}], ["a", "b", "c", "d"])
+    >>> unknown_dyads(r, ["a", "b", "c", "d"], ["a", "b"])
+    [('c', 'd')]
+    """
+    _, missing, keep = _dyads(reports, roster, respondents, rule=rule, reconstruct=reconstruct)
+    ids = np.asarray(roster, dtype=object)
+    rows, columns = np.nonzero(keep & missing)
+    pairs = zip(ids[rows].tolist(), ids[columns].tolist(), strict=True)
+    if rule == "reporter":
+        return list(pairs)
+    return sorted((s, t) if s <= t else (t, s) for s, t in pairs)
+
+
+def _dyads(
+    reports: pd.DataFrame, roster: Sequence[str], respondents: Iterable[str], *, rule: str, reconstruct: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The network of a rule as roster × roster matrices: ties, missing entries, entries counted
+    (off the diagonal; above it for the undirected rules)."""
     n = len(roster)
     index = {actor: i for i, actor in enumerate(roster)}
-    answered = np.array([actor in set(respondents) for actor in roster], dtype=bool)
+    answered = np.isin(np.asarray(roster, dtype=object), list(set(respondents)))
     named = np.zeros((n, n), dtype=bool)
-    named[[index[r] for r in reports["reporter"]], [index[p] for p in reports["partner"]]] = True
+    named[reports["reporter"].map(index).to_numpy(int), reports["partner"].map(index).to_numpy(int)] = True
     silent_pair = ~answered[:, None] & ~answered[None, :]
     if rule == "reporter":
         adjacency = named | (named.T & ~answered[:, None]) if reconstruct else named
@@ -382,9 +414,7 @@ def observed_density(
         else:
             adjacency, missing = named & named.T, silent_pair | (either & one_silent)
         keep = np.triu(np.ones((n, n), dtype=bool), k=1)
-    observed = keep & ~missing
-    count = int(observed.sum())
-    return float(adjacency[observed].sum() / count) if count else None
+    return adjacency, missing, keep
 
 
 def partner_scores(reports: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, float | None]]:
@@ -451,14 +481,34 @@ def _tie_table(ties: pd.DataFrame) -> pd.DataFrame:
     return ties[["source", "target", "weight", "kind", "value", "trust"]].reset_index(drop=True)
 
 
-def _kinds(value: Any) -> list[str]:
-    if _missing(value):
-        return []
-    return [k.strip() for k in str(value).split(";") if k.strip()]
+def _kind_flags(kinds: pd.Series) -> dict[str, pd.Series]:
+    """Per kind of :data:`KINDS` (alphabetical), whether each ``;``-separated list names it."""
+    padded = ";" + _text(kinds) + ";"
+    return {kind: padded.str.contains(f";{kind};", regex=False) for kind in sorted(KINDS)}
 
 
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == ""
+def _kind_names(flags: pd.DataFrame) -> pd.Series:
+    """The ``;``-joined names of the kinds flagged per row (``None`` for none), by a lookup of
+    every combination (2 ** 5), not a join per row."""
+    names = list(flags.columns)
+    combinations = range(2 ** len(names))
+    table = np.array(
+        [";".join(k for bit, k in enumerate(names) if code >> bit & 1) or None for code in combinations],
+        dtype=object,
+    )
+    codes = sum(flags[k].to_numpy(dtype=int) << bit for bit, k in enumerate(names))
+    return pd.Series(table[codes], index=flags.index, dtype=object)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Each value as a string, a missing one as ``""``."""
+    return values.astype(object).where(values.notna(), "").astype(str)
+
+
+def _kind_lists(values: pd.Series) -> pd.Series:
+    """``;``-separated kinds without blanks around or between them, ``None`` for none."""
+    joined = _text(values).str.replace(r"\s*;[\s;]*", ";", regex=True).str.strip().str.strip(";")
+    return joined.where(joined != "", None)
 
 
 def _mean(values: pd.Series) -> float | None:

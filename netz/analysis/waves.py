@@ -8,6 +8,7 @@ direction, for directed alliances), whatever their kind.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import pandas as pd
@@ -46,7 +47,8 @@ def diff_waves(
 
     Returns ``from``, ``to`` and ``directed``; ``actors_joined`` and ``actors_left`` (ids taking
     part in one wave but not the other); ``ties_gained`` and ``ties_lost`` as
-    ``[source, target]`` pairs (sorted within the pair when undirected);
+    ``[source, target]`` pairs (sorted within the pair when undirected); ``actors_unknown`` and
+    ``ties_unknown`` (empty here; see :func:`diff_analyses`' ``unknown``);
     ``network``: each whole-network figure's ``from``, ``to`` and ``change``;
     ``actors``: the same for each actor's metrics in ``ACTOR_CHANGE_COLUMNS``;
     ``gaps_new`` and ``gaps_resolved`` (a gap is the same when its id is: its kind and what it
@@ -64,18 +66,32 @@ def diff_waves(
     return diff_analyses(alliance, before, after)
 
 
-def diff_analyses(alliance: Alliance, before: Analysis, after: Analysis) -> dict[str, Any]:
+def diff_analyses(
+    alliance: Alliance, before: Analysis, after: Analysis, *, unknown: Collection[tuple[str, str]] = ()
+) -> dict[str, Any]:
     """What changed between two analyses of ``alliance``'s waves (:func:`diff_waves`' result).
 
     For a caller that has analysed one of the waves already (the handout describes the later
     wave): the wave is not analysed a second time.
+
+    ``unknown``: the pairs (as in ``ties_lost``) whose state in the later wave is not known, e.g.
+    two non-respondents of the survey the wave came from (:func:`netz.analysis.survey.unknown_dyads`).
+    Unknown is not absent: such a pair's earlier tie is not lost but in ``ties_unknown``, and an
+    actor without ties in the later wave that has an unknown pair is not left but in
+    ``actors_unknown`` (it may have ties nobody could report). Both lists are empty without
+    ``unknown``.
     """
     active_before, active_after = _active(before), _active(after)
     pairs_before, pairs_after = _pairs(before.alliance), _pairs(after.alliance)
     changes = compare_findings(before.gaps, after.gaps)
-    joined, left = sorted(active_after - active_before), sorted(active_before - active_after)
-    gained, lost = sorted(pairs_after - pairs_before), sorted(pairs_before - pairs_after)
-    mentioned = {*joined, *left, *(a for pair in gained + lost for a in pair)}
+    not_known = set(unknown) - pairs_after
+    in_unknown = {actor for pair in not_known for actor in pair}
+    gone = active_before - active_after
+    joined = sorted(active_after - active_before)
+    left, vanished = sorted(gone - in_unknown), sorted(gone & in_unknown)
+    gained = sorted(pairs_after - pairs_before)
+    lost, unseen = sorted(pairs_before - pairs_after - not_known), sorted(pairs_before & not_known)
+    mentioned = {*joined, *left, *vanished, *(a for pair in gained + lost + unseen for a in pair)}
     names = dict(zip(alliance.actors["id"], alliance.actors["name"], strict=True))
     return {
         "from": before.wave,
@@ -83,8 +99,10 @@ def diff_analyses(alliance: Alliance, before: Analysis, after: Analysis) -> dict
         "directed": alliance.directed,
         "actors_joined": joined,
         "actors_left": left,
+        "actors_unknown": vanished,
         "ties_gained": [list(p) for p in gained],
         "ties_lost": [list(p) for p in lost],
+        "ties_unknown": [list(p) for p in unseen],
         "network": {
             key: {"from": before.network.get(key), "to": after.network.get(key),
                   "change": _change(before.network.get(key), after.network.get(key))}

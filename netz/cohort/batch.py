@@ -9,11 +9,14 @@ within the batch. Gaps, health scorecards and the rest of a full
 :func:`netz.analysis.report.report` are *not* computed: they are about one alliance,
 for its coordinator, and cost several times the figures a comparison needs.
 
-The work goes to any ``concurrent.futures.Executor``: by default a local
-``ProcessPoolExecutor``; on a cluster, ``distributed.Client(address).get_executor()``
-(its workers need netz installed, and paths must be readable where they run).
+The work goes to any ``concurrent.futures.Executor``. :func:`open_executor` is the one
+way netz opens one — for ``netz batch``, ``netz compare``, ``netz trends`` and the
+service's programme jobs: local processes by default, a Dask cluster when a
+scheduler is named (``--scheduler``, or the setting :data:`SCHEDULER_SETTING`;
+its workers need netz installed, and paths must be readable where they run).
 The tasks are module-level functions of plain data, so the code path is the
-same. Alliances are sent in chunks to keep the per-task overhead small. An
+same; :func:`each` maps a task over alliances on it, in order, with progress.
+:func:`run` sends alliances in chunks to keep the per-task overhead small. An
 alliance that cannot be read or computed is listed in ``failures`` and the
 batch goes on.
 
@@ -33,11 +36,12 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import igraph as ig
 import numpy as np
@@ -47,7 +51,7 @@ from tqdm import tqdm
 from netz.analysis.report import select_wave
 from netz.cohort.compare import compare_row, percentile_ranks
 from netz.core import io
-from netz.core.errors import require
+from netz.core.errors import NetzError, require
 from netz.core.graph import to_igraph
 from netz.core.io.spreadsheet import spreadsheet_safe
 from netz.core.metrics import actor_metrics
@@ -58,7 +62,12 @@ from netz.core.metrics.holes import holes_table
 from netz.core.metrics.mixing import ei_index
 from netz.core.model import Alliance
 
-__all__ = ["ALLIANCE_SUFFIXES", "BatchResult", "discover", "process_pool", "run", "write_results"]
+__all__ = ["ALLIANCE_SUFFIXES", "SCHEDULER_SETTING", "BatchResult", "Pool", "discover", "each",
+           "open_executor", "run", "write_results"]
+
+#: The environment variable that names where many alliances are computed (see :func:`executor`).
+SCHEDULER_SETTING = "NETZ_SCHEDULER"
+_R = TypeVar("_R")
 
 #: Files that hold an alliance on their own.
 ALLIANCE_SUFFIXES = (".xlsx", ".xlsm", ".graphml", ".gexf", ".json", ".zip")
@@ -119,6 +128,148 @@ def discover(root: str | Path) -> list[Path]:
     return sorted(found)
 
 
+@dataclass(frozen=True)
+class Pool:
+    """An open executor (see :func:`open_executor`) and how many tasks it runs at once.
+
+    Attributes
+    ----------
+    executor
+        Where tasks go; ``None``: they run in this process, one after the other.
+    workers
+        Tasks at once: local processes, or the threads of a Dask cluster's workers (1 here).
+    """
+
+    executor: Executor | None
+    workers: int
+
+
+@contextmanager
+def open_executor(scheduler: str | None = None, *, workers: int | None = None) -> Iterator[Pool]:
+    """Open the executor that many alliances are computed on; closed when the block ends.
+
+    The one way netz runs cohort work in parallel (``netz batch``, ``netz compare``, ``netz
+    trends``, the service's programme jobs), so that one setting moves all of it to a cluster.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        ``processes`` (local processes, ``workers`` of them), ``processes:N`` (*N* local
+        processes), or the address of a Dask scheduler (``tcp://host:8786``; needs
+        ``netz[batch]``). Default: the environment variable :data:`SCHEDULER_SETTING` when
+        ``workers`` is not given, else ``processes``.
+    workers : int, optional
+        Local processes (default: one per CPU). 0 or 1: everything runs in this process.
+
+    Yields
+    ------
+    Pool
+        The executor (``None`` for this process) and its number of workers.
+
+    Raises
+    ------
+    NetzError
+        A ``processes:N`` whose *N* is not a whole number.
+    NotInstalledError
+        A Dask scheduler is named but Dask's ``distributed`` is not installed.
+
+    Examples
+    --------
+    >>> with open_executor("processes:1") as pool:
+    ...     each(abs, [-1, 2, -3], executor=pool.executor)
+    [1, 2, 3]
+    """
+    if scheduler is None:
+        scheduler = os.environ.get(SCHEDULER_SETTING, "") if workers is None else ""
+    spec = scheduler.strip()
+    local = _local_processes(spec, workers)
+    if local is not None:
+        if local <= 1:
+            yield Pool(None, 1)
+            return
+        pool = _process_pool(local)
+        try:
+            yield Pool(pool, local)
+        finally:
+            pool.shutdown(cancel_futures=True)
+        return
+    require("distributed", extra="batch", feature=f"the Dask scheduler {spec}")
+    from distributed import Client
+
+    client = Client(spec)
+    try:
+        yield Pool(client.get_executor(), max(sum(client.nthreads().values()), 1))
+    finally:
+        client.close()
+
+
+def _local_processes(spec: str, workers: int | None) -> int | None:
+    """How many local processes ``spec`` asks for; None when it names a Dask scheduler."""
+    name, _, count = spec.partition(":")
+    if name.lower() not in ("", "processes"):
+        return None
+    if not count:
+        return (os.cpu_count() or 1) if workers is None else workers
+    if not count.strip().isdigit():
+        raise NetzError(f"{SCHEDULER_SETTING} or --scheduler {spec!r}: expected 'processes', 'processes:N' "
+                        "with a whole number N, or the address of a Dask scheduler (tcp://host:8786)")
+    return int(count)
+
+
+def each(
+    task: Callable[..., _R],
+    items: Sequence[Any],
+    *args: Any,
+    executor: Executor | None = None,
+    cost: Callable[[Any], float] | None = None,
+    progress: bool = False,
+    desc: str = "netz",
+    done: Callable[[int], None] | None = None,
+) -> list[_R]:
+    """``task(item, *args)`` for every item; the results in the order of ``items``.
+
+    Parameters
+    ----------
+    task
+        A module-level function (it travels to other processes by name).
+    items
+        What it is applied to (alliances, usually).
+    executor : concurrent.futures.Executor, optional
+        Where the tasks run (a :class:`Pool`'s); default: here, one after the other.
+    cost : callable, optional
+        An item's expected cost: the most costly are submitted first, so that no worker is
+        left alone with a large alliance at the end.
+    progress : bool, optional
+        Show a progress bar (``desc``) on standard error.
+    done : callable, optional
+        Called with the number of finished tasks after each one (a job's progress).
+
+    A task's exception reaches the caller as it was raised (netz's errors pickle with their
+    file, row and column), and the tasks not yet started are cancelled.
+    """
+    results: list[Any] = [None] * len(items)
+    with tqdm(total=len(items), unit="alliance", file=sys.stderr, disable=not progress, desc=desc) as bar:
+        if executor is None:
+            for count, item in enumerate(items, start=1):
+                results[count - 1] = task(item, *args)
+                bar.update(1)
+                if done is not None:
+                    done(count)
+            return results
+        order = sorted(range(len(items)), key=lambda i: -cost(items[i])) if cost else range(len(items))
+        futures = {executor.submit(task, items[i], *args): i for i in order}
+        try:
+            for count, future in enumerate(as_completed(futures), start=1):
+                results[futures[future]] = future.result()
+                bar.update(1)
+                if done is not None:
+                    done(count)
+        finally:
+            for future in futures:
+                future.cancel()
+    return results
+
+
 def run(
     items: Mapping[str, Alliance | str | Path] | Iterable[Alliance | str | Path],
     *,
@@ -145,13 +296,13 @@ def run(
         the key is the path, or the alliance's name.
     executor : concurrent.futures.Executor, optional
         Where the work runs: a ``ProcessPoolExecutor``, or a Dask
-        ``distributed.Client(...).get_executor()``. By default a local process
-        pool of ``workers`` processes is started (and shut down at the end).
+        ``distributed.Client(...).get_executor()``. By default one is opened with
+        :func:`open_executor` (and closed at the end).
     workers : int, optional
-        Local processes when no executor is given (default: the number of
-        CPUs); ``0`` computes everything in this process. With an executor: how
-        many shares a very large alliance's betweenness is split into (default
-        the CPU count).
+        Local processes when no executor is given (default: the setting
+        :data:`SCHEDULER_SETTING`, else one per CPU); ``0`` computes everything in this
+        process. With an executor: how many shares a very large alliance's betweenness is
+        split into (default the CPU count).
     wave, group_by, null_samples, seed, null_max_actors
         As for :func:`netz.cohort.compare.compare_row`.
     actors : bool, optional
@@ -176,12 +327,12 @@ def run(
     options = {"wave": wave, "group_by": group_by, "null_samples": null_samples, "seed": seed,
                "null_max_actors": null_max_actors, "actors": actors, "split_above": split_above,
                "lenient": lenient}
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    own = executor is None and workers > 0
-    if own:
-        executor = process_pool(workers)
     outcomes: dict[int, tuple[Any, ...]] = {}
-    try:
+    with ExitStack() as stack:
+        if executor is None:
+            pool = stack.enter_context(open_executor(workers=workers))
+            executor, workers = pool.executor, pool.workers
+        workers = (os.cpu_count() or 1) if workers is None else workers
         with tqdm(total=len(keyed), unit="alliance", file=sys.stderr, disable=not progress,
                   desc="netz batch") as bar:
             large = [i for i, (_, item) in enumerate(keyed)
@@ -216,13 +367,10 @@ def run(
                 key, item = keyed[index]
                 outcomes[index] = _large(index, key, item, options, executor, workers)
                 bar.update(1 if index in large else 0)
-    finally:
-        if own and executor is not None:
-            executor.shutdown()
     return _result(outcomes, actors)
 
 
-def process_pool(workers: int) -> ProcessPoolExecutor:
+def _process_pool(workers: int) -> ProcessPoolExecutor:
     """A local process pool for batches: forkserver processes with netz already imported.
 
     Forking from a server that has imported netz (pandas, igraph, scipy) once

@@ -388,6 +388,7 @@ def compare(
     seed: int = 0,
     null_max_actors: int = 1000,
     executor: Executor | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Compare alliances: one :func:`compare_row` each, plus percentile ranks within the set.
 
@@ -400,8 +401,10 @@ def compare(
         As for :func:`compare_row`; the same seed for every alliance, so that a
         row does not depend on which other alliances are compared.
     executor : concurrent.futures.Executor, optional
-        Compute the rows on this executor (a process pool, or a Dask client's
-        executor); by default one after the other in this process.
+        Compute the rows on this executor (one opened by
+        :func:`netz.cohort.batch.open_executor`); by default one after the other in this process.
+    progress : bool, optional
+        Show a progress bar on standard error.
 
     Returns
     -------
@@ -415,13 +418,11 @@ def compare(
         items = [(a.name or str(i), a) for i, a in enumerate(alliances)]
     options: dict[str, Any] = {"wave": wave, "group_by": group_by, "null_samples": null_samples,
                                "seed": seed, "null_max_actors": null_max_actors}
-    if executor is None:
-        rows = [compare_row(a, key=k, **options) for k, a in items]
-    else:
-        # Largest first, so that no worker is left with a large alliance at the end.
-        order = sorted(range(len(items)), key=lambda i: -items[i][1].n_actors)
-        futures = {i: executor.submit(_row, *items[i], options) for i in order}
-        rows = [futures[i].result() for i in range(len(items))]
+    # netz.cohort.batch computes with this module's rows: imported here, not when this module is.
+    from netz.cohort.batch import each
+
+    rows = each(_row, items, options, executor=executor, cost=lambda item: item[1].n_actors,
+                progress=progress, desc="netz compare")
     return percentile_ranks(pd.DataFrame(rows, columns=_row_columns()))
 
 
@@ -454,8 +455,9 @@ def text_table(table: pd.DataFrame, columns: Sequence[str] = TEXT_COLUMNS, *, di
 # -- helpers ---------------------------------------------------------------
 
 
-def _row(key: str, alliance: Alliance, options: dict[str, Any]) -> dict[str, Any]:
-    """A module-level task for executors (pickles by reference)."""
+def _row(item: tuple[str, Alliance], options: dict[str, Any]) -> dict[str, Any]:
+    """A module-level task for executors (pickles by reference): the row of a (key, alliance)."""
+    key, alliance = item
     return compare_row(alliance, key=key, **options)
 
 

@@ -23,7 +23,7 @@ COMPARE_TEXT_COLUMNS: tuple[str, ...] = (
 )
 #: What ``netz trends`` shows as text.
 TRENDS_TEXT_COLUMNS: tuple[str, ...] = (
-    "name", "wave", "n_ties", "mean_degree", "density", "transitivity", "components",
+    "name", "wave", "band", "gaps_high", "n_ties", "mean_degree", "density", "transitivity", "components",
     "betweenness_centralization", "ei_index",
 )
 

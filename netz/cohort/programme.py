@@ -24,13 +24,14 @@ import numpy as np
 from netz.analysis.gaps import SEVERITIES
 from netz.analysis.health import INDICATORS
 from netz.analysis.report import analyse, select_wave, to_jsonable
-from netz.analysis.support import BAND_ORDER, support_reasons
+from netz.analysis.support import overall_band, support_reasons
 from netz.cohort.compare import Z_COLUMNS, compare_row, size_class
 from netz.core.model import Alliance, plain_value, wave_order
 from netz.core.vocabulary import fold
 
 __all__ = [
     "HEADLINE",
+    "HEALTH_COLUMNS",
     "MIN_ALLIANCES",
     "SUMMARY_VERSION",
     "alliance_history",
@@ -38,7 +39,6 @@ __all__ = [
     "class_percentiles",
     "health_columns",
     "matches",
-    "overall_band",
     "overview",
     "programme_trends",
     "response_rate",
@@ -49,7 +49,7 @@ HEADLINE: tuple[str, ...] = ("mean_degree", "transitivity", "betweenness_central
 #: The fewest alliances a distribution is shown for (small-group suppression).
 MIN_ALLIANCES = 5
 #: The version of a summary's fields (part of its cache key: raise it when they change).
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 def response_rate(alliance: Alliance) -> float | None:
@@ -89,7 +89,8 @@ def alliance_summary(alliance: Alliance, *, null_samples: int = 100, seed: int =
         latest_wave, response_rate``; ``figures`` (the latest wave's :data:`HEADLINE` figures and
         z-scores against G(n, m)); ``history`` (per wave: ``wave``, ``bands``, ``gaps`` counted by
         kind, severity and sector, ``high_gaps``, the headline figures); ``band`` (the latest
-        wave's worst band), ``high_gaps`` and ``support`` (:func:`netz.analysis.support.support_reasons`).
+        wave's :func:`netz.analysis.support.overall_band`: the worst, data quality left out),
+        ``high_gaps`` and ``support`` (:func:`netz.analysis.support.support_reasons`).
     """
     history = []
     waves: list[str | None] = list(alliance.waves) or [None]
@@ -131,17 +132,23 @@ def alliance_summary(alliance: Alliance, *, null_samples: int = 100, seed: int =
                 "null_samples": figures["null_samples"],
             },
             "history": history,
-            "band": overall_band(latest["bands"].values()),
+            "band": overall_band(latest["bands"]),
             "high_gaps": latest["high_gaps"],
             "support": support_reasons(history),
         }
     )
 
 
+#: The columns of :func:`health_columns`, in order.
+HEALTH_COLUMNS: tuple[str, ...] = (
+    "band", *(f"band_{indicator}" for indicator in INDICATORS), *(f"gaps_{s}" for s in SEVERITIES))
+
+
 def health_columns(alliance: Alliance, *, wave: str | None = None, seed: int = 0) -> dict[str, Any]:
     """The health bands and gap counts of one wave as flat columns, for comparison tables.
 
-    ``band`` (the worst), ``band_<indicator>`` per indicator of :data:`netz.analysis.health.INDICATORS`
+    ``band`` (the worst, data quality left out: :func:`netz.analysis.support.overall_band`),
+    ``band_<indicator>`` per indicator of :data:`netz.analysis.health.INDICATORS`
     (``None`` where the scorecard has none, e.g. trust without ratings) and ``gaps_high``,
     ``gaps_medium``, ``gaps_low`` (how many gaps of each severity). No actor is named.
     """
@@ -149,23 +156,10 @@ def health_columns(alliance: Alliance, *, wave: str | None = None, seed: int = 0
     bands = {item.indicator: item.band for item in analysis.health}
     severities = Counter(gap.severity for gap in analysis.gaps)
     return {
-        "band": overall_band(bands.values()),
+        "band": overall_band(bands),
         **{f"band_{indicator}": bands.get(indicator) for indicator in INDICATORS},
         **{f"gaps_{severity}": severities.get(severity, 0) for severity in SEVERITIES},
     }
-
-
-def overall_band(bands: Iterable[str]) -> str:
-    """The worst of some bands (``good`` when there are none).
-
-    >>> overall_band(["good", "watch", "good"]), overall_band([])
-    ('watch', 'good')
-    """
-    worst = 0
-    for band in bands:
-        if band in BAND_ORDER:
-            worst = max(worst, BAND_ORDER.index(band))
-    return BAND_ORDER[worst]
 
 
 def matches(

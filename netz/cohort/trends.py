@@ -1,7 +1,8 @@
 """Trends: every network figure of every alliance across its survey waves, and of the cohort.
 
 :func:`trends` gives the long table a funder plots — one row per alliance and
-wave with the figures of :func:`netz.cohort.compare.compare_row` — and
+wave with the figures of :func:`netz.cohort.compare.compare_row` and that wave's health
+bands and gap counts (:func:`netz.cohort.programme.health_columns`) — and
 :func:`cohort_trends` summarises it per wave over the alliances observed in that
 wave (count, mean, median and quartiles of each figure). Waves are matched by
 their label ("2017"), so alliances surveyed in different years line up by year.
@@ -17,14 +18,18 @@ from typing import Any
 import pandas as pd
 
 from netz.analysis.report import to_jsonable
+from netz.cohort.batch import each
 from netz.cohort.compare import NETWORK_COLUMNS, Z_COLUMNS, compare_row
+from netz.cohort.programme import HEALTH_COLUMNS, health_columns
 from netz.core.model import Alliance, wave_order
 
-__all__ = ["TREND_METRICS", "alliance_trends", "cohort_trends", "trends", "trends_json"]
+__all__ = ["COLUMNS", "TREND_METRICS", "alliance_trends", "cohort_trends", "trends", "trends_json"]
 
 #: The figures followed across waves (the z-scores too when null samples are asked for).
 TREND_METRICS: tuple[str, ...] = tuple(c for c in NETWORK_COLUMNS if c != "n_actors")
 _IDENTITY = ("alliance", "name", "land", "programme", "size_class", "directed", "wave")
+#: The columns of a trends table, in order.
+COLUMNS: tuple[str, ...] = (*_IDENTITY, *TREND_METRICS, *HEALTH_COLUMNS, *Z_COLUMNS)
 
 
 def alliance_trends(
@@ -50,8 +55,9 @@ def alliance_trends(
     Returns
     -------
     pandas.DataFrame
-        Columns ``alliance, name, land, programme, size_class, directed, wave``,
-        :data:`TREND_METRICS` and the z-score columns.
+        :data:`COLUMNS`: ``alliance, name, land, programme, size_class, directed, wave``,
+        :data:`TREND_METRICS`, the wave's health bands and gap counts
+        (:data:`netz.cohort.programme.HEALTH_COLUMNS`) and the z-score columns.
 
     Examples
     --------
@@ -64,9 +70,9 @@ def alliance_trends(
     [['2016', 1, 1.0], ['2017', 2, 0.6667]]
     """
     waves: Sequence[str | None] = alliance.waves or [None]
-    rows = [compare_row(alliance, key=key, wave=wave, group_by=group_by, null_samples=null_samples,
-                        seed=seed) for wave in waves]
-    return pd.DataFrame(rows)[[*_IDENTITY, *TREND_METRICS, *Z_COLUMNS]]
+    rows = [{**compare_row(alliance, key=key, wave=wave, group_by=group_by, null_samples=null_samples,
+                           seed=seed), **health_columns(alliance, wave=wave, seed=seed)} for wave in waves]
+    return pd.DataFrame(rows)[list(COLUMNS)]
 
 
 def trends(
@@ -76,24 +82,24 @@ def trends(
     null_samples: int = 0,
     seed: int = 0,
     executor: Executor | None = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """:func:`alliance_trends` of every alliance, one table (alliances in the given order).
 
     ``alliances`` is a mapping from key to alliance, or a sequence (keyed by
-    name). With an ``executor`` the alliances are computed on it, one task each.
+    name). With an ``executor`` (one opened by :func:`netz.cohort.batch.open_executor`) the
+    alliances are computed on it, one task each, largest first; ``progress`` shows a
+    progress bar on standard error.
     """
     if isinstance(alliances, Mapping):
         items = [(str(k), a) for k, a in alliances.items()]
     else:
         items = [(a.name or str(i), a) for i, a in enumerate(alliances)]
     options: dict[str, Any] = {"group_by": group_by, "null_samples": null_samples, "seed": seed}
-    if executor is None:
-        tables = [alliance_trends(a, key=k, **options) for k, a in items]
-    else:
-        futures = [executor.submit(_task, k, a, options) for k, a in items]
-        tables = [future.result() for future in futures]
+    tables = each(_task, items, options, executor=executor, cost=lambda item: item[1].n_actors,
+                  progress=progress, desc="netz trends")
     if not tables:
-        return pd.DataFrame(columns=[*_IDENTITY, *TREND_METRICS, *Z_COLUMNS])
+        return pd.DataFrame(columns=list(COLUMNS))
     return pd.concat(tables, ignore_index=True)
 
 
@@ -151,6 +157,7 @@ def trends_json(table: pd.DataFrame, cohort: pd.DataFrame | None = None) -> dict
     return to_jsonable({"alliances": by_alliance, "cohort": cohort.to_dict("records")})
 
 
-def _task(key: str, alliance: Alliance, options: dict[str, Any]) -> pd.DataFrame:
-    """A module-level task for executors."""
+def _task(item: tuple[str, Alliance], options: dict[str, Any]) -> pd.DataFrame:
+    """A module-level task for executors: the trend rows of a (key, alliance)."""
+    key, alliance = item
     return alliance_trends(alliance, key=key, **options)

@@ -13,17 +13,20 @@ them into ``application/problem+json`` in the language the client accepts.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from netz.messages import message
 
 __all__ = [
     "MAX_LISTED_NAMES",
     "MAX_LISTED_PROBLEMS",
+    "Count",
     "InputError",
     "NetzError",
     "NotInstalledError",
+    "Place",
     "Problem",
     "UnknownNameError",
     "require",
@@ -35,8 +38,72 @@ MAX_LISTED_PROBLEMS = 100
 MAX_LISTED_NAMES = 30
 
 
+class Count(int):
+    """A count in a message, written with the digit grouping of the message's language.
+
+    >>> Count(10001).text("de"), Count(10001).text("en")
+    ('10.001', '10,001')
+    """
+
+    def text(self, lang: str) -> str:
+        grouped = f"{int(self):,}"
+        return grouped.replace(",", ".") if lang.split("-")[0] == "de" else grouped
+
+
+class Place(str):
+    """Where an input is: a sheet of a workbook, a file inside an archive — worded in each
+    language from the catalogue (``input.where.<kind>``); as a ``str`` it is the English form.
+
+    >>> sheet = Place("sheet", file="b.xlsx", sheet="ties")
+    >>> str(sheet), sheet.text("de")
+    ("b.xlsx, sheet 'ties'", 'b.xlsx, Blatt „ties“')
+    >>> Place("in_archive", inner=sheet, archive="b.zip").text("de")
+    'b.xlsx, Blatt „ties“ aus b.zip'
+    """
+
+    kind: str
+    parts: dict[str, object]
+
+    def __new__(cls, kind: str, **parts: object) -> Place:
+        place = super().__new__(cls, message(f"input.where.{kind}", "en", **parts))
+        place.kind, place.parts = kind, parts
+        return place
+
+    def renamed(self, rename: Callable[[str], str]) -> Place:
+        """The place with ``rename`` applied to each file name in it (a temporary path → the
+        name the person gave the file)."""
+        return Place(self.kind, **{k: v.renamed(rename) if isinstance(v, Place) else
+                                   rename(v) if isinstance(v, str) else v for k, v in self.parts.items()})
+
+    def text(self, lang: str) -> str:
+        return message(f"input.where.{self.kind}", lang, **_in_language(self.parts, lang))
+
+
+def _in_language(params: Mapping[str, object], lang: str) -> dict[str, object]:
+    """Message parameters with the counts and places among them worded for ``lang``."""
+    return {k: v.text(lang) if isinstance(v, Count | Place) else v for k, v in params.items()}
+
+
 class NetzError(Exception):
-    """Base class of all errors netz raises on purpose."""
+    """Base class of all errors netz raises on purpose.
+
+    Every one pickles with all it carries (an :class:`InputError`'s problems with file, row
+    and column, an :class:`UnknownNameError`'s accepted names), so that an error raised in a
+    worker process or on a Dask cluster (:func:`netz.cohort.batch.open_executor`) reaches the caller
+    as it was raised. (Python's default rebuilds an exception by calling its class with
+    ``args``, the message, which subclasses with other parameters cannot take.)
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, self.__dict__)
+
+
+def _rebuild(cls: type[NetzError], args: tuple[Any, ...], state: dict[str, Any]) -> NetzError:
+    """A pickled :class:`NetzError` again, without calling its ``__init__``."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +133,18 @@ class Problem:
 
     def what(self, lang: str) -> str:
         """What is wrong in ``lang``, without where."""
-        return message(self.code, lang, **self.params)
+        return message(self.code, lang, **_in_language(self.params, lang))
 
     def where(self, lang: str) -> str:
         """File, row and column in ``lang`` ("ties.csv, Zeile 3, Spalte „Stärke“"); "" if unknown."""
         row = None if self.row is None else (
             message("input.where.row", lang, row=self.row) if isinstance(self.row, int) else str(self.row))
         column = None if self.column is None else message("input.where.column", lang, column=self.column)
-        return ", ".join(part for part in (self.file, row, column) if part)
+        return ", ".join(part for part in (self.file_in(lang), row, column) if part)
+
+    def file_in(self, lang: str) -> str | None:
+        """The file in ``lang`` ("ties.csv aus b.zip"; a plain file name as it is)."""
+        return self.file.text(lang) if isinstance(self.file, Place) else self.file
 
     def text(self, lang: str = "en") -> str:
         """Where and what, in ``lang``."""
@@ -84,7 +155,7 @@ class Problem:
         return self.text("en")
 
     def to_dict(self, lang: str = "en") -> dict[str, object]:
-        return {"file": self.file, "row": self.row, "column": self.column, "code": self.code,
+        return {"file": self.file_in(lang), "row": self.row, "column": self.column, "code": self.code,
                 "params": {k: v if isinstance(v, int | float | str) else str(v)
                            for k, v in self.params.items()},
                 "message": self.what(lang)}

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from typing import TypeVar
 
-from netz.core.errors import InputError
+from netz.core.errors import Count, InputError
 
 __all__ = [
     "DEFAULT_LIMITS", "MAX_ID_CHARS", "MAX_KIND_CHARS", "MAX_NAME_CHARS", "MAX_WAVE_CHARS", "Limits",
@@ -84,19 +84,22 @@ class Limits:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"limit {item.name} must be a whole number of at least 1, not {value!r}")
 
-    def exceeded(self, name: str, found: int, what: str, *, file: str | None,
+    def exceeded(self, name: str, found: int, unit: str, *, file: str | None,
                  row: int | str | None = None, column: str | None = None) -> InputError:
-        """The error for ``found`` ``what`` where the limit ``name`` allows fewer.
+        """The error for ``found`` of ``unit`` where the limit ``name`` allows fewer; ``unit`` names
+        what was counted, as the message key ``input.limit.<unit>`` (``columns``, ``actors_or_more``,
+        …) that says it in each language.
 
         >>> print(DEFAULT_LIMITS.exceeded("max_columns", 100_000, "columns", file="actors.csv", row=1))
         actors.csv, row 1: 100,000 columns; at most 1,000 are accepted (limit max_columns; \
 raise it to read larger inputs)
+        >>> print(DEFAULT_LIMITS.exceeded("max_columns", 100_000, "columns", file="a.csv").text("de"))
+        a.csv: 100.000 Spalten; höchstens 1.000 sind erlaubt (Grenze max_columns; erhöhen Sie sie, \
+um größere Eingaben zu lesen)
         """
         allowed = getattr(self, name)
-        return InputError.single(
-            f"{found:,} {what}; at most {allowed:,} are accepted (limit {name}; raise it to read "
-            "larger inputs)", file=file, row=row, column=column,
-        )
+        return InputError.single(f"input.limit.{unit}", file=file, row=row, column=column,
+                                 found=Count(found), allowed=Count(allowed), name=name)
 
 
 #: The library's limits: generous, for researchers' large networks.

@@ -95,16 +95,18 @@ class Alliance:
         ties_file: str = "ties",
         limits: Limits = DEFAULT_LIMITS,
         untyped_is_other: bool = True,
+        refuse_metric_columns: bool = False,
     ) -> Alliance:
         """Validate tables with canonical column names and build an alliance.
 
         The frames' index is taken as the row number to cite in error messages;
         ``limits`` bounds their size (:class:`~netz.core.limits.Limits`); ``untyped_is_other``
-        as for :func:`~netz.core.validate.validate_tables`.
+        and ``refuse_metric_columns`` as for :func:`~netz.core.validate.validate_tables`.
         """
         checked = validate_tables(
             actors, ties, directed=directed, lenient=lenient,
             actors_file=actors_file, ties_file=ties_file, limits=limits, untyped_is_other=untyped_is_other,
+            refuse_metric_columns=refuse_metric_columns,
         )
         return cls(
             actors=checked.actors,

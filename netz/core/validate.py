@@ -85,6 +85,7 @@ def validate_tables(
     ties_file: str = "ties",
     limits: Limits = DEFAULT_LIMITS,
     untyped_is_other: bool = True,
+    refuse_metric_columns: bool = False,
 ) -> Validated:
     """Check and normalise actor and tie tables; raise :class:`InputError` listing all problems.
 
@@ -104,13 +105,20 @@ def validate_tables(
     one is often an edge's end that was never declared). Read as
     undirected, A→B and B→A (same kind and wave) are no duplicates but two observations
     of one tie: they become one row whose weight is their sum, the rule of :mod:`netz.core.graph`.
+
+    An actor column named like a metric netz computes (``degree``, ``brokerage.total``, …:
+    :func:`netz.core.metrics.is_metric_name`) is left out with a warning: it holds the values of an
+    earlier export with metrics, which netz computes anew, so that an exported file can be read
+    again, and an attribute never stands where a metric stands (in a report, the actor list, an
+    export). With ``refuse_metric_columns`` it is an error instead (the service's JSON
+    requests, which name attributes one by one).
     """
     _check_size(actors, actors_file, limits, "max_actors", "actors")
     _check_size(ties, ties_file, limits, "max_ties", "ties")
     problems: list[Problem] = []
     warnings: list[Problem] = []
     clean_actors = _validate_actors(actors, actors_file, lenient, untyped_is_other, limits, problems,
-                                    warnings)
+                                    warnings, refuse_metric_columns)
     clean_ties, weighted = _validate_ties(
         ties, set(clean_actors["id"]), ties_file, actors_file, directed, lenient, limits, problems,
         warnings,
@@ -146,12 +154,15 @@ def _require(frame: pd.DataFrame, required: Iterable[str], file: str) -> None:
     missing = [column for column in required if column not in frame.columns]
     if missing:
         found = ", ".join(f"'{c}'" for c in frame.columns) or "none"
-        # Row 1 is the header of a table; graph files (rows labelled "node 3") have no header row.
-        tabular = len(frame) == 0 or isinstance(frame.index[0], int | np.integer)
         raise InputError.single(
-            "input.missing_column", file=file, row=1 if tabular else None, column=missing[0],
+            "input.missing_column", file=file, row=_header_row(frame), column=missing[0],
             missing=", ".join(repr(m) for m in missing), found=found,
         )
+
+
+def _header_row(frame: pd.DataFrame) -> int | None:
+    """Row 1, the header of a table; None for graph files (rows labelled "node 3"), which have none."""
+    return 1 if len(frame) == 0 or isinstance(frame.index[0], int | np.integer) else None
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -174,7 +185,7 @@ def _ids(series: pd.Series) -> pd.Series:
 
 def _validate_actors(
     actors: pd.DataFrame, file: str, lenient: bool, untyped_is_other: bool, limits: Limits,
-    problems: list[Problem], warnings: list[Problem],
+    problems: list[Problem], warnings: list[Problem], refuse_metric_columns: bool,
 ) -> pd.DataFrame:
     _require(actors, ("id", "type"), file)
     ids = _ids(actors["id"])
@@ -211,11 +222,28 @@ def _validate_actors(
     _check_length(names, MAX_NAME_CHARS, "name", file, "name", problems)
     names = names.where(names != "", ids)
     clean = pd.DataFrame({"id": ids, "name": names, "type": types}, index=actors.index)
+    # Here, not at the top: netz.core.metrics needs netz.core.graph, which needs the model, which needs this.
+    from netz.core.metrics import is_metric_name
+
     for column in actors.columns:
-        if column not in ACTOR_COLUMNS:
-            clean[column] = infer_column(actors[column])
-            _check_length(clean[column], limits.max_cell_chars, "cell", file, str(column), problems)
+        if column in ACTOR_COLUMNS:
+            continue
+        if is_metric_name(column):
+            if refuse_metric_columns:
+                problems.append(Problem("input.metric_column_refused", file, _first_value_row(actors[column]),
+                                        str(column)))
+            else:
+                warnings.append(Problem("input.metric_column", file, _header_row(actors), str(column)))
+            continue
+        clean[column] = infer_column(actors[column])
+        _check_length(clean[column], limits.max_cell_chars, "cell", file, str(column), problems)
     return clean.reset_index(drop=True)
+
+
+def _first_value_row(column: pd.Series) -> int | str | None:
+    """The row of the column's first cell that holds a value (the actor that names it)."""
+    present = column.index[_text(column) != ""]
+    return _row(present[0]) if len(present) else None
 
 
 def _look_alike_ids(ids: pd.Series, file: str) -> list[Problem]:

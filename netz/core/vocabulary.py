@@ -17,8 +17,10 @@ from netz.messages import message
 
 __all__ = [
     "ACTOR_TYPES",
+    "LAENDER",
     "TYPE_LABELS",
     "UnknownTypeError",
+    "canonical_land",
     "canonical_type",
     "closest",
     "fold",
@@ -37,6 +39,14 @@ ACTOR_TYPES: tuple[str, ...] = (
     "employment",
     "public",
     "other",
+)
+
+#: The sixteen Länder (Bundesländer), as an alliance's ``land`` is written: the one list of them
+#: (the API's ``?land=`` filter, the pages' choice of a Land, the check of a Land sent).
+LAENDER: tuple[str, ...] = (
+    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
+    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
+    "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
 )
 
 #: Plain-language labels for people: (German, English), from the message catalogue (``type.*``).
@@ -117,6 +127,22 @@ def fold(text: str) -> str:
     # Remaining accents (é, à, …) are dropped so that "Café" matches "Cafe".
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub("", text)
+
+
+#: Short names of the Länder (ISO 3166-2:DE codes, and "NRW"), by their folded form.
+_LAND_CODES = dict(zip(("bw", "by", "be", "bb", "hb", "hh", "he", "mv", "ni", "nw", "rp", "sl", "sn", "st",
+                        "sh", "th"), LAENDER, strict=True)) | {"nrw": "Nordrhein-Westfalen"}
+_LANDS: dict[str, str] = {fold(land): land for land in LAENDER} | _LAND_CODES
+
+
+def canonical_land(text: str) -> str | None:
+    """The Land that ``text`` names, in any case and spelling of umlauts, or by its short name;
+    None when it names none of the sixteen.
+
+    >>> canonical_land("thueringen"), canonical_land("NRW"), canonical_land("Atlantis")
+    ('Thüringen', 'Nordrhein-Westfalen', None)
+    """
+    return _LANDS.get(fold(text))
 
 
 _LOOKUP: dict[str, str] = {fold(t): t for t in ACTOR_TYPES}

@@ -1,5 +1,9 @@
 """Start ``netz serve`` as a real process on a free port, for tests that talk to it over HTTP.
 
+The process is started with ``--port 0``: the system gives it a free port when it binds, and the
+address is read from what uvicorn prints. A port chosen here and bound there seconds later could
+be taken in between by another process on the machine (tests of several runs share it).
+
 Each test that uses it starts a subprocess (several seconds each: the service imports pandas,
 networkx and igraph); such tests say so in their module's docstring.
 """
@@ -10,7 +14,6 @@ import os
 import queue
 import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -23,11 +26,13 @@ from typing import Any
 import httpx
 import pytest
 
-__all__ = ["Server", "free_port", "start_server"]
+__all__ = ["Server", "start_server"]
 
 ROOT = Path(__file__).parents[2]
 NETZ = Path(sys.executable).parent / "netz"
 KEY_LINE = re.compile(r"^\s*(netz_[0-9a-f]{12}_\S+)\s*$")
+#: What uvicorn prints once it listens, with the port the system gave it.
+URL_LINE = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:[1-9][0-9]*)")
 START_TIMEOUT = 90.0
 
 
@@ -62,12 +67,6 @@ class Server:
             self.process.wait(timeout=10)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _read_lines(stream: Any, lines: queue.Queue[str], kept: list[str]) -> None:
     for line in stream:
         kept.append(line)
@@ -82,27 +81,29 @@ def start_server(database_url: str, *, key: str = "", arguments: Sequence[str] =
     and the returned server holds it. With ``key`` (a restart on the same database) that key is used.
     The caller ends the process (``stop`` or ``kill``); a start that fails kills it and fails the test.
     """
-    port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(environment or {})}
     process = subprocess.Popen(
-        [str(NETZ), "serve", *arguments, "--host", "127.0.0.1", "--port", str(port),
-         "--database", database_url],
+        [str(NETZ), "serve", *arguments, "--host", "127.0.0.1", "--port", "0", "--database", database_url],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT,
     )
     lines: queue.Queue[str] = queue.Queue()
     output: list[str] = []
     threading.Thread(target=_read_lines, args=(process.stdout, lines, output), daemon=True).start()
-    server = Server(process, f"http://127.0.0.1:{port}", key, output)
+    server = Server(process, "", key, output)
     deadline = time.monotonic() + START_TIMEOUT
     try:
-        while not server.key:
+        # The key (printed by a first start) comes before uvicorn listens, the address after.
+        while not (server.key and server.url):
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("netz serve printed no admin key:\n" + "".join(output))
+                missing = "printed no admin key" if not server.key else "did not start listening"
+                pytest.fail(f"netz serve {missing}:\n" + "".join(output))
             try:
-                match = KEY_LINE.match(lines.get(timeout=1))
+                line = lines.get(timeout=1)
             except queue.Empty:
                 continue
-            server.key = match.group(1) if match else ""
+            key_line, url_line = KEY_LINE.match(line), URL_LINE.search(line)
+            server.key = server.key or (key_line.group(1) if key_line else "")
+            server.url = server.url or (url_line.group(1) if url_line else "")
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("netz serve did not answer /healthz:\n" + "".join(output))

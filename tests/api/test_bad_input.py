@@ -193,10 +193,26 @@ def test_nothing_is_written_outside(client: TestClient, admin: dict[str, str]) -
 def test_a_bad_tie(client: TestClient, admin: dict[str, str], before: dict[str, int],
                    row_counts: Callable[[], dict[str, int]],
                    name: str, content: bytes, file: str, row: int | str, column: str) -> None:
-    body = assert_problem(upload(client, admin, name, content), 422)
+    body = assert_problem(upload(client, {**admin, "Accept-Language": "en"}, name, content), 422)
     assert [(p["file"], p["row"], p["column"]) for p in body["problems"]] == [(file, row, column)]
     assert "not listed" in body["problems"][0]["message"]
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(("name", "content", "file"), [
+    ("bad.zip", zipped({"bad/actors.csv": ACTORS_CSV, "bad/ties.csv": "source,target\na,b\nb,zz\n"}),
+     "ties.csv aus bad.zip"),
+    ("bad.xlsx", workbook([["id", "name", "type"], ["a", "A", "Kirche"]], [["source", "target"], ["a", "q"]]),
+     "bad.xlsx, Blatt „ties“"),
+])
+def test_where_a_problem_is_said_in_german_by_default(client: TestClient, admin: dict[str, str],
+                                                      name: str, content: bytes, file: str) -> None:
+    """The file inside an archive and the sheet of a workbook are worded in the reader's language."""
+    body = assert_problem(upload(client, admin, name, content), 422)
+    [problem] = body["problems"]
+    assert problem["file"] == file
+    assert problem["message"].startswith("Der Akteur")
+    assert body["detail"].startswith(f"{file}, Zeile")
 
 
 def test_every_problem_is_listed(client: TestClient, admin: dict[str, str], before: dict[str, int],
@@ -422,13 +438,15 @@ def test_text_longer_than_its_column(client: TestClient, demo: dict[str, Any], a
 
 
 def test_text_as_long_as_its_column_is_stored(client: TestClient, admin: dict[str, str]) -> None:
-    body = {"name": long_text(300), "meta": {"land": long_text(100)},
+    # (a Land is one of the sixteen: no longer than its column)
+    body = {"name": long_text(300), "meta": {"region": long_text(300), "programme": long_text(300)},
             "actors": [{"id": long_text(300), "name": long_text(500), "type": "Kirche"},
                        {"id": "b", "name": "B", "type": "MSO"}],
             "ties": [{"source": long_text(300), "target": "b", "kind": long_text(200),
                       "wave": long_text(100)}]}
     created = client.post(ALLIANCES, headers=admin, json=body)
     assert created.status_code == 201, created.text
-    assert created.json()["name"] == long_text(300) and created.json()["land"] == long_text(100)
+    assert created.json()["name"] == long_text(300) and created.json()["region"] == long_text(300)
+    assert created.json()["programme"] == long_text(300)
     actors = client.get(f"{ALLIANCES}/{created.json()['id']}/actors", headers=admin).json()["actors"]
     assert {a["name"] for a in actors} == {long_text(500), "B"}

@@ -46,7 +46,7 @@ def test_fuzz_the_whole_document(keys: Any, make_app: Callable[..., Any]) -> Non
 
 def _run(operation: Any, alliance: st.SearchStrategy[dict[str, Any]], headers: dict[str, str],
          found: list[str]) -> None:
-    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
+    @settings(max_examples=EXAMPLES, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
     @given(data=st.data())
     def check(data: st.DataObject) -> None:

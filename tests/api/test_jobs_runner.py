@@ -13,7 +13,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.jobs import JobRunner
+from api.jobs import JobRunner, describe
 from api.models import ApiKey, JobRow, as_utc, utcnow
 from api.security import authenticate
 
@@ -56,7 +56,10 @@ def test_stopping_fails_queued_and_running_jobs(app: FastAPI, client: Any,
     release.set()
     for job_id in (running, queued):
         job = _state(app, job_id)
-        assert job is not None and job.state == "failed" and "stopped" in (job.error or "")
+        assert job is not None and job.state == "failed"
+        # the reason, in the language of whoever asks
+        assert describe(job)["error"].startswith("Der Dienst wurde beendet, bevor die Berechnung fertig war")
+        assert describe(job, "en")["error"] == "the service stopped before the job finished; submit it again"
 
 
 def test_a_job_deleted_while_it_runs_stops(app: FastAPI, client: Any, new_key: Callable[..., str]) -> None:

@@ -24,7 +24,7 @@ from api.pages import STATIC
 from netz.analysis.gaps import GAP_KINDS
 from netz.analysis.health import INDICATORS
 from netz.analysis.text import kind_label, say
-from netz.core.vocabulary import ACTOR_TYPES, TYPE_LABELS
+from netz.core.vocabulary import ACTOR_TYPES, LAENDER, TYPE_LABELS
 from netz.messages import CATALOGUES, catalogue
 
 ALLIANCES = "/api/v1/alliances"
@@ -130,7 +130,9 @@ def test_the_pages_get_netz_own_words_for_every_language(client: TestClient) -> 
     assert response.headers["content-type"].startswith("text/javascript")
     prefix = "window.NETZ_MESSAGES = "
     assert response.text.startswith(prefix)
-    messages = json.loads(response.text.removeprefix(prefix).rstrip().removesuffix(";"))
+    first, laender = response.text.splitlines()
+    messages = json.loads(first.removeprefix(prefix).removesuffix(";"))
+    assert json.loads(laender.removeprefix("window.NETZ_LAENDER = ").removesuffix(";")) == list(LAENDER)
     assert set(messages) == set(CATALOGUES)
     for lang, column in (("de", 0), ("en", 1)):
         words = messages[lang]

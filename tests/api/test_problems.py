@@ -9,6 +9,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api import problems
+from netz.core.errors import InputError
+from netz.messages import message
 
 PROBLEM = "application/problem+json"
 SECRET = "Geheimer Name in der Ausnahme"
@@ -43,3 +45,31 @@ def test_an_unexpected_error_is_a_generic_problem(path: str, caplog: pytest.LogC
     assert SECRET not in response.text and "Traceback" not in response.text
     logged = [record for record in caplog.records if record.name == "api.problems"]
     assert logged and logged[0].exc_info is not None and SECRET in str(logged[0].exc_info[1])
+
+
+def input_error_app() -> FastAPI:
+    """A bare app with the service's handlers and a route that refuses its input."""
+    app = FastAPI()
+    problems.install(app)
+
+    @app.get("/bad")
+    def bad() -> None:
+        raise InputError.single("input.empty_file", file="akteure.csv")
+
+    return app
+
+
+@pytest.mark.parametrize(("accept", "lang"), [
+    (None, "de"),  # no Accept-Language: German, the language of the people netz is for
+    ("en", "en"), ("en-GB,en;q=0.9", "en"), ("de-DE", "de"), ("fr", "de"), ("fr, en;q=0.5", "en"),
+    ("*", "de"),
+])
+def test_problems_speak_german_unless_asked_otherwise(accept: str | None, lang: str) -> None:
+    headers = {} if accept is None else {"Accept-Language": accept}
+    with TestClient(input_error_app()) as client:
+        response = client.get("/bad", headers=headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["title"] == message("input.title", lang)
+    assert body["problems"][0]["message"] == message("input.empty_file", lang)
+    assert body["detail"].startswith("akteure.csv")

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from factories import make_alliance
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -33,6 +32,7 @@ import api.routes
 from api.security import create_key, find_key
 from netz.analysis.report import report
 from netz.core import io as netz_io
+from tests.factories import make_alliance
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"

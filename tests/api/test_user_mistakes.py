@@ -84,7 +84,7 @@ def test_input_errors_in_the_language_the_client_accepts(client: TestClient, adm
     assert [p["code"] for p in german["problems"]] == [
         "input.unknown_type_suggest", "input.self_loop", "input.weight_bad"]
     assert german["problem_count"] == 3
-    assert ("akteure.csv in b.zip, Zeile 3, Spalte „Typ“: Unbekannter Typ „Kirchengemiende“ — meinten Sie "
+    assert ("akteure.csv aus b.zip, Zeile 3, Spalte „Typ“: Unbekannter Typ „Kirchengemiende“ — meinten Sie "
             "„Kirchengemeinde“?") in german["detail"]
     assert german["problems"][2]["message"].startswith("Die Stärke „viel“ ist keine positive Zahl")
     assert ("akteure.csv in b.zip, row 3, column 'Typ': unknown actor type 'Kirchengemiende'"

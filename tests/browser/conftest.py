@@ -1,5 +1,6 @@
 """A real browser against a real server: Debian's Chromium, driven by Playwright, and uvicorn
-serving the app on a free local port with the demo alliance in a temporary SQLite database.
+serving the app on a free local port (:mod:`tests.browser.serving`) with the demo alliance in a
+temporary SQLite database.
 
 Playwright's own browser download cannot work on the project's machines, so the tests use the
 system's Chromium (``apt-get install -y chromium``; ``NETZ_CHROMIUM`` may name another binary).
@@ -9,45 +10,24 @@ Without it the tests fail and say so: they are never skipped.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from api.config import Settings
 from api.main import create_app
 from api.security import create_key
 from api.store import save
 from netz.core import io
+from tests.browser.serving import Service, serving
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"
 CHROMIUM = Path(os.environ.get("NETZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-START_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class Service:
-    """The running service: its address, the demo alliance's id and a key per role."""
-
-    url: str
-    alliance: int
-    keys: dict[str, str]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # Module scope: the server and the browser (with Playwright's event loop) are gone before the
@@ -65,22 +45,10 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         keys = {role: create_key(session, role, alliances=[alliance] if role == "coordinator" else [],
                                  label=f"browser test {role}")
                 for role in ("admin", "coordinator", "researcher", "funder")}
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_TIMEOUT
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail(f"the service did not start on {url}", pytrace=False)
-        time.sleep(0.05)
-    assert httpx.get(f"{url}/healthz", timeout=10).status_code == 200
     try:
-        yield Service(url, alliance, keys)
+        with serving(app) as url:
+            yield Service(url, alliance, keys)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
         app.state.database.engine.dispose()
 
 

@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from test_alliance_tools import WAVES_ALLIANCE, create
+
+from tests.browser.test_alliance_tools import WAVES_ALLIANCE, create
 
 #: Computes, in the page, the contrast of every visible piece of text with what is behind it.
 MEASURE = r"""

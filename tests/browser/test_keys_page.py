@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import expect
-from test_accessibility import check_contrast
-from test_coordinator_pages import DEMO_NAME, sign_in
+
+from tests.browser.test_accessibility import check_contrast
+from tests.browser.test_coordinator_pages import DEMO_NAME, sign_in
 
 
 def test_an_admin_manages_keys(page: Any, service: Any) -> None:

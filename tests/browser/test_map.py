@@ -9,6 +9,7 @@ Screenshots go to ``NETZ_SCREENSHOTS`` (else a temporary folder): ``map-1000-128
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -258,3 +259,45 @@ def test_a_phone_sees_the_map_and_touch_help(browser: Any, service: Any, large: 
         phone.screenshot(path=str(screenshots / "map-1000-390-card.png"))
     finally:
         context.close()
+
+
+GESTURE = """async () => {
+  const drawing = document.querySelector("#map svg.network");
+  const box = drawing.getBoundingClientRect();
+  const changes = [];
+  const watch = new MutationObserver((records) => changes.push(...records.map((r) => r.type)));
+  watch.observe(drawing, { attributes: true, childList: true, subtree: true, characterData: true });
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  const moved = [];
+  for (let i = 0; i < 12; i++) {
+    drawing.dispatchEvent(new WheelEvent("wheel", { deltaY: -40, ctrlKey: true, bubbles: true,
+      cancelable: true, clientX: box.left + box.width / 3, clientY: box.top + box.height / 3 }));
+    await frame();
+    moved.push(document.querySelector("#map .map-moving")?.style.transform ?? "");
+  }
+  await frame();
+  watch.disconnect();
+  return { changes: changes.length, moved };
+}"""
+
+
+def test_a_zoom_gesture_moves_the_picture_and_draws_it_once_at_its_end(page: Any, service: Any,
+                                                                      large: dict[str, Any]) -> None:
+    """Issue 10: while Ctrl + wheel goes on, nothing inside the drawing is touched (the picture
+    drawn last is scaled as a whole); once the view rests it is drawn for the new view, with names."""
+    open_map(page, service, large["id"])
+    world = page.locator("#map svg .world")
+    before = world.get_attribute("transform")
+    gesture = page.evaluate(GESTURE)
+    assert gesture["changes"] == 0
+    assert all("scale(" in moved for moved in gesture["moved"]), gesture["moved"]
+    # at rest: drawn once for the view zoomed to, the picture's own transform gone, names anew
+    page.wait_for_function("() => document.querySelector('#map .map-moving').style.transform === ''")
+    zoom = math.exp(12 * 40 * 0.004)  # twelve steps of the wheel (map.js: exp(-deltaY * 0.004) each)
+    expect(page.locator("#map .zoom-level")).to_have_text(f"Vergrößerung {round(zoom * 100)} %")
+    drawn = re.search(r"scale\(([0-9.]+)\)", world.get_attribute("transform") or "")
+    assert world.get_attribute("transform") != before and drawn
+    assert float(drawn.group(1)) == pytest.approx(zoom, rel=1e-3)
+    expect(page.locator("#map .names text").first).to_be_visible()
+    written = names_on_map(page)
+    assert written and not overlapping(written)

@@ -8,8 +8,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,17 +16,16 @@ import httpx
 import openpyxl
 import pypdf
 import pytest
-import uvicorn
-from conftest import START_TIMEOUT, Service, _free_port
 from playwright.sync_api import expect
-from test_accessibility import check_contrast
-from test_coordinator_pages import sign_in
 
 from api.config import Settings
 from api.main import create_app
 from api.security import create_key
 from api.store import save
 from netz.core import io as netz_io
+from tests.browser.serving import Service, serving
+from tests.browser.test_accessibility import check_contrast
+from tests.browser.test_coordinator_pages import sign_in
 
 COHORT = Path(__file__).parents[2] / "datasets" / "cohort"
 FOLDERS = sorted(p for p in COHORT.iterdir() if (p / "alliance.json").exists())
@@ -50,20 +47,10 @@ def cohort_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service
         session.commit()
         keys = {role: create_key(session, role, label=f"programme test {role}")
                 for role in ("funder", "admin")}
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + START_TIMEOUT
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the service did not start", pytrace=False)
-        time.sleep(0.05)
     try:
-        yield Service(f"http://127.0.0.1:{port}", 0, keys)
+        with serving(app) as url:
+            yield Service(url, 0, keys)
     finally:
-        server.should_exit = True
-        thread.join(timeout=15)
         app.state.database.engine.dispose()
 
 

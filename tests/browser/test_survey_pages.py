@@ -167,9 +167,13 @@ def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_
     diff = page.locator("#survey-diff")
     for change in ("ties_gained", "ties_lost"):
         expect(diff.locator(f"[data-change={change}]")).to_be_visible()
-    # against the ring of 2025: a02–a04 and a00–a07 are new, 9 of the ring's 12 pairs unreported
+    # against the ring of 2025: a02–a04 and a00–a07 are new; of the ring's 12 pairs 3 are reported,
+    # 3 lost (a01–a02, a06–a07, a11–a00: a side answered without naming the other), and 6 are
+    # between two who did not answer (a05 withdrew): not known, not lost
     expect(diff.locator("[data-change=ties_gained]")).to_have_text("Neue Kooperationen: 2")
-    expect(diff.locator("[data-change=ties_lost]")).to_have_text("Weggefallene Kooperationen: 9")
+    expect(diff.locator("[data-change=ties_lost]")).to_have_text("Weggefallene Kooperationen: 3")
+    expect(diff.locator("[data-change=ties_unknown]")).to_have_text(
+        "Nicht bekannt, weil beide Seiten nicht geantwortet haben: 6")
     expect(diff.locator("[data-change^=gaps_]").first).to_be_visible()  # findings new/resolved/changed
     # the report above now shows the new wave: its figures, health (with the survey's response) and gaps
     expect(page.locator("#wave-shown")).to_contain_text("2026")

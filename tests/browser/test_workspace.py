@@ -16,11 +16,11 @@ import openpyxl
 import pandas as pd
 import pytest
 from playwright.sync_api import expect
-from test_accessibility import check_contrast
-from test_coordinator_pages import DEMO_NAME, sign_in
 
 from netz.core import io as netz_io
 from netz.core.model import Alliance
+from tests.browser.test_accessibility import check_contrast
+from tests.browser.test_coordinator_pages import DEMO_NAME, sign_in
 
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"
@@ -58,6 +58,13 @@ def new_alliance(service: Any, body: dict[str, Any]) -> int:
     return int(response.json()["id"])
 
 
+def open_lists(page: Any) -> None:
+    """Unfold the workspace's lists of actors and ties (folded at first, to keep the page short)."""
+    for part in ("#ws-actors-part", "#ws-ties-part"):
+        page.locator(f"{part} > summary").click()
+        expect(page.locator(part)).to_have_attribute("open", "")
+
+
 def corrected_demo() -> Alliance:
     """The demo with one actor renamed, one removed (with its ties) and one added with a tie."""
     demo = netz_io.read(DEMO)
@@ -88,6 +95,7 @@ def test_upload_a_corrected_workbook_with_preview_then_undo(page: Any, service: 
     sign_in(page, service.keys["admin"])
     section = page.locator("#workspace")
     expect(section.locator("h2")).to_have_text("Daten bearbeiten und herunterladen")
+    open_lists(page)
     expect(section.locator("#ws-actors tbody tr").first).to_be_visible()
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "workspace-edit-1280.png"), full_page=False)
@@ -176,6 +184,7 @@ def test_edit_with_a_conflicting_second_tab(page: Any, browser: Any, service: An
         for tab in (page, other):
             tab.goto(f"/alliances/{alliance}")
             sign_in(tab, service.keys["admin"])
+            open_lists(tab)
             expect(tab.locator("#ws-actors tbody tr")).to_have_count(3)
 
         first = page.locator("#ws-actors tr[data-actor=a]")
@@ -228,6 +237,7 @@ def test_typing_at_390px_does_not_move_the_page(page: Any, service: Any, screens
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/alliances/{service.alliance}")
     sign_in(page, service.keys["coordinator"])
+    open_lists(page)
     filter_box = page.locator("#ws-actor-filter")
     expect(page.locator("#ws-actors tbody tr").first).to_be_visible()
     page.wait_for_load_state("networkidle")
@@ -269,7 +279,7 @@ def test_download_in_german_with_metrics(page: Any, service: Any, tmp_path: Path
     assert "betweenness" in header and "Hauptamtliche" in header
     page.click("#lang-toggle")
     expect(section.locator("h2")).to_have_text("Edit and download the data")
-    expect(section.locator("#ws-actors-title")).to_have_text("Actors")
+    expect(section.locator("#ws-actors-part-title")).to_have_text("Actors (25)")
     section.get_by_label("with the computed figures").uncheck()
     with page.expect_download() as download:
         section.get_by_role("button", name="Excel (.xlsx)").click()
@@ -298,3 +308,80 @@ def test_other_roles_call_nothing_they_may_not(page: Any, service: Any, role: st
     expect(page.locator("#list")).to_be_visible()
     page.wait_for_load_state("networkidle")
     expect(page.locator("#workspace-new")).to_be_hidden()
+
+
+def test_long_lists_are_folded_with_their_counts(page: Any, service: Any, screenshots: Path) -> None:
+    """The page a new coordinator sees is short: the lists of actors and ties are folded under
+    their title with a count, open with the keyboard, and stay open while the coordinator works."""
+    alliance = new_alliance(service, SMALL)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/alliances/{alliance}")
+    sign_in(page, service.keys["admin"])
+    actors, ties = page.locator("#ws-actors-part"), page.locator("#ws-ties-part")
+    expect(actors.locator("> summary")).to_have_text("Akteure (3)")
+    expect(ties.locator("> summary")).to_have_text("Kooperationen (2)")
+    expect(page.locator("#actors-title")).to_have_text("Alle Akteure als Liste (3)")
+    expect(page.locator("#ws-actors")).to_be_hidden()
+    expect(page.locator("#ws-ties")).to_be_hidden()
+    expect(page.locator("#ws-file")).to_be_visible()  # what a coordinator acts on stays open
+    expect(page.get_by_role("button", name="Letzte Änderung rückgängig machen")).to_be_attached()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(screenshots / "workspace-folded-390.png"), full_page=True)
+    # the keyboard opens a list: the summary is a button in the tab order
+    actors.locator("> summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-actors")).to_be_visible()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    # a change redraws the lists: the open one stays open, the folded one folded
+    page.locator("#ws-actors tr[data-actor=c]").get_by_label("Name von c").fill("Stadt C (Rathaus)")
+    page.locator("#ws-actors tr[data-actor=c]").get_by_role("button", name="Speichern").click()
+    expect(page.locator(".ws-status")).to_contain_text("Gespeichert")
+    expect(page.locator("#ws-actors tr[data-actor=c] input[type=text]")).to_have_value("Stadt C (Rathaus)")
+    expect(actors).to_have_attribute("open", "")
+    expect(page.locator("#ws-ties")).to_be_hidden()
+
+
+def test_alliance_details_form(page: Any, service: Any, screenshots: Path) -> None:
+    """Name, place, Land, programme, funding and year in a form: a wrong value is refused with the
+    service's German words next to its field; a good one is stored (with the ETag) and shown again."""
+    alliance = new_alliance(service, SMALL)
+    page.goto(f"/alliances/{alliance}")
+    sign_in(page, service.keys["admin"])
+    part = page.locator("#ws-details-part")
+    expect(part).to_have_attribute("open", "")  # open at first: the alliance has no place and no Land
+    lands = page.locator("#ws-detail-land option")
+    expect(lands).to_have_count(17)  # "not given" and the sixteen Länder
+    page.get_by_label("Ort oder Region").fill("Leipzig")
+    page.get_by_label("Bundesland").select_option("Sachsen")
+    funding = page.get_by_label("Fördersumme in Euro")
+    funding.fill("viel")
+    part.get_by_role("button", name="Angaben speichern").click()
+    error = page.locator("#ws-detail-funding-error")
+    expect(error).to_have_text("Fördersumme: „viel“ ist kein Betrag; erwartet wird ein Betrag in Euro ab 0, "
+                               "etwa 15000")
+    expect(funding).to_have_attribute("aria-invalid", "true")
+    expect(funding).to_be_focused()
+    assert "ws-detail-funding-error" in (funding.get_attribute("aria-describedby") or "")
+    part.screenshot(path=str(screenshots / "workspace-details-error-1280.png"))
+    assert api(service, "GET", f"/api/v1/alliances/{alliance}").json()["revision"] == 1  # nothing stored
+
+    funding.fill("15.000,50")
+    page.get_by_label("Gründungsjahr").fill("2016")
+    page.get_by_label("Förderprogramm").fill("WIR – Wege in Resilienz")
+    part.get_by_role("button", name="Angaben speichern").click()
+    expect(page.locator(".ws-status")).to_contain_text("Gespeichert: Angaben zum Bündnis.")
+    expect(error).to_be_empty()
+    expect(funding).not_to_have_attribute("aria-invalid", "true")
+    stored = api(service, "GET", f"/api/v1/alliances/{alliance}").json()
+    assert (stored["region"], stored["land"], stored["funding"], stored["founded"], stored["programme"]) == (
+        "Leipzig", "Sachsen", 15000.5, 2016, "WIR – Wege in Resilienz")
+    expect(page.locator("#alliance-place")).to_have_text("Leipzig · Sachsen · WIR – Wege in Resilienz")
+
+    page.reload()
+    expect(page.locator("#alliance-place")).to_have_text("Leipzig · Sachsen · WIR – Wege in Resilienz")
+    expect(part).not_to_have_attribute("open", "")  # place and Land given: folded now
+    part.locator("> summary").click()
+    expect(page.get_by_label("Ort oder Region")).to_have_value("Leipzig")
+    expect(page.get_by_label("Bundesland")).to_have_value("Sachsen")
+    expect(page.get_by_label("Fördersumme in Euro")).to_have_value("15.000,5")
+    expect(page.get_by_label("Gründungsjahr")).to_have_value("2016")

@@ -15,15 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, reference_alliance
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netz.analysis.report import report, with_metrics
 from netz.core import io
 from netz.core.errors import InputError
+from netz.core.metrics import ACTOR_METRIC_COLUMNS
 from netz.core.model import Actor, Alliance, Tie, plain_value
 from netz.core.validate import ACTOR_COLUMNS, TIE_COLUMNS
 from netz.core.vocabulary import ACTOR_TYPES
+from tests.factories import REFERENCE_GRAPHS, reference_alliance
 
 FORMATS = ["folder", "xlsx", "graphml", "gexf", "json", "zip"]
 _TARGETS = {"folder": "alliance", "xlsx": "alliance.xlsx", "graphml": "alliance.graphml",
@@ -281,7 +283,7 @@ def alliances(draw) -> Alliance:
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(alliance=alliances())
 def test_any_alliance_survives_a_round_trip(fmt: str, alliance: Alliance) -> None:
     with tempfile.TemporaryDirectory(prefix="netz-roundtrip-") as directory:
@@ -320,3 +322,24 @@ def test_write_replaces_an_existing_file(tmp_path: Path) -> None:
     io.write(rich_alliance(directed=True), target)
     assert io.read(target).equals(rich_alliance(directed=True))
     assert [p.name for p in tmp_path.iterdir()] == ["a.json"]
+
+
+# -- an export with metrics, read again ------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("directed", [False, True])
+def test_an_export_with_metrics_reads_back_as_the_alliance(fmt: str, directed: bool, tmp_path: Path) -> None:
+    """What ``…/export?metrics=true`` writes (the metrics as actor attributes, for Gephi) reads
+    back as the alliance itself: the metric columns are left out, each with a warning that
+    names it, and the actors keep their own attributes."""
+    alliance = rich_alliance(directed=directed)
+    exported = with_metrics(alliance, report(alliance)["actors"])
+    assert {"degree", "brokerage.total", "community"} <= set(exported.actor_attributes)
+    back = round_trip(exported, fmt, tmp_path)
+    assert back.equals(alliance), describe_difference(alliance, back)
+    left_out = {p.column for p in back.warnings if p.code == "input.metric_column"}
+    # graph files carry no column without a value (a z-score undefined for every actor)
+    written = {c for c in ACTOR_METRIC_COLUMNS if exported.actors[c].notna().any()}
+    assert left_out == written if fmt in ("graphml", "gexf", "json") else set(ACTOR_METRIC_COLUMNS)
+    assert {"degree", "betweenness", "brokerage.total", "community"} <= left_out

@@ -12,7 +12,6 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 import pytest
-from factories import make_alliance, reference_alliance
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,6 +26,7 @@ from netz.core.metrics.brokerage import (
     brokerage_expected,
     brokerage_network,
 )
+from tests.factories import make_alliance, reference_alliance
 
 SNA_FIXTURE = Path(__file__).parents[1] / "fixtures" / "r" / "sna_brokerage.json"
 SNA_GRAPHS = ["directed_groups", "directed_weighted", "kite", "florentine", "karate"]
@@ -126,7 +126,7 @@ def small_networks(draw):
     return types, ties, weights, directed
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(small_networks())
 def test_counts_equal_brute_force(network) -> None:
     types, ties, weights, directed = network
@@ -143,7 +143,7 @@ def test_counts_equal_brute_force(network) -> None:
         assert (counts["total"] % 2 == 0).all()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(small_networks(), st.randoms(use_true_random=False))
 def test_order_of_actors_and_ties_does_not_matter(network, random) -> None:
     types, ties, weights, directed = network
@@ -220,7 +220,7 @@ def sna_moments(n: list[float], d: float) -> tuple[np.ndarray, np.ndarray, np.nd
 
 # sna orders columns w_I, w_O, b_IO, b_OI, b_O, t; netz coordinator, consultant, gatekeeper
 # (b_OI), representative (b_IO), liaison, total. b_IO and b_OI have the same moments.
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.integers(1, 40), min_size=1, max_size=9), st.floats(0.0, 1.0))
 def test_null_model_equals_sna_formulas(sizes: list[int], d: float) -> None:
     ebr, vbr, egbr, vgbr = sna_moments(sizes, d)
@@ -419,7 +419,7 @@ def test_binary_search_and_table_lookups_count_the_same(name: str, monkeypatch: 
     pd.testing.assert_frame_equal(with_table, brute_force(types, arcs), check_index_type=False)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(small_networks())
 def test_binary_search_lookups_equal_brute_force(network) -> None:
     module = importlib.import_module("netz.core.metrics.brokerage")

@@ -15,7 +15,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 
 from netz.core.graph import to_igraph, to_networkx
@@ -38,6 +37,7 @@ from netz.core.metrics.centrality import (
     strength,
 )
 from netz.core.model import Alliance
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 
 SNA = json.loads((Path(__file__).parents[1] / "fixtures" / "r" / "sna_centrality.json").read_text())
 
@@ -428,7 +428,7 @@ def test_parallel_and_sampled_modes_do_not_break_tiny_alliances() -> None:
 # -- independence of row order ------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(same_alliance_in_two_orders())
 def test_centralities_do_not_depend_on_row_order(pair: tuple[Alliance, Alliance]) -> None:
     first, second = pair

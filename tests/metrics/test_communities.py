@@ -13,7 +13,6 @@ import igraph as ig
 import networkx as nx
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +21,7 @@ from netz.core.graph import to_igraph, to_networkx
 from netz.core.io import read
 from netz.core.metrics.communities import communities, modularity
 from netz.core.model import Alliance
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 
 CASES = [(name, directed) for name in REFERENCE_GRAPHS for directed in (False, True)]
 
@@ -175,7 +175,7 @@ def test_modularity_of_a_given_grouping() -> None:
 # -- independence of row order ----------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(pair=same_alliance_in_two_orders(max_actors=10), seed=st.integers(0, 3))
 def test_communities_do_not_depend_on_row_order(pair: tuple[Alliance, Alliance], seed: int) -> None:
     first, second = pair
@@ -232,7 +232,7 @@ def same_up_to_symmetry(alliance: Alliance, first: pd.Series, second: pd.Series)
     )
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(pair=same_alliance_in_two_orders(max_actors=10), ids=st.permutations(range(10)),
        seed=st.integers(0, 3))
 def test_communities_do_not_depend_on_actor_ids(

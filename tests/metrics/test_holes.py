@@ -10,10 +10,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 from netz.core.graph import to_igraph, to_networkx
 from netz.core.metrics.holes import constraint, effective_size, efficiency, hierarchy, holes_table
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 R_FIXTURE = Path(__file__).parents[1] / "fixtures" / "r" / "igraph_constraint.json"
 TOL = 1e-9
@@ -298,3 +298,16 @@ def test_the_graph_is_left_as_it_was() -> None:
     holes_table(g)
     assert not g.has_multiple() and g.is_simple()
     assert g.get_edgelist() == edges and g.es["weight"] == weights
+
+
+@pytest.mark.parametrize(("name", "directed", "weighted"), variants())
+def test_pairs_found_by_table_or_by_search_give_the_same_measures(
+    name: str, directed: bool, weighted: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small networks find a contact pair in a table of all n² pairs, large ones by binary search."""
+    import netz.core.metrics.holes as holes
+
+    g, _, _ = graphs(name, directed, weighted)
+    by_table = holes_table(g, weighted=weighted)
+    monkeypatch.setattr(holes, "DIRECT_LOOKUP_MAX", 0)
+    pd.testing.assert_frame_equal(holes_table(g, weighted=weighted), by_table)

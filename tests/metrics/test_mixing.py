@@ -9,11 +9,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 from netz.core.errors import UnknownNameError
 from netz.core.graph import to_igraph, to_networkx
 from netz.core.metrics.mixing import ei_index, mixing_summary
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance
 
 
 def variants() -> list[tuple[str, bool]]:

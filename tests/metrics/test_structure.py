@@ -12,7 +12,6 @@ from pathlib import Path
 import igraph as ig
 import networkx as nx
 import pytest
-from factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 from hypothesis import given, settings
 
 from netz.core.errors import UnknownNameError
@@ -32,6 +31,7 @@ from netz.core.metrics.structure import (
     transitivity,
 )
 from netz.core.model import Alliance
+from tests.factories import REFERENCE_GRAPHS, make_alliance, reference_alliance, same_alliance_in_two_orders
 
 SNA = json.loads((Path(__file__).parents[1] / "fixtures" / "r" / "sna_centrality.json").read_text())
 CASES = [(name, directed) for name in REFERENCE_GRAPHS for directed in (False, True)]
@@ -281,7 +281,7 @@ def _flat(summary: dict) -> dict:
     return {k: (math.nan if v is None else v) for k, v in flat.items()}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(same_alliance_in_two_orders())
 def test_summary_does_not_depend_on_row_order(pair: tuple[Alliance, Alliance]) -> None:
     first, second = pair

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from netz.core.errors import InputError, Problem
+from netz.core.errors import Count, InputError, Place, Problem
 from netz.core.io.folder import read_folder, write_folder
 from netz.core.io.graphfiles import (
     read_gexf,
@@ -60,14 +60,12 @@ def format_of(path: Path) -> str:
         return "zip"
     if suffix in (".csv", ".txt", ".tsv"):
         raise InputError.single(
-            f"a single {suffix} file cannot hold an alliance; use the folder with actors.csv and "
-            "ties.csv (or akteure.csv and kooperationen.csv) instead",
+            "input.single_table", suffix=suffix,
             file=path.name,
         )
     known = ", ".join(s for _, _, suffixes in FORMATS.values() for s in suffixes)
     raise InputError.single(
-        f"cannot tell the format from '{suffix or path.name}'; expected a folder, a .zip of one, "
-        f"or a file ending in {known}",
+        "input.unknown_format", name=suffix or path.name, known=known,
         file=path.name,
     )
 
@@ -86,7 +84,7 @@ def read(
     """
     path = Path(path)
     if not path.exists():
-        raise InputError.single("no such file or folder", file=str(path))
+        raise InputError.single("input.no_such_file", file=str(path))
     kind = format_of(path)
     if kind == "zip":
         return read_zip(path, directed=directed, lenient=lenient, limits=limits)
@@ -128,7 +126,7 @@ def read_zip(
     """
     file = path.name
     if not zipfile.is_zipfile(path):
-        raise InputError.single("not a zip archive", file=file)
+        raise InputError.single("input.zip_not_zip", file=file)
     with zipfile.ZipFile(path) as archive:
         members = [m for m in archive.infolist() if not m.is_dir()]
         _check_members(members, file, limits)
@@ -143,14 +141,11 @@ def read_zip(
                     with archive.open(member) as source, target.open("wb") as sink:
                         _copy(source, sink, member.file_size, file)
                 except (zipfile.BadZipFile, zlib.error, EOFError) as error:
-                    raise InputError.single(
-                        f"the archive entry '{member.filename}' is damaged ({error})", file=file
-                    ) from None
+                    raise InputError.single("input.zip_damaged", file=file, entry=member.filename,
+                                            error=error) from None
                 except (RuntimeError, NotImplementedError) as error:  # encrypted, unknown compression
-                    raise InputError.single(
-                        f"cannot unpack '{member.filename}' ({error}); pack the folder again without "
-                        "a password", file=file,
-                    ) from None
+                    raise InputError.single("input.zip_cannot_unpack", file=file, entry=member.filename,
+                                            error=error) from None
             try:
                 alliance = read(_alliance_in(root, file), directed=directed, lenient=lenient, limits=limits)
             except InputError as error:
@@ -165,8 +160,8 @@ def _in_archive(problems: Iterable[Problem], file: str, root: Path) -> list[Prob
         inner = problem.file
         if inner and inner.startswith(str(root)):
             inner = Path(inner).relative_to(root).as_posix()
-        cited.append(dataclasses.replace(problem, file=f"{inner} in {file}") if inner and inner != file
-                     else problem)
+        cited.append(dataclasses.replace(problem, file=Place("in_archive", inner=inner, archive=file))
+                     if inner and inner != file else problem)
     return cited
 
 
@@ -180,25 +175,22 @@ def _copy(source: IO[bytes], sink: IO[bytes], declared: int, file: str) -> None:
     while chunk := source.read(1024 * 1024):
         written += len(chunk)
         if written > declared:
-            raise InputError.single("an archive entry unpacks to more than the archive says; refused",
-                                    file=file)
+            raise InputError.single("input.zip_larger", file=file)
         sink.write(chunk)
 
 
 def _check_members(members: list[zipfile.ZipInfo], file: str, limits: Limits) -> None:
     if not members:
-        raise InputError.single("the zip archive is empty", file=file)
+        raise InputError.single("input.zip_empty", file=file)
     if len(members) > _MAX_ZIP_MEMBERS:
-        raise InputError.single(f"the zip archive has {len(members)} files; at most "
-                                f"{_MAX_ZIP_MEMBERS} are accepted", file=file)
+        raise InputError.single("input.zip_too_many", file=file, found=Count(len(members)),
+                                allowed=Count(_MAX_ZIP_MEMBERS))
     for member in members:
         parts = PurePosixPath(member.filename.replace("\\", "/")).parts
         if member.filename.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
-            raise InputError.single(
-                f"the archive entry '{member.filename}' points outside the archive; refused", file=file
-            )
+            raise InputError.single("input.zip_outside", file=file, entry=member.filename)
         if (member.external_attr >> 16) & 0o170000 == 0o120000:
-            raise InputError.single(f"the archive entry '{member.filename}' is a link; refused", file=file)
+            raise InputError.single("input.zip_link", file=file, entry=member.filename)
     check_bytes(sum(m.file_size for m in members), file, limits)
 
 
@@ -216,8 +208,4 @@ def _alliance_in(root: Path, file: str) -> Path:
               and p.name.lower() not in ("alliance.json", "buendnis.json", "bündnis.json")]
     if not folders and len(graphs) == 1:
         return graphs[0]
-    raise InputError.single(
-        "expected one alliance in the archive: a folder with actors.csv and ties.csv, or one "
-        f".xlsx/.graphml/.gexf/.json file (found {len(folders)} folders and {len(graphs)} files)",
-        file=file,
-    )
+    raise InputError.single("input.zip_not_one", file=file, folders=len(folders), files=len(graphs))

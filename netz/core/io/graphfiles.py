@@ -68,7 +68,7 @@ def read_graphml(
         graph = nx.parse_graphml(ElementTree.tostring(root, encoding="unicode"), node_type=str,
                                  force_multigraph=True)
     except (nx.NetworkXError, ElementTree.ParseError, ValueError, KeyError) as error:
-        raise InputError.single(f"not a valid GraphML document: {error}", file=path.name) from None
+        raise InputError.single("input.bad_graphml", file=path.name, error=error) from None
     meta = {k: v for k, v in graph.graph.items() if k not in ("node_default", "edge_default")}
     # GraphML edge ids become the multigraph's edge keys.
     edges = [(key, u, v, data) for u, v, key, data in graph.edges(keys=True, data=True)]
@@ -85,7 +85,7 @@ def read_gexf(
     try:
         graph = nx.read_gexf(io.BytesIO(ElementTree.tostring(root)), node_type=str)
     except (nx.NetworkXError, ElementTree.ParseError, ValueError, KeyError, AttributeError) as error:
-        raise InputError.single(f"not a valid GEXF document: {error}", file=path.name) from None
+        raise InputError.single("input.bad_gexf", file=path.name, error=error) from None
     # The GEXF reader keeps edge ids as the attribute "id" (keys may come from networkx_key).
     edges = [(data.pop("id"), u, v, data) for u, v, data in graph.edges(data=True)]
     meta = _gexf_metadata(root, path.name, limits)
@@ -102,13 +102,13 @@ def read_node_link(
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError.single("not a UTF-8 text file; expected JSON", file=file) from None
+        raise InputError.single("input.json_not_utf8", file=file) from None
     data = load_json(text, file=file, limits=limits)
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
-        raise InputError.single('expected a JSON object with a "nodes" list and a "links" list', file=file)
+        raise InputError.single("input.json_no_nodes", file=file)
     edges = data.get("links", data.get("edges", []))
     if not isinstance(edges, list):
-        raise InputError.single('"links" must be a list of {"source": ..., "target": ...}', file=file)
+        raise InputError.single("input.json_links", file=file)
     if len(data["nodes"]) > limits.max_actors:
         raise limits.exceeded("max_actors", len(data["nodes"]), "nodes", file=file)
     if len(edges) > limits.max_ties:
@@ -116,14 +116,14 @@ def read_node_link(
     for label, items in (("nodes", data["nodes"]), ("links", edges)):
         for position, item in enumerate(items, start=1):
             if not isinstance(item, dict):
-                raise InputError.single(f"expected an object, found {type(item).__name__}",
+                raise InputError.single("input.json_not_object", found=type(item).__name__,
                                         file=file, row=f"{label}[{position}]")
     actors = _frame([{**n, "id": n.get("id")} for n in data["nodes"]], "node", file, limits)
     ties = _frame(edges, "link", file, limits)
     if data.get("multigraph"):
         ties = ties.drop(columns="key", errors="ignore")  # networkx's parallel-edge counter
     if not isinstance(data.get("graph") or {}, dict):
-        raise InputError.single('"graph" must be an object of metadata', file=file)
+        raise InputError.single("input.json_graph", file=file)
     meta, declared = parse_meta(data.get("graph") or {}, file=file, limits=limits)
     if directed is None and "directed" in data:
         directed = parse_directed(data["directed"], file=file)  # bool("false") would be True
@@ -250,20 +250,19 @@ def _checked_xml(path: Path, limits: Limits) -> ElementTree.Element:
     check_bytes(path.stat().st_size, path.name, limits)
     data = path.read_bytes()
     if not data.strip():
-        raise InputError.single("the file is empty", file=path.name)
+        raise InputError.single("input.file_empty", file=path.name)
     try:
         root = SafeElementTree.fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise InputError.single(
-            "the XML declares a DTD or entities; netz refuses such documents because they can hide "
-            "external file access or entity-expansion bombs — save the file again without a DTD",
+            "input.xml_dtd",
             file=path.name,
         ) from None
     except ElementTree.ParseError as error:
-        raise InputError.single(f"not well-formed XML: {error}", file=path.name) from None
+        raise InputError.single("input.xml_malformed", file=path.name, error=error) from None
     depth = nesting_depth(root, list, limits.max_depth)  # every element is a level
     if depth > limits.max_depth:
-        raise limits.exceeded("max_depth", depth, "levels of nested elements or more", file=path.name)
+        raise limits.exceeded("max_depth", depth, "nested_elements_or_more", file=path.name)
     return root
 
 
@@ -314,7 +313,7 @@ def _frame(records: list[dict[str, Any]], label: str, file: str, limits: Limits)
     for record in records:
         columns.update(dict.fromkeys(record))
     if len(columns) > limits.max_columns:
-        raise limits.exceeded("max_columns", len(columns), f"{label} attributes", file=file)
+        raise limits.exceeded("max_columns", len(columns), f"{label}_attributes", file=file)
     if label == "link" or label == "edge":
         columns = {"source": None, "target": None, **columns}
     frame = pd.DataFrame(

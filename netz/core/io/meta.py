@@ -11,7 +11,8 @@ from netz.core.errors import InputError
 from netz.core.limits import DEFAULT_LIMITS, Limits, nesting_depth
 from netz.core.vocabulary import fold
 
-__all__ = ["META_ALIASES", "load_json", "parse_directed", "parse_meta", "read_meta_json"]
+__all__ = ["META_ALIASES", "load_json", "meta_value_problem", "parse_directed", "parse_meta",
+           "read_meta_json", "shown_value"]
 
 #: German keys accepted in metadata, mapped to netz's keys.
 META_ALIASES: Mapping[str, str] = {
@@ -47,9 +48,7 @@ def parse_meta(
 ) -> tuple[dict[str, Any], bool | None]:
     """Normalise metadata keys; return (metadata, directed or None when not given).
 
-    Numbers must be finite (JSON has no infinity, and ``1e400`` reads as one); ``funding``
-    is an amount of at least 0 and ``founded`` a year from 1 to 9999 when they are numbers
-    (text such as "2015/16" is kept as written); text is at most ``limits.max_cell_chars`` long.
+    Values are checked by :func:`meta_value_problem`; text is at most ``limits.max_cell_chars`` long.
     """
     meta: dict[str, Any] = {}
     directed: bool | None = None
@@ -65,27 +64,50 @@ def parse_meta(
 
 
 def _check_value(key: str, value: Any, *, file: str, row: int | str | None, limits: Limits) -> None:
-    def refuse(expected: str) -> InputError:
-        shown = str(value) if len(str(value)) <= 40 else str(value)[:40] + "…"
-        return InputError.single(f"'{key}' is {shown}; expected {expected}", file=file, row=row, column=key)
-
     for item in _leaves(value):
-        if isinstance(item, float) and not math.isfinite(item):
-            raise refuse("a finite number")
         if isinstance(item, str) and len(item) > limits.max_cell_chars:
             raise limits.exceeded("max_cell_chars", len(item), "characters", file=file, row=row, column=key)
+    code = meta_value_problem(key, value)
+    if code is not None:
+        raise InputError.single(code, file=file, row=row, column=key, value=shown_value(value))
+
+
+def meta_value_problem(key: str, value: Any, *, strict: bool = False) -> str | None:
+    """What is wrong with one metadata value, as a message key (None: nothing).
+
+    Numbers must be finite (JSON has no infinity, and ``1e400`` reads as one); ``funding`` is an
+    amount of at least 0 and ``founded`` a year from 1 to 9999 when they are numbers (text such as
+    "2015/16" is kept as written); ``strict`` (a form's amount) refuses a ``funding`` that is
+    text, not a number. The messages name the field, so that a form can show them next to it;
+    their ``{value}`` is :func:`shown_value`.
+
+    >>> meta_value_problem("funding", -5), meta_value_problem("founded", "2015/16")
+    ('input.meta.funding', None)
+    >>> meta_value_problem("funding", "viel"), meta_value_problem("funding", "viel", strict=True)
+    (None, 'input.meta.funding')
+    """
+    for item in _leaves(value):
+        if isinstance(item, float) and not math.isfinite(item):
+            return "input.meta.not_finite"
     if key not in ("funding", "founded") or isinstance(value, bool):
-        return
+        return None
     try:  # as the service stores them: text that reads as a number counts as that number
         number = float(value)
     except (TypeError, ValueError):
-        return
+        return "input.meta.funding" if strict and key == "funding" else None
     except OverflowError:  # an integer beyond any float, such as 10**400
         number = math.inf
     if key == "funding" and not (math.isfinite(number) and number >= 0):
-        raise refuse("an amount of at least 0, such as 15000")
+        return "input.meta.funding"
     if key == "founded" and not (number.is_integer() and 1 <= number <= 9999):
-        raise refuse("a year such as 2015")
+        return "input.meta.founded"
+    return None
+
+
+def shown_value(value: Any) -> str:
+    """A value as a message quotes it: at most 40 characters."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _leaves(value: Any) -> list[Any]:
@@ -112,17 +134,15 @@ def load_json(text: str, *, file: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError.single(
-            f"not valid JSON: {error.msg} (line {error.lineno}, character {error.colno})", file=file,
-            row=f"line {error.lineno}",
-        ) from None
+        raise InputError.single("input.json_invalid", file=file, row=f"line {error.lineno}", error=error.msg,
+                                line=error.lineno, character=error.colno) from None
     except RecursionError:
         data = None
         depth = limits.max_depth + 1
     else:
         depth = nesting_depth(data, _json_children, limits.max_depth)
     if depth > limits.max_depth:
-        raise limits.exceeded("max_depth", depth, "levels of nesting or more", file=file)
+        raise limits.exceeded("max_depth", depth, "nesting_or_more", file=file)
     return data
 
 
@@ -137,7 +157,5 @@ def read_meta_json(
     """Parse ``alliance.json``: one JSON object of metadata."""
     data = load_json(text, file=file, limits=limits)
     if not isinstance(data, dict):
-        raise InputError.single(
-            'expected one JSON object such as {"name": "...", "directed": false}', file=file
-        )
+        raise InputError.single("input.json_meta_not_object", file=file)
     return parse_meta(data, file=file, limits=limits)

@@ -160,8 +160,9 @@ def read_csv_table(
 
 
 def rows_are(limit: str) -> str:
-    """What the rows of a table bounded by ``limit`` are, for the error: "actors or more" …"""
-    return {"max_actors": "actors", "max_ties": "ties"}.get(limit, "rows") + " or more"
+    """What the rows of a table bounded by ``limit`` are, for the error: the unit of
+    :meth:`netz.limits.Limits.exceeded` (``actors_or_more`` …)."""
+    return {"max_actors": "actors", "max_ties": "ties"}.get(limit, "rows") + "_or_more"
 
 
 def row_limit(limits: Limits, rows: str) -> str:
@@ -183,7 +184,7 @@ def parse_csv_text(
     separator = _separator([line for line in lines if line.strip()])
     unquoted = next((line for line in lines if line.count(separator)), lines[0])
     if unquoted.count(separator) + 1 > limits.max_columns:
-        raise limits.exceeded("max_columns", unquoted.count(separator) + 1, "columns in the header",
+        raise limits.exceeded("max_columns", unquoted.count(separator) + 1, "columns_in_header",
                               file=file, row=1)
     try:
         # header=None: with a header row, pandas would silently take the first column as the
@@ -220,7 +221,7 @@ def _csv_rows(
             if len(rows) - 1 > getattr(limits, limit):
                 raise limits.exceeded(limit, len(rows) - 1, rows_are(limit), file=file)
             if len(cells) > limits.max_columns:
-                raise limits.exceeded("max_columns", len(cells), "cells in the row", file=file,
+                raise limits.exceeded("max_columns", len(cells), "cells_in_row", file=file,
                                       row=len(rows))
     except csv.Error as error:
         raise InputError.single("input.bad_quote", file=file, row=len(rows) + 1, error=str(error)) from None

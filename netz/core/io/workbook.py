@@ -25,7 +25,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 
-from netz.core.errors import InputError
+from netz.core.errors import InputError, Place
 from netz.core.io.folder import add_co_membership_ties, alliance_from_tables
 from netz.core.io.meta import parse_meta
 from netz.core.io.tables import (
@@ -73,7 +73,7 @@ def read_workbook(
     except Exception as error:  # openpyxl raises many kinds for a broken file
         # Its messages may name the file by its path (on a server: a temporary one); say the name.
         reason = str(error).replace(str(path), file)
-        raise InputError.single(f"cannot open as an Excel workbook: {reason}", file=file) from None
+        raise InputError.single("input.xlsx_cannot_open", file=file, reason=reason) from None
     try:
         sheets = {role: _find_sheet(book, names) for role, names in _SHEETS.items()}
         if sheets["actors"] is None or (sheets["ties"] is None and sheets["memberships"] is None):
@@ -82,24 +82,24 @@ def read_workbook(
         meta: dict[str, Any] = {}
         declared: bool | None = None
         if sheets["meta"] is not None:
-            meta, declared = _read_meta_sheet(book[sheets["meta"]], f"{file}, sheet '{sheets['meta']}'",
-                                              limits)
+            meta, declared = _read_meta_sheet(
+                book[sheets["meta"]], Place("sheet", file=file, sheet=sheets["meta"]), limits)
         directed = directed if directed is not None else bool(declared)
         headers: dict[str, dict[str, str]] = {}
-        actors_file = f"{file}, sheet '{sheets['actors']}'"
+        actors_file = Place("sheet", file=file, sheet=sheets["actors"])
         actors = _sheet_table(book[sheets["actors"]], ACTOR_ALIASES, actors_file, headers, ACTOR_REQUIRED,
                               limits, "max_actors")
         if actors.empty:
             raise InputError.single("input.no_actors", file=actors_file)
         if sheets["ties"] is not None:
-            ties_file = f"{file}, sheet '{sheets['ties']}'"
+            ties_file = Place("sheet", file=file, sheet=sheets["ties"])
             ties = _sheet_table(book[sheets["ties"]], TIE_ALIASES, ties_file, headers, TIE_REQUIRED, limits,
                                 "max_ties")
         else:
-            ties_file, ties = f"{file}, sheet '{sheets['memberships']}'", pd.DataFrame(
+            ties_file, ties = Place("sheet", file=file, sheet=sheets["memberships"]), pd.DataFrame(
                 columns=["source", "target"])
         if sheets["memberships"] is not None:
-            members_file = f"{file}, sheet '{sheets['memberships']}'"
+            members_file = Place("sheet", file=file, sheet=sheets["memberships"])
             members = _sheet_table(book[sheets["memberships"]], MEMBERSHIP_ALIASES, members_file, headers,
                                    MEMBERSHIP_REQUIRED, limits, "max_rows")
             ties = add_co_membership_ties(ties, members, actors, directed=directed, file=members_file,
@@ -126,10 +126,9 @@ def _check_archive(path: Path, file: str, limits: Limits) -> None:
     with path.open("rb") as handle:
         head = handle.read(8)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError.single("this is an old Excel workbook (.xls); save it as .xlsx", file=file)
+        raise InputError.single("input.xlsx_old", file=file)
     if not zipfile.is_zipfile(path):
-        raise InputError.single("this is not an Excel workbook (.xlsx); the file is damaged or of "
-                                "another kind", file=file)
+        raise InputError.single("input.xlsx_not", file=file)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -199,7 +198,7 @@ def _read_meta_sheet(sheet: Any, file: str, limits: Limits) -> tuple[dict[str, A
     rows: dict[str, int] = {}
     for number, values in _rows_of(sheet, file):
         if number > limits.max_rows + 1:
-            raise limits.exceeded("max_rows", number - 1, "rows or more", file=file)
+            raise limits.exceeded("max_rows", number - 1, "rows_or_more", file=file)
         if not values or values[0] is None or str(values[0]).strip() == "":
             continue
         key = str(values[0]).strip()

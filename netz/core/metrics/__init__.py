@@ -21,13 +21,49 @@ import pandas as pd
 from netz.core.metrics._base import is_weighted
 from netz.core.metrics._paths import PathSums
 from netz.core.metrics.brokerage import ROLES, brokerage, brokerage_expected, brokerage_network
-from netz.core.metrics.centrality import _centrality_frame, betweenness_sample_size, path_sample_size
+from netz.core.metrics.centrality import (
+    CENTRALITY_COLUMNS,
+    _centrality_frame,
+    betweenness_sample_size,
+    path_sample_size,
+)
 from netz.core.metrics.communities import communities
 from netz.core.metrics.holes import holes_table
 from netz.core.metrics.mixing import ei_index, mixing_summary
 from netz.core.metrics.structure import _summary
 
-__all__ = ["actor_metrics", "centrality_methods", "metric_tables", "network_metrics"]
+__all__ = [
+    "ACTOR_METRIC_COLUMNS", "ACTOR_METRIC_FIELDS", "actor_metrics", "centrality_methods", "is_metric_name",
+    "metric_tables", "network_metrics",
+]
+
+#: The columns of :func:`actor_metrics`, in order: the names netz gives what it computes per actor.
+#: A table (CSV, the actor list's ``format=csv``, an export's attributes) uses them as they are;
+#: the report's JSON nests ``brokerage.<role>`` under ``brokerage`` (:data:`ACTOR_METRIC_FIELDS`).
+ACTOR_METRIC_COLUMNS: tuple[str, ...] = (
+    *CENTRALITY_COLUMNS, "constraint", "effective_size", "efficiency", "hierarchy",
+    *(f"brokerage.{role}" for role in (*ROLES, "total")),
+    *(f"brokerage.{role}_z" for role in ROLES),
+    "ei_index", "community",
+)
+#: The names of an actor's metrics in the report's JSON (``brokerage`` holds the nested roles).
+ACTOR_METRIC_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(c.partition(".")[0] for c in ACTOR_METRIC_COLUMNS))
+
+
+def is_metric_name(column: object) -> bool:
+    """Whether an actor column of this name would stand where a computed metric stands.
+
+    True for every name of :data:`ACTOR_METRIC_COLUMNS` and :data:`ACTOR_METRIC_FIELDS`, and for
+    any dotted name under one of them (``brokerage.note`` would be nested into the report's
+    ``brokerage``). Such a column is not kept as an attribute (:func:`netz.core.validate.validate_tables`):
+    in a file it is a computed value from an earlier export, and kept it would hide the metric.
+
+    >>> is_metric_name("degree"), is_metric_name("brokerage.total"), is_metric_name("brokerage")
+    (True, True, True)
+    >>> is_metric_name("Degree"), is_metric_name("Hauptamtliche"), is_metric_name("degree_of_trust")
+    (False, False, False)
+    """
+    return str(column).partition(".")[0] in ACTOR_METRIC_FIELDS
 
 
 def actor_metrics(

@@ -322,6 +322,11 @@ def holes_table(g: ig.Graph, *, weighted: bool | None = None) -> pd.DataFrame:
     )
 
 
+#: Up to this many actor pairs (n²; 8 bytes each), :class:`_Holes` finds a pair by a table
+#: instead of a binary search: 2,000 actors, 32 MB.
+DIRECT_LOOKUP_MAX = 4_000_000
+
+
 @dataclass(frozen=True)
 class _Holes:
     """Mutual strengths as a symmetric CSR array and the triangles they form.
@@ -383,11 +388,26 @@ class _Holes:
             strongest[filled] = np.maximum.reduceat(self.mutual.data, self.mutual.indptr[:-1][filled])
         return strongest
 
+    @cached_property
+    def _positions(self) -> np.ndarray | None:
+        """Where each key ``i * n + j`` is stored, as a table over all n² keys when that is small
+        (:data:`DIRECT_LOOKUP_MAX`): a dense network has millions of two-paths, and a lookup per
+        two-path by binary search took most of the report's time; ``None``: search instead."""
+        n = self.mutual.shape[0]
+        if n * n > DIRECT_LOOKUP_MAX:
+            return None
+        table = np.zeros(n * n, dtype=np.int64)
+        table[self.keys] = np.arange(len(self.keys))
+        return table
+
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        """The positions in ``mutual.data`` of stored pairs, by key."""
+        positions = self._positions
+        return positions[keys] if positions is not None else np.searchsorted(self.keys, keys)
+
     def _p(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """p_ij for pairs known to be contacts."""
-        return self.mutual.data[np.searchsorted(self.keys, i * self.mutual.shape[0] + j)] / (
-            self.total_strength[i]
-        )
+        return self.mutual.data[self._find(i * self.mutual.shape[0] + j)] / self.total_strength[i]
 
     @cached_property
     def _ordered(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -405,7 +425,7 @@ class _Holes:
         i, j, q = self._ordered
         n = self.mutual.shape[0]
         indirect = np.bincount(
-            np.searchsorted(self.keys, i * n + j),
+            self._find(i * n + j),
             weights=self._p(i, q) * self._p(q, j),
             minlength=len(self.keys),
         )
@@ -432,7 +452,7 @@ class _Holes:
             else:
                 i, j, q = self._ordered
                 keys_jq = j * n + q
-                m_jq = self.mutual.data[np.searchsorted(self.keys, keys_jq)] / self.max_strength[j]
+                m_jq = self.mutual.data[self._find(keys_jq)] / self.max_strength[j]
                 redundancy = np.bincount(i, weights=self._p(i, q) * m_jq, minlength=n)
                 values = contacts - redundancy
         return np.where(self.contacts > 0, values, np.nan)

@@ -216,6 +216,27 @@ def test_update_invalid(client: TestClient, admin: dict[str, str], demo: dict[st
     assert client.get(f"{ALLIANCES}/{demo['id']}", headers=admin).json()["revision"] == 1
 
 
+@pytest.mark.parametrize("name", ["degree", "brokerage.total", "brokerage", "community"])
+def test_an_attribute_named_like_a_metric_is_refused(
+        client: TestClient, admin: dict[str, str], demo: dict[str, Any],
+        row_counts: Callable[[], dict[str, int]], name: str) -> None:
+    """It would hide the metric in the report, the actor list and an export with metrics."""
+    before = row_counts()
+    headers = {**admin, "If-Match": demo["etag"], "Accept-Language": "de"}
+    for response in (client.patch(f"{actors_url(demo)}/hk", headers=headers, json={"attributes": {name: 5}}),
+                     client.post(actors_url(demo), headers=headers,
+                                 json={**NEW_ACTOR, "attributes": {name: 5}})):
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        [problem] = response.json()["problems"]
+        assert (problem["file"], problem["column"], problem["code"]) == (
+            "actors", name, "input.metric_column_refused")
+        assert problem["message"].startswith("Der Name einer Kennzahl, die netz selbst berechnet")
+    assert row_counts() == before
+    hk = next(a for a in report_actors(client, admin, demo) if a["id"] == "hk")
+    assert hk["degree"] == 9 and isinstance(hk["brokerage"], dict)
+
+
 def test_update_unknown_actor(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
     response = client.patch(f"{actors_url(demo)}/nobody", headers={**admin, "If-Match": demo["etag"]},
                             json={"name": "x"})

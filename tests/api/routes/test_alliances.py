@@ -10,7 +10,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from factories import make_alliance
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from api.models import Base
 from netz.analysis.report import report
 from netz.core import io
+from tests.factories import make_alliance
 
 ROOT = Path(__file__).parents[3]
 DEMO = ROOT / "datasets" / "demo-buendnis"
@@ -208,6 +208,11 @@ def test_create_empty_alliance(client: TestClient, admin: dict[str, str]) -> Non
 @pytest.mark.parametrize(("change", "file", "column"), [
     ({"actors": [{"id": "k", "name": "Kirche", "type": "Raumschiff"}]}, "actors", "type"),
     ({"ties": [{"source": "k", "target": "nobody"}]}, "ties", "target"),
+    # an attribute named like a metric would hide the metric in the report and the actor list
+    ({"actors": [{"id": "k", "name": "Kirche", "type": "Kirche", "attributes": {"degree": 12}}]},
+     "actors", "degree"),
+    ({"actors": [{"id": "k", "name": "Kirche", "type": "Kirche", "attributes": {"brokerage": "hoch"}}]},
+     "actors", "brokerage"),
 ])
 def test_create_with_bad_content(client: TestClient, admin: dict[str, str],
                                  row_counts: Callable[[], dict[str, int]],
@@ -287,6 +292,52 @@ def test_patch_metadata(client: TestClient, admin: dict[str, str], demo: dict[st
     assert weak.status_code == 200 and weak.json()["revision"] == 3
     star = client.patch(url, headers={**admin, "If-Match": "*"}, json={"name": "Stern"})
     assert star.status_code == 200 and star.json()["revision"] == 4
+
+
+@pytest.mark.parametrize(("meta", "field", "german", "english"), [
+    ({"land": "Atlantis"}, "land", "Bundesland: „Atlantis“ ist keines der 16 Länder",
+     "Land: 'Atlantis' is none of the 16 German Länder"),
+    ({"funding": "viel"}, "funding", "Fördersumme: „viel“ ist kein Betrag",
+     "Funding: 'viel' is not an amount"),
+    ({"funding": -5}, "funding", "Fördersumme: „-5“ ist kein Betrag", "Funding: '-5' is not an amount"),
+    ({"founded": 20155}, "founded", "Gründungsjahr: „20155“ ist kein Jahr",
+     "Year founded: '20155' is not a year"),
+    ({"region": "x" * 301}, "region", "Ort oder Region: 301 Zeichen; höchstens 300",
+     "Town or region: 301 characters; at most 300"),
+])
+def test_patch_metadata_refused_in_words_that_name_the_field(
+        client: TestClient, admin: dict[str, str], demo: dict[str, Any],
+        meta: dict[str, Any], field: str, german: str, english: str) -> None:
+    """German without an Accept-Language (the people netz is for), English when asked for."""
+    url = f"{ALLIANCES}/{demo['id']}"
+    headers = {**admin, "If-Match": demo["etag"]}
+    for extra, expected in (({}, german), ({"Accept-Language": "en"}, english),
+                            ({"Accept-Language": "fr, en;q=0.5"}, english),
+                            ({"Accept-Language": "fr"}, german)):
+        response = client.patch(url, headers={**headers, **extra}, json={"meta": meta})
+        assert response.status_code == 422, response.text
+        [problem] = response.json()["problems"]
+        assert problem["column"] == field
+        assert problem["message"].startswith(expected), (extra, problem["message"])
+    assert client.get(url, headers=admin).json()["revision"] == 1  # nothing stored
+
+
+def test_every_wrong_field_is_named_at_once(client: TestClient, admin: dict[str, str],
+                                            demo: dict[str, Any]) -> None:
+    response = client.patch(f"{ALLIANCES}/{demo['id']}", headers={**admin, "If-Match": demo["etag"]},
+                            json={"name": "x" * 301, "meta": {"land": "Atlantis", "funding": "viel",
+                                                             "founded": "2015/16"}})
+    assert response.status_code == 422
+    assert [p["column"] for p in response.json()["problems"]] == ["land", "funding", "name"]
+
+
+@pytest.mark.parametrize(("given", "stored"), [("thueringen", "Thüringen"), ("NRW", "Nordrhein-Westfalen"),
+                                               ("Baden Württemberg", "Baden-Württemberg")])
+def test_a_land_in_any_spelling_is_stored_as_the_list_writes_it(
+        client: TestClient, admin: dict[str, str], given: str, stored: str) -> None:
+    created = client.post(ALLIANCES, headers=admin, json={"name": f"Land {given}", "meta": {"land": given}})
+    assert created.status_code == 201, created.text
+    assert created.json()["land"] == stored
 
 
 def test_patch_unknown_alliance(client: TestClient, admin: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 import api.reports
-from netz.analysis.report import analyse, report, to_jsonable
+from netz.analysis.report import REPORT_FORMAT, analyse, report, to_jsonable
 from netz.analysis.waves import diff_waves
 from netz.analysis.whatif import key_players, whatif
 from netz.core import io
@@ -81,7 +81,8 @@ def test_report_is_the_library_report(client: TestClient, admin: dict[str, str],
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert "Content-Encoding" not in response.headers
-    assert response.headers["ETag"] == demo["etag"]  # the alliance's, strong
+    # strong: the alliance's revision, and the report's format
+    assert response.headers["ETag"] == f'"{demo["id"]}-1-full/r{REPORT_FORMAT}"'
     body = response.json()
     assert (body["alliance"].pop("id"), body["alliance"].pop("revision")) == (demo["id"], 1)
     assert_same(body, jsonable(report(demo_alliance())))
@@ -194,7 +195,7 @@ def test_a_write_invalidates_the_cache(client: TestClient, admin: dict[str, str]
     assert response.status_code in (200, 201), response.text
     after = client.get(url(demo, "report"), headers={**admin, "Accept-Encoding": "identity"})
     assert len(computed) == 2
-    assert after.headers["ETag"] == f'"{demo["id"]}-2"'
+    assert after.headers["ETag"] == f'"{demo["id"]}-2-full/r{REPORT_FORMAT}"'
     assert after.json()["alliance"]["revision"] == 2
     assert after.json() != before
     client.get(url(demo, "gaps"), headers=admin)

@@ -122,6 +122,10 @@ def test_unfinished_jobs_per_key_are_bounded(client: TestClient, keys: Any, make
         assert refused.status_code == 429, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
         assert refused.headers["Retry-After"].isdigit()
+        assert refused.json()["detail"].startswith("Mit diesem Schlüssel laufen schon so viele Berechnungen")
+        english = service.get(COMPARE, headers={**keys.headers("funder"), "Accept-Language": "en"},
+                              params={"null_samples": 6})
+        assert english.json()["detail"].startswith("this key has 1 unfinished jobs")
         # another key may
         accepted = service.get(COMPARE, headers=keys.headers("researcher"), params={"null_samples": 6})
         assert accepted.status_code == 202
@@ -142,7 +146,8 @@ def test_a_job_whose_process_stopped_is_failed_and_no_longer_counts(client: Test
         accepted = service.get(COMPARE, headers=funder, params={"null_samples": 6})
         assert accepted.status_code == 202, accepted.text  # before: 429, the dead job counted
         finished(service, accepted.headers["Location"], funder)
-        polled = service.get(f"/api/v1/jobs/{dead}", headers=funder)
+        english = {**funder, "Accept-Language": "en"}  # the reason is read in English below
+        polled = service.get(f"/api/v1/jobs/{dead}", headers=english)
         assert polled.status_code == 200 and "Retry-After" not in polled.headers
         job = polled.json()
         assert job["state"] == "failed" and "submit it again" in job["error"]
@@ -150,8 +155,10 @@ def test_a_job_whose_process_stopped_is_failed_and_no_longer_counts(client: Test
         researcher = keys.headers("researcher")
         assert service.get(f"/api/v1/jobs/{alive}", headers=researcher).json()["state"] == "running"
         died_again = unfinished_job(app, keys.funder, {"died": 2}, beat_ago=600)
-        polled = service.get(f"/api/v1/jobs/{died_again}", headers=funder)  # failed when polled
+        polled = service.get(f"/api/v1/jobs/{died_again}", headers=english)  # failed when polled
         assert polled.json()["state"] == "failed" and "no heartbeat" in polled.json()["error"]
+        german = service.get(f"/api/v1/jobs/{died_again}", headers=funder).json()["error"]
+        assert german.startswith("Der Prozess, der die Berechnung ausführte, hat aufgehört")
 
 
 def test_jobs_expire_and_are_deleted(client: TestClient, keys: Any, make_app: Any) -> None:

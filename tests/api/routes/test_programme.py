@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from api.security import create_key
 from netz import read
 from netz.cohort.programme import alliance_summary
 from tests.api.routes.test_compare import COHORT, zipped
+from tests.api.routes.test_jobs import finished
 
 PROGRAMME = "/api/v1/programme"
 #: Five small alliances (three with a known problem) and one medium one (alone in its class).
@@ -125,7 +125,7 @@ def test_the_files_carry_the_overview_and_no_actor(cohort: Any) -> None:
 
 def test_a_long_overview_runs_as_a_job(client: TestClient, make_app: Callable[..., FastAPI]) -> None:
     """Missing summaries are computed in a background job, on two processes here, as in one."""
-    app = make_app(compare_job_seconds=0, programme_processes=2)
+    app = make_app(compare_job_seconds=0, scheduler="processes:2")
     with TestClient(app) as service:
         admin = {"Authorization": f"Bearer {_key(app, 'admin')}"}
         ids = {}
@@ -136,10 +136,7 @@ def test_a_long_overview_runs_as_a_job(client: TestClient, make_app: Callable[..
             ids[name] = imported.json()["id"]
         started = service.get(PROGRAMME, headers=admin)
         assert started.status_code == 202 and started.json()["kind"] == "programme"
-        job = started.json()
-        while job["state"] not in ("done", "failed"):
-            time.sleep(0.2)
-            job = service.get(started.headers["Location"], headers=admin).json()
+        job = finished(service, started.headers["Location"], admin)
         assert job["state"] == "done" and job["done"] == job["total"] == 2, job
         assert job["result"]["support"] == [ids["falkenbrunn"]]
         rows = {row["id"]: row for row in job["result"]["alliances"]}

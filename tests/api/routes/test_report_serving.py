@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 import api.reportcache
 from api.models import AllianceRow, ApiKey
 from api.reportcache import PRIVACY_RULES, Cache, Entry, Memory, accepts_gzip, report_key, store
+from netz.analysis.report import REPORT_FORMAT
 
 ALLIANCES = "/api/v1/alliances"
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -80,7 +81,7 @@ def test_another_worker_writes_this_one_serves_the_new_report(
                                      headers={**admin, "If-Match": demo["etag"]})
         assert changed.status_code == 200, changed.text
     after = client.get(report_url(demo), headers={**admin, **IDENTITY})
-    assert after.headers["ETag"] == f'"{demo["id"]}-2"'
+    assert after.headers["ETag"] == f'"{demo["id"]}-2-full/r{REPORT_FORMAT}"'
     assert after.json()["alliance"]["name"] == "Umbenannt" != before.json()["alliance"]["name"]
     assert after.json()["alliance"]["revision"] == 2
 
@@ -136,7 +137,7 @@ def test_a_deleted_alliance_whose_id_comes_back(client: TestClient, admin: dict[
     new = client.get(report_url(second.json()["id"]), headers={**admin, **IDENTITY})
     assert new.status_code == 200
     assert new.json()["alliance"]["name"] == "Nachfolger" != old["alliance"]["name"]
-    assert new.headers["ETag"] == second.headers["ETag"]
+    assert new.headers["ETag"] == f'{second.headers["ETag"][:-1]}-full/r{REPORT_FORMAT}"'
     # and the successor's report is kept in memory in place of the old one
     assert client.get(report_url(second.json()["id"]), headers={**admin, **IDENTITY}).content == new.content
     assert len(loads) == 2
@@ -280,7 +281,7 @@ def test_accepts_gzip(header: str | None, gzip_ok: bool) -> None:
 def test_not_modified(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:
     first = client.get(report_url(demo), headers={**admin, **IDENTITY})
     tag = first.headers["ETag"]
-    assert tag == demo["etag"]
+    assert tag == f'"{demo["id"]}-1-full/r{REPORT_FORMAT}"'  # the revision, and the report's format
     for offered in (tag, f"W/{tag}", f'"0-0", {tag}', "*"):
         response = client.get(report_url(demo), headers={**admin, **IDENTITY, "If-None-Match": offered})
         assert response.status_code == 304, offered
@@ -289,13 +290,13 @@ def test_not_modified(client: TestClient, admin: dict[str, str], demo: dict[str,
     assert packed.status_code == 304 and packed.headers["ETag"] == f"W/{tag}"
     stale = client.get(report_url(demo), headers={**admin, **IDENTITY, "If-None-Match": '"1-0"'})
     assert stale.status_code == 200 and stale.content == first.content
-    # after a write, the old tag gets the new report
+    # after a write (If-Match: the alliance's tag, not the report's), the old tag gets the new report
     changed = client.patch(f"{ALLIANCES}/{demo['id']}", json={"name": "Neu"},
-                           headers={**admin, "If-Match": tag})
+                           headers={**admin, "If-Match": demo["etag"]})
     assert changed.status_code == 200
     after = client.get(report_url(demo), headers={**admin, **IDENTITY, "If-None-Match": tag})
     assert after.status_code == 200 and after.json()["alliance"]["name"] == "Neu"
-    assert after.headers["ETag"] == changed.headers["ETag"] != tag
+    assert after.headers["ETag"] == f'{changed.headers["ETag"][:-1]}-full/r{REPORT_FORMAT}"' != tag
 
 
 def test_each_view_has_its_own_tag(client: TestClient, keys: Any) -> None:
@@ -306,7 +307,8 @@ def test_each_view_has_its_own_tag(client: TestClient, keys: Any) -> None:
         headers = {**keys.headers(role), **IDENTITY}
         response = client.get(url, headers={**headers, "If-None-Match": full.headers["ETag"]})
         assert response.status_code == 200
-        assert response.headers["ETag"] == f'"{keys.own}-1-{view}/{PRIVACY_RULES}/k=5/t=2"'  # with the rules
+        rules = f"{PRIVACY_RULES}/k=5/t=2"
+        assert response.headers["ETag"] == f'"{keys.own}-1-{view}/{rules}/r{REPORT_FORMAT}"'  # with the rules
         again = client.get(url, headers={**headers, "If-None-Match": response.headers["ETag"]})
         assert again.status_code == 304
     coordinator = client.get(url, headers={**keys.headers("coordinator"), **IDENTITY,

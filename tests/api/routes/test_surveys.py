@@ -291,17 +291,24 @@ def test_start_refuses_bad_input_without_storing_anything(
 ) -> None:
     path = f"/api/v1/alliances/{alliance['id']}/surveys"
     headers = {**admin, "If-Match": alliance["etag"]}
-    cases = [
-        ({"wave": "2025", "closes_at": later()}, 409),  # the wave exists
-        ({"wave": "2026", "closes_at": later(-1)}, 422),  # in the past
-        ({"wave": "2026", "closes_at": later(), "rule": "both"}, 422),
-        ({"wave": "2026", "closes_at": later(), "rule": "reporter"}, 422),  # undirected alliance
-        ({"wave": "", "closes_at": later()}, 422),
+    cases = [  # the reason in German by default, in English when asked for
+        ({"wave": "2025", "closes_at": later()}, 409, "Das Bündnis hat schon eine Welle „2025“",
+         "the alliance already has a wave '2025'"),
+        ({"wave": "2026", "closes_at": later(-1)}, 422,
+         "Der letzte Tag der Erhebung muss in der Zukunft liegen", "the closing date must be in the future"),
+        ({"wave": "2026", "closes_at": later(), "rule": "both"}, 422, "Unbekannte Regel „both“",
+         "unknown rule 'both'"),
+        ({"wave": "2026", "closes_at": later(), "rule": "reporter"}, 422,  # undirected alliance
+         "Die Regel „reporter“ ergibt gerichtete Kooperationen", "the rule 'reporter' makes directed ties"),
+        ({"wave": "", "closes_at": later()}, 422, "", ""),
     ]
-    for body, status in cases:
+    for body, status, german, english in cases:
         response = client.post(path, json=body, headers=headers)
         assert response.status_code == status, (body, response.text)
         assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["detail"].startswith(german), response.text
+        response = client.post(path, json=body, headers={**headers, "Accept-Language": "en"})
+        assert response.json()["detail"].startswith(english), response.text
     assert client.post(path, json={"wave": "2026", "closes_at": later()}, headers=admin).status_code == 428
     with app.state.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(SurveyRow)) == 0
@@ -376,3 +383,52 @@ def test_respondents_are_rate_limited_per_link(
         answers = [limited.get(f"/api/v1/respond/{first}").status_code for _ in range(4)]
         assert answers == [200, 200, 200, 429]
         assert limited.get(f"/api/v1/respond/{second}").status_code == 200
+
+
+def test_ratings_are_refused_when_the_survey_does_not_ask_for_them(
+    client: TestClient, app: FastAPI, admin: dict[str, str], alliance: dict[str, Any]
+) -> None:
+    """A survey started with ratings off refuses a save that rates the partner: 422 as a problem,
+    German unless the client asks otherwise, and nothing stored (not even the rest of the answer)."""
+    started = client.post(
+        f"/api/v1/alliances/{alliance['id']}/surveys",
+        json={"wave": "2026", "closes_at": later(), "ratings": False},
+        headers={**admin, "If-Match": alliance["etag"]},
+    )
+    assert started.status_code == 201, started.text
+    token = token_of(started.json(), "hk")
+    assert client.post(f"/api/v1/respond/{token}/consent").status_code == 200
+    rated = {"kind": ["information"], "frequency": 2, "trust_reliability": 4}
+    refused = client.put(f"/api/v1/respond/{token}/answers/ev", json=rated)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "Bewertungen" in refused.json()["detail"] and "trust_reliability" in refused.json()["detail"]
+    english = client.put(f"/api/v1/respond/{token}/answers/ev", json=rated, headers={"Accept-Language": "en"})
+    assert english.status_code == 422 and "ratings" in english.json()["detail"]
+    with app.state.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AnswerRow)) == 0
+    plain = client.put(f"/api/v1/respond/{token}/answers/ev", json={"kind": ["information"], "frequency": 2})
+    assert plain.status_code == 200
+
+
+def test_the_diff_at_closing_does_not_call_ties_of_two_non_respondents_lost(
+    client: TestClient, admin: dict[str, str]
+) -> None:
+    """2025 has st–mso; neither answers the 2026 survey, so whether they still work together is
+    not known: the tie is not lost, and they have not left."""
+    ties = [*SMALL["ties"], {"source": "st", "target": "mso", "wave": "2025"}]
+    made = client.post("/api/v1/alliances", headers=admin, json={**SMALL, "ties": ties})
+    assert made.status_code == 201, made.text
+    path = f"/api/v1/alliances/{made.json()['id']}"
+    started = client.post(
+        f"{path}/surveys", json={"wave": "2026", "closes_at": later()}, headers={**admin, "If-Match": "*"}
+    ).json()
+    answer(client, token_of(started, "hk"), {"ev": {"frequency": 2}})
+    answer(client, token_of(started, "ca"), {})  # ev–ca is lost: ca answered and named nobody
+    etag = client.get(path, headers=admin).headers["ETag"]
+    closed = client.post(f"{path}/surveys/{started['id']}/close", headers={**admin, "If-Match": etag})
+    assert closed.status_code == 200, closed.text
+    diff = closed.json()["diff"]
+    assert diff["ties_lost"] == [["ca", "ev"]]
+    assert diff["ties_unknown"] == [["mso", "st"]]
+    assert diff["actors_left"] == ["ca"] and diff["actors_unknown"] == ["mso", "st"]

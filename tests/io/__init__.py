@@ -1,0 +1,1 @@
+"""Reader and writer tests (a package, see tests/api/__init__.py)."""

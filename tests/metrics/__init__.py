@@ -1,0 +1,1 @@
+"""Metric tests (a package, see tests/api/__init__.py)."""
