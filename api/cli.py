@@ -22,11 +22,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.audit import audit, audit_entries
 from api.config import Settings
-from api.db import Database
+from api.db import Database, refused_connection
 from api.models import AllianceRow, ApiKey
 from api.security import ROLES, create_key, find_key, grant, list_keys, revoke, set_expiry, withdraw
 from api.store import save
@@ -304,8 +305,12 @@ def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ())
     from api.main import create_app
 
     settings = _settings(database)
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except OperationalError as error:  # not there, or full: a sentence, not a traceback
+        raise NetzError(_unusable(settings.database_url, error)) from None
     database_ = app.state.database
+    _check_connections(database_)
     with database_.sessions() as session:
         if demo and not session.scalar(select(func.count()).select_from(AllianceRow)):
             for path in demo:
@@ -317,4 +322,33 @@ def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ())
             print("netz: admin key (shown only now — keep it):")
             print(f"  {key}")
     print(f"netz: serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=settings.keep_alive_seconds)
+
+
+#: The share of PostgreSQL's ``max_connections`` one ``netz serve`` process may hold before it
+#: warns at start (the rest: more workers, migrations, psql, backups, the tests).
+CONNECTION_SHARE = 0.25
+
+
+def _unusable(url: str, error: OperationalError) -> str:
+    """Why the service cannot start on this database, in a sentence."""
+    where = make_url(url).render_as_string(hide_password=True)
+    if refused_connection(error):
+        return (f"PostgreSQL at {where} refuses more connections (its max_connections is reached): "
+                "stop other clients or workers, or lower NETZ_DATABASE_POOL_SIZE")
+    reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+    return f"cannot use the database {where}: {reason}"
+
+
+def _check_connections(database: Database) -> None:
+    """Warn at start when this process may hold more than :data:`CONNECTION_SHARE` of what the
+    PostgreSQL server takes (``max_connections``): with several workers the server would refuse
+    connections under load, and requests would get 503."""
+    if database.is_sqlite:
+        return
+    with database.engine.connect() as connection:
+        most = int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
+    if database.most_connections > CONNECTION_SHARE * most:
+        print(f"netz: warning: each worker process may hold {database.most_connections} database "
+              f"connections, more than {CONNECTION_SHARE:.0%} of the server's max_connections {most}; "
+              "lower NETZ_DATABASE_POOL_SIZE", file=sys.stderr)

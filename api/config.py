@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from api.db import CONNECT_TIMEOUT, STATEMENT_TIMEOUT
+from api.db import CONNECT_TIMEOUT, POOL_SIZE, STATEMENT_TIMEOUT
 from netz.analysis.privacy import MIN_GROUP
 from netz.core.limits import Limits
 
@@ -39,6 +39,18 @@ class Settings(BaseSettings):
     database_statement_timeout
         Seconds a statement may take (PostgreSQL's ``statement_timeout``; the client waits a
         connect timeout longer), and an SQLite request waits for another's write lock.
+    database_pool_size
+        Database connections each worker process keeps for requests, and so the number of
+        requests a process serves in threads at once (anyio's thread limiter is set to it at
+        start): a request beyond them waits for a thread, on the event loop, not inside a thread
+        for a connection (which ran out after the pool timeout with 503). Each process holds up
+        to ``job_workers + 1`` connections more, for background jobs and their heartbeat.
+    keep_alive_seconds
+        How long ``netz serve`` keeps an idle HTTP connection open for the client's next request
+        (uvicorn's ``timeout_keep_alive``, 5 s by default). Longer than the clients' and proxies'
+        own idle limits (httpx 5 s, nginx's upstream and load balancers 60 s), so that they
+        close first: closed by the server, a connection can be reused by the client at that very
+        moment, and its request gets no answer.
     max_upload_bytes
         Larger uploads are refused with 413 before they are read.
     pseudonym_secret
@@ -112,6 +124,8 @@ class Settings(BaseSettings):
     database_url: str = default_database_url()
     database_connect_timeout: float = Field(default=CONNECT_TIMEOUT, gt=0)
     database_statement_timeout: float = Field(default=STATEMENT_TIMEOUT, gt=0)
+    database_pool_size: int = Field(default=POOL_SIZE, ge=1)
+    keep_alive_seconds: int = Field(default=75, ge=1)
     max_upload_bytes: int = 20 * 1024 * 1024
     pseudonym_secret: str = ""
     privacy_min_group: int = Field(default=MIN_GROUP, ge=1)

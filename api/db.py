@@ -19,6 +19,14 @@ gets 503 (:mod:`api.problems`), and the pool makes new connections once the data
 again. So a request learns within about two connect timeouts (a ping, one new connection) that
 the database is gone. SQLite waits at most the statement timeout for a lock (its busy timeout).
 Migrations have no statement timeout.
+
+**How many connections.** A worker process holds at most ``pool_size`` connections for the
+threads that serve requests, and ``max_overflow`` more for what runs beside them (background
+jobs' threads). The service lets as many threads hold a session as the pool has connections
+(``api.main``: anyio's thread limiter is set to ``pool_size`` at start), so a request beyond them
+waits for a thread, on the event loop, instead of waiting inside a thread for a connection and
+getting 503 when ``pool_timeout`` runs out. :func:`refused_connection` tells a server that refuses
+more connections (``max_connections`` reached) from one that is not there.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
-__all__ = ["CONNECT_TIMEOUT", "STATEMENT_TIMEOUT", "Database", "TimedConnection", "migrate"]
+__all__ = ["CONNECT_TIMEOUT", "POOL_SIZE", "STATEMENT_TIMEOUT", "Database", "TimedConnection", "migrate",
+           "refused_connection"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -44,6 +53,15 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 CONNECT_TIMEOUT = 2.0
 #: Seconds a statement may take (PostgreSQL), and SQLite waits for a lock.
 STATEMENT_TIMEOUT = 10.0
+#: Connections per worker process for the threads that serve requests (and the number of those
+#: threads). PostgreSQL's default ``max_connections`` is 100: one process with this, its
+#: background job and its spare stays under a quarter of it (README, "The service").
+POOL_SIZE = 20
+#: What PostgreSQL says when it takes no more connections: the server is full
+#: (``max_connections``), or the role's or the database's connection limit is reached
+#: (SQLSTATE 53300; psycopg gives no SQLSTATE for an error while connecting, only the text).
+TOO_MANY_CONNECTIONS = ("too many clients already", "too many connections for",
+                        "remaining connection slots are reserved")
 
 
 class TimedConnection(psycopg.Connection[Any]):
@@ -77,30 +95,47 @@ class Database:
         SQLAlchemy URL.
     connect_timeout, statement_timeout
         Seconds (see the module's notes): :data:`CONNECT_TIMEOUT`, :data:`STATEMENT_TIMEOUT`.
+    pool_size
+        Connections kept for the threads that serve requests (:data:`POOL_SIZE`).
+    max_overflow
+        Connections beyond them, made when needed and closed when given back (background jobs).
     """
 
     def __init__(self, url: str, *, connect_timeout: float = CONNECT_TIMEOUT,
-                 statement_timeout: float = STATEMENT_TIMEOUT) -> None:
+                 statement_timeout: float = STATEMENT_TIMEOUT, pool_size: int = POOL_SIZE,
+                 max_overflow: int = 1) -> None:
         self.url = url
+        self.pool_size = pool_size
+        self.max_overflow = max_overflow
         self.connect_timeout = connect_timeout
         self.statement_timeout = statement_timeout
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite:
+            pool: dict[str, Any] = {}
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                pool = {"pool_size": pool_size, "max_overflow": max_overflow,
+                        "pool_timeout": statement_timeout}
             self.engine: Engine = create_engine(
-                url, connect_args={"check_same_thread": False, "timeout": statement_timeout}
+                url, connect_args={"check_same_thread": False, "timeout": statement_timeout}, **pool
             )
             event.listen(self.engine, "connect", _sqlite_pragmas)
         else:
             # pool_timeout: a request waiting for a connection of a full pool (all held by
             # requests waiting for a database that does not answer) gives up as soon as they do.
-            self.engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+            self.engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                                        max_overflow=max_overflow,
                                         pool_timeout=connect_timeout + statement_timeout)
             if self.engine.dialect.driver == "psycopg":
                 event.listen(self.engine, "do_connect", self._timed_connect)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def most_connections(self) -> int:
+        """The most connections this process holds at once (PostgreSQL counts each one against
+        its ``max_connections``)."""
+        return self.pool_size + self.max_overflow
 
     def connect_arguments(self, arguments: Mapping[str, Any]) -> dict[str, Any]:
         """psycopg's connection arguments with the timeouts: ``connect_timeout`` (whole seconds,
@@ -143,6 +178,14 @@ def _without_statement_timeout(connection: Connection) -> Iterator[None]:
         yield
     finally:
         driver.statement_seconds = limit
+
+
+def refused_connection(error: BaseException) -> bool:
+    """Whether this error (SQLAlchemy's or psycopg's) is PostgreSQL refusing a new connection
+    because it has ``max_connections`` of them: the server is there, but full."""
+    original = getattr(error, "orig", error)
+    return getattr(original, "sqlstate", None) == "53300" or any(
+        text in str(original) for text in TOO_MANY_CONNECTIONS)
 
 
 def _sqlite_pragmas(connection, _record) -> None:

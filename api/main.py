@@ -6,6 +6,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
@@ -75,7 +76,8 @@ TAGS = ("alliances", "revisions", "actors", "ties", "analysis", "compare", "prog
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
     settings = settings or Settings()
     database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout,
-                        statement_timeout=settings.database_statement_timeout)
+                        statement_timeout=settings.database_statement_timeout,
+                        pool_size=settings.database_pool_size, max_overflow=settings.job_workers + 1)
     if migrate:
         database.migrate()
     reports = Cache(settings)
@@ -84,6 +86,11 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         freeze_startup_heap()
+        # As many threads as connections: every thread that holds a session (the routes' sync
+        # endpoints and dependencies, run_in_threadpool) has a connection at once; a request
+        # beyond them waits for a thread on the event loop (anyio's default: 40 threads, which
+        # waited for one of fewer connections inside the thread, then 503 after the pool timeout).
+        to_thread.current_default_thread_limiter().total_tokens = database.pool_size
         yield
         await run_in_threadpool(runner.close)  # unfinished background jobs end (failed: submit again)
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
 from starlette.types import Send
 
+from api.db import refused_connection
 from netz.analysis.privacy import SinglesOutActors
 from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, UnknownNameError
 from netz.messages import message, negotiate
@@ -122,6 +123,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeout)
     async def database_down(_: Request, error: Exception) -> JSONResponse:
+        if refused_connection(error):
+            return problem(503, "Database unavailable",
+                           "the database takes no more connections right now (max_connections); "
+                           "try again shortly", headers={"Retry-After": "5"})
         return problem(503, "Database unavailable",
                        "the database cannot be reached right now; try again shortly",
                        headers={"Retry-After": "5"})

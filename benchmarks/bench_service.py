@@ -61,6 +61,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api.config import Settings  # noqa: E402
 from api.db import Database  # noqa: E402
 from api.security import create_key  # noqa: E402
 from api.store import save  # noqa: E402
@@ -211,9 +212,11 @@ def tree_cpu_seconds(pid: int) -> float:
 LAUNCHER = """
 import socket, sys, uvicorn
 from uvicorn.supervisors import Multiprocess
+from api.config import Settings
 host, port, workers = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 config = uvicorn.Config("api.main:create_app", factory=True, host=host, port=port, workers=workers,
-                        access_log=False, log_level="warning")
+                        access_log=False, log_level="warning",
+                        timeout_keep_alive=Settings().keep_alive_seconds)  # as netz serve
 if workers == 1:
     uvicorn.Server(config).run()
 else:
@@ -234,7 +237,7 @@ def server(database_url: str, workers: int, *, plain: bool = False,
     if plain:
         command = [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app", "--host",
                    "127.0.0.1", "--port", str(port), "--workers", str(workers), "--no-access-log",
-                   "--log-level", "warning"]
+                   "--log-level", "warning", "--timeout-keep-alive", str(Settings().keep_alive_seconds)]
     else:
         command = [sys.executable, "-c", LAUNCHER, "127.0.0.1", str(port), str(workers)]
     base = f"http://127.0.0.1:{port}"

@@ -51,6 +51,7 @@ from sqlalchemy.pool import NullPool
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api.config import Settings  # noqa: E402
 from api.db import Database  # noqa: E402
 from api.models import AnswerRow, RespondentRow, SurveyRow, utcnow  # noqa: E402
 from api.security import create_key  # noqa: E402
@@ -95,6 +96,8 @@ def server(database_url: str, workers: int, port: int) -> Iterator[str]:
         "--no-access-log",
         "--log-level",
         "warning",
+        "--timeout-keep-alive",  # as netz serve
+        str(Settings().keep_alive_seconds),
     ]
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import http.client
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -14,6 +17,8 @@ from tests.api.servers import Server, start_server
 ROOT = Path(__file__).parents[2]
 DEMO = ROOT / "datasets" / "demo-buendnis"
 UPLOAD_LIMIT = 64 * 1024
+#: Seconds uvicorn keeps an idle connection unless told otherwise.
+UVICORN_KEEP_ALIVE = 5
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +81,25 @@ def test_oversized_uploads_over_real_http(server: Server) -> None:
         assert chunked.headers["content-type"] == "application/problem+json"
     with server.client() as client:  # and the server goes on serving
         assert len(client.get("/api/v1/alliances").json()) == 1
+
+
+def test_an_idle_connection_is_kept_for_the_next_request(server: Server) -> None:
+    """A kept-alive connection idle for longer than uvicorn's default keep-alive (5 s) still
+    takes the next request (issue 12: closed by the server just as the client reused it, a
+    respondent's request got no answer). ``NETZ_KEEP_ALIVE_SECONDS`` is 75 s by default."""
+    address = urlsplit(server.url)
+    connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
+    try:
+        connection.request("GET", "/healthz")
+        assert connection.getresponse().read() == b'{"status":"ok"}'
+        kept = connection.sock
+        time.sleep(UVICORN_KEEP_ALIVE + 1)  # idle: the scenario itself, not a wait for a state
+        connection.request("GET", "/healthz")  # on the same socket (http.client reopens only a closed one)
+        answer = connection.getresponse()  # closed by the server: RemoteDisconnected
+        assert (answer.status, answer.read()) == (200, b'{"status":"ok"}')
+        assert connection.sock is kept
+    finally:
+        connection.close()
 
 
 def test_stops_cleanly(server: Server) -> None:
