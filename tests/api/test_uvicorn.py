@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from netz.analysis.report import REPORT_FORMAT
 from tests.api.servers import Server, start_server
 
 ROOT = Path(__file__).parents[2]
@@ -49,9 +50,10 @@ def test_the_demo_is_served(server: Server) -> None:
             ("Bündnis Willkommen in Musterstadt (synthetisch)", 25, 34)]
         response = client.get(f"/api/v1/alliances/{alliances[0]['id']}/report")
         assert response.status_code == 200
-        # httpx accepts gzip: the compressed form carries the weak form of the alliance's ETag
+        # httpx accepts gzip: the compressed form carries the weak form of the report's ETag
+        # (the alliance's id and revision, then the view and the report's format)
         assert response.headers["Content-Encoding"] == "gzip"
-        assert response.headers["ETag"] == f'W/"{alliances[0]["id"]}-1"'
+        assert response.headers["ETag"] == f'W/"{alliances[0]["id"]}-1-full/r{REPORT_FORMAT}"'
         report = response.json()
         assert report["network"]["n_actors"] == 25
         assert report["gaps"][0]["kind"] == "refugee_exclusion"
