@@ -270,7 +270,8 @@ def programme_trends(
     """Per wave and headline figure: how many alliances, their median and quartiles.
 
     Waves in time order; a wave with fewer than ``min_group`` alliances keeps its count but no
-    median or quartiles (small-group suppression).
+    median or quartiles (small-group suppression). Data without a wave label (an alliance
+    recorded once) is no wave: it has no place on a time axis and is left out.
 
     >>> s = [{"history": [{"wave": "2017", "mean_degree": v}]} for v in (1, 2, 3, 4, 5)]
     >>> programme_trends(s)[0]
@@ -281,8 +282,8 @@ def programme_trends(
         for entry in summary["history"]:
             for figure in HEADLINE:
                 value = entry.get(figure)
-                if value is not None:
-                    values.setdefault((entry["wave"] or "", figure), []).append(float(value))
+                if value is not None and entry["wave"]:
+                    values.setdefault((entry["wave"], figure), []).append(float(value))
     rows = []
     waves = sorted({wave for wave, _ in values}, key=wave_order)
     for wave in waves:
@@ -291,7 +292,7 @@ def programme_trends(
             shown = len(found) >= min_group
             rows.append(
                 {
-                    "wave": wave or None,
+                    "wave": wave,
                     "figure": figure,
                     "n": len(found),
                     "median": float(np.median(found)) if shown else None,

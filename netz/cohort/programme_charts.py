@@ -165,7 +165,7 @@ def trend_chart(
         row for row in programme_trends(summaries.values(), min_group=min_group) if row["figure"] == figure
     ]
     own = (
-        {(e["wave"] or None): e.get(figure) for e in summaries[marked]["history"]}
+        {e["wave"]: e.get(figure) for e in summaries[marked]["history"] if e["wave"]}
         if marked is not None
         else {}
     )
@@ -178,8 +178,8 @@ def trend_chart(
             "programme.chart_trend_text",
             lang,
             figure=label,
-            first=shown[0]["wave"] or "–",
-            last=shown[-1]["wave"] or "–",
+            first=shown[0]["wave"],
+            last=shown[-1]["wave"],
             start=_number(shown[0]["median"], lang),
             end=_number(shown[-1]["median"], lang),
         )
@@ -187,9 +187,11 @@ def trend_chart(
         text = message(
             "programme.suppressed", lang, n=max((r["n"] for r in cohort), default=0), min=min_group
         )
-    if marked is not None:
+    if marked is not None and own:
         path = ", ".join(f"{w}: {_number(v, lang)}" for w, v in own.items())
         text += " " + message("programme.chart_trend_own", lang, name=summaries[marked]["name"], values=path)
+    elif marked is not None:
+        text += " " + message("programme.chart_trend_own_none", lang, name=summaries[marked]["name"])
     numbers = [v for row in shown for v in (row["q25"], row["q75"])] + [
         v for v in own.values() if v is not None
     ]
@@ -227,7 +229,7 @@ def trend_chart(
         for w, i in index.items():
             parts.append(
                 f'<text x="{_PAD + i * step:.1f}" y="{_H - 12}" text-anchor="middle" font-size="16" '
-                f'fill="#333">{escape(str(w or "–"))}</text>'
+                f'fill="#333">{escape(str(w))}</text>'
             )
         for v in (low, high):
             parts.append(
@@ -239,7 +241,7 @@ def trend_chart(
         columns.append(summaries[marked]["name"])
     rows: list[Sequence[Any]] = []
     for row in cohort:
-        cells = [row["wave"] or "–", row["n"], *(_number(row[k], lang) for k in ("q25", "median", "q75"))]
+        cells = [row["wave"], row["n"], *(_number(row[k], lang) for k in ("q25", "median", "q75"))]
         if marked is not None:
             cells.append(_number(own.get(row["wave"]), lang))
         rows.append(cells)
