@@ -713,7 +713,8 @@
       }
     }
 
-    root.replaceChildren(el("h2", { id: "ws-title", ...tr("wsTitle") }, t("wsTitle")),
+    const title = EDITORS.includes(role) ? "wsTitle" : "wsTitleRead";
+    root.replaceChildren(el("h2", { id: "ws-title", ...tr(title) }, t(title)),
       el("p", { class: "intro" }, t(EDITORS.includes(role) ? "wsIntro" : "wsIntroRead")),
       status, alert, el("div", { class: "ws-body" }));
     root.hidden = false;

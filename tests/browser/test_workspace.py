@@ -301,6 +301,7 @@ def test_other_roles_call_nothing_they_may_not(page: Any, service: Any, role: st
     if role == "researcher":
         expect(section.get_by_role("button", name="GraphML")).to_be_visible()
         expect(section.locator("#ws-actors")).to_have_count(0)
+        expect(section.locator("h2")).to_have_text("Daten herunterladen")  # nothing to edit
     else:
         expect(section).to_be_hidden()
     assert not [r for r in refused if "/ties" in r or "/undo" in r or "/keys" in r], refused
