@@ -16,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import igraph as ig
+import numpy as np
 import pandas as pd
 
-from netz.core.metrics._base import is_weighted
+from netz.core.metrics._base import is_weighted, triangles
 from netz.core.metrics._paths import PathSums
 from netz.core.metrics.brokerage import ROLES, brokerage, brokerage_expected, brokerage_network
 from netz.core.metrics.centrality import (
@@ -126,14 +127,16 @@ def metric_tables(
     gives both tables the same partition, so nothing changes but the time). When
     the alliance is unweighted, the network figures reuse the table's betweenness
     (and, undirected, its distance sums) for centralization and path lengths
-    instead of searching again: they are the same quantities.
+    instead of searching again: they are the same quantities. The triangles are listed
+    once, for brokerage, the structural holes and clustering.
     ``network["methods"]`` also covers the table's sampled columns.
     """
-    roles = brokerage(g, group_by=group_by)
+    listed = triangles(g)
+    roles = brokerage(g, group_by=group_by, triangle_list=listed)
     found = communities(g, seed=seed, weighted=weighted)
     actors, sums = _actor_table(
         g, group_by=group_by, weighted=weighted, seed=seed, workers=workers,
-        approximate_above=approximate_above, roles=roles, membership=found[0],
+        approximate_above=approximate_above, roles=roles, membership=found[0], triangle_list=listed,
     )
     hop_betweenness, hop_sums = None, None
     if not is_weighted(g, weighted):
@@ -199,10 +202,11 @@ def _actor_table(
     approximate_above: int | None,
     roles: pd.DataFrame,
     membership: pd.Series,
+    triangle_list: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, PathSums]:
     table, sums = _centrality_frame(
         g, weighted=weighted, workers=workers, approximate_above=approximate_above, epsilon=0.05, delta=0.1,
-        seed=seed, executor=None,
+        seed=seed, executor=None, triangle_list=triangle_list,
     )
     scores = brokerage_expected(g, group_by=group_by, observed=roles)
     broker = pd.concat(
@@ -211,7 +215,7 @@ def _actor_table(
         axis=1,
     )
     return pd.concat(
-        [table, holes_table(g, weighted=weighted), broker,
+        [table, holes_table(g, weighted=weighted, triangle_list=triangle_list), broker,
          ei_index(g, group_by=group_by).rename("ei_index"), membership.rename("community")],
         axis=1,
     ), sums

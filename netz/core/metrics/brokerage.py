@@ -65,7 +65,8 @@ _ROLE_LABELS = pd.Index(_COLUMNS, name="role")
 _DENSE_GROUP_TABLE = 4_000_000
 
 
-def brokerage(g: ig.Graph, *, group_by: str = "type") -> pd.DataFrame:
+def brokerage(g: ig.Graph, *, group_by: str = "type",
+              triangle_list: np.ndarray | None = None) -> pd.DataFrame:
     r"""Gould–Fernandez brokerage counts: the two-paths each actor brokers, by role.
 
     For actor *v*, the count of a role is the number of ordered pairs
@@ -86,6 +87,9 @@ def brokerage(g: ig.Graph, *, group_by: str = "type") -> pd.DataFrame:
     group_by : str, optional
         The actor attribute defining the groups (default ``"type"``). A missing
         value is a group of its own, ``"(none)"``.
+    triangle_list : numpy.ndarray, optional
+        :func:`netz.core.metrics._base.triangles` of ``g``, when the caller has listed them
+        for other metrics too (:func:`netz.core.metrics.metric_tables`); listed here if not.
 
     Returns
     -------
@@ -146,7 +150,7 @@ def brokerage(g: ig.Graph, *, group_by: str = "type") -> pd.DataFrame:
     >>> brokerage(to_igraph(alliance)).loc["w"].to_dict()
     {'coordinator': 0, 'consultant': 2, 'gatekeeper': 0, 'representative': 0, 'liaison': 2, 'total': 4}
     """
-    counts, _, _ = _count(g, group_by)
+    counts, _, _ = _count(g, group_by, triangle_list)
     return pd.DataFrame(counts, index=actor_ids(g), columns=_COUNT_LABELS.copy())
 
 
@@ -353,8 +357,12 @@ def _arcs(g: ig.Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return src, dst, keys
 
 
-def _count(g: ig.Graph, group_by: str) -> tuple[np.ndarray, np.ndarray, int]:
+def _count(g: ig.Graph, group_by: str, triangle_list: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray, int]:
     """The (n, 6) int64 brokerage counts (roles, then total), the group codes, the number of arcs.
+
+    ``triangle_list``: :func:`~netz.core.metrics._base.triangles` of ``g`` when the caller has
+    listed them already (:func:`netz.core.metrics.metric_tables`), else they are listed here.
 
     For broker *v*, the two-paths a → v → b with a ≠ b by the groups of their ends follow
     from *v*'s in- and out-neighbours counted by group (no two-path is listed):
@@ -406,7 +414,7 @@ def _count(g: ig.Graph, group_by: str) -> tuple[np.ndarray, np.ndarray, int]:
         in_other * out_same,  # gatekeeper
         in_same * out_other,  # representative
         in_other * out_other - ends_same_other,  # liaison
-    ]) - _closed_two_paths(g, group, keys if g.is_directed() else None)
+    ]) - _closed_two_paths(g, group, keys if g.is_directed() else None, triangle_list)
     counts[:, 5] = counts[:, :5].sum(axis=1)
     return counts, group, len(src)
 
@@ -416,7 +424,8 @@ def _count(g: ig.Graph, group_by: str) -> tuple[np.ndarray, np.ndarray, int]:
 _ROLE_OF_CODE = np.array([4, 1, 2, -1, 3, -1, -1, 0], dtype=np.int64)
 
 
-def _closed_two_paths(g: ig.Graph, group: np.ndarray, keys: np.ndarray | None) -> np.ndarray:
+def _closed_two_paths(g: ig.Graph, group: np.ndarray, keys: np.ndarray | None,
+                      triangle_list: np.ndarray | None = None) -> np.ndarray:
     """Per actor v and role, the two-paths a → v → b that are closed by a tie a → b.
 
     Such a two-path lies on a triangle {a, v, b} of the underlying undirected network.
@@ -426,7 +435,7 @@ def _closed_two_paths(g: ig.Graph, group: np.ndarray, keys: np.ndarray | None) -
     looked up once in the sorted ``keys``, and the orientations read off them.
     """
     n = len(group)
-    found = triangles(g)
+    found = triangles(g) if triangle_list is None else triangle_list
     if len(found) == 0:
         return np.zeros((n, len(ROLES)), dtype=np.int64)
     x, y, z = found[:, 0], found[:, 1], found[:, 2]

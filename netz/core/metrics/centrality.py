@@ -32,7 +32,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from netz.core.graph import actor_ids
-from netz.core.metrics._base import as_series, distances, is_weighted, strengths
+from netz.core.metrics._base import as_series, distances, is_weighted, seeded_igraph, strengths, triangles
 from netz.core.metrics._paths import PathSums, path_sums, wasserman_faust
 from netz.core.metrics.betweenness import (
     _betweenness_scale,
@@ -713,11 +713,13 @@ def _centrality_frame(
     delta: float,
     seed: int | None,
     executor: Executor | None,
+    triangle_list: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, PathSums]:
     """:func:`centrality_table`, and the path sums behind its closeness and harmonic columns.
 
     Built from plain arrays with one index: a Series per column would build the
-    index of actor ids a dozen times.
+    index of actor ids a dozen times. ``triangle_list``: :func:`netz.core.metrics._base.triangles`
+    of ``g`` when the caller has listed them already, for the clustering column.
     """
     n = g.vcount()
     raw = betweenness(
@@ -741,7 +743,7 @@ def _centrality_frame(
         "eigenvector": _eigenvector_values(g, weighted),
         "pagerank": np.asarray(g.pagerank(damping=0.85, weights=strengths(g, weighted), directed=True)),
         "coreness": np.asarray(g.coreness(mode="all"), dtype=np.int64),
-        "clustering": _clustering_values(g, False),
+        "clustering": _clustering_values(g, False, triangle_list),
     }
     return pd.DataFrame(columns, index=actor_ids(g)), sums
 
@@ -847,12 +849,17 @@ def _dominant_components(
 
 
 def _eigen(h: ig.Graph, weights: list[float] | None, *, reverse: bool = False) -> tuple[float, list[float]]:
-    """igraph's (ARPACK) largest eigenvalue and in-edge eigenvector; of A instead of A^T if ``reverse``."""
+    """igraph's (ARPACK) largest eigenvalue and in-edge eigenvector; of A instead of A^T if ``reverse``.
+
+    igraph starts ARPACK from the degrees plus uniform noise in ±1e-4 drawn from its random
+    number generator, so two calls on the same graph differ in the last digits. A fixed seed
+    (not the report's: the eigenvector is no random quantity) makes every call the same to the bit.
+    """
     if reverse and h.is_directed():
         h = h.copy()
         h.reverse_edges()
     w = h.es["weight"] if weights is not None else None
-    with warnings.catch_warnings():
+    with seeded_igraph(0), warnings.catch_warnings():
         # igraph warns about (nearly) zero entries and acyclic graphs; both are handled by the caller.
         warnings.simplefilter("ignore", RuntimeWarning)
         vector, value = h.eigenvector_centrality(directed=True, weights=w, return_eigenvalue=True)
@@ -889,7 +896,8 @@ def _group_max(groups: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndar
     return out
 
 
-def _clustering_values(g: ig.Graph, weighted: bool) -> np.ndarray:
+def _clustering_values(g: ig.Graph, weighted: bool, triangle_list: np.ndarray | None = None) -> np.ndarray:
+    """Local clustering per vertex; ``triangle_list`` is ``triangles(g)`` when already listed."""
     n = g.vcount()
     if n == 0 or g.ecount() == 0:
         return np.zeros(n)
@@ -904,11 +912,11 @@ def _clustering_values(g: ig.Graph, weighted: bool) -> np.ndarray:
     # S = A + A^T: for undirected graphs igraph stores each tie once, so this
     # is the symmetric adjacency; for directed graphs it is Fagiolo's S.
     s = (matrix + matrix.T).tocsr()
-    simple = g if not directed else g.as_undirected(mode="collapse")
-    triangles = np.asarray(simple.list_triangles(), dtype=np.int64).reshape(-1, 3)
-    if len(triangles) == 0:
+    # The triangles of the contact network (directions and reciprocation ignored).
+    found = triangles(g) if triangle_list is None else triangle_list
+    if len(found) == 0:
         return np.zeros(n)
-    x, y, z = triangles.T
+    x, y, z = found.T
     product = np.asarray(s[x, y]).ravel() * np.asarray(s[y, z]).ravel() * np.asarray(s[z, x]).ravel()
     # Each triangle {x, y, z} is listed once; (S^3)_xx sums it over both orientations.
     closed = 2 * (

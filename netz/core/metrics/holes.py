@@ -284,7 +284,8 @@ def hierarchy(g: ig.Graph, *, weighted: bool | None = None) -> pd.Series:
     return as_series(_Holes.of(g, weighted).hierarchy, g, "hierarchy")
 
 
-def holes_table(g: ig.Graph, *, weighted: bool | None = None) -> pd.DataFrame:
+def holes_table(g: ig.Graph, *, weighted: bool | None = None,
+                triangle_list: np.ndarray | None = None) -> pd.DataFrame:
     """All four structural-hole measures in one table, computed from one pass.
 
     Parameters
@@ -293,6 +294,9 @@ def holes_table(g: ig.Graph, *, weighted: bool | None = None) -> pd.DataFrame:
         A graph made by :func:`netz.core.graph.to_igraph`.
     weighted : bool or None, optional
         Use tie strengths; ``None`` (default) means "if the alliance is weighted".
+    triangle_list : numpy.ndarray, optional
+        :func:`netz.core.metrics._base.triangles` of ``g``, when the caller has listed them
+        for other metrics too (:func:`netz.core.metrics.metric_tables`); listed here if not.
 
     Returns
     -------
@@ -310,7 +314,7 @@ def holes_table(g: ig.Graph, *, weighted: bool | None = None) -> pd.DataFrame:
     >>> holes_table(to_igraph(path)).loc["b"].to_dict()
     {'constraint': 0.5, 'effective_size': 2.0, 'efficiency': 1.0, 'hierarchy': 0.0}
     """
-    holes = _Holes.of(g, weighted)
+    holes = _Holes.of(g, weighted, triangle_list)
     return pd.DataFrame(
         {
             "constraint": holes.constraint,
@@ -342,7 +346,7 @@ class _Holes:
     borgatti: bool  # unweighted and undirected: Borgatti's exact formula applies
 
     @classmethod
-    def of(cls, g: ig.Graph, weighted: bool | None) -> _Holes:
+    def of(cls, g: ig.Graph, weighted: bool | None, triangle_list: np.ndarray | None = None) -> _Holes:
         n = g.vcount()
         edges = edge_array(g)
         use_weights = is_weighted(g, weighted)
@@ -358,7 +362,8 @@ class _Holes:
         mutual.sum_duplicates()
         mutual.sort_indices()
         # Triangles ignore direction and multiplicity: those of the contact network.
-        return cls(mutual, triangles(g), borgatti=not use_weights and not g.is_directed())
+        found = triangles(g) if triangle_list is None else triangle_list
+        return cls(mutual, found, borgatti=not use_weights and not g.is_directed())
 
     # -- per actor and per contact pair ---------------------------------
 
