@@ -94,6 +94,13 @@ def compute_report(session: Session, row: AllianceRow, alliance: Alliance, view:
     else:  # funders' view, and any view unknown here: the narrowest
         result = funder_view(funders_report(alliance, seen, min_group=settings.privacy_min_group,
                                             group_by=group_by, wave=wave, seed=settings.report_seed))
+    return report_body(row, result)
+
+
+def report_body(row: AllianceRow, result: dict[str, Any]) -> str:
+    """A report (as a view sees it) of the alliance's current revision as the JSON the cache keeps:
+    with the alliance's id and revision. Also used where the full report's analysis has been
+    computed for another reason (closing a survey analyses the new wave), so it is not computed again."""
     result["alliance"]["id"] = row.id
     result["alliance"]["revision"] = row.revision
     return json.dumps(result, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

@@ -38,12 +38,14 @@ from api.deps import (
 )
 from api.models import ActorRow, AllianceRow, ApiKey, SurveyRow, as_utc, utcnow
 from api.problems import Refusal, request_language
+from api.reportcache import report_key, store
+from api.reports import report_body
 from api.schemas import _Request
 from api.security import pseudonym_key
 from api.store import load
 from netz.analysis import survey as netz_survey
 from netz.analysis.privacy import pseudonyms
-from netz.analysis.report import analyse, to_jsonable
+from netz.analysis.report import analyse, serialise, to_jsonable
 from netz.analysis.waves import diff_analyses
 from netz.core.errors import NotInstalledError
 from netz.core.model import wave_order
@@ -433,13 +435,19 @@ def close_survey(
     alliance_id: AllianceId,
     survey_id: SurveyId,
     session: SessionDep,
+    settings: SettingsDep,
     key: CurrentKey,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Close the survey: its ties become a new wave of the alliance (all of them or none), and the
     wave's change against the previous wave is returned (a tie between two non-respondents is
-    not known in the new wave: it is listed in ``ties_unknown``, not in ``ties_lost``)."""
+    not known in the new wave: it is listed in ``ties_unknown``, not in ``ties_lost``).
+
+    The new wave's analysis, computed for the diff, is also the alliance's report when the new
+    wave is its latest: it is kept in the report cache (``api/reportcache.py``) as the closing
+    key's view sees it when that is the full one, so the coordinator's next page view is not a
+    second analysis."""
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     survey = session.get(SurveyRow, survey_id)
@@ -457,9 +465,16 @@ def close_survey(
     earlier = [w for w in waves if wave_order(w) < wave_order(survey.wave)]
     diff = None
     if earlier:
-        # pairs of two non-respondents are unknown in the new wave, not lost (netz.analysis.waves)
-        before, after = (analyse(alliance, wave=w) for w in (earlier[-1], survey.wave))
+        # pairs of two non-respondents are unknown in the new wave, not lost (netz.analysis.waves);
+        # with the reports' seed, so that the new wave's analysis is its report
+        before, after = (analyse(alliance, wave=w, seed=settings.report_seed)
+                         for w in (earlier[-1], survey.wave))
         diff = to_jsonable(diff_analyses(alliance, before, after, unknown=closed.unknown))
+        session.commit()  # the closed survey first: storing the report is no part of it
+        if view_of(key) == "full" and waves[-1] == survey.wave:
+            # the report's default (group_by "type", the latest wave): the key GET …/report asks for
+            body = report_body(row, serialise(after))
+            store(session, row, report_key("full", "type", None, settings), body)
     return {
         "wave": survey.wave,
         "revision": row.revision,

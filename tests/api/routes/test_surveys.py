@@ -12,7 +12,10 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from api.models import AnswerRow, InvitationRow, SurveyRow
+from api.models import AllianceRow, AnswerRow, InvitationRow, SurveyRow
+from api.reportcache import read, report_key
+from api.reports import compute_report
+from api.store import load
 from tests.api.conftest import Keys
 
 SMALL = {
@@ -432,3 +435,29 @@ def test_the_diff_at_closing_does_not_call_ties_of_two_non_respondents_lost(
     assert diff["ties_lost"] == [["ca", "ev"]]
     assert diff["ties_unknown"] == [["mso", "st"]]
     assert diff["actors_left"] == ["ca"] and diff["actors_unknown"] == ["mso", "st"]
+
+
+def test_closing_keeps_the_new_waves_analysis_as_the_report(
+    app: FastAPI, client: TestClient, admin: dict[str, str], alliance: dict[str, Any], survey: dict[str, Any]
+) -> None:
+    """The diff at closing analyses the new wave; that analysis is the alliance's report (its
+    latest wave), stored for the new revision, so the next page view computes nothing. It is
+    what computing the report afresh gives, to the byte."""
+    answer(client, token_of(survey, "hk"), {"ev": {"frequency": 2}, "st": {"frequency": 4}})
+    answer(client, token_of(survey, "st"), {"mso": {"frequency": 1}})
+    path = f"/api/v1/alliances/{alliance['id']}"
+    etag = client.get(path, headers=admin).headers["ETag"]
+    closed = client.post(f"{path}/surveys/{survey['id']}/close", headers={**admin, "If-Match": etag})
+    assert closed.status_code == 200, closed.text
+    settings = app.state.settings
+    key = report_key("full", "type", None, settings)
+    with app.state.database.sessions() as session:
+        row = session.get(AllianceRow, alliance["id"])
+        assert row is not None and row.revision == closed.json()["revision"]
+        stored = read(session, row, key)
+        assert stored is not None
+        fresh = compute_report(session, row, load(session, row), "full", settings, group_by="type", wave=None)
+    assert stored.decode() == fresh
+    served = client.get(f"{path}/report", headers=admin)
+    assert served.status_code == 200 and served.json()["alliance"]["wave"] == "2026"
+    assert served.content == stored
