@@ -54,7 +54,8 @@ def test_sections_follow_the_key_signed_in_on_the_page(page: Any, service: Any, 
     sign_in(page, service.keys["funder"])
     expect(page.locator("#view-note")).to_contain_text("Förderer")
     expect(page.locator("#alliance-name")).to_have_text(DEMO_NAME)
-    for section in ("#map-section", "#kp-section", "#whatif-section", "#handout", "#workspace", "#survey-admin"):
+    hidden = ("#map-section", "#kp-section", "#whatif-section", "#handout", "#workspace", "#survey-admin")
+    for section in hidden:
         expect(page.locator(section)).to_be_hidden()
 
     # A researcher's key: the map again, the workspace for downloads only, still no survey.
