@@ -204,7 +204,7 @@ def open_executor(scheduler: str | None = None, *, workers: int | None = None) -
     try:
         client = Client(spec, timeout=CONNECT_TIMEOUT)
     except (OSError, ValueError):  # nothing listens there (Dask says so after its timeout), or no address
-        raise InputError.single("input.scheduler_unreachable", column="--scheduler", address=spec,
+        raise InputError.single("input.scheduler_unreachable", address=spec,
                                 seconds=CONNECT_TIMEOUT) from None
     try:
         yield Pool(client.get_executor(), max(sum(client.nthreads().values()), 1))
