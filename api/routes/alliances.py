@@ -25,7 +25,8 @@ from api.deps import (
 )
 from api.models import AllianceRow, KeyGrant
 from api.params import Land, Programme, check_names, same_name
-from api.schemas import AllianceIn, AllianceOut, AlliancePatch, checked_meta
+from api.problems import warning_texts
+from api.schemas import AllianceCreated, AllianceIn, AllianceOut, AlliancePatch, checked_meta
 from api.store import load, remove, save
 from api.undo import remember
 from api.uploads import read_upload
@@ -56,12 +57,13 @@ def list_alliances(
             and (max_actors is None or row.n_actors <= max_actors)]
 
 
-@router.post("", status_code=201, response_model=AllianceOut)
+@router.post("", status_code=201, response_model=AllianceCreated)
 def create_alliance(
-    body: AllianceIn, session: SessionDep, key: CurrentKey, response: Response
-) -> AllianceOut:
+    body: AllianceIn, session: SessionDep, key: CurrentKey, request: Request, response: Response
+) -> AllianceCreated:
     """A new alliance from JSON (validated like a file, but an attribute named like a metric, such as
-    `degree`, is refused); coordinators are given what they create."""
+    `degree`, is refused); coordinators are given what they create. ``warnings`` says what was
+    read other than written (an empty type read as `other`, …)."""
     require(key, "admin", "coordinator")
     meta = checked_meta(body.name, body.meta)
     actors = pd.DataFrame([{"id": a.id, "name": a.name, "type": a.type, **a.attributes} for a in body.actors],
@@ -75,7 +77,7 @@ def create_alliance(
     alliance = Alliance.from_frames(actors, ties, directed=body.directed,
                                     meta={**meta, "name": body.name}, actors_file="actors",
                                     ties_file="ties", refuse_metric_columns=True)
-    return _created(session, key, alliance, response, "create")
+    return _created(session, key, alliance, request, response, "create")
 
 
 #: The import's request body, documented by hand: the route reads the form itself (see below).
@@ -87,7 +89,7 @@ IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
 }}}}}
 
 
-@router.post("/import", status_code=201, response_model=AllianceOut, openapi_extra=IMPORT_BODY)
+@router.post("/import", status_code=201, response_model=AllianceCreated, openapi_extra=IMPORT_BODY)
 async def import_alliance(
     request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep, response: Response,
     directed: Annotated[bool | None, Query(description=(
@@ -98,19 +100,20 @@ async def import_alliance(
     duplicate_name: Annotated[bool, Query(description=(
         "Create the alliance even if one of the same name exists (else 409: a corrected file is "
         "meant to replace the alliance, `POST /api/v1/alliances/{id}/revisions`)."))] = False,
-) -> AllianceOut:
+) -> AllianceCreated:
     """Import one alliance from a file: all of it, or nothing.
 
     The key and its role are checked before the upload is read: a form parameter would have
     FastAPI read the whole body (up to ``max_upload_bytes``) first, even for a caller without
     a key. What the file may hold is bounded by the service's limits (``NETZ_MAX_ACTORS`` …).
     An alliance of the same name that this key can see is not doubled silently (409).
+    ``warnings`` are the file's warnings, as the preview (``POST …/import/preview``) gives them.
     """
     require(key, "admin", "coordinator")
     alliance = await read_upload(request, settings, directed=directed, lenient=lenient)
     if not duplicate_name:
         await run_in_threadpool(_refuse_duplicate, session, key, alliance.name)
-    return await run_in_threadpool(_created, session, key, alliance, response, "import")
+    return await run_in_threadpool(_created, session, key, alliance, request, response, "import")
 
 
 @router.get("/{alliance_id}", response_model=AllianceOut)
@@ -161,8 +164,9 @@ def delete_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKe
     return Response(status_code=204)
 
 
-def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, response: Response,
-             action: str) -> AllianceOut:
+def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, request: Request,
+             response: Response, action: str) -> AllianceCreated:
+    """Store a new alliance; the answer carries the warnings of reading its data."""
     row = save(session, alliance)
     if key.role == "coordinator":
         session.add(KeyGrant(key_id=key.id, alliance_id=row.id))
@@ -170,7 +174,7 @@ def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, response:
     session.commit()
     response.headers["Location"] = f"/api/v1/alliances/{row.id}"
     response.headers["ETag"] = etag(row)
-    return out(row)
+    return AllianceCreated(**out(row).model_dump(), warnings=warning_texts(alliance.warnings, request))
 
 
 def _tie_record(tie: dict[str, Any]) -> dict[str, Any]:
