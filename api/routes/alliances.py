@@ -21,6 +21,7 @@ from api.deps import (
     etag,
     readable_alliance,
     require,
+    view_of,
     writable_alliance,
 )
 from api.models import AllianceRow, KeyGrant
@@ -30,12 +31,18 @@ from api.schemas import AllianceCreated, AllianceIn, AllianceOut, AlliancePatch,
 from api.store import load, remove, save
 from api.undo import remember
 from api.uploads import read_upload
+from netz.analysis.survey import respondents_renamed
 from netz.core.model import Alliance
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["alliances"])
 
-def out(row: AllianceRow) -> AllianceOut:
-    return AllianceOut.model_validate(row, from_attributes=True)
+def out(row: AllianceRow, key: CurrentKey | None = None) -> AllianceOut:
+    """The alliance's row as answered; to a key that sees actors under pseudonyms or not at all
+    (``view_of``), a survey's recorded response gives the counts only, not who answered."""
+    alliance = AllianceOut.model_validate(row, from_attributes=True)
+    if key is None or view_of(key) == "full":
+        return alliance
+    return alliance.model_copy(update={"meta": respondents_renamed(alliance.meta, None)})
 
 
 @router.get("", response_model=list[AllianceOut])
@@ -51,7 +58,7 @@ def list_alliances(
         query = query.join(KeyGrant, KeyGrant.alliance_id == AllianceRow.id).where(KeyGrant.key_id == key.id)
     rows = list(session.scalars(query))
     check_names((row.land for row in rows), (row.programme for row in rows), land, programme)
-    return [out(row) for row in rows
+    return [out(row, key) for row in rows
             if same_name(row.land, land) and same_name(row.programme, programme)
             and (min_actors is None or row.n_actors >= min_actors)
             and (max_actors is None or row.n_actors <= max_actors)]
@@ -121,7 +128,7 @@ def get_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKey,
                  response: Response) -> AllianceOut:
     row = readable_alliance(session, key, alliance_id)
     response.headers["ETag"] = etag(row)
-    return out(row)
+    return out(row, key)
 
 
 @router.patch("/{alliance_id}", response_model=AllianceOut)
