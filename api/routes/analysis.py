@@ -174,7 +174,8 @@ def get_wave_diff(
     result = to_jsonable(diff_waves(alliance, from_wave, to_wave, group_by=group_by))
     if view_of(key) == "aggregate":
         result = {k: result[k] for k in ("from", "to", "network")} | {
-            "ties_gained": len(result["ties_gained"]), "ties_lost": len(result["ties_lost"])}
+            "ties_gained": len(result["ties_gained"]), "ties_lost": len(result["ties_lost"]),
+            "ties_unknown": len(result["ties_unknown"])}
     return result
 
 

@@ -462,6 +462,9 @@ def test_the_diff_of_the_stored_waves_knows_who_answered(
     seen = client.get(f"{path}/waves/diff", headers=researcher, params={"from": "2025", "to": "2026"}).json()
     assert (len(seen["ties_lost"]), len(seen["ties_unknown"]), len(seen["actors_unknown"])) == (1, 1, 2)
     assert not {"mso", "st"} & {actor for pair in seen["ties_unknown"] for actor in pair}
+    funder = client.get(f"{path}/waves/diff", headers=auth(new_key("funder")),
+                        params={"from": "2025", "to": "2026"})
+    assert (funder.json()["ties_lost"], funder.json()["ties_unknown"]) == (1, 1)  # counts only
     response = client.get(path, headers=researcher).json()["meta"]["survey_response"]["2026"]
     assert response == {"answered": 2, "asked": len(SMALL["actors"])}
     recorded = client.get(path, headers=admin).json()["meta"]["survey_response"]["2026"]
