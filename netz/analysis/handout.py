@@ -25,6 +25,7 @@ from netz.analysis.gaps import SEVERITIES, Thresholds
 from netz.analysis.health import Bands
 from netz.analysis.layout import map_layout
 from netz.analysis.report import analyse, select_wave, serialise
+from netz.analysis.survey import recorded_unknown
 from netz.analysis.text import _figure, _percent, kind_label
 from netz.analysis.waves import diff_analyses
 from netz.analysis.whatif import key_players
@@ -71,7 +72,9 @@ def handout(alliance: Alliance, *, lang: str = "de", group_by: str = "type", wav
         previous = waves[waves.index(chosen) - 1]
         before = analyse(alliance, group_by=group_by, wave=previous, thresholds=thresholds, bands=bands,
                          seed=seed)
-        change = diff_analyses(alliance, before, analysis)
+        # a pair two non-respondents of the wave's survey form is not known, not lost
+        unknown = recorded_unknown(alliance.meta, chosen, directed=alliance.directed) or ()
+        change = diff_analyses(alliance, before, analysis, unknown=unknown)
         change["series"] = _wave_series(alliance)
     return _document(result, drawn, players, change, lang, today or dt.date.today())
 
