@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -21,12 +22,14 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 from starlette.types import Message, Receive, Scope, Send
 
+import api.reportcache
 from api import pages, routes
 from api.deps import SessionRoute, _session
+from api.models import ReportCache
 from tests.api.conftest import auth
 
 #: The connections of this database (but the asking one) that hold a transaction open while idle.
@@ -183,3 +186,42 @@ def test_every_route_that_takes_a_session_closes_it() -> None:
     with_session = [route for route in every if takes_a_session(route.dependant)]
     assert len(with_session) > 50
     assert [route.path for route in with_session if not isinstance(route, SessionRoute)] == []
+
+
+@pytest.mark.parametrize(("tail", "params", "computation"), [
+    ("whatif", {"key_players": 3}, "key_players"),  # tens of seconds at 3,000 actors
+    ("layout", {}, "map_layout"),  # seconds
+])
+def test_a_long_computation_holds_no_connection(
+    client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any],
+    idle_in_transaction: Callable[[], int], monkeypatch: pytest.MonkeyPatch,
+    tail: str, params: dict[str, Any], computation: str,
+) -> None:
+    """Issue 12: a key-player search kept its session's connection while it computed, and the
+    thread limiter equals the pool's size, so each one held kept another request waiting. The
+    computation waits here until the test has looked at the pool: every connection is back in it,
+    and none is idle in a transaction; the result is stored after it."""
+    started, go = threading.Event(), threading.Event()
+    real = getattr(api.reportcache, computation)
+
+    def waiting(*args: Any, **options: Any) -> Any:
+        started.set()
+        go.wait(timeout=120)  # a bound in case the test fails before it lets the computation go
+        return real(*args, **options)
+
+    monkeypatch.setattr(api.reportcache, computation, waiting)
+    pool = app.state.database.engine.pool
+    with ThreadPoolExecutor(1) as thread:
+        answer = thread.submit(client.get, f"/api/v1/alliances/{demo['id']}/{tail}", headers=admin,
+                               params=params)
+        try:
+            assert started.wait(timeout=120), answer.result()
+            during = (pool.checkedout(), idle_in_transaction())
+        finally:
+            go.set()
+        response = answer.result()
+    assert response.status_code == 200, response.text
+    assert during == (0, 0), "(checked-out connections, idle in transaction) during the computation"
+    with app.state.database.sessions() as session:  # stored after it
+        assert session.scalar(select(func.count()).select_from(ReportCache).where(
+            ReportCache.alliance_id == demo["id"])) == 1
