@@ -50,7 +50,7 @@
     showLoading("");
     if (error.status === 401) {
       Netz.clearKey();
-      Netz.signIn($("signin"), load, t("keyExpired"));
+      signedOut(t("keyExpired"));
       return true;
     }
     const failure = $("failure");
@@ -58,6 +58,19 @@
       : error.status ? t("failed", { detail: error.detail }) : error.detail;
     failure.hidden = false;
     return true;
+  }
+
+  /** Signed out (or the key expired): nothing of the alliance stays on the page, which asks for a
+   * key again; the sections that depend on the key go by themselves (Netz.onKey). */
+  function signedOut(message) {
+    state.loads += 1; // answers still on their way are for the key before
+    state.waveRequests += 1;
+    if (state.map) state.map.destroy();
+    Object.assign(state, { report: null, layout: null, map: null, whatif: null, keyPlayers: null, change: null });
+    state.chosen.clear();
+    showLoading("");
+    ["alliance", "failure", "wave-note", "wave-loading"].forEach((id) => { $(id).hidden = true; });
+    Netz.signIn($("signin"), load, message);
   }
 
   /** "?wave=…&" for API calls about the wave shown ("" for the latest). */
@@ -88,9 +101,10 @@
         $("wave-note").hidden = false;
       }
     } catch (error) {
-      fail(error);
+      if (Netz.getKey()) fail(error);
       return;
     }
+    if (!Netz.getKey()) return; // signed out meanwhile
     showLoading("");
     $("alliance").hidden = false;
     $("map-status").querySelector("button").onclick = clearHighlight;
@@ -742,11 +756,11 @@
   }
 
   document.addEventListener("DOMContentLoaded", async () => {
-    Netz.setupChrome();
+    Netz.setupChrome({ signedOut: () => signedOut() });
     Netz.onLang(() => { if (state.report) render(); });
     if (!Number.isInteger(allianceId)) { fail({ status: 404 }); return; }
     if (Netz.getKey()) load();
-    else Netz.signIn($("signin"), load);
+    else signedOut();
     // An edit in the workspace (workspace.js): the figures again, quietly (no loading line that
     // would push the page down while the coordinator works below).
     document.addEventListener("netz:changed", async () => {

@@ -108,10 +108,52 @@ const Netz = (() => {
     try { return sessionStorage.getItem(KEY_STORE); } catch (e) { return null; }
   }
 
-  function setKey(key) { sessionStorage.setItem(KEY_STORE, key); }
+  function setKey(key) {
+    sessionStorage.setItem(KEY_STORE, key);
+    keyChanged();
+  }
 
   function clearKey() {
     try { sessionStorage.removeItem(KEY_STORE); } catch (e) { /* nothing kept */ }
+    keyChanged();
+  }
+
+  // The sections that depend on who is signed in (the survey, the workspace, …) subscribe with
+  // onKey(listener): each is told the key's role and alliances (GET /api/v1/keys/current), or null,
+  // when it subscribes and again after every sign-in and sign-out on the page — no reload needed.
+  const keyListeners = [];
+  let keyInfo = null; // a promise of the signed-in key's {role, alliances, …} or null; asked once per key
+
+  function askKey() {
+    const key = getKey();
+    // an expired or refused key counts as none (the page's own load says why)
+    return key ? api("/api/v1/keys/current", key).catch(() => null) : Promise.resolve(null);
+  }
+
+  /** The key changed (signed in, signed out, expired): ask who it is and tell every subscriber. */
+  function keyChanged() {
+    updateChrome();
+    if (!keyListeners.length) { keyInfo = null; return; } // asked when a section subscribes
+    const asked = askKey();
+    keyInfo = asked;
+    // a later change wins: an answer for a key no longer signed in is dropped
+    asked.then((info) => { if (asked === keyInfo) keyListeners.forEach((listener) => listener(info)); });
+  }
+
+  /** Call listener(key) with the signed-in key's role and alliances (null: none), now and after
+   * every change of the key. */
+  function onKey(listener) {
+    keyListeners.push(listener);
+    if (!keyInfo) keyInfo = askKey();
+    const asked = keyInfo;
+    asked.then((info) => { if (asked === keyInfo) listener(info); });
+  }
+
+  /** Whether a key (from onKey) has one of the roles and, if `allianceId` is given, may see that
+   * alliance (a coordinator only the alliances it is given; elsewhere every call would be a 403). */
+  function may(key, roles, allianceId) {
+    return Boolean(key) && roles.includes(key.role) && (allianceId === undefined ||
+      key.role !== "coordinator" || (key.alliances || []).includes(allianceId));
   }
 
   class ApiError extends Error {
@@ -226,12 +268,10 @@ const Netz = (() => {
       status.textContent = "";
       input.value = "";
       input.removeAttribute("aria-invalid");
-      setKey(key);
       section.hidden = true;
-      updateChrome();
+      setKey(key);
       document.getElementById("main").focus(); // the page's content replaces the form
-      onSignedIn();
-      document.dispatchEvent(new CustomEvent("netz:signed-in")); // for the pages' further sections
+      onSignedIn(); // the page's sections that depend on the key follow through onKey
     };
   }
 
@@ -240,8 +280,10 @@ const Netz = (() => {
     if (out) out.hidden = !getKey();
   }
 
-  /** The language switch and the sign-out button of the page header. */
-  function setupChrome() {
+  /** The language switch and the sign-out button of the page header. Signing out goes to the
+   * start page, unless the page can stay: then `signedOut()` shows its sign-in form, and the
+   * sections that depend on the key go with it (onKey). */
+  function setupChrome({ signedOut } = {}) {
     const toggle = document.getElementById("lang-toggle");
     const label = () => {
       toggle.textContent = t("switchLang");
@@ -250,7 +292,10 @@ const Netz = (() => {
     toggle.addEventListener("click", () => { setLang(lang === "de" ? "en" : "de"); label(); });
     label();
     const out = document.getElementById("sign-out");
-    out.addEventListener("click", () => { clearKey(); location.href = "/"; });
+    out.addEventListener("click", () => {
+      clearKey();
+      if (signedOut) signedOut(); else location.href = "/";
+    });
     updateChrome();
     applyI18n();
   }
@@ -259,6 +304,11 @@ const Netz = (() => {
     t, L, applyI18n, setupChrome, setLang, signIn, api, ApiError, getKey, clearKey, el, svg, icon,
     number, percent, partners, list,
     get lang() { return lang; },
-    onLang(listener) { langListeners.push(listener); },
+    /** Call listener(lang) after every language switch; returns what ends that. */
+    onLang(listener) {
+      langListeners.push(listener);
+      return () => { const at = langListeners.indexOf(listener); if (at >= 0) langListeners.splice(at, 1); };
+    },
+    onKey, may,
   };
 })();

@@ -209,7 +209,10 @@
     ];
   }
 
+  let generation = 0; // counts sign-ins and sign-outs: an answer for the key before is not shown
+
   async function render() {
+    const mine = generation;
     const surveys = await (await send("GET", `/api/v1/alliances/${allianceId}/surveys`)).json();
     const open = surveys.find((s) => s.state === "open");
     const full = open ? await (await send("GET", `/api/v1/surveys/${open.id}`)).json() : null;
@@ -217,20 +220,27 @@
     const before = last ? t("survey_admin_last", { wave: last.wave, answered: last.answered, asked: last.roster_size,
       rate: Netz.percent(last.response_rate) }) : t("survey_admin_none");
     const parts = full ? await openSurvey(full) : [el("p", { id: "survey-last" }, before), startForm()];
+    if (mine !== generation) return;
     body().replaceChildren(...parts.flat().filter(Boolean));
     Netz.applyI18n(document.getElementById("survey-admin"));
   }
 
-  async function setup() {
-    if (!Netz.getKey() || !Number.isInteger(allianceId)) return;
+  /** Shown to admins and to the alliance's coordinators, after every sign-in on the page; gone
+   * after signing out or with another role's key. */
+  async function setup(key) {
+    generation += 1;
+    const section = document.getElementById("survey-admin");
+    const shown = Number.isInteger(allianceId) && Netz.may(key, ["admin", "coordinator"], allianceId);
+    section.hidden = !shown;
+    body().replaceChildren();
+    if (!shown) return;
     try {
-      const key = await Netz.api("/api/v1/keys/current");
-      if (!["admin", "coordinator"].includes(key.role)) return;
-      document.getElementById("survey-admin").hidden = false;
       await render();
-      Netz.onLang(() => render().catch(problem));
-    } catch (error) { /* the alliance page says what went wrong */ }
+    } catch (error) { problem(error); }
   }
 
-  document.addEventListener("DOMContentLoaded", setup);
+  document.addEventListener("DOMContentLoaded", () => {
+    Netz.onKey(setup);
+    Netz.onLang(() => { if (!document.getElementById("survey-admin").hidden) render().catch(problem); });
+  });
 })();

@@ -10,8 +10,8 @@
  * meanwhile (another window), the page says so in plain words, shows the current data and keeps
  * the change that was not stored, to be stored again with one press.
  *
- * The key's role is asked first (GET /api/v1/keys/current): sections a role may not use are not
- * shown, and their endpoints are never called.
+ * The key's role comes from Netz.onKey (GET /api/v1/keys/current), again after every sign-in and
+ * sign-out on the page: sections a role may not use are not shown, and their endpoints are never called.
  */
 "use strict";
 
@@ -74,15 +74,6 @@
     const lines = explain(error);
     node.replaceChildren(el("span", {}, lines[0]),
       lines.length > 1 ? el("ul", {}, lines.slice(1).map((line) => el("li", {}, line))) : null);
-  }
-
-  /** The signed-in key's role and alliances (a coordinator's), or null. */
-  async function currentKey() {
-    try {
-      return (await call("GET", "/api/v1/keys/current")).data;
-    } catch (e) {
-      return null;
-    }
   }
 
   // -- a preview of what an upload changes ------------------------------------------------------
@@ -701,6 +692,7 @@
     // -- the whole section
 
     function renderData() {
+      if (stopped) return; // signed out or another key meanwhile: an answer for the one before
       const editing = EDITORS.includes(role);
       const keepFocus = document.activeElement && document.activeElement.id;
       const parts = editing ? [undoBar(), detailsSection(), actorSection(), tieSection(), uploadSection()] : [];
@@ -713,40 +705,50 @@
       }
     }
 
+    let stopped = false;
     const title = EDITORS.includes(role) ? "wsTitle" : "wsTitleRead";
+    const body = el("div", { class: "ws-body" });
+    // The note at the foot of the window goes when the coordinator goes on working.
+    body.addEventListener("input", () => { status.textContent = ""; });
     root.replaceChildren(el("h2", { id: "ws-title", ...tr(title) }, t(title)),
       el("p", { class: "intro" }, t(EDITORS.includes(role) ? "wsIntro" : "wsIntroRead")),
-      status, alert, el("div", { class: "ws-body" }));
+      status, alert, body);
     root.hidden = false;
-    // The note at the foot of the window goes when the coordinator goes on working.
-    root.addEventListener("input", () => { status.textContent = ""; });
     if (EDITORS.includes(role)) {
-      reload().catch((e) => showError(alert, e));
+      reload().catch((e) => { if (!stopped) showError(alert, e); });
     } else {
       renderData();
     }
-    Netz.onLang(() => {
+    const unsubscribe = Netz.onLang(() => {
       root.querySelector(".intro").textContent = t(EDITORS.includes(role) ? "wsIntro" : "wsIntroRead");
       renderData();
       if (state.pending) renderConflict();
     });
+    /** Signed out or another key: the section goes, and nothing of it is drawn again. */
+    return () => {
+      stopped = true;
+      unsubscribe();
+      root.hidden = true;
+      root.replaceChildren();
+    };
   }
 
+  // The sections follow the key signed in on the page (sign-in, sign-out, another role's key).
   document.addEventListener("DOMContentLoaded", () => {
-    const start = async () => {
-      const key = await currentKey();
-      if (!key) return;
-      const onStart = $("workspace-new");
-      const onAlliance = $("workspace");
-      const allianceId = Number(location.pathname.split("/").filter(Boolean)[1]);
-      // a coordinator only on the alliances it is given (elsewhere every call would be a 403)
-      const given = key.role !== "coordinator" || key.alliances.includes(allianceId);
-      if (onStart && EDITORS.includes(key.role)) newAlliance(onStart);
-      if (onAlliance && READERS.includes(key.role) && given && Number.isInteger(allianceId)) {
-        workspace(onAlliance, allianceId, key.role);
+    const onStart = $("workspace-new");
+    const onAlliance = $("workspace");
+    const allianceId = Number(location.pathname.split("/").filter(Boolean)[1]);
+    let stop = null; // ends the alliance's workspace of the key before
+    Netz.onKey((key) => {
+      if (onStart) {
+        if (Netz.may(key, EDITORS)) newAlliance(onStart);
+        else { onStart.hidden = true; onStart.replaceChildren(); }
       }
-    };
-    if (getKey()) start();
-    else document.addEventListener("netz:signed-in", start, { once: true });
+      if (onAlliance) {
+        if (stop) stop();
+        stop = Number.isInteger(allianceId) && Netz.may(key, READERS, allianceId)
+          ? workspace(onAlliance, allianceId, key.role) : null;
+      }
+    });
   });
 })();
