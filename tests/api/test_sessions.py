@@ -225,3 +225,56 @@ def test_a_long_computation_holds_no_connection(
     with app.state.database.sessions() as session:  # stored after it
         assert session.scalar(select(func.count()).select_from(ReportCache).where(
             ReportCache.alliance_id == demo["id"])) == 1
+
+
+def test_a_request_waiting_for_another_ones_computation_holds_no_connection(
+    client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any],
+    idle_in_transaction: Callable[[], int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two requests for the same key players: the second waits for the first one's search (one
+    search per process), and neither holds a connection meanwhile."""
+    started, go, waiting = threading.Event(), threading.Event(), threading.Event()
+    searches: list[int] = []
+    real = api.reportcache.key_players
+
+    def searching(graph: Any, k: int) -> Any:
+        searches.append(k)
+        started.set()
+        go.wait(timeout=120)  # a bound in case the test fails before it lets the search go
+        return real(graph, k)
+
+    class NotingLock:
+        """A fill's lock that notes when a request is about to wait for it."""
+
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+
+        def acquire(self, blocking: bool = True) -> bool:
+            if blocking:
+                waiting.set()
+            return self.lock.acquire(blocking)
+
+        def release(self) -> None:
+            self.lock.release()
+
+    class NotingFill(api.reportcache._Fill):
+        def __init__(self) -> None:
+            self.lock = NotingLock()  # type: ignore[assignment]
+
+    monkeypatch.setattr(api.reportcache, "key_players", searching)
+    monkeypatch.setattr(api.reportcache, "_Fill", NotingFill)
+    pool = app.state.database.engine.pool
+    path, params = f"/api/v1/alliances/{demo['id']}/whatif", {"key_players": 3}
+    with ThreadPoolExecutor(2) as threads:
+        first = threads.submit(client.get, path, headers=admin, params=params)
+        try:
+            assert started.wait(timeout=120), first.result()
+            second = threads.submit(client.get, path, headers=admin, params=params)
+            assert waiting.wait(timeout=120), second.result()
+            during = (pool.checkedout(), idle_in_transaction())
+        finally:
+            go.set()
+        answers = [first.result(), second.result()]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json() and searches == [3]
+    assert during == (0, 0), "(checked-out connections, idle in transaction) while both wait"
