@@ -18,7 +18,7 @@ A request first passes the access rule (:func:`api.deps.readable_alliance`, one 
 reads the alliance's revision), then takes the memory's entry if it is of that revision of that
 alliance, else the stored row, else computes it (once per process however many requests wait
 for it) and stores it. Neither a computation nor the wait for another request's holds a connection
-of the pool (:func:`_release`): what it needs is loaded first, the result stored after. The
+of the pool (:func:`api.deps.release`): what it needs is loaded first, the result stored after. The
 database is the truth for every worker process: a write bumps the revision, so no worker serves an
 older report. An alliance is told apart from a deleted one whose id came back (SQLite reuses the
 highest id) by its creation time.
@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api.config import Settings
-from api.deps import readable_alliance, view_of
+from api.deps import readable_alliance, release, view_of
 from api.models import AllianceRow, ApiKey, ReportCache, as_utc
 from api.reports import alliance_as_seen, compute_report
 from api.store import load
@@ -379,7 +379,7 @@ class Cache:
         that key is not stored either (see :func:`store` for ``keep`` and ``kinds``).
 
         ``resolve()`` loads what the computation needs; the session's transaction is then ended
-        (:func:`_release`), so that a computation of seconds or minutes holds no connection of the
+        (:func:`api.deps.release`), so that a computation of seconds or minutes holds no connection of the
         pool, and the result is stored in a transaction of its own."""
 
         def make() -> tuple[str, bytes]:
@@ -387,7 +387,7 @@ class Cache:
             stored = read(session, row, canonical) if canonical != asked else None
             if stored is not None:
                 return canonical, stored
-            _release(session)
+            release(session)
             body = compute()
             store(session, row, canonical, body, keep=keep, kinds=kinds)
             return canonical, body.encode()
@@ -417,7 +417,7 @@ class Cache:
         with self._fills_lock:
             fill = self._fills.setdefault(at, _Fill())
         if not fill.lock.acquire(blocking=False):  # another request computes it: wait without a connection
-            _release(session)
+            release(session)
             fill.lock.acquire()
         try:
             entry = self.memory.get(at)  # another request's fill, while this one waited
@@ -431,16 +431,6 @@ class Cache:
         finally:
             fill.lock.release()
         return entry
-
-
-def _release(session: Session) -> None:
-    """End the session's transaction, giving its connection back to the pool (the service's
-    thread limiter equals the pool's size: a connection held through a long computation, or
-    through the wait for another request's, keeps every other request waiting for one). A
-    transaction that only read is committed (nothing to write, and loaded rows stay loaded: the
-    sessions do not expire them on commit); the session begins a new one when next used."""
-    if session.in_transaction():
-        session.commit()
 
 
 # -- HTTP ----------------------------------------------------------------------------------------

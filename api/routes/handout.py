@@ -17,6 +17,7 @@ from api.deps import (
     SessionRoute,
     SettingsDep,
     readable_alliance,
+    release,
     require,
     view_of,
 )
@@ -52,6 +53,7 @@ def get_report_pdf(
     row = readable_alliance(session, key, alliance_id)
     view = view_of(key)
     alliance = alliance_as_seen(session, row, view, settings)
+    release(session)  # the analysis and the printing take seconds: no connection held meanwhile
     language = lang or negotiate(accept_language)
     cache: Cache = request.app.state.reports
     seed = settings.report_seed
@@ -59,6 +61,7 @@ def get_report_pdf(
                    layout=lambda: cache.layout(session, row, view, seed=seed, group_by=None, wave=wave).value,
                    players=lambda k: cache.key_players(session, row, view, k=k, group_by=group_by,
                                                        wave=wave).value)
+    release(session)  # the cache's reads
     try:
         document = pdf(html)
     except NotInstalledError as error:

@@ -27,6 +27,7 @@ from sqlalchemy.pool import NullPool
 from starlette.types import Message, Receive, Scope, Send
 
 import api.reportcache
+import api.routes.handout
 from api import pages, routes
 from api.deps import SessionRoute, _session
 from api.models import ReportCache
@@ -188,32 +189,33 @@ def test_every_route_that_takes_a_session_closes_it() -> None:
     assert [route.path for route in with_session if not isinstance(route, SessionRoute)] == []
 
 
-@pytest.mark.parametrize(("tail", "params", "computation"), [
-    ("whatif", {"key_players": 3}, "key_players"),  # tens of seconds at 3,000 actors
-    ("layout", {}, "map_layout"),  # seconds
+@pytest.mark.parametrize(("tail", "module", "computation", "stored"), [
+    ("whatif?key_players=3", api.reportcache, "key_players", 1),  # tens of seconds at 3,000 actors
+    ("layout", api.reportcache, "map_layout", 1),  # seconds
+    ("report.pdf", api.routes.handout, "handout", 2),  # seconds: the analysis (layout, key players)
+    ("report.pdf", api.routes.handout, "pdf", 2),  # seconds: WeasyPrint
 ])
 def test_a_long_computation_holds_no_connection(
     client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any],
     idle_in_transaction: Callable[[], int], monkeypatch: pytest.MonkeyPatch,
-    tail: str, params: dict[str, Any], computation: str,
+    tail: str, module: Any, computation: str, stored: int,
 ) -> None:
     """Issue 12: a key-player search kept its session's connection while it computed, and the
     thread limiter equals the pool's size, so each one held kept another request waiting. The
     computation waits here until the test has looked at the pool: every connection is back in it,
-    and none is idle in a transaction; the result is stored after it."""
+    and none is idle in a transaction; its results are stored after it."""
     started, go = threading.Event(), threading.Event()
-    real = getattr(api.reportcache, computation)
+    real = getattr(module, computation)
 
     def waiting(*args: Any, **options: Any) -> Any:
         started.set()
         go.wait(timeout=120)  # a bound in case the test fails before it lets the computation go
         return real(*args, **options)
 
-    monkeypatch.setattr(api.reportcache, computation, waiting)
+    monkeypatch.setattr(module, computation, waiting)
     pool = app.state.database.engine.pool
     with ThreadPoolExecutor(1) as thread:
-        answer = thread.submit(client.get, f"/api/v1/alliances/{demo['id']}/{tail}", headers=admin,
-                               params=params)
+        answer = thread.submit(client.get, f"/api/v1/alliances/{demo['id']}/{tail}", headers=admin)
         try:
             assert started.wait(timeout=120), answer.result()
             during = (pool.checkedout(), idle_in_transaction())
@@ -222,9 +224,9 @@ def test_a_long_computation_holds_no_connection(
         response = answer.result()
     assert response.status_code == 200, response.text
     assert during == (0, 0), "(checked-out connections, idle in transaction) during the computation"
-    with app.state.database.sessions() as session:  # stored after it
+    with app.state.database.sessions() as session:
         assert session.scalar(select(func.count()).select_from(ReportCache).where(
-            ReportCache.alliance_id == demo["id"])) == 1
+            ReportCache.alliance_id == demo["id"])) == stored
 
 
 def test_a_request_waiting_for_another_ones_computation_holds_no_connection(
@@ -278,3 +280,35 @@ def test_a_request_waiting_for_another_ones_computation_holds_no_connection(
     assert [answer.status_code for answer in answers] == [200, 200]
     assert answers[0].json() == answers[1].json() and searches == [3]
     assert during == (0, 0), "(checked-out connections, idle in transaction) while both wait"
+
+
+def test_printing_a_handout_from_another_workers_cache_holds_no_connection(
+    client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any],
+    idle_in_transaction: Callable[[], int], monkeypatch: pytest.MonkeyPatch,
+    make_app: Callable[..., FastAPI],
+) -> None:
+    """The layout and key players stored by another worker are read from the store (a transaction
+    of their own), and that one is ended too before the PDF is printed."""
+    with TestClient(make_app()) as other_worker:
+        for tail in ("layout", "whatif?key_players=3"):
+            stored = other_worker.get(f"/api/v1/alliances/{demo['id']}/{tail}", headers=admin)
+            assert stored.status_code == 200, stored.text
+    started, go = threading.Event(), threading.Event()
+    real = api.routes.handout.pdf
+
+    def waiting(html: str) -> bytes:
+        started.set()
+        go.wait(timeout=120)  # a bound in case the test fails before it lets the printing go
+        return real(html)
+
+    monkeypatch.setattr(api.routes.handout, "pdf", waiting)
+    pool = app.state.database.engine.pool
+    with ThreadPoolExecutor(1) as thread:
+        answer = thread.submit(client.get, f"/api/v1/alliances/{demo['id']}/report.pdf", headers=admin)
+        try:
+            assert started.wait(timeout=120), answer.result()
+            during = (pool.checkedout(), idle_in_transaction())
+        finally:
+            go.set()
+        assert answer.result().status_code == 200
+    assert during == (0, 0), "(checked-out connections, idle in transaction) while printing"
