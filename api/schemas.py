@@ -18,8 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from api.models import ActorRow, AllianceRow, ApiKey, TieRow
 from api.textcheck import unstorable
 from netz.core.errors import InputError, Problem
-from netz.core.io.meta import meta_value_problem, shown_value
-from netz.core.vocabulary import canonical_land
+from netz.core.io.meta import meta_value
 
 __all__ = [
     "ActorIn",
@@ -67,30 +66,29 @@ def checked_meta(name: str | None, meta: dict[str, Any]) -> dict[str, Any]:
     """An alliance's name and metadata as a request sends them, checked field by field.
 
     Every problem is named with its field (``column``), in words that name the field, so that
-    the pages show each next to its input: a text longer than its column, a ``land`` that is
-    none of the sixteen Länder (any spelling of one is stored as it is written in
-    :data:`netz.core.vocabulary.LAENDER`), a ``funding`` that is not an amount, a ``founded`` that is
-    no year (:func:`netz.core.io.meta.meta_value_problem`). Returns the metadata with the Land
-    written as the list writes it; raises :class:`InputError` (422) listing every problem.
+    the pages show each next to its input: a text longer than its column, and what
+    :func:`netz.core.io.meta.meta_value` finds (the one check files get too): a ``land`` that is
+    none of the sixteen Länder, a ``funding`` that is not an amount, a ``founded`` that is no year.
+    Returns the metadata as it is stored (the Land as :data:`netz.core.vocabulary.LAENDER` writes
+    it, an amount sent as text such as "15.000,50" as its number); raises :class:`InputError`
+    (422) listing every problem.
     """
     checked = dict(meta)
     fields = {**meta, **({} if name is None else {"name": name})}
     problems: list[Problem] = []
     for key, value in fields.items():
-        if value is None:
+        if value is None or (key == "land" and value == ""):
             continue
         longest = META_LENGTHS.get(key)
         if longest is not None and len(str(value)) > longest:
             problems.append(Problem(f"input.meta.too_long.{key}", column=key,
                                     params={"length": len(str(value)), "longest": longest}))
-        elif key == "land" and value != "":
-            land = canonical_land(str(value))
-            if land is None:
-                problems.append(Problem("input.meta.land", column=key, params={"value": shown_value(value)}))
-            else:
-                checked[key] = land
-        elif (code := meta_value_problem(key, value, strict=True)) is not None:
-            problems.append(Problem(code, column=key, params={"value": shown_value(value)}))
+            continue
+        stored, problem = meta_value(key, value)
+        if problem is not None:
+            problems.append(problem)
+        elif key in checked:
+            checked[key] = stored
     if problems:
         raise InputError(problems)
     return checked

@@ -27,6 +27,7 @@ from api.models import (
     UndoRow,
 )
 from api.security import orphan_keys
+from netz.core.io.meta import read_amount
 from netz.core.model import Alliance, plain_value
 
 __all__ = ["COLUMN_META", "load", "meta_of", "remove", "save"]
@@ -150,9 +151,9 @@ def _column_value(key: str, value: Any) -> Any:
         return None
     try:
         if key == "funding":
-            return float(value)
+            return read_amount(value)
         if key == "founded":
             return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     return str(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import socket
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -177,6 +178,26 @@ def test_open_executor_reads_the_setting_and_the_options(monkeypatch: pytest.Mon
     monkeypatch.setenv(SCHEDULER_SETTING, "processes:zwei")
     with pytest.raises(NetzError, match="processes:N"), open_executor():
         pass
+
+
+@pytest.mark.parametrize(("how", "lang", "expected"), [
+    ("option", "de", "Der Dask-Scheduler {} ist nicht erreichbar"),
+    ("setting", "en", "The Dask scheduler {} cannot be reached")])
+def test_a_scheduler_nobody_listens_at_is_a_clear_error(how: str, lang: str, expected: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not Dask's OSError traceback after its 30 s: netz's error naming the address, exit status 2."""
+    pytest.importorskip("distributed")
+    with socket.socket() as probe:  # a local port that is free: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    option = ["--scheduler", address] if how == "option" else []
+    if how == "setting":
+        monkeypatch.setenv(SCHEDULER_SETTING, address)
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        status = main(["compare", str(DEMO), "--lang", lang, *option])
+    assert status == 2, err.getvalue()
+    assert expected.format(address) in err.getvalue() and "Traceback" not in err.getvalue()
 
 
 def test_each_keeps_the_order_and_reports_progress() -> None:

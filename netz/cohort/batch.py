@@ -51,7 +51,7 @@ from tqdm import tqdm
 from netz.analysis.report import select_wave
 from netz.cohort.compare import compare_row, percentile_ranks
 from netz.core import io
-from netz.core.errors import NetzError, require
+from netz.core.errors import InputError, NetzError, require
 from netz.core.graph import to_igraph
 from netz.core.io.spreadsheet import spreadsheet_safe
 from netz.core.metrics import actor_metrics
@@ -62,11 +62,14 @@ from netz.core.metrics.holes import holes_table
 from netz.core.metrics.mixing import ei_index
 from netz.core.model import Alliance
 
-__all__ = ["ALLIANCE_SUFFIXES", "SCHEDULER_SETTING", "BatchResult", "Pool", "discover", "each",
-           "open_executor", "run", "write_results"]
+__all__ = ["ALLIANCE_SUFFIXES", "CONNECT_TIMEOUT", "SCHEDULER_SETTING", "BatchResult", "Pool", "discover",
+           "each", "open_executor", "run", "write_results"]
 
 #: The environment variable that names where many alliances are computed (see :func:`executor`).
 SCHEDULER_SETTING = "NETZ_SCHEDULER"
+#: Seconds to wait for a Dask scheduler to answer (Dask's own default is 30): a wrong address is
+#: said soon, and a scheduler that is up answers within a second.
+CONNECT_TIMEOUT = 5
 _R = TypeVar("_R")
 
 #: Files that hold an alliance on their own.
@@ -172,6 +175,8 @@ def open_executor(scheduler: str | None = None, *, workers: int | None = None) -
         A ``processes:N`` whose *N* is not a whole number.
     NotInstalledError
         A Dask scheduler is named but Dask's ``distributed`` is not installed.
+    InputError
+        The Dask scheduler cannot be reached within :data:`CONNECT_TIMEOUT` seconds.
 
     Examples
     --------
@@ -196,7 +201,11 @@ def open_executor(scheduler: str | None = None, *, workers: int | None = None) -
     require("distributed", extra="batch", feature=f"the Dask scheduler {spec}")
     from distributed import Client
 
-    client = Client(spec)
+    try:
+        client = Client(spec, timeout=CONNECT_TIMEOUT)
+    except (OSError, ValueError):  # nothing listens there (Dask says so after its timeout), or no address
+        raise InputError.single("input.scheduler_unreachable", address=spec,
+                                seconds=CONNECT_TIMEOUT) from None
     try:
         yield Pool(client.get_executor(), max(sum(client.nthreads().values()), 1))
     finally:

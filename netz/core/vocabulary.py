@@ -24,6 +24,7 @@ __all__ = [
     "canonical_type",
     "closest",
     "fold",
+    "suggest_land",
     "suggest_type",
 ]
 
@@ -167,6 +168,15 @@ def closest(name: str, known: dict[str, str]) -> str | None:
         return known[folded]
     match = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.75)
     return known[match[0]] if match else None
+
+
+def suggest_land(text: str) -> str | None:
+    """The Land closest to ``text`` that names none, to ask "did you mean …?".
+
+    >>> suggest_land("Bayren"), suggest_land("Nordrhein Westphalen"), suggest_land("Atlantis")
+    ('Bayern', 'Nordrhein-Westfalen', None)
+    """
+    return closest(text, _LANDS)
 
 
 def suggest_type(label: str) -> str | None:

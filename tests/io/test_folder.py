@@ -167,6 +167,51 @@ def test_alliance_json_metadata_and_direction(tmp_path: Path) -> None:
     assert (undirected.directed, undirected.n_ties) == (False, 1)  # a→b and b→a: one tie
 
 
+@pytest.mark.parametrize(("written", "stored"), [("15.000", 15000), ("15.000,50", 15000.5),
+                                                 ("15000.5", 15000.5), ("1,5", 1.5), ("15 000 €", 15000),
+                                                 ("15,000.50", 15000.5)])
+def test_funding_as_german_or_english_text_is_read_as_the_pages_read_it(
+        tmp_path: Path, written: str, stored: float) -> None:
+    """Python's float() read "15.000" as 15.0: a thousandfold too little."""
+    path = folder(tmp_path, {"actors.csv": ACTORS, "ties.csv": "source,target\n",
+                             "alliance.json": json.dumps({"Förderung": written})})
+    assert read_folder(path).meta == {"funding": stored}
+
+
+@pytest.mark.parametrize(("written", "german"), [
+    ("1,500", "Fördersumme: „1,500“ ist mehrdeutig"), ("viel", "Fördersumme: „viel“ ist kein Betrag"),
+    ("15.00,5", "Fördersumme: „15.00,5“ ist kein Betrag"), ("-5", "Fördersumme: „-5“ ist kein Betrag")])
+def test_funding_that_is_ambiguous_or_no_amount_is_refused(tmp_path: Path, written: str, german: str) -> None:
+    path = folder(tmp_path, {"actors.csv": ACTORS, "ties.csv": "source,target\n",
+                             "alliance.json": json.dumps({"Förderung": written})})
+    [problem] = problems(path)
+    assert where([problem]) == [("alliance.json", None, "funding")]
+    assert problem.what("de").startswith(german)
+    assert problem.what("en").startswith("Funding: ")
+
+
+@pytest.mark.parametrize(("written", "stored"), [("thueringen", "Thüringen"), ("NRW", "Nordrhein-Westfalen"),
+                                                 ("baden württemberg", "Baden-Württemberg")])
+def test_a_land_in_any_spelling_is_stored_as_the_list_writes_it(tmp_path: Path, written: str,
+                                                                stored: str) -> None:
+    path = folder(tmp_path, {"actors.csv": ACTORS, "ties.csv": "source,target\n",
+                             "alliance.json": json.dumps({"Bundesland": written})})
+    assert read_folder(path).meta == {"land": stored}
+
+
+@pytest.mark.parametrize(("written", "german", "english"), [
+    ("Bayren", "Bundesland: „Bayren“ ist keines der 16 Länder — meinten Sie „Bayern“?",
+     "Land: 'Bayren' is none of the 16 German Länder — did you mean 'Bayern'?"),
+    ("Atlantis", "Bundesland: „Atlantis“ ist keines der 16 Länder", "Land: 'Atlantis' is none of the 16")])
+def test_an_unknown_land_is_refused_with_the_closest_land(tmp_path: Path, written: str, german: str,
+                                                          english: str) -> None:
+    path = folder(tmp_path, {"actors.csv": ACTORS, "ties.csv": "source,target\n",
+                             "alliance.json": json.dumps({"Bundesland": written})})
+    [problem] = problems(path)
+    assert where([problem]) == [("alliance.json", None, "land")]
+    assert german in problem.text("de") and english in problem.text("en")
+
+
 @pytest.mark.parametrize(("value", "directed"), [("ja", True), ("nein", False), ("gerichtet", True),
                                                   (False, False)])
 def test_directed_in_german(tmp_path: Path, value: object, directed: bool) -> None:

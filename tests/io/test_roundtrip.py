@@ -24,7 +24,7 @@ from netz.core.errors import InputError
 from netz.core.metrics import ACTOR_METRIC_COLUMNS
 from netz.core.model import Actor, Alliance, Tie, plain_value
 from netz.core.validate import ACTOR_COLUMNS, TIE_COLUMNS
-from netz.core.vocabulary import ACTOR_TYPES
+from netz.core.vocabulary import ACTOR_TYPES, LAENDER
 from tests.factories import REFERENCE_GRAPHS, reference_alliance
 
 FORMATS = ["folder", "xlsx", "graphml", "gexf", "json", "zip"]
@@ -228,7 +228,7 @@ _VALUES = {
 }
 _TIE_VALUES = {"Vertrauen": st.integers(1, 5), "Bemerkung": texts}
 meta_values = {
-    "name": texts, "region": texts, "land": texts, "programme": texts,
+    "name": texts, "region": texts, "land": st.sampled_from(LAENDER), "programme": texts,
     "funding": st.integers(0, 10**6), "founded": st.integers(1990, 2030), "description": texts,
 }
 

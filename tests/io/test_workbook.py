@@ -210,6 +210,18 @@ def test_dates_in_the_alliance_sheet_become_iso_text(tmp_path: Path) -> None:
     assert io.read(io.write(alliance, tmp_path / "kopie")).meta == alliance.meta
 
 
+def test_metadata_sheet_reads_german_amounts_and_names_the_row_of_a_wrong_land(tmp_path: Path) -> None:
+    sheets = {**GERMAN,
+              "alliance": [["Schlüssel", "Wert"], ["Förderung", "15.000,50"], ["Bundesland", "nrw"]]}
+    alliance = read_workbook(workbook(tmp_path / "a.xlsx", sheets))
+    assert (alliance.meta["funding"], alliance.meta["land"]) == (15000.5, "Nordrhein-Westfalen")
+    sheets["alliance"][2] = ["Bundesland", "Sachsen-Anhald"]
+    [problem] = problems(workbook(tmp_path / "b.xlsx", sheets))
+    assert (problem.code, problem.column, problem.params["suggestion"]) == (
+        "input.meta.land_suggest", "land", "Sachsen-Anhalt")
+    assert problem.row is not None and str(problem.row) in problem.text("de")
+
+
 # -- hostile input: sizes, forged dimensions, broken parts -----------------------------------------
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from netz.core.errors import InputError
+from netz.core.errors import InputError, Problem
 from netz.core.limits import DEFAULT_LIMITS, Limits, nesting_depth
-from netz.core.vocabulary import fold
+from netz.core.vocabulary import canonical_land, fold, suggest_land
 
-__all__ = ["META_ALIASES", "load_json", "meta_value_problem", "parse_directed", "parse_meta",
-           "read_meta_json", "shown_value"]
+__all__ = ["META_ALIASES", "AmbiguousAmountError", "load_json", "meta_value", "parse_directed", "parse_meta",
+           "read_amount", "read_meta_json", "shown_value"]
 
 #: German keys accepted in metadata, mapped to netz's keys.
 META_ALIASES: Mapping[str, str] = {
@@ -48,7 +50,9 @@ def parse_meta(
 ) -> tuple[dict[str, Any], bool | None]:
     """Normalise metadata keys; return (metadata, directed or None when not given).
 
-    Values are checked by :func:`meta_value_problem`; text is at most ``limits.max_cell_chars`` long.
+    Values are checked and stored as :func:`meta_value` reads them (an amount written "15.000,50"
+    as 15000.5, a Land as :data:`netz.core.vocabulary.LAENDER` writes it); text is at most
+    ``limits.max_cell_chars`` long.
     """
     meta: dict[str, Any] = {}
     directed: bool | None = None
@@ -58,50 +62,110 @@ def parse_meta(
         if canonical == "directed":
             directed = parse_directed(value, file=file, row=row)
         elif value is not None and value != "":
-            _check_value(canonical, value, file=file, row=row, limits=limits)
-            meta[canonical] = value
+            for item in _leaves(value):
+                if isinstance(item, str) and len(item) > limits.max_cell_chars:
+                    raise limits.exceeded("max_cell_chars", len(item), "characters", file=file, row=row,
+                                          column=canonical)
+            stored, problem = meta_value(canonical, value)
+            if problem is not None:
+                raise InputError(dataclasses.replace(problem, file=file, row=row))
+            meta[canonical] = stored
     return meta, directed
 
 
-def _check_value(key: str, value: Any, *, file: str, row: int | str | None, limits: Limits) -> None:
-    for item in _leaves(value):
-        if isinstance(item, str) and len(item) > limits.max_cell_chars:
-            raise limits.exceeded("max_cell_chars", len(item), "characters", file=file, row=row, column=key)
-    code = meta_value_problem(key, value)
-    if code is not None:
-        raise InputError.single(code, file=file, row=row, column=key, value=shown_value(value))
+#: Amounts as people write them: German grouping ("15.000", "15.000,50"), a decimal comma
+#: ("1,5"), a decimal point ("15000.5"), English grouping with a decimal point ("15,000.50").
+_AMOUNT_GERMAN = re.compile(r"(\d{1,3}(\.\d{3})+|\d+)(,\d+)?")
+_AMOUNT_ENGLISH = re.compile(r"(\d{1,3}(,\d{3})+|\d+)\.\d+|\d{1,3}(,\d{3}){2,}")
+#: A comma before exactly three digits and nothing else: 1,5 thousand, or 1.5 with three decimals?
+_AMOUNT_AMBIGUOUS = re.compile(r"\d{1,3},\d{3}")
 
 
-def meta_value_problem(key: str, value: Any, *, strict: bool = False) -> str | None:
-    """What is wrong with one metadata value, as a message key (None: nothing).
+class AmbiguousAmountError(ValueError):
+    """An amount that reads as two different numbers, such as "1,500" (1500 or 1.5)."""
 
-    Numbers must be finite (JSON has no infinity, and ``1e400`` reads as one); ``funding`` is an
-    amount of at least 0 and ``founded`` a year from 1 to 9999 when they are numbers (text such as
-    "2015/16" is kept as written); ``strict`` (a form's amount) refuses a ``funding`` that is
-    text, not a number. The messages name the field, so that a form can show them next to it;
-    their ``{value}`` is :func:`shown_value`.
 
-    >>> meta_value_problem("funding", -5), meta_value_problem("founded", "2015/16")
-    ('input.meta.funding', None)
-    >>> meta_value_problem("funding", "viel"), meta_value_problem("funding", "viel", strict=True)
-    (None, 'input.meta.funding')
+def read_amount(value: Any) -> float:
+    """An amount of money as a number, from a number or from text written the German or the
+    English way: the one reading of amounts (files' metadata, the service's requests, the store).
+
+    A dot before groups of three digits separates thousands ("15.000" is 15000: an amount has no
+    third decimal); a comma is the decimal sign unless a decimal point follows; spaces and "€" are
+    ignored. Raises :class:`AmbiguousAmountError` for "1,500" and ``ValueError`` for text that is
+    no amount (a sign, letters, separators out of place); the number itself is not checked.
+
+    >>> [read_amount(t) for t in ("15.000", "15.000,50", "15000.5", "1,5", "15,000.50", 7)]
+    [15000.0, 15000.5, 15000.5, 1.5, 15000.5, 7.0]
+    >>> read_amount("1,500")
+    Traceback (most recent call last):
+    netz.core.io.meta.AmbiguousAmountError: 1,500
     """
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        raise ValueError(value)
+    text = re.sub(r"[\s€]", "", value)
+    if _AMOUNT_AMBIGUOUS.fullmatch(text):
+        raise AmbiguousAmountError(value)
+    if _AMOUNT_GERMAN.fullmatch(text):
+        return float(text.replace(".", "").replace(",", "."))
+    if _AMOUNT_ENGLISH.fullmatch(text):
+        return float(text.replace(",", ""))
+    raise ValueError(value)
+
+
+def meta_value(key: str, value: Any) -> tuple[Any, Problem | None]:
+    """One metadata value as it is stored, and what is wrong with it (None: nothing).
+
+    The one check of metadata, for files and for the service's requests. Numbers must be finite
+    (JSON has no infinity, and ``1e400`` reads as one); ``funding`` is an amount of at least 0
+    (:func:`read_amount`: "15.000" is stored as 15000); ``land`` is one of the sixteen Länder in
+    any spelling or by its short name (stored as :data:`netz.core.vocabulary.LAENDER` writes it;
+    the problem suggests the closest Land); ``founded`` is a year from 1 to 9999 when it is a
+    number (text such as "2015/16" is kept as written). A problem names the field (``column``),
+    so that a form can show it next to it; its ``{value}`` is :func:`shown_value`.
+
+    >>> meta_value("funding", "15.000,50"), meta_value("land", "nrw"), meta_value("founded", "2015/16")
+    ((15000.5, None), ('Nordrhein-Westfalen', None), ('2015/16', None))
+    >>> meta_value("funding", "viel")[1].code, meta_value("land", "Bayren")[1].params["suggestion"]
+    ('input.meta.funding', 'Bayern')
+    """
+    params: dict[str, object] = {"value": shown_value(value)}
     for item in _leaves(value):
         if isinstance(item, float) and not math.isfinite(item):
-            return "input.meta.not_finite"
-    if key not in ("funding", "founded") or isinstance(value, bool):
-        return None
-    try:  # as the service stores them: text that reads as a number counts as that number
-        number = float(value)
-    except (TypeError, ValueError):
-        return "input.meta.funding" if strict and key == "funding" else None
-    except OverflowError:  # an integer beyond any float, such as 10**400
-        number = math.inf
-    if key == "funding" and not (math.isfinite(number) and number >= 0):
-        return "input.meta.funding"
-    if key == "founded" and not (number.is_integer() and 1 <= number <= 9999):
-        return "input.meta.founded"
-    return None
+            return value, Problem("input.meta.not_finite", column=key, params=params)
+    if key == "land":
+        land = canonical_land(str(value))
+        if land is not None:
+            return land, None
+        suggestion = suggest_land(str(value))
+        if suggestion is None:
+            return value, Problem("input.meta.land", column=key, params=params)
+        return value, Problem("input.meta.land_suggest", column=key,
+                              params={**params, "suggestion": suggestion})
+    if key == "funding":
+        try:
+            number = read_amount(value)
+        except AmbiguousAmountError:
+            return value, Problem("input.meta.funding_ambiguous", column=key, params=params)
+        except (ValueError, OverflowError):
+            return value, Problem("input.meta.funding", column=key, params=params)
+        if not (math.isfinite(number) and number >= 0):
+            return value, Problem("input.meta.funding", column=key, params=params)
+        if isinstance(value, str):  # text is stored as the number it reads as
+            return (int(number) if number.is_integer() else number), None
+    if key == "founded" and not isinstance(value, bool):
+        try:  # text that reads as a number counts as that number
+            year = float(value)
+        except (TypeError, ValueError):
+            return value, None
+        except OverflowError:  # an integer beyond any float, such as 10**400
+            year = math.inf
+        if not (year.is_integer() and 1 <= year <= 9999):
+            return value, Problem("input.meta.founded", column=key, params=params)
+    return value, None
 
 
 def shown_value(value: Any) -> str:

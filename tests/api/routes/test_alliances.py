@@ -340,6 +340,16 @@ def test_a_land_in_any_spelling_is_stored_as_the_list_writes_it(
     assert created.json()["land"] == stored
 
 
+@pytest.mark.parametrize(("given", "stored"), [("15.000", 15000.0), ("15.000,50", 15000.5), ("1,5", 1.5)])
+def test_funding_sent_as_text_is_read_as_files_are(client: TestClient, admin: dict[str, str],
+                                                   given: str, stored: float) -> None:
+    """The one reading of amounts (netz.core.io.meta.read_amount), for requests as for files."""
+    created = client.post(ALLIANCES, headers=admin,
+                          json={"name": f"Betrag {given}", "meta": {"funding": given}})
+    assert created.status_code == 201, created.text
+    assert created.json()["funding"] == stored
+
+
 def test_patch_unknown_alliance(client: TestClient, admin: dict[str, str]) -> None:
     response = client.patch(f"{ALLIANCES}/999999", headers={**admin, "If-Match": "*"}, json={"name": "x"})
     assert response.status_code == 404
