@@ -35,6 +35,7 @@ __all__ = [
     "forget_cached_keys",
     "key_of",
     "readable_alliance",
+    "release",
     "require",
     "view_of",
     "writable_alliance",
@@ -116,6 +117,17 @@ def _closing_sessions(endpoint: Callable[..., Any]) -> Callable[..., Any]:
                 session.close()
 
     return run
+
+
+def release(session: Session) -> None:
+    """End the session's transaction, giving its connection back to the pool, before a long
+    computation or a wait (the service's thread limiter equals the pool's size: a connection held
+    through seconds of work keeps another request waiting for one). The transaction is committed
+    (called where a route has read what it needs and has nothing pending; loaded rows stay loaded:
+    the sessions do not expire them on commit); the session begins a new one when next used, and
+    :class:`SessionRoute` closes it as ever."""
+    if session.in_transaction():
+        session.commit()
 
 
 def _sessions(arguments: dict[str, Any]) -> list[Session]:

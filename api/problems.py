@@ -26,10 +26,11 @@ from starlette.types import Send
 
 from api.db import refused_connection
 from netz.analysis.privacy import SinglesOutActors
-from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, UnknownNameError
+from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, Problem, UnknownNameError
 from netz.messages import message, negotiate
 
-__all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "send_problem"]
+__all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "send_problem",
+           "warning_texts"]
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -55,6 +56,14 @@ def request_language(request: Request) -> str:
     German (:data:`netz.messages.DEFAULT_LANGUAGE`) for a request that names none of ours — the
     people netz is for read German; a program that wants English says ``Accept-Language: en``."""
     return negotiate(request.headers.get("accept-language"))
+
+
+def warning_texts(warnings: Sequence[Problem], request: Request) -> list[str]:
+    """What reading an alliance's data noticed (``Alliance.warnings``), each with its file, row
+    and column, in the language of ``request`` (:func:`request_language`): as an input error's
+    problems are said, since a warning is a problem that did not stop the import."""
+    lang = request_language(request)
+    return [warning.text(lang) for warning in warnings]
 
 
 def problem(status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None,

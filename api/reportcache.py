@@ -17,9 +17,11 @@ Three layers, each once:
 A request first passes the access rule (:func:`api.deps.readable_alliance`, one query that also
 reads the alliance's revision), then takes the memory's entry if it is of that revision of that
 alliance, else the stored row, else computes it (once per process however many requests wait
-for it) and stores it. The database is the truth for every worker process: a write bumps the
-revision, so no worker serves an older report. An alliance is told apart from a deleted one whose
-id came back (SQLite reuses the highest id) by its creation time.
+for it) and stores it. Neither a computation nor the wait for another request's holds a connection
+of the pool (:func:`api.deps.release`): what it needs is loaded first, the result stored after. The
+database is the truth for every worker process: a write bumps the revision, so no worker serves an
+older report. An alliance is told apart from a deleted one whose id came back (SQLite reuses the
+highest id) by its creation time.
 """
 
 from __future__ import annotations
@@ -43,12 +45,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api.config import Settings
-from api.deps import readable_alliance, view_of
+from api.deps import readable_alliance, release, view_of
 from api.models import AllianceRow, ApiKey, ReportCache, as_utc
-from api.reports import compute_report
+from api.reports import alliance_as_seen, compute_report
 from api.store import load
-from netz.analysis.layout import LAYOUT_FORMAT
-from netz.analysis.report import REPORT_FORMAT, resolve_names
+from netz.analysis.layout import LAYOUT_FORMAT, map_layout
+from netz.analysis.report import REPORT_FORMAT, resolve_names, select_wave, to_jsonable
+from netz.analysis.whatif import key_players
+from netz.core.graph import to_igraph
 
 __all__ = ["KEY_PLAYERS_KEPT", "LAYOUTS_KEPT", "Cache", "Entry", "Memory", "accepts_gzip", "cache_key",
            "computed_tag", "key_players_key", "key_players_kind", "layout_key", "layout_kind",
@@ -321,19 +325,69 @@ class Cache:
 
         return row, self.resolved(session, row, report_key(view, group_by, wave, self.settings), resolve)
 
+    def layout(self, session: Session, row: AllianceRow, view: str, *, seed: int, group_by: str | None,
+               wave: str | None) -> Entry:
+        """The map layout of the alliance's ``wave`` as ``view`` sees it (:func:`map_layout`: seconds
+        for thousands of actors), in one block per value of ``group_by`` (None: no blocks); the
+        alliance keeps at most :data:`LAYOUTS_KEPT` per view. The map's route and the handout
+        take it from here, so that either finds what the other computed."""
+        settings = self.settings
+
+        def resolve() -> tuple[str, Callable[[], str]]:
+            seen = alliance_as_seen(session, row, view, settings)
+            named, chosen = resolve_names(seen, group_by or "type", wave)
+            column = None if group_by is None else named
+
+            def compute() -> str:
+                alliance, shown = select_wave(seen, chosen)
+                body: dict[str, Any] = {"alliance": row.id, "revision": row.revision, "view": view,
+                                        "wave": shown, **map_layout(alliance, seed=seed, group_by=column)}
+                return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+            return layout_key(view, seed, column, chosen, settings), compute
+
+        return self.resolved(session, row, layout_key(view, seed, group_by, wave, settings), resolve,
+                             keep=LAYOUTS_KEPT, kinds=(layout_kind(view, settings),))
+
+    def key_players(self, session: Session, row: AllianceRow, view: str, *, k: int, group_by: str,
+                    wave: str | None) -> Entry:
+        """The ``k`` key players of the alliance's ``wave`` as ``view`` sees it
+        (:func:`netz.analysis.whatif.key_players`: a greedy search, tens of seconds for 3,000
+        actors); the alliance keeps at most :data:`KEY_PLAYERS_KEPT` answers per view. The what-if
+        route and the handout take them from here."""
+        settings = self.settings
+
+        def resolve() -> tuple[str, Callable[[], str]]:
+            seen = alliance_as_seen(session, row, view, settings)
+            column, chosen = resolve_names(seen, group_by, wave)
+
+            def compute() -> str:
+                players = key_players(to_igraph(select_wave(seen, chosen)[0]), k)
+                return json.dumps(to_jsonable(players), ensure_ascii=False, allow_nan=False)
+
+            return key_players_key(view, k, column, chosen, settings), compute
+
+        return self.resolved(session, row, key_players_key(view, k, group_by, wave, settings), resolve,
+                             keep=KEY_PLAYERS_KEPT, kinds=(key_players_kind(view, settings),))
+
     def resolved(self, session: Session, row: AllianceRow, asked: str,
                  resolve: Callable[[], tuple[str, Callable[[], str]]], *, keep: int | None = None,
                  kinds: tuple[str, ...] = ()) -> Entry:
         """The entry of a value asked for under the names a client wrote (``asked``): from memory,
         else the store; else ``resolve()`` says its key under the names as the alliance spells them
         (``TYPE`` and ``type`` are one value) and how to compute its JSON, which is done only if
-        that key is not stored either (see :func:`store` for ``keep`` and ``kinds``)."""
+        that key is not stored either (see :func:`store` for ``keep`` and ``kinds``).
+
+        ``resolve()`` loads what the computation needs; the session's transaction is then ended
+        (:func:`api.deps.release`), so that a computation of seconds or minutes holds no connection of the
+        pool, and the result is stored in a transaction of its own."""
 
         def make() -> tuple[str, bytes]:
             canonical, compute = resolve()
             stored = read(session, row, canonical) if canonical != asked else None
             if stored is not None:
                 return canonical, stored
+            release(session)
             body = compute()
             store(session, row, canonical, body, keep=keep, kinds=kinds)
             return canonical, body.encode()
@@ -362,7 +416,10 @@ class Cache:
             return entry
         with self._fills_lock:
             fill = self._fills.setdefault(at, _Fill())
-        with fill.lock:
+        if not fill.lock.acquire(blocking=False):  # another request computes it: wait without a connection
+            release(session)
+            fill.lock.acquire()
+        try:
             entry = self.memory.get(at)  # another request's fill, while this one waited
             if entry is not None and entry.is_of(row):
                 return entry
@@ -371,6 +428,8 @@ class Cache:
                 _, body = make()
             entry = Entry.of(row, body)
             self.memory.put(at, entry)
+        finally:
+            fill.lock.release()
         return entry
 
 

@@ -23,6 +23,7 @@ from netz.core.io.meta import meta_value
 __all__ = [
     "ActorIn",
     "ActorPatch",
+    "AllianceCreated",
     "AllianceIn",
     "AllianceOut",
     "AlliancePatch",
@@ -156,6 +157,15 @@ class AllianceOut(BaseModel):
     n_actors: int
     n_ties: int
     revision: int
+
+
+class AllianceCreated(AllianceOut):
+    """A new alliance (created or imported), with what reading its data noticed."""
+
+    warnings: list[str] = Field(default_factory=list, description=(
+        "What was read other than written, each with its file, row and column, in the client's "
+        "language (German unless `Accept-Language` names English), as the import preview says it: "
+        "e.g. an empty type read as `other`, a column named like a metric left out."))
 
 
 class KeyIn(_Request):

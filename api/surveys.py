@@ -410,7 +410,8 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> Clo
     """Close the survey: its merged ties become the wave ``survey.wave`` of the alliance.
 
     One transaction: the new actors, the ties of the wave, the wave's response (in the alliance's
-    metadata, for the health scorecard's data-quality indicator) and the survey's state are
+    metadata, for the health scorecard's data-quality indicator and the diff of stored waves:
+    who answered) and the survey's state are
     committed together, or (a validation error) nothing is.
     """
     chosen = survey.settings
@@ -420,12 +421,12 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> Clo
     ties: pd.DataFrame = netz_survey.merge(
         reports, roster, answered, rule=rule, combine=chosen["combine"], reconstruct=reconstruct
     ).assign(wave=survey.wave)
-    unknown = netz_survey.unknown_dyads(reports, roster, answered, rule=rule, reconstruct=reconstruct)
+    unknown = netz_survey.unknown_ties(reports, roster, answered, rule=rule, reconstruct=reconstruct,
+                                       directed=alliance_row.directed)
     if alliance_row.directed and rule != "reporter":
         # an undirected tie of a directed alliance: both directions
         back = ties.rename(columns={"source": "target", "target": "source"})
         ties = pd.concat([ties, back[ties.columns]], ignore_index=True)
-        unknown += [(t, s) for s, t in unknown]
     new_actors = [a for a in survey.roster if a.get("added")]
 
     def add_actors(actors: pd.DataFrame) -> pd.DataFrame:
@@ -443,8 +444,10 @@ def close(session: Session, alliance_row: AllianceRow, survey: SurveyRow) -> Clo
         return pd.concat([existing, ties.astype(object).where(ties.notna(), None)], ignore_index=True)
 
     def add_response(meta: dict[str, Any]) -> dict[str, Any]:
-        # the health scorecard's data-quality indicator for this wave (netz.analysis.survey.wave_response)
-        return netz_survey.with_wave_response(meta, survey.wave, len(answered), len(survey.roster))
+        # the health scorecard's data-quality indicator for this wave (netz.analysis.survey.wave_response),
+        # and who answered, for a later diff of the stored waves (netz.analysis.survey.recorded_unknown)
+        return netz_survey.with_wave_response(meta, survey.wave, reports, roster, answered, rule=rule,
+                                              reconstruct=reconstruct)
 
     survey.state, survey.closed_at = "closed", utcnow()
     alliance = edit(session, alliance_row, actors=add_actors, ties=add_ties, weighted=True, meta=add_response)

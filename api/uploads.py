@@ -7,6 +7,7 @@ one way of reading an upload, with the same limits and the same errors.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path, PurePath
 
 from fastapi import HTTPException, Request
@@ -50,11 +51,11 @@ async def read_upload(request: Request, settings: Settings, *, directed: bool | 
             alliance = await run_in_threadpool(io.read, path, directed=directed, lenient=lenient,
                                                limits=settings.limits())
         except InputError as error:
-            raise _renamed(error, path, name) from None
-    if not alliance.name:
-        alliance = Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
-                            {**alliance.meta, "name": PurePath(name).stem}, alliance.warnings)
-    return alliance
+            raise InputError(_renamed(error.problems, path, name)) from None
+    # the warnings too name the uploaded file, not the temporary copy
+    meta = alliance.meta if alliance.name else {**alliance.meta, "name": PurePath(name).stem}
+    return Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted, meta,
+                    tuple(_renamed(alliance.warnings, path, name)))
 
 
 async def _uploaded_file(request: Request) -> UploadFile:
@@ -72,8 +73,9 @@ async def _uploaded_file(request: Request) -> UploadFile:
     return file
 
 
-def _renamed(error: InputError, internal: Path, shown: str) -> InputError:
-    """The error with the uploaded file's own name where the temporary path or name stood."""
+def _renamed(problems: Sequence[Problem], internal: Path, shown: str) -> list[Problem]:
+    """The problems (of an error, or warnings) with the uploaded file's own name where the
+    temporary path or name stood."""
 
     def rename(text: str) -> str:
         text = text.replace(str(internal), shown).replace(str(internal.parent), "")
@@ -85,9 +87,9 @@ def _renamed(error: InputError, internal: Path, shown: str) -> InputError:
             return value.renamed(rename)
         return rename(value) if isinstance(value, str) else value
 
-    return InputError([
+    return [
         Problem(rename(p.code), p.file.renamed(rename) if isinstance(p.file, Place)
                 else rename(p.file or "") or shown,
                 p.row, p.column, {name: renamed(v) for name, v in p.params.items()})
-        for p in error.problems
-    ])
+        for p in problems
+    ]

@@ -7,11 +7,13 @@ from __future__ import annotations
 import io as bytes_io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader
 
 from netz.analysis.handout import handout, top_steps
 from netz.analysis.report import report
+from netz.analysis.survey import reports_frame, with_wave_response
 from netz.analysis.text import kind_label
 from netz.cli import main
 from netz.core import io
@@ -81,6 +83,20 @@ def test_an_alliance_with_waves_shows_the_change_and_its_chart(demo: Alliance) -
     assert message("handout.change", "en", before="2023", after="2024") in text
     # the chart's text alternative, printed under it
     assert "Actors per wave: 2023:" in text and "Ties per wave: 2023:" in text
+
+
+def test_the_change_does_not_count_pairs_of_non_respondents_lost() -> None:
+    """2024 came from a survey that c and d did not answer: c–d is not known, not lost (was: lost);
+    a–c is lost (a answered without naming c)."""
+    actors = pd.DataFrame({"id": list("abcd"), "name": list("ABCD"),
+                           "type": ["church", "refugee", "welfare", "municipality"]})
+    ties = pd.DataFrame({"source": ["a", "c", "a", "a"], "target": ["c", "d", "b", "d"],
+                         "wave": ["2023", "2023", "2024", "2024"]})
+    answers = reports_frame([{"reporter": "a", "partner": "b"}, {"reporter": "a", "partner": "d"}],
+                            list("abcd"))
+    meta = with_wave_response({"name": "B"}, "2024", answers, list("abcd"), ["a", "b"])
+    html = handout(Alliance.from_frames(actors, ties, meta=meta), lang="de")
+    assert "Kooperationen hinzugekommen: 2, weggefallen: 1." in html
 
 
 def test_without_waves_there_is_no_change_section(demo: Alliance) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from netz.analysis.health import INDICATORS, Bands, Indicator, health
 from netz.analysis.report import analyse
-from netz.analysis.survey import wave_response, with_wave_response
+from netz.analysis.survey import reports_frame, wave_response, with_wave_response
 from netz.core.errors import UnknownNameError
 from netz.core.graph import to_igraph, to_networkx
 from netz.core.metrics import actor_metrics
@@ -262,7 +262,9 @@ def test_data_quality_only_for_waves_from_a_survey() -> None:
     actors = pd.DataFrame({"id": list("abc"), "name": list("ABC"), "type": ["church", "refugee", "welfare"]})
     ties = pd.DataFrame({"source": ["a", "b", "a"], "target": ["b", "c", "c"],
                          "wave": ["2019", "2020", "2020"]})
-    surveyed = Alliance.from_frames(actors, ties, meta=with_wave_response({"name": "B"}, "2020", 2, 3))
+    answers = reports_frame([{"reporter": "b", "partner": "c"}], list("abc"))
+    surveyed = Alliance.from_frames(actors, ties, meta=with_wave_response({"name": "B"}, "2020", answers,
+                                                                          list("abc"), ["b", "c"]))
     latest = {i.indicator: i for i in analyse(surveyed).health}
     assert latest["data_quality"].value == pytest.approx(2 / 3, abs=1e-6)
     assert latest["data_quality"].band == "watch"

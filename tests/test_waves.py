@@ -9,6 +9,7 @@ import pytest
 
 from netz.analysis.gaps import Thresholds
 from netz.analysis.report import analyse, report, select_wave, to_jsonable
+from netz.analysis.survey import recorded_unknown, reports_frame, unknown_ties, with_wave_response
 from netz.analysis.waves import ACTOR_CHANGE_COLUMNS, diff_analyses, diff_waves, wave_analyses
 from netz.core.errors import UnknownNameError
 from netz.core.model import Alliance
@@ -240,3 +241,54 @@ def test_unknown_pairs_are_neither_lost_nor_left() -> None:
     assert "c" in diff["names"]
     plain = diff_waves(alliance, "2019", "2021")
     assert plain["ties_unknown"] == plain["actors_unknown"] == []
+
+
+def test_the_stored_diff_knows_who_answered_the_later_survey() -> None:
+    """The 2021 survey, as its close records it: b and c did not answer. The diff of the stored
+    waves calls b–c unknown, not lost (as the diff at closing does); a–c is lost (a answered and
+    did not name c). Without the respondents (counts only, as recorded before) it cannot tell."""
+    roster = list("abcdef")
+    reports = reports_frame([{"reporter": "a", "partner": "d"}, {"reporter": "d", "partner": "e"},
+                             {"reporter": "e", "partner": "b"}], roster)
+    meta = with_wave_response({"name": "B"}, "2021", reports, roster, ["a", "d", "e", "f"])
+    surveyed = Alliance.from_frames(ACTORS, TIES, meta=meta)
+    diff = diff_waves(surveyed, "2019", "2021")
+    assert diff["ties_lost"] == [["a", "c"]] and diff["ties_unknown"] == [["b", "c"]]
+    assert diff["actors_left"] == [] and diff["actors_unknown"] == ["c"]
+    after = analyse(surveyed, wave="2021")
+    unknown = unknown_ties(reports, roster, ["a", "d", "e", "f"])
+    assert diff == diff_analyses(surveyed, analyse(surveyed, wave="2019"), after, unknown=unknown)
+    counts_only = {"name": "B", "survey_response": {"2021": {"answered": 4, "asked": 6}}}
+    plain = diff_waves(Alliance.from_frames(ACTORS, TIES, meta=counts_only), "2019", "2021")
+    assert plain["ties_lost"] == [["a", "c"], ["b", "c"]] and plain["ties_unknown"] == []
+    # the survey is the later wave's: an earlier wave's respondents say nothing about it
+    assert diff_waves(surveyed, "2021", "2019")["ties_unknown"] == []
+
+
+@pytest.mark.parametrize(("rule", "reconstruct", "directed"), [
+    ("union", False, False), ("union", False, True), ("confirmed", False, False), ("confirmed", True, True),
+    ("reporter", False, True), ("reporter", True, True)])
+def test_recorded_unknown_pairs_are_those_of_the_close(rule: str, reconstruct: bool, directed: bool) -> None:
+    """Rebuilt from the metadata, the unknown pairs are those the close computed from the answers,
+    for every rule (``confirmed`` needs the pairs named by one side only: recorded too)."""
+    roster = list("abcde")
+    reports = reports_frame([{"reporter": "a", "partner": "b"}, {"reporter": "a", "partner": "c"},
+                             {"reporter": "b", "partner": "a"}, {"reporter": "b", "partner": "d"}], roster)
+    respondents = ["a", "b"]
+    meta = with_wave_response({}, "2027", reports, roster, respondents, rule=rule, reconstruct=reconstruct)
+    expected = unknown_ties(reports, roster, respondents, rule=rule, reconstruct=reconstruct,
+                            directed=directed)
+    assert sorted(recorded_unknown(meta, "2027", directed=directed) or []) == sorted(expected)
+    assert json.loads(json.dumps(meta)) == meta  # stored as JSON
+
+
+@pytest.mark.parametrize("entry", [
+    {"answered": 1, "asked": 2},
+    {"respondents": ["a"], "nonrespondents": ["b"], "rule": "any", "reconstruct": False},
+    {"respondents": ["a"], "nonrespondents": "b", "rule": "union", "reconstruct": False},
+    {"respondents": ["a"], "nonrespondents": ["a"], "rule": "union", "reconstruct": False},
+    {"respondents": ["a"], "nonrespondents": ["b"], "rule": "confirmed", "reconstruct": False,
+     "one_sided": [["a", "x"]]}, "most"])
+def test_a_response_edited_into_something_else_is_no_record(entry: object) -> None:
+    """Metadata can be edited by hand: a wrong entry is read as none, never an error."""
+    assert recorded_unknown({"survey_response": {"2027": entry}}, "2027", directed=False) is None

@@ -21,20 +21,28 @@ from api.deps import (
     etag,
     readable_alliance,
     require,
+    view_of,
     writable_alliance,
 )
 from api.models import AllianceRow, KeyGrant
 from api.params import Land, Programme, check_names, same_name
-from api.schemas import AllianceIn, AllianceOut, AlliancePatch, checked_meta
+from api.problems import warning_texts
+from api.schemas import AllianceCreated, AllianceIn, AllianceOut, AlliancePatch, checked_meta
 from api.store import load, remove, save
 from api.undo import remember
 from api.uploads import read_upload
+from netz.analysis.survey import respondents_renamed
 from netz.core.model import Alliance
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["alliances"])
 
-def out(row: AllianceRow) -> AllianceOut:
-    return AllianceOut.model_validate(row, from_attributes=True)
+def out(row: AllianceRow, key: CurrentKey | None = None) -> AllianceOut:
+    """The alliance's row as answered; to a key that sees actors under pseudonyms or not at all
+    (``view_of``), a survey's recorded response gives the counts only, not who answered."""
+    alliance = AllianceOut.model_validate(row, from_attributes=True)
+    if key is None or view_of(key) == "full":
+        return alliance
+    return alliance.model_copy(update={"meta": respondents_renamed(alliance.meta, None)})
 
 
 @router.get("", response_model=list[AllianceOut])
@@ -50,18 +58,19 @@ def list_alliances(
         query = query.join(KeyGrant, KeyGrant.alliance_id == AllianceRow.id).where(KeyGrant.key_id == key.id)
     rows = list(session.scalars(query))
     check_names((row.land for row in rows), (row.programme for row in rows), land, programme)
-    return [out(row) for row in rows
+    return [out(row, key) for row in rows
             if same_name(row.land, land) and same_name(row.programme, programme)
             and (min_actors is None or row.n_actors >= min_actors)
             and (max_actors is None or row.n_actors <= max_actors)]
 
 
-@router.post("", status_code=201, response_model=AllianceOut)
+@router.post("", status_code=201, response_model=AllianceCreated)
 def create_alliance(
-    body: AllianceIn, session: SessionDep, key: CurrentKey, response: Response
-) -> AllianceOut:
+    body: AllianceIn, session: SessionDep, key: CurrentKey, request: Request, response: Response
+) -> AllianceCreated:
     """A new alliance from JSON (validated like a file, but an attribute named like a metric, such as
-    `degree`, is refused); coordinators are given what they create."""
+    `degree`, is refused); coordinators are given what they create. ``warnings`` says what was
+    read other than written (an empty type read as `other`, …)."""
     require(key, "admin", "coordinator")
     meta = checked_meta(body.name, body.meta)
     actors = pd.DataFrame([{"id": a.id, "name": a.name, "type": a.type, **a.attributes} for a in body.actors],
@@ -75,7 +84,7 @@ def create_alliance(
     alliance = Alliance.from_frames(actors, ties, directed=body.directed,
                                     meta={**meta, "name": body.name}, actors_file="actors",
                                     ties_file="ties", refuse_metric_columns=True)
-    return _created(session, key, alliance, response, "create")
+    return _created(session, key, alliance, request, response, "create")
 
 
 #: The import's request body, documented by hand: the route reads the form itself (see below).
@@ -87,7 +96,7 @@ IMPORT_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
 }}}}}
 
 
-@router.post("/import", status_code=201, response_model=AllianceOut, openapi_extra=IMPORT_BODY)
+@router.post("/import", status_code=201, response_model=AllianceCreated, openapi_extra=IMPORT_BODY)
 async def import_alliance(
     request: Request, session: SessionDep, key: CurrentKey, settings: SettingsDep, response: Response,
     directed: Annotated[bool | None, Query(description=(
@@ -98,19 +107,20 @@ async def import_alliance(
     duplicate_name: Annotated[bool, Query(description=(
         "Create the alliance even if one of the same name exists (else 409: a corrected file is "
         "meant to replace the alliance, `POST /api/v1/alliances/{id}/revisions`)."))] = False,
-) -> AllianceOut:
+) -> AllianceCreated:
     """Import one alliance from a file: all of it, or nothing.
 
     The key and its role are checked before the upload is read: a form parameter would have
     FastAPI read the whole body (up to ``max_upload_bytes``) first, even for a caller without
     a key. What the file may hold is bounded by the service's limits (``NETZ_MAX_ACTORS`` …).
     An alliance of the same name that this key can see is not doubled silently (409).
+    ``warnings`` are the file's warnings, as the preview (``POST …/import/preview``) gives them.
     """
     require(key, "admin", "coordinator")
     alliance = await read_upload(request, settings, directed=directed, lenient=lenient)
     if not duplicate_name:
         await run_in_threadpool(_refuse_duplicate, session, key, alliance.name)
-    return await run_in_threadpool(_created, session, key, alliance, response, "import")
+    return await run_in_threadpool(_created, session, key, alliance, request, response, "import")
 
 
 @router.get("/{alliance_id}", response_model=AllianceOut)
@@ -118,7 +128,7 @@ def get_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKey,
                  response: Response) -> AllianceOut:
     row = readable_alliance(session, key, alliance_id)
     response.headers["ETag"] = etag(row)
-    return out(row)
+    return out(row, key)
 
 
 @router.patch("/{alliance_id}", response_model=AllianceOut)
@@ -161,8 +171,9 @@ def delete_alliance(alliance_id: AllianceId, session: SessionDep, key: CurrentKe
     return Response(status_code=204)
 
 
-def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, response: Response,
-             action: str) -> AllianceOut:
+def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, request: Request,
+             response: Response, action: str) -> AllianceCreated:
+    """Store a new alliance; the answer carries the warnings of reading its data."""
     row = save(session, alliance)
     if key.role == "coordinator":
         session.add(KeyGrant(key_id=key.id, alliance_id=row.id))
@@ -170,7 +181,7 @@ def _created(session: SessionDep, key: CurrentKey, alliance: Alliance, response:
     session.commit()
     response.headers["Location"] = f"/api/v1/alliances/{row.id}"
     response.headers["ETag"] = etag(row)
-    return out(row)
+    return AllianceCreated(**out(row).model_dump(), warnings=warning_texts(alliance.warnings, request))
 
 
 def _tie_record(tie: dict[str, Any]) -> dict[str, Any]:

@@ -7,10 +7,8 @@ document and is not applied to them.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,21 +34,17 @@ from api.deps import (
 from api.models import AllianceRow, ApiKey
 from api.params import GroupBy, Wave
 from api.reportcache import (
-    KEY_PLAYERS_KEPT,
     Cache,
     Entry,
-    key_players_key,
-    key_players_kind,
     report_tag,
     respond,
 )
 from api.reports import alliance_as_seen
 from api.schemas import Gaps, HealthIndicator, Report, WhatIf
-from netz.analysis.report import analyse, resolve_names, select_wave, to_jsonable, with_metrics
+from netz.analysis.report import analyse, to_jsonable, with_metrics
 from netz.analysis.waves import diff_waves
-from netz.analysis.whatif import key_players, whatif
+from netz.analysis.whatif import whatif
 from netz.core import io
-from netz.core.graph import to_igraph
 from netz.core.io.folder import write_folder
 from netz.core.io.workbook import write_workbook
 
@@ -144,20 +138,7 @@ def _key_players(request: Request, session: Session, row: AllianceRow, view: str
     """The k key players of the wave as this view sees it, from the report cache (the greedy
     search takes seconds to tens of seconds for thousands of actors: once per revision)."""
     cache: Cache = request.app.state.reports
-
-    def resolve() -> tuple[str, Callable[[], str]]:
-        seen = alliance_as_seen(session, row, view, cache.settings)
-        column, chosen = resolve_names(seen, group_by, wave)
-
-        def compute() -> str:
-            players = key_players(to_igraph(select_wave(seen, chosen)[0]), k)
-            return json.dumps(to_jsonable(players), ensure_ascii=False, allow_nan=False)
-
-        return key_players_key(view, k, column, chosen, cache.settings), compute
-
-    kind = key_players_kind(view, cache.settings)
-    return cache.resolved(session, row, key_players_key(view, k, group_by, wave, cache.settings), resolve,
-                          keep=KEY_PLAYERS_KEPT, kinds=(kind,)).value
+    return cache.key_players(session, row, view, k=k, group_by=group_by, wave=wave).value
 
 
 @router.get("/waves/diff")
@@ -174,7 +155,8 @@ def get_wave_diff(
     result = to_jsonable(diff_waves(alliance, from_wave, to_wave, group_by=group_by))
     if view_of(key) == "aggregate":
         result = {k: result[k] for k in ("from", "to", "network")} | {
-            "ties_gained": len(result["ties_gained"]), "ties_lost": len(result["ties_lost"])}
+            "ties_gained": len(result["ties_gained"]), "ties_lost": len(result["ties_lost"]),
+            "ties_unknown": len(result["ties_unknown"])}
     return result
 
 

@@ -27,7 +27,7 @@ from api.deps import CurrentKey, SessionDep, SessionRoute, SettingsDep, readable
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant
 from api.params import GroupBy, Land, Programme, check_names, same_name
-from api.reportcache import Cache, cache_key, read, store, stored_revisions
+from api.reportcache import Cache, cache_key, options_detail, read, store, stored_revisions
 from api.schemas import Comparison
 from api.store import load
 from netz.analysis.report import resolve_names, to_jsonable
@@ -266,7 +266,12 @@ KINDS = ("compare", "trends")
 
 
 def _cache_key(kind: str, options: dict[str, Any]) -> str:
-    return cache_key(kind, f"v={ROWS_VERSION}|" + "|".join(f"{k}={options[k]}" for k in sorted(options)))
+    """The key of an alliance's comparison (or trend) rows: the rows' version and each option's
+    name and value, as the report cache writes options (:func:`api.reportcache.options_detail`), so
+    that two different option sets never share a key (a ``|`` or ``=`` in a wave's name, or a
+    wave named ``None``, cannot make one look like another)."""
+    named = (part for name in sorted(options) for part in (name, options[name]))
+    return cache_key(kind, options_detail(ROWS_VERSION, *named))
 
 
 def _cached(session: Session, row: AllianceRow, kind: str, options: dict[str, Any], compute: Any,

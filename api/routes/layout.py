@@ -8,18 +8,13 @@ of actors), once per revision, view and options, and then kept and served by the
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import AllianceId, CurrentKey, SessionDep, SessionRoute, readable_alliance, require, view_of
 from api.params import Wave
-from api.reportcache import LAYOUTS_KEPT, Cache, computed_tag, layout_key, layout_kind, respond
-from api.reports import alliance_as_seen
-from netz.analysis.layout import map_layout
-from netz.analysis.report import resolve_names, select_wave
+from api.reportcache import Cache, computed_tag, layout_kind, respond
 
 __all__ = ["router"]
 
@@ -44,23 +39,7 @@ def get_layout(
     row = readable_alliance(session, key, alliance_id)
     view = view_of(key)
     cache: Cache = request.app.state.reports
-    settings = cache.settings
-
-    def resolve() -> tuple[str, Callable[[], str]]:
-        seen = alliance_as_seen(session, row, view, settings)
-        named, chosen = resolve_names(seen, group_by or "type", wave)
-        column = None if group_by is None else named
-
-        def compute() -> str:
-            alliance, shown = select_wave(seen, chosen)
-            body: dict[str, Any] = {"alliance": row.id, "revision": row.revision, "view": view, "wave": shown,
-                                    **map_layout(alliance, seed=seed, group_by=column)}
-            return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-
-        return layout_key(view, seed, column, chosen, settings), compute
-
-    kind = layout_kind(view, settings)
-    entry = cache.resolved(session, row, layout_key(view, seed, group_by, wave, settings), resolve,
-                           keep=LAYOUTS_KEPT, kinds=(kind,))
-    return respond(entry, computed_tag(row, kind), if_none_match=request.headers.get("if-none-match"),
+    entry = cache.layout(session, row, view, seed=seed, group_by=group_by, wave=wave)
+    return respond(entry, computed_tag(row, layout_kind(view, cache.settings)),
+                   if_none_match=request.headers.get("if-none-match"),
                    accept_encoding=request.headers.get("accept-encoding"))

@@ -28,13 +28,13 @@ from api.deps import (
     writable_alliance,
 )
 from api.models import AllianceRow
+from api.problems import warning_texts
 from api.routes.alliances import IMPORT_BODY, out, same_names
 from api.store import load, save
 from api.undo import last_change, remember, undo
 from api.uploads import read_upload
 from netz.analysis.revision import add_wave, changes
 from netz.core.model import Alliance
-from netz.messages import negotiate
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["revisions"])
 
@@ -160,8 +160,7 @@ def _next(stored: Alliance, upload: Alliance, mode: str, wave: str | None) -> Al
 
 def _summary(alliance: Alliance, request: Request) -> dict[str, Any]:
     """What an upload holds; its warnings with file, row and column, in the client's language
-    (as an input error's problems: English for a program that names none of ours)."""
-    lang = negotiate(request.headers.get("accept-language"), default="en")
+    (as an input error's problems: German unless the client asks for English)."""
     return {"name": alliance.name, "n_actors": alliance.n_actors, "n_ties": alliance.n_ties,
             "directed": alliance.directed, "waves": alliance.waves,
-            "warnings": [p.text(lang) for p in alliance.warnings]}
+            "warnings": warning_texts(alliance.warnings, request)}

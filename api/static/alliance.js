@@ -238,6 +238,10 @@
       "actors_left" in change ? item("left", change.actors_left, "loss") : null,
       item("ties_gained", change.ties_gained, "gain"),
       item("ties_lost", change.ties_lost, "loss"),
+      // pairs of a survey wave whose state nobody could report (neither side answered): not lost
+      count(change.ties_unknown) ? el("li", { class: "change-unknown", dataset: { change: "ties_unknown" } },
+        el("span", { class: "change-sign", "aria-hidden": "true" }, "?"),
+        el("span", {}, t("survey_admin_ties_unknown", { n: Netz.number(count(change.ties_unknown), 0) }))) : null,
     ].filter(Boolean));
   }
 

@@ -31,7 +31,8 @@
 
   /** One API call: {data, etag}, or an ApiError with the problem's `problems` (file errors). */
   async function call(method, path, { json, file, ifMatch } = {}) {
-    const headers = { Authorization: `Bearer ${getKey()}`, Accept: "application/json" };
+    // in the page's language: a file's problems and warnings are worded by the service
+    const headers = { Authorization: `Bearer ${getKey()}`, Accept: "application/json", "Accept-Language": Netz.lang };
     let body;
     if (json) {
       headers["Content-Type"] = "application/json";
@@ -173,11 +174,22 @@
       try {
         const query = duplicate ? "?duplicate_name=true" : "";
         const { data } = await call("POST", `/api/v1/alliances/import${query}`, { file: state.file });
-        location.href = `/alliances/${data.id}`;
+        if (data.warnings.length) created(data);
+        else location.href = `/alliances/${data.id}`;
       } catch (e) {
         status.textContent = "";
         showError(error, e);
       }
+    }
+
+    /** Stored, but reading the file noticed something (an empty type read as "Sonstige", a column
+     * left out): say so, and let the coordinator go on to the alliance when they have read it. */
+    function created(data) {
+      status.textContent = "";
+      const heading = el("h3", { tabindex: "-1", class: "ws-created" }, t("wsCreatedWithWarnings", { name: data.name }));
+      result.replaceChildren(heading, el("ul", { class: "ws-warnings" }, data.warnings.map((w) => el("li", {}, w))),
+        el("p", {}, el("a", { href: `/alliances/${data.id}` }, t("wsOpenCreated", { name: data.name }))));
+      heading.focus();
     }
 
     /** A corrected file of an alliance that exists: show what replacing its data changes. */

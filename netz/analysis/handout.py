@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -25,6 +26,7 @@ from netz.analysis.gaps import SEVERITIES, Thresholds
 from netz.analysis.health import Bands
 from netz.analysis.layout import map_layout
 from netz.analysis.report import analyse, select_wave, serialise
+from netz.analysis.survey import recorded_unknown
 from netz.analysis.text import _figure, _percent, kind_label
 from netz.analysis.waves import diff_analyses
 from netz.analysis.whatif import key_players
@@ -50,20 +52,31 @@ _BAND_MARKS = {"good": "●", "watch": "◐", "concern": "○"}
 
 def handout(alliance: Alliance, *, lang: str = "de", group_by: str = "type", wave: str | None = None,
             thresholds: Thresholds | None = None, bands: Bands | None = None, seed: int = 0,
-            today: dt.date | None = None, map_up_to: int = MAP_UP_TO) -> str:
+            today: dt.date | None = None, map_up_to: int = MAP_UP_TO,
+            layout: Callable[[], dict[str, Any]] | None = None,
+            players: Callable[[int], list[dict[str, Any]]] | None = None) -> str:
     """The report to hand out, as one HTML document (print it with :func:`netz.core.printed.pdf`).
 
     ``wave`` is the wave described (default: the latest); with an earlier wave before it, the
     report shows the change since that one. ``today`` is the date printed on it. An alliance of
     more than ``map_up_to`` actors gets no map and no key players (a sentence says why): a map
     of that many would not be readable on a page, and both take long to compute.
+
+    ``layout()`` gives the map's layout (:func:`netz.analysis.layout.map_layout` of the wave
+    described, with ``seed``, no blocks) and ``players(k)`` the wave's ``k`` key players
+    (:func:`netz.analysis.whatif.key_players`) where they were computed before (the service
+    takes both from its cache, as its map and what-if pages do); by default they are computed
+    here. Neither is asked for above ``map_up_to`` actors.
     """
     analysis = analyse(alliance, group_by=group_by, wave=wave, thresholds=thresholds, bands=bands, seed=seed)
     result = serialise(analysis)
     small = analysis.graph.vcount() <= map_up_to
+    found = (players(3) if players is not None else key_players(analysis.graph, 3)) if small else []
     # Only those whose leaving would cut someone off: in a robust network, nobody.
-    players = [p for p in key_players(analysis.graph, 3) if p["fragmentation_after"] > 0] if small else []
-    drawn = map_layout(analysis.alliance, seed=seed) if small else None
+    named = [p for p in found if p["fragmentation_after"] > 0]
+    drawn = None
+    if small:
+        drawn = layout() if layout is not None else map_layout(analysis.alliance, seed=seed)
     waves = result["alliance"]["waves"]
     chosen = result["alliance"]["wave"]
     change = None
@@ -71,9 +84,11 @@ def handout(alliance: Alliance, *, lang: str = "de", group_by: str = "type", wav
         previous = waves[waves.index(chosen) - 1]
         before = analyse(alliance, group_by=group_by, wave=previous, thresholds=thresholds, bands=bands,
                          seed=seed)
-        change = diff_analyses(alliance, before, analysis)
+        # a pair two non-respondents of the wave's survey form is not known, not lost
+        unknown = recorded_unknown(alliance.meta, chosen, directed=alliance.directed) or ()
+        change = diff_analyses(alliance, before, analysis, unknown=unknown)
         change["series"] = _wave_series(alliance)
-    return _document(result, drawn, players, change, lang, today or dt.date.today())
+    return _document(result, drawn, named, change, lang, today or dt.date.today())
 
 
 def top_steps(report: dict[str, Any], count: int = 3) -> list[dict[str, Any]]:

@@ -22,7 +22,8 @@ but a coordinator may see (``min_group``, default :data:`MIN_GROUP`):
    labels carry no values; a missing value stays missing.
 4. **Text attributes** (which may hold names or contact details) are dropped, for actors and ties.
 
-The alliance's metadata, the ties, their weights and numeric tie attributes stay as they are.
+The alliance's metadata, the ties, their weights and numeric tie attributes stay as they are
+(but for who answered a survey, :data:`netz.analysis.survey.RESPONSE_META`: under the pseudonyms).
 :func:`check_grouping` says whether figures by group of an actor column would single out actors;
 :func:`funders_report` is the analysis funders' figures are taken from.
 """
@@ -38,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from netz.analysis.report import actors_by_group, analyse, select_wave, serialise, to_jsonable
+from netz.analysis.survey import respondents_renamed
 from netz.core.errors import NetzError
 from netz.core.graph import actor_ids
 from netz.core.metrics.mixing import mixing_summary
@@ -216,8 +218,10 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
     ties = alliance.ties.drop(columns=[c for c in alliance.tie_attributes if not _numeric(alliance.ties[c])])
     ties["source"] = ties["source"].map(codes)
     ties["target"] = ties["target"].map(codes)
+    # who answered a survey, under the same pseudonyms (for the diff of stored waves)
+    meta = respondents_renamed(alliance.meta, codes)
     return Alliance(actors.reset_index(drop=True), ties.reset_index(drop=True),
-                    alliance.directed, alliance.weighted, alliance.meta)
+                    alliance.directed, alliance.weighted, meta)
 
 
 def funders_report(alliance: Alliance, seen: Alliance, *, min_group: int = MIN_GROUP, group_by: str = "type",

@@ -24,7 +24,7 @@ Every definition is in ``docs/metrics.md`` ("Partner surveys").
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 import numpy as np
 import pandas as pd
@@ -46,9 +46,12 @@ __all__ = [
     "merge",
     "observed_density",
     "partner_scores",
+    "recorded_unknown",
     "reports_frame",
+    "respondents_renamed",
     "response_rate",
     "unknown_dyads",
+    "unknown_ties",
     "wave_response",
     "with_wave_response",
 ]
@@ -69,8 +72,12 @@ HIGH_TRUST = 3.0
 CAVEAT_RESPONSE_RATE = 0.8
 #: Figures that change much when a few actors' ties are missing (Borgatti, Carley & Krackhardt 2006).
 FRAGILE_FIGURES = ("betweenness", "centralization", "cut_points")
-#: The alliance metadata that says which waves came from a survey and how many answered:
-#: ``{"2027": {"answered": 9, "asked": 12}}``.
+#: The alliance metadata that says which waves came from a survey, how many answered and who
+#: (actor ids: organisations, not people), and how its ties were built:
+#: ``{"2027": {"answered": 2, "asked": 3, "respondents": ["a", "b"], "nonrespondents": ["c"],
+#: "rule": "union", "reconstruct": false}}``; for the rule ``confirmed`` without reconstruction
+#: also ``one_sided``, the pairs [reporter, partner] named where one side did not answer (whose
+#: state the answers cannot tell). Entries recorded before the ids were kept have the counts only.
 RESPONSE_META = "survey_response"
 
 
@@ -202,15 +209,100 @@ def wave_response(meta: Mapping[str, Any], wave: str | None) -> tuple[int, int] 
     return (answered, asked) if whole and 0 <= answered <= asked else None  # type: ignore[operator,return-value]
 
 
-def with_wave_response(meta: Mapping[str, Any], wave: str, answered: int, asked: int) -> dict[str, Any]:
-    """The metadata with the response of the survey behind ``wave`` recorded (see :func:`wave_response`).
+def with_wave_response(
+    meta: Mapping[str, Any], wave: str, reports: pd.DataFrame, roster: Sequence[str],
+    respondents: Iterable[str], *, rule: str = "union", reconstruct: bool = False,
+) -> dict[str, Any]:
+    """The metadata with the response of the survey behind ``wave`` recorded (see :data:`RESPONSE_META`):
+    the counts for :func:`wave_response`, and who answered and how the ties were built, so that a
+    later diff of the stored waves knows which pairs are unknown (:func:`recorded_unknown`).
 
-    >>> with_wave_response({"name": "B"}, "2027", 9, 12)
-    {'name': 'B', 'survey_response': {'2027': {'answered': 9, 'asked': 12}}}
+    >>> r = reports_frame([{"reporter": "a", "partner": "b"}], ["a", "b", "c"])
+    >>> with_wave_response({"name": "B"}, "2027", r, ["a", "b", "c"], ["a", "b"])["survey_response"]
+    {'2027': {'answered': 2, 'asked': 3, 'respondents': ['a', 'b'], 'nonrespondents': ['c'], \
+'rule': 'union', 'reconstruct': False}}
     """
+    answered = set(respondents)
+    entry: dict[str, Any] = {
+        "answered": len(answered), "asked": len(roster), "respondents": sorted(answered),
+        "nonrespondents": [actor for actor in roster if actor not in answered],
+        "rule": rule, "reconstruct": reconstruct,
+    }
+    if rule == "confirmed" and not reconstruct:  # the only rule whose unknown pairs need the reports
+        one_side = reports["reporter"].isin(answered) != reports["partner"].isin(answered)
+        entry["one_sided"] = reports.loc[one_side, ["reporter", "partner"]].to_numpy().tolist()
     entries = meta.get(RESPONSE_META)
     known = dict(entries) if isinstance(entries, Mapping) else {}
-    return {**meta, RESPONSE_META: {**known, str(wave): {"answered": answered, "asked": asked}}}
+    return {**meta, RESPONSE_META: {**known, str(wave): entry}}
+
+
+def recorded_unknown(
+    meta: Mapping[str, Any], wave: str | None, *, directed: bool
+) -> list[tuple[str, str]] | None:
+    """The pairs whose state in ``wave`` its survey's answers cannot tell (:func:`unknown_ties`),
+    rebuilt from the response recorded at the survey's close (:func:`with_wave_response`);
+    ``None`` for a wave not from a survey, an entry with counts only, or one edited into
+    something else (metadata can be edited by hand: a wrong entry must not break a diff).
+
+    >>> r = reports_frame([{"reporter": "a", "partner": "b"}], ["a", "b", "c", "d"])
+    >>> meta = with_wave_response({}, "2027", r, ["a", "b", "c", "d"], ["a", "b"])
+    >>> recorded_unknown(meta, "2027", directed=False)
+    [('c', 'd')]
+    """
+    entries = meta.get(RESPONSE_META)
+    entry = entries.get(str(wave)) if isinstance(entries, Mapping) and wave is not None else None
+    if not isinstance(entry, Mapping):
+        return None
+    respondents, silent = entry.get("respondents"), entry.get("nonrespondents")
+    rule, reconstruct = entry.get("rule"), entry.get("reconstruct")
+    one_sided = entry.get("one_sided", [])
+    if not (_ids(respondents) and _ids(silent) and rule in RULES and isinstance(reconstruct, bool)
+            and isinstance(one_sided, list)):
+        return None
+    roster = [*respondents, *silent]
+    pairs_known = all(isinstance(p, list) and len(p) == 2 and all(a in roster for a in p) for p in one_sided)
+    if len(set(roster)) != len(roster) or not pairs_known:
+        return None
+    reports = pd.DataFrame(one_sided, columns=["reporter", "partner"], dtype=object)
+    return unknown_ties(reports, roster, respondents, rule=rule, reconstruct=reconstruct, directed=directed)
+
+
+def respondents_renamed(meta: Mapping[str, Any], rename: Mapping[str, str] | None) -> dict[str, Any]:
+    """The metadata with the recorded responses' actor ids renamed by ``rename`` (the pseudonyms
+    of a de-identified alliance, :func:`netz.analysis.privacy.deidentify`), so that its diff of
+    stored waves still knows the unknown pairs; with no ``rename``, or an id it does not know, the
+    counts only: who answered is not said to those who see actors under pseudonyms or not at all.
+
+    >>> meta = {"survey_response": {"2027": {"answered": 1, "asked": 2, "respondents": ["a"],
+    ...                                      "nonrespondents": ["b"], "rule": "union", "reconstruct": False}}}
+    >>> respondents_renamed(meta, None)
+    {'survey_response': {'2027': {'answered': 1, 'asked': 2}}}
+    >>> respondents_renamed(meta, {"a": "A-1", "b": "A-2"})["survey_response"]["2027"]["nonrespondents"]
+    ['A-2']
+    """
+    entries = meta.get(RESPONSE_META)
+    if not isinstance(entries, Mapping):
+        return dict(meta)
+
+    def renamed(entry: object) -> object:
+        if not isinstance(entry, Mapping):
+            return entry
+        counts = {k: v for k, v in entry.items() if k in ("answered", "asked")}
+        respondents, silent = entry.get("respondents"), entry.get("nonrespondents")
+        pairs = entry.get("one_sided", [])
+        lists = [respondents, silent, *(pairs if isinstance(pairs, list) else [None])]
+        if rename is None or not all(_ids(v) and all(i in rename for i in v) for v in lists):
+            return counts
+        return {**entry, "respondents": [rename[i] for i in respondents or ()],
+                "nonrespondents": [rename[i] for i in silent or ()],
+                **({"one_sided": [[rename[i] for i in p] for p in pairs]} if "one_sided" in entry else {})}
+
+    return {**meta, RESPONSE_META: {wave: renamed(entry) for wave, entry in entries.items()}}
+
+
+def _ids(value: object) -> TypeGuard[list[str]]:
+    """Whether ``value`` is a list of actor ids (strings)."""
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def merge(
@@ -387,6 +479,28 @@ def unknown_dyads(
     if rule == "reporter":
         return list(pairs)
     return sorted((s, t) if s <= t else (t, s) for s, t in pairs)
+
+
+def unknown_ties(
+    reports: pd.DataFrame,
+    roster: Sequence[str],
+    respondents: Iterable[str],
+    *,
+    rule: str = "union",
+    reconstruct: bool = False,
+    directed: bool = False,
+) -> list[tuple[str, str]]:
+    """:func:`unknown_dyads` as an alliance's ties are compared (:mod:`netz.analysis.waves`): in a
+    directed alliance an undirected rule's pair in both directions, as its ties are added.
+
+    >>> r = reports_frame([{"reporter": "a", "partner": "b"}], ["a", "b", "c", "d"])
+    >>> unknown_ties(r, ["a", "b", "c", "d"], ["a", "b"], directed=True)
+    [('c', 'd'), ('d', 'c')]
+    """
+    unknown = unknown_dyads(reports, roster, respondents, rule=rule, reconstruct=reconstruct)
+    if directed and rule != "reporter":
+        unknown += [(t, s) for s, t in unknown]
+    return unknown
 
 
 def _dyads(

@@ -16,6 +16,7 @@ import pandas as pd
 from netz.analysis.gaps import Thresholds, compare_findings
 from netz.analysis.health import Bands
 from netz.analysis.report import Analysis, analyse
+from netz.analysis.survey import recorded_unknown
 from netz.core.errors import UnknownNameError
 from netz.core.model import Alliance, plain_value
 
@@ -48,7 +49,9 @@ def diff_waves(
     Returns ``from``, ``to`` and ``directed``; ``actors_joined`` and ``actors_left`` (ids taking
     part in one wave but not the other); ``ties_gained`` and ``ties_lost`` as
     ``[source, target]`` pairs (sorted within the pair when undirected); ``actors_unknown`` and
-    ``ties_unknown`` (empty here; see :func:`diff_analyses`' ``unknown``);
+    ``ties_unknown`` (see :func:`diff_analyses`' ``unknown``: when ``to_wave`` came from a survey
+    whose respondents were recorded at its close, :func:`netz.analysis.survey.recorded_unknown`,
+    a tie between two who did not answer is unknown, not lost);
     ``network``: each whole-network figure's ``from``, ``to`` and ``change``;
     ``actors``: the same for each actor's metrics in ``ACTOR_CHANGE_COLUMNS``;
     ``gaps_new`` and ``gaps_resolved`` (a gap is the same when its id is: its kind and what it
@@ -63,7 +66,8 @@ def diff_waves(
                                    heading="waves", note="" if alliance.waves else " (no tie has a wave)")
     before = analyse(alliance, group_by=group_by, wave=str(from_wave), thresholds=thresholds, bands=bands)
     after = analyse(alliance, group_by=group_by, wave=str(to_wave), thresholds=thresholds, bands=bands)
-    return diff_analyses(alliance, before, after)
+    unknown = recorded_unknown(alliance.meta, str(to_wave), directed=alliance.directed) or ()
+    return diff_analyses(alliance, before, after, unknown=unknown)
 
 
 def diff_analyses(

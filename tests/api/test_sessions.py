@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -21,12 +22,15 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.pool import NullPool
 from starlette.types import Message, Receive, Scope, Send
 
+import api.reportcache
+import api.routes.handout
 from api import pages, routes
 from api.deps import SessionRoute, _session
+from api.models import ReportCache
 from tests.api.conftest import auth
 
 #: The connections of this database (but the asking one) that hold a transaction open while idle.
@@ -183,3 +187,128 @@ def test_every_route_that_takes_a_session_closes_it() -> None:
     with_session = [route for route in every if takes_a_session(route.dependant)]
     assert len(with_session) > 50
     assert [route.path for route in with_session if not isinstance(route, SessionRoute)] == []
+
+
+@pytest.mark.parametrize(("tail", "module", "computation", "stored"), [
+    ("whatif?key_players=3", api.reportcache, "key_players", 1),  # tens of seconds at 3,000 actors
+    ("layout", api.reportcache, "map_layout", 1),  # seconds
+    ("report.pdf", api.routes.handout, "handout", 2),  # seconds: the analysis (layout, key players)
+    ("report.pdf", api.routes.handout, "pdf", 2),  # seconds: WeasyPrint
+])
+def test_a_long_computation_holds_no_connection(
+    client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any],
+    idle_in_transaction: Callable[[], int], monkeypatch: pytest.MonkeyPatch,
+    tail: str, module: Any, computation: str, stored: int,
+) -> None:
+    """Issue 12: a key-player search kept its session's connection while it computed, and the
+    thread limiter equals the pool's size, so each one held kept another request waiting. The
+    computation waits here until the test has looked at the pool: every connection is back in it,
+    and none is idle in a transaction; its results are stored after it."""
+    started, go = threading.Event(), threading.Event()
+    real = getattr(module, computation)
+
+    def waiting(*args: Any, **options: Any) -> Any:
+        started.set()
+        go.wait(timeout=120)  # a bound in case the test fails before it lets the computation go
+        return real(*args, **options)
+
+    monkeypatch.setattr(module, computation, waiting)
+    pool = app.state.database.engine.pool
+    with ThreadPoolExecutor(1) as thread:
+        answer = thread.submit(client.get, f"/api/v1/alliances/{demo['id']}/{tail}", headers=admin)
+        try:
+            assert started.wait(timeout=120), answer.result()
+            during = (pool.checkedout(), idle_in_transaction())
+        finally:
+            go.set()
+        response = answer.result()
+    assert response.status_code == 200, response.text
+    assert during == (0, 0), "(checked-out connections, idle in transaction) during the computation"
+    with app.state.database.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ReportCache).where(
+            ReportCache.alliance_id == demo["id"])) == stored
+
+
+def test_a_request_waiting_for_another_ones_computation_holds_no_connection(
+    client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any],
+    idle_in_transaction: Callable[[], int], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two requests for the same key players: the second waits for the first one's search (one
+    search per process), and neither holds a connection meanwhile."""
+    started, go, waiting = threading.Event(), threading.Event(), threading.Event()
+    searches: list[int] = []
+    real = api.reportcache.key_players
+
+    def searching(graph: Any, k: int) -> Any:
+        searches.append(k)
+        started.set()
+        go.wait(timeout=120)  # a bound in case the test fails before it lets the search go
+        return real(graph, k)
+
+    class NotingLock:
+        """A fill's lock that notes when a request is about to wait for it."""
+
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+
+        def acquire(self, blocking: bool = True) -> bool:
+            if blocking:
+                waiting.set()
+            return self.lock.acquire(blocking)
+
+        def release(self) -> None:
+            self.lock.release()
+
+    class NotingFill(api.reportcache._Fill):
+        def __init__(self) -> None:
+            self.lock = NotingLock()  # type: ignore[assignment]
+
+    monkeypatch.setattr(api.reportcache, "key_players", searching)
+    monkeypatch.setattr(api.reportcache, "_Fill", NotingFill)
+    pool = app.state.database.engine.pool
+    path, params = f"/api/v1/alliances/{demo['id']}/whatif", {"key_players": 3}
+    with ThreadPoolExecutor(2) as threads:
+        first = threads.submit(client.get, path, headers=admin, params=params)
+        try:
+            assert started.wait(timeout=120), first.result()
+            second = threads.submit(client.get, path, headers=admin, params=params)
+            assert waiting.wait(timeout=120), second.result()
+            during = (pool.checkedout(), idle_in_transaction())
+        finally:
+            go.set()
+        answers = [first.result(), second.result()]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json() and searches == [3]
+    assert during == (0, 0), "(checked-out connections, idle in transaction) while both wait"
+
+
+def test_printing_a_handout_from_another_workers_cache_holds_no_connection(
+    client: TestClient, app: FastAPI, admin: dict[str, str], demo: dict[str, Any],
+    idle_in_transaction: Callable[[], int], monkeypatch: pytest.MonkeyPatch,
+    make_app: Callable[..., FastAPI],
+) -> None:
+    """The layout and key players stored by another worker are read from the store (a transaction
+    of their own), and that one is ended too before the PDF is printed."""
+    with TestClient(make_app()) as other_worker:
+        for tail in ("layout", "whatif?key_players=3"):
+            stored = other_worker.get(f"/api/v1/alliances/{demo['id']}/{tail}", headers=admin)
+            assert stored.status_code == 200, stored.text
+    started, go = threading.Event(), threading.Event()
+    real = api.routes.handout.pdf
+
+    def waiting(html: str) -> bytes:
+        started.set()
+        go.wait(timeout=120)  # a bound in case the test fails before it lets the printing go
+        return real(html)
+
+    monkeypatch.setattr(api.routes.handout, "pdf", waiting)
+    pool = app.state.database.engine.pool
+    with ThreadPoolExecutor(1) as thread:
+        answer = thread.submit(client.get, f"/api/v1/alliances/{demo['id']}/report.pdf", headers=admin)
+        try:
+            assert started.wait(timeout=120), answer.result()
+            during = (pool.checkedout(), idle_in_transaction())
+        finally:
+            go.set()
+        assert answer.result().status_code == 200
+    assert during == (0, 0), "(checked-out connections, idle in transaction) while printing"

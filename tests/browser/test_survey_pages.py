@@ -181,6 +181,11 @@ def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_
     expect(quality).to_have_attribute("data-band", "concern")
     expect(quality).to_contain_text("4 von 12 Organisationen")
     expect(page.locator("#wave-change-title")).to_contain_text("2025")
+    # the stored waves' change above says the same: who answered is recorded at the close
+    stored = page.locator("#wave-change")
+    expect(stored.locator("[data-change=ties_lost]")).to_contain_text("Kooperationen: 3")
+    expect(stored.locator("[data-change=ties_unknown]")).to_have_text(
+        "?Nicht bekannt, weil beide Seiten nicht geantwortet haben: 6")
     expect(page.locator("#survey-admin")).not_to_contain_text("undefined")
     page.locator("#survey-admin").screenshot(path=str(folder / "survey-closed-1280.png"))
     page.locator(".alliance-head").screenshot(path=str(folder / "survey-new-wave-1280.png"))

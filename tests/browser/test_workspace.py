@@ -167,6 +167,41 @@ def test_a_new_upload_of_an_existing_name_offers_to_replace(page: Any, service: 
     assert [a["name"] for a in after].count(DEMO_NAME) == 1
 
 
+def test_a_new_upload_says_what_reading_it_noticed(page: Any, service: Any, tmp_path: Path,
+                                                   screenshots: Path) -> None:
+    """After a new alliance is stored, the page says the file's warnings (an empty type counted
+    as „Sonstige“) before going on to the alliance — they were dropped."""
+    book = openpyxl.Workbook()
+    actors = book.active
+    actors.title = "Akteure"
+    actors.append(["id", "name", "Typ"])
+    actors.append(["k", "Kirchengemeinde Nord", "Kirche"])
+    actors.append(["m", "Migrationsberatung Nord", None])
+    ties = book.create_sheet("Kooperationen")
+    ties.append(["source", "target"])
+    ties.append(["k", "m"])
+    path = tmp_path / "Bündnis Nord mit Hinweis.xlsx"
+    book.save(path)
+    page.goto("/")
+    sign_in(page, service.keys["coordinator"])
+    section = page.locator("#workspace-new")
+    page.set_input_files("#ws-new-file", str(path))
+    section.get_by_role("button", name="Vorschau zeigen").click()
+    section.get_by_role("button", name="Als neues Bündnis anlegen").click()
+    heading = section.locator("h3.ws-created")
+    expect(heading).to_have_text("Das Bündnis „Bündnis Nord mit Hinweis“ ist gespeichert. Bitte lesen Sie, "
+                                 "was uns in der Datei aufgefallen ist:")
+    expect(heading).to_be_focused()
+    expect(section.locator("ul.ws-warnings li")).to_have_count(1)
+    noted = section.locator("ul.ws-warnings li")
+    expect(noted).to_contain_text("Bündnis Nord mit Hinweis.xlsx, Blatt „Akteure“, Zeile 3")
+    expect(section.locator("ul.ws-warnings li")).to_contain_text("„Sonstige“")
+    page.screenshot(path=str(screenshots / "workspace-new-warnings-1280.png"), full_page=False)
+    section.get_by_role("link", name="Weiter zum Bündnis „Bündnis Nord mit Hinweis“").click()
+    page.wait_for_url("**/alliances/*")
+    expect(page.locator("#alliance-name")).to_have_text("Bündnis Nord mit Hinweis")
+
+
 def second_tab(browser: Any, service: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE",
                                   base_url=service.url)

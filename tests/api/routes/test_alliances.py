@@ -100,6 +100,7 @@ def test_import_each_format(client: TestClient, admin: dict[str, str], demo_zip:
 
     located = client.get(response.headers["Location"], headers=admin)
     assert located.status_code == 200
+    assert created.pop("warnings") == []  # said by the import only
     assert located.json() == created
     assert located.headers["ETag"] == response.headers["ETag"]
 
@@ -423,3 +424,58 @@ def test_deleting_an_alliance_deletes_all_its_data(client: TestClient, app: Fast
     assert client.put(f"/api/v1/keys/{target}/alliances/{other['id']}", headers=admin).status_code == 200
     app.state.key_cache.clear()
     assert [a["id"] for a in client.get(ALLIANCES, headers=coordinator).json()] == [other["id"]]
+
+
+def workbook_with_warnings(path: Path) -> Path:
+    """A workbook the import reads, with two warnings: an empty type (read as `other`) in row 3
+    of the actors, and a column named like a metric (`degree`, left out)."""
+    book = openpyxl.Workbook()
+    actors = book.active
+    actors.title = "actors"
+    actors.append(["id", "name", "type", "degree"])
+    actors.append(["k", "Kirchengemeinde", "church", 3])
+    actors.append(["m", "Migrationsberatung", None, 1])
+    ties = book.create_sheet("ties")
+    ties.append(["source", "target"])
+    ties.append(["k", "m"])
+    meta = book.create_sheet("alliance")
+    meta.append(["name", "Bündnis mit Hinweisen"])
+    book.save(path)
+    return path
+
+
+def test_import_says_its_warnings_in_the_clients_language(client: TestClient, admin: dict[str, str],
+                                                          tmp_path: Path) -> None:
+    """The import answers the warnings the preview gives (file, row and column; German unless
+    English is asked for) — they were dropped."""
+    path = workbook_with_warnings(tmp_path / "hinweise.xlsx")
+    preview = client.post(f"{ALLIANCES}/import/preview", headers=admin,
+                          files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
+    german = import_file(client, admin, path)
+    assert german.status_code == 201, german.text
+    warnings = german.json()["warnings"]
+    assert warnings == preview.json()["warnings"]
+    assert len(warnings) == 2
+    assert all(w.startswith("hinweise.xlsx, Blatt „actors“") for w in warnings)  # not the temporary copy
+    assert any("Zeile 3" in w and "„Sonstige“" in w for w in warnings)
+    assert any("Spalte „degree“" in w and "Der Name einer Kennzahl" in w for w in warnings)
+    english = import_file(client, {**admin, "Accept-Language": "en"}, path, duplicate_name=True)
+    assert english.status_code == 201, english.text
+    assert any("row 3" in w and "'other'" in w for w in english.json()["warnings"])
+    assert any("metric netz computes" in w for w in english.json()["warnings"])
+    stored = client.get(german.headers["Location"], headers=admin).json()
+    assert "warnings" not in stored and stored["n_actors"] == 2
+
+
+def test_create_says_its_warnings(client: TestClient, admin: dict[str, str]) -> None:
+    """An actor without a type is counted as `other`, and the answer says so (was: silently)."""
+    body = {"name": "Bündnis Ost", "actors": [{"id": "a", "name": "A", "type": "church"},
+                                             {"id": "b", "name": "B", "type": ""}],
+            "ties": [{"source": "a", "target": "b"}]}
+    response = client.post(ALLIANCES, headers=admin, json=body)
+    assert response.status_code == 201, response.text
+    warnings = response.json()["warnings"]
+    assert warnings == ["actors, Zeile 2, Spalte „type“: Der Typ ist leer; der Akteur wird als „Sonstige“ "
+                        "gezählt"]
+    plain = client.post(ALLIANCES, headers=admin, json={**NEW, "name": "Bündnis West"})
+    assert plain.json()["warnings"] == []

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 import api.reportcache
 import api.routes.analysis
 import api.routes.layout
+import netz.analysis.handout
 from api.config import Settings
 from api.models import ReportCache
 from api.reportcache import (
@@ -26,23 +27,31 @@ from api.reportcache import (
     layout_kind,
     report_key,
 )
+from netz.analysis.layout import map_layout
+from netz.analysis.whatif import key_players
 
 from .test_analysis import url, waves  # noqa: F401 (a fixture)
 
 IDENTITY = {"Accept-Encoding": "identity"}
 
 
+#: Every module of the service that computes a map layout or key players (the handout's too, so
+#: that one computed outside the cache is counted).
+COMPUTING = (api.reportcache, api.routes.layout, api.routes.analysis, netz.analysis.handout)
+
+
 @pytest.fixture
 def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Records each map layout the service computes (the number of actors)."""
     calls: list[int] = []
-    real = api.routes.layout.map_layout
 
     def counting(alliance: Any, **options: Any) -> Any:
         calls.append(alliance.n_actors)
-        return real(alliance, **options)
+        return map_layout(alliance, **options)
 
-    monkeypatch.setattr(api.routes.layout, "map_layout", counting)
+    for module in COMPUTING:
+        if hasattr(module, "map_layout"):
+            monkeypatch.setattr(module, "map_layout", counting)
     return calls
 
 
@@ -50,13 +59,14 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def searches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Records each search for key players the service runs (k)."""
     calls: list[int] = []
-    real = api.routes.analysis.key_players
 
     def counting(graph: Any, k: int = 3, **options: Any) -> Any:
         calls.append(k)
-        return real(graph, k, **options)
+        return key_players(graph, k, **options)
 
-    monkeypatch.setattr(api.routes.analysis, "key_players", counting)
+    for module in COMPUTING:
+        if hasattr(module, "key_players"):
+            monkeypatch.setattr(module, "key_players", counting)
     return calls
 
 
@@ -205,3 +215,25 @@ def test_key_players_are_searched_once_per_revision(client: TestClient, app: Fas
     searches.clear()
     client.get(url(waves, "whatif"), headers=admin, params={"key_players": 3})
     assert searches == [3]
+
+
+# -- (e) the handout takes the layout and the key players from the one cache ----------------------
+
+
+def test_a_handout_after_a_page_visit_computes_neither_again(
+        client: TestClient, admin: dict[str, str], waves: dict[str, Any],  # noqa: F811
+        layouts: list[int], searches: list[int]) -> None:
+    """The alliance page asks for the map's layout and three key players; the PDF then computes
+    neither (and the other way round: after a PDF, the page finds both)."""
+    assert client.get(url(waves, "layout"), headers=admin).status_code == 200
+    assert client.get(url(waves, "whatif"), headers=admin, params={"key_players": 3}).status_code == 200
+    assert len(layouts) == 1 and searches == [3]
+    printed = client.get(url(waves, "report.pdf"), headers=admin)
+    assert printed.status_code == 200, printed.text
+    assert len(layouts) == 1 and searches == [3]
+    older = client.get(url(waves, "report.pdf"), headers=admin, params={"wave": "2023"})
+    assert older.status_code == 200 and len(layouts) == 2 and searches == [3, 3]
+    assert client.get(url(waves, "layout"), headers=admin, params={"wave": "2023"}).status_code == 200
+    assert client.get(url(waves, "whatif"), headers=admin,
+                      params={"key_players": 3, "wave": "2023"}).status_code == 200
+    assert len(layouts) == 2 and searches == [3, 3]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from api.models import AllianceRow, AnswerRow, InvitationRow, SurveyRow
 from api.reportcache import read, report_key
 from api.reports import compute_report
 from api.store import load
-from tests.api.conftest import Keys
+from tests.api.conftest import Keys, auth
 
 SMALL = {
     "name": "Bündnis Umfrage",
@@ -435,6 +436,42 @@ def test_the_diff_at_closing_does_not_call_ties_of_two_non_respondents_lost(
     assert diff["ties_lost"] == [["ca", "ev"]]
     assert diff["ties_unknown"] == [["mso", "st"]]
     assert diff["actors_left"] == ["ca"] and diff["actors_unknown"] == ["mso", "st"]
+
+
+def test_the_diff_of_the_stored_waves_knows_who_answered(
+    client: TestClient, admin: dict[str, str], new_key: Callable[..., str]
+) -> None:
+    """Later, the diff of the stored waves (GET …/waves/diff) says what the diff at closing said:
+    st–mso, two who did not answer, is unknown, not lost (was: lost, the stored diff did not know
+    who answered). Researchers get the same under pseudonyms, and the alliance's metadata says
+    them how many answered, not who."""
+    ties = [*SMALL["ties"], {"source": "st", "target": "mso", "wave": "2025"}]
+    made = client.post("/api/v1/alliances", headers=admin, json={**SMALL, "ties": ties})
+    path = f"/api/v1/alliances/{made.json()['id']}"
+    started = client.post(
+        f"{path}/surveys", json={"wave": "2026", "closes_at": later()}, headers={**admin, "If-Match": "*"}
+    ).json()
+    answer(client, token_of(started, "hk"), {"ev": {"frequency": 2}})
+    answer(client, token_of(started, "ca"), {})
+    etag = client.get(path, headers=admin).headers["ETag"]
+    closed = client.post(f"{path}/surveys/{started['id']}/close", headers={**admin, "If-Match": etag}).json()
+    stored = client.get(f"{path}/waves/diff", headers=admin, params={"from": "2025", "to": "2026"})
+    assert stored.status_code == 200, stored.text
+    for part in ("ties_lost", "ties_unknown", "ties_gained", "actors_left", "actors_unknown",
+                 "actors_joined"):
+        assert stored.json()[part] == closed["diff"][part], part
+    assert stored.json()["ties_unknown"] == [["mso", "st"]] and stored.json()["ties_lost"] == [["ca", "ev"]]
+    researcher = auth(new_key("researcher"))
+    seen = client.get(f"{path}/waves/diff", headers=researcher, params={"from": "2025", "to": "2026"}).json()
+    assert (len(seen["ties_lost"]), len(seen["ties_unknown"]), len(seen["actors_unknown"])) == (1, 1, 2)
+    assert not {"mso", "st"} & {actor for pair in seen["ties_unknown"] for actor in pair}
+    funder = client.get(f"{path}/waves/diff", headers=auth(new_key("funder")),
+                        params={"from": "2025", "to": "2026"})
+    assert (funder.json()["ties_lost"], funder.json()["ties_unknown"]) == (1, 1)  # counts only
+    response = client.get(path, headers=researcher).json()["meta"]["survey_response"]["2026"]
+    assert response == {"answered": 2, "asked": len(SMALL["actors"])}
+    recorded = client.get(path, headers=admin).json()["meta"]["survey_response"]["2026"]
+    assert recorded["respondents"] == ["ca", "hk"] and "st" in recorded["nonrespondents"]
 
 
 def test_closing_keeps_the_new_waves_analysis_as_the_report(
