@@ -106,7 +106,7 @@ def _closing_sessions(endpoint: Callable[..., Any]) -> Callable[..., Any]:
                     else:
                         session.close()
 
-        return run_async
+        return _signed(run_async, endpoint)
 
     @functools.wraps(endpoint)
     def run(**arguments: Any) -> Any:
@@ -116,7 +116,16 @@ def _closing_sessions(endpoint: Callable[..., Any]) -> Callable[..., Any]:
             for session in _sessions(arguments):
                 session.close()
 
-    return run
+    return _signed(run, endpoint)
+
+
+def _signed(wrapper: Callable[..., Any], endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    """The wrapper with the endpoint's signature, its annotations evaluated in the endpoint's
+    module: FastAPI before 0.116 resolves string annotations (``from __future__ import
+    annotations``) in the globals of the function it is given — this module's, where the
+    endpoint's ``GroupBy`` or ``Wave`` are unknown."""
+    wrapper.__signature__ = inspect.signature(endpoint, eval_str=True)  # type: ignore[attr-defined]
+    return wrapper
 
 
 def release(session: Session) -> None:

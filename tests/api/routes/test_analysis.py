@@ -281,8 +281,8 @@ def test_wave_diff_for_funders(client: TestClient, keys: Any, waves: dict[str, A
                           params={"from": "2023", "to": "2024"})
     assert response.status_code == 200
     body = response.json()
-    assert body.keys() == {"from", "to", "network", "ties_gained", "ties_lost"}
-    assert (body["ties_gained"], body["ties_lost"]) == (9, 9)
+    assert body.keys() == {"from", "to", "network", "ties_gained", "ties_lost", "ties_unknown"}
+    assert (body["ties_gained"], body["ties_lost"], body["ties_unknown"]) == (9, 9, 0)  # no survey
     full = client.get(url(waves, "waves/diff"), headers=keys.headers("admin"),
                       params={"from": "2023", "to": "2024"}).json()
     assert_same(body["network"], full["network"])

@@ -1,4 +1,7 @@
-"""The test suite's own setup: any folders of tests collect together, and Hypothesis measures no time."""
+"""The test suite's own setup: any folders of tests collect together, and Hypothesis measures no time.
+
+Here with the service's tests: collecting them needs the service and the browser installed (the
+lowest-versions run, ``make test-lowest``, has the library's tests only)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, settings
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def test_the_service_and_browser_tests_collect_in_one_run() -> None:
