@@ -87,11 +87,11 @@ class SessionRoute(APIRoute):
 def _closing_sessions(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     """The endpoint, closing the sessions among its arguments when it returns or raises.
 
-    FastAPI reads the endpoint's parameters through ``functools.wraps`` (``__wrapped__``) and
-    passes them as keywords. An async endpoint closes its session on the event loop when the
-    session holds no transaction (no I/O then), else in a thread under a limiter of its own (as
-    FastAPI does for sync dependencies): waiting for a thread of the shared pool, whose threads
-    may be waiting for the connection this close gives back, could deadlock.
+    FastAPI reads the endpoint's parameters from the wrapper's signature (the endpoint's, see
+    :func:`_signed`) and passes them as keywords. An async endpoint closes its session on the
+    event loop when the session holds no transaction (no I/O then), else in a thread under a
+    limiter of its own (as FastAPI does for sync dependencies): waiting for a thread of the shared
+    pool, whose threads may be waiting for the connection this close gives back, could deadlock.
     """
     if inspect.iscoroutinefunction(endpoint):
 

@@ -200,9 +200,8 @@ def wave_response(meta: Mapping[str, Any], wave: str | None) -> tuple[int, int] 
     >>> wave_response({"survey_response": {"2027": {"answered": 9, "asked": 12}}}, "2026") is None
     True
     """
-    entries = meta.get(RESPONSE_META)
-    entry = entries.get(str(wave)) if isinstance(entries, Mapping) and wave is not None else None
-    if not isinstance(entry, Mapping):
+    entry = _recorded(meta, wave)
+    if entry is None:
         return None
     answered, asked = entry.get("answered"), entry.get("asked")
     whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (answered, asked))
@@ -249,9 +248,8 @@ def recorded_unknown(
     >>> recorded_unknown(meta, "2027", directed=False)
     [('c', 'd')]
     """
-    entries = meta.get(RESPONSE_META)
-    entry = entries.get(str(wave)) if isinstance(entries, Mapping) and wave is not None else None
-    if not isinstance(entry, Mapping):
+    entry = _recorded(meta, wave)
+    if entry is None:
         return None
     respondents, silent = entry.get("respondents"), entry.get("nonrespondents")
     rule, reconstruct = entry.get("rule"), entry.get("reconstruct")
@@ -298,6 +296,13 @@ def respondents_renamed(meta: Mapping[str, Any], rename: Mapping[str, str] | Non
                 **({"one_sided": [[rename[i] for i in p] for p in pairs]} if "one_sided" in entry else {})}
 
     return {**meta, RESPONSE_META: {wave: renamed(entry) for wave, entry in entries.items()}}
+
+
+def _recorded(meta: Mapping[str, Any], wave: str | None) -> Mapping[str, Any] | None:
+    """The response recorded for ``wave`` (:data:`RESPONSE_META`), if there is one as a mapping."""
+    entries = meta.get(RESPONSE_META)
+    entry = entries.get(str(wave)) if isinstance(entries, Mapping) and wave is not None else None
+    return entry if isinstance(entry, Mapping) else None
 
 
 def _ids(value: object) -> TypeGuard[list[str]]:
