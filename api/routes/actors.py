@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.audit import audit
@@ -80,10 +79,11 @@ def _page(row: AllianceState | AllianceRow, report: Entry, sort: str, order: str
         spreadsheet_safe(page_rows).to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL)
         return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
     # The report's own records (the table's index is their position): named, nested and
-    # rounded as in the report's ``actors``.
-    records = [report.value["actors"][position] for position in page_rows.index]
-    payload = {"total": total, "page": page, "per_page": per_page, "actors": records}
-    return JSONResponse(payload, headers=headers)
+    # rounded as in the report's ``actors``, each encoded once per report and process.
+    records = report.actor_records()
+    actors = b",".join(records[position] for position in page_rows.index)
+    body = b'{"total":%d,"page":%d,"per_page":%d,"actors":[%s]}' % (total, page, per_page, actors)
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.post("", status_code=201)

@@ -99,14 +99,16 @@ async def get_report(alliance_id: AllianceId, request: Request, group_by: GroupB
 async def get_gaps(alliance_id: AllianceId, request: Request, key: CurrentKey,
                    group_by: GroupBy = "type", wave: Wave = None) -> Response:
     """Coordination gaps, most severe first (funders: counts by kind and severity)."""
-    return JSONResponse((await _served(request, key, alliance_id, group_by, wave))[1].value["gaps"])
+    return Response((await _served(request, key, alliance_id, group_by, wave))[1].part("gaps"),
+                    media_type="application/json")
 
 
 @router.get("/health", response_model=list[HealthIndicator])
 async def get_health(alliance_id: AllianceId, request: Request, key: CurrentKey,
                      group_by: GroupBy = "type", wave: Wave = None) -> Response:
     """The health scorecard (funders: without the explanations)."""
-    return JSONResponse((await _served(request, key, alliance_id, group_by, wave))[1].value["health"])
+    return Response((await _served(request, key, alliance_id, group_by, wave))[1].part("health"),
+                    media_type="application/json")
 
 
 @router.get("/whatif", response_model=WhatIf)
