@@ -413,7 +413,8 @@ class Network(_Answer):
 
 class ReportAlliance(_Answer):
     """The alliance the report is of: its metadata (further fields as stored, e.g. `region`,
-    `land`, `programme`, `funding`, `founded`, `description`) and the report's options."""
+    `land`, `programme`, `funding`, `founded`, `description`; researchers and funders get the
+    listed fields only, `docs/privacy.md`) and the report's options."""
 
     id: int = Field(description="The alliance's id.")
     revision: int = Field(description="The alliance's revision the report is of.")
