@@ -22,6 +22,7 @@ from netz.core.errors import InputError, Problem
 from netz.core.io.meta import meta_value
 
 __all__ = [
+    "RECORDED_META",
     "ActorIn",
     "ActorPatch",
     "AllianceCreated",
@@ -34,7 +35,6 @@ __all__ = [
     "KeyInfo",
     "KeyOut",
     "KeyPatch",
-    "RECORDED_META",
     "TieIn",
     "TiePatch",
     "checked_meta",

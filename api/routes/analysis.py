@@ -178,7 +178,7 @@ def export(alliance_id: AllianceId, request: Request, session: SessionDep, key: 
     require(key, "admin", "coordinator", "researcher")
     row = readable_alliance(session, key, alliance_id)
     alliance = alliance_as_seen(session, row, view_of(key), settings)
-    if view_of(key) != "full":  # not who answered a survey, which the de-identified alliance keeps for figures
+    if view_of(key) != "full":  # the listed metadata: not who answered a survey (kept for figures)
         alliance = dataclasses.replace(alliance, meta=shared_meta(alliance.meta))
     if metrics:
         report = _report(request, session, key, alliance_id, "type", None)[1].value

@@ -103,7 +103,8 @@ def world(app: FastAPI, reset_database: Any, tmp_path_factory: pytest.TempPathFa
             row = session.get(AllianceRow, alliance)
             row.meta = {**row.meta, RESPONSE_META: {WAVES[1]: {
                 "answered": len(RESPONDENTS), "asked": len(IDS), "respondents": RESPONDENTS,
-                "nonrespondents": [i for i in IDS if i not in RESPONDENTS], "rule": "union", "reconstruct": False}}}
+                "nonrespondents": [i for i in IDS if i not in RESPONDENTS], "rule": "union",
+                "reconstruct": False}}}
             session.commit()
         admin = {"Authorization": f"Bearer {keys['admin']}"}
         etag = client.get(f"{ALLIANCES}/{alliance}", headers=admin).headers["ETag"]
@@ -346,7 +347,8 @@ def test_the_views_are_allow_lists() -> None:
     full["health"][0]["new_field"] = "x"
     full["alliance"].update(ALLIANCE_NOTES)
     for view in (research_view(full, ["Ehrenamtliche"]), funder_view(full)):
-        assert not set(ALLIANCE_NOTES) & set(view["alliance"]) and view["alliance"]["name"] == "Bündnis Zettelbach"
+        assert not set(ALLIANCE_NOTES) & set(view["alliance"])
+        assert view["alliance"]["name"] == "Bündnis Zettelbach"
         assert "new_figure" not in view["network"] and "new_figure" not in view["network"]["mixing"]
         assert "members" not in view["network"]["communities"]
         assert all("new_metric" not in actor and "Kontakt" not in actor for actor in view["actors"])
@@ -370,7 +372,8 @@ def test_researchers_and_funders_see_the_listed_metadata_only(world: World, tmp_
     exported.write_bytes(world.get("researcher", f"{alliance}/export", {"format": "json"}).content)
     assert netz_io.read(exported).meta == listed
     full = world.get("admin", alliance).json()["meta"]
-    assert full["kontakt"] == ALLIANCE_NOTES["kontakt"] and full[RESPONSE_META][WAVES[1]]["respondents"] == RESPONDENTS
+    assert full["kontakt"] == ALLIANCE_NOTES["kontakt"]
+    assert full[RESPONSE_META][WAVES[1]]["respondents"] == RESPONDENTS
 
 
 def test_researchers_diff_still_knows_who_answered(world: World) -> None:

@@ -503,7 +503,8 @@ def test_the_survey_record_cannot_be_set_or_removed_by_hand(
         [problem] = response.json()["problems"]
         assert problem["column"] == "survey_response"
         assert problem["message"].startswith(expected), problem["message"]
-    created = client.post(ALLIANCES, headers=admin, json={"name": "Gefälscht", "meta": {"survey_response": value}})
+    created = client.post(ALLIANCES, headers=admin,
+                          json={"name": "Gefälscht", "meta": {"survey_response": value}})
     assert created.status_code == 422 and created.json()["problems"][0]["column"] == "survey_response"
     assert client.get(url, headers=admin).json()["revision"] == 1  # nothing stored
 
@@ -522,7 +523,8 @@ def test_an_imported_files_survey_record_is_left_out_with_a_warning(
     assert german.status_code == 201, german.text
     assert german.json()["warnings"] == preview.json()["warnings"]
     [warning] = german.json()["warnings"]
-    assert warning.startswith(f"{path.name}, Spalte „survey_response“: „survey_response“ hält netz selbst fest")
+    assert warning.startswith(f"{path.name}, Spalte „survey_response“: "
+                              "„survey_response“ hält netz selbst fest")
     english = import_file(client, {**admin, "Accept-Language": "en"}, path, duplicate_name=True)
     assert english.json()["warnings"][0].endswith("the file's value is not taken over")
     for created in (german, english):
