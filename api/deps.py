@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from anyio import CapacityLimiter, to_thread
 from fastapi import Depends, HTTPException, Path, Request
@@ -23,7 +26,9 @@ from api.security import KeyCache, authenticate, key_status, record_use
 __all__ = [
     "BEARER",
     "MAX_ID",
+    "Access",
     "AllianceId",
+    "AllianceState",
     "CurrentKey",
     "KeyId",
     "SessionDep",
@@ -239,6 +244,14 @@ _ALLIANCE_AND_GRANT = (
     .outerjoin(KeyGrant, and_(KeyGrant.alliance_id == AllianceRow.id, KeyGrant.key_id == bindparam("key_id")))
     .where(AllianceRow.id == bindparam("alliance_id"))
 )
+#: The same for many alliances and coordinator keys at once (:class:`Access`): a row per alliance
+#: and key among them given it, or one with no key.
+_ALLIANCES_AND_GRANTS = (
+    select(AllianceRow.id, AllianceRow.revision, AllianceRow.created_at, KeyGrant.key_id)
+    .outerjoin(KeyGrant, and_(KeyGrant.alliance_id == AllianceRow.id,
+                              KeyGrant.key_id.in_(bindparam("key_ids", expanding=True))))
+    .where(AllianceRow.id.in_(bindparam("alliance_ids", expanding=True)))
+)
 
 
 def readable_alliance(session: Session, key: ApiKey, alliance_id: int) -> AllianceRow:
@@ -246,19 +259,116 @@ def readable_alliance(session: Session, key: ApiKey, alliance_id: int) -> Allian
 
     An id no id column can hold (given in a list, not a path) is 404 without a query.
     """
-    if not 1 <= alliance_id <= MAX_ID:
-        raise alliance_not_found(alliance_id)
+    _check_id(alliance_id)
     if key.role != "coordinator":
         row = session.scalar(_ALLIANCE, {"alliance_id": alliance_id})
         granted = True
     else:
         found = session.execute(_ALLIANCE_AND_GRANT, {"alliance_id": alliance_id, "key_id": key.id}).first()
         row, granted = (found[0], found[1] is not None) if found is not None else (None, False)
+    return _readable(row, granted, alliance_id)
+
+
+_Row = TypeVar("_Row", AllianceRow, "AllianceState")
+
+
+def _check_id(alliance_id: int) -> None:
+    if not 1 <= alliance_id <= MAX_ID:
+        raise alliance_not_found(alliance_id)
+
+
+def _readable(row: _Row | None, granted: bool, alliance_id: int) -> _Row:
+    """The access rule: 404 for an alliance that is not there, 403 for one not given to the key."""
     if row is None:
         raise alliance_not_found(alliance_id)
     if not granted:
         raise alliance_not_given()
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class AllianceState:
+    """Which alliance, in which revision: what serving a cached value of it needs to know (an
+    alliance is told apart from a deleted one whose id came back by its creation time)."""
+
+    id: int
+    revision: int
+    created_at: dt.datetime
+
+
+#: What :class:`Access` is asked: an alliance, and the coordinator key to check the grant of
+#: (None: the key's role reads every alliance); and what it answers: the alliance's state (None:
+#: not there) and whether the key is given it.
+_Asked = tuple[int, int | None]
+_Answer = tuple[AllianceState | None, bool]
+
+
+class Access:
+    """The access rule and the current revision of alliances, read for many requests at once.
+
+    Serving a cached report needs, per request, the alliance's revision from the database (the
+    truth for every worker process: a write in one is seen by all) and whether the key may read
+    it. One query per request, each in a worker thread of its own, cost three times the serving
+    of the report from memory (``benchmarks/README.md``). So the requests that arrive while such
+    a read is running wait for the next one, which starts as soon as it returns and answers all of
+    them with one query, in one thread, outside a transaction (:meth:`api.db.Database.read`).
+    Each request is answered by a read begun after it arrived: it sees every write committed
+    before it came, as a query of its own would.
+
+    One per application; used on the event loop (it keeps the loop it serves: a test's next
+    client may run another one).
+    """
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiting: dict[_Asked, list[asyncio.Future[_Answer]]] = {}
+        self._reading = False
+
+    async def readable(self, key: ApiKey, alliance_id: int) -> AllianceState:
+        """The alliance's state if this key may read it (404, 403 as :func:`readable_alliance`)."""
+        _check_id(alliance_id)
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._loop, self._waiting, self._reading = loop, {}, False
+        answer: asyncio.Future[_Answer] = loop.create_future()
+        grantee = key.id if key.role == "coordinator" else None
+        self._waiting.setdefault((alliance_id, grantee), []).append(answer)
+        if not self._reading:
+            self._read_next()
+        state, granted = await answer
+        return _readable(state, granted, alliance_id)
+
+    def _read_next(self) -> None:
+        asked, self._waiting = self._waiting, {}
+        self._reading = True
+        reading = asyncio.ensure_future(run_in_threadpool(self._read, list(asked)))
+        reading.add_done_callback(functools.partial(self._answer, asked))
+
+    def _read(self, asked: list[_Asked]) -> dict[_Asked, _Answer]:
+        rows = self.database.read(_ALLIANCES_AND_GRANTS, {
+            "alliance_ids": sorted({alliance_id for alliance_id, _ in asked}),
+            "key_ids": sorted({grantee for _, grantee in asked if grantee is not None})})
+        states = {row.id: AllianceState(row.id, row.revision, row.created_at) for row in rows}
+        given = {(row.id, row.key_id) for row in rows}
+        return {(alliance_id, grantee): (states.get(alliance_id),
+                                         grantee is None or (alliance_id, grantee) in given)
+                for alliance_id, grantee in asked}
+
+    def _answer(self, asked: dict[_Asked, list[asyncio.Future[_Answer]]],
+                reading: asyncio.Future[Any]) -> None:
+        self._reading = False
+        if self._waiting:
+            self._read_next()
+        error = reading.exception() if not reading.cancelled() else asyncio.CancelledError()
+        for at, answers in asked.items():
+            for answer in answers:
+                if answer.done():  # its request was cancelled (the client went away)
+                    continue
+                if error is not None:
+                    answer.set_exception(error)
+                else:
+                    answer.set_result(reading.result()[at])
 
 
 def alliance_not_found(alliance_id: int) -> HTTPException:
@@ -275,7 +385,7 @@ def writable_alliance(session: Session, key: ApiKey, alliance_id: int) -> Allian
     return readable_alliance(session, key, alliance_id)
 
 
-def etag(row: AllianceRow) -> str:
+def etag(row: AllianceState | AllianceRow) -> str:
     """The alliance's strong ETag, which writes must send back in ``If-Match``."""
     return f'"{row.id}-{row.revision}"'
 

@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True) -> Fas
                         pool_size=settings.database_pool_size, max_overflow=settings.job_workers + 1)
     if migrate:
         database.migrate()
-    reports = Cache(settings)
+    reports = Cache(settings, database)
     runner = JobRunner(database, settings)
 
     @asynccontextmanager

@@ -14,14 +14,15 @@ Three layers, each once:
   value, so that ``/report`` sends bytes and ``/gaps``, ``/health`` and ``/actors`` read the
   parsed report without parsing it per request.
 
-A request first passes the access rule (:func:`api.deps.readable_alliance`, one query that also
-reads the alliance's revision), then takes the memory's entry if it is of that revision of that
-alliance, else the stored row, else computes it (once per process however many requests wait
-for it) and stores it. Neither a computation nor the wait for another request's holds a connection
-of the pool (:func:`api.deps.release`): what it needs is loaded first, the result stored after. The
-database is the truth for every worker process: a write bumps the revision, so no worker serves an
-older report. An alliance is told apart from a deleted one whose id came back (SQLite reuses the
-highest id) by its creation time.
+A request first passes the access rule, which also reads the alliance's revision (a route that
+serves from memory: :meth:`Cache.served`, one query for all requests that come at once,
+:class:`api.deps.Access`; else :func:`api.deps.readable_alliance`), then takes the memory's entry if
+it is of that revision of that alliance, else the stored row, else computes it (once per process
+however many requests wait for it) and stores it. Neither a computation nor the wait for another
+request's holds a connection of the pool (:func:`api.deps.release`): what it needs is loaded first,
+the result stored after. The database is the truth for every worker process: a write bumps the
+revision, so no worker serves an older report. An alliance is told apart from a deleted one whose id
+came back (SQLite reuses the highest id) by its creation time.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ import pandas as pd
 from sqlalchemy import Executable, LargeBinary, bindparam, cast, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.config import Settings
-from api.deps import readable_alliance, release, view_of
+from api.db import Database
+from api.deps import Access, AllianceState, readable_alliance, release, view_of
 from api.models import AllianceRow, ApiKey, ReportCache, as_utc
 from api.reports import alliance_as_seen, compute_report
 from api.store import load
@@ -236,7 +239,7 @@ class Entry:
             gzipped = compressed if len(compressed) < len(body) else None
         return cls(row.revision, row.created_at, body, gzipped, json.loads(body))
 
-    def is_of(self, row: AllianceRow) -> bool:
+    def is_of(self, row: AllianceState | AllianceRow) -> bool:
         """Whether this is the value of the alliance as it is now."""
         return self.revision == row.revision and self.created == row.created_at
 
@@ -299,11 +302,29 @@ class _Fill:
 class Cache:
     """The report cache of one application (one per process): memory over the store."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, database: Database) -> None:
         self.settings = settings
+        self.database = database
+        self.access = Access(database)
         self.memory = Memory(settings.report_memory_bytes)
         self._fills: weakref.WeakValueDictionary[tuple[int, str], _Fill] = weakref.WeakValueDictionary()
         self._fills_lock = threading.Lock()
+
+    async def served(self, key: ApiKey, alliance_id: int, *, group_by: str = "type",
+                     wave: str | None = None) -> tuple[AllianceState | AllianceRow, Entry]:
+        """:meth:`report` as a route serves it: from memory after the access rule's read
+        (:class:`api.deps.Access`, shared with the requests that come at the same time), in the
+        event loop; else in a worker thread, with a session (the store, or computed)."""
+        state = await self.access.readable(key, alliance_id)
+        entry = self.fresh((alliance_id, report_key(view_of(key), group_by, wave, self.settings)), state)
+        if entry is not None:
+            return state, entry
+
+        def in_thread() -> tuple[AllianceRow, Entry]:
+            with self.database.sessions() as session:
+                return self.report(session, key, alliance_id, group_by=group_by, wave=wave)
+
+        return await run_in_threadpool(in_thread)
 
     def report(self, session: Session, key: ApiKey, alliance_id: int, *, group_by: str = "type",
                wave: str | None = None) -> tuple[AllianceRow, Entry]:
@@ -406,13 +427,18 @@ class Cache:
 
         return self.entry(session, row, key, make).value
 
+    def fresh(self, at: tuple[int, str], state: AllianceState | AllianceRow) -> Entry | None:
+        """The memory's entry at (alliance id, key) if it is of the alliance as it is now."""
+        entry = self.memory.get(at)
+        return entry if entry is not None and entry.is_of(state) else None
+
     def entry(self, session: Session, row: AllianceRow, key: str,
               make: Callable[[], tuple[str, bytes]]) -> Entry:
         """The entry of ``key`` for the alliance as ``row`` has it: from memory, else the store,
         else ``make()`` (which stores it and says under which key), once per process at a time."""
         at = (row.id, key)
-        entry = self.memory.get(at)
-        if entry is not None and entry.is_of(row):
+        entry = self.fresh(at, row)
+        if entry is not None:
             return entry
         with self._fills_lock:
             fill = self._fills.setdefault(at, _Fill())
@@ -420,8 +446,8 @@ class Cache:
             release(session)
             fill.lock.acquire()
         try:
-            entry = self.memory.get(at)  # another request's fill, while this one waited
-            if entry is not None and entry.is_of(row):
+            entry = self.fresh(at, row)  # another request's fill, while this one waited
+            if entry is not None:
                 return entry
             body = read(session, row, key)
             if body is None:
@@ -448,14 +474,14 @@ def respond(entry: Entry, tag: str, *, if_none_match: str | None, accept_encodin
     return Response(body, media_type="application/json", headers={**headers, **COMMON_HEADERS})
 
 
-def report_tag(row: AllianceRow, view: str, settings: Settings) -> str:
+def report_tag(row: AllianceState | AllianceRow, view: str, settings: Settings) -> str:
     """A report's strong ETag: the alliance's revision, the view (whose bodies differ, and differ
     again under other privacy rules) and the report's format (after an upgrade that changed it, a
     client's copy of the old one is not confirmed by a 304)."""
     return computed_tag(row, report_kind(view, settings))
 
 
-def computed_tag(row: AllianceRow, kind: str) -> str:
+def computed_tag(row: AllianceState | AllianceRow, kind: str) -> str:
     """The strong ETag of a computed value of one revision of an alliance: ``"id-revision-kind"``
     (its URL says the options; the kind says what shaped the body besides them)."""
     return f'"{row.id}-{row.revision}-{kind}"'

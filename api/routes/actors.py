@@ -9,10 +9,12 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.audit import audit
 from api.deps import (
     AllianceId,
+    AllianceState,
     CurrentKey,
     SessionDep,
     SessionRoute,
@@ -22,8 +24,9 @@ from api.deps import (
     writable_alliance,
 )
 from api.edits import edit
+from api.models import AllianceRow
 from api.params import ActorType, GroupBy, Wave
-from api.reportcache import Cache
+from api.reportcache import Cache, Entry
 from api.schemas import ActorIn, ActorPage, ActorPatch
 from netz.core.io.spreadsheet import spreadsheet_safe
 from netz.core.vocabulary import canonical_type
@@ -34,8 +37,8 @@ ActorId = Annotated[str, Path(description="The actor's id in its alliance.")]
 
 
 @router.get("", response_model=ActorPage)
-def list_actors(
-    alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
+async def list_actors(
+    alliance_id: AllianceId, request: Request, key: CurrentKey,
     sort: Annotated[str, Query(description="The column to sort by: `id`, `name`, `type` or a metric "
                                            "(`brokerage.total` for nested ones).")] = "id",
     order: Annotated[Literal["asc", "desc"], Query(description="Ascending or descending.")] = "asc",
@@ -53,7 +56,14 @@ def list_actors(
     """
     require(key, "admin", "coordinator", "researcher")
     cache: Cache = request.app.state.reports
-    row, report = cache.report(session, key, alliance_id, group_by=group_by, wave=wave)
+    row, report = await cache.served(key, alliance_id, group_by=group_by, wave=wave)
+    return await run_in_threadpool(_page, row, report, sort, order, type, page, per_page, format)
+
+
+def _page(row: AllianceState | AllianceRow, report: Entry, sort: str, order: str, type: str | None,
+          page: int, per_page: int, format: str) -> Response:
+    """One page of the report's actors, sorted and filtered (a table of thousands of actors is
+    sorted in a worker thread, not in the event loop)."""
     table = report.actors()  # made once per report and process; not changed here
     if type is not None:
         wanted = canonical_type(type)  # what import accepts (Kirche, kirche, church); else a 422

@@ -17,12 +17,12 @@ from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
 
 from api.audit import audit
 from api.deps import (
     BEARER,
     AllianceId,
+    AllianceState,
     CurrentKey,
     SessionDep,
     SessionRoute,
@@ -61,6 +61,13 @@ EXPORT_FORMATS = {
 }
 
 
+async def _served(request: Request, key: ApiKey, alliance_id: int, group_by: str,
+                  wave: str | None) -> tuple[AllianceState | AllianceRow, Entry]:
+    """The alliance and its report as this key sees it, as routes serve it (:meth:`Cache.served`)."""
+    cache: Cache = request.app.state.reports
+    return await cache.served(key, alliance_id, group_by=group_by, wave=wave)
+
+
 def _report(request: Request, session: Session, key: ApiKey, alliance_id: int, group_by: str,
             wave: str | None) -> tuple[AllianceRow, Entry]:
     """The alliance and its report as this key sees it (access: :func:`api.deps.readable_alliance`)."""
@@ -80,32 +87,28 @@ async def get_report(alliance_id: AllianceId, request: Request, group_by: GroupB
     Computed once per alliance revision and view, then served from memory (see
     ``api/reportcache.py``): gzip-compressed if the client accepts it; with an ``ETag``, and 304
     for a matching ``If-None-Match``. The most requested route: the key is read without a
-    dependency, and the database part runs in one worker thread (each costs more than the work).
+    dependency, and the access rule's read is shared with the requests that come at the same time
+    (a dependency, or a query and a worker thread per request, cost more than the work).
     """
     key = await key_of(request, authorization)  # as CurrentKey
-
-    def in_thread() -> tuple[AllianceRow, Entry]:
-        with request.app.state.database.sessions() as session:
-            return _report(request, session, key, alliance_id, group_by, wave)
-
-    row, entry = await run_in_threadpool(in_thread)
+    row, entry = await _served(request, key, alliance_id, group_by, wave)
     return respond(entry, report_tag(row, view_of(key), request.app.state.settings),
                    if_none_match=request.headers.get("if-none-match"),
                    accept_encoding=request.headers.get("accept-encoding"))
 
 
 @router.get("/gaps", response_model=Gaps)
-def get_gaps(alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
-             group_by: GroupBy = "type", wave: Wave = None) -> Response:
+async def get_gaps(alliance_id: AllianceId, request: Request, key: CurrentKey,
+                   group_by: GroupBy = "type", wave: Wave = None) -> Response:
     """Coordination gaps, most severe first (funders: counts by kind and severity)."""
-    return JSONResponse(_report(request, session, key, alliance_id, group_by, wave)[1].value["gaps"])
+    return JSONResponse((await _served(request, key, alliance_id, group_by, wave))[1].value["gaps"])
 
 
 @router.get("/health", response_model=list[HealthIndicator])
-def get_health(alliance_id: AllianceId, request: Request, session: SessionDep, key: CurrentKey,
-               group_by: GroupBy = "type", wave: Wave = None) -> Response:
+async def get_health(alliance_id: AllianceId, request: Request, key: CurrentKey,
+                     group_by: GroupBy = "type", wave: Wave = None) -> Response:
     """The health scorecard (funders: without the explanations)."""
-    return JSONResponse(_report(request, session, key, alliance_id, group_by, wave)[1].value["health"])
+    return JSONResponse((await _served(request, key, alliance_id, group_by, wave))[1].value["health"])
 
 
 @router.get("/whatif", response_model=WhatIf)

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 
 from netz.analysis.support import explain_reason
 from netz.core.errors import require
+from netz.core.io.xmlchars import xml_text
 from netz.messages import message
 
 __all__ = ["OVERVIEW_COLUMNS", "overview_table", "overview_xlsx", "report_html", "report_pdf"]
@@ -67,12 +68,21 @@ def overview_xlsx(rows: Sequence[Mapping[str, Any]], lang: str = "de") -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in table:
-        # Text that a spreadsheet would run as a formula stays text (CSV injection).
-        sheet.append([f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in values])
+        sheet.append([_cell_text(value) for value in values])
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_text(value: Any) -> Any:
+    """A cell's value as the workbook can hold it: text a spreadsheet would run as a formula stays
+    text (CSV injection), and a character XML forbids (a control character in a name given
+    through the API) is replaced as :func:`netz.core.io.xmlchars.xml_text` does."""
+    if not isinstance(value, str):
+        return value
+    value = xml_text(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 def report_html(

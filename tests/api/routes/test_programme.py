@@ -145,3 +145,19 @@ def test_a_long_overview_runs_as_a_job(client: TestClient, make_app: Callable[..
             pytest.approx(expected["figures"]))
         cached = service.get(PROGRAMME, headers=admin)  # from the cache now: no job
         assert cached.status_code == 200 and cached.json()["alliances"] == job["result"]["alliances"]
+
+
+def test_the_workbook_holds_names_with_control_characters(client: TestClient, admin: dict[str, str],
+                                                          new_key: Callable[..., str]) -> None:
+    """A name given through the API may hold a character a workbook cannot (found by the fuzz
+    run: 500 IllegalCharacterError); it is written as the export writes it, a space."""
+    created = client.post("/api/v1/alliances", headers=admin, json={
+        "name": "Bündnis\x0cMitte", "meta": {"region": "=Ort\x01"},
+        "actors": [{"id": "a", "name": "A", "type": "Kirche"}, {"id": "b", "name": "B", "type": "Stadt"}],
+        "ties": [{"source": "a", "target": "b"}]})
+    assert created.status_code == 201, created.text
+    xlsx = client.get(f"{PROGRAMME}/overview.xlsx", headers={"Authorization": f"Bearer {new_key('funder')}"})
+    assert xlsx.status_code == 200, xlsx.text
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    assert [sheet.cell(2, 1).value, sheet.cell(2, 2).value] == ["Bündnis Mitte", "'=Ort "]

@@ -194,7 +194,7 @@ def _sessions_of(app: FastAPI, count: int, work: Callable[[Any], Any]) -> list[A
 def test_fills_are_shared(app: FastAPI, client: TestClient, demo: dict[str, Any], loads: list[str],
                           computed: list[int]) -> None:
     """Requests that miss the memory at the same time wait for one read (or computation)."""
-    cache = Cache(app.state.settings)
+    cache = Cache(app.state.settings, app.state.database)
     key = ApiKey(id=0, role="admin")
     entries = _sessions_of(app, 8, lambda session: cache.report(session, key, demo["id"])[1])
     assert loads == ["full"] and computed == [1]
@@ -205,7 +205,7 @@ def test_a_request_after_a_write_does_not_take_an_older_fill(
         app: FastAPI, client: TestClient, admin: dict[str, str], demo: dict[str, Any],
         monkeypatch: pytest.MonkeyPatch) -> None:
     """A fill that read the alliance before a write is not handed to a request made after it."""
-    cache = Cache(app.state.settings)
+    cache = Cache(app.state.settings, app.state.database)
     read, release = threading.Event(), threading.Event()
     real = api.reportcache.compute_report
 
