@@ -21,7 +21,6 @@ but a coordinator may see (``min_group``, default :data:`MIN_GROUP`):
    at least ``k`` actors. Where not even two such bands exist the attribute is dropped. The
    labels carry no values; a missing value stays missing.
 4. **Text attributes** (which may hold names or contact details) are dropped, for actors and ties.
-
 5. **Metadata** is kept for the fields of :data:`SHARED_META` only (name, region, Land, …):
    any other key may hold free text (a contact person and her phone number, notes). Who answered
    a survey (:data:`netz.analysis.survey.RESPONSE_META`) is kept under the pseudonyms, for the
@@ -229,7 +228,7 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
     ties = alliance.ties.drop(columns=[c for c in alliance.tie_attributes if not _numeric(alliance.ties[c])])
     ties["source"] = ties["source"].map(codes)
     ties["target"] = ties["target"].map(codes)
-    # who answered a survey, under the same pseudonyms (for the diff of stored waves)
+    # the listed metadata, and who answered a survey under the same pseudonyms (rule 5)
     kept = {k: v for k, v in alliance.meta.items() if k in SHARED_META or k == RESPONSE_META}
     meta = respondents_renamed(kept, codes)
     return Alliance(actors.reset_index(drop=True), ties.reset_index(drop=True),
