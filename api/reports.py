@@ -23,13 +23,16 @@ from api.config import Settings
 from api.models import AllianceRow
 from api.security import pseudonym_key
 from api.store import load
-from netz.analysis.privacy import check_grouping, deidentify, funders_report
+from netz.analysis.privacy import SHARED_META, check_grouping, deidentify, funders_report
 from netz.analysis.report import report
 from netz.core.metrics import ACTOR_METRIC_FIELDS
 from netz.core.model import Alliance
 
 __all__ = ["alliance_as_seen", "compute_report", "funder_view", "research_view"]
 
+#: The report's ``alliance`` section both researchers and funders see: the listed metadata
+#: (:data:`netz.analysis.privacy.SHARED_META`) and the report's options (the cache adds id and revision).
+ALLIANCE_FIELDS = (*SHARED_META, "directed", "weighted", "waves", "wave", "group_by")
 #: Whole-network figures both researchers and funders see.
 NETWORK_FIGURES = (
     "n_actors", "n_ties", "density", "mean_degree", "components", "largest_component_share",
@@ -114,7 +117,7 @@ def research_view(result: dict[str, Any], attributes: Iterable[str]) -> dict[str
     # Every per-actor metric, next to the (pseudonymous) id, name, type and banded attributes.
     actor_fields = ("id", "name", "type", *attributes, *ACTOR_METRIC_FIELDS)
     return {
-        "alliance": result["alliance"],
+        "alliance": _picked(result["alliance"], ALLIANCE_FIELDS),
         "network": _network(result["network"], RESEARCH_COMMUNITY_FIGURES),
         "actors": [_picked(actor, actor_fields) for actor in result["actors"]],
         "gaps": [_picked(gap, GAP_FIELDS) for gap in result["gaps"]],
@@ -125,13 +128,14 @@ def research_view(result: dict[str, Any], attributes: Iterable[str]) -> dict[str
 def funder_view(result: dict[str, Any]) -> dict[str, Any]:
     """A report with nothing about single actors: for funders.
 
-    Network-level figures, mixing by groups of at least k actors each (pooled, or checked before
+    The listed metadata (not who answered a survey: the scorecard's response says how many),
+    network-level figures, mixing by groups of at least k actors each (pooled, or checked before
     the report was computed: :func:`netz.analysis.privacy.funders_report`), the scorecard without its
     explanations (they name actors), and gaps as counts by kind and severity.
     """
     counts = Counter((gap["kind"], gap["severity"]) for gap in result["gaps"])
     return {
-        "alliance": result["alliance"],
+        "alliance": _picked(result["alliance"], ALLIANCE_FIELDS),
         "network": _network(result["network"], FUNDER_COMMUNITY_FIGURES),
         "actors": [],
         "gaps": [{"kind": kind, "severity": severity, "count": count}

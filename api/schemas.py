@@ -17,10 +17,12 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from api.models import ActorRow, AllianceRow, ApiKey, TieRow
 from api.textcheck import unstorable
+from netz.analysis.survey import RESPONSE_META
 from netz.core.errors import InputError, Problem
 from netz.core.io.meta import meta_value
 
 __all__ = [
+    "RECORDED_META",
     "ActorIn",
     "ActorPatch",
     "AllianceCreated",
@@ -47,6 +49,10 @@ def _length(column: InstrumentedAttribute[Any]) -> int:
 
 #: Alliance metadata kept in text columns of their own (see ``api.store.COLUMN_META``), by key.
 META_LENGTHS = {key: _length(getattr(AllianceRow, key)) for key in ("name", "region", "land", "programme")}
+#: Metadata netz records itself (who answered each survey wave, :data:`netz.analysis.survey.RESPONSE_META`,
+#: which the scorecard's response and a diff's unknown ties are made of): no request sets, changes
+#: or removes it, and an imported file's is left out (:func:`api.uploads.read_upload`).
+RECORDED_META = (RESPONSE_META,)
 
 
 class _Request(BaseModel):
@@ -69,7 +75,8 @@ def checked_meta(name: str | None, meta: dict[str, Any]) -> dict[str, Any]:
     Every problem is named with its field (``column``), in words that name the field, so that
     the pages show each next to its input: a text longer than its column, and what
     :func:`netz.core.io.meta.meta_value` finds (the one check files get too): a ``land`` that is
-    none of the sixteen Länder, a ``funding`` that is not an amount, a ``founded`` that is no year.
+    none of the sixteen Länder, a ``funding`` that is not an amount, a ``founded`` that is no year;
+    and a field netz records itself (:data:`RECORDED_META`), whatever its value, ``null`` too.
     Returns the metadata as it is stored (the Land as :data:`netz.core.vocabulary.LAENDER` writes
     it, an amount sent as text such as "15.000,50" as its number); raises :class:`InputError`
     (422) listing every problem.
@@ -78,6 +85,9 @@ def checked_meta(name: str | None, meta: dict[str, Any]) -> dict[str, Any]:
     fields = {**meta, **({} if name is None else {"name": name})}
     problems: list[Problem] = []
     for key, value in fields.items():
+        if key in RECORDED_META:
+            problems.append(Problem("input.meta.recorded", column=key, params={"field": key}))
+            continue
         if value is None or (key == "land" and value == ""):
             continue
         longest = META_LENGTHS.get(key)
@@ -413,7 +423,8 @@ class Network(_Answer):
 
 class ReportAlliance(_Answer):
     """The alliance the report is of: its metadata (further fields as stored, e.g. `region`,
-    `land`, `programme`, `funding`, `founded`, `description`) and the report's options."""
+    `land`, `programme`, `funding`, `founded`, `description`; researchers and funders get the
+    listed fields only, `docs/privacy.md`) and the report's options."""
 
     id: int = Field(description="The alliance's id.")
     revision: int = Field(description="The alliance's revision the report is of.")

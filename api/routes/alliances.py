@@ -31,18 +31,18 @@ from api.schemas import AllianceCreated, AllianceIn, AllianceOut, AlliancePatch,
 from api.store import load, remove, save
 from api.undo import remember
 from api.uploads import read_upload
-from netz.analysis.survey import respondents_renamed
+from netz.analysis.privacy import shared_meta
 from netz.core.model import Alliance
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/alliances", tags=["alliances"])
 
 def out(row: AllianceRow, key: CurrentKey | None = None) -> AllianceOut:
     """The alliance's row as answered; to a key that sees actors under pseudonyms or not at all
-    (``view_of``), a survey's recorded response gives the counts only, not who answered."""
+    (``view_of``), ``meta`` holds the listed fields only (:func:`netz.analysis.privacy.shared_meta`)."""
     alliance = AllianceOut.model_validate(row, from_attributes=True)
     if key is None or view_of(key) == "full":
         return alliance
-    return alliance.model_copy(update={"meta": respondents_renamed(alliance.meta, None)})
+    return alliance.model_copy(update={"meta": shared_meta(alliance.meta)})
 
 
 @router.get("", response_model=list[AllianceOut])

@@ -7,6 +7,7 @@ document and is not applied to them.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from pathlib import Path
@@ -41,6 +42,7 @@ from api.reportcache import (
 )
 from api.reports import alliance_as_seen
 from api.schemas import Gaps, HealthIndicator, Report, WhatIf
+from netz.analysis.privacy import shared_meta
 from netz.analysis.report import analyse, to_jsonable, with_metrics
 from netz.analysis.waves import diff_waves
 from netz.analysis.whatif import whatif
@@ -181,6 +183,8 @@ def export(alliance_id: AllianceId, request: Request, session: SessionDep, key: 
     require(key, "admin", "coordinator", "researcher")
     row = readable_alliance(session, key, alliance_id)
     alliance = alliance_as_seen(session, row, view_of(key), settings)
+    if view_of(key) != "full":  # the listed metadata: not who answered a survey (kept for figures)
+        alliance = dataclasses.replace(alliance, meta=shared_meta(alliance.meta))
     if metrics:
         report = _report(request, session, key, alliance_id, "type", None)[1].value
         alliance = with_metrics(alliance, report["actors"])  # not changed there

@@ -21,9 +21,13 @@ but a coordinator may see (``min_group``, default :data:`MIN_GROUP`):
    at least ``k`` actors. Where not even two such bands exist the attribute is dropped. The
    labels carry no values; a missing value stays missing.
 4. **Text attributes** (which may hold names or contact details) are dropped, for actors and ties.
+5. **Metadata** is kept for the fields of :data:`SHARED_META` only (name, region, Land, …):
+   any other key may hold free text (a contact person and her phone number, notes). Who answered
+   a survey (:data:`netz.analysis.survey.RESPONSE_META`) is kept under the pseudonyms, for the
+   figures made of it (the scorecard's response, a diff's unknown ties); :func:`shared_meta` is
+   what a view then shows of the metadata, without it.
 
-The alliance's metadata, the ties, their weights and numeric tie attributes stay as they are
-(but for who answered a survey, :data:`netz.analysis.survey.RESPONSE_META`: under the pseudonyms).
+The ties, their weights and numeric tie attributes stay as they are.
 :func:`check_grouping` says whether figures by group of an actor column would single out actors;
 :func:`funders_report` is the analysis funders' figures are taken from.
 """
@@ -32,14 +36,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from netz.analysis.report import actors_by_group, analyse, select_wave, serialise, to_jsonable
-from netz.analysis.survey import respondents_renamed
+from netz.analysis.survey import RESPONSE_META, respondents_renamed
 from netz.core.errors import NetzError
 from netz.core.graph import actor_ids
 from netz.core.metrics.mixing import mixing_summary
@@ -51,6 +55,7 @@ __all__ = [
     "MAX_BANDS",
     "MIN_GROUP",
     "PSEUDONYM_WIDTH",
+    "SHARED_META",
     "PseudonymCollision",
     "SinglesOutActors",
     "bands",
@@ -60,6 +65,7 @@ __all__ = [
     "funders_report",
     "pseudonym",
     "pseudonyms",
+    "shared_meta",
 ]
 
 #: The smallest group of actors whose figures a researcher's or funder's view may show (``k``).
@@ -71,6 +77,10 @@ PSEUDONYM_WIDTH = 16
 #: Hex digits a colliding pseudonym is lengthened by, up to the whole digest (64).
 _LENGTHEN_BY = 4
 _DIGEST_WIDTH = 64
+#: The alliance metadata researchers and funders see: what describes an alliance on their pages,
+#: in the programme overview and in comparisons. Any other key (a contact, notes, whatever a
+#: coordinator or a file put there) and what netz records there itself are left out of their views.
+SHARED_META = ("name", "region", "land", "programme", "funding", "founded", "synthetic")
 
 
 class PseudonymCollision(NetzError):
@@ -218,10 +228,20 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
     ties = alliance.ties.drop(columns=[c for c in alliance.tie_attributes if not _numeric(alliance.ties[c])])
     ties["source"] = ties["source"].map(codes)
     ties["target"] = ties["target"].map(codes)
-    # who answered a survey, under the same pseudonyms (for the diff of stored waves)
-    meta = respondents_renamed(alliance.meta, codes)
+    # the listed metadata, and who answered a survey under the same pseudonyms (rule 5)
+    kept = {k: v for k, v in alliance.meta.items() if k in SHARED_META or k == RESPONSE_META}
+    meta = respondents_renamed(kept, codes)
     return Alliance(actors.reset_index(drop=True), ties.reset_index(drop=True),
                     alliance.directed, alliance.weighted, meta)
+
+
+def shared_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The metadata a researcher or a funder sees: the fields of :data:`SHARED_META`.
+
+    >>> shared_meta({"name": "B", "kontakt": "Frau M., 0171 …", "survey_response": {}})
+    {'name': 'B'}
+    """
+    return {k: v for k, v in meta.items() if k in SHARED_META}
 
 
 def funders_report(alliance: Alliance, seen: Alliance, *, min_group: int = MIN_GROUP, group_by: str = "type",

@@ -265,15 +265,16 @@ def recorded_unknown(
     return unknown_ties(reports, roster, respondents, rule=rule, reconstruct=reconstruct, directed=directed)
 
 
-def respondents_renamed(meta: Mapping[str, Any], rename: Mapping[str, str] | None) -> dict[str, Any]:
+def respondents_renamed(meta: Mapping[str, Any], rename: Mapping[str, str]) -> dict[str, Any]:
     """The metadata with the recorded responses' actor ids renamed by ``rename`` (the pseudonyms
     of a de-identified alliance, :func:`netz.analysis.privacy.deidentify`), so that its diff of
-    stored waves still knows the unknown pairs; with no ``rename``, or an id it does not know, the
-    counts only: who answered is not said to those who see actors under pseudonyms or not at all.
+    stored waves still knows the unknown pairs; with an id ``rename`` does not know, the counts only.
+    (The views researchers and funders are given leave the record out:
+    :func:`netz.analysis.privacy.shared_meta`.)
 
     >>> meta = {"survey_response": {"2027": {"answered": 1, "asked": 2, "respondents": ["a"],
     ...                                      "nonrespondents": ["b"], "rule": "union", "reconstruct": False}}}
-    >>> respondents_renamed(meta, None)
+    >>> respondents_renamed(meta, {"a": "A-1"})
     {'survey_response': {'2027': {'answered': 1, 'asked': 2}}}
     >>> respondents_renamed(meta, {"a": "A-1", "b": "A-2"})["survey_response"]["2027"]["nonrespondents"]
     ['A-2']
@@ -289,7 +290,7 @@ def respondents_renamed(meta: Mapping[str, Any], rename: Mapping[str, str] | Non
         respondents, silent = entry.get("respondents"), entry.get("nonrespondents")
         pairs = entry.get("one_sided", [])
         lists = [respondents, silent, *(pairs if isinstance(pairs, list) else [None])]
-        if rename is None or not all(_ids(v) and all(i in rename for i in v) for v in lists):
+        if not all(_ids(v) and all(i in rename for i in v) for v in lists):
             return counts
         return {**entry, "respondents": [rename[i] for i in respondents or ()],
                 "nonrespondents": [rename[i] for i in silent or ()],

@@ -40,6 +40,7 @@ import igraph as ig
 import numpy as np
 import pandas as pd
 
+from netz.analysis.privacy import SHARED_META
 from netz.analysis.report import select_wave
 from netz.core.errors import UnknownNameError
 from netz.core.graph import to_igraph
@@ -106,7 +107,6 @@ Z_COLUMNS: tuple[str, ...] = tuple(
 SIZE_FAIR_COLUMNS: tuple[str, ...] = ("mean_degree", "clustering_ratio", *Z_COLUMNS)
 #: Columns that get a percentile rank (``<column>_pct``) within the compared set.
 PERCENTILE_COLUMNS: tuple[str, ...] = SIZE_FAIR_COLUMNS
-_META = ("name", "region", "land", "programme", "funding", "founded", "synthetic")
 
 
 def size_class(n_actors: int) -> str:
@@ -326,8 +326,8 @@ def compare_row(
     Returns
     -------
     dict
-        ``alliance``, the metadata (``name``, ``region``, ``land``, ``programme``,
-        ``funding``, ``founded``, ``synthetic``), ``directed``, ``weighted``,
+        ``alliance``, the metadata researchers and funders may see
+        (:data:`netz.analysis.privacy.SHARED_META`), ``directed``, ``weighted``,
         ``waves`` (comma-separated), ``wave``, ``size_class``, :data:`NETWORK_COLUMNS`,
         ``null_samples``, ``null_seed`` and :data:`Z_COLUMNS`. No actor-level data.
     """
@@ -337,7 +337,7 @@ def compare_row(
     use_nulls = null_samples > 0 and g.vcount() <= null_max_actors
     z = (z_scores(g, figures, samples=null_samples, seed=seed, group_by=group_by) if use_nulls
          else dict.fromkeys(Z_COLUMNS))
-    meta = {k: plain_value(alliance.meta.get(k)) for k in _META}
+    meta = {k: plain_value(alliance.meta.get(k)) for k in SHARED_META}
     return {
         "alliance": key if key is not None else alliance.name,
         **meta,
@@ -462,7 +462,7 @@ def _row(item: tuple[str, Alliance], options: dict[str, Any]) -> dict[str, Any]:
 
 
 def _row_columns() -> list[str]:
-    return ["alliance", *_META, "directed", "weighted", "waves", "wave", "size_class", *NETWORK_COLUMNS,
+    return ["alliance", *SHARED_META, "directed", "weighted", "waves", "wave", "size_class", *NETWORK_COLUMNS,
             "null_samples", "null_seed", *Z_COLUMNS]
 
 

@@ -5,7 +5,9 @@ values (nine digits) occur nowhere by chance. The funder walks every GET route o
 document with every value of every enumerated parameter (the CSV and export formats too), every
 actor column to group by and several waves, and no response may show an actor's id, name,
 pseudonym or attribute value. The researcher walks the same and may see pseudonyms, but no real
-id or name and no raw attribute value. See ``docs/privacy.md`` for the rules.
+id or name and no raw attribute value. Neither may see metadata other than the listed fields
+(:data:`netz.analysis.privacy.SHARED_META`): not a contact or a note a coordinator put there,
+nor who answered a survey. See ``docs/privacy.md`` for the rules.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api.models import AllianceRow
 from api.reports import funder_view, research_view
 from api.security import create_key
 from netz.analysis.report import report
+from netz.analysis.survey import RESPONSE_META
 from netz.core import io as netz_io
 from netz.core.metrics import ACTOR_METRIC_FIELDS
 from netz.core.model import Alliance
@@ -41,8 +45,13 @@ NAMES = [f"Quokkaverein Zettelbach {n:02d}" for n in range(len(TYPES))]
 VOLUNTEERS = [731904826 + 1_000_117 * n for n in range(len(TYPES))]
 BUDGETS = [482617395.5 + 2_003_101 * n for n in range(len(TYPES))]
 CONTACTS = [f"kontakt.qz{n:02d}@zettelbach.example" for n in range(len(TYPES))]
+#: Free text a coordinator keeps in the alliance's metadata (not among the listed fields).
+ALLIANCE_NOTES = {"kontakt": "Frau Quokkamüller, 0171 5550199", "notes": "Notiz: Streit mit qz-Kirche"}
+#: Who answered the survey of the second wave: all but the two ends of a chord of the first.
+RESPONDENTS = [i for i in IDS if i not in (IDS[2], IDS[12])]
 #: Every value a researcher must not see (the funder must not see pseudonyms either).
-SECRETS = [*IDS, *NAMES, *CONTACTS, *(str(v) for v in VOLUNTEERS), *(str(int(b)) for b in BUDGETS)]
+SECRETS = [*IDS, *NAMES, *CONTACTS, *(str(v) for v in VOLUNTEERS), *(str(int(b)) for b in BUDGETS),
+           *ALLIANCE_NOTES.values()]
 WAVES = ("2023", "2024")
 #: Parameters whose default would make the walk slow or do nothing, and required ones.
 FIXED = {"null_samples": 2, "key_players": 3, "per_page": 1000, "from": WAVES[0], "to": WAVES[1]}
@@ -58,7 +67,7 @@ def distinctive_alliance() -> Alliance:
         dict(zip(IDS, TYPES, strict=True)), ring + chords,
         attributes={i: {"Ehrenamtliche": v, "Budget": b, "Kontakt": c}
                     for i, v, b, c in zip(IDS, VOLUNTEERS, BUDGETS, CONTACTS, strict=True)},
-        meta={"name": "Bündnis Zettelbach", "land": "Bremen"},
+        meta={"name": "Bündnis Zettelbach", "land": "Bremen", "founded": 2016, **ALLIANCE_NOTES},
     )
     actors = alliance.actors.copy()
     actors["name"] = NAMES
@@ -90,6 +99,13 @@ def world(app: FastAPI, reset_database: Any, tmp_path_factory: pytest.TempPathFa
                               files={"file": (path.name, path.read_bytes(), "application/json")})
         assert created.status_code == 201, created.text
         alliance = int(created.json()["id"])
+        with app.state.database.sessions() as session:  # as closing a survey of wave 2024 records it
+            row = session.get(AllianceRow, alliance)
+            row.meta = {**row.meta, RESPONSE_META: {WAVES[1]: {
+                "answered": len(RESPONDENTS), "asked": len(IDS), "respondents": RESPONDENTS,
+                "nonrespondents": [i for i in IDS if i not in RESPONDENTS], "rule": "union",
+                "reconstruct": False}}}
+            session.commit()
         admin = {"Authorization": f"Bearer {keys['admin']}"}
         etag = client.get(f"{ALLIANCES}/{alliance}", headers=admin).headers["ETag"]
         closes = (dt.datetime.now(dt.UTC) + dt.timedelta(days=14)).isoformat()
@@ -329,8 +345,42 @@ def test_the_views_are_allow_lists() -> None:
     full["actors"][0]["new_metric"] = 1.0
     full["gaps"][0]["new_field"] = "x"
     full["health"][0]["new_field"] = "x"
+    full["alliance"].update(ALLIANCE_NOTES)
     for view in (research_view(full, ["Ehrenamtliche"]), funder_view(full)):
+        assert not set(ALLIANCE_NOTES) & set(view["alliance"])
+        assert view["alliance"]["name"] == "Bündnis Zettelbach"
         assert "new_figure" not in view["network"] and "new_figure" not in view["network"]["mixing"]
         assert "members" not in view["network"]["communities"]
         assert all("new_metric" not in actor and "Kontakt" not in actor for actor in view["actors"])
         assert all("new_field" not in record for record in view["gaps"] + view["health"])
+
+
+def test_researchers_and_funders_see_the_listed_metadata_only(world: World, tmp_path: Path) -> None:
+    """Failed before: the contact and the note a coordinator kept in the metadata, and the survey's
+    record of who answered (funders: by real id), reached both roles in the alliance, the list,
+    the report and the export. Coordinators and admins still see them."""
+    alliance = f"{ALLIANCES}/{world.alliance}"
+    listed = {"name": "Bündnis Zettelbach", "land": "Bremen", "founded": 2016}
+    for role in ("researcher", "funder"):
+        [row] = [a for a in world.get(role, ALLIANCES).json() if a["id"] == world.alliance]
+        assert row == world.get(role, alliance).json()
+        assert row["meta"] == {} and (row["name"], row["land"], row["founded"]) == (
+            "Bündnis Zettelbach", "Bremen", 2016)
+        section = world.get(role, f"{alliance}/report").json()["alliance"]
+        assert {k: v for k, v in section.items() if k in (*ALLIANCE_NOTES, *listed, RESPONSE_META)} == listed
+    exported = tmp_path / "alliance.json"
+    exported.write_bytes(world.get("researcher", f"{alliance}/export", {"format": "json"}).content)
+    assert netz_io.read(exported).meta == listed
+    full = world.get("admin", alliance).json()["meta"]
+    assert full["kontakt"] == ALLIANCE_NOTES["kontakt"]
+    assert full[RESPONSE_META][WAVES[1]]["respondents"] == RESPONDENTS
+
+
+def test_researchers_diff_still_knows_who_answered(world: World) -> None:
+    """The record of who answered stays behind the researchers' figures (under pseudonyms): the
+    diff into the surveyed wave says which pairs its answers cannot tell, as the admin's does."""
+    url = f"{ALLIANCES}/{world.alliance}/waves/diff"
+    waves = {"from": WAVES[0], "to": WAVES[1]}
+    full, research = world.get("admin", url, waves).json(), world.get("researcher", url, waves).json()
+    assert full["ties_unknown"] == [[IDS[2], IDS[12]]]
+    assert len(research["ties_unknown"]) == 1

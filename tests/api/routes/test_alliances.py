@@ -479,3 +479,54 @@ def test_create_says_its_warnings(client: TestClient, admin: dict[str, str]) -> 
                         "gezählt"]
     plain = client.post(ALLIANCES, headers=admin, json={**NEW, "name": "Bündnis West"})
     assert plain.json()["warnings"] == []
+
+
+# -- what netz records in the metadata itself ------------------------------------------------------
+
+#: A survey's record of who answered (netz.analysis.survey.RESPONSE_META), as a client might forge it.
+FORGED_RESPONSE = {"2026": {"answered": 25, "asked": 25, "respondents": [], "nonrespondents": [],
+                            "rule": "union", "reconstruct": False}}
+
+
+@pytest.mark.parametrize("value", [FORGED_RESPONSE, None])
+def test_the_survey_record_cannot_be_set_or_removed_by_hand(
+        client: TestClient, admin: dict[str, str], demo: dict[str, Any], value: Any) -> None:
+    """Failed before: PATCH stored (or removed) who answered a survey, which the scorecard's
+    response and the diff's unknown ties are made of. Refused like a wrong field, in both languages."""
+    url = f"{ALLIANCES}/{demo['id']}"
+    headers = {**admin, "If-Match": demo["etag"]}
+    change = {"meta": {"survey_response": value, "region": "Musterstadt"}}
+    for extra, expected in (({}, "„survey_response“ hält netz selbst fest"),
+                            ({"Accept-Language": "en"}, "'survey_response' is kept by netz itself")):
+        response = client.patch(url, headers={**headers, **extra}, json=change)
+        assert response.status_code == 422, response.text
+        [problem] = response.json()["problems"]
+        assert problem["column"] == "survey_response"
+        assert problem["message"].startswith(expected), problem["message"]
+    created = client.post(ALLIANCES, headers=admin,
+                          json={"name": "Gefälscht", "meta": {"survey_response": value}})
+    assert created.status_code == 422 and created.json()["problems"][0]["column"] == "survey_response"
+    assert client.get(url, headers=admin).json()["revision"] == 1  # nothing stored
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx"])
+def test_an_imported_files_survey_record_is_left_out_with_a_warning(
+        client: TestClient, admin: dict[str, str], tmp_path: Path, fmt: str) -> None:
+    """Failed before: a file's `survey_response` was stored as if netz had recorded it. The
+    import goes on (netz's own exports carry the record: a coordinator may import one again)."""
+    alliance = make_alliance(["church", "refugee"], [("a", "b")],
+                             meta={"name": "Bündnis mit Befragung", "survey_response": FORGED_RESPONSE})
+    path = io.write(alliance, tmp_path / f"befragung.{fmt}")
+    preview = client.post(f"{ALLIANCES}/import/preview", headers=admin,
+                          files={"file": (path.name, path.read_bytes(), "application/octet-stream")})
+    german = import_file(client, admin, path)
+    assert german.status_code == 201, german.text
+    assert german.json()["warnings"] == preview.json()["warnings"]
+    [warning] = german.json()["warnings"]
+    assert warning.startswith(f"{path.name}, Spalte „survey_response“: "
+                              "„survey_response“ hält netz selbst fest")
+    english = import_file(client, {**admin, "Accept-Language": "en"}, path, duplicate_name=True)
+    assert english.json()["warnings"][0].endswith("the file's value is not taken over")
+    for created in (german, english):
+        stored = client.get(created.headers["Location"], headers=admin).json()
+        assert stored["name"] == "Bündnis mit Befragung" and "survey_response" not in stored["meta"]

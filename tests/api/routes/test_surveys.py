@@ -443,8 +443,8 @@ def test_the_diff_of_the_stored_waves_knows_who_answered(
 ) -> None:
     """Later, the diff of the stored waves (GET …/waves/diff) says what the diff at closing said:
     st–mso, two who did not answer, is unknown, not lost (was: lost, the stored diff did not know
-    who answered). Researchers get the same under pseudonyms, and the alliance's metadata says
-    them how many answered, not who."""
+    who answered). Researchers get the same under pseudonyms; how many answered the survey's
+    state says them (rates only), and the alliance's metadata does not carry the record at all."""
     ties = [*SMALL["ties"], {"source": "st", "target": "mso", "wave": "2025"}]
     made = client.post("/api/v1/alliances", headers=admin, json={**SMALL, "ties": ties})
     path = f"/api/v1/alliances/{made.json()['id']}"
@@ -468,8 +468,10 @@ def test_the_diff_of_the_stored_waves_knows_who_answered(
     funder = client.get(f"{path}/waves/diff", headers=auth(new_key("funder")),
                         params={"from": "2025", "to": "2026"})
     assert (funder.json()["ties_lost"], funder.json()["ties_unknown"]) == (1, 1)  # counts only
-    response = client.get(path, headers=researcher).json()["meta"]["survey_response"]["2026"]
-    assert response == {"answered": 2, "asked": len(SMALL["actors"])}
+    assert "survey_response" not in client.get(path, headers=researcher).json()["meta"]
+    state = client.get(f"/api/v1/surveys/{started['id']}", headers=researcher).json()
+    assert (state["answered"], state["roster_size"]) == (2, len(SMALL["actors"]))
+    assert "respondents" not in state
     recorded = client.get(path, headers=admin).json()["meta"]["survey_response"]["2026"]
     assert recorded["respondents"] == ["ca", "hk"] and "st" in recorded["nonrespondents"]
 
