@@ -409,11 +409,12 @@
       const [x, y] = [rank(a), rank(b)];
       return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
     });
-    return el("table", { class: "gap-counts" },
+    // in a frame that scrolls sideways on a narrow screen, as the other tables
+    return el("div", { class: "table-wrap gap-counts-wrap" }, el("table", { class: "gap-counts" },
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("gapKindColumn")),
         severities.map((s) => el("th", { scope: "col", class: "num" }, severityBadge(s))))),
       el("tbody", {}, kinds.map(([kind, c]) => el("tr", {}, el("th", { scope: "row" }, L("kind", kind)),
-        severities.map((s) => el("td", { class: c[s] ? "num" : "num none" }, Netz.number(c[s], 0)))))));
+        severities.map((s) => el("td", { class: c[s] ? "num" : "num none" }, Netz.number(c[s], 0))))))));
   }
 
   function gapItem(gap, index) {

@@ -256,6 +256,15 @@ def test_funders_see_network_figures_only(page: Any, service: Any, screenshots: 
     page.screenshot(path=str(screenshots / "alliance-funder.png"), full_page=True)
 
 
+def test_funders_page_fits_a_phone(page: Any, service: Any) -> None:
+    """At 390 px the funder's table of gap counts scrolls in its frame; the page does not."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/alliances/{service.alliance}?lang=de")
+    sign_in(page, service.keys["funder"])
+    expect(page.locator("#gaps table.gap-counts tbody tr").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_researchers_see_pseudonyms(page: Any, service: Any) -> None:
     page.goto(f"/alliances/{service.alliance}")
     sign_in(page, service.keys["researcher"])

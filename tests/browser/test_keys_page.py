@@ -80,3 +80,19 @@ def test_other_roles_see_no_keys(page: Any, service: Any, role: str) -> None:
     page.wait_for_load_state("networkidle")
     expect(page.locator("#keys")).to_be_hidden()
     assert refused == []
+
+
+def test_the_keys_fit_a_phone(page: Any, service: Any) -> None:
+    """At 390 px only the keys' table scrolls sideways, in its frame, not the page: the hidden
+    label of a coordinator key's alliance choice stays inside the frame too."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    made = httpx.post(f"{service.url}/api/v1/alliances", headers=admin, timeout=30, json={
+        "name": "Bündnis Handybreite", "actors": [{"id": "a", "name": "A", "type": "Kirche"},
+                                                  {"id": "b", "name": "B", "type": "Stadt"}],
+        "ties": [{"source": "a", "target": "b"}]})
+    assert made.status_code == 201, made.text
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    sign_in(page, service.keys["admin"])
+    expect(page.locator("#keys select").first).to_be_attached()  # a coordinator key may get another alliance
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
