@@ -4,19 +4,21 @@ Run from the repository root (PostgreSQL on 127.0.0.1:5432, user postgres):
 
     .venv/bin/python benchmarks/bench_survey.py [--respondents 300] [--saves 10] [--workers 2]
                                                  [--connections N] [--port P] [--close | --no-close]
+                                                 [--think SECONDS]
                                                  [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 
 1. Stores a seeded random 300-actor alliance in a fresh PostgreSQL database, starts ``uvicorn``
-   (two workers, no rate limits: every respondent comes from this one address), starts a survey
-   and has every respondent, all at once, each on an HTTP connection of its own (``--connections``
-   fewer: they share them, and a step is timed from its send, waiting for a connection included),
-   open the personal link (``GET`` the questionnaire), consent and then save answers about
-   ``--saves`` partners, each step timed. A respondent answered with an error (503: the service's
-   pool of database connections ran dry) stops there. Meanwhile the service's connections are
-   read from ``pg_stat_activity`` every 0.1 s: the most at once, and the most ``idle in
-   transaction`` (a transaction left open while the connection is not used). Prints the errors
-   per step and status, p50/p99/max per step, then counts the stored answers: each (respondent,
-   partner) of a respondent who got through exactly once, nothing lost or duplicated.
+   (two workers, no rate limits: every respondent comes from this one address), starts a survey and
+   has every respondent, all at once, each on an HTTP connection of its own (``--connections`` fewer:
+   they share them, and a step is timed from its send, waiting for a connection included), open the
+   personal link (``GET`` the questionnaire), consent and then save answers about ``--saves``
+   partners, each step timed (with ``--think S``, as people do: each starting within the first S
+   seconds, and taking 0.5 to 1.5 x S seconds before each step). A respondent answered with an error
+   (503: the service's pool of database connections ran dry) stops there. Meanwhile the service's
+   connections are read from ``pg_stat_activity`` every 0.1 s: the most at once, and the most ``idle
+   in transaction`` (a transaction left open while the connection is not used). Prints the errors per
+   step and status, p50/p99/max per step, then counts the stored answers: each (respondent, partner)
+   of a respondent who got through exactly once, nothing lost or duplicated.
 2. Fills a second survey of the same 300 actors with 20,000 reported ties straight into the
    tables and times ``POST …/close`` (merge by ``union``, validation, storing the new wave, and
    the diff against the alliance's earlier wave of 1,000 ties), then the coordinator's first
@@ -158,15 +160,23 @@ class Burst:
 STEPS = ("open", "consent", "save")
 
 
-async def respondent(client: httpx.AsyncClient, token: str, partners: list[str], burst: Burst) -> None:
+async def respondent(client: httpx.AsyncClient, token: str, partners: list[str], burst: Burst,
+                     pauses: list[float]) -> None:
+    """One respondent's steps, each after its pause (none: all at once, as fast as answered)."""
     link = f"/api/v1/respond/{token}"
-    if not await burst.step(client, "open", "GET", link):
+    pause = iter(pauses)
+
+    async def step(name: str, method: str, url: str, **body: Any) -> bool:
+        await asyncio.sleep(next(pause, 0.0))
+        return await burst.step(client, name, method, url, **body)
+
+    if not await step("open", "GET", link):
         return
-    if not await burst.step(client, "consent", "POST", f"{link}/consent"):
+    if not await step("consent", "POST", f"{link}/consent"):
         return
     for partner in partners:
         answer = {"kind": ["information"], "frequency": 2, "trust_reliability": 3}
-        if not await burst.step(client, "save", "PUT", f"{link}/answers/{partner}", json=answer):
+        if not await step("save", "PUT", f"{link}/answers/{partner}", json=answer):
             return
     burst.served += 1
 
@@ -202,7 +212,8 @@ async def watch(url: str, burst: Burst, stop: asyncio.Event) -> None:
 
 
 async def everyone(
-    base: str, url: str, links: list[dict[str, str]], saves: int, connections: int, rng: np.random.Generator
+    base: str, url: str, links: list[dict[str, str]], saves: int, connections: int, rng: np.random.Generator,
+    think: float = 0.0,
 ) -> Burst:
     ids = [link["actor"] for link in links]
     burst = Burst()
@@ -216,7 +227,12 @@ async def everyone(
             )
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch(url, burst, stop))
-        await asyncio.gather(*(respondent(client, token, partners, burst) for token, partners in plans))
+        # A person reads and chooses before each step: a start within the first `think` seconds, then
+        # 0.5 to 1.5 x `think` before each step (0: every step sent as soon as the last is answered).
+        pauses = [[rng.uniform(0, think), *rng.uniform(0.5 * think, 1.5 * think, size=saves + 1)]
+                  if think else [] for _ in plans]
+        await asyncio.gather(*(respondent(client, token, partners, burst, pause)
+                               for (token, partners), pause in zip(plans, pauses, strict=True)))
         stop.set()
         await watcher
     return burst
@@ -250,6 +266,8 @@ def main() -> None:
         help="time closing a large survey afterwards (part 2)",
     )
     parser.add_argument("--reported", type=int, default=20_000)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a respondent takes before each step, on average (0: none, a burst)")
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     rng = np.random.default_rng(SEED)
@@ -280,7 +298,8 @@ def main() -> None:
             survey = start("load")
             connections = args.connections or args.respondents
             started = time.perf_counter()
-            burst = asyncio.run(everyone(base, url, survey["links"], args.saves, connections, rng))
+            burst = asyncio.run(everyone(base, url, survey["links"], args.saves, connections, rng,
+                                         args.think))
             wall = time.perf_counter() - started
             with database.sessions() as session:
                 stored = session.execute(
@@ -291,7 +310,8 @@ def main() -> None:
                 left_open = dict(session.execute(CONNECTIONS, {"name": make_url(url).database}).all())
             failed = args.respondents - burst.served
             print(
-                f"1. {args.respondents} respondents (open, consent, {args.saves} saves) at once "
+                f"1. {args.respondents} respondents (open, consent, {args.saves} saves) at once"
+                f"{f', {args.think:g} s to think before each step' if args.think else ''} "
                 f"on {connections} HTTP connections ({args.workers} workers), {wall:.1f} s: "
                 f"{burst.served} got through, {failed} got an error (target 0)"
             )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from api.config import Settings
 from api.main import create_app
@@ -28,6 +29,17 @@ DEMO = ROOT / "datasets" / "demo-buendnis"
 CHROMIUM = Path(os.environ.get("NETZ_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """An assertion waits for its state up to 15 s, not Playwright's 5 s: under CI's load a page
+    that reloads its data and report, or Redoc laying out the whole API document, can take longer
+    (test_redoc_renders_offline failed once in six runs so). It never waits longer than its state
+    takes to come."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 # Module scope: the server and the browser (with Playwright's event loop) are gone before the

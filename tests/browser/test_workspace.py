@@ -31,15 +31,6 @@ SMALL = {"name": "Bündnis Zwei Fenster",
          "ties": [{"source": "a", "target": "b"}, {"source": "b", "target": "c"}]}
 
 
-@pytest.fixture(autouse=True)
-def patient_expect() -> Any:
-    """Every save reloads the data and the report: on a busy machine that can take longer than the
-    default 5 s of an assertion's wait."""
-    expect.set_options(timeout=15_000)
-    yield
-    expect.set_options(timeout=5_000)
-
-
 @pytest.fixture
 def screenshots(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("NETZ_SCREENSHOTS") or tmp_path)
