@@ -91,7 +91,7 @@
     $("overview").querySelector("tbody").replaceChildren(...rows.map((row) => el("tr",
       { dataset: { id: row.id }, class: row.support.length ? "needs-support" : null },
       ...COLUMNS.map((column) => cell(row, column)))));
-    $("programme-count").textContent = t("programmeCount", { n: data.count });
+    $("programme-count").textContent = data.count === 1 ? t("programmeCountOne") : t("programmeCount", { n: data.count });
   }
 
   function renderSupport() {

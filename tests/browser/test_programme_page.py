@@ -138,3 +138,21 @@ def test_filters_narrow_the_overview(tab: Any, cohort_service: Service) -> None:
     cells = tab.locator("#overview tbody tr td:nth-child(4)").all_inner_texts()
     sizes = [int(v.replace(".", "")) for v in cells]
     assert sizes == sorted(sizes)
+
+
+def test_a_coordinator_counts_one_alliance(page: Any, service: Service, tmp_path: Path) -> None:
+    """One alliance is "1 Bündnis" (and "1 alliance"), and the support heading has the page's room
+    above it, not the table's edge."""
+    page.goto("/programme")
+    sign_in(page, service.keys["coordinator"])
+    count = page.locator("#programme-count")
+    expect(count).to_have_text("1 Bündnis", timeout=LONG)
+    expect(page.locator("#support-title")).to_have_text("Welche Bündnisse brauchen Unterstützung?")
+    gap = page.evaluate("""document.querySelector('#support-title').getBoundingClientRect().top
+        - document.querySelector('#overview').closest('.table-wrap').getBoundingClientRect().bottom""")
+    assert gap >= 16, gap
+    folder = Path(os.environ.get("NETZ_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    page.locator("#programme").screenshot(path=str(folder / "programme-coordinator-1280.png"))
+    page.get_by_role("button", name="English").click()
+    expect(count).to_have_text("1 alliance", timeout=LONG)
