@@ -1,7 +1,8 @@
 /* The survey section of the alliance page (coordinators and admins): start a survey (with the
  * alliance's own consent text, PARTNER ratings on or off), hand out the personal links (list, CSV,
  * PDF letters with QR codes), watch the response, extend, close the survey as the alliance's new
- * wave: the page above then shows the new wave's report, and this section what changed. */
+ * wave: the page above then shows the new wave's report, and this section what changed (with the
+ * caveats of a low response, which while the survey runs are only a warning next to closing). */
 "use strict";
 
 (() => {
@@ -149,10 +150,15 @@
     const links = await (await send("GET", `/api/v1/surveys/${survey.id}/links`)).json();
     const rate = t("survey_admin_rate", { answered: survey.answered, asked: survey.roster_size, rate: Netz.percent(survey.response_rate) });
     const reminder = survey.reminder[Netz.lang.startsWith("de") ? "de" : "en"];
-    const close = el("button", { type: "button", id: "survey-close", "aria-describedby": "survey-close-help" },
-      t("survey_admin_close"));
+    // Few answers matter when the survey is closed (the wave's figures then stay uncertain), not
+    // while it runs: the warning is said next to closing and in the question before it.
+    const low = survey.caveats.length
+      ? t("survey_admin_close_low", { answered: survey.answered, asked: survey.roster_size, rate: Netz.percent(survey.response_rate) })
+      : null;
+    const close = el("button", { type: "button", id: "survey-close",
+      "aria-describedby": low ? "survey-close-help survey-close-low" : "survey-close-help" }, t("survey_admin_close"));
     close.addEventListener("click", async () => {
-      if (!window.confirm(t("survey_admin_close_confirm"))) return;
+      if (!window.confirm([t("survey_admin_close_confirm"), low].filter(Boolean).join("\n\n"))) return;
       try {
         const result = await (await send("POST", `/api/v1/alliances/${allianceId}/surveys/${survey.id}/close`, null,
           { "If-Match": await etag() })).json();
@@ -179,7 +185,6 @@
       el("h3", {}, survey.wave),
       el("p", { id: "survey-rate", role: "status" }, rate),
       el("p", { class: "help", id: "survey-settings" }, asked.join(" ")),
-      caveats(survey.caveats, survey.response_rate),
       folded("survey-by-type", t("survey_admin_by_type"), survey.by_type.length,
         el("ul", { class: "plain" }, survey.by_type.map((row) => el("li", {}, `${Netz.L("type", row.type)}: ${row.answered}/${row.asked}`)))),
       el("h4", {}, t("wsFoldTitle", { title: t("survey_admin_not_answered"), n: survey.not_answered.length })),
@@ -205,6 +210,7 @@
       extend,
       el("h4", {}, t("survey_admin_close")),
       el("p", { class: "help", id: "survey-close-help" }, t("survey_admin_close_help", { wave: survey.wave })),
+      low ? el("p", { class: "notice", id: "survey-close-low" }, low) : null,
       close,
     ];
   }

@@ -7,6 +7,7 @@ Screenshots at 390 and 1280 px are kept (``NETZ_SCREENSHOTS``)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +196,31 @@ def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_
     expect(first.locator("#survey-state")).to_contain_text("abgeschlossen")
     for tab in (first, english, back, withdrawing, fifth):
         tab.context.close()
+
+
+def test_a_new_survey_shows_progress_and_warns_at_closing(page: Any, service: Any, tmp_path: Path) -> None:
+    """Right after the start nobody could answer yet: the survey shows who answered as progress,
+    no warning of a low response; closing says how few answered, before the survey is closed."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", json={**TWELVE, "name": "Bündnis Zwölf Neu"},
+                         headers=admin)
+    assert created.status_code == 201, created.text
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/alliances/{created.json()['id']}")
+    page.fill("#key", service.keys["admin"])
+    page.click("#signin button[type=submit]")
+    expect(page.locator("#survey-start")).to_be_visible()
+    page.click("#survey-start button[type=submit]")
+    section = page.locator("#survey-admin")
+    expect(page.locator("#survey-rate")).to_have_text("0 von 12 haben geantwortet (0 %).")
+    expect(page.locator("#survey-close")).to_be_visible()
+    expect(section).not_to_contain_text("Nur 0 %")
+    expect(page.locator("#survey-caveats")).to_have_count(0)
+    # where it matters: next to closing, and in the question before it is done
+    expect(page.locator("#survey-close-low")).to_have_text(re.compile("^Bisher haben 0 von 12 geantwortet"))
+    section.screenshot(path=str(shots(tmp_path) / "survey-open-390.png"))
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("#survey-close")
+    expect(page.locator("#survey-close")).to_be_visible()  # not closed: the question was declined
+    assert asked and "Bisher haben 0 von 12 geantwortet" in asked[0], asked
