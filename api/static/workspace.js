@@ -223,6 +223,97 @@
     }
   }
 
+  // -- the note of what was stored --------------------------------------------------------------
+
+  const NOTE_MS = 10_000; // how long a note of what was stored shows when nobody touches it
+  const ACTIONS = "button, a[href], summary, input, select, textarea, label";
+
+  /** The note at the foot of the window: what is being stored, then what was stored, with the undo
+   * and a close button. Its text is a live region (a screen reader reads it). A note of what was
+   * stored goes when closed (button or Escape), when the coordinator goes on to another action
+   * anywhere on the page, or after NOTE_MS on its own — never while the pointer or the focus rests
+   * on it. While a note shows, the page has room below its end (and scrolling to a field keeps it
+   * above the note): the note covers no control. `undo()` is the workspace's undo. */
+  function footNote(undo) {
+    const text = el("p", { class: "status ws-status", role: "status" });
+    const undoButton = el("button", { type: "button", class: "small", hidden: true, onclick: () => undo() });
+    const closeButton = el("button", { type: "button", class: "quiet small ws-note-close", hidden: true,
+      onclick: () => clear() }, el("span", { "aria-hidden": "true" }, "×"));
+    const box = el("div", { class: "ws-note" }, el("div", { class: "ws-note-body" }, text, undoButton), closeButton);
+    let timer = null;
+    let resting = false; // the pointer or the focus is on the note
+    let before = null; // where the focus was before it went into the note (it goes back there)
+
+    /** Room below the page's end, as high as the note, while a note shows. */
+    function room() {
+      const shown = box.classList.contains("shown");
+      const space = shown ? `${box.offsetHeight + 32}px` : "";
+      document.body.style.paddingBottom = space;
+      document.documentElement.style.scrollPaddingBottom = space;
+    }
+    const resized = new ResizeObserver(room);
+    resized.observe(box);
+
+    function wait() {
+      clearTimeout(timer);
+      if (!resting && !closeButton.hidden) timer = setTimeout(clear, NOTE_MS);
+    }
+
+    /** Show a note; `done` (what was stored, not what is being stored) adds the buttons. */
+    function show(message, done, undoable) {
+      clearTimeout(timer);
+      const focused = box.contains(document.activeElement);
+      text.textContent = message;
+      undoButton.textContent = t("wsNoteUndo"); // in the page's language of now
+      closeButton.setAttribute("aria-label", t("wsNoteClose"));
+      closeButton.title = t("wsNoteClose");
+      undoButton.hidden = !(done && undoable);
+      closeButton.hidden = !done;
+      box.classList.toggle("shown", Boolean(message));
+      room();
+      if (focused && !box.contains(document.activeElement)) {
+        (before && before.isConnected ? before : $("ws-title")).focus();
+      }
+      wait();
+    }
+
+    function clear() { show("", false, false); }
+
+    box.addEventListener("pointerenter", () => { resting = true; wait(); });
+    box.addEventListener("pointerleave", () => { resting = box.contains(document.activeElement); wait(); });
+    box.addEventListener("focusin", (event) => {
+      if (event.relatedTarget && !box.contains(event.relatedTarget)) before = event.relatedTarget;
+      resting = true;
+      wait();
+    });
+    box.addEventListener("focusout", (event) => {
+      resting = box.contains(event.relatedTarget) || box.matches(":hover");
+      wait();
+    });
+    box.addEventListener("keydown", (event) => { if (event.key === "Escape" && !closeButton.hidden) clear(); });
+    // Going on to another action ends a note of what was stored (not one of what is being stored);
+    // in the capture phase, so that the action's own note comes after.
+    const goneOn = (event) => {
+      if (closeButton.hidden || box.contains(event.target)) return;
+      if (event.type !== "click" || event.target.closest(ACTIONS)) clear();
+    };
+    const kinds = ["click", "input", "change", "submit"];
+    kinds.forEach((kind) => document.addEventListener(kind, goneOn, true));
+
+    return {
+      box,
+      busy: (message) => show(message, false, false),
+      saved: (message, undoable) => show(message, true, undoable),
+      clear,
+      /** The workspace goes (signed out): the note and its listeners with it. */
+      stop() {
+        clear();
+        resized.disconnect();
+        kinds.forEach((kind) => document.removeEventListener(kind, goneOn, true));
+      },
+    };
+  }
+
   // -- an alliance's page ----------------------------------------------------------------------
 
   function workspace(root, allianceId, role) {
@@ -232,8 +323,12 @@
       actorFilter: "", tieFilter: "", metrics: true,
       open: new Set(), // the ids of the folded lists the coordinator has opened (kept across redraws)
     };
-    const status = el("p", { class: "status ws-status", role: "status" });
     const alert = el("div", { class: "error ws-alert", role: "alert" });
+    const undoLast = () => write({
+      what: t("wsUndoWhat"),
+      run: (etag) => call("POST", `${base}/undo`, { ifMatch: etag }),
+    });
+    const note = footNote(undoLast);
 
     const changed = () => document.dispatchEvent(new CustomEvent("netz:changed"));
 
@@ -259,16 +354,17 @@
      * change's own `refused(error)` may show why it was refused (true), else the alert says it. */
     async function write(change) {
       alert.replaceChildren();
-      status.textContent = t("wsSaving");
+      note.busy(t("wsSaving"));
       try {
         const answer = await change.run(state.etag);
         state.etag = answer.etag || state.etag;
         state.pending = null;
         await reload(); // first: it computes the new revision's report, which the page then reuses
-        status.textContent = t("wsSaved", { what: change.what }); // once the lists show it
+        // once the lists show it; the undo in it is that of this change
+        note.saved(t("wsSaved", { what: change.what }), Boolean(state.undo && state.undo.available));
         changed();
       } catch (e) {
-        status.textContent = "";
+        note.clear();
         if (e.status === 412) {
           state.pending = change;
           await reload().catch(() => {});
@@ -603,10 +699,7 @@
     function undoBar() {
       const u = state.undo;
       const button = el("button", { type: "button", id: "ws-undo", disabled: !(u && u.available) }, t("wsUndo"));
-      button.addEventListener("click", () => write({
-        what: t("wsUndoWhat"),
-        run: (etag) => call("POST", `${base}/undo`, { ifMatch: etag }),
-      }));
+      button.addEventListener("click", undoLast);
       const action = u && u.available ? (u.action.startsWith("undo-") ? "undo" : u.action.replace(/-/g, "_")) : null;
       const text = action ? t("wsUndoLast", { action: t(`wsAction_${action}`) }) : t("wsUndoNone");
       return el("p", { class: "ws-undo" }, button, " ", el("span", { class: "help" }, text));
@@ -634,16 +727,16 @@
         const chosen = form.querySelector("input[name=ws-mode]:checked").value;
         const query = new URLSearchParams({ mode: chosen });
         if (chosen === "wave" && wave.value.trim()) query.set("wave", wave.value.trim());
-        status.textContent = t("wsReading");
+        note.busy(t("wsReading"));
         let preview;
         try {
           preview = await call("POST", `${base}/revisions/preview?${query}`, { file });
         } catch (e) {
-          status.textContent = "";
+          note.clear();
           showError(alert, e);
           return;
         }
-        status.textContent = "";
+        note.clear();
         const names = new Map(state.actors.map((a) => [a.id, a.name]));
         preview.data.changes.actors_added.forEach((a) => names.set(a.id, a.name));
         preview.data.changes.actors_renamed.forEach((a) => names.set(a.id, a.after));
@@ -720,11 +813,9 @@
     let stopped = false;
     const title = EDITORS.includes(role) ? "wsTitle" : "wsTitleRead";
     const body = el("div", { class: "ws-body" });
-    // The note at the foot of the window goes when the coordinator goes on working.
-    body.addEventListener("input", () => { status.textContent = ""; });
-    root.replaceChildren(el("h2", { id: "ws-title", ...tr(title) }, t(title)),
+    root.replaceChildren(el("h2", { id: "ws-title", tabindex: "-1", ...tr(title) }, t(title)),
       el("p", { class: "intro" }, t(EDITORS.includes(role) ? "wsIntro" : "wsIntroRead")),
-      status, alert, body);
+      note.box, alert, body);
     root.hidden = false;
     if (EDITORS.includes(role)) {
       reload().catch((e) => { if (!stopped) showError(alert, e); });
@@ -740,6 +831,7 @@
     return () => {
       stopped = true;
       unsubscribe();
+      note.stop();
       root.hidden = true;
       root.replaceChildren();
     };

@@ -412,3 +412,53 @@ def test_alliance_details_form(page: Any, service: Any, screenshots: Path) -> No
     expect(page.get_by_label("Bundesland")).to_have_value("Sachsen")
     expect(page.get_by_label("Fördersumme in Euro")).to_have_value("15.000,5")
     expect(page.get_by_label("Gründungsjahr")).to_have_value("2016")
+
+
+def test_the_save_notice_goes_and_covers_nothing(page: Any, service: Any, screenshots: Path) -> None:
+    """The note of what was stored, at the foot of a phone's window: a live region a screen reader
+    reads, with a close button and the undo; it goes when closed, when the coordinator goes on to
+    another action and after a while on its own, and while it shows the page has room below it, so
+    that the last controls (the survey's) can be scrolled above it."""
+    alliance = new_alliance(service, SMALL)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/alliances/{alliance}")
+    sign_in(page, service.keys["admin"])
+    part = page.locator("#ws-details-part")
+    expect(part).to_have_attribute("open", "")
+    expect(page.locator("#survey-start")).to_be_visible()
+    status = page.locator("#workspace [role=status].ws-status")
+    notice = page.locator(".ws-note")
+
+    def save_details(place: str) -> None:
+        page.get_by_label("Ort oder Region").fill(place)
+        part.get_by_role("button", name="Angaben speichern").click()
+        expect(status).to_have_text("Gespeichert: Angaben zum Bündnis.")
+        expect(notice).to_be_visible()
+
+    save_details("Leipzig")
+    # nothing below the note is out of reach: at the page's end the last control is above it
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    last = page.locator("#survey-start button[type=submit]")
+    page.wait_for_function("""() => { const n = document.querySelector('.ws-note').getBoundingClientRect();
+        const b = document.querySelector('#survey-start button[type=submit]').getBoundingClientRect();
+        return b.bottom <= n.top; }""")
+    expect(last).to_be_visible()
+    page.screenshot(path=str(screenshots / "workspace-notice-390.png"))
+    # the undo is in the note; what it did is said there next
+    notice.get_by_role("button", name="Rückgängig", exact=True).click()
+    expect(status).to_have_text("Gespeichert: die letzte Änderung ist rückgängig gemacht.")
+    assert api(service, "GET", f"/api/v1/alliances/{alliance}").json()["region"] is None
+    # another action (here: unfolding a list) ends the note, and the page's room below goes with it
+    page.locator("#ws-actors-part > summary").click()
+    expect(notice).to_be_hidden()
+    expect(status).to_be_empty()
+    expect(status).to_be_attached()  # the live region stays, for the next note
+    assert page.evaluate("getComputedStyle(document.body).paddingBottom") == "0px"
+
+    save_details("Halle")
+    notice.get_by_role("button", name="Hinweis schließen").click()
+    expect(notice).to_be_hidden()
+
+    save_details("Dessau")
+    page.mouse.move(0, 0)  # the note stays while the pointer rests on it
+    expect(notice).to_be_hidden(timeout=30_000)  # it goes on its own
