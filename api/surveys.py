@@ -28,7 +28,7 @@ from api.edits import edit
 from api.models import AllianceRow, AnswerRow, InvitationRow, RespondentRow, SurveyRow, as_utc, utcnow
 from netz.analysis import survey as netz_survey
 from netz.core.model import Alliance, plain_value
-from netz.messages import message
+from netz.messages import day_text, message
 
 __all__ = [
     "DEFAULT_SETTINGS",
@@ -339,7 +339,7 @@ def status(session: Session, survey: SurveyRow) -> dict[str, Any]:
         "not_answered": [a for a in roster if a["id"] not in answered],
         "caveats": netz_survey.caveats(rate),
         "reminder": {
-            lang: message("survey.reminder", lang, date=closes.date().isoformat(), wave=survey.wave)
+            lang: message("survey.reminder", lang, date=day_text(closes.date(), lang), wave=survey.wave)
             for lang in ("de", "en")
         },
     }

@@ -50,7 +50,7 @@ from netz.analysis.waves import diff_analyses
 from netz.core.errors import NotInstalledError
 from netz.core.model import wave_order
 from netz.core.printed import pdf
-from netz.messages import message
+from netz.messages import day_text, message
 
 router = APIRouter(route_class=SessionRoute, tags=["surveys"])
 
@@ -270,8 +270,7 @@ def _letters(
     listed = surveys.links(
         session, survey, pseudonym_key(session, settings.pseudonym_secret), str(request.base_url)
     )
-    day = as_utc(survey.closes_at).date()
-    closes = day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()
+    closes = day_text(as_utc(survey.closes_at).date(), language)
     text = html.escape(message("survey.letter.body", language, alliance=row.name, date=closes))
     pages = []
     for link in listed:

@@ -20,13 +20,14 @@ The keys are grouped by area: ``text.*`` for the text reports, ``type.*`` for ac
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CATALOGUES", "DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "message", "negotiate"]
+__all__ = ["CATALOGUES", "DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "day_text", "message", "negotiate"]
 
 _HERE = Path(__file__).parent
 DEFAULT_LANGUAGE = "de"
@@ -62,6 +63,15 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     if not params:
         return text
     return _PLACEHOLDER.sub(lambda m: str(params[m[1]]) if m[1] in params else m[0], text)
+
+
+def day_text(day: dt.date, lang: str = DEFAULT_LANGUAGE, /) -> str:
+    """A day as people of this language write it (the catalogue's ``format.date``).
+
+    >>> day_text(dt.date(2027, 1, 3)), day_text(dt.date(2027, 1, 3), "en")
+    ('03.01.2027', '2027-01-03')
+    """
+    return day.strftime(message("format.date", lang))
 
 
 def negotiate(accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:

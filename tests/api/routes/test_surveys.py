@@ -96,6 +96,9 @@ def test_a_survey_round_from_start_to_a_new_wave(
     assert {a["id"] for a in state["not_answered"]} == {"st", "mso"}
     assert {c["figure"] for c in state["caveats"]} == {"betweenness", "centralization", "cut_points"}
     assert "2026" in state["reminder"]["de"] and "2026" in state["reminder"]["en"]
+    closes = dt.datetime.fromisoformat(state["closes_at"]).date()
+    assert closes.strftime("%d.%m.%Y") in state["reminder"]["de"]  # as Germans write a day, not ISO
+    assert closes.isoformat() in state["reminder"]["en"]
     by_type = {row["type"]: row for row in state["by_type"]}
     assert by_type["initiative"]["rate"] == 1 and by_type["municipality"]["rate"] == 0
 
