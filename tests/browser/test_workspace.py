@@ -425,7 +425,8 @@ def test_the_save_notice_goes_and_covers_nothing(page: Any, service: Any, screen
     sign_in(page, service.keys["admin"])
     part = page.locator("#ws-details-part")
     expect(part).to_have_attribute("open", "")
-    expect(page.locator("#survey-start")).to_be_visible()
+    page.click("#survey-start button[type=submit]")  # a survey runs: closing it is the page's last control
+    expect(page.locator("#survey-close")).to_be_visible()
     status = page.locator("#workspace [role=status].ws-status")
     notice = page.locator(".ws-note")
 
@@ -436,14 +437,15 @@ def test_the_save_notice_goes_and_covers_nothing(page: Any, service: Any, screen
         expect(notice).to_be_visible()
 
     save_details("Leipzig")
-    # nothing below the note is out of reach: at the page's end the last control is above it
-    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    last = page.locator("#survey-start button[type=submit]")
-    page.wait_for_function("""() => { const n = document.querySelector('.ws-note').getBoundingClientRect();
-        const b = document.querySelector('#survey-start button[type=submit]').getBoundingClientRect();
-        return b.bottom <= n.top; }""")
-    expect(last).to_be_visible()
+    # the note covers no control: one brought to the window's foot, and the page's last at its end,
+    # stay above it
+    above = """() => document.querySelector('#survey-close').getBoundingClientRect().bottom
+        <= document.querySelector('.ws-note').getBoundingClientRect().top"""
+    page.evaluate("document.querySelector('#survey-close').scrollIntoView({ block: 'end' })")
+    page.wait_for_function(above)
     page.screenshot(path=str(screenshots / "workspace-notice-390.png"))
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function(above)
     # the undo is in the note; what it did is said there next
     notice.get_by_role("button", name="Rückgängig", exact=True).click()
     expect(status).to_have_text("Gespeichert: die letzte Änderung ist rückgängig gemacht.")
