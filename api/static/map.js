@@ -78,6 +78,11 @@ const NetzMap = (() => {
     });
   }
 
+  /** Whether two views (zoom s, move tx, ty) are the same; a view not yet drawn (null) is none. */
+  function sameView(a, b) {
+    return Boolean(a && b) && a.s === b.s && a.tx === b.tx && a.ty === b.ty;
+  }
+
   /** Boxes on a grid of cells, to ask quickly whether a new box overlaps one placed before. */
   class BoxGrid {
     constructor(cell = 64) { this.cell = cell; this.cells = new Map(); }
@@ -630,7 +635,7 @@ const NetzMap = (() => {
         }
       }
       clearTimeout(this.namesTimer);
-      if (!this.namesView || this.namesView.s !== s || this.namesView.tx !== tx || this.namesView.ty !== ty) {
+      if (!sameView(this.namesView, this.view)) {
         this.namesTimer = setTimeout(() => this.writeNames(), this.namesView ? NAMES_AFTER_MS : 0);
       }
       this.svg.classList.toggle("zoomed", s > 1);
@@ -1037,6 +1042,10 @@ const NetzMap = (() => {
 
     /** The view as a standalone SVG document: what is on screen, with its styles written out. */
     snapshot() {
+      // Names are placed a moment after the view changes: a view saved at once gets its own names
+      // now, not those of the view before (placed for another zoom, they would sit off their circles).
+      if (!sameView(this.drawnView, this.view)) this.render();
+      if (!sameView(this.namesView, this.view)) this.writeNames();
       const { s, tx, ty } = this.view;
       const W = this.W;
       const H = this.H;
@@ -1084,9 +1093,6 @@ const NetzMap = (() => {
         copy.removeAttribute("data-id");
         copy.removeAttribute("data-key");
         if (this.groupsLayer.contains(text)) { copy.setAttribute("font-weight", "700"); copy.setAttribute("font-size", "13"); }
-        const dx = this.namesLayer.contains(text) ? s === this.namesView?.s ? tx - this.namesView.tx : 0 : 0;
-        const dy = this.namesLayer.contains(text) ? s === this.namesView?.s ? ty - this.namesView.ty : 0 : 0;
-        if (dx || dy) copy.setAttribute("transform", `translate(${dx.toFixed(1)},${dy.toFixed(1)})`);
         texts.append(copy);
       }
       out.append(texts);

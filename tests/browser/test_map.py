@@ -9,6 +9,7 @@ Screenshots go to ``NETZ_SCREENSHOTS`` (else a temporary folder): ``map-1000-128
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import re
@@ -66,7 +67,8 @@ def open_map(page: Any, service: Any, alliance: int) -> None:
 def names_on_map(page: Any) -> list[dict[str, Any]]:
     return list(page.locator("#map .names text").evaluate_all("""texts => texts.map(t => {
         const b = t.getBoundingClientRect();
-        return {box: [b.left, b.top, b.right, b.bottom], text: t.textContent, id: t.dataset.id};
+        return {box: [b.left, b.top, b.right, b.bottom], text: t.textContent, id: t.dataset.id,
+                at: [t.getAttribute("x"), t.getAttribute("y")]};
     })"""))
 
 
@@ -187,18 +189,22 @@ def test_profile_and_ego_network(page: Any, service: Any, large: dict[str, Any],
 
 def test_export_png_and_svg(page: Any, service: Any, large: dict[str, Any], tmp_path: Path) -> None:
     open_map(page, service, large["id"])
-    page.get_by_role("button", name="Karte vergrößern").click()
+    zoom_in = page.get_by_role("button", name="Karte vergrößern")
+    save_svg = page.get_by_role("button", name=re.compile("^SVG"))
     with page.expect_download() as svg_download:
-        page.get_by_role("button", name=re.compile("^SVG")).click()
+        # saved in the same moment as zoomed: before the page would place the names for the new view
+        page.evaluate("([zoom, save]) => { zoom.click(); save.click(); }",
+                      [zoom_in.element_handle(), save_svg.element_handle()])
     assert svg_download.value.suggested_filename == "netzwerkkarte-grossbundnis-falkenbrunn-synthetisch.svg"
     svg_path = tmp_path / "map.svg"
     svg_download.value.save_as(svg_path)
     text = svg_path.read_text(encoding="utf-8")
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     assert "<title>Netzwerkkarte: Großbündnis Falkenbrunn (synthetisch)</title>" in text
-    # the view as shown: the names written on the map, and circles only of actors in view
-    for label in names_on_map(page):
-        assert f">{label['text']}</text>" in text.replace("&amp;", "&")
+    # the view as shown: the names written on the map for this zoom, and circles only of actors in view
+    saved_names = [(html.unescape(name), [x, y]) for x, y, name
+                   in re.findall(r'<text x="([^"]*)" y="([^"]*)"[^>]*>([^<]*)</text>', text)]
+    assert saved_names == [(label["text"], label["at"]) for label in names_on_map(page)]
     circles = text.count("<circle")
     assert 0 < circles < N_ACTORS
     with page.expect_download() as png_download:
