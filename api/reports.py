@@ -46,8 +46,10 @@ MIXING_FIGURES = ("group_by", "groups", "sizes", "ei_index", "ei_index_baseline"
 FUNDER_COMMUNITY_FIGURES = ("count", "modularity", "method")
 RESEARCH_COMMUNITY_FIGURES = (*FUNDER_COMMUNITY_FIGURES, "sizes", "seed")
 GAP_FIELDS = ("kind", "severity", "actors", "types", "value", "explanation", "suggestion")
-FUNDER_HEALTH_FIELDS = ("indicator", "value", "band")
-RESEARCH_HEALTH_FIELDS = (*FUNDER_HEALTH_FIELDS, "explanation")
+#: The scorecard: funders get what each indicator measures (its description names no actor),
+#: researchers also the finding's note and explanation (of the de-identified alliance).
+FUNDER_HEALTH_FIELDS = ("indicator", "value", "band", "description")
+RESEARCH_HEALTH_FIELDS = (*FUNDER_HEALTH_FIELDS, "note", "explanation")
 
 
 def alliance_as_seen(session: Session, row: AllianceRow, view: str, settings: Settings, *,
@@ -130,8 +132,9 @@ def funder_view(result: dict[str, Any]) -> dict[str, Any]:
 
     The listed metadata (not who answered a survey: the scorecard's response says how many),
     network-level figures, mixing by groups of at least k actors each (pooled, or checked before
-    the report was computed: :func:`netz.analysis.privacy.funders_report`), the scorecard without its
-    explanations (they name actors), and gaps as counts by kind and severity.
+    the report was computed: :func:`netz.analysis.privacy.funders_report`), the scorecard with what
+    each indicator measures instead of its explanation (which names actors), and gaps as counts
+    by kind and severity.
     """
     counts = Counter((gap["kind"], gap["severity"]) for gap in result["gaps"])
     return {

@@ -495,8 +495,14 @@ class HealthIndicator(_Answer):
     message: str | None = Field(default=None, description="The explanation's message key." + _FULL_ONLY)
     params: dict[str, Any] | None = Field(default=None, description="Its parameters (value, limits)."
                                           + _FULL_ONLY)
+    note: str | None = Field(default=None, description=(
+        "The message key of a remark on the finding that depends on the view: `health.untyped` (fill in the "
+        "types of the actors counted as `other`) or `health.untyped_pooled` (rare types are pooled there for "
+        "privacy: researchers). Not for funders."))
     explanation: dict[str, str] | None = Field(default=None, description="What it means, by language."
                                                + _NOT_FUNDERS)
+    description: dict[str, str] | None = Field(default=None, description=(
+        "What the indicator measures, whether high is good, and its band limits, by language; names no actor."))
 
 
 #: The gaps as a view sees them: findings (admins, coordinators, researchers) or counts (funders).
@@ -506,7 +512,8 @@ Gaps = list[Gap] | list[GapCount]
 class Report(_Answer):
     """Everything netz computes for one alliance, as the key's role may see it (`docs/privacy.md`):
     admins and coordinators everything; researchers the de-identified alliance (pseudonyms,
-    listed fields); funders network figures, the scorecard without explanations and gap counts,
+    listed fields); funders network figures, the scorecard with descriptions instead of explanations
+    and gap counts,
     `actors` empty."""
 
     alliance: ReportAlliance = Field(description="The alliance and the report's options.")
@@ -515,8 +522,8 @@ class Report(_Answer):
     gaps: Gaps = Field(description=_see(_GAPS, "coordination gaps, most severe first (funders: counts)"))
     top_steps: list[TopStep] | None = Field(default=None, description=(
         "The three most important steps." + _FULL_ONLY))
-    health: list[HealthIndicator] = Field(description=_see(_HEALTH, "the scorecard (funders: without "
-                                                                    "explanations)"))
+    health: list[HealthIndicator] = Field(description=_see(_HEALTH, "the scorecard (funders: "
+                                                                    "descriptions, no explanations)"))
 
 
 class ActorPage(_Answer):

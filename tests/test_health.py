@@ -359,7 +359,9 @@ def test_bands_updated_and_unknown_names() -> None:
 def test_indicator_records_are_json_ready() -> None:
     for indicator in scorecard(rated_alliance({"trust": [4, 3, 2, 2]}, directed=True)).values():
         data = indicator.to_dict()
-        assert set(data) == {"indicator", "value", "band", "message", "params", "explanation"}
+        assert set(data) == {"indicator", "value", "band", "message", "params", "note", "explanation",
+                             "description"}
+        assert set(data["description"]) == {"de", "en"}
         assert data["band"] in ("good", "watch", "concern")
         assert set(data["explanation"]) == {"de", "en"}
         assert data["message"].startswith("health.") and data["message"] in catalogue("de")
@@ -384,3 +386,52 @@ def test_cross_sector_finding_counts_actors_without_type() -> None:
     assert "counted in no sector: 2" in indicator.explanation["en"]
     typed = make_alliance({"a": "church", "b": "municipality"}, [("a", "b")])
     assert "untyped" not in scorecard(typed)["cross_sector_integration"].params
+
+
+def test_the_note_on_other_fits_who_reads_it() -> None:
+    """The coordinator is asked to fill in the types of the actors in "Sonstige"; whoever reads a
+    de-identified alliance (researchers), whose rare types were pooled there for privacy, cannot
+    and should not: the note says why they are there (defect: "tragen Sie ihren Typ nach" on a
+    researcher's card)."""
+    alliance = make_alliance({"a": "church", "b": "municipality", "c": "other", "d": "other"},
+                             [("a", "b"), ("b", "c"), ("c", "d")])
+    own = scorecard(alliance)["cross_sector_integration"]
+    assert own.note == "health.untyped" and "tragen Sie ihren Typ nach" in own.explanation["de"]
+    g = to_igraph(alliance)
+    pooled = {i.indicator: i for i in health(g, actor_metrics(g), alliance.ties, types_pooled=True)}
+    card = pooled["cross_sector_integration"]
+    assert card.note == "health.untyped_pooled" and card.to_dict()["note"] == "health.untyped_pooled"
+    assert card.params["untyped"] == 2
+    assert "tragen Sie" not in card.explanation["de"] and "fill in" not in card.explanation["en"]
+    assert "2 Akteure zählen als „Sonstige“" in card.explanation["de"]
+    assert "zum Schutz der Daten" in card.explanation["de"] and "to protect the data" in card.explanation["en"]
+
+
+def test_a_deidentified_alliance_says_its_types_are_pooled() -> None:
+    """The rule lives with the alliance: every analysis of the de-identified alliance (report,
+    handout, what-if) words the note for its readers."""
+    from netz.analysis.privacy import deidentify
+
+    types = {"a": "church", "b": "church", "c": "municipality", "d": "municipality", "e": "welfare"}
+    alliance = make_alliance(types, [("a", "c"), ("b", "d"), ("c", "e"), ("a", "b")])
+    seen = deidentify(alliance, b"k" * 32, "1", min_group=2)
+    card = {i.indicator: i for i in analyse(seen).health}["cross_sector_integration"]
+    assert card.note == "health.untyped_pooled"
+    assert {i.indicator: i for i in analyse(alliance).health}["cross_sector_integration"].note is None
+
+
+def test_descriptions_say_what_is_measured_and_whether_high_is_good() -> None:
+    """A funder's card has no finding (it may name an actor): its description says what the
+    indicator measures, which way is good, and the band limits, naming no actor."""
+    alliance = rated_alliance({"trust": [4, 3, 2, 2], "value": [1, 2, 3, 4]}, directed=True)
+    cards = scorecard(alliance)
+    for name, card in cards.items():
+        for lang in ("de", "en"):
+            text = card.description[lang]
+            assert f"health.about.{name}" not in text and "{" not in text, (name, lang, text)
+            assert not any(str(actor) in text.split() for actor in alliance.actors["name"]), text
+    dependence = cards["dependence_on_single_actors"].description
+    assert "Niedriger ist besser" in dependence["de"] and "Gut unter 25 %, bedenklich ab 50 %." in dependence["de"]
+    assert "Lower is better" in dependence["en"]
+    assert "Höher ist besser" in cards["cohesion"].description["de"]
+    assert "Gut ab 4,0, bedenklich unter 2,0." in cards["cohesion"].description["de"]

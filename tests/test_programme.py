@@ -94,7 +94,7 @@ def test_overview_filters_and_trends(summaries: dict[str, Any]) -> None:
 
 def test_charts_have_a_text_alternative_and_okabe_ito_colours(summaries: dict[str, Any]) -> None:
     chart = distribution_chart(summaries, "ahornried", "transitivity", lang="en")
-    assert "percentile" in chart["text"] and summaries["ahornried"]["name"] in chart["text"]
+    assert "percentile rank" in chart["text"] and summaries["ahornried"]["name"] in chart["text"]
     assert "z-score" in chart["text"] and OKABE_ITO["vermillion"] in chart["svg"]
     assert "<desc" in chart["svg"] and "style=" not in chart["svg"]
     trend = trend_chart(summaries, "mean_degree", marked="rosenhall")
@@ -122,3 +122,32 @@ def test_data_without_a_wave_is_no_wave_of_the_trends(summaries: dict[str, Any])
         assert "None" not in trend["text"] and "–" not in {row[0] for row in trend["table"]["rows"]}
         assert musterstadt["musterstadt"]["name"] in trend["text"]
         assert ("keine Erhebungswellen" if lang == "de" else "no survey waves") in trend["text"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_distribution_text_says_the_position_in_plain_words(summaries: dict[str, Any], lang: str) -> None:
+    """Where an alliance stands among comparable ones, in words ("mehr als bei etwa 7 von 10
+    vergleichbaren Bündnissen"), and how it compares with chance; the percentile rank and the
+    z-score stay there in brackets, negative ones with the minus sign and, in German, a decimal
+    comma (defect: "beim Perzentil 12", "z-Wert -8,3")."""
+    words = {"de": ("von 10 vergleichbaren Bündnissen", "zufällig", "genau: Perzentilrang"),
+             "en": ("in 10 comparable alliances", "at random", "Exactly: percentile rank")}[lang]
+    texts = []
+    for name in summaries:
+        chart = distribution_chart(summaries, name, "ei_index", lang=lang)
+        if chart["suppressed"]:
+            continue
+        texts.append(chart["text"])
+        pct = class_percentiles(summaries, "ei_index")[name]
+        tenths = round(pct / 10)
+        if 0 < tenths < 10:
+            assert words[0] in chart["text"] and f" {tenths} " in chart["text"], chart["text"]
+        assert words[2] in chart["text"]
+        z = summaries[name]["figures"].get("ei_index_z")
+        if z is not None:
+            assert words[1] in chart["text"]
+            assert ("−" in chart["table"]["rows"][0][-1]) == (round(z, 1) < 0)
+        for cell in chart["table"]["rows"][0][1:]:
+            assert not str(cell).startswith("-"), chart["table"]["rows"]
+    assert texts and not any("Perzentil " in t and "Perzentilrang" not in t for t in texts)
+    assert not any(ch.isdigit() and before == "-" for t in texts for before, ch in zip(t, t[1:], strict=False))

@@ -199,7 +199,8 @@ def test_gaps_and_health_name_real_actors(name: str) -> None:
         assert set(gap["actors"]) <= ids
         assert set(gap["explanation"]) == set(gap["suggestion"]) == {"de", "en"}
     for indicator in result["health"]:
-        assert set(indicator) == {"indicator", "value", "band", "message", "params", "explanation"}
+        assert set(indicator) == {"indicator", "value", "band", "message", "params", "note", "explanation",
+                                  "description"}
         assert indicator["band"] in {"good", "watch", "concern"}
 
 

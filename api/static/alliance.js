@@ -318,7 +318,10 @@
     el("p", { class: "band" }, icon(item.band), el("span", {}, L("band", item.band))),
     el("h3", {}, L("indicator", item.indicator)),
     el("p", { class: "value" }, indicatorValue(item)),
-    item.explanation ? el("p", { class: "explain" }, item.explanation[Netz.lang]) : null,
+    // What the finding says (it may name actors); a funder's card says what the indicator
+    // measures and whether high is good instead.
+    (item.explanation || item.description)
+      ? el("p", { class: "explain" }, (item.explanation || item.description)[Netz.lang]) : null,
     )));
   }
 

@@ -82,14 +82,18 @@ const Netz = (() => {
 
   const locale = () => (lang.startsWith("de") ? "de-DE" : "en-GB");
 
-  function number(value, digits = 1) {
+  /** A number as the page's language writes it: German with a decimal comma, at most `digits`
+   * decimals, negative numbers with the minus sign (U+2212, not a hyphen) and never "−0". The
+   * one number formatter of the pages (the library's twin: netz.messages.number); `options` are
+   * Intl.NumberFormat's (percent() passes its style). "—" where there is no number. */
+  function number(value, digits = 1, options = {}) {
     if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-    return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
+    return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, signDisplay: "negative", ...options })
+      .format(value).replace("-", "\u2212");
   }
 
   function percent(value) {
-    if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-    return new Intl.NumberFormat(locale(), { style: "percent", maximumFractionDigits: 0 }).format(value);
+    return number(value, 0, { style: "percent" });
   }
 
   /** "A, B und C" / "A, B and C". */

@@ -97,7 +97,7 @@ const NetzKeys = (() => {
     const missing = state.alliances.filter((a) => !key.alliances.includes(a.id));
     if (!missing.length) return [];
     const id = `grant-${key.id}`;
-    const select = el("select", { id }, missing.map((a) => el("option", { value: a.id }, a.name || `#${a.id}`)));
+    const select = el("select", { id }, missing.map((a) => el("option", { value: a.id, title: a.name || null }, a.name || `#${a.id}`)));
     const give = el("button", { type: "button", class: "small" }, w("give"));
     give.addEventListener("click", () => {
       const chosen = Number(select.value);
@@ -137,7 +137,7 @@ const NetzKeys = (() => {
       el("td", {}, when(key.last_used)),
       el("td", {}, when(key.expires)),
       el("td", { class: `key-${key.status}` }, w(key.status)),
-      el("td", {}, key.status === "revoked" ? w("none")
+      el("td", { class: "key-actions" }, key.status === "revoked" ? w("none")
         : [revokeButton(key), ...(key.role === "coordinator" ? [" ", ...grantControls(key)] : [])]),
     )));
     document.getElementById("keys").hidden = false;

@@ -12,7 +12,7 @@ reasoning for each.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import igraph as ig
@@ -25,9 +25,9 @@ from netz.core.graph import actor_ids
 from netz.core.metrics._base import edge_array, group_labels
 from netz.core.metrics.structure import largest_component_share, reciprocity
 from netz.core.vocabulary import fold
-from netz.messages import LANGUAGES, message
+from netz.messages import LANGUAGES, message, number
 
-__all__ = ["INDICATORS", "Bands", "Indicator", "explain", "health"]
+__all__ = ["INDICATORS", "POOLED_META", "Bands", "Indicator", "about", "explain", "health"]
 
 INDICATORS = (
     "connectedness",
@@ -42,6 +42,10 @@ INDICATORS = (
 )
 #: The finding of an indicator that is undefined because the alliance has no actors yet.
 _NO_ACTORS: tuple[str, dict[str, Any]] = ("no_actors", {})
+#: The metadata key of a de-identified alliance (:func:`netz.analysis.privacy.deidentify`) that says
+#: its rare types were pooled into ``other`` for privacy: whoever reads its scorecard cannot give
+#: those actors a type, so the finding says why they are there instead of asking for their type.
+POOLED_META = "types_pooled"
 #: Tie columns read as PARTNER-style ratings (Varda et al. 2012): trust in, and value of, a partner.
 RATING_COLUMNS = {
     "trust": ("trust", "vertrauen"),
@@ -82,7 +86,11 @@ class Indicator:
     """One indicator: its value and band, and what to say about it as a catalogue key.
 
     ``message`` and ``params`` are the finding (``health.*`` of :mod:`netz.messages`), ``limits``
-    the key of the sentence that states the band limits; :func:`explain` words them.
+    the key of the sentence that states the band limits, ``note`` the key of a remark on the
+    finding that depends on who reads it (``health.untyped``: fill in the types of the actors in
+    ``other``; ``health.untyped_pooled``: rare types are pooled there for privacy), with the
+    finding's parameters; :func:`explain` words them. :func:`about` says what the indicator
+    measures and its limits without the finding (which may name an actor), for funders.
     """
 
     indicator: str
@@ -91,17 +99,24 @@ class Indicator:
     message: str
     params: dict[str, Any]
     limits: str
+    note: str | None = None
 
     @property
     def explanation(self) -> dict[str, str]:
         """The explanation in every language of the catalogue."""
         return {lang: explain(self, lang) for lang in LANGUAGES}
 
+    @property
+    def description(self) -> dict[str, str]:
+        """What the indicator measures and its band limits (:func:`about`), in every language."""
+        return {lang: about(self, lang) for lang in LANGUAGES}
+
     def to_dict(self) -> dict[str, Any]:
-        """The indicator as JSON: the finding, and its explanation in every language."""
+        """The indicator as JSON: the finding and its note, its explanation and its description
+        in every language."""
         return {"indicator": self.indicator, "value": self.value, "band": self.band,
-                "message": self.message, "params": _json_params(self.params),
-                "explanation": self.explanation}
+                "message": self.message, "params": _json_params(self.params), "note": self.note,
+                "explanation": self.explanation, "description": self.description}
 
 
 def _json_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -117,6 +132,7 @@ def health(
     group_by: str = "type",
     bands: Bands | None = None,
     response: tuple[int, int] | None = None,
+    types_pooled: bool = False,
 ) -> list[Indicator]:
     """The scorecard of one network.
 
@@ -136,6 +152,10 @@ def health(
     response
         When the ties came from a survey: ``(answered, asked)``, how many actors of its roster
         answered (:func:`netz.analysis.survey.wave_response`); ``None`` for data that did not.
+    types_pooled
+        Whether rare types were pooled into ``other`` for privacy (a de-identified alliance,
+        :data:`POOLED_META`): the note on actors of type ``other`` then says so, rather than
+        asking the reader to fill in their types, which only the coordinator can.
 
     Notes
     -----
@@ -190,11 +210,11 @@ def health(
     """
     bands = bands or Bands()
     metrics = metrics.reindex(actor_ids(g))
-    return list(_indicators(g, metrics, ties, group_by, bands, response))
+    return list(_indicators(g, metrics, ties, group_by, bands, response, types_pooled))
 
 
 def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, group_by: str,
-                b: Bands, response: tuple[int, int] | None) -> Iterator[Indicator]:
+                b: Bands, response: tuple[int, int] | None, types_pooled: bool) -> Iterator[Indicator]:
     n = g.vcount()
     share = largest_component_share(g)
     yield _rated("connectedness", share, b.connectedness_good, b.connectedness_watch,
@@ -210,12 +230,15 @@ def _indicators(g: ig.Graph, metrics: pd.DataFrame, ties: pd.DataFrame | None, g
     which = "core" if group_by == "type" else "groups"
     sectors: dict[str, Any] = {"linked": linked, "pairs": pairs, "group_by": group_by}
     # Actors of type "other" (an empty or unknown type read as "other") belong to no sector:
-    # the finding says how many, so that the coordinator can fill in their type.
+    # the finding says how many, so that the coordinator can fill in their type; in a
+    # de-identified alliance it says that rare types are pooled there, which nobody should undo.
     untyped = int(np.sum(np.asarray(g.vs["type"] if n else []) == "other"))
+    note = None
     if group_by == "type" and untyped:
         sectors["untyped"] = untyped
-    yield _rated("cross_sector_integration", integration, b.cross_sector_good, b.cross_sector_watch,
-                 f"cross_sector.{which}" if pairs else "cross_sector.too_few", sectors)
+        note = "health.untyped_pooled" if types_pooled else "health.untyped"
+    yield replace(_rated("cross_sector_integration", integration, b.cross_sector_good, b.cross_sector_watch,
+                         f"cross_sector.{which}" if pairs else "cross_sector.too_few", sectors), note=note)
 
     betweenness = metrics["betweenness"].fillna(0.0)
     total = float(betweenness.sum())
@@ -331,8 +354,20 @@ def explain(indicator: Indicator, lang: str = "de") -> str:
     limits = indicator.limits
     if limits.endswith(".share"):
         params["good"], params["watch"] = _pct(indicator.params["good"]), _pct(indicator.params["watch"])
-    untyped = f" {message('health.untyped', lang, n=params['untyped'])}" if "untyped" in params else ""
-    return f"{message(indicator.message, lang, **params)}{untyped} {message(limits, lang, **params)}"
+    note = f" {message(indicator.note, lang, n=params['untyped'])}" if indicator.note else ""
+    return f"{message(indicator.message, lang, **params)}{note} {message(limits, lang, **params)}"
+
+
+def about(indicator: Indicator, lang: str = "de") -> str:
+    """What the indicator measures, whether a high value is good, and its band limits, in plain
+    words — without the finding, which may name an actor (``health.about.*`` of the catalogue).
+    """
+    good, watch = indicator.params["good"], indicator.params["watch"]
+    if indicator.limits.endswith(".share"):
+        limits = {"good": _pct(good), "watch": _pct(watch)}
+    else:
+        limits = {"good": _num(good, lang), "watch": _num(watch, lang)}
+    return f"{message(f'health.about.{indicator.indicator}', lang)} {message(indicator.limits, lang, **limits)}"
 
 
 def _written(name: str, value: Any, lang: str) -> str:
@@ -352,5 +387,4 @@ def _pct(value: float | None) -> str:
 def _num(value: float | None, lang: str = "de") -> str:
     if value is None:
         return "—"
-    text = f"{value:.1f}"
-    return text.replace(".", ",") if lang == "de" else text
+    return number(value, lang, 1)

@@ -25,7 +25,8 @@ but a coordinator may see (``min_group``, default :data:`MIN_GROUP`):
    any other key may hold free text (a contact person and her phone number, notes). Who answered
    a survey (:data:`netz.analysis.survey.RESPONSE_META`) is kept under the pseudonyms, for the
    figures made of it (the scorecard's response, a diff's unknown ties); :func:`shared_meta` is
-   what a view then shows of the metadata, without it.
+   what a view then shows of the metadata, without it. The result says that its types are pooled
+   (:data:`netz.analysis.health.POOLED_META`), so that its scorecard does not ask for types.
 
 The ties, their weights and numeric tie attributes stay as they are.
 :func:`check_grouping` says whether figures by group of an actor column would single out actors;
@@ -42,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from netz.analysis.health import POOLED_META
 from netz.analysis.report import actors_by_group, analyse, select_wave, serialise, to_jsonable
 from netz.analysis.survey import RESPONSE_META, respondents_renamed
 from netz.core.errors import NetzError
@@ -230,7 +232,8 @@ def deidentify(alliance: Alliance, key: bytes, scope: str, *, min_group: int = M
     ties["target"] = ties["target"].map(codes)
     # the listed metadata, and who answered a survey under the same pseudonyms (rule 5)
     kept = {k: v for k, v in alliance.meta.items() if k in SHARED_META or k == RESPONSE_META}
-    meta = respondents_renamed(kept, codes)
+    # the scorecard's note on "other" says that rare types are pooled there (rule 2)
+    meta = {**respondents_renamed(kept, codes), POOLED_META: True}
     return Alliance(actors.reset_index(drop=True), ties.reset_index(drop=True),
                     alliance.directed, alliance.weighted, meta)
 

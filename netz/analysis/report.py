@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from netz.analysis.gaps import Finding, Thresholds, find_gaps, top_steps
-from netz.analysis.health import Bands, Indicator, health
+from netz.analysis.health import POOLED_META, Bands, Indicator, health
 from netz.analysis.survey import wave_response
 from netz.core.errors import UnknownNameError
 from netz.core.graph import to_igraph
@@ -36,9 +36,10 @@ __all__ = [
 ]
 
 #: The version of the report's shape: raise it when fields are added, removed or change meaning
-#: (2: findings with stable ids and ``top_steps``). Stored reports and their ETags name it, so that
-#: none computed by an older netz is served after an upgrade.
-REPORT_FORMAT = 2
+#: (2: findings with stable ids and ``top_steps``; 3: the scorecard's ``note`` and ``description``).
+#: Stored reports and their ETags name it, so that none computed by an older netz is served after an
+#: upgrade.
+REPORT_FORMAT = 3
 
 #: Above this many actors a report estimates betweenness, closeness, harmonic
 #: centrality, betweenness and closeness centralization and the average path length
@@ -156,7 +157,8 @@ def analyse(
         network["actors_by_group"] = actors_by_group(observed, group_by)
     gaps = find_gaps(g, actors, group_by=group_by, thresholds=thresholds)
     scorecard = health(g, actors, observed.ties, group_by=group_by, bands=bands,
-                       response=wave_response(alliance.meta, chosen_wave))
+                       response=wave_response(alliance.meta, chosen_wave),
+                       types_pooled=bool(alliance.meta.get(POOLED_META)))
     return Analysis(observed, alliance.waves, chosen_wave, group_by, g, actors, network, gaps, scorecard)
 
 

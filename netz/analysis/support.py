@@ -30,7 +30,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from netz.messages import message
+from netz.messages import message, number
 
 __all__ = [
     "BAND_ORDER",
@@ -190,5 +190,4 @@ def explain_reason(reason: Reason, lang: str = "de") -> str:
 
 def _number(value: float, lang: str) -> str:
     """A figure as the language writes it (German: decimal comma)."""
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "de" else text
+    return number(value, lang, 2)

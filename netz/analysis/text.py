@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netz.messages import LANGUAGES, catalogue, message
+from netz.messages import LANGUAGES, catalogue, message, number
 
 __all__ = ["LANGUAGES", "kind_label", "render_diff", "render_gaps", "render_health", "render_report",
            "render_whatif", "say"]
@@ -198,11 +198,9 @@ def _fmt(value: Any, lang: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, float):
-        text = f"{value:.3g}"
-        return text.replace(".", ",") if lang == "de" else text
+        return number(value, lang, 3, fixed=False)
     return str(value)
 
 
 def _percent(value: float, lang: str) -> str:
-    text = f"{100 * value:.1f} %"
-    return text.replace(".", ",") if lang == "de" else text
+    return f"{number(100 * value, lang, 1)} %"

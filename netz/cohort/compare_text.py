@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from netz.cohort.compare import text_table
-from netz.messages import message
+from netz.messages import message, number
 
 __all__ = ["COMPARE_TEXT_COLUMNS", "TRENDS_TEXT_COLUMNS", "compare_text", "trends_text"]
 
@@ -66,5 +66,4 @@ def _text(table: pd.DataFrame, lang: str, columns: Sequence[str]) -> str:
 
 
 def _number(value: float, lang: str) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang == "de" else text
+    return number(value, lang, 2)

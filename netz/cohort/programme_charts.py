@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from netz.cohort.programme import MIN_ALLIANCES, class_percentiles, programme_trends
-from netz.messages import message
+from netz.messages import message, number
 
 __all__ = ["OKABE_ITO", "distribution_chart", "trend_chart"]
 
@@ -40,8 +40,21 @@ _W, _H, _PAD = 640, 170, 48
 def _number(value: float | None, lang: str, digits: int = 2) -> str:
     if value is None:
         return "–"
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "de" else text
+    return number(value, lang, digits)
+
+
+def _position(pct: float | None, n: int, size: str, lang: str) -> str:
+    """Where a percentile rank puts an alliance among the ``n`` of its size class, in words:
+    "more than about 7 in 10 comparable alliances", or one of the highest or lowest values ("" without
+    a rank)."""
+    if pct is None:
+        return ""
+    tenths = round(pct / 10)
+    if tenths <= 0:
+        return message("programme.position_lowest", lang, n=n, size=size)
+    if tenths >= 10:
+        return message("programme.position_highest", lang, n=n, size=size)
+    return message("programme.position_between", lang, k=tenths, n=n, size=size)
 
 
 def distribution_chart(
@@ -55,8 +68,9 @@ def distribution_chart(
     """The figure's values of the marked alliance's size class as dots, the alliance highlighted.
 
     Returns ``{"id", "title", "svg", "text", "explanation", "table", "suppressed"}``: ``text`` names
-    the alliance's value, its percentile within the size class and its z-score against random
-    networks of the same size; ``table`` the class's spread (n, minimum, quartiles, maximum) and
+    the alliance's value, says in words where its percentile within the size class puts it
+    ("more than about 7 in 10 comparable alliances") and how it compares with random networks of
+    the same size, each with the exact figure (percentile rank, z-score) in brackets; ``table`` the class's spread (n, minimum, quartiles, maximum) and
     the alliance's value — no other alliance is named.
     """
     summary = summaries[marked]
@@ -92,11 +106,12 @@ def distribution_chart(
         figure=label,
         value=_number(value, lang),
         pct=_number(pct, lang, 0),
-        n=len(values),
-        size=size_label,
+        position=_position(pct, len(values), size_label, lang),
     )
     if z is not None:
-        chart["text"] += " " + message("programme.chart_distribution_z", lang, z=_number(z, lang, 1))
+        # in words; the z-score itself in brackets, for those who want it
+        side = "more" if z > 2 else "less" if z < -2 else "same"
+        chart["text"] += " " + message(f"programme.chart_random_{side}", lang, z=_number(z, lang, 1))
     low, high = float(values.min()), float(values.max())
     span = (high - low) or 1.0
 

@@ -27,7 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CATALOGUES", "DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "day_text", "message", "negotiate"]
+__all__ = ["CATALOGUES", "DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "day_text", "message", "negotiate",
+           "number"]
 
 _HERE = Path(__file__).parent
 DEFAULT_LANGUAGE = "de"
@@ -78,6 +79,29 @@ def day_text(day: dt.date, lang: str = DEFAULT_LANGUAGE, /) -> str:
     ('03.01.2027', '2027-01-03')
     """
     return day.strftime(message("format.date", lang))
+
+
+#: The minus sign (U+2212) of typeset numbers: a hyphen-minus reads as a dash, and screen readers skip it.
+MINUS = "\u2212"
+
+
+def number(value: float, lang: str = DEFAULT_LANGUAGE, /, digits: int = 1, *, fixed: bool = True) -> str:
+    """A number as people of this language write it: German (and its variants) with a decimal
+    comma, every language with the minus sign (U+2212), never a minus before a zero.
+
+    ``digits`` decimals (always written when ``fixed``, else as many as needed, at most
+    ``digits``: ``g``-style). The one number formatter of the library and the service; the pages
+    have its twin, ``Netz.number`` (``api/static/common.js``).
+
+    >>> number(-1.23, "de"), number(-1.23, "en"), number(2.5, "de-simple", 2), number(-0.04, "de")
+    ('−1,2', '−1.2', '2,50', '0,0')
+    >>> number(0.25, "de", 3, fixed=False), number(12.0, "en", 3, fixed=False)
+    ('0,25', '12')
+    """
+    text = f"{value:.{digits}f}" if fixed else f"{value:.{digits}g}"
+    if text.startswith("-"):
+        text = text[1:] if not text.strip("-0.") else MINUS + text[1:]
+    return text.replace(".", ",") if lang.split("-")[0] == "de" else text
 
 
 def negotiate(accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:
