@@ -502,7 +502,8 @@ class HealthIndicator(_Answer):
     explanation: dict[str, str] | None = Field(default=None, description="What it means, by language."
                                                + _NOT_FUNDERS)
     description: dict[str, str] | None = Field(default=None, description=(
-        "What the indicator measures, whether high is good, and its band limits, by language; names no actor."))
+        "What the indicator measures, whether high is good, and its band limits, by language; "
+        "names no actor."))
 
 
 #: The gaps as a view sees them: findings (admins, coordinators, researchers) or counts (funders).

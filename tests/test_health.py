@@ -404,7 +404,8 @@ def test_the_note_on_other_fits_who_reads_it() -> None:
     assert card.params["untyped"] == 2
     assert "tragen Sie" not in card.explanation["de"] and "fill in" not in card.explanation["en"]
     assert "2 Akteure zählen als „Sonstige“" in card.explanation["de"]
-    assert "zum Schutz der Daten" in card.explanation["de"] and "to protect the data" in card.explanation["en"]
+    assert "zum Schutz der Daten" in card.explanation["de"]
+    assert "to protect the data" in card.explanation["en"]
 
 
 def test_a_deidentified_alliance_says_its_types_are_pooled() -> None:
@@ -431,7 +432,8 @@ def test_descriptions_say_what_is_measured_and_whether_high_is_good() -> None:
             assert f"health.about.{name}" not in text and "{" not in text, (name, lang, text)
             assert not any(str(actor) in text.split() for actor in alliance.actors["name"]), text
     dependence = cards["dependence_on_single_actors"].description
-    assert "Niedriger ist besser" in dependence["de"] and "Gut unter 25 %, bedenklich ab 50 %." in dependence["de"]
+    assert "Niedriger ist besser" in dependence["de"]
+    assert "Gut unter 25 %, bedenklich ab 50 %." in dependence["de"]
     assert "Lower is better" in dependence["en"]
     assert "Höher ist besser" in cards["cohesion"].description["de"]
     assert "Gut ab 4,0, bedenklich unter 2,0." in cards["cohesion"].description["de"]

@@ -367,7 +367,8 @@ def about(indicator: Indicator, lang: str = "de") -> str:
         limits = {"good": _pct(good), "watch": _pct(watch)}
     else:
         limits = {"good": _num(good, lang), "watch": _num(watch, lang)}
-    return f"{message(f'health.about.{indicator.indicator}', lang)} {message(indicator.limits, lang, **limits)}"
+    measured = message(f"health.about.{indicator.indicator}", lang)
+    return f"{measured} {message(indicator.limits, lang, **limits)}"
 
 
 def _written(name: str, value: Any, lang: str) -> str:

@@ -70,8 +70,9 @@ def distribution_chart(
     Returns ``{"id", "title", "svg", "text", "explanation", "table", "suppressed"}``: ``text`` names
     the alliance's value, says in words where its percentile within the size class puts it
     ("more than about 7 in 10 comparable alliances") and how it compares with random networks of
-    the same size, each with the exact figure (percentile rank, z-score) in brackets; ``table`` the class's spread (n, minimum, quartiles, maximum) and
-    the alliance's value — no other alliance is named.
+    the same size, each with the exact figure (percentile rank, z-score) in brackets; ``table`` the
+    class's spread (n, minimum, quartiles, maximum) and the alliance's value — no other alliance is
+    named.
     """
     summary = summaries[marked]
     cls = summary["size_class"]
