@@ -1,0 +1,72 @@
+"""The funder's and the researcher's views in Chromium: understandable without a statistics degree.
+
+A funder's scorecard says what each indicator measures and which way is good; a researcher's
+card does not ask to fill in types that were pooled for privacy; numbers are written with the
+minus sign and, in German, a decimal comma; the admin's "give an alliance" list fits its table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.browser.test_coordinator_pages import sign_in
+
+
+def open_alliance(page: Any, service: Any, role: str) -> None:
+    page.goto(f"/alliances/{service.alliance}")
+    sign_in(page, service.keys[role])
+    expect(page.locator("#scorecard li").first).to_be_visible()
+
+
+def test_a_funders_cards_say_what_each_indicator_measures(page: Any, service: Any) -> None:
+    """Every card of a funder explains its indicator and says whether high is good (defect: the
+    cards had a value and a band, and nothing else)."""
+    open_alliance(page, service, "funder")
+    cards = page.locator("#scorecard li")
+    expect(cards.locator(".explain")).to_have_count(cards.count())
+    dependence = page.locator("#scorecard li[data-indicator=dependence_on_single_actors] .explain")
+    expect(dependence).to_contain_text("Niedriger ist besser")
+    expect(dependence).to_contain_text("Gut unter 25 %")
+    expect(page.locator("#scorecard li[data-indicator=connectedness] .explain")).to_contain_text("Höher ist besser")
+    page.click("#lang-toggle")
+    expect(dependence).to_contain_text("Lower is better")
+
+
+def test_a_researcher_is_not_asked_to_fill_in_pooled_types(page: Any, service: Any) -> None:
+    """The demo's rare types are pooled into "Sonstige" for researchers: the card says so, and
+    does not tell the researcher to enter their types (only the coordinator can)."""
+    open_alliance(page, service, "researcher")
+    card = page.locator("#scorecard li[data-indicator=cross_sector_integration] .explain")
+    expect(card).to_contain_text("zum Schutz der Daten")
+    expect(card).not_to_contain_text("tragen Sie")
+
+
+def test_numbers_have_the_minus_sign_and_a_decimal_comma(page: Any, service: Any) -> None:
+    """The pages' one number formatter writes "−1,2" (U+2212), not "-1.2" or "-1,2"."""
+    open_alliance(page, service, "funder")
+    written = page.evaluate("[Netz.number(-1.234), Netz.number(-0.04), Netz.percent(-0.25), Netz.number(2.5)]")
+    assert written == ["\u22121,2", "0", "\u221225\u00a0%", "2,5"]
+    page.click("#lang-toggle")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.evaluate("Netz.number(-1.234)") == "\u22121.2"
+
+
+def test_the_alliance_to_give_fits_in_the_key_table(page: Any, service: Any) -> None:
+    """At 1280 px the admin's list of alliances to give a coordinator key stays inside its table
+    (defect: a long alliance name pushed it out of the frame, where it was clipped)."""
+    long_name = "Bündnis für Geflüchtete und Nachbarschaftshilfe im Landkreis Beispielhausen-Süd (synthetisch)"
+    created = httpx.post(f"{service.url}/api/v1/alliances", json={"name": long_name},
+                         headers={"Authorization": f"Bearer {service.keys['admin']}"})
+    assert created.status_code == 201, created.text
+    page.goto("/")
+    sign_in(page, service.keys["admin"])
+    select = page.locator("#key-table .key-actions select")
+    expect(select).to_be_visible()
+    expect(select.locator("option", has_text=long_name)).to_have_count(1)
+    frame = page.locator("#key-table").locator("xpath=..")
+    box, outer = select.bounding_box(), frame.bounding_box()
+    assert box["x"] + box["width"] <= outer["x"] + outer["width"], (box, outer)
+    assert frame.evaluate("node => node.scrollWidth <= node.clientWidth"), "the key table scrolls sideways"
