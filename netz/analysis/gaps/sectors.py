@@ -14,12 +14,12 @@ import numpy as np
 import pandas as pd
 
 from netz.analysis.gaps._base import CORE_TYPES, KEY_TYPES, Finding, _Context
-
-#: The type of actors whose type is unknown or pooled (netz.core.vocabulary).
-UNTYPED = "other"
 from netz.core.metrics._base import edge_array
 
 __all__ = ["refugee_exclusion", "sector_links", "underlinked"]
+
+#: The type of actors whose type is unknown or pooled (netz.core.vocabulary).
+UNTYPED = "other"
 
 
 @dataclass(frozen=True)
