@@ -30,7 +30,8 @@ def test_a_funders_cards_say_what_each_indicator_measures(page: Any, service: An
     dependence = page.locator("#scorecard li[data-indicator=dependence_on_single_actors] .explain")
     expect(dependence).to_contain_text("Niedriger ist besser")
     expect(dependence).to_contain_text("Gut unter 25 %")
-    expect(page.locator("#scorecard li[data-indicator=connectedness] .explain")).to_contain_text("Höher ist besser")
+    connectedness = page.locator("#scorecard li[data-indicator=connectedness] .explain")
+    expect(connectedness).to_contain_text("Höher ist besser")
     page.click("#lang-toggle")
     expect(dependence).to_contain_text("Lower is better")
 
@@ -47,7 +48,8 @@ def test_a_researcher_is_not_asked_to_fill_in_pooled_types(page: Any, service: A
 def test_numbers_have_the_minus_sign_and_a_decimal_comma(page: Any, service: Any) -> None:
     """The pages' one number formatter writes "−1,2" (U+2212), not "-1.2" or "-1,2"."""
     open_alliance(page, service, "funder")
-    written = page.evaluate("[Netz.number(-1.234), Netz.number(-0.04), Netz.percent(-0.25), Netz.number(2.5)]")
+    written = page.evaluate(
+        "[Netz.number(-1.234), Netz.number(-0.04), Netz.percent(-0.25), Netz.number(2.5)]")
     assert written == ["\u22121,2", "0", "\u221225\u00a0%", "2,5"]
     page.click("#lang-toggle")
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -57,7 +59,8 @@ def test_numbers_have_the_minus_sign_and_a_decimal_comma(page: Any, service: Any
 def test_the_alliance_to_give_fits_in_the_key_table(page: Any, service: Any) -> None:
     """At 1280 px the admin's list of alliances to give a coordinator key stays inside its table
     (defect: a long alliance name pushed it out of the frame, where it was clipped)."""
-    long_name = "Bündnis für Geflüchtete und Nachbarschaftshilfe im Landkreis Beispielhausen-Süd (synthetisch)"
+    long_name = ("Bündnis für Geflüchtete und Nachbarschaftshilfe im Landkreis "
+                 "Beispielhausen-Süd (synthetisch)")
     created = httpx.post(f"{service.url}/api/v1/alliances", json={"name": long_name},
                          headers={"Authorization": f"Bearer {service.keys['admin']}"})
     assert created.status_code == 201, created.text
