@@ -131,7 +131,7 @@ def test_distribution_text_says_the_position_in_plain_words(summaries: dict[str,
     vergleichbaren Bündnissen"), and how it compares with chance; the percentile rank and the
     z-score stay there in brackets, negative ones with the minus sign and, in German, a decimal
     comma (defect: "beim Perzentil 12", "z-Wert -8,3")."""
-    words = {"de": ("von 10 vergleichbaren Bündnissen", "zufällig", "genau: Perzentilrang"),
+    words = {"de": ("von 10 vergleichbaren Bündnissen", "zufällig", "Genau: Perzentilrang"),
              "en": ("in 10 comparable alliances", "at random", "Exactly: percentile rank")}[lang]
     texts = []
     for name in summaries:
