@@ -234,7 +234,7 @@ JARGON = re.compile(r"PARTNER|Varda|(?i:werkzeug|\btool\b)")
 def field_boxes(page: Any) -> dict[str, dict[str, float]]:
     """The start form's controls: where they are, their label, and how they are drawn."""
     return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
-        '#survey-start input, #survey-start select, #survey-start textarea, #survey-start button')].map((n) => {
+        '#survey-start :is(input, select, textarea, button)')].map((n) => {
       const box = n.getBoundingClientRect();
       const label = n.labels && n.labels[0];
       const style = getComputedStyle(n);
@@ -266,13 +266,15 @@ def test_the_start_form_is_laid_out_as_the_other_forms(page: Any, service: Any, 
     expect(page.locator("#survey-start")).to_be_visible()
     page.locator("#survey-admin").screenshot(path=str(shots(tmp_path) / f"survey-start-form-{width}.png"))
     boxes = field_boxes(page)
-    workspace_radius = page.evaluate("getComputedStyle(document.querySelector('#ws-detail-region')).borderTopLeftRadius")
+    workspace_radius = page.evaluate(
+        "getComputedStyle(document.querySelector('#ws-detail-region')).borderTopLeftRadius")
     for name in ("survey-wave", "survey-closes", "survey-rule", "survey-consent"):
         box = boxes[name]
         assert box["labels"] == 1, name
         assert box["radius"] == workspace_radius, (name, box["radius"])  # drawn as the workspace's fields
         assert box["labelTop"] < box["top"] and abs(box["labelLeft"] - box["left"]) < 1, name  # label above
-        assert box["formLeft"] - 1 <= box["left"] and box["right"] <= box["formRight"] + 1, name  # in the column
+        # in the form's column
+        assert box["formLeft"] - 1 <= box["left"] and box["right"] <= box["formRight"] + 1, name
     for name in ("survey-reconstruct", "survey-ratings"):
         box = boxes[name]
         assert box["labels"] == 1, name
@@ -282,10 +284,10 @@ def test_the_start_form_is_laid_out_as_the_other_forms(page: Any, service: Any, 
     if width >= 1000:
         assert closes["left"] > wave["right"] and abs(closes["top"] - wave["top"]) < 4  # side by side
     else:
-        assert closes["top"] > wave["bottom"] and abs(closes["left"] - wave["left"]) < 1  # one below the other
+        assert closes["top"] > wave["bottom"] and abs(closes["left"] - wave["left"]) < 1  # one below another
     button = boxes["submit"]
     assert button["primary"]
-    assert button["right"] - button["left"] < 0.8 * (button["formRight"] - button["formLeft"])  # not stretched
+    assert button["right"] - button["left"] < 0.8 * (button["formRight"] - button["formLeft"])  # not wide
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
 
 
@@ -297,8 +299,8 @@ def test_ratings_in_plain_words_and_percent_per_language(page: Any, browser: Any
     asked as two plain questions, and every percent the pages show written as the language writes it
     (German "25 %", English "25%") by the pages' one formatter — the scorecard's value and trust too."""
     admin = {"Authorization": f"Bearer {service.keys['admin']}"}
-    created = httpx.post(f"{service.url}/api/v1/alliances", json={**TWELVE, "name": f"Bündnis Bewertet {lang}"},
-                         headers=admin)
+    created = httpx.post(f"{service.url}/api/v1/alliances", headers=admin,
+                         json={**TWELVE, "name": f"Bündnis Bewertet {lang}"})
     assert created.status_code == 201, created.text
     alliance = created.json()["id"]
     page.goto(f"/alliances/{alliance}?lang={lang}")
@@ -322,10 +324,11 @@ def test_ratings_in_plain_words_and_percent_per_language(page: Any, browser: Any
     fields = tab.locator(f"#fields-{links[1]['actor']}")
     fields.locator(".ratings > summary").click()
     value, trust = fields.locator(".rating-value"), fields.locator(".rating-trust")
-    expect(value.locator("legend")).to_have_text(
-        "Was bringt diese Organisation dem Bündnis?" if lang == "de" else "What does this organisation bring to the alliance?")
-    expect(trust.locator("legend")).to_have_text(
-        "Wie sehr vertrauen Sie dieser Organisation?" if lang == "de" else "How much do you trust this organisation?")
+    german = lang == "de"
+    expect(value.locator("legend")).to_have_text("Was bringt diese Organisation dem Bündnis?" if german
+                                                 else "What does this organisation bring to the alliance?")
+    expect(trust.locator("legend")).to_have_text("Wie sehr vertrauen Sie dieser Organisation?" if german
+                                                 else "How much do you trust this organisation?")
     expect(value.locator("select")).to_have_count(3)
     expect(trust.locator("select")).to_have_count(3)
     for group, step in ((value, "4"), (trust, "3")):
