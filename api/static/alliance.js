@@ -16,7 +16,7 @@
   const allianceId = Number(location.pathname.split("/").filter(Boolean)[1]);
   const BAND_ORDER = { concern: 0, watch: 1, good: 2 };
   const SHARE_INDICATORS = ["connectedness", "cross_sector_integration", "dependence_on_single_actors",
-    "refugee_participation", "reciprocity", "data_quality"];
+    "refugee_participation", "reciprocity", "data_quality", "trust", "value"];
   const SHARE_FIGURES = ["largest_component_share", "fragmentation", "density", "transitivity", "reciprocity"];
   const GAPS_SHOWN = 4;
 

@@ -1,5 +1,5 @@
 /* The survey section of the alliance page (coordinators and admins): start a survey (with the
- * alliance's own consent text, PARTNER ratings on or off), hand out the personal links (list, CSV,
+ * alliance's own consent text, ratings of value and trust on or off), hand out the personal links (list, CSV,
  * PDF letters with QR codes), watch the response, extend, close the survey as the alliance's new
  * wave: the page above then shows the new wave's report, and this section what changed (with the
  * caveats of a low response, which while the survey runs are only a warning next to closing). */
@@ -60,27 +60,37 @@
       el("summary", {}, el("h4", {}, t("wsFoldTitle", { title, n }))), ...content);
   }
 
-  function field(id, label, input) {
-    return el("div", {}, el("label", { for: id }, t(label)), input);
+  /** A field of the survey's forms: its label above it, a help text (if any) between, as in the
+   * workspace's forms. */
+  function field(id, label, input, help = null) {
+    return el("div", { class: "survey-field" }, el("label", { for: id }, t(label)),
+      help ? el("p", { class: "help", id: `${id}-help` }, t(help)) : null, input);
+  }
+
+  /** A checkbox with its label beside it (and a help text below). */
+  function check(id, label, checked, help = null) {
+    return el("div", { class: "survey-check" },
+      el("p", { class: "check" },
+        el("input", { type: "checkbox", id, checked, "aria-describedby": help ? `${id}-help` : null }),
+        el("label", { for: id }, t(label))),
+      help ? el("p", { class: "help", id: `${id}-help` }, t(help)) : null);
   }
 
   function startForm() {
     const inAMonth = new Date(Date.now() + 28 * 864e5).toISOString().slice(0, 10);
-    const form = el("form", { id: "survey-start" },
-      field("survey-wave", "survey_admin_wave", el("input", { id: "survey-wave", required: true, value: String(new Date().getFullYear()) })),
-      field("survey-closes", "survey_admin_closes", el("input", { id: "survey-closes", type: "date", required: true, value: inAMonth })),
+    const form = el("form", { id: "survey-start", class: "survey-form" },
+      el("div", { class: "survey-row" },
+        field("survey-wave", "survey_admin_wave", el("input", { id: "survey-wave", type: "text", required: true,
+          autocomplete: "off", value: String(new Date().getFullYear()) })),
+        field("survey-closes", "survey_admin_closes", el("input", { id: "survey-closes", type: "date", required: true, value: inAMonth }))),
       field("survey-rule", "survey_admin_rule", el("select", { id: "survey-rule" },
         ["union", "confirmed"].map((rule) => el("option", { value: rule }, t(`survey_admin_rule_${rule}`))))),
-      el("label", { class: "inline" }, el("input", { type: "checkbox", id: "survey-reconstruct" }), " ", t("survey_admin_reconstruct")),
-      el("div", {}, el("label", { class: "inline" },
-        el("input", { type: "checkbox", id: "survey-ratings", checked: true, "aria-describedby": "survey-ratings-help" }),
-        " ", t("survey_admin_ratings")),
-      el("p", { class: "help", id: "survey-ratings-help" }, t("survey_admin_ratings_help"))),
-      el("div", {}, el("label", { for: "survey-consent" }, t("survey_admin_consent")),
-        el("p", { class: "help", id: "survey-consent-help" }, t("survey_admin_consent_help")),
+      check("survey-reconstruct", "survey_admin_reconstruct", false),
+      check("survey-ratings", "survey_admin_ratings", true, "survey_admin_ratings_help"),
+      field("survey-consent", "survey_admin_consent",
         el("textarea", { id: "survey-consent", rows: 9, maxlength: 5000, "aria-describedby": "survey-consent-help" },
-          t("survey_consent_text"))),
-      el("button", { type: "submit" }, t("survey_admin_start")));
+          t("survey_consent_text")), "survey_admin_consent_help"),
+      el("p", { class: "survey-submit" }, el("button", { type: "submit", class: "primary" }, t("survey_admin_start"))));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const consent = document.getElementById("survey-consent").value.trim();
@@ -168,10 +178,10 @@
         document.dispatchEvent(new CustomEvent("netz:wave-added", { detail: { wave: result.wave } }));
       } catch (error) { problem(error); }
     });
-    const extend = el("form", { id: "survey-extend" },
+    const extend = el("form", { id: "survey-extend", class: "survey-form survey-row" },
       field("survey-extend-date", "survey_admin_extend", el("input", { id: "survey-extend-date", type: "date", required: true,
         value: survey.closes_at.slice(0, 10) })),
-      el("button", { type: "submit" }, t("survey_admin_save")));
+      el("p", { class: "survey-submit" }, el("button", { type: "submit" }, t("survey_admin_save"))));
     extend.addEventListener("submit", async (event) => {
       event.preventDefault();
       try {

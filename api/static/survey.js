@@ -73,14 +73,18 @@
     const parts = [kinds, frequency];
     if (data.survey.ratings) {
       const items = [...data.survey.value_items, ...data.survey.trust_items];
+      const rating = (item) => el("div", { class: "rating" },
+        el("label", { for: id(item) }, t(`survey.item.${item}`)),
+        el("select", { id: id(item), name: item, onchange: change },
+          el("option", { value: "" }, "–"),
+          [1, 2, 3, 4].map((step) => el("option", { value: step, selected: answer[item] === step }, t(`survey.step.${step}`)))));
+      // two questions in plain words: what the partner brings, and how much it is trusted
+      const group = (name, list) => el("fieldset", { class: `rating-group rating-${name}` },
+        el("legend", {}, t(`survey_ratings_${name}`)), list.map(rating));
       parts.push(el("details", { class: "ratings", open: items.some((i) => answer[i]) },
         el("summary", {}, t("survey_ratings")),
         el("p", { class: "help" }, t("survey_ratings_help")),
-        items.map((item) => el("div", { class: "rating" },
-          el("label", { for: id(item) }, t(`survey.item.${item}`)),
-          el("select", { id: id(item), name: item, onchange: change },
-            el("option", { value: "" }, "–"),
-            [1, 2, 3, 4].map((step) => el("option", { value: step, selected: answer[item] === step }, t(`survey.step.${step}`))))))));
+        group("value", data.survey.value_items), group("trust", data.survey.trust_items)));
     }
     return el("div", { class: "partner-fields", id: id("fields") }, parts);
   }

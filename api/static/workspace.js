@@ -26,6 +26,24 @@
 
   const $ = (id) => document.getElementById(id);
   const tr = (key) => ({ "data-i18n": key }); // a text that follows the language switch
+  const CONTROLS = "button, a[href], summary, input, select, textarea, [tabindex]";
+
+  /** Where a control is, so that it can be found again after its part of the page was drawn anew
+   * (after every save): its id, or the nearest element with an id and its place among the controls there. */
+  function placeOf(node) {
+    if (!node || node === document.body) return null;
+    if (node.id) return { id: node.id };
+    const part = node.parentElement && node.parentElement.closest("[id]");
+    return part ? { part: part.id, at: [...part.querySelectorAll(CONTROLS)].indexOf(node), tag: node.tagName } : null;
+  }
+
+  /** The control at a place from placeOf, as the page is now (null: gone). */
+  function atPlace(place) {
+    if (!place) return null;
+    if (place.id) return $(place.id);
+    const node = $(place.part)?.querySelectorAll(CONTROLS)[place.at];
+    return node && node.tagName === place.tag ? node : null;
+  }
 
   // -- the API, with ETags ----------------------------------------------------------------------
 
@@ -242,7 +260,9 @@
     const box = el("div", { class: "ws-note" }, el("div", { class: "ws-note-body" }, text, undoButton), closeButton);
     let timer = null;
     let resting = false; // the pointer or the focus is on the note
-    let before = null; // where the focus was before it went into the note (it goes back there)
+    // where the focus was before it went into the note (it goes back there, or to the control
+    // drawn in its place when the undo in the note redrew the lists)
+    let before = null;
 
     /** Room below the page's end, as high as the note, while a note shows. */
     function room() {
@@ -262,7 +282,7 @@
     /** Show a note; `done` (what was stored, not what is being stored) adds the buttons. */
     function show(message, done, undoable) {
       clearTimeout(timer);
-      const focused = box.contains(document.activeElement);
+      const inNote = box.contains(document.activeElement) ? document.activeElement : null;
       text.textContent = message;
       undoButton.textContent = t("wsNoteUndo"); // in the page's language of now
       closeButton.setAttribute("aria-label", t("wsNoteClose"));
@@ -271,8 +291,11 @@
       closeButton.hidden = !done;
       box.classList.toggle("shown", Boolean(message));
       room();
-      if (focused && !box.contains(document.activeElement)) {
-        (before && before.isConnected ? before : $("ws-title")).focus();
+      // the control with the focus went (the note closed, or its buttons hide while the undo is
+      // stored): the focus goes back to where it was before the note, not to the page's top
+      if (inNote && (!message || inNote.hidden)) {
+        const back = before && (before.node.isConnected ? before.node : atPlace(before.place));
+        (back || $("ws-title")).focus();
       }
       wait();
     }
@@ -282,7 +305,8 @@
     box.addEventListener("pointerenter", () => { resting = true; wait(); });
     box.addEventListener("pointerleave", () => { resting = box.contains(document.activeElement); wait(); });
     box.addEventListener("focusin", (event) => {
-      if (event.relatedTarget && !box.contains(event.relatedTarget)) before = event.relatedTarget;
+      const from = event.relatedTarget;
+      if (from && !box.contains(from)) before = { node: from, place: placeOf(from) };
       resting = true;
       wait();
     });
@@ -799,14 +823,18 @@
     function renderData() {
       if (stopped) return; // signed out or another key meanwhile: an answer for the one before
       const editing = EDITORS.includes(role);
-      const keepFocus = document.activeElement && document.activeElement.id;
+      const body = root.querySelector(".ws-body");
+      // the focus stays on its control (a filter typed in, the button just pressed), drawn anew:
+      // it does not fall to the page's top
+      const focused = body.contains(document.activeElement) ? document.activeElement : null;
+      const place = placeOf(focused);
       const parts = editing ? [undoBar(), detailsSection(), actorSection(), tieSection(), uploadSection()] : [];
       if (READERS.includes(role)) parts.push(downloadSection());
-      root.querySelector(".ws-body").replaceChildren(...parts);
-      if (keepFocus && $(keepFocus) && keepFocus.endsWith("filter")) {
-        const input = $(keepFocus);
-        input.focus();
-        input.setSelectionRange(input.value.length, input.value.length);
+      body.replaceChildren(...parts);
+      const again = focused && atPlace(place);
+      if (again) {
+        again.focus({ preventScroll: true });
+        if (again.type === "search") again.setSelectionRange(again.value.length, again.value.length);
       }
     }
 

@@ -152,6 +152,21 @@ def test_every_language_has_every_german_message() -> None:
             assert german <= set(own), f"{lang} lacks {sorted(german - set(own))[:10]}"
 
 
+def test_the_keys_section_takes_its_words_from_the_catalogue() -> None:
+    """keys.js (the admin's keys on the start page) has no words of its own: every one is in the
+    catalogue, in German and English, so that there is one source of wording."""
+    script = (STATIC / "keys.js").read_text("utf-8")
+    for lang in ("de", "en"):
+        words = {key: text for key, text in catalogue(lang).items() if key.startswith("page.keys_")}
+        assert len(words) >= 25
+        # a word's text up to its first placeholder, quoted as a script would write it (English
+        # one-word texts such as "revoked" are also the service's names, which the script compares)
+        written = [text for text in words.values() if f'"{text.split("{")[0]}' in script
+                   and (lang == "de" or " " in text)]
+        assert not written, f"{lang}: words in keys.js instead of the catalogue: {written}"
+    assert "Widerrufen" not in script and "Revoke" not in script
+
+
 def test_the_pages_use_only_words_the_catalogue_has() -> None:
     """Every t("…") and data-i18n="…" of the pages names a message of the catalogue."""
     german = catalogue("de")

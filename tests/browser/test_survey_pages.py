@@ -1,5 +1,5 @@
 """A survey round in a real browser, as issue 9's proof asks: a coordinator starts a survey on a
-12-actor alliance (own consent text, no PARTNER ratings), five respondents answer on a 390 px
+12-actor alliance (own consent text, no ratings of value and trust), five respondents answer on a 390 px
 screen (one in English, one leaves and resumes, one withdraws), the coordinator sees the response
 rate, closes, and the new wave's report (with the data-quality indicator) and the wave diff appear.
 Screenshots at 390 and 1280 px are kept (``NETZ_SCREENSHOTS``)."""
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 TYPES = ["Initiative", "Kirche", "Wohlfahrtsverband", "Stadt", "MSO", "Initiative", "Kirche",
@@ -224,3 +225,139 @@ def test_a_new_survey_shows_progress_and_warns_at_closing(page: Any, service: An
     page.click("#survey-close")
     expect(page.locator("#survey-close")).to_be_visible()  # not closed: the question was declined
     assert asked and "Bisher haben 0 von 12 geantwortet" in asked[0], asked
+
+
+# Words that name a research tool or are technical, not what a social worker reads.
+JARGON = re.compile(r"PARTNER|Varda|(?i:werkzeug|\btool\b)")
+
+
+def field_boxes(page: Any) -> dict[str, dict[str, float]]:
+    """The start form's controls: where they are, their label, and how they are drawn."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+        '#survey-start :is(input, select, textarea, button)')].map((n) => {
+      const box = n.getBoundingClientRect();
+      const label = n.labels && n.labels[0];
+      const style = getComputedStyle(n);
+      return [n.id || n.type, { left: box.left, top: box.top, right: box.right, bottom: box.bottom,
+        labels: n.labels ? n.labels.length : 0, radius: style.borderTopLeftRadius,
+        labelWeight: label ? getComputedStyle(label).fontWeight : null,
+        labelLeft: label ? label.getBoundingClientRect().left : null,
+        labelTop: label ? label.getBoundingClientRect().top : null,
+        formLeft: n.form.getBoundingClientRect().left, formRight: n.form.getBoundingClientRect().right,
+        primary: n.classList.contains('primary') }];
+    }))""")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_start_form_is_laid_out_as_the_other_forms(page: Any, service: Any, width: int,
+                                                       tmp_path: Path) -> None:
+    """"Erhebung starten": every field has its label above it and is drawn as the workspace's
+    fields; the checkboxes have their label beside them in normal type; the two short fields sit
+    side by side at 1280 px and one below the other at 390 px; the button is the page's primary
+    one, as wide as its words; nothing is wider than a phone."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", json={**TWELVE, "name": f"Bündnis Form {width}"},
+                         headers=admin)
+    assert created.status_code == 201, created.text
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/alliances/{created.json()['id']}")
+    page.fill("#key", service.keys["admin"])
+    page.click("#signin button[type=submit]")
+    expect(page.locator("#survey-start")).to_be_visible()
+    page.locator("#survey-admin").screenshot(path=str(shots(tmp_path) / f"survey-start-form-{width}.png"))
+    boxes = field_boxes(page)
+    workspace_radius = page.evaluate(
+        "getComputedStyle(document.querySelector('#ws-detail-region')).borderTopLeftRadius")
+    for name in ("survey-wave", "survey-closes", "survey-rule", "survey-consent"):
+        box = boxes[name]
+        assert box["labels"] == 1, name
+        assert box["radius"] == workspace_radius, (name, box["radius"])  # drawn as the workspace's fields
+        assert box["labelTop"] < box["top"] and abs(box["labelLeft"] - box["left"]) < 1, name  # label above
+        # in the form's column
+        assert box["formLeft"] - 1 <= box["left"] and box["right"] <= box["formRight"] + 1, name
+    for name in ("survey-reconstruct", "survey-ratings"):
+        box = boxes[name]
+        assert box["labels"] == 1, name
+        assert box["labelWeight"] == "400", name  # a choice, not a heading
+        assert box["labelLeft"] > box["right"] and box["labelTop"] < box["bottom"], name  # beside the box
+    wave, closes = boxes["survey-wave"], boxes["survey-closes"]
+    if width >= 1000:
+        assert closes["left"] > wave["right"] and abs(closes["top"] - wave["top"]) < 4  # side by side
+    else:
+        assert closes["top"] > wave["bottom"] and abs(closes["left"] - wave["left"]) < 1  # one below another
+    button = boxes["submit"]
+    assert button["primary"]
+    assert button["right"] - button["left"] < 0.8 * (button["formRight"] - button["formLeft"])  # not wide
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_ratings_in_plain_words_and_percent_per_language(page: Any, browser: Any, service: Any, lang: str,
+                                                         tmp_path: Path) -> None:
+    """The survey with ratings of value and trust, from start to the new wave's health, in German and
+    English (the respondent also in Einfache Sprache): no tool's name or jargon anywhere, the ratings
+    asked as two plain questions, and every percent the pages show written as the language writes it
+    (German "25 %", English "25%") by the pages' one formatter — the scorecard's value and trust too."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", headers=admin,
+                         json={**TWELVE, "name": f"Bündnis Bewertet {lang}"})
+    assert created.status_code == 201, created.text
+    alliance = created.json()["id"]
+    page.goto(f"/alliances/{alliance}?lang={lang}")
+    page.fill("#key", service.keys["admin"])
+    page.click("#signin button[type=submit]")
+    section = page.locator("#survey-admin")
+    expect(page.locator("#survey-ratings")).to_be_checked()
+    expect(section).not_to_contain_text(JARGON)
+    expect(page.locator("#survey-ratings-help")).to_contain_text("Einfluss" if lang == "de" else "influence")
+    page.click("#survey-start button[type=submit]")
+    expect(page.locator("#survey-rate")).to_be_visible()
+    survey = httpx.get(f"{service.url}/api/v1/alliances/{alliance}/surveys", headers=admin).json()[0]["id"]
+    links = httpx.get(f"{service.url}/api/v1/surveys/{survey}/links", headers=admin).json()
+
+    tab = phone(browser, service)
+    tab.goto(f"{links[0]['link']}?lang={lang}")
+    tab.click("#consent-yes")
+    expect(tab.locator("#question-title")).to_be_visible()
+    with saving(tab):
+        tab.locator(f"#named-{links[1]['actor']}").check()
+    fields = tab.locator(f"#fields-{links[1]['actor']}")
+    fields.locator(".ratings > summary").click()
+    value, trust = fields.locator(".rating-value"), fields.locator(".rating-trust")
+    german = lang == "de"
+    expect(value.locator("legend")).to_have_text("Was bringt diese Organisation dem Bündnis?" if german
+                                                 else "What does this organisation bring to the alliance?")
+    expect(trust.locator("legend")).to_have_text("Wie sehr vertrauen Sie dieser Organisation?" if german
+                                                 else "How much do you trust this organisation?")
+    expect(value.locator("select")).to_have_count(3)
+    expect(trust.locator("select")).to_have_count(3)
+    for group, step in ((value, "4"), (trust, "3")):
+        with saving(tab):
+            group.locator("select").first.select_option(step)
+    expect(tab.locator("main")).not_to_contain_text(JARGON)
+    fields.screenshot(path=str(shots(tmp_path) / f"survey-ratings-{lang}-390.png"))
+    tab.get_by_role("button", name="Einfache Sprache").click()
+    expect(value.locator("legend")).to_have_text("Was bringt diese Gruppe dem Bündnis?")
+    expect(trust.locator("legend")).to_have_text("Wie sehr vertrauen Sie dieser Gruppe?")
+    expect(tab.locator("main")).not_to_contain_text(JARGON)
+    tab.get_by_role("button", name="English" if lang == "en" else "Deutsch").click()
+    with saving(tab, "POST"):
+        tab.click("#submit")
+    tab.context.close()
+
+    page.reload()  # one of twelve answered: 8 %
+    rate = page.locator("#survey-rate")
+    formatted = page.evaluate("Netz.percent(0.25)")
+    assert formatted == ("25\u00a0%" if lang == "de" else "25%")
+    expect(rate).to_contain_text(f"({page.evaluate('Netz.percent(1 / 12)')})")
+    assert ("\u00a0%" in rate.inner_text()) == (lang == "de") and " %" not in rate.inner_text()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#survey-close")
+    expect(page.locator("#survey-closed")).to_be_visible()
+    expect(page.locator("#survey-closed-rate")).to_contain_text(f"({page.evaluate('Netz.percent(1 / 12)')})")
+    # the new wave's value and trust: shares of the scale, written as percents, as the text says
+    for indicator, share in (("value", 1.0), ("trust", 2 / 3)):
+        tile = page.locator(f"#scorecard [data-indicator={indicator}]")
+        expect(tile).to_contain_text(page.evaluate(f"Netz.percent({share})"))
+        expect(tile).not_to_contain_text(JARGON)
+    expect(section).not_to_contain_text(JARGON)

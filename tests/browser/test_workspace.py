@@ -464,3 +464,54 @@ def test_the_save_notice_goes_and_covers_nothing(page: Any, service: Any, screen
     save_details("Dessau")
     page.mouse.move(0, 0)  # the note stays while the pointer rests on it
     expect(notice).to_be_hidden(timeout=30_000)  # it goes on its own
+
+
+def test_closing_the_save_notice_gives_the_focus_back(page: Any, service: Any) -> None:
+    """A keyboard user saves, then closes the note of what was stored: the focus is back where it
+    was (the button just pressed, drawn anew by the save), never on the page's top. The save itself
+    keeps the focus on its button, and the undo in the note (which draws the lists anew) does not
+    lose it either."""
+    alliance = new_alliance(service, SMALL)
+    page.goto(f"/alliances/{alliance}")
+    sign_in(page, service.keys["admin"])
+    part = page.locator("#ws-details-part")
+    expect(part).to_have_attribute("open", "")
+    notice = page.locator(".ws-note")
+    status = page.locator("#workspace [role=status].ws-status")
+    save = part.get_by_role("button", name="Angaben speichern")
+    close = notice.get_by_role("button", name="Hinweis schließen")
+
+    def save_by_keyboard(place: str) -> None:
+        page.get_by_label("Ort oder Region").fill(place)
+        save.focus()
+        page.keyboard.press("Enter")
+        expect(status).to_have_text("Gespeichert: Angaben zum Bündnis.")
+        expect(save).to_be_focused()  # the details were drawn anew: the focus stays on the button
+
+    save_by_keyboard("Leipzig")
+    close.click()  # the close button (by pointer): the focus goes back to the save button
+    expect(notice).to_be_hidden()
+    expect(save).to_be_focused()
+
+    save_by_keyboard("Halle")
+    # by keyboard: from the save button back up to the note, closed with Enter; the focus goes back
+    # to the control it came from (the workspace's undo button, just above the details)
+    for _ in range(20):
+        page.keyboard.press("Shift+Tab")
+        if close.evaluate("node => node === document.activeElement"):
+            break
+    expect(close).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(notice).to_be_hidden()
+    expect(page.locator("#ws-undo")).to_be_focused()
+
+    save_by_keyboard("Dessau")
+    # the undo in the note: its buttons hide while it is stored, and the lists are drawn anew; the
+    # focus goes back to the save button (drawn anew), not to the page's top
+    notice.get_by_role("button", name="Rückgängig", exact=True).click()
+    expect(status).to_have_text("Gespeichert: die letzte Änderung ist rückgängig gemacht.")
+    expect(save).to_be_focused()
+    close.focus()
+    page.keyboard.press("Escape")  # Escape in the note closes it, as its button does
+    expect(notice).to_be_hidden()
+    expect(save).to_be_focused()
