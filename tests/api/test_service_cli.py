@@ -117,6 +117,25 @@ def test_load_stores_nothing_when_one_input_is_bad(capsys: pytest.CaptureFixture
     assert row_counts() == before
 
 
+def test_load_leaves_a_files_survey_record_out_as_the_import_does(
+        capsys: pytest.CaptureFixture[str], client: TestClient, admin: dict[str, str], database_url: str,
+        tmp_path: Path) -> None:
+    """Failed before: ``netz load`` stored a file's ``survey_response`` as if netz had recorded it
+    (who answered a survey), where the API's import leaves it out with a warning. One rule for both."""
+    folder = tmp_path / "befragt"
+    folder.mkdir()
+    (folder / "actors.csv").write_text("id,name,type\na,A,Kirche\nb,B,Stadt\n")
+    (folder / "ties.csv").write_text("source,target\na,b\n")
+    forged = {"2026": {"answered": 2, "asked": 2, "respondents": ["a", "b"], "nonrespondents": []}}
+    (folder / "alliance.json").write_text(json.dumps({"name": "Befragt", "survey_response": forged}))
+    status, out, err = run(capsys, "load", folder, "--database", database_url, "--lang", "de")
+    assert status == 0, err
+    assert f"{folder}, Spalte „survey_response“: „survey_response“ hält netz selbst fest" in err
+    [stored] = [int(i) for i in re.findall(r"\d+", out.strip().splitlines()[-1])]
+    alliance = client.get(f"{ALLIANCES}/{stored}", headers=admin).json()
+    assert alliance["name"] == "Befragt" and "survey_response" not in alliance["meta"]
+
+
 def test_load_a_folder_of_alliance_folders_and_lenient(capsys: pytest.CaptureFixture[str], client: TestClient,
                                                       admin: dict[str, str], database_url: str,
                                                       tmp_path: Path) -> None:
