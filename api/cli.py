@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.audit import audit, audit_entries
-from api.config import Settings
+from api.config import Settings, load_settings
 from api.db import Database, refused_connection
 from api.models import AllianceRow, ApiKey
 from api.schemas import without_recorded
@@ -73,7 +73,7 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _settings(database: str | None) -> Settings:
-    return Settings(database_url=database) if database else Settings()
+    return load_settings(database_url=database) if database else load_settings()
 
 
 def make_key(role: str, alliances: Sequence[int], label: str, database: str | None, *,
