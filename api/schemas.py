@@ -464,22 +464,22 @@ class ReportAlliance(_Answer):
 
 class Gap(_Answer):
     """A coordination gap: what is missing or fragile, for whom, and what to do about it.
-    Researchers see `kind`, `severity`, `actors`, `types`, `value`, `explanation` and `suggestion`."""
+    Researchers see all of it under pseudonyms and coarse types (made of the de-identified alliance);
+    funders see counts (`GapCount`)."""
 
     id: str | None = Field(default=None, description=_see(
-        _GAPS, "the finding's identity, `kind:subject`, stable across revisions." + _FULL_ONLY))
+        _GAPS, "the finding's identity, `kind:subject`, stable across revisions (researchers: pseudonyms)."))
     kind: str = Field(description=_see(_GAPS, "the kind of gap, e.g. `missing_sector_link`"))
     severity: Severity = Field(description=_see(_GAPS, "high, medium or low"))
     actors: list[str] = Field(default_factory=list, description="The actors it is about (ids).")
     types: list[str] = Field(default_factory=list, description="The groups it is about.")
     value: float | None = _figure(_GAPS, "the figure behind it (per kind)")
     message: str | None = Field(default=None, description="The message key of the explanation (catalogues "
-                                "`netz/messages`)." + _FULL_ONLY)
-    suggestion_message: str | None = Field(default=None, description="The message key of the suggestion."
-                                           + _FULL_ONLY)
-    params: dict[str, Any] | None = Field(default=None, description="The messages' parameters." + _FULL_ONLY)
+                                "`netz/messages`).")
+    suggestion_message: str | None = Field(default=None, description="The message key of the suggestion.")
+    params: dict[str, Any] | None = Field(default=None, description="The messages' parameters.")
     folds: list[str] | None = Field(default=None, description=_see(
-        _GAPS, "ids of findings with the same cause folded into this one." + _FULL_ONLY))
+        _GAPS, "ids of findings with the same cause folded into this one."))
     explanation: dict[str, str] = Field(default_factory=dict, description="What was found, by language "
                                         "(`de`, `en`).")
     suggestion: dict[str, str] = Field(default_factory=dict, description="What to do, by language.")
@@ -539,7 +539,7 @@ class Report(_Answer):
     actors: list[ActorRecord] = Field(description="Every actor with its metrics, by id (funders: empty).")
     gaps: Gaps = Field(description=_see(_GAPS, "coordination gaps, most severe first (funders: counts)"))
     top_steps: list[TopStep] | None = Field(default=None, description=(
-        "The three most important steps." + _FULL_ONLY))
+        "The three most important steps (researchers: naming pseudonyms; funders: none)."))
     health: list[HealthIndicator] = Field(description=_see(_HEALTH, "the scorecard (funders: without "
                                                                     "explanations)"))
 
