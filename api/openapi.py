@@ -79,6 +79,10 @@ _MEDIA_TYPES: dict[str, list[str]] = {
 }
 
 
+#: Paths without an alliance in them that only admins may read (other roles get 403).
+_ADMINS_ONLY = ("/api/v1/audit", "/api/v1/keys")
+
+
 def declare_enforced(schema: dict[str, Any]) -> dict[str, Any]:
     """Add what the service enforces to FastAPI's OpenAPI document (changed in place, returned)."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
@@ -96,6 +100,8 @@ def _declare(path: str, method: str, operation: dict[str, Any]) -> None:
         statuses |= {403, 404}
     if method in ("POST", "PATCH", "PUT", "DELETE"):
         statuses |= {400, 403, 413}
+    if path in _ADMINS_ONLY:
+        statuses.add(403)
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "header" and parameter["name"].lower() == "if-match":
             parameter["required"] = True

@@ -8,10 +8,10 @@ invalidates its cached reports.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from api.models import (
@@ -128,10 +128,13 @@ def _insert_rows(session: Session, alliance_id: int, alliance: Alliance) -> None
          "attributes": _attributes(r, tie_attributes)}
         for i, r in enumerate(alliance.ties.to_dict("records"))
     ]
+    # Core inserts on the tables, one executemany each: the ORM's bulk insert of the same rows
+    # collects and checks every row against the mapping first (a quarter of the time of storing
+    # the ~20,000 ties of a closed survey, benchmarks/README.md).
     if actors:
-        session.execute(insert(ActorRow), actors)
+        session.execute(insert(cast(Table, ActorRow.__table__)), actors)
     if ties:
-        session.execute(insert(TieRow), ties)
+        session.execute(insert(cast(Table, TieRow.__table__)), ties)
 
 
 def _attributes(record: Mapping[Hashable, Any], names: list[str]) -> dict[str, Any]:

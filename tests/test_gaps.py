@@ -313,6 +313,17 @@ def test_missing_link_severity_by_sector() -> None:
     }
 
 
+def test_actors_of_unknown_type_make_no_sector() -> None:
+    """Two actors of type "other" (unknown, or pooled for researchers) tied to no church: no
+    missing or weak link of theirs is reported; the churches' missing link to the municipality is."""
+    types = {"k1": "church", "k2": "church", "m": "municipality", "i1": "initiative", "i2": "initiative",
+             "o1": "other", "o2": "other"}
+    alliance = make_alliance(types, [("k1", "i1"), ("k2", "i2"), ("m", "i1"), ("i1", "i2"),
+                                     ("o1", "i1"), ("o2", "m"), ("o1", "o2")])
+    links = [gap for gap in gaps_of(alliance) if gap.kind in ("missing_sector_link", "weak_sector_link")]
+    assert [(gap.kind, gap.types) for gap in links] == [("missing_sector_link", ("church", "municipality"))]
+
+
 def test_missing_link_between_groups_of_another_attribute() -> None:
     """Grouping by an attribute: a missing link between two groups of two or more is medium."""
     district = {"a": {"bezirk": "Nord"}, "b": {"bezirk": "Nord"}, "c": {"bezirk": "Süd"},

@@ -36,7 +36,7 @@ from api.deps import (
     view_of,
     writable_alliance,
 )
-from api.models import ActorRow, AllianceRow, ApiKey, SurveyRow, as_utc, utcnow
+from api.models import ActorRow, AllianceRow, ApiKey, SurveyRow, TieRow, as_utc, utcnow
 from api.problems import Refusal, request_language
 from api.reportcache import report_key, store
 from api.reports import report_body
@@ -453,7 +453,9 @@ def close_survey(
     if survey is None or survey.alliance_id != row.id:
         raise Refusal(404, "survey.error.no_survey_here", id=survey_id)
     _open(survey)
-    if survey.wave in load(session, row).waves:
+    # one indexed query, not a load of the alliance: closing loads it once, to add the wave
+    taken = select(TieRow.id).where(TieRow.alliance_id == row.id, TieRow.wave == survey.wave).limit(1)
+    if session.scalar(taken) is not None:
         raise Refusal(409, "survey.error.wave_taken", wave=survey.wave)
     audit(session, key, "survey-close", row, survey=survey.id)
     state = surveys.status(session, survey)  # who answered, before the survey is closed

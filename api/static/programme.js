@@ -115,16 +115,33 @@
     return document.importNode(parsed.documentElement, true);
   }
 
-  async function loadCharts(id) {
-    const body = await withJob(`/api/v1/programme/charts/${encodeURIComponent(id)}?lang=${Netz.lang}`);
-    $("charts").replaceChildren(...body.charts.map((chart) => el("figure", { class: "chart", id: chart.id },
+  function chartFigure(chart) {
+    return el("figure", { class: "chart", id: chart.id },
       el("h3", {}, chart.title),
       chart.svg ? svgNode(chart.svg) : null,
       el("figcaption", {}, el("p", { class: "chart-text" }, chart.text), el("p", { class: "help" }, chart.explanation)),
       chart.table.rows.length ? el("div", { class: "table-wrap" }, el("table", {},
         el("caption", {}, t("programmeTable")),
         el("thead", {}, el("tr", {}, ...chart.table.columns.map((c) => el("th", { scope: "col" }, c)))),
-        el("tbody", {}, ...chart.table.rows.map((r) => el("tr", {}, ...r.map((v) => el("td", {}, v))))))) : null)));
+        el("tbody", {}, ...chart.table.rows.map((r) => el("tr", {}, ...r.map((v) => el("td", {}, v))))))) : null);
+  }
+
+  /**
+   * The charts that may be shown; those held back (too few alliances to compare without making one
+   * recognisable) folded into one list with their reasons, not a wall of empty cards.
+   */
+  async function loadCharts(id) {
+    const body = await withJob(`/api/v1/programme/charts/${encodeURIComponent(id)}?lang=${Netz.lang}`);
+    const shown = body.charts.filter((chart) => !chart.suppressed);
+    const held = body.charts.filter((chart) => chart.suppressed);
+    const reasons = el("ul", {}, ...held.map((chart) => el("li", {}, el("strong", {}, chart.title), ": ", chart.text)));
+    const summary = shown.length
+      ? t(held.length === 1 ? "chartsHiddenOne" : "chartsHidden", { n: held.length })
+      : t("chartsWhy", { n: held.length });
+    $("charts").replaceChildren(
+      ...(shown.length ? [] : [el("p", { class: "notice charts-none" }, t("chartsNone"))]),
+      ...shown.map(chartFigure),
+      ...(held.length ? [el("details", { class: "charts-held" }, el("summary", {}, summary), reasons)] : []));
   }
 
   async function download(event, path, name) {

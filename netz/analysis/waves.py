@@ -136,16 +136,15 @@ def _actor_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[dict[str, 
     columns = [c for c in ACTOR_CHANGE_COLUMNS if c in before.columns]
     actors = before.index.union(after.index, sort=False)
     old, new = before[columns].reindex(actors), after[columns].reindex(actors)
-    change = new - old
-    records = []
-    for actor in actors:
-        entry: dict[str, Any] = {"id": actor}
-        for column in columns:
-            entry[column] = {"from": plain_value(old.at[actor, column]),
-                             "to": plain_value(new.at[actor, column]),
-                             "change": plain_value(change.at[actor, column])}
-        records.append(entry)
-    return records
+    # read as three object arrays, not cell by cell (.at: a pandas lookup per value, 4,500 for
+    # 300 actors: most of the diff's own time when a survey closes)
+    values = [frame.to_numpy(dtype=object) for frame in (old, new, new - old)]
+    return [
+        {"id": actor, **{column: {"from": plain_value(values[0][i, j]), "to": plain_value(values[1][i, j]),
+                                  "change": plain_value(values[2][i, j])}
+                         for j, column in enumerate(columns)}}
+        for i, actor in enumerate(actors)
+    ]
 
 
 def _change(old: Any, new: Any) -> float | None:

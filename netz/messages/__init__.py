@@ -58,13 +58,15 @@ def message(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The text of ``key`` in ``lang`` with its ``{placeholders}`` filled from ``params``.
 
     A placeholder without a parameter stays as it is (so a text can be filled in two steps). A
-    count ``n`` of 1 takes the key's singular, ``<key>_one``, where the catalogue has one.
+    count ``n`` of 1 takes the key's singular, ``<key>_one``, and a count of 0 ``<key>_zero``
+    ("noch kein Bündnis", not "nur 0 Bündnisse"), where the catalogue has them.
 
     >>> message("programme.report_count", "de", n=1), message("programme.report_count", "de", n=2)
     ('1 Bündnis', '2 Bündnisse')
     """
-    if params.get("n") == 1 and f"{key}_one" in catalogue(DEFAULT_LANGUAGE):
-        key = f"{key}_one"
+    form = {0: "_zero", 1: "_one"}.get(params["n"]) if type(params.get("n")) is int else None
+    if form and f"{key}{form}" in catalogue(DEFAULT_LANGUAGE):
+        key = f"{key}{form}"
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
     if not params:
         return text

@@ -79,3 +79,12 @@ def test_compare_declares_202_and_the_job(document: dict[str, Any], path: str) -
     assert "Location" in accepted["headers"]
     assert accepted["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/JobOut"}
     assert "/api/v1/jobs/{job_id}" in document["paths"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/audit", "/api/v1/keys"])
+def test_admins_only_reads_declare_the_403_other_roles_get(document: dict[str, Any], client: TestClient,
+                                                           keys: Any, path: str) -> None:
+    assert "403" in document["paths"][path]["get"]["responses"]
+    for role in ("coordinator", "researcher", "funder"):
+        response = client.get(path, headers={"Authorization": f"Bearer {getattr(keys, role)}"})
+        assert response.status_code == 403, (role, response.text)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,46 @@ def test_a_coordinator_counts_one_alliance(page: Any, service: Service, tmp_path
     page.locator("#programme").screenshot(path=str(folder / "programme-coordinator-1280.png"))
     page.get_by_role("button", name="English").click()
     expect(count).to_have_text("1 alliance", timeout=LONG)
+
+
+@pytest.fixture(scope="module")
+def lone_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """uvicorn serving the demo alliance (no waves), and a funder key."""
+    database = tmp_path_factory.mktemp("programme-lone") / "netz.sqlite"
+    app = create_app(Settings(database_url=f"sqlite:///{database}", rate_limits=False))
+    with app.state.database.sessions() as session:
+        save(session, netz_io.read(COHORT.parent / "demo-buendnis"))
+        session.commit()
+        keys = {"funder": create_key(session, "funder", label="programme test funder")}
+    try:
+        with serving(app) as url:
+            yield Service(url, 0, keys)
+    finally:
+        app.state.database.engine.dispose()
+
+
+def test_too_few_alliances_for_charts_is_said_once(browser: Any, lone_service: Service) -> None:
+    """With one alliance no chart may be shown (it would be recognisable): one note says so, the
+    reasons per chart are folded away, and none says "nur 0 Bündnisse"."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE",
+                                  base_url=lone_service.url)
+    page = context.new_page()
+    try:
+        page.goto("/programme")
+        sign_in(page, lone_service.keys["funder"])
+        charts = page.locator("#charts")
+        expect(charts.locator(".charts-none")).to_have_text(re.compile("^Noch keine Grafik"), timeout=LONG)
+        expect(charts.locator("figure")).to_have_count(0)
+        held = charts.locator("details.charts-held")
+        expect(held.locator("summary")).to_have_text("Warum, je Grafik (8)")
+        expect(held.locator("li").first).to_be_hidden()
+        held.locator("summary").click()
+        expect(held.locator("li")).to_have_count(8)
+        reasons = held.locator("li").all_inner_texts()
+        assert not any("nur 0" in reason for reason in reasons), reasons
+        assert any("noch kein Bündnis hat Werte dafür" in reason for reason in reasons), reasons
+        assert any("nur 1 Bündnis" in reason for reason in reasons), reasons
+        page.get_by_role("button", name="English").click()
+        expect(charts.locator(".charts-none")).to_have_text(re.compile("^No charts yet"), timeout=LONG)
+    finally:
+        context.close()

@@ -18,6 +18,9 @@ from netz.core.metrics._base import edge_array
 
 __all__ = ["refugee_exclusion", "sector_links", "underlinked"]
 
+#: The type of actors whose type is unknown or pooled (netz.core.vocabulary).
+UNTYPED = "other"
+
 
 @dataclass(frozen=True)
 class SectorLink:
@@ -36,13 +39,16 @@ def underlinked(c: _Context) -> list[SectorLink]:
 
     Missing: no tie at all, reported by :func:`_missing_link_severity`. Weak: both
     groups have at least ``weak_link_min_group`` actors and their block density
-    t/(a·b) is below ``weak_link_ratio`` times the network's density.
+    t/(a·b) is below ``weak_link_ratio`` times the network's density. By type, the actors of
+    type ``other`` are no group of their own here.
     """
     if "links" in c._cache:
         found: list[SectorLink] = c._cache["links"]
         return found
     sizes, blocks = _group_blocks(c)
-    groups = list(sizes.index)
+    # Actors of type "other" (unknown, or rarer types pooled for privacy) make no sector of their
+    # own: "Sonstige never meets the churches" names no two parts of the alliance that could meet.
+    groups = [group for group in sizes.index if not (c.group_by == "type" and group == UNTYPED)]
     n, m = c.n, c.undirected.ecount()
     overall = m / (n * (n - 1) / 2) if n > 1 else 0.0
     found = []

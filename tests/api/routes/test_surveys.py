@@ -503,3 +503,31 @@ def test_closing_keeps_the_new_waves_analysis_as_the_report(
     served = client.get(f"{path}/report", headers=admin)
     assert served.status_code == 200 and served.json()["alliance"]["wave"] == "2026"
     assert served.content == stored
+
+
+def test_closing_refuses_a_wave_the_alliance_got_meanwhile_and_changes_nothing(
+    client: TestClient, app: FastAPI, admin: dict[str, str], alliance: dict[str, Any], survey: dict[str, Any]
+) -> None:
+    """A tie of the survey's wave stored after the survey started (the check at closing asks the
+    database for one such tie; it no longer loads the alliance for it)."""
+    path = f"/api/v1/alliances/{alliance['id']}"
+    answer(client, token_of(survey, "hk"), {"ca": {"kind": ["information"]}})
+    etag = client.get(path, headers=admin).headers["ETag"]
+    added = client.post(f"{path}/ties", headers={**admin, "If-Match": etag},
+                        json={"source": "st", "target": "mso", "wave": "2026"})
+    assert added.status_code == 201, added.text
+    etag = added.headers["ETag"]
+    closed = client.post(f"{path}/surveys/{survey['id']}/close", headers={**admin, "If-Match": etag})
+    assert closed.status_code == 409, closed.text
+    assert closed.json()["detail"].startswith("Das Bündnis hat schon eine Welle „2026“")
+    assert client.get(path, headers=admin).headers["ETag"] == etag  # nothing stored
+    assert client.get(f"/api/v1/surveys/{survey['id']}", headers=admin).json()["state"] == "open"
+    # without that tie, a wave of a name that only begins alike does not block it
+    removed = client.delete(f"{path}/ties/{added.json()['position']}", headers={**admin, "If-Match": etag})
+    assert removed.status_code == 200, removed.text
+    other = client.post(f"{path}/ties", headers={**admin, "If-Match": removed.headers["ETag"]},
+                        json={"source": "hk", "target": "st", "wave": "2026b"})
+    assert other.status_code == 201, other.text
+    closed = client.post(f"{path}/surveys/{survey['id']}/close",
+                         headers={**admin, "If-Match": other.headers["ETag"]})
+    assert closed.status_code == 200, closed.text
