@@ -26,9 +26,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from api.audit import audit, audit_entries
-from api.config import Settings
+from api.config import Settings, load_settings
 from api.db import Database, refused_connection
 from api.models import AllianceRow, ApiKey
+from api.schemas import without_recorded
 from api.security import ROLES, create_key, find_key, grant, list_keys, revoke, set_expiry, withdraw
 from api.store import save
 from netz.cli import add_reading_options
@@ -72,7 +73,7 @@ def _load(args: argparse.Namespace) -> int:
 
 
 def _settings(database: str | None) -> Settings:
-    return Settings(database_url=database) if database else Settings()
+    return load_settings(database_url=database) if database else load_settings()
 
 
 def make_key(role: str, alliances: Sequence[int], label: str, database: str | None, *,
@@ -276,11 +277,13 @@ def load_alliances(paths: Sequence[Path], database: str | None, *, lenient: bool
                    lang: str = "de") -> list[int]:
     """Read alliances from files or folders (a folder of alliance folders as ``netz batch``
     finds them: :func:`netz.cohort.batch.discover`) and store them: all of them, or (on any input
-    problem) none, so that a failed command leaves nothing behind. Warnings go to stderr."""
+    problem) none, so that a failed command leaves nothing behind. Warnings go to stderr. Metadata
+    netz records itself is left out, with a warning, as the API's import does
+    (:func:`api.schemas.without_recorded`)."""
     found = [found for path in paths for found in discover(path)]
     if not found:
         raise NetzError(f"no alliance found in {', '.join(map(str, paths))}")
-    alliances = [io.read(path, lenient=lenient) for path in found]
+    alliances = [without_recorded(io.read(path, lenient=lenient), str(path)) for path in found]
     for alliance in alliances:
         for warning in alliance.warnings:
             print(f"netz: {message('cli.warning', lang)}: {warning.text(lang)}", file=sys.stderr)
@@ -314,7 +317,7 @@ def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ())
     with database_.sessions() as session:
         if demo and not session.scalar(select(func.count()).select_from(AllianceRow)):
             for path in demo:
-                save(session, io.read(path))
+                save(session, without_recorded(io.read(path), str(path)))
             session.commit()
             print(f"netz: loaded {len(demo)} demo alliance(s) into {settings.database_url}")
         if not session.scalar(select(func.count()).select_from(ApiKey).where(ApiKey.role == "admin")):

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
+from limits import parse_many
+from pydantic import Field, NonNegativeInt, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from api.db import CONNECT_TIMEOUT, POOL_SIZE, STATEMENT_TIMEOUT
 from netz.analysis.privacy import MIN_GROUP
+from netz.cohort.batch import check_scheduler
+from netz.core.errors import InputError, NetzError
 from netz.core.limits import Limits
 
-__all__ = ["NULL_SAMPLES_BY_ROLE", "Settings", "default_database_url"]
+__all__ = ["ENV_PREFIX", "NULL_SAMPLES_BY_ROLE", "Settings", "default_database_url", "load_settings"]
+
+#: The prefix of the service's settings in the environment (``NETZ_DATABASE_URL`` …).
+ENV_PREFIX = "NETZ_"
 
 #: The default most null-model samples per comparison, by role: researchers and admins may ask
 #: for the 1,000 the API allows, coordinators and funders for the 100 a comparison uses by default
@@ -119,19 +130,19 @@ class Settings(BaseSettings):
         ``--proxy-headers``).
     """
 
-    model_config = SettingsConfigDict(env_prefix="NETZ_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = default_database_url()
     database_connect_timeout: float = Field(default=CONNECT_TIMEOUT, gt=0)
     database_statement_timeout: float = Field(default=STATEMENT_TIMEOUT, gt=0)
     database_pool_size: int = Field(default=POOL_SIZE, ge=1)
     keep_alive_seconds: int = Field(default=75, ge=1)
-    max_upload_bytes: int = 20 * 1024 * 1024
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     pseudonym_secret: str = ""
     privacy_min_group: int = Field(default=MIN_GROUP, ge=1)
     privacy_min_type_group: int = Field(default=2, ge=1)
     report_seed: int = 0
-    report_memory_bytes: int = 64 * 1024 * 1024
+    report_memory_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     max_actors: int = Field(default=20_000, ge=1)
     max_ties: int = Field(default=200_000, ge=1)
     max_projected_ties: int = Field(default=200_000, ge=1)
@@ -146,16 +157,71 @@ class Settings(BaseSettings):
         return Limits(**{name: getattr(self, name) for name in Limits.__dataclass_fields__})
 
     # -- bounds of requests (see the docstring) --
-    compare_null_samples: dict[str, int] = Field(default_factory=lambda: dict(NULL_SAMPLES_BY_ROLE))
-    compare_job_seconds: float = 2.0
-    compare_cache_rows: int = 20
-    job_workers: int = 1
+    compare_null_samples: dict[str, NonNegativeInt] = Field(
+        default_factory=lambda: dict(NULL_SAMPLES_BY_ROLE))
+    compare_job_seconds: float = Field(default=2.0, ge=0)
+    compare_cache_rows: int = Field(default=20, ge=1)
+    job_workers: int = Field(default=1, ge=1)
     scheduler: str = "processes"
-    job_result_seconds: int = 3600
-    jobs_per_key: int = 4
+    job_result_seconds: int = Field(default=3600, ge=0)
+    jobs_per_key: int = Field(default=4, ge=1)
     job_stale_seconds: float = Field(default=60.0, gt=0)
     rate_limits: bool = True
     rate_limit_key: str = "600/minute"
     rate_limit_key_expensive: str = "60/minute"
     rate_limit_address: str = "1200/minute"
     rate_limit_address_expensive: str = "120/minute"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL; expected e.g. sqlite:///var/netz.sqlite or "
+                             "postgresql+psycopg://user@host/db") from None
+        return value
+
+    @field_validator("scheduler")
+    @classmethod
+    def _scheduler(cls, value: str) -> str:
+        try:
+            check_scheduler(value)
+        except InputError as error:
+            raise ValueError(error.text("en")) from None
+        return value
+
+    @field_validator("rate_limit_key", "rate_limit_key_expensive", "rate_limit_address",
+                     "rate_limit_address_expensive")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError("expected limits in the notation of `limits`, e.g. 600/minute or "
+                             "10/second;300/minute") from None
+        return value
+
+
+def load_settings(**values: Any) -> Settings:
+    """The settings from the environment (and ``values``), all checked when the service starts.
+
+    A setting that is not valid is a :class:`~netz.core.errors.NetzError` (``netz serve`` prints it
+    without a traceback, exit status 2) naming each wrong setting as it is set (``NETZ_SCHEDULER``),
+    the value and what it takes; not pydantic's report, and not an error when the first request or
+    job needs the setting.
+    """
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            name = f"{ENV_PREFIX}{problem['loc'][0]}".upper() if problem["loc"] else ENV_PREFIX.rstrip("_")
+            detail = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"the setting {name} is not valid ({problem['input']!r}): {detail}")
+        raise NetzError("\n".join(lines)) from None
+    except SettingsError as error:  # a JSON setting that is no JSON (NETZ_COMPARE_NULL_SAMPLES)
+        field = re.search(r'field "(\w+)"', str(error))
+        name = f"{ENV_PREFIX}{field.group(1)}".upper() if field else "a NETZ_ setting"
+        raise NetzError(f"the setting {name} is not valid: expected JSON, e.g. "
+                        '{"admin": 1000, "researcher": 1000}') from None

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from api import docs, pages, problems
-from api.config import Settings
+from api.config import Settings, load_settings
 from api.db import Database
 from api.jobs import JobRunner
 from api.limits import BodySizeLimit
@@ -74,7 +74,7 @@ TAGS = ("alliances", "revisions", "actors", "ties", "analysis", "compare", "prog
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True) -> FastAPI:
-    settings = settings or Settings()
+    settings = settings or load_settings()
     database = Database(settings.database_url, connect_timeout=settings.database_connect_timeout,
                         statement_timeout=settings.database_statement_timeout,
                         pool_size=settings.database_pool_size, max_overflow=settings.job_workers + 1)

@@ -27,10 +27,10 @@ from starlette.types import Send
 from api.db import refused_connection
 from netz.analysis.privacy import SinglesOutActors
 from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, Problem, UnknownNameError
-from netz.messages import message, negotiate
+from netz.messages import catalogue, message, negotiate
 
 __all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "send_problem",
-           "warning_texts"]
+           "validation_text", "warning_texts"]
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -64,6 +64,28 @@ def warning_texts(warnings: Sequence[Problem], request: Request) -> list[str]:
     problems are said, since a warning is a problem that did not stop the import."""
     lang = request_language(request)
     return [warning.text(lang) for warning in warnings]
+
+
+def validation_text(error: Mapping[str, Any], lang: str) -> str:
+    """One of pydantic's validation errors (a request's body, query or path) in ``lang``: from the
+    catalogue (``request.invalid.<type>``, its placeholders filled from pydantic's ``ctx``) for the
+    common types (missing, wrong type, too long or short, out of range, not an allowed value, a
+    field not asked for); pydantic's English text for the rest, and for the sentences netz's own
+    checks raise (``value_error``), which say the field themselves.
+
+    >>> validation_text({"type": "string_too_long", "msg": "…", "ctx": {"max_length": 200}}, "de")
+    'Höchstens 200 Zeichen'
+    >>> validation_text({"type": "url_scheme", "msg": "URL scheme should be 'http'"}, "de")
+    "URL scheme should be 'http'"
+    """
+    key = f"request.invalid.{error['type']}"
+    if key not in catalogue(lang):
+        return str(error["msg"])
+    params = {name: str(int(value) if isinstance(value, float) and value.is_integer() else value)
+              for name, value in (error.get("ctx") or {}).items()}  # a bound 0.0 said as 0
+    if "expected" in params:  # pydantic lists the allowed values in English: "'a', 'b' or 'c'"
+        params["expected"] = params["expected"].replace(" or ", message("request.invalid.or", lang))
+    return message(key, lang, **params)
 
 
 def problem(status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None,
@@ -123,11 +145,12 @@ def install(app: FastAPI) -> None:
                        "read it again and repeat your change")
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [{"location": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-                  for e in error.errors()]
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        lang = request_language(request)
+        errors = [{"location": ".".join(str(p) for p in e["loc"]), "code": e["type"],
+                   "message": validation_text(e, lang)} for e in error.errors()]
         detail = "; ".join(f"{e['location']}: {e['message']}" for e in errors)
-        return problem(422, "Invalid request", detail, errors=errors)
+        return problem(422, message("request.invalid.title", lang), detail, errors=errors)
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeout)

@@ -45,7 +45,11 @@ MIXING_FIGURES = ("group_by", "groups", "sizes", "ei_index", "ei_index_baseline"
 #: Communities: funders see how many and how separate, researchers also their sizes.
 FUNDER_COMMUNITY_FIGURES = ("count", "modularity", "method")
 RESEARCH_COMMUNITY_FIGURES = (*FUNDER_COMMUNITY_FIGURES, "sizes", "seed")
-GAP_FIELDS = ("kind", "severity", "actors", "types", "value", "explanation", "suggestion")
+#: Researchers' gaps and steps: made of the de-identified alliance, their ids, parameters and words
+#: name pseudonyms and coarse types only (docs/privacy.md).
+GAP_FIELDS = ("id", "kind", "severity", "actors", "types", "value", "message", "suggestion_message", "params",
+              "folds", "explanation", "suggestion")
+STEP_FIELDS = ("rank", "finding", "kind", "severity", "message", "params", "text")
 #: The scorecard: funders get what each indicator measures (its description names no actor),
 #: researchers also the finding's note and explanation (of the de-identified alliance).
 FUNDER_HEALTH_FIELDS = ("indicator", "value", "band", "description")
@@ -123,6 +127,7 @@ def research_view(result: dict[str, Any], attributes: Iterable[str]) -> dict[str
         "network": _network(result["network"], RESEARCH_COMMUNITY_FIGURES),
         "actors": [_picked(actor, actor_fields) for actor in result["actors"]],
         "gaps": [_picked(gap, GAP_FIELDS) for gap in result["gaps"]],
+        "top_steps": [_picked(step, STEP_FIELDS) for step in result["top_steps"]],
         "health": [_picked(item, RESEARCH_HEALTH_FIELDS) for item in result["health"]],
     }
 

@@ -10,6 +10,7 @@ lengths are read from the columns (:mod:`api.models`), so they are written down 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
@@ -20,6 +21,7 @@ from api.textcheck import unstorable
 from netz.analysis.survey import RESPONSE_META
 from netz.core.errors import InputError, Problem
 from netz.core.io.meta import meta_value
+from netz.core.model import Alliance
 
 __all__ = [
     "RECORDED_META",
@@ -38,6 +40,7 @@ __all__ = [
     "TieIn",
     "TiePatch",
     "checked_meta",
+    "without_recorded",
 ]
 
 
@@ -55,6 +58,22 @@ META_LENGTHS = {key: _length(getattr(AllianceRow, key)) for key in ("name", "reg
 RECORDED_META = (RESPONSE_META,)
 
 
+def without_recorded(alliance: Alliance, file: str) -> Alliance:
+    """``alliance`` as read from ``file`` without the metadata netz records itself
+    (:data:`RECORDED_META`), with a warning for each field left out: the one rule for every import
+    (the API's upload, :func:`api.uploads.read_upload`, and ``netz load``). netz's own exports
+    carry the record, so a file with it is not refused; but what a file says is no record of a
+    survey netz ran.
+    """
+    left_out = [Problem("input.meta.recorded_ignored", file, column=key, params={"field": key})
+                for key in RECORDED_META if key in alliance.meta]
+    if not left_out:
+        return alliance
+    meta = {k: v for k, v in alliance.meta.items() if k not in RECORDED_META}
+    return Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted, meta,
+                    (*alliance.warnings, *left_out))
+
+
 class _Request(BaseModel):
     """A request body: unknown fields refused, and no text in it that cannot be stored."""
 
@@ -69,14 +88,17 @@ class _Request(BaseModel):
         return data
 
 
-def checked_meta(name: str | None, meta: dict[str, Any]) -> dict[str, Any]:
+def checked_meta(name: str | None, meta: dict[str, Any],
+                 current: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """An alliance's name and metadata as a request sends them, checked field by field.
 
     Every problem is named with its field (``column``), in words that name the field, so that
     the pages show each next to its input: a text longer than its column, and what
     :func:`netz.core.io.meta.meta_value` finds (the one check files get too): a ``land`` that is
     none of the sixteen Länder, a ``funding`` that is not an amount, a ``founded`` that is no year;
-    and a field netz records itself (:data:`RECORDED_META`), whatever its value, ``null`` too.
+    and a field netz records itself (:data:`RECORDED_META`) with any value, ``null`` too, other
+    than the one it has in ``current`` (the stored metadata a change applies to): a client that
+    sends back the whole ``meta`` it was given keeps that field as it is (left out of the result).
     Returns the metadata as it is stored (the Land as :data:`netz.core.vocabulary.LAENDER` writes
     it, an amount sent as text such as "15.000,50" as its number); raises :class:`InputError`
     (422) listing every problem.
@@ -86,7 +108,10 @@ def checked_meta(name: str | None, meta: dict[str, Any]) -> dict[str, Any]:
     problems: list[Problem] = []
     for key, value in fields.items():
         if key in RECORDED_META:
-            problems.append(Problem("input.meta.recorded", column=key, params={"field": key}))
+            if current is not None and key in current and current[key] == value:
+                del checked[key]  # sent back as it was given: unchanged
+            else:
+                problems.append(Problem("input.meta.recorded", column=key, params={"field": key}))
             continue
         if value is None or (key == "land" and value == ""):
             continue
@@ -439,22 +464,22 @@ class ReportAlliance(_Answer):
 
 class Gap(_Answer):
     """A coordination gap: what is missing or fragile, for whom, and what to do about it.
-    Researchers see `kind`, `severity`, `actors`, `types`, `value`, `explanation` and `suggestion`."""
+    Researchers see all of it under pseudonyms and coarse types (made of the de-identified alliance);
+    funders see counts (`GapCount`)."""
 
     id: str | None = Field(default=None, description=_see(
-        _GAPS, "the finding's identity, `kind:subject`, stable across revisions." + _FULL_ONLY))
+        _GAPS, "the finding's identity, `kind:subject`, stable across revisions (researchers: pseudonyms)."))
     kind: str = Field(description=_see(_GAPS, "the kind of gap, e.g. `missing_sector_link`"))
     severity: Severity = Field(description=_see(_GAPS, "high, medium or low"))
     actors: list[str] = Field(default_factory=list, description="The actors it is about (ids).")
     types: list[str] = Field(default_factory=list, description="The groups it is about.")
     value: float | None = _figure(_GAPS, "the figure behind it (per kind)")
     message: str | None = Field(default=None, description="The message key of the explanation (catalogues "
-                                "`netz/messages`)." + _FULL_ONLY)
-    suggestion_message: str | None = Field(default=None, description="The message key of the suggestion."
-                                           + _FULL_ONLY)
-    params: dict[str, Any] | None = Field(default=None, description="The messages' parameters." + _FULL_ONLY)
+                                "`netz/messages`).")
+    suggestion_message: str | None = Field(default=None, description="The message key of the suggestion.")
+    params: dict[str, Any] | None = Field(default=None, description="The messages' parameters.")
     folds: list[str] | None = Field(default=None, description=_see(
-        _GAPS, "ids of findings with the same cause folded into this one." + _FULL_ONLY))
+        _GAPS, "ids of findings with the same cause folded into this one."))
     explanation: dict[str, str] = Field(default_factory=dict, description="What was found, by language "
                                         "(`de`, `en`).")
     suggestion: dict[str, str] = Field(default_factory=dict, description="What to do, by language.")
@@ -522,7 +547,7 @@ class Report(_Answer):
     actors: list[ActorRecord] = Field(description="Every actor with its metrics, by id (funders: empty).")
     gaps: Gaps = Field(description=_see(_GAPS, "coordination gaps, most severe first (funders: counts)"))
     top_steps: list[TopStep] | None = Field(default=None, description=(
-        "The three most important steps." + _FULL_ONLY))
+        "The three most important steps (researchers: naming pseudonyms; funders: none)."))
     health: list[HealthIndicator] = Field(description=_see(_HEALTH, "the scorecard (funders: "
                                                                     "descriptions, no explanations)"))
 

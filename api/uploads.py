@@ -18,7 +18,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
 
 from api.config import Settings
-from api.schemas import RECORDED_META
+from api.schemas import without_recorded
 from netz.core import io
 from netz.core.errors import InputError, Place, Problem
 from netz.core.model import Alliance
@@ -33,8 +33,7 @@ async def read_upload(request: Request, settings: Settings, *, directed: bool | 
                       lenient: bool) -> Alliance:
     """The alliance in the request's ``file`` field: all of it, or an :class:`InputError` naming
     the uploaded file (not the temporary copy). An alliance without a name is named after the file.
-    Metadata netz records itself (:data:`api.schemas.RECORDED_META`) is left out, with a warning:
-    netz's own exports carry it, so a file with it is not refused.
+    Metadata netz records itself is left out, with a warning (:func:`api.schemas.without_recorded`).
     """
     file = await _uploaded_file(request)
     name = PurePath(file.filename or "upload").name
@@ -56,13 +55,11 @@ async def read_upload(request: Request, settings: Settings, *, directed: bool | 
         except InputError as error:
             raise InputError(_renamed(error.problems, path, name)) from None
     # the warnings too name the uploaded file, not the temporary copy
-    meta = {k: v for k, v in alliance.meta.items() if k not in RECORDED_META}
+    meta = dict(alliance.meta)
     if not alliance.name:
         meta["name"] = PurePath(name).stem
-    left_out = [Problem("input.meta.recorded_ignored", name, column=key, params={"field": key})
-                for key in RECORDED_META if key in alliance.meta]
-    return Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted, meta,
-                    (*_renamed(alliance.warnings, path, name), *left_out))
+    return without_recorded(Alliance(alliance.actors, alliance.ties, alliance.directed, alliance.weighted,
+                                     meta, tuple(_renamed(alliance.warnings, path, name))), name)
 
 
 async def _uploaded_file(request: Request) -> UploadFile:

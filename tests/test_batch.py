@@ -180,6 +180,28 @@ def test_open_executor_reads_the_setting_and_the_options(monkeypatch: pytest.Mon
         pass
 
 
+@pytest.mark.parametrize(("how", "value", "lang", "expected"), [
+    ("option", "prozesse", "de", "„prozesse“ ist kein Scheduler: erwartet wird „processes“ (ein lokaler "
+                                 "Prozess je Prozessorkern), „processes:N“"),
+    ("setting", "processes:zwei", "de", "„processes:zwei“ ist kein Scheduler"),
+    ("setting", "dask", "en", "'dask' names no scheduler: expected 'processes'"),
+])
+def test_a_scheduler_that_is_none_is_said_in_the_users_language(
+        how: str, value: str, lang: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failed before: a bare word was taken for a Dask host (and said to be unreachable after
+    seconds), and a ``processes:N`` without a number was said in English only. Now the value and
+    what is allowed, from the catalogue, at once; exit status 2, no traceback."""
+    option = ["--scheduler", value] if how == "option" else []
+    if how == "setting":
+        monkeypatch.setenv(SCHEDULER_SETTING, value)
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        status = main(["compare", str(DEMO), "--lang", lang, *option])
+    assert status == 2, err.getvalue()
+    assert err.getvalue().startswith(f"netz: {expected}"), err.getvalue()
+    assert "Traceback" not in err.getvalue()
+
+
 @pytest.mark.parametrize(("how", "lang", "expected"), [
     ("option", "de", "Der Dask-Scheduler {} ist nicht erreichbar"),
     ("setting", "en", "The Dask scheduler {} cannot be reached")])

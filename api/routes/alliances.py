@@ -138,11 +138,13 @@ def update_alliance(
 ) -> AllianceOut:
     """Change metadata (name, region, Land, programme, funding, …); needs ``If-Match``.
 
-    Each field is checked (:func:`api.schemas.checked_meta`): a 422 names every field that is wrong."""
+    Each field is checked (:func:`api.schemas.checked_meta`): a 422 names every field that is wrong.
+    A field netz records itself (``survey_response``) may be sent back as GET gave it (kept as it
+    is), not changed or removed."""
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
-    changes = checked_meta(body.name, body.meta)
     alliance = load(session, row)
+    changes = checked_meta(body.name, body.meta, alliance.meta)
     meta: dict[str, Any] = dict(alliance.meta)
     if body.name is not None:
         meta["name"] = body.name

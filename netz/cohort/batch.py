@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import re
 import sys
 import time
 import traceback
@@ -51,7 +52,7 @@ from tqdm import tqdm
 from netz.analysis.report import select_wave
 from netz.cohort.compare import compare_row, percentile_ranks
 from netz.core import io
-from netz.core.errors import InputError, NetzError, require
+from netz.core.errors import InputError, require
 from netz.core.graph import to_igraph
 from netz.core.io.spreadsheet import spreadsheet_safe
 from netz.core.metrics import actor_metrics
@@ -62,11 +63,15 @@ from netz.core.metrics.holes import holes_table
 from netz.core.metrics.mixing import ei_index
 from netz.core.model import Alliance
 
-__all__ = ["ALLIANCE_SUFFIXES", "CONNECT_TIMEOUT", "SCHEDULER_SETTING", "BatchResult", "Pool", "discover",
-           "each", "open_executor", "run", "write_results"]
+__all__ = ["ALLIANCE_SUFFIXES", "CONNECT_TIMEOUT", "DASK_ADDRESS", "SCHEDULER_SETTING", "BatchResult", "Pool",
+           "check_scheduler", "discover", "each", "open_executor", "run", "write_results"]
 
 #: The environment variable that names where many alliances are computed (see :func:`executor`).
 SCHEDULER_SETTING = "NETZ_SCHEDULER"
+#: A Dask scheduler's address as netz takes it: with a scheme Dask knows (``tcp://host:8786``,
+#: ``tls://…``) or as ``host:port``. A bare word (``dask``, ``prozesse``) is taken for a mistake,
+#: not for a host name.
+DASK_ADDRESS = re.compile(r"(?:tcp|tls|ucx|inproc|ws|wss)://\S+|[^\s:/]+:\d+")
 #: Seconds to wait for a Dask scheduler to answer (Dask's own default is 30): a wrong address is
 #: said soon, and a scheduler that is up answers within a second.
 CONNECT_TIMEOUT = 5
@@ -171,8 +176,8 @@ def open_executor(scheduler: str | None = None, *, workers: int | None = None) -
 
     Raises
     ------
-    NetzError
-        A ``processes:N`` whose *N* is not a whole number.
+    InputError
+        ``scheduler`` is none of these (:func:`check_scheduler`).
     NotInstalledError
         A Dask scheduler is named but Dask's ``distributed`` is not installed.
     InputError
@@ -212,16 +217,39 @@ def open_executor(scheduler: str | None = None, *, workers: int | None = None) -
         client.close()
 
 
+def check_scheduler(spec: str) -> None:
+    """Raise :class:`InputError` (``input.scheduler_bad``, naming the value and what is allowed)
+    unless ``spec`` is a scheduler :func:`open_executor` takes: empty, ``processes``,
+    ``processes:N`` with a whole number *N*, or a Dask scheduler's address with its scheme
+    (:data:`DASK_ADDRESS`: ``tcp://host:8786``) or its port (``host:8786``). Checked when a
+    scheduler is opened, and by the service when it starts (``api.config.Settings``), so that a
+    mistyped ``NETZ_SCHEDULER`` is said at once, not when the first job runs.
+
+    >>> check_scheduler("processes:4"), check_scheduler("tcp://10.0.0.5:8786")
+    (None, None)
+    >>> check_scheduler("prozesse")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    netz.core.errors.InputError: 'prozesse' names no scheduler: expected 'processes' ...
+    """
+    spec = spec.strip()
+    name, _, count = spec.partition(":")
+    if name.lower() in ("", "processes"):
+        if not count or count.strip().isdigit():
+            return
+    elif DASK_ADDRESS.fullmatch(spec):
+        return
+    raise InputError.single("input.scheduler_bad", value=spec)
+
+
 def _local_processes(spec: str, workers: int | None) -> int | None:
     """How many local processes ``spec`` asks for; None when it names a Dask scheduler."""
+    check_scheduler(spec)
     name, _, count = spec.partition(":")
     if name.lower() not in ("", "processes"):
         return None
     if not count:
         return (os.cpu_count() or 1) if workers is None else workers
-    if not count.strip().isdigit():
-        raise NetzError(f"{SCHEDULER_SETTING} or --scheduler {spec!r}: expected 'processes', 'processes:N' "
-                        "with a whole number N, or the address of a Dask scheduler (tcp://host:8786)")
     return int(count)
 
 

@@ -250,7 +250,8 @@ def test_not_a_file_upload(client: TestClient, admin: dict[str, str], before: di
     response = client.post(IMPORT, headers={**admin, "Content-Type": content_type}, content=content)
     body = assert_problem(response, status)
     if status == 422:
-        assert body["errors"] == [{"location": "body.file", "message": "Field required"}]
+        assert body["errors"] == [{"location": "body.file", "code": "missing",
+                                   "message": "Diese Angabe fehlt"}]
     assert row_counts() == before
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import zipfile
 from collections import Counter
@@ -305,6 +306,29 @@ def test_researchers_see_coarse_types_and_bands(world: World) -> None:
                                                          *ACTOR_METRIC_FIELDS}
 
 
+def test_researchers_gaps_have_ids_and_the_top_steps_under_pseudonyms(world: World) -> None:
+    """Failed before: researchers' gaps had no ``id`` (nor message keys, parameters, folds) and
+    their report no ``top_steps``, though docs/privacy.md lists them: they are made of the
+    de-identified alliance, so they name pseudonyms and coarse types only, as the explanations
+    researchers always got do. (No real id or name in them: the walk over every route checks it.)"""
+    url = f"{ALLIANCES}/{world.alliance}"
+    body = world.get("researcher", f"{url}/report").json()
+    gaps = world.get("researcher", f"{url}/gaps").json()
+    assert gaps == body["gaps"] and gaps
+    pseudonyms = {actor["id"] for actor in body["actors"]}
+    for gap in gaps:
+        assert {"id", "message", "suggestion_message", "params", "folds"} <= set(gap), gap
+        assert gap["id"].split(":")[0] == gap["kind"]
+        assert set(gap["actors"]) <= pseudonyms
+    ids = {gap["id"] for gap in gaps}
+    steps = body["top_steps"]
+    assert steps and {step["finding"] for step in steps} <= ids
+    assert [step["rank"] for step in steps] == list(range(1, len(steps) + 1))
+    text = json.dumps([gaps, steps], ensure_ascii=False)
+    assert not [secret for secret in SECRETS if secret in text]
+    assert set(ANY_PSEUDONYM.findall(text)) <= pseudonyms
+
+
 def test_the_threshold_is_a_setting(make_app: Any, world: World) -> None:
     app = make_app(privacy_min_group=1, privacy_min_type_group=1, report_memory_bytes=0)
     with TestClient(app) as client:
@@ -345,6 +369,7 @@ def test_the_views_are_allow_lists() -> None:
     full["actors"][0]["new_metric"] = 1.0
     full["gaps"][0]["new_field"] = "x"
     full["health"][0]["new_field"] = "x"
+    full["top_steps"][0]["new_field"] = "x"
     full["alliance"].update(ALLIANCE_NOTES)
     for view in (research_view(full, ["Ehrenamtliche"]), funder_view(full)):
         assert not set(ALLIANCE_NOTES) & set(view["alliance"])
@@ -352,7 +377,8 @@ def test_the_views_are_allow_lists() -> None:
         assert "new_figure" not in view["network"] and "new_figure" not in view["network"]["mixing"]
         assert "members" not in view["network"]["communities"]
         assert all("new_metric" not in actor and "Kontakt" not in actor for actor in view["actors"])
-        assert all("new_field" not in record for record in view["gaps"] + view["health"])
+        assert all("new_field" not in record
+                   for record in view["gaps"] + view["health"] + view.get("top_steps", []))
 
 
 def test_researchers_and_funders_see_the_listed_metadata_only(world: World, tmp_path: Path) -> None:

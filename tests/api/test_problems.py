@@ -73,3 +73,36 @@ def test_problems_speak_german_unless_asked_otherwise(accept: str | None, lang: 
     assert body["title"] == message("input.title", lang)
     assert body["problems"][0]["message"] == message("input.empty_file", lang)
     assert body["detail"].startswith("akteure.csv")
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (None, {"body.actors.0.type": "Diese Angabe fehlt", "body.directed": "Erwartet wird true oder false",
+            "body.ties.0.weight": "Erwartet wird eine Zahl größer als 0",
+            "body.actors.0.name": "Höchstens 500 Zeichen",
+            "body.farbe": "Diese Angabe ist hier nicht vorgesehen",
+            "body.ties.0.source": "Erwartet wird ein Text"}),
+    ("en", {"body.actors.0.type": "Field required", "body.directed": "Input should be a valid boolean",
+            "body.ties.0.weight": "Input should be greater than 0",
+            "body.actors.0.name": "At most 500 characters", "body.farbe": "Extra inputs are not permitted",
+            "body.ties.0.source": "Input should be a valid string"}),
+])
+def test_a_bad_request_body_is_said_in_the_clients_language(
+        client: TestClient, admin: dict[str, str], accept: str | None, expected: dict[str, str]) -> None:
+    """Failed before: pydantic's English sentences reached German clients ("Field required").
+    The common kinds (missing, wrong type, too long, out of range, a field not asked for, not an
+    allowed value) come from the catalogues; each error keeps pydantic's ``type`` as ``code``."""
+    body = {"name": "B", "directed": "vielleicht", "farbe": "rot",
+            "actors": [{"id": "a", "name": "N" * 501}],
+            "ties": [{"source": 5, "target": "a", "weight": -1}]}
+    headers = {**admin, **({"Accept-Language": accept} if accept else {})}
+    response = client.post("/api/v1/alliances", headers=headers, json=body)
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["title"] == ("Invalid request" if accept else "Ungültige Anfrage")
+    said = {error["location"]: error["message"] for error in problem["errors"]}
+    assert said == expected
+    assert {error["code"] for error in problem["errors"]} >= {"missing", "bool_parsing", "extra_forbidden"}
+    key = client.post("/api/v1/keys", headers=headers, json={"role": "chef"})
+    [role] = key.json()["errors"]
+    assert role["location"] == "body.role" and role["code"] == "string_pattern_mismatch"
+    assert role["message"].startswith("Diese Angabe hat nicht" if accept is None else "String should match")

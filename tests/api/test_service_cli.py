@@ -7,6 +7,7 @@ pytest cannot import two test modules of one name.)
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -115,6 +116,25 @@ def test_load_stores_nothing_when_one_input_is_bad(capsys: pytest.CaptureFixture
     assert "ties.csv, row 3, column 'target'" in err and "zz" in err
     assert "Traceback" not in err
     assert row_counts() == before
+
+
+def test_load_leaves_a_files_survey_record_out_as_the_import_does(
+        capsys: pytest.CaptureFixture[str], client: TestClient, admin: dict[str, str], database_url: str,
+        tmp_path: Path) -> None:
+    """Failed before: ``netz load`` stored a file's ``survey_response`` as if netz had recorded it
+    (who answered a survey), where the API's import leaves it out with a warning. One rule for both."""
+    folder = tmp_path / "befragt"
+    folder.mkdir()
+    (folder / "actors.csv").write_text("id,name,type\na,A,Kirche\nb,B,Stadt\n")
+    (folder / "ties.csv").write_text("source,target\na,b\n")
+    forged = {"2026": {"answered": 2, "asked": 2, "respondents": ["a", "b"], "nonrespondents": []}}
+    (folder / "alliance.json").write_text(json.dumps({"name": "Befragt", "survey_response": forged}))
+    status, out, err = run(capsys, "load", folder, "--database", database_url, "--lang", "de")
+    assert status == 0, err
+    assert f"{folder}, Spalte „survey_response“: „survey_response“ hält netz selbst fest" in err
+    [stored] = [int(i) for i in re.findall(r"\d+", out.strip().splitlines()[-1])]
+    alliance = client.get(f"{ALLIANCES}/{stored}", headers=admin).json()
+    assert alliance["name"] == "Befragt" and "survey_response" not in alliance["meta"]
 
 
 def test_load_a_folder_of_alliance_folders_and_lenient(capsys: pytest.CaptureFixture[str], client: TestClient,
@@ -255,3 +275,25 @@ def test_audit_command(capsys: pytest.CaptureFixture[str], client: TestClient, k
     run(capsys, "load", DEMO, "--database", database_url)
     data = json.loads(run(capsys, "audit", "--format", "json", "--database", database_url)[1])
     assert (data["entries"][0]["action"], data["entries"][0]["role"]) == ("import", "cli")
+
+
+@pytest.mark.parametrize(("setting", "value", "expected"), [
+    ("NETZ_SCHEDULER", "prozesse", "'processes:N' (N local processes, N a whole number) or the address of a "
+                                   "Dask scheduler (tcp://host:8786)"),
+    ("NETZ_SCHEDULER", "processes:zwei", "expected 'processes'"),
+    ("NETZ_RATE_LIMIT_KEY", "viele", "e.g. 600/minute"),
+    ("NETZ_COMPARE_NULL_SAMPLES", "{admin: 5}", "expected JSON"),
+    ("NETZ_JOB_WORKERS", "0", "greater than or equal to 1"),
+])
+def test_serve_refuses_a_bad_setting_at_start_naming_it(database_url: str, tmp_path: Path, setting: str,
+                                                       value: str, expected: str) -> None:
+    """Failed before: the service started with a mistyped ``NETZ_SCHEDULER`` (or rate limit, or
+    zero job threads) and failed when the first job or request needed it; a JSON setting that was
+    no JSON was a traceback. Now ``netz serve`` stops at once: exit status 2, one sentence naming
+    the setting, its value and what it takes."""
+    env = {**os.environ, setting: value}
+    done = subprocess.run([str(NETZ), "serve", "--database", database_url, "--port", "0"], env=env,
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"netz: the setting {setting} is not valid"), done.stderr
+    assert expected in done.stderr and "Traceback" not in done.stderr

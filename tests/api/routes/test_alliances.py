@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from api.models import Base
+from api.models import AllianceRow, Base
 from netz.analysis.report import report
 from netz.core import io
 from tests.factories import make_alliance
@@ -530,3 +530,39 @@ def test_an_imported_files_survey_record_is_left_out_with_a_warning(
     for created in (german, english):
         stored = client.get(created.headers["Location"], headers=admin).json()
         assert stored["name"] == "Bündnis mit Befragung" and "survey_response" not in stored["meta"]
+
+
+def test_the_survey_record_sent_back_unchanged_is_kept(
+        client: TestClient, app: FastAPI, demo: dict[str, Any], new_key: Callable[..., str]) -> None:
+    """Failed before: a coordinator who sent back the whole ``meta`` GET gave them (with the survey
+    record netz keeps in it) got 422. The unchanged record is accepted and kept as it is; a
+    changed one is still refused, naming the field and why, in both languages."""
+    recorded = {"2026": {"answered": 2, "asked": 3, "respondents": ["a", "b"], "nonrespondents": ["c"],
+                         "rule": "union", "reconstruct": False}}
+    with app.state.database.sessions() as session:  # as closing a survey records it
+        row = session.get(AllianceRow, demo["id"])
+        assert row is not None
+        row.meta = {**row.meta, "survey_response": recorded}
+        session.commit()
+    coordinator = bearer(new_key("coordinator", alliances=[demo["id"]]))
+    url = f"{ALLIANCES}/{demo['id']}"
+    got = client.get(url, headers=coordinator)
+    assert got.json()["meta"]["survey_response"] == recorded
+    sent = {"meta": {**got.json()["meta"], "kontakt": "Büro im Rathaus"}}
+    changed = client.patch(url, headers={**coordinator, "If-Match": got.headers["ETag"]}, json=sent)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["meta"]["survey_response"] == recorded
+    assert changed.json()["meta"]["kontakt"] == "Büro im Rathaus"
+    forged = {**recorded["2026"], "answered": 3, "respondents": ["a", "b", "c"], "nonrespondents": []}
+    etag = changed.headers["ETag"]
+    for extra, expected in (({}, "„survey_response“ hält netz selbst fest"),
+                            ({"Accept-Language": "en"}, "'survey_response' is kept by netz itself")):
+        refused = client.patch(url, headers={**coordinator, "If-Match": etag, **extra},
+                               json={"meta": {"survey_response": {"2026": forged}}})
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
+        [problem] = refused.json()["problems"]
+        assert problem["column"] == "survey_response"
+        assert problem["message"].startswith(expected), problem["message"]
+    stored = client.get(url, headers=coordinator).json()
+    assert stored["revision"] == changed.json()["revision"] and stored["meta"]["survey_response"] == recorded
