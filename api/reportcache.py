@@ -66,7 +66,8 @@ __all__ = ["KEY_PLAYERS_KEPT", "LAYOUTS_KEPT", "Cache", "Entry", "Memory", "acce
 KEY_WIDTH = 200
 #: The version of the rules of :mod:`netz.analysis.privacy` and of the views' allow-lists (part of the
 #: cache key of the views they shape: raise it when either changes).
-PRIVACY_RULES = "p7"  # p6: researchers' scorecard notes, funders' descriptions; p7: researchers get the gaps' ids, keys, parameters and folds, and top_steps
+#: p6: researchers' scorecard notes, funders' descriptions; p7: researchers' gaps with ids and steps.
+PRIVACY_RULES = "p7"
 #: Bodies smaller than this are not compressed (the gzip header and a hop are not worth it).
 GZIP_MIN_BYTES = 1024
 #: Headers of every report response: the body depends on the key and is negotiated by
