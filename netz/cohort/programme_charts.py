@@ -137,11 +137,7 @@ def distribution_chart(
             f'<path d="M{mx:.1f} 62 l9 13 l-9 13 l-9 -13 z" fill="{OKABE_ITO["vermillion"]}" '
             'stroke="#000" stroke-width="1"/>'
         )
-        anchor = "end" if mx > _W / 2 else "start"
-        parts.append(
-            f'<text x="{mx:.1f}" y="40" text-anchor="{anchor}" font-size="17" fill="#000">'
-            f"{escape(summary['name'])}: {_number(value, lang)}</text>"
-        )
+        parts.append(_label_above(mx, f"{summary['name']}: {_number(value, lang)}"))
     parts.append(f'<line x1="{_PAD}" x2="{_W - _PAD}" y1="115" y2="115" stroke="#555"/>')
     for v in (low, median, high):
         parts.append(
@@ -270,6 +266,22 @@ def trend_chart(
         "text": text,
         "table": {"columns": columns, "rows": rows},
     }
+
+
+def _label_above(x: float, text: str, font_size: int = 17) -> str:
+    """The alliance's name and value above its mark at ``x``: centred on the mark where it fits,
+    moved inwards where it would leave the chart, squeezed to the chart's width where it is
+    longer than that (alliance names are long: "Bündnis für Geflüchtete … (synthetisch)").
+
+    The width is estimated (0.6 em per character, more than DejaVu Sans' mean), since the text
+    is measured only by the browser that draws it.
+    """
+    width = 0.6 * font_size * len(text)
+    room = _W - 8
+    fit = f' textLength="{room}" lengthAdjust="spacingAndGlyphs"' if width > room else ""
+    centre = _W / 2 if fit else min(max(x, 4 + width / 2), _W - 4 - width / 2)
+    return (f'<text x="{centre:.1f}" y="40" text-anchor="middle" font-size="{font_size}" fill="#000"{fit}>'
+            f"{escape(text)}</text>")
 
 
 def _svg(name: str, title: str, text: str, parts: list[str]) -> str:
