@@ -22,20 +22,27 @@ ENGLISH = re.compile(r"\b(the|this|send|no|not|may|cannot|alliance|key|role|uplo
                      r"Unsupported|Too many|Content)\b")
 
 Ask = Callable[[TestClient, Any, dict[str, Any], dict[str, str]], Any]
+PATCH = {"name": "Neu"}
+ZIP = "application/zip"
+
+
+def admin(keys: Any, headers: dict[str, str]) -> dict[str, str]:
+    return {**keys.headers("admin"), **headers}
+
 
 CASES: dict[str, tuple[int, Ask]] = {
     "401 without key": (401, lambda c, k, d, h: c.get(ALLIANCES, headers=h)),
     "403 wrong role": (403, lambda c, k, d, h: c.post("/api/v1/keys", headers={**k.headers("funder"), **h},
                                                       json={"role": "funder"})),
-    "404 unknown alliance": (404, lambda c, k, d, h: c.get(f"{ALLIANCES}/987654", headers={**k.headers("admin"), **h})),
-    "412 stale If-Match": (412, lambda c, k, d, h: c.patch(f"{ALLIANCES}/{d['id']}", json={"name": "Neu"},
-                                                           headers={**k.headers("admin"), "If-Match": '"0-x"', **h})),
-    "428 missing If-Match": (428, lambda c, k, d, h: c.patch(f"{ALLIANCES}/{d['id']}", json={"name": "Neu"},
-                                                             headers={**k.headers("admin"), **h})),
-    "415 wrong suffix": (415, lambda c, k, d, h: c.post(f"{ALLIANCES}/import", headers={**k.headers("admin"), **h},
-                                                        files={"file": ("netz.exe", b"MZ", "application/x-msdos")})),
-    "409 duplicate name": (409, lambda c, k, d, h: c.post(f"{ALLIANCES}/import", headers={**k.headers("admin"), **h},
-                                                          files={"file": ("demo.zip", d["zip"], "application/zip")})),
+    "404 unknown alliance": (404, lambda c, k, d, h: c.get(f"{ALLIANCES}/987654", headers=admin(k, h))),
+    "412 stale If-Match": (412, lambda c, k, d, h: c.patch(f"{ALLIANCES}/{d['id']}", json=PATCH,
+                                                           headers=admin(k, {"If-Match": '"0-x"', **h}))),
+    "428 missing If-Match": (428, lambda c, k, d, h: c.patch(f"{ALLIANCES}/{d['id']}", json=PATCH,
+                                                             headers=admin(k, h))),
+    "415 wrong suffix": (415, lambda c, k, d, h: c.post(f"{ALLIANCES}/import", headers=admin(k, h),
+                                                        files={"file": ("netz.exe", b"MZ", "text/plain")})),
+    "409 duplicate name": (409, lambda c, k, d, h: c.post(f"{ALLIANCES}/import", headers=admin(k, h),
+                                                          files={"file": ("demo.zip", d["zip"], ZIP)})),
 }
 
 
@@ -78,8 +85,9 @@ def problem_keys() -> set[str]:
     named |= {f"problem.key.{s}" for s in ("revoked", "expired")}
     named |= {f"problem.respond.{s}" for s in ("closed", "expired", "replaced")}
     named |= {f"problem.rate.{k}{c}" for k in ("key", "address") for c in ("", "_costly")}
-    return named | {key for lang in ("de", "en") for key in json.loads(
-        (ROOT / "netz" / "messages" / f"{lang}.json").read_text(encoding="utf-8")) if key.startswith("problem.")}
+    for lang in ("de", "en"):
+        named |= {key for key in catalogue(lang) if key.startswith("problem.")}
+    return named
 
 
 def test_every_problem_key_is_in_german_and_english() -> None:
@@ -89,4 +97,5 @@ def test_every_problem_key_is_in_german_and_english() -> None:
         own = json.loads((ROOT / "netz" / "messages" / f"{lang}.json").read_text(encoding="utf-8"))
         assert sorted(keys - own.keys()) == [], lang
         assert all(own[key].strip() for key in keys), lang
-    assert all(catalogue("de")[key] != catalogue("en")[key] for key in keys if key.startswith("problem.title."))
+    titles = [key for key in keys if key.startswith("problem.title.")]
+    assert all(catalogue("de")[key] != catalogue("en")[key] for key in titles)
