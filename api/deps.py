@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from anyio import CapacityLimiter, to_thread
-from fastapi import Depends, HTTPException, Path, Request
+from fastapi import Depends, Path, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import and_, bindparam, select
@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from api.config import Settings
 from api.db import Database
 from api.models import MAX_ID, AllianceRow, ApiKey, KeyGrant
+from api.problems import Refusal
 from api.security import KeyCache, authenticate, key_status, record_use
 
 __all__ = [
@@ -172,15 +173,14 @@ async def key_of(request: Request, authorization: str | None) -> ApiKey:
     """
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, "send an API key as 'Authorization: Bearer KEY'",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise Refusal(401, "problem.key.missing", headers={"WWW-Authenticate": "Bearer"})
     token = token.strip()
     cache = _key_cache(request)
     key = cache.get(token)
     if key is None:
         key = await run_in_threadpool(_authenticate, request.app.state.database, token)
         if key is None:
-            raise HTTPException(401, "this API key is not valid", headers={"WWW-Authenticate": "Bearer"})
+            raise Refusal(401, "problem.key.invalid", headers={"WWW-Authenticate": "Bearer"})
         cache.put(token, key)
     if key.revoked_at is not None or key.expires_at is not None or key.orphaned_at is not None:
         _refuse(key)
@@ -191,11 +191,9 @@ def _refuse(key: ApiKey) -> None:
     """401 for a revoked or expired key, 403 for a coordinator key whose alliances are all deleted."""
     status = key_status(key)
     if status in ("revoked", "expired"):
-        raise HTTPException(401, f"this API key was {status} (key {key.prefix}); ask an admin for a new one",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise Refusal(401, f"problem.key.{status}", prefix=key.prefix, headers={"WWW-Authenticate": "Bearer"})
     if status == "orphaned":
-        raise HTTPException(403, "every alliance this coordinator key was given has been deleted; "
-                                 "an admin can give it another one (netz keys grant)")
+        raise Refusal(403, "problem.key.orphaned")
 
 
 def _key_cache(request: Request) -> KeyCache:
@@ -228,7 +226,7 @@ CurrentKey = Annotated[ApiKey, Depends(_current_key)]
 def require(key: ApiKey, *roles: str) -> None:
     """403 unless the key has one of these roles."""
     if key.role not in roles:
-        raise HTTPException(403, f"the role '{key.role}' may not do this (allowed: {', '.join(roles)})")
+        raise Refusal(403, "problem.role", role=key.role, allowed=", ".join(roles))
 
 
 def view_of(key: ApiKey) -> str:
@@ -371,12 +369,12 @@ class Access:
                     answer.set_result(reading.result()[at])
 
 
-def alliance_not_found(alliance_id: int) -> HTTPException:
-    return HTTPException(404, f"no alliance with id {alliance_id}")
+def alliance_not_found(alliance_id: int) -> Refusal:
+    return Refusal(404, "problem.alliance.not_found", id=alliance_id)
 
 
-def alliance_not_given() -> HTTPException:
-    return HTTPException(403, "this coordinator key is not given this alliance")
+def alliance_not_given() -> Refusal:
+    return Refusal(403, "problem.alliance.not_given")
 
 
 def writable_alliance(session: Session, key: ApiKey, alliance_id: int) -> AllianceRow:
@@ -393,9 +391,7 @@ def etag(row: AllianceState | AllianceRow) -> str:
 def check_revision(row: AllianceRow, if_match: str | None) -> None:
     """Writes must name the revision they build on; a stale one is 412, none is 428."""
     if if_match is None:
-        raise HTTPException(428, f"send 'If-Match: {etag(row)}' (the ETag of the alliance you edit) "
-                                 "so that concurrent edits cannot overwrite each other")
+        raise Refusal(428, "problem.revision.missing", etag=etag(row))
     offered = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
     if "*" not in offered and etag(row) not in offered:
-        raise HTTPException(412, f"the alliance has changed since you read it (now {etag(row)}); "
-                                 "read it again and repeat your change")
+        raise Refusal(412, "problem.revision.stale", etag=etag(row))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import send_problem
+from api.problems import scope_language, send_problem
+from netz.messages import message, number
 
 __all__ = ["BodySizeLimit"]
 
@@ -30,7 +31,7 @@ class BodySizeLimit:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
         started = False
@@ -45,7 +46,7 @@ class BodySizeLimit:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes and not started:
                     refused = True
-                    await self._refuse(send)
+                    await self._refuse(scope, send)
                     return {"type": "http.disconnect"}
             return message
 
@@ -58,14 +59,19 @@ class BodySizeLimit:
 
         await self.app(scope, counting_receive, tracking_send)
 
-    async def _refuse(self, send: Send) -> None:
-        detail = f"the upload is larger than {_size(self.max_bytes)}"
-        await send_problem(send, 413, "Content too large", detail, headers=[(b"connection", b"close")])
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        lang = scope_language(scope)
+        await send_problem(send, lang, 413, "problem.upload.too_large", size=_size(self.max_bytes, lang),
+                           headers=[(b"connection", b"close")])
 
 
-def _size(n_bytes: int) -> str:
-    """A limit as a person reads it (``20 MiB``, ``64 KiB``, ``500 bytes``)."""
+def _size(n_bytes: int, lang: str) -> str:
+    """A limit as a person of ``lang`` reads it (``20 MiB``, ``1,5 KiB``, ``500 Bytes``).
+
+    >>> _size(1536, "de"), _size(20 * 1024 * 1024, "en"), _size(500, "de")
+    ('1,5 KiB', '20 MiB', '500 Bytes')
+    """
     for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
         if n_bytes >= factor:
-            return f"{n_bytes / factor:.3g} {unit}"
-    return f"{n_bytes} bytes"
+            return f"{number(n_bytes / factor, lang, 3, fixed=False)} {unit}"
+    return message("problem.upload.bytes", lang, n=n_bytes)

@@ -13,9 +13,10 @@ import json
 from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, Response
 
+from api.problems import Refusal
 from netz.core.vocabulary import LAENDER
 from netz.messages import CATALOGUES, catalogue
 
@@ -80,7 +81,7 @@ def static_file(path: str) -> FileResponse:
     root = STATIC.resolve()
     target = (root / path).resolve()
     if not target.is_relative_to(root) or not target.is_file() or target.suffix not in _MEDIA_TYPES:
-        raise HTTPException(404, f"no file '{path}'")
+        raise Refusal(404, "problem.page.no_file", path=path)
     return FileResponse(target, media_type=_MEDIA_TYPES[target.suffix], headers=_HEADERS)
 
 

@@ -22,15 +22,15 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException
-from starlette.types import Send
+from starlette.types import Scope, Send
 
 from api.db import refused_connection
 from netz.analysis.privacy import SinglesOutActors
 from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, Problem, UnknownNameError
 from netz.messages import catalogue, message, negotiate
 
-__all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "send_problem",
-           "validation_text", "warning_texts"]
+__all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "scope_language",
+           "send_problem", "title", "validation_text", "warning_texts"]
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -56,6 +56,20 @@ def request_language(request: Request) -> str:
     German (:data:`netz.messages.DEFAULT_LANGUAGE`) for a request that names none of ours — the
     people netz is for read German; a program that wants English says ``Accept-Language: en``."""
     return negotiate(request.headers.get("accept-language"))
+
+
+def scope_language(scope: Scope) -> str:
+    """:func:`request_language` for a raw ASGI request: a middleware answers before Starlette has
+    made a :class:`Request` of it, from the scope's headers (lower-case bytes)."""
+    accepted = next((value for name, value in scope.get("headers", ()) if name == b"accept-language"), None)
+    return negotiate(accepted.decode("latin-1") if accepted is not None else None)
+
+
+def title(status: int, lang: str) -> str:
+    """A problem's title in ``lang``: ``problem.title.<status>`` from the catalogue, the status's
+    English phrase for a status the catalogue does not word."""
+    key = f"problem.title.{status}"
+    return message(key, lang) if key in catalogue(lang) else _phrase(status)
 
 
 def warning_texts(warnings: Sequence[Problem], request: Request) -> list[str]:
@@ -94,10 +108,15 @@ def problem(status: int, title: str, detail: str, *, headers: Mapping[str, str] 
     return JSONResponse(body, status_code=status, media_type=PROBLEM_TYPE, headers=headers)
 
 
-async def send_problem(send: Send, status: int, title: str, detail: str,
-                       headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
-    """Answer a problem from an ASGI middleware, before the application has seen the request."""
-    body = json.dumps({"type": "about:blank", "title": title, "status": status, "detail": detail}).encode()
+async def send_problem(send: Send, lang: str, status: int, key: str, *,
+                       headers: Sequence[tuple[bytes, bytes]] = (), title_key: str | None = None,
+                       **params: Any) -> None:
+    """Answer a problem from an ASGI middleware, before the application has seen the request:
+    the detail is the catalogue's ``key`` with ``params``, the title ``title_key``'s or the
+    status's (:func:`title`), both in ``lang`` (:func:`scope_language`)."""
+    heading = message(title_key, lang) if title_key else title(status, lang)
+    body = json.dumps({"type": "about:blank", "title": heading, "status": status,
+                       "detail": message(key, lang, **params)}).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", PROBLEM_TYPE.encode()),
                             (b"content-length", str(len(body)).encode()), *headers]})
@@ -117,32 +136,34 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SinglesOutActors)
     async def singles_out(request: Request, error: SinglesOutActors) -> JSONResponse:
         lang = request_language(request)
-        return problem(403, "Forbidden", error.text(lang))
+        return problem(403, title(403, lang), error.text(lang))
 
+    # The library's UnknownNameError and most NetzErrors carry an English sentence, not a message
+    # key: their titles follow the request's language, their details are said as raised.
     @app.exception_handler(UnknownNameError)
-    async def unknown_choice(_: Request, error: UnknownNameError) -> JSONResponse:
-        return problem(422, "Unknown name", str(error), parameter=error.parameter, name=error.name,
-                       accepted=error.accepted)
+    async def unknown_choice(request: Request, error: UnknownNameError) -> JSONResponse:
+        return problem(422, message("problem.title.unknown_name", request_language(request)), str(error),
+                       parameter=error.parameter, name=error.name, accepted=error.accepted)
 
     @app.exception_handler(NetzError)
-    async def netz_error(_: Request, error: NetzError) -> JSONResponse:
-        return problem(422, "The request cannot be carried out", str(error))
+    async def netz_error(request: Request, error: NetzError) -> JSONResponse:
+        lang = request_language(request)
+        worded = getattr(error, "text", None)  # an error that words itself in each language
+        return problem(422, title(422, lang), worded(lang) if callable(worded) else str(error))
 
     # Starlette's HTTPException, which FastAPI's extends: so that Starlette's own errors
     # (no such route, method not allowed, an unreadable body) are problems too.
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
-        title = {401: "Unauthorized", 403: "Forbidden", 404: "Not found", 409: "Conflict",
-                 412: "Precondition failed", 413: "Content too large", 415: "Unsupported media type",
-                 428: "Precondition required"}.get(error.status_code) or _phrase(error.status_code)
-        detail = error.text(request_language(request)) if isinstance(error, Refusal) else str(error.detail)
-        return problem(error.status_code, title, detail, headers=error.headers)
+        lang = request_language(request)
+        return problem(error.status_code, title(error.status_code, lang), _detail(error, lang),
+                       headers=error.headers)
 
     @app.exception_handler(StaleDataError)
-    async def changed_meanwhile(_: Request, error: StaleDataError) -> JSONResponse:
+    async def changed_meanwhile(request: Request, error: StaleDataError) -> JSONResponse:
         # Another request changed the alliance between this one's If-Match check and its write.
-        return problem(412, "Precondition failed", "the alliance has changed since you read it; "
-                       "read it again and repeat your change")
+        lang = request_language(request)
+        return problem(412, title(412, lang), message("problem.revision.changed", lang))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -154,20 +175,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     @app.exception_handler(PoolTimeout)
-    async def database_down(_: Request, error: Exception) -> JSONResponse:
-        if refused_connection(error):
-            return problem(503, "Database unavailable",
-                           "the database takes no more connections right now (max_connections); "
-                           "try again shortly", headers={"Retry-After": "5"})
-        return problem(503, "Database unavailable",
-                       "the database cannot be reached right now; try again shortly",
-                       headers={"Retry-After": "5"})
+    async def database_down(request: Request, error: Exception) -> JSONResponse:
+        why = "problem.database.full" if refused_connection(error) else "problem.database.unreachable"
+        return _database_problem(why, request_language(request))
 
     @app.exception_handler(DBAPIError)
-    async def database_error(_: Request, error: DBAPIError) -> JSONResponse:
+    async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
         if error.connection_invalidated:
-            return problem(503, "Database unavailable", "the database connection was lost; try again",
-                           headers={"Retry-After": "5"})
+            return _database_problem("problem.database.lost", request_language(request))
         raise error
 
     # Starlette runs the handler for Exception last, outside every other middleware, for what no
@@ -176,8 +191,26 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         _log.error("unexpected error in %s %s", request.method, request.url.path, exc_info=error)
-        return problem(500, "Internal server error",
-                       "the service failed on this request; the error is logged (please report it)")
+        lang = request_language(request)
+        return problem(500, title(500, lang), message("problem.unexpected", lang))
+
+
+def _detail(error: HTTPException, lang: str) -> str:
+    """An HTTP error's detail in ``lang``: a :class:`Refusal`'s message; for Starlette's own errors
+    (no such route, a method the route does not take), which say only their status's phrase,
+    ``problem.detail.<status>`` (or the title); any other detail as it is."""
+    if isinstance(error, Refusal):
+        return error.text(lang)
+    if error.detail == _phrase(error.status_code):
+        key = f"problem.detail.{error.status_code}"
+        return message(key, lang) if key in catalogue(lang) else title(error.status_code, lang)
+    return str(error.detail)
+
+
+def _database_problem(key: str, lang: str) -> JSONResponse:
+    """503 for a database that cannot take the request now; the client may retry in 5 s."""
+    return problem(503, message("problem.title.database", lang), message(key, lang),
+                   headers={"Retry-After": "5"})
 
 
 def _phrase(status: int) -> str:

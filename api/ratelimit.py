@@ -22,7 +22,8 @@ from limits import RateLimitItem, parse_many, storage, strategies
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.config import Settings
-from api.problems import send_problem
+from api.problems import scope_language, send_problem
+from netz.messages import message
 
 __all__ = ["EXPENSIVE", "RateLimit", "expensive"]
 
@@ -69,18 +70,28 @@ class RateLimit:
                 continue  # no key: the address's limit applies (and the route answers 401)
             for item in items:
                 if not self.limiter.hit(item, kind, str(costly), who[kind]):
-                    await self._refuse(send, kind, item, costly, who[kind])
+                    await self._refuse(scope, send, kind, item, costly, who[kind])
                     return
         await self.app(scope, receive, send)
 
-    async def _refuse(self, send: Send, kind: str, item: RateLimitItem, costly: bool, who: str) -> None:
+    async def _refuse(self, scope: Scope, send: Send, kind: str, item: RateLimitItem, costly: bool,
+                      who: str) -> None:
         reset = self.limiter.get_window_stats(item, kind, str(costly), who).reset_time
         retry = max(1, math.ceil(reset - time.time()))
-        what = "this key" if kind == "key" else "this address"
-        routes = "import, compare and what-if requests" if costly else "requests"
-        detail = f"{what} may make {item} {routes} (per worker process); try again in {retry} s"
-        await send_problem(send, 429, "Too many requests", detail,
+        lang = scope_language(scope)
+        await send_problem(send, lang, 429, f"problem.rate.{kind}{'_costly' if costly else ''}",
+                           limit=_limit(item, lang), retry=retry,
                            headers=[(b"retry-after", str(retry).encode())])
+
+
+def _limit(item: RateLimitItem, lang: str) -> str:
+    """A rate limit as a person of ``lang`` reads it.
+
+    >>> from limits import parse
+    >>> _limit(parse("60/minute"), "de"), _limit(parse("1000 per 2 hours"), "en")
+    ('60 pro Minute', '1000 per 2 hours')
+    """
+    return message(f"problem.rate.per.{item.GRANULARITY.name}", lang, amount=item.amount, n=item.multiples)
 
 
 #: Respondents present no key: the token of their personal link counts as one.

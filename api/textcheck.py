@@ -18,7 +18,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.problems import send_problem
+from api.problems import scope_language, send_problem
 
 __all__ = ["DEPTH_MESSAGE", "MAX_DEPTH", "NUL_MESSAGE", "SURROGATE_MESSAGE", "RejectNulInUrl", "unstorable"]
 
@@ -71,6 +71,7 @@ class RejectNulInUrl:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope["query_string"]
                                         or b"\x00" in scope["query_string"]):
-            await send_problem(send, 422, "Invalid request", f"path and query: {NUL_MESSAGE}")
+            await send_problem(send, scope_language(scope), 422, "problem.nul_in_url",
+                               title_key="request.invalid.title")
             return
         await self.app(scope, receive, send)

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path, PurePath
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import UploadFile
@@ -18,6 +18,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
 
 from api.config import Settings
+from api.problems import Refusal
 from api.schemas import without_recorded
 from netz.core import io
 from netz.core.errors import InputError, Place, Problem
@@ -39,8 +40,7 @@ async def read_upload(request: Request, settings: Settings, *, directed: bool | 
     name = PurePath(file.filename or "upload").name
     suffix = PurePath(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        raise HTTPException(415, f"cannot import '{name}'; expected a file ending in "
-                                 f"{', '.join(IMPORT_SUFFIXES)}")
+        raise Refusal(415, "problem.upload.suffix", name=name, suffixes=", ".join(IMPORT_SUFFIXES))
     with tempfile.TemporaryDirectory(prefix="netz-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         with path.open("wb") as sink:
@@ -67,9 +67,9 @@ async def _uploaded_file(request: Request) -> UploadFile:
     try:
         form = await request.form(max_files=1, max_fields=10)
     except MultiPartException as error:
-        raise HTTPException(400, f"the upload cannot be read as a form: {error.message}") from None
+        raise Refusal(400, "problem.upload.unreadable", reason=error.message) from None
     except ClientDisconnect:  # e.g. refused by BodySizeLimit, which has answered already
-        raise HTTPException(400, "the upload was broken off") from None
+        raise Refusal(400, "problem.upload.broken_off") from None
     file = form.get("file")
     if not isinstance(file, UploadFile):
         raise RequestValidationError([{"type": "missing", "loc": ("body", "file"), "msg": "Field required",

@@ -7,7 +7,7 @@ import io
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.audit import audit
@@ -25,6 +25,7 @@ from api.deps import (
 from api.edits import edit
 from api.models import AllianceRow
 from api.params import ActorType, GroupBy, Wave
+from api.problems import Refusal
 from api.reportcache import Cache, Entry
 from api.schemas import ActorIn, ActorPage, ActorPatch
 from netz.core.io.spreadsheet import spreadsheet_safe
@@ -68,7 +69,7 @@ def _page(row: AllianceState | AllianceRow, report: Entry, sort: str, order: str
         wanted = canonical_type(type)  # what import accepts (Kirche, kirche, church); else a 422
         table = table[table["type"] == wanted] if len(table) else table
     if len(table) and sort not in table.columns:
-        raise HTTPException(422, f"cannot sort by '{sort}'; columns: {', '.join(table.columns)}")
+        raise Refusal(422, "problem.actor.cannot_sort", sort=sort, columns=", ".join(table.columns))
     if len(table):
         table = table.sort_values(sort, ascending=order == "asc", na_position="last", kind="stable")
     total = len(table)
@@ -114,7 +115,7 @@ def update_actor(alliance_id: AllianceId, actor_id: ActorId, body: ActorPatch, s
             actors.loc[at, "type"] = body.type
         for column, value in (body.attributes or {}).items():
             if column in ("id", "name", "type"):
-                raise HTTPException(422, f"'{column}' is not an attribute; change it directly")
+                raise Refusal(422, "problem.actor.not_attribute", column=column)
             if column not in actors.columns:
                 actors[column] = None
             actors[column] = actors[column].astype(object)
@@ -152,5 +153,5 @@ def delete_actor(alliance_id: AllianceId, actor_id: ActorId, session: SessionDep
 def _position(actors: pd.DataFrame, actor_id: str) -> Any:
     matches = actors.index[actors["id"] == actor_id]
     if len(matches) == 0:
-        raise HTTPException(404, f"no actor with id '{actor_id}' in this alliance")
+        raise Refusal(404, "problem.actor.not_found", id=actor_id)
     return matches[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
@@ -26,7 +26,7 @@ from api.deps import (
 )
 from api.models import AllianceRow, KeyGrant
 from api.params import Land, Programme, check_names, same_name
-from api.problems import warning_texts
+from api.problems import Refusal, warning_texts
 from api.schemas import AllianceCreated, AllianceIn, AllianceOut, AlliancePatch, checked_meta
 from api.store import load, remove, save
 from api.undo import remember
@@ -206,6 +206,4 @@ def same_names(session: SessionDep, key: CurrentKey, name: str) -> list[dict[str
 def _refuse_duplicate(session: SessionDep, key: CurrentKey, name: str) -> None:
     existing = same_names(session, key, name)
     if existing:
-        raise HTTPException(409, f"an alliance named '{name}' exists already (id {existing[0]['id']}); "
-                                 f"upload the file as a new revision of it (POST /api/v1/alliances/"
-                                 f"{existing[0]['id']}/revisions), or ask for ?duplicate_name=true")
+        raise Refusal(409, "problem.alliance.name_taken", name=name, id=existing[0]["id"])

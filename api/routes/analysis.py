@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
@@ -34,6 +34,7 @@ from api.deps import (
 )
 from api.models import AllianceRow, ApiKey
 from api.params import GroupBy, Wave
+from api.problems import Refusal
 from api.reportcache import (
     Cache,
     Entry,
@@ -128,7 +129,7 @@ def get_whatif(
     row = readable_alliance(session, key, alliance_id)
     removed = [i.strip() for i in remove.split(",") if i.strip()]
     if not removed and not key_players_k:
-        raise HTTPException(422, "name actors to remove (?remove=ID,ID) or ask for ?key_players=K")
+        raise Refusal(422, "problem.whatif.nothing")
     view = view_of(key)
     result: dict[str, Any] = {}
     if removed:

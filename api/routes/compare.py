@@ -17,7 +17,7 @@ import json
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ from api.deps import CurrentKey, SessionDep, SessionRoute, SettingsDep, readable
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant
 from api.params import GroupBy, Land, Programme, check_names, same_name
+from api.problems import Refusal
 from api.reportcache import Cache, cache_key, options_detail, read, store, stored_revisions
 from api.schemas import Comparison
 from api.store import load
@@ -115,8 +116,8 @@ def _answer(request: Request, session: Session, key: ApiKey, settings: Settings,
     Sent as computed: the route's ``response_model`` documents the JSON, it is not applied."""
     allowed = settings.compare_null_samples.get(key.role, 0)
     if options["null_samples"] > allowed:
-        raise HTTPException(422, f"the role '{key.role}' may ask for at most {allowed} null_samples "
-                                 f"(asked for {options['null_samples']})")
+        raise Refusal(422, "problem.compare.null_samples", role=key.role, allowed=allowed,
+                      asked=options["null_samples"])
     params = {"ids": [row.id for row in rows], "options": options, "format": format}
     if estimated_seconds(session, rows, kind, options) <= settings.compare_job_seconds:
         cache: Cache = request.app.state.reports
@@ -210,8 +211,7 @@ def _selected(session: Session, key: ApiKey, alliances: str | None, programme: s
         try:
             ids = list(dict.fromkeys(int(part) for part in alliances.split(",") if part.strip()))
         except ValueError:
-            raise HTTPException(422, f"alliances must be ids separated by commas, got '{alliances}'"
-                                ) from None
+            raise Refusal(422, "problem.compare.bad_ids", value=alliances) from None
         rows = [readable_alliance(session, key, alliance_id) for alliance_id in ids]
     else:
         query = select(AllianceRow).order_by(AllianceRow.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
 from api.audit import audit
 from api.deps import (
@@ -22,6 +22,7 @@ from api.deps import (
     view_of,
 )
 from api.params import GroupBy, Wave
+from api.problems import Refusal
 from api.reportcache import Cache
 from api.reports import alliance_as_seen
 from netz.analysis.handout import handout
@@ -65,7 +66,7 @@ def get_report_pdf(
     try:
         document = pdf(html)
     except NotInstalledError as error:
-        raise HTTPException(503, str(error)) from error
+        raise Refusal(503, "problem.pdf.not_installed", module=error.module, extra=error.extra) from error
     audit(session, key, "export", row, commit=True, format="pdf")
     filename = f"netzwerkbericht-{row.id}.pdf" if language == "de" else f"network-report-{row.id}.pdf"
     return Response(document, media_type="application/pdf",

@@ -3,7 +3,7 @@ line does the same: ``netz keys list|create|revoke|expire|grant``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from sqlalchemy import select
 
 from api.audit import audit
@@ -18,6 +18,7 @@ from api.deps import (
     require,
 )
 from api.models import ApiKey, KeyGrant
+from api.problems import Refusal
 from api.schemas import KeyIn, KeyInfo, KeyOut, KeyPatch
 from api.security import create_key, find_key, grant, key_info, list_keys, revoke, set_expiry, withdraw
 
@@ -36,7 +37,7 @@ def get_current_key(session: SessionDep, key: CurrentKey) -> KeyInfo:
     it which sections to show)."""
     row = session.get(ApiKey, key.id)
     if row is None:  # deleted since the key cache checked it
-        raise HTTPException(401, "this key no longer exists")
+        raise Refusal(401, "problem.key.gone")
     return _info(session, row)
 
 
@@ -103,7 +104,7 @@ def _target(session: SessionDep, caller: ApiKey, key_id: KeyId) -> ApiKey:
     require(caller, "admin")
     row = session.get(ApiKey, key_id)
     if row is None:
-        raise HTTPException(404, f"no key with id {key_id}")
+        raise Refusal(404, "problem.key.not_found", id=key_id)
     return row
 
 

@@ -21,7 +21,7 @@ import functools
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ from api.deps import AllianceId, CurrentKey, SessionDep, SessionRoute, SettingsD
 from api.jobs import POLL_SECONDS, JobRunner, Progress, describe
 from api.models import AllianceRow, ApiKey, KeyGrant, ReportCache
 from api.params import Land, Programme
+from api.problems import Refusal
 from api.routes.compare import _ANSWERS, _cache_key, _cached, estimated_seconds
 from api.store import load
 from netz.analysis.support import explain_reason
@@ -179,7 +180,7 @@ def get_pdf(
     try:
         pdf = report_pdf(rows, charts, programme=", ".join(names) or None, lang=lang)
     except NotInstalledError as error:
-        raise HTTPException(501, str(error)) from None
+        raise Refusal(501, "problem.pdf.not_installed", module=error.module, extra=error.extra) from None
     return Response(
         pdf,
         media_type="application/pdf",
@@ -312,7 +313,7 @@ def _job(settings: Settings, session: Session, params: dict[str, Any], progress:
     shown = [i for i in params["shown"] if i in summaries]
     if params["what"] == "charts":
         if params["alliance"] not in summaries:
-            raise HTTPException(404, f"no alliance with id {params['alliance']}")
+            raise Refusal(404, "problem.alliance.not_found", id=params["alliance"])
         body: dict[str, Any] = {
             "alliance": params["alliance"],
             "charts": _charts(summaries, params["alliance"], params["lang"], settings),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Path
+from fastapi import APIRouter, Path
 from pydantic import Field, field_validator
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from api import surveys
 from api.deps import SessionDep, SessionRoute
 from api.models import AnswerRow, RespondentRow, utcnow
+from api.problems import Refusal
 from api.schemas import _Request
 from netz.analysis import survey as netz_survey
-from netz.messages import message, negotiate
 
 router = APIRouter(route_class=SessionRoute, prefix="/api/v1/respond/{token}", tags=["respond"])
 
@@ -60,15 +60,9 @@ class MissingIn(_Request):
 def _open(session: Session, token: str) -> surveys.Invitation:
     found = surveys.find(session, token)
     if found.state == "unknown":
-        raise HTTPException(
-            404, "this link is not valid; please check it or ask the coordinator for a new one"
-        )
+        raise Refusal(404, "problem.respond.unknown")
     if found.state != "open":
-        raise HTTPException(
-            410,
-            f"this link no longer works ({found.state}); ask the coordinator",
-            headers={"X-Netz-Reason": found.state},
-        )
+        raise Refusal(410, f"problem.respond.{found.state}", headers={"X-Netz-Reason": found.state})
     return found
 
 
@@ -76,7 +70,7 @@ def _consented(found: surveys.Invitation) -> RespondentRow:
     """The respondent row read with the invitation, if it has consented (else 409)."""
     row = found.respondent
     if row is None or row.consented_at is None or row.withdrawn_at is not None:
-        raise HTTPException(409, "give your consent first")
+        raise Refusal(409, "problem.respond.no_consent")
     return row
 
 
@@ -107,7 +101,6 @@ def save_answer(
     partner: Partner,
     body: AnswerIn,
     session: SessionDep,
-    accept_language: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
     """Store the answer about one partner (replacing an earlier one about it). Ratings are refused
     (422, nothing stored) when the survey does not ask for them."""
@@ -115,12 +108,11 @@ def save_answer(
     row = _consented(found)
     assert found.survey is not None
     if partner == found.actor_id or partner not in {a["id"] for a in found.survey.roster}:
-        raise HTTPException(404, f"'{partner}' is not a partner on this survey's list")
+        raise Refusal(404, "problem.respond.not_partner", partner=partner)
     answer = body.model_dump()
     rated = [item for item in netz_survey.RATING_ITEMS if answer[item] is not None]
     if rated and not found.survey.settings.get("ratings", True):
-        language = negotiate(accept_language)
-        raise HTTPException(422, message("survey.ratings_off", language, items=", ".join(rated)))
+        raise Refusal(422, "survey.ratings_off", items=", ".join(rated))
     surveys.save_answer(session, row, partner, answer)
     session.commit()
     return {"partner": partner, "saved": True}

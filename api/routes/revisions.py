@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,7 @@ from api.deps import (
     writable_alliance,
 )
 from api.models import AllianceRow
-from api.problems import warning_texts
+from api.problems import Refusal, warning_texts
 from api.routes.alliances import IMPORT_BODY, out, same_names
 from api.store import load, save
 from api.undo import last_change, remember, undo
@@ -125,8 +125,7 @@ def post_undo(alliance_id: AllianceId, session: SessionDep, key: CurrentKey, res
     row = writable_alliance(session, key, alliance_id)
     check_revision(row, if_match)
     if not undo(session, row):
-        raise HTTPException(409, "there is no change to undo: the last change was undone already, "
-                                 "or it was made before undo was kept")
+        raise Refusal(409, "problem.undo.nothing")
     audit(session, key, "undo", row)
     session.commit()
     response.headers["ETag"] = etag(row)

@@ -13,7 +13,7 @@ import io
 from typing import Annotated, Any, Literal
 
 import segno
-from fastapi import APIRouter, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from pydantic import Field
 from sqlalchemy import select
@@ -334,7 +334,7 @@ def get_letters_pdf(
     try:
         printed = pdf(document)
     except NotInstalledError as error:
-        raise HTTPException(503, str(error)) from error
+        raise Refusal(503, "problem.pdf.not_installed", module=error.module, extra=error.extra) from error
     name = "briefe-erhebung" if language == "de" else "survey-letters"
     return Response(
         printed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Header, HTTPException, Path, Response
+from fastapi import APIRouter, Header, Path, Response
 
 from api.audit import audit
 from api.deps import (
@@ -20,6 +20,7 @@ from api.deps import (
     writable_alliance,
 )
 from api.edits import edit
+from api.problems import Refusal
 from api.schemas import TieIn, TiePatch
 from api.store import load
 from netz.core.model import plain_value
@@ -96,5 +97,5 @@ def delete_tie(alliance_id: AllianceId, position: Position, session: SessionDep,
 
 def _index(ties: pd.DataFrame, position: int) -> Any:
     if not 1 <= position <= len(ties):
-        raise HTTPException(404, f"no tie at position {position}; the alliance has {len(ties)} ties")
+        raise Refusal(404, "problem.tie.not_found", position=position, n=len(ties))
     return ties.index[position - 1]

@@ -173,7 +173,9 @@ const Netz = (() => {
   async function api(path, key = getKey(), method = "GET") {
     let response;
     try {
-      response = await fetch(path, { method, headers: { Authorization: `Bearer ${key}`, Accept: "application/json" } });
+      // Accept-Language: a problem's detail, which the page shows, comes in the page's language
+      const headers = { Authorization: `Bearer ${key}`, Accept: "application/json", "Accept-Language": lang };
+      response = await fetch(path, { method, headers });
     } catch (e) {
       throw new ApiError(0, t("unreachable"));
     }

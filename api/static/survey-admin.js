@@ -13,7 +13,7 @@
   async function send(method, path, json, extra = {}) {
     const response = await fetch(path, {
       method, headers: { Authorization: `Bearer ${Netz.getKey()}`, Accept: "application/json",
-        ...(json ? { "Content-Type": "application/json" } : {}), ...extra },
+        "Accept-Language": Netz.lang, ...(json ? { "Content-Type": "application/json" } : {}), ...extra },
       body: json ? JSON.stringify(json) : undefined,
     });
     if (!response.ok) {

@@ -26,13 +26,13 @@ def test_limits_per_key_and_per_address(client: TestClient, keys: Any, make_app:
         funder, researcher = keys.headers("funder"), keys.headers("researcher")
         assert [limited.get("/api/v1/alliances", headers=funder).status_code for _ in range(3)] == [200] * 3
         over = limited.get("/api/v1/alliances", headers=funder)
-        assert refused(over) and "this key" in over.json()["detail"]
+        assert refused(over) and "Dieser Schlüssel" in over.json()["detail"]
         # another key has its own count, until the address has made 6 requests (a request refused for
         # its key is not counted for its address)
         assert [limited.get("/api/v1/alliances", headers=researcher).status_code
                 for _ in range(3)] == [200] * 3
         assert refused(limited.get("/api/v1/alliances", headers=keys.headers("admin")))
-        assert "this address" in limited.get("/api/v1/alliances").json()["detail"]
+        assert "Diese Adresse" in limited.get("/api/v1/alliances").json()["detail"]
         # pages and the API's documentation are not counted
         assert limited.get("/openapi.json").status_code == 200
     # the limits are the process's (in memory): another app counts on its own
@@ -46,7 +46,7 @@ def test_expensive_routes_have_tighter_limits(client: TestClient, keys: Any, mak
         funder = keys.headers("funder")
         assert limited.get("/api/v1/compare", headers=funder, params={"null_samples": 0}).status_code == 200
         over = limited.get("/api/v1/compare/trends", headers=funder)
-        assert refused(over) and "compare" in over.json()["detail"]
+        assert refused(over) and "Vergleichs" in over.json()["detail"]
         # cached reads go on
         report = limited.get(f"/api/v1/alliances/{keys.own}/report", headers=funder)
         assert report.status_code == 200

@@ -411,7 +411,7 @@ def test_deleting_an_alliance_deletes_all_its_data(client: TestClient, app: Fast
     refused = client.get(ALLIANCES, headers=keys.headers("coordinator"))
     assert refused.status_code == 403, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
-    assert "deleted" in refused.json()["detail"]
+    assert "gelöscht" in refused.json()["detail"]  # German: no Accept-Language
     coordinator = keys.headers("coordinator")
     assert client.get(f"{ALLIANCES}/{other['id']}/report", headers=coordinator).status_code == 403
     assert [a["id"] for a in client.get(ALLIANCES, headers=bearer(both)).json()] == [other["id"]]

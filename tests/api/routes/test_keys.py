@@ -176,7 +176,7 @@ def test_a_revoked_key_is_refused_by_every_worker_within_a_second(
             refused = worker.get(url, headers=headers)
             assert refused.status_code == 401, url
             assert refused.headers["content-type"] == "application/problem+json"
-            assert "revoked" in refused.json()["detail"]
+            assert "widerrufen" in refused.json()["detail"]  # German: no Accept-Language
     listed = client.get(KEYS, headers=keys.headers("admin")).json()
     assert next(k for k in listed if k["id"] == target)["status"] == "revoked"
 
@@ -197,7 +197,7 @@ def test_an_expired_key_is_refused(client: TestClient, keys: Any, make_app: Call
         assert client.get(ALLIANCES, headers=headers).status_code == 401
         clock.now += KEY_CACHE_SECONDS
         refused = worker.get(f"{ALLIANCES}/{keys.own}/report", headers=headers)
-        assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+        assert refused.status_code == 401 and "abgelaufen" in refused.json()["detail"]
         never = client.patch(f"{KEYS}/{target}", headers=admin, json={"expires": None})
         assert never.json()["status"] == "active"
         assert client.get(ALLIANCES, headers=headers).status_code == 200
@@ -208,7 +208,7 @@ def test_a_key_made_to_expire(client: TestClient, admin: dict[str, str]) -> None
     assert made.status_code == 201, made.text
     assert made.json()["expires"].startswith("2020-05-01T00:00:00")
     refused = client.get(ALLIANCES, headers={"Authorization": f"Bearer {made.json()['key']}"})
-    assert refused.status_code == 401 and "expired" in refused.json()["detail"]
+    assert refused.status_code == 401 and "abgelaufen" in refused.json()["detail"]
 
 
 def test_grant_and_withdraw_alliances(client: TestClient, keys: Any,

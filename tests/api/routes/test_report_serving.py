@@ -18,6 +18,7 @@ import api.reportcache
 from api.models import AllianceRow, ApiKey
 from api.reportcache import PRIVACY_RULES, Cache, Entry, Memory, accepts_gzip, report_key, store
 from netz.analysis.report import REPORT_FORMAT
+from netz.messages import message
 
 ALLIANCES = "/api/v1/alliances"
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -150,7 +151,7 @@ def test_no_report_for_a_deleted_alliance(client: TestClient, admin: dict[str, s
     assert deleted.status_code in (200, 204)
     gone = client.get(report_url(demo), headers=admin)
     assert gone.status_code == 404
-    assert gone.json()["detail"] == f"no alliance with id {demo['id']}"
+    assert gone.json()["detail"] == message("problem.alliance.not_found", "de", id=demo["id"])
 
 
 def test_access_is_checked_on_every_request(client: TestClient, keys: Any) -> None:
@@ -161,7 +162,7 @@ def test_access_is_checked_on_every_request(client: TestClient, keys: Any) -> No
     assert client.get(own, headers=keys.headers("coordinator")).status_code == 200
     refused = client.get(other, headers=keys.headers("coordinator"))
     assert refused.status_code == 403
-    assert refused.json()["detail"] == "this coordinator key is not given this alliance"
+    assert refused.json()["detail"] == message("problem.alliance.not_given", "de")
     assert client.get(report_url(10**9), headers=keys.headers("admin")).status_code == 404
     assert client.get(own, headers={"Authorization": "Bearer netz_x_y"}).status_code == 401
 

@@ -136,7 +136,7 @@ def test_no_such_position(client: TestClient, admin: dict[str, str], demo: dict[
     assert patched.status_code == 404
     deleted = client.delete(f"{ties_url(demo)}/{position}", headers=headers)
     assert deleted.status_code == 404
-    assert "34 ties" in deleted.json()["detail"]
+    assert "34 Kooperationen" in deleted.json()["detail"]
 
 
 def test_unknown_alliance(client: TestClient, admin: dict[str, str]) -> None:
