@@ -64,9 +64,9 @@ def test_every_percent_sign_follows_its_number_the_language_s_way(demo: dict[str
 @pytest.mark.parametrize(("value", "lang", "digits", "written"), [
     (0.4, "de", 0, "40\u00a0%"), (0.4, "en", 0, "40%"), (0.4, "de-simple", 0, "40\u00a0%"),
     (0.005, "de", 0, "1\u00a0%"), (0.125, "en", 0, "13%"), (-0.125, "en", 0, "\u221213%"),
-    (0.285, "de", 0, "28\u00a0%"), (1 / 3, "de", 1, "33,3\u00a0%"), (0.5, "en", 1, "50.0%"),
+    (0.285, "de", 0, "29\u00a0%"), (1 / 3, "de", 1, "33,3\u00a0%"), (0.5, "en", 1, "50.0%"),
     (-0.0004, "de", 1, "0,0\u00a0%"), (None, "en", 0, "—"),
 ])
 def test_percent(value: float | None, lang: str, digits: int, written: str) -> None:
-    """Halves away from zero on the exact share (0.285 is a little less than that, so 28 %)."""
+    """Halves away from zero on the share as written (0.285 is 28.5 %, though the float is less)."""
     assert percent(value, lang, digits) == written

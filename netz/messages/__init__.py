@@ -118,20 +118,21 @@ def percent(value: float | None, lang: str = DEFAULT_LANGUAGE, /, digits: int = 
     "40 %" with a no-break space (:data:`PERCENT_SPACE`, DIN 5008), English "40%"; the number as
     :func:`number` writes it, with ``digits`` decimals; "—" where there is no share.
 
-    Halves are rounded away from zero on the share's exact value, as ``Intl.NumberFormat`` does,
-    so that the pages' twin, ``Netz.percent`` (``api/static/common.js``), writes the same.
+    Halves are rounded away from zero on the share as written (its shortest decimal: 0.285 is
+    28.5 %, so 29 %, though the float is a little less), as ``Intl.NumberFormat`` (ICU) does, so
+    that the pages' twin, ``Netz.percent`` (``api/static/common.js``), writes the same.
 
     >>> percent(0.4, "de"), percent(0.4, "en"), percent(0.4, "de-simple")
     ('40\\xa0%', '40%', '40\\xa0%')
-    >>> percent(0.125, "de"), percent(0.125, "en", 1), percent(1 / 3, "de", 1), percent(0.0049, "en", 1)
-    ('13\\xa0%', '12.5%', '33,3\\xa0%', '0.5%')
+    >>> percent(0.125, "de"), percent(0.285, "en"), percent(1 / 3, "de", 1), percent(0.0049, "en", 1)
+    ('13\\xa0%', '29%', '33,3\\xa0%', '0.5%')
     >>> percent(-0.25, "en"), percent(-0.004, "de"), percent(None, "de"), percent(float("nan"), "en")
     ('−25%', '0\\xa0%', '—', '—')
     """
     if value is None or not math.isfinite(value):
         return "—"
-    exact = Decimal(value) * 100  # exact: float arithmetic would round 100 * value first
-    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    scaled = Decimal(repr(float(value))) * 100  # decimal: 100 * 0.285 in floats is 28.499…
+    rounded = scaled.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     sign = f"{PERCENT_SPACE}%" if lang.split("-")[0] == "de" else "%"
     return f"{number(float(rounded), lang, digits)}{sign}"
 
