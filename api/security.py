@@ -116,6 +116,9 @@ def create_key(session: Session, role: str, *, alliances: Iterable[int] = (), la
     """
     if role not in ROLES:
         raise KeyManagementError(f"unknown role '{role}'; roles: {', '.join(ROLES)}")
+    if alliances and role != "coordinator":  # stored, they would be shown but mean nothing
+        raise KeyManagementError(f"a {role} key is given no alliances; only coordinator keys are "
+                                 "(the other roles see all of them)")
     prefix = secrets.token_hex(6)
     key = f"netz_{prefix}_{secrets.token_urlsafe(32)}"
     row = ApiKey(prefix=prefix, digest=_digest(key), role=role, label=label,

@@ -82,6 +82,16 @@ def test_keys_create_for_an_alliance_that_does_not_exist(capsys: pytest.CaptureF
     assert key_count(app) == before
 
 
+def test_keys_create_gives_alliances_to_coordinator_keys_only(capsys: pytest.CaptureFixture[str], keys: Any,
+                                                             app: FastAPI, database_url: str) -> None:
+    before = key_count(app)
+    status, out, err = run(capsys, "keys", "create", "--role", "funder", "--alliance", str(keys.own),
+                           "--database", database_url)
+    assert status == 2 and "coordinator" in err and "Traceback" not in err
+    assert not KEY.search(out)
+    assert key_count(app) == before
+
+
 def test_keys_create_refuses_an_unknown_role(capsys: pytest.CaptureFixture[str], database_url: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["keys", "create", "--role", "superuser", "--database", database_url])

@@ -73,6 +73,18 @@ def test_bad_key_requests(client: TestClient, admin: dict[str, str], body: dict[
     assert response.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize("role", ["admin", "researcher", "funder"])
+def test_only_coordinator_keys_are_made_for_alliances(client: TestClient, admin: dict[str, str], keys: Any,
+                                                      role: str) -> None:
+    """Failed before: a funder key made for one alliance was stored with it, listed with it, and
+    saw every alliance all the same."""
+    before = client.get(KEYS, headers=admin).json()
+    response = client.post(KEYS, headers=admin, json={"role": role, "alliances": [keys.own]})
+    assert response.status_code == 422, response.text
+    assert "coordinator" in response.json()["detail"]
+    assert client.get(KEYS, headers=admin).json() == before
+
+
 @pytest.mark.parametrize("role", ["coordinator", "researcher", "funder"])
 def test_only_admins_make_keys(client: TestClient, new_key: Callable[..., str], role: str) -> None:
     response = client.post(KEYS, headers={"Authorization": f"Bearer {new_key(role)}"}, json={"role": "admin"})
