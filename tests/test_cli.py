@@ -64,7 +64,7 @@ def test_report_text_is_german_by_default(capsys: pytest.CaptureFixture[str]) ->
     assert lines[0] == "Netzwerkbericht: Bündnis Willkommen in Musterstadt (synthetisch)"
     assert "Akteure: 25" in lines
     assert "Kooperationen: 34" in lines
-    assert any(line.startswith("Dichte: 11,3 %") for line in lines)
+    assert any(line.startswith("Dichte: 11,3\u00a0%") for line in lines)
     assert any(line.startswith("Getrennte Teile: 4") for line in lines)
     assert "  Wohlfahrtsverband: 4" in lines
 
@@ -75,7 +75,7 @@ def test_report_text_in_english(capsys: pytest.CaptureFixture[str]) -> None:
     lines = out.splitlines()
     assert lines[0] == "Network report: Bündnis Willkommen in Musterstadt (synthetisch)"
     assert "Actors: 25" in lines
-    assert any(line.startswith("Density: 11.3 %") for line in lines)
+    assert any(line.startswith("Density: 11.3%") for line in lines)
     assert "  Welfare association: 4" in lines
     assert "Akteure: 25" not in lines
 

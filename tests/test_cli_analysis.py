@@ -167,8 +167,8 @@ def test_health_text_in_both_languages(capsys: pytest.CaptureFixture[str]) -> No
     lines = out.splitlines()
     assert lines[0] == "Gesundheit des Netzwerks:"
     assert lines[1] == "  ◐ Erreichbarkeit: beobachten"
-    assert lines[2].startswith("      88 % der Akteure gehören zum zusammenhängenden Hauptteil")
-    assert lines[2].endswith("Gut ab 90 %, bedenklich unter 75 %.")
+    assert lines[2].startswith("      88\u00a0% der Akteure gehören zum zusammenhängenden Hauptteil")
+    assert lines[2].endswith("Gut ab 90\u00a0%, bedenklich unter 75\u00a0%.")
     assert "  ○ Beteiligung Geflüchteter: bedenklich" in lines
     assert_plain(out)
     status, out, _ = run(capsys, "health", DEMO, "--lang", "en")
@@ -224,7 +224,7 @@ def test_whatif_text_in_both_languages(capsys: pytest.CaptureFixture[str]) -> No
     lines = out.splitlines()
     assert lines[0] == "Was wäre, wenn Helferkreis Asyl Musterstadt aus dem Bündnis ausscheiden würde?"
     assert "  Getrennte Teile: 4 → 5" in lines
-    assert "  Anteil im Hauptteil: 88,0 % → 83,3 %" in lines
+    assert "  Anteil im Hauptteil: 88,0\u00a0% → 83,3\u00a0%" in lines
     assert "Verlieren alle Kooperationen: TSV Musterstadt 1890" in lines
     assert "Neue Lücken:" in lines
     assert any(line.startswith("  [MITTEL] Akteur ohne Kooperation: TSV Musterstadt 1890") for line in lines)
@@ -250,11 +250,11 @@ def test_key_players(capsys: pytest.CaptureFixture[str]) -> None:
     out = run(capsys, "whatif", DEMO, "--key-players", "2")[1]
     lines = out.strip().splitlines()
     assert lines[0] == "Schlüsselakteure (ihr Ausscheiden zersplittert das Netz am meisten):"
-    assert lines[1] == ("  1. Jobcenter Beispielkreis — ohne diesen Akteur könnten 43,5 % der übrigen "
+    assert lines[1] == ("  1. Jobcenter Beispielkreis — ohne diesen Akteur könnten 43,5\u00a0% der übrigen "
                         "Paare von Akteuren einander nicht mehr erreichen")
     assert "ohne diesen Akteur und die oben genannten" in lines[2]
     out = run(capsys, "whatif", DEMO, "--key-players", "1", "--lang", "en")[1]
-    assert "  1. Jobcenter Beispielkreis — without this actor, 43.5 % of the remaining pairs" in out
+    assert "  1. Jobcenter Beispielkreis — without this actor, 43.5% of the remaining pairs" in out
 
 
 def test_whatif_remove_and_key_players_together(capsys: pytest.CaptureFixture[str], star: Path) -> None:
@@ -265,7 +265,7 @@ def test_whatif_remove_and_key_players_together(capsys: pytest.CaptureFixture[st
     out = run(capsys, "whatif", star, "--remove", "st", "--key-players", "1")[1]
     assert "Was wäre, wenn Rathaus aus dem Bündnis ausscheiden würde?" in out
     assert "Verlieren alle Kooperationen: Helferkreis, St. Marien, Caritas, Syrischer Verein" in out
-    assert "  1. Rathaus — ohne diesen Akteur könnten 100,0 % der übrigen Paare" in out
+    assert "  1. Rathaus — ohne diesen Akteur könnten 100,0\u00a0% der übrigen Paare" in out
 
 
 def test_whatif_applies_thresholds_after_the_removal(capsys: pytest.CaptureFixture[str],
@@ -302,7 +302,7 @@ def test_diff_text_in_both_languages(capsys: pytest.CaptureFixture[str], waves: 
             "Stadt – Geflüchtetenrat") in lines
     assert "Weggefallene Kooperationen (2): Helferkreis – Caritas, St. Marien – Caritas" in lines
     assert "  Kooperationen: 3 → 4" in lines
-    assert "  Dichte: 50,0 % → 40,0 %" in lines
+    assert "  Dichte: 50,0\u00a0% → 40,0\u00a0%" in lines
     assert "Behobene Lücken:" in lines
     # the refugee council takes part from 2021 on: "no refugee organisation" is resolved
     assert any(line.startswith("  [HOCH] Geflüchtete zu wenig beteiligt: Im Bündnis ist keine")
@@ -312,7 +312,7 @@ def test_diff_text_in_both_languages(capsys: pytest.CaptureFixture[str], waves: 
     lines = out.splitlines()
     assert lines[0] == "Change between waves 2019 → 2021"
     assert "Joined: Stadt, Geflüchtetenrat" in lines and "Left: Caritas" in lines
-    assert "  Density: 50.0 % → 40.0 %" in lines
+    assert "  Density: 50.0% → 40.0%" in lines
     assert_plain(out)
 
 

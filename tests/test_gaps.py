@@ -802,7 +802,7 @@ def test_words_write_counts_groups_and_shares() -> None:
     sectors = {"name": "X", "group": "public", "groups": ["church", "welfare"]}
     assert words("gap.isolated_actor.sectors", sectors, "de").endswith(
         "zu „Kirche / Religionsgemeinschaft“ und „Wohlfahrtsverband“.")
-    assert "37 %" in words("gap.over_centralization.brokerage", {"name": "X", "share": 0.3718}, "de")
+    assert "37\u00a0%" in words("gap.over_centralization.brokerage", {"name": "X", "share": 0.3718}, "de")
 
 
 def test_a_group_hanging_on_one_bridge_is_one_finding_with_the_bridge() -> None:

@@ -73,7 +73,7 @@ def test_connectedness_is_the_share_in_the_largest_part() -> None:
     card = scorecard(SPLIT)
     assert card["connectedness"].value == 0.5  # 3 of 6
     assert card["connectedness"].band == "concern"
-    assert "50 %" in card["connectedness"].explanation["de"]
+    assert "50\u00a0%" in card["connectedness"].explanation["de"]
     # Survey data: a → b, c → b is one (weakly) connected part.
     directed = make_alliance(["church", "refugee", "welfare"], [("a", "b"), ("c", "b")], directed=True)
     assert value(directed, "connectedness") == 1.0
@@ -179,7 +179,7 @@ def test_reciprocity_only_for_survey_data() -> None:
     assert indicator.value == pytest.approx(0.5)
     assert indicator.value == pytest.approx(nx.overall_reciprocity(to_networkx(alliance)))
     assert indicator.band == "good"  # 0.5 is the lower limit of good
-    assert "50 % der Nennungen" in indicator.explanation["de"]
+    assert "50\u00a0% der Nennungen" in indicator.explanation["de"]
     assert "reciprocity" not in scorecard(make_alliance(["initiative", "church"], [("a", "b")]))
 
 
@@ -254,7 +254,7 @@ def test_data_quality_is_the_survey_response_rate(answered: int, band: str) -> N
     assert quality.params["answered"] == answered and quality.params["asked"] == 12
     german = quality.explanation["de"]
     assert german.startswith(f"{answered} von 12 Organisationen")
-    assert "Gut ab 80 %, bedenklich unter 50 %" in german
+    assert "Gut ab 80\u00a0%, bedenklich unter 50\u00a0%" in german
     assert "vermittelt" in german  # why fragile figures carry a caveat
 
 
@@ -345,9 +345,9 @@ def test_default_bands() -> None:
 def test_explanations_say_the_limits() -> None:
     card = scorecard(SPLIT, bands=Bands(cohesion_good=3.5))
     assert card["cohesion"].explanation["de"].endswith("Gut ab 3,5, bedenklich unter 2,0.")
-    assert card["connectedness"].explanation["en"].endswith("Good from 90 %, a concern below 75 %.")
+    assert card["connectedness"].explanation["en"].endswith("Good from 90%, a concern below 75%.")
     dependence = card["dependence_on_single_actors"].explanation["de"]
-    assert dependence.endswith("Gut unter 25 %, bedenklich ab 50 %.")
+    assert dependence.endswith("Gut unter 25\u00a0%, bedenklich ab 50\u00a0%.")
 
 
 def test_bands_updated_and_unknown_names() -> None:
@@ -435,7 +435,7 @@ def test_descriptions_say_what_is_measured_and_whether_high_is_good() -> None:
             assert not any(str(actor) in text.split() for actor in alliance.actors["name"]), text
     dependence = cards["dependence_on_single_actors"].description
     assert "Niedriger ist besser" in dependence["de"]
-    assert "Gut unter 25 %, bedenklich ab 50 %." in dependence["de"]
+    assert "Gut unter 25\u00a0%, bedenklich ab 50\u00a0%." in dependence["de"]
     assert "Lower is better" in dependence["en"]
     assert "Höher ist besser" in cards["cohesion"].description["de"]
     assert "Gut ab 4,0, bedenklich unter 2,0." in cards["cohesion"].description["de"]

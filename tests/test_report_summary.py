@@ -121,7 +121,7 @@ def test_render_report(lang: str, expected: list[str]) -> None:
     for line in expected:
         assert line in lines
     density = next(line for line in lines if line.startswith(("Dichte", "Density")))
-    assert ("50,0 %" if lang == "de" else "50.0 %") in density
+    assert ("50,0\u00a0%" if lang == "de" else "50.0%") in density
 
 
 def test_render_report_without_name_or_density() -> None:

@@ -92,8 +92,11 @@ const Netz = (() => {
       .format(value).replace("-", "\u2212");
   }
 
-  function percent(value) {
-    return number(value, 0, { style: "percent" });
+  /** A share (0.4) as a percentage: German "40 %" with a no-break space (U+00A0, DIN 5008),
+   * English "40%"; always `digits` decimals, halves rounded away from zero. The twin of
+   * netz.messages.percent, which writes the same; "—" where there is no share. */
+  function percent(value, digits = 0) {
+    return number(value, digits, { style: "percent", minimumFractionDigits: digits });
   }
 
   /** "A, B und C" / "A, B and C". */

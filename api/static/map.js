@@ -606,7 +606,7 @@ const NetzMap = (() => {
       const unit = this.stage.clientWidth / this.W || 1; // CSS pixels per pixel of the drawing
       this.moving.style.transform = `translate(${((tx - from.tx * k) * unit).toFixed(2)}px, ` +
         `${((ty - from.ty * k) * unit).toFixed(2)}px) scale(${k.toFixed(5)})`;
-      this.zoomLevel.textContent = t("zoomLevel", { n: Math.round(s * 100) });
+      this.zoomLevel.textContent = t("zoomLevel", { share: Netz.percent(s) });
       if (!this.tip.hidden) this.unhover();
       if (this.hint) this.hint.hidden = true;
     }
@@ -639,7 +639,7 @@ const NetzMap = (() => {
         this.namesTimer = setTimeout(() => this.writeNames(), this.namesView ? NAMES_AFTER_MS : 0);
       }
       this.svg.classList.toggle("zoomed", s > 1);
-      this.zoomLevel.textContent = t("zoomLevel", { n: Math.round(s * 100) });
+      this.zoomLevel.textContent = t("zoomLevel", { share: Netz.percent(s) });
       const disable = (button, off) => button.setAttribute("aria-disabled", off ? "true" : "false");
       disable(this.toolButtons[0], s >= MAX_ZOOM);
       disable(this.toolButtons[1], s <= 1);

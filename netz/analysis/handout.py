@@ -27,13 +27,13 @@ from netz.analysis.health import Bands
 from netz.analysis.layout import map_layout
 from netz.analysis.report import analyse, select_wave, serialise
 from netz.analysis.survey import recorded_unknown
-from netz.analysis.text import _figure, _percent, kind_label
+from netz.analysis.text import _figure, kind_label
 from netz.analysis.waves import diff_analyses
 from netz.analysis.whatif import key_players
 from netz.core.graph import to_igraph
 from netz.core.model import Alliance
 from netz.core.vocabulary import ACTOR_TYPES
-from netz.messages import message
+from netz.messages import message, percent
 
 __all__ = ["LABELLED_ON_MAP", "MAP_UP_TO", "handout", "top_steps"]
 
@@ -156,7 +156,7 @@ def _document(report: dict[str, Any], drawn: dict[str, Any] | None, players: lis
 
 def _key_figures(network: dict[str, Any], lang: str) -> str:
     cells = "".join(
-        f'<td><span class="number">{escape(_unbroken(_figure(key, network.get(key), lang)))}</span>'
+        f'<td><span class="number">{escape(_figure(key, network.get(key), lang))}</span>'
         f'<span class="label">{_t("text." + key, lang)}</span></td>'
         for key in _KEY_FIGURES)
     return (f'<section class="figures"><h2>{_t("handout.figures", lang)}</h2>'
@@ -216,16 +216,7 @@ def _worded(item: dict[str, Any], field: str, lang: str) -> str:
     value = item.get(field)
     if isinstance(value, dict):
         value = value.get(lang) or next(iter(value.values()), "")
-    return _unbroken(value) if isinstance(value, str) else ""
-
-
-def _unbroken(text: str) -> str:
-    """A percent sign kept on the line of its number ("25 %" never breaks before the "%").
-
-    >>> _unbroken("25 % of 3") == "25\u00a0% of 3"
-    True
-    """
-    return text.replace(" %", "\u00a0%")
+    return value if isinstance(value, str) else ""
 
 
 def _steps_section(report: dict[str, Any], lang: str) -> str:
@@ -261,7 +252,7 @@ def _players_section(report: dict[str, Any], players: list[dict[str, Any]], lang
              f'<tbody>{rows}</tbody></table>') if connecting else ""
     lines = "".join(
         f'<li><strong>{escape(str(p.get("name") or p["id"]))}</strong> — '
-        + _t("text.key_player_line", lang, share=_unbroken(_percent(p["fragmentation_after"], lang)),
+        + _t("text.key_player_line", lang, share=percent(p["fragmentation_after"], lang, 1),
              above=message("text.key_player_above", lang) if p["rank"] > 1 else "")
         + "</li>" for p in players)
     listed = f'<h3>{_t("text.key_players", lang)}</h3><ol class="key-players">{lines}</ol>' if players else ""
@@ -276,8 +267,8 @@ def _change_section(change: dict[str, Any], lang: str) -> str:
                 resolved=len(change["gaps_resolved"]))
     rows = "".join(
         f'<tr><th scope="row">{_t("text." + key, lang)}</th>'
-        f'<td class="num">{escape(_unbroken(_figure(key, change["network"][key]["from"], lang)))}</td>'
-        f'<td class="num">{escape(_unbroken(_figure(key, change["network"][key]["to"], lang)))}</td></tr>'
+        f'<td class="num">{escape(_figure(key, change["network"][key]["from"], lang))}</td>'
+        f'<td class="num">{escape(_figure(key, change["network"][key]["to"], lang))}</td></tr>'
         for key in _WAVE_FIGURES if key in change["network"])
     table = (f'<table class="change"><thead><tr><th scope="col">{_t("handout.figure", lang)}</th>'
              f'<th scope="col" class="num">{escape(before)}</th>'

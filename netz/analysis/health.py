@@ -25,7 +25,7 @@ from netz.core.graph import actor_ids
 from netz.core.metrics._base import edge_array, group_labels
 from netz.core.metrics.structure import largest_component_share, reciprocity
 from netz.core.vocabulary import fold
-from netz.messages import LANGUAGES, message, number
+from netz.messages import LANGUAGES, message, number, percent
 
 __all__ = ["INDICATORS", "POOLED_META", "Bands", "Indicator", "about", "explain", "health"]
 
@@ -353,7 +353,7 @@ def explain(indicator: Indicator, lang: str = "de") -> str:
     params = {name: _written(name, value, lang) for name, value in indicator.params.items()}
     limits = indicator.limits
     if limits.endswith(".share"):
-        params["good"], params["watch"] = _pct(indicator.params["good"]), _pct(indicator.params["watch"])
+        params.update({name: percent(indicator.params[name], lang) for name in ("good", "watch")})
     note = f" {message(indicator.note, lang, n=params['untyped'])}" if indicator.note else ""
     return f"{message(indicator.message, lang, **params)}{note} {message(limits, lang, **params)}"
 
@@ -364,7 +364,7 @@ def about(indicator: Indicator, lang: str = "de") -> str:
     """
     good, watch = indicator.params["good"], indicator.params["watch"]
     if indicator.limits.endswith(".share"):
-        limits = {"good": _pct(good), "watch": _pct(watch)}
+        limits = {"good": percent(good, lang), "watch": percent(watch, lang)}
     else:
         limits = {"good": _num(good, lang), "watch": _num(watch, lang)}
     measured = message(f"health.about.{indicator.indicator}", lang)
@@ -373,16 +373,12 @@ def about(indicator: Indicator, lang: str = "de") -> str:
 
 def _written(name: str, value: Any, lang: str) -> str:
     if name == "share":
-        return _pct(value)
+        return percent(value, lang)
     if name in ("low", "top"):
         return f"{value:g}"
     if isinstance(value, float) or value is None:
         return _num(value, lang)
     return str(value)
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.0f} %"
 
 
 def _num(value: float | None, lang: str = "de") -> str:

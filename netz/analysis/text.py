@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netz.messages import LANGUAGES, catalogue, message, number
+from netz.messages import LANGUAGES, catalogue, message, number, percent
 
 __all__ = ["LANGUAGES", "kind_label", "render_diff", "render_gaps", "render_health", "render_report",
            "render_whatif", "say"]
@@ -36,7 +36,7 @@ def render_report(report: dict[str, Any], *, lang: str = "de") -> str:
     lines.append(f"{say('actors', lang)}: {network['n_actors']}")
     lines.append(f"{say('ties', lang)}: {network['n_ties']}")
     density = network.get("density")
-    shown = say("undefined", lang) if density is None else _percent(density, lang)
+    shown = say("undefined", lang) if density is None else percent(density, lang, 1)
     lines.append(f"{say('density', lang)}: {shown} — {say('density_note', lang)}")
     parts = network.get("components", 0)
     note = say("components_none" if not network["n_actors"] else
@@ -135,7 +135,7 @@ def render_whatif(result: dict[str, Any], *, lang: str = "de") -> str:
     if result.get("key_players"):
         lines += ["", f"{say('key_players', lang)}:"]
         for player in result["key_players"]:
-            share = _percent(player["fragmentation_after"], lang)
+            share = percent(player["fragmentation_after"], lang, 1)
             above = say("key_player_above", lang) if player["rank"] > 1 else ""
             lines.append(f"  {player['rank']}. {player.get('name') or player['id']} — "
                          + say("key_player_line", lang).format(share=share, above=above))
@@ -190,7 +190,7 @@ def _quoted(text: str, lang: str) -> str:
 def _figure(key: str, value: Any, lang: str) -> str:
     """A whole-network figure: shares as percentages, other numbers as they are."""
     if key in _SHARES and isinstance(value, int | float) and not isinstance(value, bool):
-        return _percent(float(value), lang)
+        return percent(float(value), lang, 1)
     return _fmt(value, lang)
 
 
@@ -200,7 +200,3 @@ def _fmt(value: Any, lang: str) -> str:
     if isinstance(value, float):
         return number(value, lang, 3, fixed=False)
     return str(value)
-
-
-def _percent(value: float, lang: str) -> str:
-    return f"{number(100 * value, lang, 1)} %"

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 __all__ = ["CATALOGUES", "DEFAULT_LANGUAGE", "LANGUAGES", "catalogue", "day_text", "message", "negotiate",
-           "number"]
+           "number", "percent"]
 
 _HERE = Path(__file__).parent
 DEFAULT_LANGUAGE = "de"
@@ -104,6 +106,35 @@ def number(value: float, lang: str = DEFAULT_LANGUAGE, /, digits: int = 1, *, fi
     if text.startswith("-"):
         text = text[1:] if not text.strip("-0.") else MINUS + text[1:]
     return text.replace(".", ",") if lang.split("-")[0] == "de" else text
+
+
+#: Between a number and its percent sign in German: a no-break space (U+00A0), as DIN 5008 asks
+#: for a space that never breaks the line, and as the pages' ``Intl.NumberFormat`` writes it.
+PERCENT_SPACE = "\u00a0"
+
+
+def percent(value: float | None, lang: str = DEFAULT_LANGUAGE, /, digits: int = 0) -> str:
+    """A share (0.4) as a percentage people of this language write: German (and its variants)
+    "40 %" with a no-break space (:data:`PERCENT_SPACE`, DIN 5008), English "40%"; the number as
+    :func:`number` writes it, with ``digits`` decimals; "—" where there is no share.
+
+    Halves are rounded away from zero on the share as written (its shortest decimal: 0.285 is
+    28.5 %, so 29 %, though the float is a little less), as ``Intl.NumberFormat`` (ICU) does, so
+    that the pages' twin, ``Netz.percent`` (``api/static/common.js``), writes the same.
+
+    >>> percent(0.4, "de"), percent(0.4, "en"), percent(0.4, "de-simple")
+    ('40\\xa0%', '40%', '40\\xa0%')
+    >>> percent(0.125, "de"), percent(0.285, "en"), percent(1 / 3, "de", 1), percent(0.0049, "en", 1)
+    ('13\\xa0%', '29%', '33,3\\xa0%', '0.5%')
+    >>> percent(-0.25, "en"), percent(-0.004, "de"), percent(None, "de"), percent(float("nan"), "en")
+    ('−25%', '0\\xa0%', '—', '—')
+    """
+    if value is None or not math.isfinite(value):
+        return "—"
+    scaled = Decimal(repr(float(value))) * 100  # decimal: 100 * 0.285 in floats is 28.499…
+    rounded = scaled.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    sign = f"{PERCENT_SPACE}%" if lang.split("-")[0] == "de" else "%"
+    return f"{number(float(rounded), lang, digits)}{sign}"
 
 
 def negotiate(accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:

@@ -427,4 +427,4 @@ def test_zoom_and_move_a_large_map(page: Any, service: Any, screenshots: Path) -
     page.get_by_role("button", name="English").click()
     tools_en = page.get_by_role("group", name="Zoom and move the map")
     expect(tools_en.get_by_role("button", name="Zoom in")).to_be_visible()
-    expect(level).to_have_text("Zoom 100 %")
+    expect(level).to_have_text("Zoom 100%")

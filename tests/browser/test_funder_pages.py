@@ -12,7 +12,12 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
+from netz.messages import percent
 from tests.browser.test_coordinator_pages import sign_in
+
+#: Shares to write as percentages: halves (0.125, 0.005), halves as written whose floats are a
+#: little less (0.285 is 0.28499…), negative ones, one that rounds to zero, and none.
+SHARES = [0.4, 0.125, 0.005, 0.285, 0.145, 1 / 3, 2 / 3, 0.0049, -0.25, -0.125, -0.004, 0.0, 1.0, None]
 
 
 def open_alliance(page: Any, service: Any, role: str) -> None:
@@ -54,6 +59,19 @@ def test_numbers_have_the_minus_sign_and_a_decimal_comma(page: Any, service: Any
     page.click("#lang-toggle")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.evaluate("Netz.number(-1.234)") == "\u22121.2"
+
+
+def test_the_pages_write_percentages_as_the_library_does(page: Any, service: Any) -> None:
+    """Netz.percent and netz.messages.percent agree, digit for digit and space for space, in
+    German ("40 %", no-break space) and English ("40%")."""
+    open_alliance(page, service, "funder")
+    for lang in ("de", "en"):
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        for digits in (0, 1):
+            written = page.evaluate("([shares, digits]) => shares.map((s) => Netz.percent(s, digits))",
+                                    [SHARES, digits])
+            assert written == [percent(share, lang, digits) for share in SHARES], (lang, digits)
+        page.click("#lang-toggle")
 
 
 def test_the_alliance_to_give_fits_in_the_key_table(page: Any, service: Any) -> None:

@@ -19,7 +19,7 @@ import pandas as pd
 from netz.analysis._overrides import with_overrides
 from netz.core.graph import actor_ids
 from netz.core.metrics._base import group_labels
-from netz.messages import LANGUAGES, catalogue, message
+from netz.messages import LANGUAGES, catalogue, message, percent
 
 __all__ = ["CORE_TYPES", "GAP_KINDS", "KEY_TYPES", "SEVERITIES", "Finding", "Thresholds", "words"]
 
@@ -180,7 +180,7 @@ def _written(name: str, value: Any, lang: str) -> str:
     if name.endswith("_ties"):
         return message("gap.count.tie" if value == 1 else "gap.count.ties", lang, n=value)
     if name == "share":
-        return f"{round(100 * value)} %"
+        return percent(value, lang)
     return str(value)
 
 
