@@ -215,7 +215,7 @@ def test_keys_list_revoke_expire_grant(capsys: pytest.CaptureFixture[str], clien
     assert run(capsys, "keys", "revoke", ids["researcher"], *db)[0] == 0
     app.state.key_cache.clear()  # as it is within a second (KEY_CACHE_SECONDS)
     for key, word in ((keys.funder, "expired"), (keys.researcher, "revoked")):
-        refused = client.get(ALLIANCES, headers=bearer(key))
+        refused = client.get(ALLIANCES, headers={**bearer(key), "Accept-Language": "en"})
         assert refused.status_code == 401 and word in refused.json()["detail"]
     listed = json.loads(run(capsys, "keys", "list", "--format", "json", *db)[1])
     statuses = {k["id"]: k["status"] for k in listed}
