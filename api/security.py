@@ -116,9 +116,8 @@ def create_key(session: Session, role: str, *, alliances: Iterable[int] = (), la
     """
     if role not in ROLES:
         raise KeyManagementError(f"unknown role '{role}'; roles: {', '.join(ROLES)}")
-    if alliances and role != "coordinator":  # stored, they would be shown but mean nothing
-        raise KeyManagementError(f"a {role} key is given no alliances; only coordinator keys are "
-                                 "(the other roles see all of them)")
+    if alliances:  # stored for another role, they would be listed but mean nothing
+        _only_coordinators(role, "the new key")
     prefix = secrets.token_hex(6)
     key = f"netz_{prefix}_{secrets.token_urlsafe(32)}"
     row = ApiKey(prefix=prefix, digest=_digest(key), role=role, label=label,
@@ -249,7 +248,7 @@ def set_expiry(row: ApiKey, expires: dt.datetime | None) -> None:
 def grant(session: Session, row: ApiKey, alliance_ids: Iterable[int]) -> list[int]:
     """Give a coordinator key further alliances; the ones it did not have yet, which must exist."""
     wanted = list(dict.fromkeys(int(a) for a in alliance_ids))
-    _only_coordinators(row)
+    _only_coordinators(row.role, f"key {row.id}")
     missing = [a for a in wanted if session.get(AllianceRow, a) is None]
     if missing:
         raise KeyManagementError(f"no alliance with id {', '.join(map(str, missing))}; nothing was given")
@@ -262,7 +261,7 @@ def grant(session: Session, row: ApiKey, alliance_ids: Iterable[int]) -> list[in
 
 def withdraw(session: Session, row: ApiKey, alliance_id: int) -> None:
     """Take an alliance away from a coordinator key."""
-    _only_coordinators(row)
+    _only_coordinators(row.role, f"key {row.id}")
     found = session.get(KeyGrant, (row.id, int(alliance_id)))
     if found is None:
         raise KeyManagementError(f"key {row.id} is not given alliance {alliance_id}")
@@ -283,9 +282,9 @@ def orphan_keys(session: Session, alliance_id: int) -> None:
         row.orphaned_at = now
 
 
-def _only_coordinators(row: ApiKey) -> None:
-    if row.role != "coordinator":
-        raise KeyManagementError(f"key {row.id} is a {row.role} key; only coordinator keys are given "
+def _only_coordinators(role: str, key: str) -> None:
+    if role != "coordinator":
+        raise KeyManagementError(f"{key} is a {role} key; only coordinator keys are given "
                                  "alliances (the other roles see all of them)")
 
 
