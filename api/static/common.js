@@ -171,14 +171,18 @@ const Netz = (() => {
     }
   }
 
+  /** The headers of a call to the API with the signed-in key (or the one given); Accept-Language,
+   * so that a problem's detail, which the pages show, comes in the page's language. */
+  function apiHeaders(key = getKey()) {
+    return { Authorization: `Bearer ${key}`, Accept: "application/json", "Accept-Language": lang };
+  }
+
   /** Call an API path (GET unless `method` says otherwise) with the signed-in key (or the one
    * given); its JSON answer, or ApiError on failure. */
   async function api(path, key = getKey(), method = "GET") {
     let response;
     try {
-      // Accept-Language: a problem's detail, which the page shows, comes in the page's language
-      const headers = { Authorization: `Bearer ${key}`, Accept: "application/json", "Accept-Language": lang };
-      response = await fetch(path, { method, headers });
+      response = await fetch(path, { method, headers: apiHeaders(key) });
     } catch (e) {
       throw new ApiError(0, t("unreachable"));
     }
@@ -310,7 +314,7 @@ const Netz = (() => {
   }
 
   return {
-    t, L, applyI18n, setupChrome, setLang, signIn, api, ApiError, getKey, clearKey, el, svg, icon,
+    t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, ApiError, getKey, clearKey, el, svg, icon,
     number, percent, partners, list,
     get lang() { return lang; },
     /** Call listener(lang) after every language switch; returns what ends that. */

@@ -12,8 +12,7 @@
 
   async function send(method, path, json, extra = {}) {
     const response = await fetch(path, {
-      method, headers: { Authorization: `Bearer ${Netz.getKey()}`, Accept: "application/json",
-        "Accept-Language": Netz.lang, ...(json ? { "Content-Type": "application/json" } : {}), ...extra },
+      method, headers: { ...Netz.apiHeaders(), ...(json ? { "Content-Type": "application/json" } : {}), ...extra },
       body: json ? JSON.stringify(json) : undefined,
     });
     if (!response.ok) {

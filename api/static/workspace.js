@@ -50,7 +50,7 @@
   /** One API call: {data, etag}, or an ApiError with the problem's `problems` (file errors). */
   async function call(method, path, { json, file, ifMatch } = {}) {
     // in the page's language: a file's problems and warnings are worded by the service
-    const headers = { Authorization: `Bearer ${getKey()}`, Accept: "application/json", "Accept-Language": Netz.lang };
+    const headers = Netz.apiHeaders();
     let body;
     if (json) {
       headers["Content-Type"] = "application/json";
