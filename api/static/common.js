@@ -208,6 +208,17 @@ const Netz = (() => {
       else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? "" : value);
     }
+    return append(node, children);
+  }
+
+  /** Replace what `node` holds by `children`, taken as el() takes them (null, undefined and false
+   * are left out: the DOM's replaceChildren would write them as the text "null"). */
+  function fill(node, ...children) {
+    node.replaceChildren();
+    return append(node, children);
+  }
+
+  function append(node, children) {
     for (const child of children.flat()) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
@@ -314,7 +325,7 @@ const Netz = (() => {
   }
 
   return {
-    t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, ApiError, getKey, clearKey, el, svg, icon,
+    t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, ApiError, getKey, clearKey, el, fill, svg, icon,
     number, percent, partners, list,
     get lang() { return lang; },
     /** Call listener(lang) after every language switch; returns what ends that. */

@@ -91,7 +91,7 @@
 
   function showError(node, error) {
     const lines = explain(error);
-    node.replaceChildren(el("span", {}, lines[0]),
+    Netz.fill(node, el("span", {}, lines[0]),
       lines.length > 1 ? el("ul", {}, lines.slice(1).map((line) => el("li", {}, line))) : null);
   }
 
@@ -128,7 +128,7 @@
     return warnings && warnings.length
       ? el("details", { class: "ws-warnings" }, el("summary", {}, t("wsWarnings", { n: warnings.length })),
         el("ul", {}, warnings.map((w) => el("li", {}, w))))
-      : ""; // (replaceChildren would write null as text)
+      : null;
   }
 
   function fileField(id) {
@@ -175,14 +175,14 @@
       const buttons = el("p", { class: "ws-buttons" });
       if (p.same_name.length) {
         const existing = p.same_name[0];
-        result.replaceChildren(facts, warningList(p.warnings),
+        Netz.fill(result, facts, warningList(p.warnings),
           el("p", { class: "notice ws-same-name" }, t("wsSameName", { name: existing.name })), buttons);
         buttons.append(
           el("button", { type: "button", class: "primary", onclick: () => replaceExisting(existing) },
             t("wsReplaceExisting", { name: existing.name })),
           el("button", { type: "button", onclick: () => create(true) }, t("wsCreateAnyway")));
       } else {
-        result.replaceChildren(facts, warningList(p.warnings), buttons);
+        Netz.fill(result, facts, warningList(p.warnings), buttons);
         buttons.append(el("button", { type: "button", class: "primary", onclick: () => create(false) }, t("wsCreate")));
       }
     }
@@ -773,7 +773,7 @@
           run: () => call("POST", `${base}/revisions?${query}`, { file, ifMatch: preview.etag })
             .then((answer) => { result.replaceChildren(); form.reset(); return answer; }),
         });
-        result.replaceChildren(
+        Netz.fill(result,
           el("h4", {}, t("wsPreviewTitle", { file: file.name })),
           el("p", {}, t("wsPreviewFacts", { actors: preview.data.n_actors, ties: preview.data.n_ties })),
           changeList(preview.data.changes), warningList(preview.data.warnings),

@@ -515,3 +515,23 @@ def test_closing_the_save_notice_gives_the_focus_back(page: Any, service: Any) -
     page.keyboard.press("Escape")  # Escape in the note closes it, as its button does
     expect(notice).to_be_hidden()
     expect(save).to_be_focused()
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("de", "Diese Art von Datei kann netz nicht lesen. Erlaubt sind .xlsx, .zip, .graphml, .gexf und .json."),
+    ("en", "netz cannot read this kind of file. Allowed are .xlsx, .zip, .graphml, .gexf and .json."),
+])
+def test_a_file_of_the_wrong_kind_is_said_in_one_sentence(page: Any, service: Any, tmp_path: Path,
+                                                          lang: str, said: str) -> None:
+    """Failed before: the sentence ended in "null", the list of a file's problems it does not have
+    written out as text."""
+    wrong = tmp_path / "notizen.txt"
+    wrong.write_text("Notizen vom Treffen", encoding="utf-8")
+    page.goto(f"/alliances/{service.alliance}?lang={lang}")
+    sign_in(page, service.keys["coordinator"])
+    page.set_input_files("#ws-file", str(wrong))
+    preview = {"de": "Vorschau zeigen", "en": "Show preview"}[lang]
+    page.locator("#workspace").get_by_role("button", name=preview).click()
+    shown = page.locator("#workspace").get_by_text(said[:20])
+    expect(shown).to_be_visible()
+    assert shown.locator("xpath=..").inner_text().strip() == said
