@@ -182,9 +182,22 @@ const Netz = (() => {
   }
 
   /** The headers of a call to the API with the signed-in key (or the one given); Accept-Language,
-   * so that a problem's detail, which the pages show, comes in the page's language. */
-  function apiHeaders(key = getKey()) {
-    return { Authorization: `Bearer ${key}`, Accept: "application/json", "Accept-Language": lang };
+   * so that a problem's detail, which the pages show, comes in the page's language. A download
+   * names its file's type: apiHeaders(key, "application/pdf") (a refusal is JSON all the same). */
+  function apiHeaders(key = getKey(), accept = "application/json") {
+    const types = accept === "application/json" ? accept : `${accept}, application/problem+json`;
+    return { Authorization: `Bearer ${key}`, Accept: types, "Accept-Language": lang };
+  }
+
+  /** Why the API refused a call (a response that is not ok), as an ApiError: the problem's detail,
+   * which the service words in the language apiHeaders asked for, or how long a rate limit lasts. */
+  async function refusal(response) {
+    if (response.status === 429) {  // a rate limit: say when to try again, in the page's language
+      return new ApiError(429, t("tooMany", { seconds: response.headers.get("Retry-After") || "60" }));
+    }
+    let detail = response.statusText;
+    try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
+    return new ApiError(response.status, detail);
   }
 
   /** Call an API path (GET unless `method` says otherwise) with the signed-in key (or the one
@@ -196,14 +209,7 @@ const Netz = (() => {
     } catch (e) {
       throw new ApiError(0, t("unreachable"));
     }
-    if (response.status === 429) {  // a rate limit: say when to try again, in the page's language
-      throw new ApiError(429, t("tooMany", { seconds: response.headers.get("Retry-After") || "60" }));
-    }
-    if (!response.ok) {
-      let detail = response.statusText;
-      try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
-      throw new ApiError(response.status, detail);
-    }
+    if (!response.ok) throw await refusal(response);
     return response.json();
   }
 
@@ -335,7 +341,8 @@ const Netz = (() => {
   }
 
   return {
-    t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, ApiError, getKey, clearKey, el, fill, svg, icon,
+    t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, refusal, ApiError, getKey, clearKey,
+    el, fill, svg, icon,
     number, percent, partners, list,
     get lang() { return lang; },
     /** Call listener(lang) after every language switch; returns what ends that. */
