@@ -641,7 +641,8 @@
     function detail(field) {
       const a = state.alliance;
       const value = a[field] ?? a.meta?.[field] ?? "";
-      if (field === "funding" && typeof value === "number") return Netz.number(value, 2);
+      // an amount in euros: whole euros as they are ("15.000"), cents with both places ("15.000,50")
+      if (field === "funding" && typeof value === "number") return Netz.number(value, Number.isInteger(value) ? 0 : 2);
       return String(value);
     }
 

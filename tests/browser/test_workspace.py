@@ -411,7 +411,7 @@ def test_alliance_details_form(page: Any, service: Any, screenshots: Path) -> No
     part.locator("> summary").click()
     expect(page.get_by_label("Ort oder Region")).to_have_value("Leipzig")
     expect(page.get_by_label("Bundesland")).to_have_value("Sachsen")
-    expect(page.get_by_label("Fördersumme in Euro")).to_have_value("15.000,5")
+    expect(page.get_by_label("Fördersumme in Euro")).to_have_value("15.000,50")  # cents with both places
     expect(page.get_by_label("Gründungsjahr")).to_have_value("2016")
 
 
