@@ -115,7 +115,7 @@ def test_response_rate_is_for_surveys_only() -> None:
 def test_data_without_a_wave_is_no_wave_of_the_trends(summaries: dict[str, Any]) -> None:
     """An alliance recorded once (no wave label) has no place on the time axis: the programme's
     waves are labelled ones only, and the marked alliance is said to have no waves — never a
-    wave called "None" or "–"."""
+    wave called "None" or "—"."""
     musterstadt = {"musterstadt": alliance_summary(netz.core.io.read(
         Path(__file__).parents[1] / "datasets" / "demo-buendnis"), null_samples=5)}
     assert [e["wave"] for e in musterstadt["musterstadt"]["history"]] == [None]
@@ -123,7 +123,7 @@ def test_data_without_a_wave_is_no_wave_of_the_trends(summaries: dict[str, Any])
     assert all(row["wave"] for row in programme_trends(both.values()))
     for lang in ("de", "en"):
         trend = trend_chart(both, "mean_degree", marked="musterstadt", lang=lang)
-        assert "None" not in trend["text"] and "–" not in {row[0] for row in trend["table"]["rows"]}
+        assert "None" not in trend["text"] and "—" not in {row[0] for row in trend["table"]["rows"]}
         assert musterstadt["musterstadt"]["name"] in trend["text"]
         assert ("keine Erhebungswellen" if lang == "de" else "no survey waves") in trend["text"]
 

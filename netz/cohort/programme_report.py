@@ -179,7 +179,7 @@ def report_pdf(
 
 
 def _cell(value: Any) -> str:
-    return "–" if value is None else str(value)
+    return "—" if value is None else str(value)
 
 
 def _said(column: str, value: Any, lang: str) -> str:
