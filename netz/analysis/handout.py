@@ -27,7 +27,7 @@ from netz.analysis.health import Bands
 from netz.analysis.layout import map_layout
 from netz.analysis.report import analyse, select_wave, serialise
 from netz.analysis.survey import recorded_unknown
-from netz.analysis.text import _figure, kind_label
+from netz.analysis.text import kind_label, network_figure
 from netz.analysis.waves import diff_analyses
 from netz.analysis.whatif import key_players
 from netz.core.graph import to_igraph
@@ -156,7 +156,7 @@ def _document(report: dict[str, Any], drawn: dict[str, Any] | None, players: lis
 
 def _key_figures(network: dict[str, Any], lang: str) -> str:
     cells = "".join(
-        f'<td><span class="number">{escape(_figure(key, network.get(key), lang))}</span>'
+        f'<td><span class="number">{escape(network_figure(key, network.get(key), lang))}</span>'
         f'<span class="label">{_t("text." + key, lang)}</span></td>'
         for key in _KEY_FIGURES)
     return (f'<section class="figures"><h2>{_t("handout.figures", lang)}</h2>'
@@ -273,8 +273,8 @@ def _change_section(change: dict[str, Any], lang: str) -> str:
                 resolved=len(change["gaps_resolved"]))
     rows = "".join(
         f'<tr><th scope="row">{_t("text." + key, lang)}</th>'
-        f'<td class="num">{escape(_figure(key, change["network"][key]["from"], lang))}</td>'
-        f'<td class="num">{escape(_figure(key, change["network"][key]["to"], lang))}</td></tr>'
+        f'<td class="num">{escape(network_figure(key, change["network"][key]["from"], lang))}</td>'
+        f'<td class="num">{escape(network_figure(key, change["network"][key]["to"], lang))}</td></tr>'
         for key in _WAVE_FIGURES if key in change["network"])
     table = (f'<table class="change"><thead><tr><th scope="col">{_t("handout.figure", lang)}</th>'
              f'<th scope="col" class="num">{escape(before)}</th>'
