@@ -387,6 +387,7 @@ def test_the_closing_day_is_written_out_in_the_pages_language(browser: Any, serv
         expect(said).to_have_text(re.compile(r"^\w+tag, \d{1,2}\. \w+ \d{4}$"))  # the default, in German
         closes.fill("2026-12-18")
         expect(said).to_have_text("Freitag, 18. Dezember 2026")
+        expect(closes).to_have_accessible_description("Freitag, 18. Dezember 2026")
         page.locator("#survey-admin").screenshot(path=str(shots(tmp_path) / "survey-date-390.png"))
         page.click("#lang-toggle")  # the form is drawn again, in English
         expect(said).to_have_text(re.compile(r"^\w+day,? \d{1,2} \w+ \d{4}$"))
