@@ -108,6 +108,12 @@ const Netz = (() => {
     return new Intl.DateTimeFormat(locale(), { dateStyle: "full", timeZone: "UTC" }).format(date);
   }
 
+  /** A text the service gives in several languages ({de: …, en: …}) in the page's language; a
+   * variant the service does not write (de-simple) falls back to its base language, then German. */
+  function inLang(texts) {
+    return texts?.[lang] ?? texts?.[lang.split("-")[0]] ?? texts?.de;
+  }
+
   /** "A, B und C" / "A, B and C". */
   function list(items) {
     return new Intl.ListFormat(locale(), { style: "long", type: "conjunction" }).format(items.map(String));
@@ -335,7 +341,7 @@ const Netz = (() => {
 
   return {
     t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, ApiError, getKey, clearKey, el, fill, svg, icon,
-    number, percent, day, partners, list,
+    number, percent, day, inLang, partners, list,
     get lang() { return lang; },
     /** Call listener(lang) after every language switch; returns what ends that. */
     onLang(listener) {

@@ -130,7 +130,7 @@
   /** Findings of the wave diff as a titled list (their explanations, the first five). */
   function findings(key, list) {
     if (!list?.length) return null;
-    const shown = list.slice(0, 5).map((gap) => el("li", {}, gap.explanation[Netz.lang] || gap.explanation.de));
+    const shown = list.slice(0, 5).map((gap) => el("li", {}, Netz.inLang(gap.explanation)));
     if (list.length > 5) shown.push(el("li", {}, t("andMore", { n: list.length - 5 })));
     return el("li", { dataset: { change: key } }, t(`survey_admin_${key}`, { n: list.length }), el("ul", {}, shown));
   }

@@ -373,7 +373,8 @@ def test_the_closing_day_is_written_out_in_the_pages_language(browser: Any, serv
     created = httpx.post(f"{service.url}/api/v1/alliances", json={**TWELVE, "name": "Bündnis Datum"},
                          headers=admin)
     assert created.status_code == 201, created.text
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", base_url=service.url)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US",
+                                  base_url=service.url)
     page = context.new_page()
     try:
         page.goto(f"/alliances/{created.json()['id']}?lang=de")
