@@ -343,6 +343,8 @@ const Netz = (() => {
     t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, ApiError, getKey, clearKey, el, fill, svg, icon,
     number, percent, day, inLang, partners, list,
     get lang() { return lang; },
+    /** The page's language as Intl takes it (de-DE for German and its variants, else en-GB). */
+    get locale() { return locale(); },
     /** Call listener(lang) after every language switch; returns what ends that. */
     onLang(listener) {
       langListeners.push(listener);
