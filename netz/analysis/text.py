@@ -195,8 +195,12 @@ def _figure(key: str, value: Any, lang: str) -> str:
 
 
 def _fmt(value: Any, lang: str) -> str:
+    """A figure of a before-and-after line: counts whole, other numbers with two decimals, both
+    sides alike ("2,72 → 2,80")."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return number(value, lang, 3, fixed=False)
+        return number(value, lang, 2)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value, lang, 0)
     return str(value)
