@@ -321,7 +321,8 @@ def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ())
             session.commit()
             print(f"netz: loaded {len(demo)} demo alliance(s) into {settings.database_url}")
         if not session.scalar(select(func.count()).select_from(ApiKey).where(ApiKey.role == "admin")):
-            key = create_key(session, "admin", label="first start")
+            # a label in the default language: the keys page shows it as it is stored
+            key = create_key(session, "admin", label=message("cli.first_start_label"))
             print("netz: admin key (shown only now — keep it):")
             print(f"  {key}")
     print(f"netz: serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)", flush=True)

@@ -363,7 +363,7 @@ def test_indicator_records_are_json_ready() -> None:
         data = indicator.to_dict()
         assert set(data) == {"indicator", "value", "band", "message", "params", "note", "explanation",
                              "description"}
-        assert set(data["description"]) == {"de", "en"}
+        assert set(data["description"]) == {"de", "de-simple", "en"}  # Einfache Sprache too
         assert data["band"] in ("good", "watch", "concern")
         assert set(data["explanation"]) == {"de", "en"}
         assert data["message"].startswith("health.") and data["message"] in catalogue("de")
@@ -439,3 +439,6 @@ def test_descriptions_say_what_is_measured_and_whether_high_is_good() -> None:
     assert "Lower is better" in dependence["en"]
     assert "Höher ist besser" in cards["cohesion"].description["de"]
     assert "Gut ab 4,0, bedenklich unter 2,0." in cards["cohesion"].description["de"]
+    # in Einfache Sprache: short sentences, the same limits
+    assert "Weniger ist besser." in dependence["de-simple"]
+    assert "Gut unter 25\u00a0%, bedenklich ab 50\u00a0%." in dependence["de-simple"]

@@ -321,7 +321,7 @@
     // What the finding says (it may name actors); a funder's card says what the indicator
     // measures and whether high is good instead.
     (item.explanation || item.description)
-      ? el("p", { class: "explain" }, (item.explanation || item.description)[Netz.lang]) : null,
+      ? el("p", { class: "explain" }, Netz.inLang(item.explanation || item.description)) : null,
     )));
   }
 
@@ -424,9 +424,9 @@
     const active = state.activeGap === index;
     return el("li", { class: `gap${active ? " active" : ""}`, dataset: { index, kind: gap.kind } },
       el("p", { class: "gap-head" }, severityBadge(gap.severity)),
-      el("p", { class: "explanation" }, gap.explanation[Netz.lang]),
+      el("p", { class: "explanation" }, Netz.inLang(gap.explanation)),
       el("p", { class: "suggestion" }, icon("idea"),
-        el("span", {}, el("strong", {}, `${L("phrase", "suggestion")}: `), gap.suggestion[Netz.lang])),
+        el("span", {}, el("strong", {}, `${L("phrase", "suggestion")}: `), Netz.inLang(gap.suggestion))),
       state.map && !state.map.tooBig ? el("button", {
         type: "button", class: "show-on-map", "aria-pressed": active ? "true" : "false",
         onclick: () => setActiveGap(active ? null : index),
@@ -724,7 +724,7 @@
     const was = (gap) => (gap.before && gap.before.severity !== gap.severity
       ? ` (${L("phrase", "was")}: ${L("severity", gap.before.severity)})` : "");
     const gapList = (gaps) => el("ul", { class: "whatif-gaps" }, gaps.map((gap) => el("li", { dataset: { finding: gap.id } },
-      severityBadge(gap.severity), was(gap), " ", el("strong", {}, L("kind", gap.kind)), ": ", gap.explanation[Netz.lang])));
+      severityBadge(gap.severity), was(gap), " ", el("strong", {}, L("kind", gap.kind)), ": ", Netz.inLang(gap.explanation))));
     const warnings = result.warnings || [];
     const changed = result.changed_gaps || [];
     box.replaceChildren(
@@ -732,7 +732,7 @@
       // What the removal itself means comes before the figures, which could read as good news.
       ...warnings.map((warning) => el("p", { class: `whatif-warning severity-${warning.severity}`, role: "note",
         dataset: { warning: warning.kind } }, icon("concern"),
-      el("span", {}, el("strong", {}, `${L("phrase", "whatif_warnings")}: `), warning.explanation[Netz.lang]))),
+      el("span", {}, el("strong", {}, `${L("phrase", "whatif_warnings")}: `), Netz.inLang(warning.explanation)))),
       el("table", { class: "before-after" },
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("figure")),
           el("th", { scope: "col", class: "num" }, L("phrase", "before")),

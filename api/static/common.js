@@ -109,6 +109,21 @@ const Netz = (() => {
     }).format(value).replace("-", "\u2212");
   }
 
+  /** A day ("2026-12-18", as a date field's value) written out in the page's language: German
+   * "Freitag, 18. Dezember 2026", English "Friday 18 December 2026" — unmistakable where a date
+   * field shows the browser's format (mm/dd/yyyy in an English browser). "" for no valid day. */
+  function day(value) {
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(value || "") ? new Date(`${value}T00:00:00Z`) : null;
+    if (!date || Number.isNaN(date.getTime())) return "";
+    return new Intl.DateTimeFormat(locale(), { dateStyle: "full", timeZone: "UTC" }).format(date);
+  }
+
+  /** A text the service gives in several languages ({de: …, en: …}) in the page's language; a
+   * variant the service does not write (de-simple) falls back to its base language, then German. */
+  function inLang(texts) {
+    return texts?.[lang] ?? texts?.[lang.split("-")[0]] ?? texts?.de;
+  }
+
   /** "A, B und C" / "A, B and C". */
   function list(items) {
     return new Intl.ListFormat(locale(), { style: "long", type: "conjunction" }).format(items.map(String));
@@ -343,8 +358,10 @@ const Netz = (() => {
   return {
     t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, refusal, ApiError, getKey, clearKey,
     el, fill, svg, icon,
-    number, percent, partners, list,
+    number, percent, day, inLang, partners, list,
     get lang() { return lang; },
+    /** The page's language as Intl takes it (de-DE for German and its variants, else en-GB). */
+    get locale() { return locale(); },
     /** Call listener(lang) after every language switch; returns what ends that. */
     onLang(listener) {
       langListeners.push(listener);

@@ -15,8 +15,7 @@ const NetzKeys = (() => {
 
   function when(value) {
     if (!value) return "—";
-    const locale = Netz.lang === "de" ? "de-DE" : "en-GB";
-    return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
+    return new Intl.DateTimeFormat(Netz.locale, { dateStyle: "medium", timeStyle: "short" }).format(new Date(value));
   }
 
   async function act(path, method, message) {

@@ -978,7 +978,7 @@ const NetzMap = (() => {
         el("h4", {}, t("map_card_gaps", { n: gaps.length })),
         gaps.length ? el("ul", { class: "card-gaps" }, gaps.map((gap) => el("li", { dataset: { kind: gap.kind } },
           el("strong", {}, `${L("kind", gap.kind)} (${L("severity", gap.severity)})`), " ",
-          gap.explanation?.[Netz.lang] || ""))) : el("p", { class: "help" }, t("map_card_no_gaps")),
+          Netz.inLang(gap.explanation) || ""))) : el("p", { class: "help" }, t("map_card_no_gaps")),
       );
       // Beside the map's actor, not over it: on the side away from it.
       this.card.classList.toggle("left", this.shownAt(node.id)[0] > this.W / 2);

@@ -52,6 +52,12 @@
     fill($("f-band"), ["good", "watch", "concern"], (v) => L("band", v));
   }
 
+  /** An alliance's name as a link to its page: every key that sees it here may open that page
+   * (a funder's shows the scorecard, the figures and the gaps, not who the actors are). */
+  function allianceLink(row) {
+    return el("a", { href: `/alliances/${encodeURIComponent(row.id)}` }, row.name);
+  }
+
   function cell(row, column) {
     const value = row[column];
     if (column === "band") {
@@ -62,7 +68,7 @@
           el("li", {}, `${L("indicator", indicator)}: ${L("band", band)}`))) : null);
     }
     if (column === "response_rate") return el("td", { class: "num" }, Netz.percent(value));
-    if (column === "name") return el("th", { scope: "row" }, value);
+    if (column === "name") return el("th", { scope: "row" }, allianceLink(row));
     if (NUMERIC.has(column)) return el("td", { class: "num" }, Netz.number(value, 0));
     return el("td", {}, value ?? "—");
   }
@@ -98,7 +104,7 @@
     $("support-title").textContent = t("programme.support_title");
     const flagged = data.alliances.filter((row) => row.support.length);
     $("support").replaceChildren(...(flagged.length ? flagged.map((row) => el("li", { dataset: { id: row.id } },
-      el("strong", {}, row.name), ": ", row.reasons.join(" "))) : [el("li", {}, t("programme.support_none"))]));
+      el("strong", {}, allianceLink(row)), ": ", row.reasons.join(" "))) : [el("li", {}, t("programme.support_none"))]));
   }
 
   function renderChooser() {

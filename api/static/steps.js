@@ -19,7 +19,7 @@ window.NetzSteps = (() => {
       },
       el("p", { class: "gap-head" }, severityBadge(step.severity), " ",
         el("span", { class: "gap-kind" }, L("kind", step.kind))),
-      el("p", { class: "suggestion" }, icon("idea"), el("span", {}, step.text[Netz.lang])),
+      el("p", { class: "suggestion" }, icon("idea"), el("span", {}, Netz.inLang(step.text))),
       el("button", { type: "button", class: "quiet small", onclick: () => onShow(step.finding) },
         t("showGap"))))));
   }

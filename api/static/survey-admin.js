@@ -62,6 +62,18 @@
       help ? el("p", { class: "help", id: `${id}-help` }, t(help)) : null, input);
   }
 
+  /** A date field with the chosen day written out below it in the page's language (the field
+   * itself shows the browser's format, mm/dd/yyyy in an English browser even on the German page);
+   * the field is described by it, and a change is said to screen readers. */
+  function dateField(id, label, value) {
+    const said = el("p", { class: "help date-said", id: `${id}-said`, "aria-live": "polite" }, Netz.day(value));
+    const input = el("input", { id, type: "date", required: true, value, "aria-describedby": said.id,
+      oninput: () => { said.textContent = Netz.day(input.value); } });
+    const shown = field(id, label, input);
+    shown.append(said);
+    return shown;
+  }
+
   /** A checkbox with its label beside it (and a help text below). */
   function check(id, label, checked, help = null) {
     return el("div", { class: "survey-check" },
@@ -77,7 +89,7 @@
       el("div", { class: "survey-row" },
         field("survey-wave", "survey_admin_wave", el("input", { id: "survey-wave", type: "text", required: true,
           autocomplete: "off", value: String(new Date().getFullYear()) })),
-        field("survey-closes", "survey_admin_closes", el("input", { id: "survey-closes", type: "date", required: true, value: inAMonth }))),
+        dateField("survey-closes", "survey_admin_closes", inAMonth)),
       field("survey-rule", "survey_admin_rule", el("select", { id: "survey-rule" },
         ["union", "confirmed"].map((rule) => el("option", { value: rule }, t(`survey_admin_rule_${rule}`))))),
       check("survey-reconstruct", "survey_admin_reconstruct", false),
@@ -114,7 +126,7 @@
   /** Findings of the wave diff as a titled list (their explanations, the first five). */
   function findings(key, list) {
     if (!list?.length) return null;
-    const shown = list.slice(0, 5).map((gap) => el("li", {}, gap.explanation[Netz.lang] || gap.explanation.de));
+    const shown = list.slice(0, 5).map((gap) => el("li", {}, Netz.inLang(gap.explanation)));
     if (list.length > 5) shown.push(el("li", {}, t("andMore", { n: list.length - 5 })));
     return el("li", { dataset: { change: key } }, t(`survey_admin_${key}`, { n: list.length }), el("ul", {}, shown));
   }
@@ -174,8 +186,7 @@
       } catch (error) { problem(error); }
     });
     const extend = el("form", { id: "survey-extend", class: "survey-form survey-row" },
-      field("survey-extend-date", "survey_admin_extend", el("input", { id: "survey-extend-date", type: "date", required: true,
-        value: survey.closes_at.slice(0, 10) })),
+      dateField("survey-extend-date", "survey_admin_extend", survey.closes_at.slice(0, 10)),
       el("p", { class: "survey-submit" }, el("button", { type: "submit" }, t("survey_admin_save"))));
     extend.addEventListener("submit", async (event) => {
       event.preventDefault();
@@ -198,8 +209,7 @@
       el("textarea", { id: "survey-reminder", rows: 4, cols: 60, readonly: true }, reminder),
       survey.missing_partners?.length ? folded("survey-missing", t("survey_admin_missing"), survey.missing_partners.length,
         el("ul", { class: "plain" }, survey.missing_partners.map((m) => el("li", {}, m.text)))) : null,
-      el("details", { class: "fold", id: "survey-links-part", open: opened.has("survey-links-part"), ontoggle: remember },
-        el("summary", {}, t("wsFoldTitle", { title: t("survey_admin_links"), n: links.length })),
+      folded("survey-links-part", t("survey_admin_links"), links.length,
         el("ul", { class: "plain links", id: "survey-links" }, links.map((link) => el("li", {},
           el("strong", {}, link.name), " ", el("span", {}, link.link), " ",
           el("button", { type: "button", class: "quiet", onclick: async () => {

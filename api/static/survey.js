@@ -152,7 +152,7 @@
     if (!data) return;
     Netz.applyI18n();
     document.getElementById("survey-who").textContent = t("survey_who", {
-      name: data.actor.name, date: new Date(data.survey.closes_at).toLocaleDateString(Netz.lang.startsWith("de") ? "de-DE" : "en-GB") });
+      name: data.actor.name, date: new Date(data.survey.closes_at).toLocaleDateString(Netz.locale) });
     const consent = !data.consented;
     document.getElementById("survey-consent").hidden = !consent;
     document.getElementById("survey-form").hidden = consent;

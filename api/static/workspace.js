@@ -131,9 +131,36 @@
       : null;
   }
 
+  /** A file field in the page's language: the browser's own button and "no file chosen" are in
+   * the browser's language (English on a German page), so the input is visually hidden but stays
+   * in the tab order (Space or Enter opens the chooser), a label drawn as a button opens it by
+   * mouse or touch, and the chosen file's name is shown beside it (and describes the field). */
   function fileField(id) {
-    return [el("label", { for: id, ...tr("wsFile") }, t("wsFile")),
-      el("input", { id, type: "file", accept: ACCEPT, "aria-describedby": `${id}-help` }),
+    const chosen = el("span", { id: `${id}-name`, class: "file-name" });
+    const show = (file) => {
+      if (file) {
+        delete chosen.dataset.i18n;
+        chosen.textContent = file.name;
+      } else {
+        chosen.dataset.i18n = "wsFileNone"; // follows the language switch, as tr() does
+        chosen.textContent = t("wsFileNone");
+      }
+    };
+    show(null);
+    let watched = null; // the form whose reset (after an upload) empties the field
+    const input = el("input", { id, type: "file", accept: ACCEPT, class: "visually-hidden",
+      "aria-labelledby": `${id}-label`, "aria-describedby": `${id}-name ${id}-help`,
+      onchange: () => {
+        if (input.form && input.form !== watched) {
+          watched = input.form;
+          watched.addEventListener("reset", () => show(null));
+        }
+        show(input.files[0]);
+      } });
+    return [el("label", { for: id, id: `${id}-label`, ...tr("wsFile") }, t("wsFile")),
+      el("span", { class: "file-pick" }, input,
+        el("label", { for: id, class: "file-button", "aria-hidden": "true", ...tr("wsFileChoose") }, t("wsFileChoose")),
+        chosen),
       el("span", { id: `${id}-help`, class: "help", ...tr("wsFileHelp") }, t("wsFileHelp"))];
   }
 

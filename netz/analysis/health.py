@@ -25,7 +25,7 @@ from netz.core.graph import actor_ids
 from netz.core.metrics._base import edge_array, group_labels
 from netz.core.metrics.structure import largest_component_share, reciprocity
 from netz.core.vocabulary import fold
-from netz.messages import LANGUAGES, message, number, percent
+from netz.messages import CATALOGUES, LANGUAGES, message, number, percent
 
 __all__ = ["INDICATORS", "POOLED_META", "Bands", "Indicator", "about", "explain", "health"]
 
@@ -108,8 +108,9 @@ class Indicator:
 
     @property
     def description(self) -> dict[str, str]:
-        """What the indicator measures and its band limits (:func:`about`), in every language."""
-        return {lang: about(self, lang) for lang in LANGUAGES}
+        """What the indicator measures and its band limits (:func:`about`), in every language and
+        variant (a funder's card in Einfache Sprache as well: the words of ``health.about.*``)."""
+        return {lang: about(self, lang) for lang in CATALOGUES}
 
     def to_dict(self) -> dict[str, Any]:
         """The indicator as JSON: the finding and its note, its explanation and its description

@@ -36,10 +36,11 @@ __all__ = [
 ]
 
 #: The version of the report's shape: raise it when fields are added, removed or change meaning
-#: (2: findings with stable ids and ``top_steps``; 3: the scorecard's ``note`` and ``description``).
+#: (2: findings with stable ids and ``top_steps``; 3: the scorecard's ``note`` and ``description``;
+#: 4: the ``description`` in Einfache Sprache, ``de-simple``, too).
 #: Stored reports and their ETags name it, so that none computed by an older netz is served after an
 #: upgrade.
-REPORT_FORMAT = 3
+REPORT_FORMAT = 4
 
 #: Above this many actors a report estimates betweenness, closeness, harmonic
 #: centrality, betweenness and closeness centralization and the average path length

@@ -182,6 +182,9 @@ def test_serve_loads_the_demo_into_an_empty_database_only(capsys: pytest.Capture
     assert "loaded 1 demo alliance" in first and "http://127.0.0.1:8123" in first
     listed = client.get(ALLIANCES, headers=bearer(keys[0])).json()
     assert [a["n_actors"] for a in listed] == [25]
+    # the key's label is worded in the catalogue's default language (shown so on the keys page)
+    made = client.get("/api/v1/keys", headers=bearer(keys[0])).json()
+    assert [k["label"] for k in made] == ["Beim ersten Start angelegt"]
 
     assert main(["serve", "--demo", str(DEMO), "--database", database_url]) == 0
     second = capsys.readouterr().out

@@ -7,6 +7,7 @@ minus sign and, in German, a decimal comma; the admin's "give an alliance" list 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -106,3 +107,27 @@ def test_the_alliance_to_give_fits_in_the_key_table(page: Any, service: Any) -> 
     box, outer = select.bounding_box(), frame.bounding_box()
     assert box["x"] + box["width"] <= outer["x"] + outer["width"], (box, outer)
     assert frame.evaluate("node => node.scrollWidth <= node.clientWidth"), "the key table scrolls sideways"
+
+
+def test_the_health_section_in_einfache_sprache(page: Any, service: Any) -> None:
+    """With the page in Einfache Sprache (?lang=de-simple, or chosen on a survey page in the same
+    browser) the health section's intro and a funder's cards are in short sentences, and a
+    coordinator's gaps and steps keep their words (defect: the service writes those only in German
+    and English, and the page showed nothing for "de-simple")."""
+    page.goto(f"/alliances/{service.alliance}?lang=de-simple")
+    sign_in(page, service.keys["funder"])
+    expect(page.locator("#scorecard li").first).to_be_visible()
+    intro = page.locator("[data-i18n=healthIntro]")
+    expect(intro).to_have_text(re.compile(r"^Wie gut arbeitet das Bündnis zusammen\?"))
+    dependence = page.locator("#scorecard li[data-indicator=dependence_on_single_actors] .explain")
+    expect(dependence).to_contain_text("Hängt viel an einer einzigen Gruppe? ")
+    expect(dependence).to_contain_text("Weniger ist besser.")
+    page.click("#sign-out")
+    page.goto(f"/alliances/{service.alliance}")
+    sign_in(page, service.keys["coordinator"])
+    explanations = page.locator("#gaps .explanation")
+    expect(explanations.first).to_be_attached()
+    assert all(text.strip() for text in explanations.all_text_contents())  # German, not empty
+    steps = page.locator(".top-steps .suggestion span")
+    expect(steps.first).to_be_attached()
+    assert all(text.strip() for text in steps.all_text_contents())

@@ -229,3 +229,18 @@ def test_too_few_alliances_for_charts_is_said_once(browser: Any, lone_service: S
         expect(charts.locator(".charts-none")).to_have_text(re.compile("^No charts yet"), timeout=LONG)
     finally:
         context.close()
+
+
+def test_an_alliances_name_leads_to_its_page(page: Any, service: Service) -> None:
+    """The overview names each alliance as a link to its page, which a funder may open: the
+    scorecard and the gaps there, no refusal (defect: the names were plain text)."""
+    page.goto("/programme")
+    sign_in(page, service.keys["funder"])
+    name = page.locator("#overview tbody th a")
+    expect(name).to_have_count(1, timeout=LONG)
+    expect(name).to_have_attribute("href", f"/alliances/{service.alliance}")
+    name.click()
+    expect(page).to_have_url(re.compile(f"/alliances/{service.alliance}$"))
+    expect(page.locator("#scorecard li").first).to_be_visible()
+    expect(page.locator("#gaps-title")).to_be_visible()
+    expect(page.locator("#failure")).to_be_hidden()

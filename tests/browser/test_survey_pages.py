@@ -361,3 +361,69 @@ def test_ratings_in_plain_words_and_percent_per_language(page: Any, browser: Any
         expect(tile).to_contain_text(page.evaluate(f"Netz.percent({share})"))
         expect(tile).not_to_contain_text(JARGON)
     expect(section).not_to_contain_text(JARGON)
+
+
+def test_the_closing_day_is_written_out_in_the_pages_language(browser: Any, service: Any,
+                                                             tmp_path: Path) -> None:
+    """An English Chromium shows a date field as mm/dd/yyyy even on the German page (is 01/03
+    the 1st of March or the 3rd of January?): the chosen day is written out below the field in
+    the page's language, follows what is typed, and describes the field for screen readers; the
+    same for the date a running survey is extended to."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", json={**TWELVE, "name": "Bündnis Datum"},
+                         headers=admin)
+    assert created.status_code == 201, created.text
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US",
+                                  base_url=service.url)
+    page = context.new_page()
+    try:
+        page.goto(f"/alliances/{created.json()['id']}?lang=de")
+        page.fill("#key", service.keys["admin"])
+        page.click("#signin button[type=submit]")
+        closes = page.locator("#survey-closes")
+        expect(closes).to_be_visible()
+        said = page.locator("#survey-closes-said")
+        expect(closes).to_have_attribute("aria-describedby", "survey-closes-said")
+        expect(said).to_have_attribute("aria-live", "polite")
+        expect(said).to_have_text(re.compile(r"^\w+tag, \d{1,2}\. \w+ \d{4}$"))  # the default, in German
+        closes.fill("2026-12-18")
+        expect(said).to_have_text("Freitag, 18. Dezember 2026")
+        expect(closes).to_have_accessible_description("Freitag, 18. Dezember 2026")
+        page.locator("#survey-admin").screenshot(path=str(shots(tmp_path) / "survey-date-390.png"))
+        page.click("#lang-toggle")  # the form is drawn again, in English
+        expect(said).to_have_text(re.compile(r"^\w+day,? \d{1,2} \w+ \d{4}$"))
+        closes.fill("2026-12-18")
+        expect(said).to_have_text(re.compile(r"^Friday,? 18 December 2026$"))
+        page.click("#lang-toggle")
+        expect(said).to_have_text(re.compile(r"^\w+tag, "))
+        closes.fill("2027-01-03")
+        page.click("#survey-start button[type=submit]")
+        extend = page.locator("#survey-extend-date")
+        expect(extend).to_have_value("2027-01-03")
+        expect(page.locator("#survey-extend-date-said")).to_have_text("Sonntag, 3. Januar 2027")
+        expect(extend).to_have_attribute("aria-describedby", "survey-extend-date-said")
+        extend.fill("2027-01-08")
+        expect(page.locator("#survey-extend-date-said")).to_have_text("Freitag, 8. Januar 2027")
+    finally:
+        context.close()
+
+
+def test_every_folds_title_looks_alike(page: Any, service: Any) -> None:
+    """The open survey's folded lists ("Nach Art", "Persönliche Links", …) have titles of one
+    weight and size (defect: "Persönliche Links" was in normal type, the others bold)."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", json={**TWELVE, "name": "Bündnis Falten"},
+                         headers=admin)
+    assert created.status_code == 201, created.text
+    page.goto(f"/alliances/{created.json()['id']}")
+    page.fill("#key", service.keys["admin"])
+    page.click("#signin button[type=submit]")
+    page.click("#survey-start button[type=submit]")
+    expect(page.locator("#survey-links-part")).to_be_visible()
+    titles = page.evaluate("""[...document.querySelectorAll('#survey-admin details > summary')].map((s) => {
+        const text = [...s.querySelectorAll('*')].find((n) => n.childNodes[0]?.nodeType === 3) || s;
+        const style = getComputedStyle(text);
+        return [s.parentElement.id, style.fontWeight, style.fontSize];
+    })""")
+    assert {"survey-by-type", "survey-links-part"} <= {title[0] for title in titles}, titles
+    assert len({(weight, size) for _, weight, size in titles}) == 1, titles

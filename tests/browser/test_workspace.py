@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ def test_upload_a_corrected_workbook_with_preview_then_undo(page: Any, service: 
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "workspace-edit-1280.png"), full_page=False)
     page.set_input_files("#ws-file", str(upload))
+    expect(page.locator("#ws-file-name")).to_have_text("korrigiert.xlsx")
     section.get_by_role("button", name="Vorschau zeigen").click()
     preview = page.locator("#ws-preview")
     expect(preview).to_contain_text("Neu (1): Sprachcafé")
@@ -104,6 +106,7 @@ def test_upload_a_corrected_workbook_with_preview_then_undo(page: Any, service: 
     check_contrast(page, "workspace with a preview", {})
     preview.get_by_role("button", name="Übernehmen").click()
     expect(section.locator(".ws-status")).to_contain_text("Gespeichert: Daten aus „korrigiert.xlsx“")
+    expect(page.locator("#ws-file-name")).to_have_text("Noch keine Datei ausgewählt")  # empty again
     stored = api(service, "GET", f"/api/v1/alliances/{alliance}/ties").json()
     assert ("neu", "hk") in {(t["source"], t["target"]) for t in stored}
     expect(page.locator("#actors tbody")).to_contain_text("Sprachcafé")  # the analysis above follows
@@ -554,3 +557,41 @@ def test_a_refused_download_is_said_in_the_page_s_language(page: Any, service: A
     button.click()
     reason = message("problem.alliance.not_found", "en", id=alliance)
     expect(section.locator(".ws-alert")).to_have_text(message("page.failed", "en", detail=reason))
+
+
+def test_the_file_field_speaks_the_pages_language(browser: Any, service: Any, tmp_path: Path,
+                                                  screenshots: Path) -> None:
+    """An English browser's file field says "Choose File" and "No file chosen" on the German page:
+    the field shows a button and the chosen file's name in the page's language instead, and still
+    works from the keyboard (Tab to it, Space opens the chooser, its focus is seen) and by mouse."""
+    path = tmp_path / "Bündnis Tastatur.json"
+    path.write_text('{"name": "Bündnis Tastatur"}', encoding="utf-8")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US",
+                                  base_url=service.url)
+    page = context.new_page()
+    try:
+        page.goto("/?lang=de")
+        sign_in(page, service.keys["coordinator"])
+        section = page.locator("#workspace-new")
+        pick = section.locator(".file-pick")
+        expect(pick).to_have_text("Datei auswählenNoch keine Datei ausgewählt")
+        field = page.locator("#ws-new-file")
+        expect(field).to_have_accessible_name("Datei")  # what a screen reader says, not "Datei auswählen"
+        expect(field).to_have_accessible_description(re.compile("^Noch keine Datei ausgewählt Excel"))
+        section.get_by_role("button", name="Vorschau zeigen").focus()
+        page.keyboard.press("Shift+Tab")
+        expect(page.locator("#ws-new-file")).to_be_focused()
+        assert pick.locator(".file-button").evaluate("n => getComputedStyle(n).outlineStyle") == "solid"
+        with page.expect_file_chooser() as chooser:
+            page.keyboard.press("Space")
+        chooser.value.set_files(str(path))
+        expect(page.locator("#ws-new-file-name")).to_have_text("Bündnis Tastatur.json")
+        expect(field).to_have_accessible_description(re.compile("^Bündnis Tastatur.json Excel"))
+        section.screenshot(path=str(screenshots / "workspace-file-390.png"))
+        page.click("#lang-toggle")
+        expect(pick.locator(".file-button")).to_have_text("Choose a file")
+        expect(page.locator("#ws-new-file-name")).to_have_text("Bündnis Tastatur.json")  # still the file
+        with page.expect_file_chooser():
+            pick.locator(".file-button").click()
+    finally:
+        context.close()
