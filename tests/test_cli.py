@@ -292,7 +292,7 @@ def test_convert_with_bad_input_writes_nothing(capsys: pytest.CaptureFixture[str
 def test_convert_to_a_missing_folder_or_unknown_suffix(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    status, _, err = run(capsys, "convert", DEMO, tmp_path / "gibt-es-nicht" / "out.xlsx")
+    status, _, err = run(capsys, "convert", DEMO, tmp_path / "gibt-es-nicht" / "out.xlsx", "--lang", "en")
     assert status == 2
     assert "does not exist" in err
     status, _, err = run(capsys, "convert", DEMO, tmp_path / "out.pdf")

@@ -345,8 +345,10 @@ MISTAKES = [
      "Sagen Sie, welche Akteure wegfallen sollen"),
     (["diff", DEMO, "--from", "2019", "--to", "2020"], "no wave '2019'; waves: none (no tie has a wave)",
      "Es gibt keine Welle „2019“; Wellen: keine (keine Kooperation hat eine Welle)"),
-    (["gaps", DEMO, "--group-by", "Budget"], "no actor column 'Budget'", "Es gibt keine Akteursspalte „Budget“"),
-    (["gaps", DEMO, "--threshold", "major_min=drei"], "setting 'major_min' must be a whole number, not 'drei'",
+    (["gaps", DEMO, "--group-by", "Budget"], "no actor column 'Budget'",
+     "Es gibt keine Akteursspalte „Budget“"),
+    (["gaps", DEMO, "--threshold", "major_min=drei"],
+     "setting 'major_min' must be a whole number, not 'drei'",
      "Die Einstellung „major_min“ muss eine ganze Zahl sein, nicht „drei“"),
 ]
 #: Words of the English errors that a German one must not contain.
@@ -355,9 +357,11 @@ ENGLISH = re.compile(r"\b(no|not|unknown|setting|known|wave|waves|none|actor|wit
 
 
 @pytest.mark.parametrize(("argv", "english", "german"), MISTAKES)
-def test_errors_are_messages(capsys: pytest.CaptureFixture[str], argv: list[object], english: str,
-                             german: str) -> None:
+def test_errors_are_messages(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                             argv: list[object], english: str, german: str) -> None:
     """Said in the language asked for (--lang), without a traceback; German by default."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
     status, out, err = run(capsys, *argv, "--lang", "en")
     assert (status, out) == (2, "")
     assert err.startswith("netz: ") and english in err
@@ -388,8 +392,8 @@ def test_threshold_value_that_is_not_a_number(capsys: pytest.CaptureFixture[str]
 
 def test_error_in_a_real_process() -> None:
     """The installed command, as a user runs it: message on stderr, status 2, nothing else."""
-    done = subprocess.run([str(NETZ), "whatif", str(DEMO), "--remove", "zz", "--lang", "en"], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run([str(NETZ), "whatif", str(DEMO), "--remove", "zz", "--lang", "en"],
+                          capture_output=True, text=True, check=False)
     ids = ", ".join(io.read(DEMO).actors["id"])
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"netz: no actor(s) with id zz; ids: {ids}\n"
