@@ -73,5 +73,5 @@ def _size(n_bytes: int, lang: str) -> str:
     """
     for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
         if n_bytes >= factor:
-            return f"{number(n_bytes / factor, lang, 3, fixed=False)} {unit}"
+            return f"{number(n_bytes / factor, lang, 1, fixed=False)} {unit}"
     return message("problem.upload.bytes", lang, n=n_bytes)

@@ -276,7 +276,9 @@ def main() -> None:
         database = Database(url)
         database.migrate()
         with database.sessions() as session:
-            drawn = random_alliance(args.respondents, 1000, directed=False, weighted=False, seed=SEED)
+            pairs = args.respondents * (args.respondents - 1) // 2
+            drawn = random_alliance(args.respondents, min(1000, pairs), directed=False, weighted=False,
+                                    seed=SEED)
             # the ties of an earlier wave, so that closing computes the diff against it
             alliance = Alliance.from_frames(drawn.actors, drawn.ties.assign(wave=EARLIER), directed=False)
             alliance_id = save(session, alliance).id
@@ -364,7 +366,7 @@ def main() -> None:
                         )
                     ).all()
                 )
-                per = args.reported // len(ids)
+                per = min(args.reported // len(ids), len(ids) - 1)
                 rows = []
                 for a in ids:
                     others = [b for b in ids if b != a]

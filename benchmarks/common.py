@@ -43,8 +43,12 @@ def random_alliance(n: int, m: int, *, directed: bool, weighted: bool, seed: int
     """n actors of the six :data:`GROUPS` and m distinct ties drawn uniformly: a G(n, m) graph.
 
     Weighted alliances draw each tie's strength from :data:`WEIGHTS`. The same
-    arguments give the same alliance. Ids are ``a0, a1, …``.
+    arguments give the same alliance. Ids are ``a0, a1, …``. More ties than there are pairs is a
+    ``ValueError`` (drawing would never end).
     """
+    pairs = n * (n - 1) // (1 if directed else 2)
+    if m > pairs:
+        raise ValueError(f"{m} ties asked of {n} actors, who have {pairs} pairs")
     rng = np.random.default_rng(seed)
     keys = np.empty(0, dtype=np.int64)
     while len(keys) < m:

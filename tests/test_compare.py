@@ -276,7 +276,7 @@ def test_text_table_marks_undefined_values() -> None:
     table = compare({"x": make_alliance(["church", "refugee"], [])}, null_samples=0)
     text = text_table(table)
     assert text.splitlines()[0].split()[:3] == ["alliance", "n_actors", "size_class"]
-    assert "–" in text
+    assert "—" in text
 
 
 def test_empty_and_tiny_alliances_do_not_fail() -> None:

@@ -5,6 +5,7 @@ from the PDF with pypdf, in German and English, with and without survey waves.""
 from __future__ import annotations
 
 import io as bytes_io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -83,6 +84,17 @@ def test_an_alliance_with_waves_shows_the_change_and_its_chart(demo: Alliance) -
     assert message("handout.change", "en", before="2023", after="2024") in text
     # the chart's text alternative, printed under it
     assert "Actors per wave: 2023:" in text and "Ties per wave: 2023:" in text
+
+
+@pytest.mark.parametrize(("lang", "ticks"), [("de", ["0", "2,5", "5", "7,5", "10"]),
+                                              ("en", ["0", "2.5", "5", "7.5", "10"])])
+def test_the_charts_write_numbers_as_the_language_does(demo: Alliance, lang: str, ticks: list[str]) -> None:
+    """The partner strip's axis (0 to 10 partners in quarters) in the handout's language (defect:
+    "2.5" and "7.5" in the German handout, whose every other number has a decimal comma)."""
+    html = handout(demo, lang=lang)
+    strip = html[html.index('id="partners-t"'):]
+    axis = re.findall(r'text-anchor="middle"[^>]*>([^<]*)</text>', strip[:strip.index("</svg>")])
+    assert axis[:5] == ticks
 
 
 def test_the_change_does_not_count_pairs_of_non_respondents_lost() -> None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from netz.core.errors import InputError
+from netz.core.io.tables import check_bytes
 from netz.core.limits import DEFAULT_LIMITS, Limits
 
 
@@ -33,3 +35,13 @@ def test_every_limit_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     for name in Limits.__dataclass_fields__:
         assert f"| `{name}` |" in readme and f"`NETZ_{name.upper()}`" in readme
+
+
+def test_a_size_over_the_limit_is_written_in_the_message_s_language() -> None:
+    """A size in MiB with the language's decimal mark and grouping (defect: "1,234.5 MiB zu lesen"
+    in German, written once in English for every language)."""
+    with pytest.raises(InputError) as caught:
+        check_bytes(int(1234.5 * 2**20), "b.zip", Limits(max_unpacked_bytes=int(2.5 * 2**20)))
+    problem = caught.value.problems[0]
+    assert problem.text("de").startswith("b.zip: 1.234,5 MiB zu lesen; höchstens 2,5 MiB sind erlaubt")
+    assert problem.text("en").startswith("b.zip: 1,234.5 MiB")

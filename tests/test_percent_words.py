@@ -1,8 +1,9 @@
-"""Percentages as the library words them: German "40 %" (no-break space), English "40%".
+"""Numbers and percentages as the library words them: German "1.234,5" and "40 %" (no-break
+space), English "1,234.5" and "40%".
 
-One formatter, :func:`netz.messages.percent`, writes every percentage of the findings, the
-health explanations and the text report; these tests read real outputs (the demo alliance) so
-that a place formatting a share by itself shows up.
+One formatter each, :func:`netz.messages.number` and :func:`netz.messages.percent`, writes every
+number and percentage of the findings, the health explanations and the text reports; these tests
+read real outputs (the demo alliance) so that a place formatting a number by itself shows up.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import Any
 import pytest
 
 from netz.analysis.report import analyse, serialise
-from netz.analysis.text import render_report
+from netz.analysis.text import render_report, render_whatif
+from netz.analysis.whatif import whatif
 from netz.core import io
-from netz.messages import LANGUAGES, percent
+from netz.messages import LANGUAGES, number, percent
 
 DEMO = Path(__file__).parents[1] / "datasets" / "demo-buendnis"
 #: How each language writes a number before its percent sign.
@@ -33,6 +35,12 @@ def worded(report: dict[str, Any], lang: str) -> list[str]:
     texts = [item[field][lang] for item in report["health"] for field in ("explanation", "description")]
     texts += [gap[field][lang] for gap in report["gaps"] for field in ("explanation", "suggestion")]
     return [*texts, render_report(report, lang=lang)]
+
+
+@pytest.fixture(scope="module")
+def demo_whatif() -> dict[str, Any]:
+    """The demo without one of its initiatives: figures before and after."""
+    return whatif(io.read(DEMO), ["fk"])
 
 
 def test_the_demo_findings_word_percentages_per_language(demo: dict[str, Any]) -> None:
@@ -70,3 +78,42 @@ def test_every_percent_sign_follows_its_number_the_language_s_way(demo: dict[str
 def test_percent(value: float | None, lang: str, digits: int, written: str) -> None:
     """Halves away from zero on the share as written (0.285 is 28.5 %, though the float is less)."""
     assert percent(value, lang, digits) == written
+
+
+@pytest.mark.parametrize(("value", "lang", "digits", "fixed", "written"), [
+    (-1.234, "de", 1, True, "\u22121,2"), (-1.234, "en", 1, True, "\u22121.2"), (-0.04, "de", 1, True, "0,0"),
+    (2.5, "de-simple", 2, True, "2,50"), (2.5, "en", 2, False, "2.5"), (7.0, "de", 2, False, "7"),
+    (2.675, "en", 2, True, "2.68"), (0.125, "de", 2, True, "0,13"), (-0.125, "en", 2, True, "\u22120.13"),
+    (1.005, "de", 2, True, "1,01"), (999.95, "de", 1, True, "1.000,0"), (1234.0, "de", 0, True, "1.234"),
+    (1234.5, "en", 1, True, "1,234.5"), (12345.678, "de", 2, True, "12.345,68"),
+    (-1234567.0, "en", 0, True, "\u22121,234,567"), (1e21, "de", 0, True, "1" + ".000" * 7),
+    (None, "de", 1, True, "—"), (float("nan"), "en", 1, True, "—"),
+])
+def test_number(value: float | None, lang: str, digits: int, fixed: bool, written: str) -> None:
+    """Halves away from zero on the number as written (2.675 is 2.68, though the float is
+    2.67499…), grouped in threes from four digits on, trailing zeros only when ``fixed``."""
+    assert number(value, lang, digits, fixed=fixed) == written
+
+
+def test_a_before_and_after_line_writes_both_sides_alike() -> None:
+    """A what-if's figures: counts grouped, other numbers with two decimals on both sides (defect:
+    "2,8 → 3" and "1234 → 1233", three significant digits, no grouping)."""
+    result = {"removed": ["a"], "before": {"n_ties": 1234, "average_path_length": 2.8},
+              "after": {"n_ties": 1233, "average_path_length": 3.0}}
+    assert "  Kooperationen: 1.234 → 1.233" in render_whatif(result, lang="de").splitlines()
+    assert "  Average distance (steps): 2.80 → 3.00" in render_whatif(result, lang="en").splitlines()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_demo_texts_write_numbers_the_language_s_way(demo: dict[str, Any], demo_whatif: dict[str, Any],
+                                                         lang: str) -> None:
+    """No number of the demo's texts has the other language's decimal mark or a hyphen for a
+    minus, and the what-if's figures are there to check."""
+    texts = [*worded(demo, lang), render_whatif(demo_whatif, lang=lang)]
+    decimal = {"de": r"\d,\d", "en": r"\d\.\d"}[lang]
+    other = {"de": r"\d\.\d{1,2}(?!\d)", "en": r"\d,\d{1,2}(?!\d)"}[lang]
+    assert sum(len(re.findall(decimal, text)) for text in texts) >= 10
+    for text in texts:
+        assert not re.search(other, text), re.search(other, text)
+        assert not re.search(r"(?<![\w)])-\d", text), re.search(r"(?<![\w)])-\d", text)
+    assert {"de": "2,87 → 2,88", "en": "2.87 → 2.88"}[lang] in texts[-1]

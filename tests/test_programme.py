@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import openpyxl
 import pytest
 from scipy.stats import percentileofscore
 
@@ -22,6 +24,7 @@ from netz.cohort.programme import (
     response_rate,
 )
 from netz.cohort.programme_charts import OKABE_ITO, distribution_chart, trend_chart
+from netz.cohort.programme_report import OVERVIEW_COLUMNS, overview_xlsx, report_html
 from netz.core.model import Actor, Alliance, Tie
 
 COHORT = Path(__file__).parents[1] / "datasets" / "cohort"
@@ -112,7 +115,7 @@ def test_response_rate_is_for_surveys_only() -> None:
 def test_data_without_a_wave_is_no_wave_of_the_trends(summaries: dict[str, Any]) -> None:
     """An alliance recorded once (no wave label) has no place on the time axis: the programme's
     waves are labelled ones only, and the marked alliance is said to have no waves — never a
-    wave called "None" or "–"."""
+    wave called "None" or "—"."""
     musterstadt = {"musterstadt": alliance_summary(netz.core.io.read(
         Path(__file__).parents[1] / "datasets" / "demo-buendnis"), null_samples=5)}
     assert [e["wave"] for e in musterstadt["musterstadt"]["history"]] == [None]
@@ -120,7 +123,7 @@ def test_data_without_a_wave_is_no_wave_of_the_trends(summaries: dict[str, Any])
     assert all(row["wave"] for row in programme_trends(both.values()))
     for lang in ("de", "en"):
         trend = trend_chart(both, "mean_degree", marked="musterstadt", lang=lang)
-        assert "None" not in trend["text"] and "–" not in {row[0] for row in trend["table"]["rows"]}
+        assert "None" not in trend["text"] and "—" not in {row[0] for row in trend["table"]["rows"]}
         assert musterstadt["musterstadt"]["name"] in trend["text"]
         assert ("keine Erhebungswellen" if lang == "de" else "no survey waves") in trend["text"]
 
@@ -152,3 +155,25 @@ def test_distribution_text_says_the_position_in_plain_words(summaries: dict[str,
             assert not str(cell).startswith("-"), chart["table"]["rows"]
     assert texts and not any("Perzentil " in t and "Perzentilrang" not in t for t in texts)
     assert not any(re.search(r"(?<![\w])-\d", t) for t in texts), "a hyphen-minus before a number"
+
+
+#: One overview row (netz.cohort.programme.overview) with a response rate and a funding to write.
+ROW = {"name": "Bündnis A", "region": "Ort", "land": "NRW", "programme": "P", "n_actors": 25,
+       "size_class": "small", "funding": 15000, "latest_wave": "2024", "band": "good", "high_gaps": 0,
+       "response_rate": 0.8, "support": []}
+
+
+@pytest.mark.parametrize(("lang", "header", "rate", "funding"), [
+    ("de", "Antwortquote", "80\u00a0%", "15.000"), ("en", "Response rate", "80%", "15,000")])
+def test_the_files_write_the_response_rate_as_their_header_says(lang: str, header: str, rate: str,
+                                                                funding: str) -> None:
+    """The header names no unit the cells carry themselves (defect: "Antwortquote (%)" above the
+    page's "80 %"); the PDF writes its figures as the page does, the workbook keeps a number, the
+    share, shown as a percentage."""
+    html = report_html([ROW], [], programme=None, lang=lang)
+    assert f"<th>{header}</th>" in html and f"<td>{rate}</td>" in html and f"<td>{funding}</td>" in html
+    sheet = openpyxl.load_workbook(io.BytesIO(overview_xlsx([ROW], lang))).active
+    assert sheet is not None
+    column = OVERVIEW_COLUMNS.index("response_rate") + 1
+    assert sheet.cell(1, column).value == header
+    assert (sheet.cell(2, column).value, sheet.cell(2, column).number_format) == (0.8, "0%")

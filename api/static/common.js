@@ -82,21 +82,31 @@ const Netz = (() => {
 
   const locale = () => (lang.startsWith("de") ? "de-DE" : "en-GB");
 
-  /** A number as the page's language writes it: German with a decimal comma, at most `digits`
-   * decimals, negative numbers with the minus sign (U+2212, not a hyphen) and never "−0". The
-   * one number formatter of the pages (the library's twin: netz.messages.number); `options` are
-   * Intl.NumberFormat's (percent() passes its style). "—" where there is no number. */
-  function number(value, digits = 1, options = {}) {
-    if (value === null || value === undefined || !Number.isFinite(value)) return "—";
-    return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits, signDisplay: "negative", ...options })
-      .format(value).replace("-", "\u2212");
+  /** A number as the page's language writes it; "—" where there is no number. The one number
+   * formatter of the pages, the twin of netz.messages.number, whose docstring gives the rules
+   * (both write every number the same, digit for digit): German "1.234,5", English "1,234.5",
+   * grouped from four digits on; the minus sign (U+2212, not a hyphen), never "−0"; `digits`
+   * decimals, all of them unless `fixed` is false (then as many as needed: "2,5", "7"); halves
+   * rounded away from zero on the number as written. */
+  function number(value, digits = 1, { fixed = true } = {}) {
+    return written(value, digits, fixed, {});
   }
 
   /** A share (0.4) as a percentage: German "40 %" with a no-break space (U+00A0, DIN 5008),
    * English "40%"; always `digits` decimals, halves rounded away from zero. The twin of
    * netz.messages.percent, which writes the same; "—" where there is no share. */
   function percent(value, digits = 0) {
-    return number(value, digits, { style: "percent", minimumFractionDigits: digits });
+    return written(value, digits, true, { style: "percent" });
+  }
+
+  /** number() and percent(): Intl.NumberFormat (ICU) rounds the shortest decimal of a number
+   * half away from zero ("halfExpand"), as the library does. */
+  function written(value, digits, fixed, style) {
+    if (value === null || value === undefined || !Number.isFinite(value)) return "—";
+    return new Intl.NumberFormat(locale(), {
+      ...style, maximumFractionDigits: digits, minimumFractionDigits: fixed ? digits : 0,
+      useGrouping: "always", roundingMode: "halfExpand", signDisplay: "negative",
+    }).format(value).replace("-", "\u2212");
   }
 
   /** "A, B und C" / "A, B and C". */
@@ -172,9 +182,22 @@ const Netz = (() => {
   }
 
   /** The headers of a call to the API with the signed-in key (or the one given); Accept-Language,
-   * so that a problem's detail, which the pages show, comes in the page's language. */
-  function apiHeaders(key = getKey()) {
-    return { Authorization: `Bearer ${key}`, Accept: "application/json", "Accept-Language": lang };
+   * so that a problem's detail, which the pages show, comes in the page's language. A download
+   * names its file's type: apiHeaders(key, "application/pdf") (a refusal is JSON all the same). */
+  function apiHeaders(key = getKey(), accept = "application/json") {
+    const types = accept === "application/json" ? accept : `${accept}, application/problem+json`;
+    return { Authorization: `Bearer ${key}`, Accept: types, "Accept-Language": lang };
+  }
+
+  /** Why the API refused a call (a response that is not ok), as an ApiError: the problem's detail,
+   * which the service words in the language apiHeaders asked for, or how long a rate limit lasts. */
+  async function refusal(response) {
+    if (response.status === 429) {  // a rate limit: say when to try again, in the page's language
+      return new ApiError(429, t("tooMany", { seconds: response.headers.get("Retry-After") || "60" }));
+    }
+    let detail = response.statusText;
+    try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
+    return new ApiError(response.status, detail);
   }
 
   /** Call an API path (GET unless `method` says otherwise) with the signed-in key (or the one
@@ -186,14 +209,7 @@ const Netz = (() => {
     } catch (e) {
       throw new ApiError(0, t("unreachable"));
     }
-    if (response.status === 429) {  // a rate limit: say when to try again, in the page's language
-      throw new ApiError(429, t("tooMany", { seconds: response.headers.get("Retry-After") || "60" }));
-    }
-    if (!response.ok) {
-      let detail = response.statusText;
-      try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
-      throw new ApiError(response.status, detail);
-    }
+    if (!response.ok) throw await refusal(response);
     return response.json();
   }
 
@@ -325,7 +341,8 @@ const Netz = (() => {
   }
 
   return {
-    t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, ApiError, getKey, clearKey, el, fill, svg, icon,
+    t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, refusal, ApiError, getKey, clearKey,
+    el, fill, svg, icon,
     number, percent, partners, list,
     get lang() { return lang; },
     /** Call listener(lang) after every language switch; returns what ends that. */

@@ -32,16 +32,14 @@
       let response;
       try {
         response = await fetch(`/api/v1/alliances/${allianceId}/report.pdf?${query}`, {
-          headers: { Authorization: `Bearer ${Netz.getKey()}`, Accept: "application/pdf" },
+          headers: Netz.apiHeaders(Netz.getKey(), "application/pdf"),
         });
       } catch (e) {
         say(t("handoutFailed", { detail: t("unreachable") }));
         return;
       }
       if (!response.ok) {
-        let detail = response.statusText;
-        try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
-        say(t("handoutFailed", { detail }));
+        say(t("handoutFailed", { detail: (await Netz.refusal(response)).detail }));
         return;
       }
       const disposition = response.headers.get("Content-Disposition") || "";

@@ -144,11 +144,26 @@
       ...(held.length ? [el("details", { class: "charts-held" }, el("summary", {}, summary), reasons)] : []));
   }
 
-  async function download(event, path, name) {
+  /** What went wrong, in the page's words around the service's (worded in the page's language). */
+  function fail(detail) {
+    $("failure").hidden = false;
+    $("failure").textContent = t("failed", { detail });
+  }
+
+  /** A file of the overview (`type` its media type), in the page's language and with its filters;
+   * the summaries it needs are computed first (a job) when the service answers 202. */
+  async function download(event, path, name, type) {
     event.preventDefault();
-    const response = await fetch(`${path}?${query()}`, { headers: { Authorization: `Bearer ${getKey()}` } });
-    if (response.status === 202) { await withJob(`/api/v1/programme?${query()}`); return download(event, path, name); }
-    if (!response.ok) { $("failure").hidden = false; $("failure").textContent = t("failed", { detail: response.statusText }); return undefined; }
+    $("failure").hidden = true;
+    let response;
+    try {
+      response = await fetch(`${path}?${query()}`, { headers: Netz.apiHeaders(getKey(), type) });
+      if (response.status === 202) { await withJob(`/api/v1/programme?${query()}`); return download(event, path, name, type); }
+      if (!response.ok) throw await Netz.refusal(response);
+    } catch (e) {
+      fail(e instanceof Netz.ApiError ? e.detail : t("unreachable"));
+      return undefined;
+    }
     const link = el("a", { href: URL.createObjectURL(await response.blob()), download: name });
     document.body.append(link);
     link.click();
@@ -162,8 +177,7 @@
       data = await withJob(`/api/v1/programme?${query()}`);
     } catch (e) {
       if (e.status === 401) { Netz.clearKey(); Netz.signIn($("signin"), load); return; }
-      $("failure").hidden = false;
-      $("failure").textContent = t("failed", { detail: e.detail });
+      fail(e.detail);
       return;
     }
     $("programme").hidden = false;
@@ -179,8 +193,10 @@
     filters = Object.fromEntries(new FormData(event.target).entries());
     load();
   });
-  $("dl-xlsx").addEventListener("click", (event) => download(event, "/api/v1/programme/overview.xlsx", "programmuebersicht.xlsx"));
-  $("dl-pdf").addEventListener("click", (event) => download(event, "/api/v1/programme/report.pdf", "programmbericht.pdf"));
+  $("dl-xlsx").addEventListener("click", (event) => download(event, "/api/v1/programme/overview.xlsx",
+    "programmuebersicht.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+  $("dl-pdf").addEventListener("click", (event) => download(event, "/api/v1/programme/report.pdf",
+    "programmbericht.pdf", "application/pdf"));
   Netz.onLang(() => { if (data) load(); });
   if (getKey()) load(); else Netz.signIn($("signin"), load);
 })();

@@ -15,11 +15,7 @@
       method, headers: { ...Netz.apiHeaders(), ...(json ? { "Content-Type": "application/json" } : {}), ...extra },
       body: json ? JSON.stringify(json) : undefined,
     });
-    if (!response.ok) {
-      let detail = response.statusText;
-      try { detail = (await response.json()).detail || detail; } catch (e) { /* not JSON */ }
-      throw new Netz.ApiError(response.status, detail);
-    }
+    if (!response.ok) throw await Netz.refusal(response);
     return response;
   }
 

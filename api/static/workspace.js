@@ -641,7 +641,8 @@
     function detail(field) {
       const a = state.alliance;
       const value = a[field] ?? a.meta?.[field] ?? "";
-      if (field === "funding" && typeof value === "number") return Netz.number(value, 2);
+      // an amount in euros: whole euros as they are ("15.000"), cents with both places ("15.000,50")
+      if (field === "funding" && typeof value === "number") return Netz.number(value, Number.isInteger(value) ? 0 : 2);
       return String(value);
     }
 
@@ -792,30 +793,34 @@
     function downloadSection() {
       const metrics = el("input", { type: "checkbox", id: "ws-metrics", checked: state.metrics });
       metrics.addEventListener("change", () => { state.metrics = metrics.checked; });
-      const get = async (format, ext) => {
+      // the file in the page's language, and a refusal too (the service words it)
+      const get = async (format, ext, type) => {
         alert.replaceChildren();
         const query = new URLSearchParams({ format, metrics: metrics.checked, lang: Netz.lang });
         let response;
         try {
-          response = await fetch(`${base}/export?${query}`, { headers: { Authorization: `Bearer ${getKey()}` } });
+          response = await fetch(`${base}/export?${query}`, { headers: Netz.apiHeaders(getKey(), type) });
         } catch (e) {
           showError(alert, new Netz.ApiError(0, t("unreachable")));
           return;
         }
-        if (!response.ok) { showError(alert, new Netz.ApiError(response.status, response.statusText)); return; }
+        if (!response.ok) { showError(alert, await Netz.refusal(response)); return; }
         const link = el("a", { href: URL.createObjectURL(await response.blob()), download: `buendnis-${allianceId}.${ext}` });
         document.body.append(link);
         link.click();
         link.remove();
         setTimeout(() => URL.revokeObjectURL(link.href), 10000);
       };
-      const button = (format, ext, key) =>
-        el("button", { type: "button", onclick: () => get(format, ext), dataset: { format } }, t(key));
+      const button = (format, ext, key, type) =>
+        el("button", { type: "button", onclick: () => get(format, ext, type), dataset: { format } }, t(key));
       return el("section", { class: "ws-part", "aria-labelledby": "ws-download-title" },
         el("h3", { id: "ws-download-title" }, t("wsDownloadTitle")),
         el("p", { class: "check" }, metrics, el("label", { for: "ws-metrics" }, t("wsWithMetrics"))),
-        el("p", { class: "ws-buttons" }, button("xlsx", "xlsx", "wsXlsx"), button("csv", "zip", "wsCsv"),
-          button("graphml", "graphml", "wsGraphml"), button("gexf", "gexf", "wsGexf")));
+        el("p", { class: "ws-buttons" },
+          button("xlsx", "xlsx", "wsXlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+          button("csv", "zip", "wsCsv", "application/zip"),
+          button("graphml", "graphml", "wsGraphml", "application/graphml+xml"),
+          button("gexf", "gexf", "wsGexf", "application/gexf+xml")));
     }
 
     // -- the whole section

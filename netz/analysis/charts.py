@@ -163,8 +163,8 @@ def _nice_top(value: float) -> float:
 
 
 def strip_chart(values: Sequence[float], *, title: str, description: str, axis: str,
-                marker: float | None = None, marker_label: str = "", width: float = 430,
-                ident: str = "strip") -> str:
+                label: Callable[[float], str] = lambda v: f"{v:g}", marker: float | None = None,
+                marker_label: str = "", width: float = 430, ident: str = "strip") -> str:
     """A distribution strip: one dot per value along an axis, stacked where values repeat.
 
     ``marker`` draws a vertical line (the median, say) labelled ``marker_label``. Dots of equal
@@ -189,7 +189,7 @@ def strip_chart(values: Sequence[float], *, title: str, description: str, axis: 
         level = high * fraction
         body.append(f'<line x1="{x(level):.1f}" x2="{x(level):.1f}" y1="{base + 6}" y2="{base + 10}" '
                     f'stroke="{_INK}" stroke-width="0.8"/>')
-        body.append(_text(x(level), base + 22, f"{level:g}", size=12, anchor="middle"))
+        body.append(_text(x(level), base + 22, label(level), size=12, anchor="middle"))
     body.append(_text(width / 2, base + 36, axis, size=12, anchor="middle"))
     radius = 3.2 if len(values) <= 300 else 2.2
     stacked: dict[float, int] = {}

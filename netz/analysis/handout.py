@@ -27,13 +27,13 @@ from netz.analysis.health import Bands
 from netz.analysis.layout import map_layout
 from netz.analysis.report import analyse, select_wave, serialise
 from netz.analysis.survey import recorded_unknown
-from netz.analysis.text import _figure, kind_label
+from netz.analysis.text import kind_label, network_figure
 from netz.analysis.waves import diff_analyses
 from netz.analysis.whatif import key_players
 from netz.core.graph import to_igraph
 from netz.core.model import Alliance
 from netz.core.vocabulary import ACTOR_TYPES
-from netz.messages import message, percent
+from netz.messages import message, number, percent
 
 __all__ = ["LABELLED_ON_MAP", "MAP_UP_TO", "handout", "top_steps"]
 
@@ -156,7 +156,7 @@ def _document(report: dict[str, Any], drawn: dict[str, Any] | None, players: lis
 
 def _key_figures(network: dict[str, Any], lang: str) -> str:
     cells = "".join(
-        f'<td><span class="number">{escape(_figure(key, network.get(key), lang))}</span>'
+        f'<td><span class="number">{escape(network_figure(key, network.get(key), lang))}</span>'
         f'<span class="label">{_t("text." + key, lang)}</span></td>'
         for key in _KEY_FIGURES)
     return (f'<section class="figures"><h2>{_t("handout.figures", lang)}</h2>'
@@ -259,6 +259,12 @@ def _players_section(report: dict[str, Any], players: list[dict[str, Any]], lang
     return f'<section class="players"><h2>{_t("handout.players", lang)}</h2>{table}{listed}</section>'
 
 
+def _label(lang: str) -> Callable[[float], str]:
+    """How a chart of the handout writes its numbers: as the language does, with as many of two
+    decimals as needed (a median of "2,5" partners, an axis at "7,5", a count as it is)."""
+    return lambda value: number(value, lang, 2, fixed=False)
+
+
 def _change_section(change: dict[str, Any], lang: str) -> str:
     before, after = str(change["from"]), str(change["to"])
     counts = _t("handout.change_counts", lang, joined=len(change["actors_joined"]),
@@ -267,8 +273,8 @@ def _change_section(change: dict[str, Any], lang: str) -> str:
                 resolved=len(change["gaps_resolved"]))
     rows = "".join(
         f'<tr><th scope="row">{_t("text." + key, lang)}</th>'
-        f'<td class="num">{escape(_figure(key, change["network"][key]["from"], lang))}</td>'
-        f'<td class="num">{escape(_figure(key, change["network"][key]["to"], lang))}</td></tr>'
+        f'<td class="num">{escape(network_figure(key, change["network"][key]["from"], lang))}</td>'
+        f'<td class="num">{escape(network_figure(key, change["network"][key]["to"], lang))}</td></tr>'
         for key in _WAVE_FIGURES if key in change["network"])
     table = (f'<table class="change"><thead><tr><th scope="col">{_t("handout.figure", lang)}</th>'
              f'<th scope="col" class="num">{escape(before)}</th>'
@@ -279,10 +285,10 @@ def _change_section(change: dict[str, Any], lang: str) -> str:
              (message("text.n_ties", lang), series["n_ties"])]
     description = " ".join(
         message("handout.series_alt", lang, name=label, values=", ".join(
-            f"{wave}: {value}" for wave, value in zip(series["waves"], values, strict=True)))
+            f"{wave}: {_label(lang)(value)}" for wave, value in zip(series["waves"], values, strict=True)))
         for label, values in named)
     chart = line_chart(series["waves"], named, title=message("handout.change_chart", lang),
-                       description=description, ident="waves")
+                       description=description, label=_label(lang), ident="waves")
     return (f'<section class="change"><h2>{_t("handout.change", lang, before=before, after=after)}</h2>'
             f'<p>{counts}</p><div class="side-by-side"><div>{table}</div>'
             f'<figure>{chart}<figcaption>{escape(description)}</figcaption></figure></div></section>')
@@ -295,16 +301,17 @@ def _structure_section(report: dict[str, Any], lang: str) -> str:
             if by_type.get(t)]
     if not rows:
         return ""
-    types_alt = "; ".join(f"{label}: {value:g}" for label, value, _ in rows)
-    bars = bar_chart(rows, title=message("text.by_type", lang), description=types_alt, ident="types")
+    label = _label(lang)
+    types_alt = "; ".join(f"{name}: {label(value)}" for name, value, _ in rows)
+    bars = bar_chart(rows, title=message("text.by_type", lang), description=types_alt, label=label,
+                     ident="types")
     partners = [float(a.get("degree") or 0) for a in report["actors"]]
     median = statistics.median(partners)
-    written = _figure("median", median, lang)
+    written = label(median)
     strip_alt = message("handout.partners_alt", lang, n=len(partners), median=written,
-                        most=_figure("max", max(partners), lang),
-                        alone=sum(1 for p in partners if p == 0))
+                        most=label(max(partners)), alone=sum(1 for p in partners if p == 0))
     strip = strip_chart(partners, title=message("handout.partners_chart", lang), description=strip_alt,
-                        axis=message("handout.partners_axis", lang), marker=median,
+                        axis=message("handout.partners_axis", lang), label=label, marker=median,
                         marker_label=message("handout.median", lang, median=written), ident="partners")
     return (f'<section class="structure"><h2>{_t("handout.structure", lang)}</h2>'
             f'<figure><h3>{_t("text.by_type", lang)}</h3>{bars}'

@@ -366,7 +366,7 @@ def about(indicator: Indicator, lang: str = "de") -> str:
     if indicator.limits.endswith(".share"):
         limits = {"good": percent(good, lang), "watch": percent(watch, lang)}
     else:
-        limits = {"good": _num(good, lang), "watch": _num(watch, lang)}
+        limits = {"good": number(good, lang), "watch": number(watch, lang)}
     measured = message(f"health.about.{indicator.indicator}", lang)
     return f"{measured} {message(indicator.limits, lang, **limits)}"
 
@@ -374,14 +374,8 @@ def about(indicator: Indicator, lang: str = "de") -> str:
 def _written(name: str, value: Any, lang: str) -> str:
     if name == "share":
         return percent(value, lang)
-    if name in ("low", "top"):
-        return f"{value:g}"
+    if name in ("low", "top"):  # a rating scale's ends: "1 bis 5", or "0,5" where it has halves
+        return number(value, lang, 1, fixed=False)
     if isinstance(value, float) or value is None:
-        return _num(value, lang)
+        return number(value, lang)
     return str(value)
-
-
-def _num(value: float | None, lang: str = "de") -> str:
-    if value is None:
-        return "—"
-    return number(value, lang, 1)

@@ -10,8 +10,8 @@ from typing import Any
 
 from netz.messages import LANGUAGES, catalogue, message, number, percent
 
-__all__ = ["LANGUAGES", "kind_label", "render_diff", "render_gaps", "render_health", "render_report",
-           "render_whatif", "say"]
+__all__ = ["LANGUAGES", "kind_label", "network_figure", "render_diff", "render_gaps", "render_health",
+           "render_report", "render_whatif", "say"]
 
 #: Whole-network figures that are shares, shown as percentages.
 _SHARES = ("density", "largest_component_share", "fragmentation", "transitivity", "reciprocity")
@@ -116,7 +116,8 @@ def render_whatif(result: dict[str, Any], *, lang: str = "de") -> str:
         lines += [say("whatif_question", lang).format(who=who, n="n" if len(removed) > 1 else ""), ""]
         for key, before in result["before"].items():
             after = result["after"][key]
-            line = f"  {say(key, lang)}: {_figure(key, before, lang)} → {_figure(key, after, lang)}"
+            line = (f"  {say(key, lang)}: {network_figure(key, before, lang)} → "
+                    f"{network_figure(key, after, lang)}")
             if key == "fragmentation":
                 line += f" ({say('fragmentation_note', lang)})"
             lines.append(line)
@@ -158,8 +159,8 @@ def render_diff(diff: dict[str, Any], *, lang: str = "de", max_ties: int = 10) -
     lines.append("")
     for key, change in diff["network"].items():
         if change["from"] is not None or change["to"] is not None:
-            lines.append(f"  {say(key, lang)}: {_figure(key, change['from'], lang)} → "
-                         f"{_figure(key, change['to'], lang)}")
+            lines.append(f"  {say(key, lang)}: {network_figure(key, change['from'], lang)} → "
+                         f"{network_figure(key, change['to'], lang)}")
     for key, label in (("gaps_new", "new_gaps"), ("gaps_resolved", "resolved_gaps")):
         if diff[key]:
             lines += ["", f"{say(label, lang)}:"]
@@ -187,7 +188,7 @@ def _quoted(text: str, lang: str) -> str:
     return f"„{text}“" if lang == "de" else f"'{text}'"
 
 
-def _figure(key: str, value: Any, lang: str) -> str:
+def network_figure(key: str, value: Any, lang: str) -> str:
     """A whole-network figure: shares as percentages, other numbers as they are."""
     if key in _SHARES and isinstance(value, int | float) and not isinstance(value, bool):
         return percent(float(value), lang, 1)
@@ -195,8 +196,12 @@ def _figure(key: str, value: Any, lang: str) -> str:
 
 
 def _fmt(value: Any, lang: str) -> str:
+    """A figure of a before-and-after line: counts whole, other numbers with two decimals, both
+    sides alike ("2,72 → 2,80")."""
     if value is None:
         return "—"
     if isinstance(value, float):
-        return number(value, lang, 3, fixed=False)
+        return number(value, lang, 2)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number(value, lang, 0)
     return str(value)

@@ -435,20 +435,21 @@ TEXT_COLUMNS: tuple[str, ...] = (
 
 
 def text_table(table: pd.DataFrame, columns: Sequence[str] = TEXT_COLUMNS, *, digits: int = 2) -> str:
-    """A table as aligned plain text for a terminal: chosen columns, rounded, "–" where undefined.
+    """A table as aligned plain text for a terminal: chosen columns, rounded, "—" where undefined
+    (as :func:`netz.messages.number` writes no number).
 
     >>> print(text_table(pd.DataFrame({"alliance": ["a"], "density": [1 / 3], "x": [None]}),
     ...                  ["alliance", "density", "x"]), end="")
     alliance  density  x
-           a     0.33  –
+           a     0.33  —
     """
     shown = table[[c for c in columns if c in table.columns]].copy()
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]) or shown[column].map(
                 lambda v: isinstance(v, float)).any():
-            shown[column] = shown[column].map(lambda v: "–" if v is None or v != v else f"{v:.{digits}f}")
+            shown[column] = shown[column].map(lambda v: "—" if v is None or v != v else f"{v:.{digits}f}")
         else:
-            shown[column] = shown[column].map(lambda v: "–" if v is None or v != v else str(v))
+            shown[column] = shown[column].map(lambda v: "—" if v is None or v != v else str(v))
     return shown.to_string(index=False) + "\n"
 
 

@@ -60,10 +60,10 @@ def _text(table: pd.DataFrame, lang: str, columns: Sequence[str]) -> str:
             lambda c: message(f"compare.size_{c}", lang) if isinstance(c, str) else c)
     for column in shown.columns:  # figures as the language writes them (German: decimal comma)
         if pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].map(lambda v: "–" if pd.isna(v) else _number(v, lang))
+            shown[column] = shown[column].map(lambda v: _number(v, lang))
     titles = {c: message(f"compare.col_{c}", lang) for c in shown.columns}
     return text_table(shown.rename(columns=titles), list(titles.values()))
 
 
-def _number(value: float, lang: str) -> str:
+def _number(value: float | None, lang: str) -> str:
     return number(value, lang, 2)

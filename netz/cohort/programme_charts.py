@@ -38,8 +38,6 @@ _W, _H, _PAD = 640, 170, 48
 
 
 def _number(value: float | None, lang: str, digits: int = 2) -> str:
-    if value is None:
-        return "–"
     return number(value, lang, digits)
 
 

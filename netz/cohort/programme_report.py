@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from netz.analysis.support import explain_reason
 from netz.core.errors import require
 from netz.core.io.xmlchars import xml_text
-from netz.messages import message
+from netz.messages import message, number, percent
 
 __all__ = ["OVERVIEW_COLUMNS", "overview_table", "overview_xlsx", "report_html", "report_pdf"]
 
@@ -39,18 +39,20 @@ OVERVIEW_COLUMNS = (
     "support",
     "reasons",
 )
+#: The overview's counts and amounts: the PDF writes them as the programme page does ("15.000");
+#: the workbook keeps them numbers, which the spreadsheet writes its own way.
+_COUNTS = ("n_actors", "funding", "high_gaps")
 
 
 def overview_table(rows: Sequence[Mapping[str, Any]], lang: str = "de") -> tuple[list[str], list[list[Any]]]:
-    """The overview as headers and cell values in words (bands, size classes, reasons)."""
+    """The overview as headers and cell values: in words (bands, size classes, reasons), numbers
+    as numbers (the response rate a share, 0.8 for 80 %)."""
     headers = [message(f"programme.col_{c}", lang) for c in OVERVIEW_COLUMNS]
     table = []
     for row in rows:
         cells: dict[str, Any] = {k: row.get(k) for k in OVERVIEW_COLUMNS}
         cells["size_class"] = message(f"programme.size_{row['size_class']}", lang)
         cells["band"] = message(f"text.band_{row['band']}", lang)
-        rate = row.get("response_rate")
-        cells["response_rate"] = None if rate is None else round(100 * rate)
         cells["support"] = message("programme.yes" if row["support"] else "programme.no", lang)
         cells["reasons"] = " ".join(explain_reason(r, lang) for r in row["support"])
         table.append([cells[c] for c in OVERVIEW_COLUMNS])
@@ -67,8 +69,10 @@ def overview_xlsx(rows: Sequence[Mapping[str, Any]], lang: str = "de") -> bytes:
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    rate = OVERVIEW_COLUMNS.index("response_rate") + 1
     for values in table:
         sheet.append([_cell_text(value) for value in values])
+        sheet.cell(sheet.max_row, rate).number_format = "0%"  # a share, shown as the header's percentage
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -110,7 +114,8 @@ def report_html(
         + "</tr></thead><tbody>",
     ]
     for values in table:
-        parts.append("<tr>" + "".join(f"<td>{escape(_cell(values[i]))}</td>" for i in keep) + "</tr>")
+        parts.append("<tr>" + "".join(f"<td>{escape(_said(OVERVIEW_COLUMNS[i], values[i], lang))}</td>"
+                                      for i in keep) + "</tr>")
     parts.append("</tbody></table>")
     parts.append(f"<h2>{escape(message('programme.support_title', lang))}</h2>")
     flagged = [row for row in rows if row["support"]]
@@ -174,4 +179,16 @@ def report_pdf(
 
 
 def _cell(value: Any) -> str:
-    return "–" if value is None else str(value)
+    return "—" if value is None else str(value)
+
+
+def _said(column: str, value: Any, lang: str) -> str:
+    """A cell of the PDF's overview as the programme page writes it: counts and amounts grouped
+    ("15.000"), the response rate as a percentage ("80 %")."""
+    if value is None:
+        return _cell(value)
+    if column == "response_rate":
+        return percent(value, lang)
+    if column in _COUNTS and isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value, lang, 0)
+    return str(value)

@@ -17,12 +17,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from netz.messages import message
+from netz.messages import message, number
 
 __all__ = [
     "MAX_LISTED_NAMES",
     "MAX_LISTED_PROBLEMS",
     "Count",
+    "Figure",
     "InputError",
     "NetzError",
     "NotInstalledError",
@@ -40,15 +41,30 @@ MAX_LISTED_NAMES = 30
 
 
 class Count(int):
-    """A count in a message, written with the digit grouping of the message's language.
+    """A count in a message, written with the digit grouping of the message's language
+    (:func:`netz.messages.number`).
 
     >>> Count(10001).text("de"), Count(10001).text("en")
     ('10.001', '10,001')
     """
 
     def text(self, lang: str) -> str:
-        grouped = f"{int(self):,}"
-        return grouped.replace(",", ".") if lang.split("-")[0] == "de" else grouped
+        return number(int(self), lang, 0)
+
+
+class Figure(float):
+    """A measured number in a message (a size in MiB), with one decimal as the message's
+    language writes it (:func:`netz.messages.number`); as a ``str`` the English form.
+
+    >>> Figure(1234.56).text("de"), Figure(1234.56).text("en"), str(Figure(2.0))
+    ('1.234,6', '1,234.6', '2.0')
+    """
+
+    def text(self, lang: str) -> str:
+        return number(float(self), lang, 1)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class Place(str):
@@ -102,8 +118,9 @@ class Phrase(str):
 
 
 def _in_language(params: Mapping[str, object], lang: str) -> dict[str, object]:
-    """Message parameters with the counts, places and phrases among them worded for ``lang``."""
-    return {k: v.text(lang) if isinstance(v, Count | Place | Phrase) else v for k, v in params.items()}
+    """Message parameters with the counts, figures, places and phrases among them worded for ``lang``."""
+    return {k: v.text(lang) if isinstance(v, Count | Figure | Place | Phrase) else v
+            for k, v in params.items()}
 
 
 class NetzError(Exception):

@@ -24,7 +24,7 @@ import datetime as dt
 import json
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -87,25 +87,53 @@ def day_text(day: dt.date, lang: str = DEFAULT_LANGUAGE, /) -> str:
 
 #: The minus sign (U+2212) of typeset numbers: a hyphen-minus reads as a dash, and screen readers skip it.
 MINUS = "\u2212"
+#: The decimal and thousands separators per base language (from ``en``'s, the format's own).
+_SEPARATORS = {"de": str.maketrans({".": ",", ",": "."})}
 
 
-def number(value: float, lang: str = DEFAULT_LANGUAGE, /, digits: int = 1, *, fixed: bool = True) -> str:
-    """A number as people of this language write it: German (and its variants) with a decimal
-    comma, every language with the minus sign (U+2212), never a minus before a zero.
+def number(value: float | None, lang: str = DEFAULT_LANGUAGE, /, digits: int = 1, *,
+           fixed: bool = True) -> str:
+    """A number as people of this language write it; "—" where there is no number. The one number
+    formatter of the library and the service; the pages have its twin, ``Netz.number``
+    (``api/static/common.js``), which writes every number the same, digit for digit:
 
-    ``digits`` decimals (always written when ``fixed``, else as many as needed, at most
-    ``digits``: ``g``-style). The one number formatter of the library and the service; the pages
-    have its twin, ``Netz.number`` (``api/static/common.js``).
+    * German (and its variants) with a decimal comma and a thousands dot, English with a decimal
+      point and a thousands comma; digits grouped in threes from four digits on (1.234, 12.345),
+      as German amounts are written (DIN 5008) and English numbers: a column of figures groups
+      all its large numbers alike, not 9999 beside 10.000;
+    * every language with the minus sign (U+2212), never a minus before a zero;
+    * ``digits`` decimals: all of them when ``fixed`` (a table's column and an amount of money keep
+      their places: "2,50"), else as many as needed, at most ``digits`` ("2,5", "7");
+    * halves rounded away from zero on the number as written (its shortest decimal: 2.675 is
+      2.68, though the float is a little less), as ``Intl.NumberFormat`` (ICU) rounds.
 
     >>> number(-1.23, "de"), number(-1.23, "en"), number(2.5, "de-simple", 2), number(-0.04, "de")
     ('−1,2', '−1.2', '2,50', '0,0')
-    >>> number(0.25, "de", 3, fixed=False), number(12.0, "en", 3, fixed=False)
-    ('0,25', '12')
+    >>> number(0.25, "de", 3, fixed=False), number(12.0, "en", 3, fixed=False), number(2.675, "en", 2)
+    ('0,25', '12', '2.68')
+    >>> number(1234.5, "de"), number(12345.678, "en", 2), number(999.95, "de", 1), number(-1500, "en", 0)
+    ('1.234,5', '12,345.68', '1.000,0', '−1,500')
+    >>> number(None, "de"), number(float("inf"), "en")
+    ('—', '—')
     """
-    text = f"{value:.{digits}f}" if fixed else f"{value:.{digits}g}"
-    if text.startswith("-"):
-        text = text[1:] if not text.strip("-0.") else MINUS + text[1:]
-    return text.replace(".", ",") if lang.split("-")[0] == "de" else text
+    if value is None or not math.isfinite(value):
+        return "—"
+    return _written(Decimal(repr(float(value))), lang, digits, fixed)
+
+
+#: Enough places for the largest float (about 1.8e308) with any decimals people are shown.
+_EXACT = Context(prec=400)
+
+
+def _written(exact: Decimal, lang: str, digits: int, fixed: bool) -> str:
+    """A decimal number in the words of :func:`number`: rounded half away from zero to ``digits``."""
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP, context=_EXACT)
+    text = f"{abs(rounded):,.{digits}f}"
+    if not fixed and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if rounded < 0:  # not a zero: "−0,0" would claim a sign the number as written does not have
+        text = MINUS + text
+    return text.translate(_SEPARATORS.get(lang.split("-")[0], {}))
 
 
 #: Between a number and its percent sign in German: a no-break space (U+00A0), as DIN 5008 asks
@@ -128,13 +156,14 @@ def percent(value: float | None, lang: str = DEFAULT_LANGUAGE, /, digits: int = 
     ('13\\xa0%', '29%', '33,3\\xa0%', '0.5%')
     >>> percent(-0.25, "en"), percent(-0.004, "de"), percent(None, "de"), percent(float("nan"), "en")
     ('−25%', '0\\xa0%', '—', '—')
+    >>> percent(12.345, "de"), percent(12.345, "en", 1)
+    ('1.235\\xa0%', '1,234.5%')
     """
     if value is None or not math.isfinite(value):
         return "—"
     scaled = Decimal(repr(float(value))) * 100  # decimal: 100 * 0.285 in floats is 28.499…
-    rounded = scaled.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     sign = f"{PERCENT_SPACE}%" if lang.split("-")[0] == "de" else "%"
-    return f"{number(float(rounded), lang, digits)}{sign}"
+    return f"{_written(scaled, lang, digits, fixed=True)}{sign}"
 
 
 def negotiate(accept_language: str | None, default: str = DEFAULT_LANGUAGE) -> str:

@@ -67,3 +67,26 @@ def test_keys_and_grants_survive_0003(fresh_url: str) -> None:
             assert ("audit_log" in inspect(database.engine).get_table_names()) == (revision == "head")
     finally:
         database.engine.dispose()
+
+
+def test_0009_deletes_the_grants_of_keys_other_than_coordinators(fresh_url: str) -> None:
+    """Grants stored for funder, researcher or admin keys (before create_key refused them) meant
+    nothing but were listed; 0009 deletes them and keeps the coordinators'."""
+    database = Database(fresh_url)
+    try:
+        migrate(database, "0008_job_heartbeat")
+        with database.engine.begin() as connection:
+            connection.execute(text("INSERT INTO alliances (id, name, meta, directed, weighted, n_actors, "
+                                    "n_ties, revision) VALUES (7, 'B', '{}', false, false, 0, 0, 1)"))
+            for key_id, role in enumerate(("coordinator", "funder", "researcher", "admin"), start=1):
+                connection.execute(text("INSERT INTO api_keys (id, prefix, digest, role, label) "
+                                        "VALUES (:id, :prefix, 'd', :role, '')"),
+                                   {"id": key_id, "prefix": f"p{key_id}", "role": role})
+                connection.execute(text("INSERT INTO key_grants (key_id, alliance_id) VALUES (:id, 7)"),
+                                   {"id": key_id})
+        migrate(database, "head")
+        with database.engine.connect() as connection:
+            assert connection.execute(text("SELECT key_id, alliance_id FROM key_grants")).all() == [(1, 7)]
+            assert connection.execute(text("SELECT count(*) FROM api_keys")).scalar() == 4
+    finally:
+        database.engine.dispose()

@@ -12,12 +12,18 @@ from typing import Any
 import httpx
 from playwright.sync_api import expect
 
-from netz.messages import percent
+from netz.messages import number, percent
 from tests.browser.test_coordinator_pages import sign_in
 
 #: Shares to write as percentages: halves (0.125, 0.005), halves as written whose floats are a
-#: little less (0.285 is 0.28499…), negative ones, one that rounds to zero, and none.
-SHARES = [0.4, 0.125, 0.005, 0.285, 0.145, 1 / 3, 2 / 3, 0.0049, -0.25, -0.125, -0.004, 0.0, 1.0, None]
+#: little less (0.285 is 0.28499…), negative ones, one that rounds to zero, one to group, and none.
+SHARES = [0.4, 0.125, 0.005, 0.285, 0.145, 1 / 3, 2 / 3, 0.0049, -0.25, -0.125, -0.004, 0.0, 1.0, 12.345,
+          None]
+#: Numbers to write: halves whose floats are a little less (2.675 is 2.67499…) or more, ones that
+#: round up into a new group (999.95), large ones to group, negative ones and ones that round to
+#: zero, whole ones (trailing zeros), and none.
+NUMBERS = [2.675, 1.005, 0.125, -0.125, 2.5, 7.0, 0.0, -0.04, 999.95, 1234.0, 1234.5, 12345.678, -1234567.0,
+           1e21, 1 / 3, 0.0049, None]
 
 
 def open_alliance(page: Any, service: Any, role: str) -> None:
@@ -55,22 +61,31 @@ def test_numbers_have_the_minus_sign_and_a_decimal_comma(page: Any, service: Any
     open_alliance(page, service, "funder")
     written = page.evaluate(
         "[Netz.number(-1.234), Netz.number(-0.04), Netz.percent(-0.25), Netz.number(2.5)]")
-    assert written == ["\u22121,2", "0", "\u221225\u00a0%", "2,5"]
+    assert written == ["\u22121,2", "0,0", "\u221225\u00a0%", "2,5"]
     page.click("#lang-toggle")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.evaluate("Netz.number(-1.234)") == "\u22121.2"
 
 
-def test_the_pages_write_percentages_as_the_library_does(page: Any, service: Any) -> None:
-    """Netz.percent and netz.messages.percent agree, digit for digit and space for space, in
-    German ("40 %", no-break space) and English ("40%")."""
+def test_the_pages_write_numbers_and_percentages_as_the_library_does(page: Any, service: Any) -> None:
+    """Netz.number and netz.messages.number, Netz.percent and netz.messages.percent agree, digit
+    for digit and space for space, in German ("1.234,5", "40 %" with a no-break space) and English
+    ("1,234.5", "40%"): rounding, grouping and trailing zeros (defect: the page wrote 1.005 as
+    "1,01", "12.345,7" and "2,5" where the library wrote "1,00", "12345,7" and "2,50")."""
     open_alliance(page, service, "funder")
     for lang in ("de", "en"):
         expect(page.locator("html")).to_have_attribute("lang", lang)
-        for digits in (0, 1):
+        for digits in (0, 1, 2):
             written = page.evaluate("([shares, digits]) => shares.map((s) => Netz.percent(s, digits))",
                                     [SHARES, digits])
             assert written == [percent(share, lang, digits) for share in SHARES], (lang, digits)
+            for fixed in (True, False):
+                written = page.evaluate(
+                    "([numbers, digits, fixed]) => numbers.map((n) => Netz.number(n, digits, { fixed }))",
+                    [NUMBERS, digits, fixed])
+                expected = [number(n, lang, digits, fixed=fixed) for n in NUMBERS]
+                assert written == expected, (lang, digits, fixed)
+        assert page.evaluate("Netz.number(2.5, 2)") == number(2.5, lang, 2)  # fixed unless said otherwise
         page.click("#lang-toggle")
 
 

@@ -1,5 +1,6 @@
 """The "Netzwerkbericht als PDF" button of the alliance page, in a real browser: click, get a PDF
-whose text names the alliance and its most important gap; funders have no button."""
+whose text names the alliance and its most important gap; funders have no button; a refusal is
+said in the page's language."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -82,3 +84,25 @@ def test_funders_have_no_button(page: Any, service: Any) -> None:
     sign_in(page, service.keys["funder"])
     expect(page.locator("#scorecard .card").first).to_be_visible()
     expect(page.locator("#handout")).to_be_hidden()
+
+
+def test_a_refused_report_is_said_in_the_page_s_language(page: Any, service: Any) -> None:
+    """An English page whose report the service refuses (the alliance deleted meanwhile) says why
+    in English (defect: the fetch sent no Accept-Language, so the service's reason came in German)."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", headers=admin, json={
+        "name": "Bündnis Bericht weg", "actors": [{"id": "a", "name": "A", "type": "Kirche"},
+                                                  {"id": "b", "name": "B", "type": "Stadt"}],
+        "ties": [{"source": "a", "target": "b"}]})
+    assert created.status_code == 201, created.text
+    alliance = created.json()["id"]
+    page.goto(f"/alliances/{alliance}?lang=en")
+    sign_in(page, service.keys["admin"])
+    button = page.get_by_role("button", name=message("page.handoutButton", "en"))
+    expect(button).to_be_visible()
+    etag = httpx.get(f"{service.url}/api/v1/alliances/{alliance}", headers=admin).headers["ETag"]
+    deleted = httpx.delete(f"{service.url}/api/v1/alliances/{alliance}", headers={**admin, "If-Match": etag})
+    assert deleted.status_code == 204, deleted.text
+    button.click()
+    reason = message("problem.alliance.not_found", "en", id=alliance)
+    expect(page.locator("#handout-status")).to_have_text(message("page.handoutFailed", "en", detail=reason))

@@ -24,6 +24,7 @@ from api.main import create_app
 from api.security import create_key
 from api.store import save
 from netz.core import io as netz_io
+from netz.messages import message
 from tests.browser.serving import Service, serving
 from tests.browser.test_accessibility import check_contrast
 from tests.browser.test_coordinator_pages import sign_in
@@ -167,6 +168,24 @@ def test_a_coordinator_counts_one_alliance(page: Any, service: Service, tmp_path
     page.locator("#programme").screenshot(path=str(folder / "programme-coordinator-1280.png"))
     page.get_by_role("button", name="English").click()
     expect(count).to_have_text("1 alliance", timeout=LONG)
+
+
+def test_a_refused_download_is_said_in_the_page_s_language(page: Any, service: Service) -> None:
+    """An English page whose download the service refuses (the key revoked meanwhile) says why in
+    English (defect: the fetch sent no Accept-Language, and the page showed the status's phrase,
+    "Unauthorized", not the service's reason)."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    body = {"role": "coordinator", "alliances": [service.alliance], "label": "revoked meanwhile"}
+    made = httpx.post(f"{service.url}/api/v1/keys", headers=admin, json=body)
+    assert made.status_code == 201, made.text
+    page.goto("/programme?lang=en")
+    sign_in(page, made.json()["key"])
+    expect(page.locator("#programme-count")).to_have_text("1 alliance", timeout=LONG)
+    revoked = httpx.post(f"{service.url}/api/v1/keys/{made.json()['id']}/revoke", headers=admin)
+    assert revoked.status_code == 200, revoked.text
+    page.locator("#dl-xlsx").click()
+    reason = message("problem.key.revoked", "en", prefix=made.json()["prefix"])
+    expect(page.locator("#failure")).to_have_text(message("page.failed", "en", detail=reason))
 
 
 @pytest.fixture(scope="module")

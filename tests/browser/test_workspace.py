@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 
 from netz.core import io as netz_io
 from netz.core.model import Alliance
+from netz.messages import message
 from tests.browser.test_accessibility import check_contrast
 from tests.browser.test_coordinator_pages import DEMO_NAME, sign_in
 
@@ -410,7 +411,7 @@ def test_alliance_details_form(page: Any, service: Any, screenshots: Path) -> No
     part.locator("> summary").click()
     expect(page.get_by_label("Ort oder Region")).to_have_value("Leipzig")
     expect(page.get_by_label("Bundesland")).to_have_value("Sachsen")
-    expect(page.get_by_label("Fördersumme in Euro")).to_have_value("15.000,5")
+    expect(page.get_by_label("Fördersumme in Euro")).to_have_value("15.000,50")  # cents with both places
     expect(page.get_by_label("Gründungsjahr")).to_have_value("2016")
 
 
@@ -535,3 +536,21 @@ def test_a_file_of_the_wrong_kind_is_said_in_one_sentence(page: Any, service: An
     shown = page.locator("#workspace").get_by_text(said[:20])
     expect(shown).to_be_visible()
     assert shown.locator("xpath=..").inner_text().strip() == said
+
+
+def test_a_refused_download_is_said_in_the_page_s_language(page: Any, service: Any) -> None:
+    """An English page whose download the service refuses (the alliance deleted meanwhile) says
+    why in English (defect: the fetch sent no Accept-Language, and the page showed the status's
+    phrase, "Not Found", not the service's reason)."""
+    alliance = new_alliance(service, {**SMALL, "name": "Bündnis Download weg"})
+    page.goto(f"/alliances/{alliance}?lang=en")
+    sign_in(page, service.keys["admin"])
+    section = page.locator("#workspace")
+    button = section.get_by_role("button", name="Excel (.xlsx)")
+    expect(button).to_be_visible()
+    etag = api(service, "GET", f"/api/v1/alliances/{alliance}").headers["ETag"]
+    deleted = api(service, "DELETE", f"/api/v1/alliances/{alliance}", headers={"If-Match": etag})
+    assert deleted.status_code == 204, deleted.text
+    button.click()
+    reason = message("problem.alliance.not_found", "en", id=alliance)
+    expect(section.locator(".ws-alert")).to_have_text(message("page.failed", "en", detail=reason))

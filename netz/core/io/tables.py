@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from netz.core.errors import InputError, Problem
+from netz.core.errors import Figure, InputError, Problem
 from netz.core.limits import DEFAULT_LIMITS, Limits
 from netz.core.vocabulary import fold
 
@@ -139,8 +139,8 @@ def _line_of(data: bytes, position: int) -> int:
 def check_bytes(size: int, file: str, limits: Limits) -> None:
     """Refuse a file (or an archive's contents) larger than ``limits.max_unpacked_bytes``."""
     if size > limits.max_unpacked_bytes:
-        raise InputError.single("input.too_many_bytes", file=file, size=f"{size / 2**20:,.1f}",
-                                most=f"{limits.max_unpacked_bytes / 2**20:,.1f}")
+        raise InputError.single("input.too_many_bytes", file=file, size=Figure(size / 2**20),
+                                most=Figure(limits.max_unpacked_bytes / 2**20))
 
 
 def read_csv_table(
