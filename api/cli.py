@@ -82,8 +82,7 @@ def make_key(role: str, alliances: Sequence[int], label: str, database: str | No
     with open_database(database, create=create) as session:
         missing = [a for a in alliances if session.get(AllianceRow, a) is None]
         if missing:
-            raise NetzError(f"no alliance with id {', '.join(map(str, missing))} in the database; "
-                            "no key was made ('netz load' stores alliances and prints their ids)")
+            raise NetzError("error.keys.create_no_alliance", ids=", ".join(map(str, missing)))
         key = create_key(session, role, alliances=alliances, label=label, expires=expires, commit=False)
         audit(session, None, "key-create", None, target_key=find_key(session, key).id, target_role=role,
               alliances=list(alliances))
@@ -104,12 +103,7 @@ def open_database(database: str | None, *, create: bool = False) -> Iterator[Ses
     named = database is not None or any(name.upper() == "NETZ_DATABASE_URL" for name in os.environ)
     path = parsed.database if parsed.get_backend_name() == "sqlite" else None
     if not named and not create and path not in (None, "", ":memory:") and not Path(str(path)).exists():
-        raise NetzError(
-            f"there is no database at {path} in this folder ({Path.cwd()}), so there are no keys here "
-            "either. Point netz at the service's database with --database URL or the environment "
-            "variable NETZ_DATABASE_URL (e.g. sqlite:////srv/netz/var/netz.sqlite or "
-            "postgresql+psycopg://netz@localhost/netz), or run 'netz keys create' with --create to "
-            "make a new database here.")
+        raise NetzError("error.database.none_here", path=str(path), folder=str(Path.cwd()))
     where = f" ({Path(str(path)).resolve()})" if path not in (None, "", ":memory:") else ""
     print(f"netz: database {parsed.render_as_string(hide_password=True)}{where}", file=sys.stderr)
     db = Database(url)
@@ -231,7 +225,7 @@ def _keys_expire(args: argparse.Namespace) -> int:
 
 def _keys_grant(args: argparse.Namespace) -> int:
     if not args.alliance and not args.withdraw:
-        raise NetzError("name an alliance to give (--alliance ID) or to take away (--withdraw ID)")
+        raise NetzError("error.keys.grant_nothing")
     with open_database(args.database) as session:
         row = find_key(session, args.key)
         for alliance_id in grant(session, row, args.alliance):
@@ -282,7 +276,7 @@ def load_alliances(paths: Sequence[Path], database: str | None, *, lenient: bool
     (:func:`api.schemas.without_recorded`)."""
     found = [found for path in paths for found in discover(path)]
     if not found:
-        raise NetzError(f"no alliance found in {', '.join(map(str, paths))}")
+        raise NetzError("error.cli.no_alliance_found", paths=", ".join(map(str, paths)))
     alliances = [without_recorded(io.read(path, lenient=lenient), str(path)) for path in found]
     for alliance in alliances:
         for warning in alliance.warnings:
@@ -311,7 +305,7 @@ def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ())
     try:
         app = create_app(settings)
     except OperationalError as error:  # not there, or full: a sentence, not a traceback
-        raise NetzError(_unusable(settings.database_url, error)) from None
+        raise _unusable(settings.database_url, error) from None
     database_ = app.state.database
     _check_connections(database_)
     with database_.sessions() as session:
@@ -334,14 +328,13 @@ def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ())
 CONNECTION_SHARE = 0.25
 
 
-def _unusable(url: str, error: OperationalError) -> str:
+def _unusable(url: str, error: OperationalError) -> NetzError:
     """Why the service cannot start on this database, in a sentence."""
     where = make_url(url).render_as_string(hide_password=True)
     if refused_connection(error):
-        return (f"PostgreSQL at {where} refuses more connections (its max_connections is reached): "
-                "stop other clients or workers, or lower NETZ_DATABASE_POOL_SIZE")
+        return NetzError("error.database.refused", where=where)
     reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
-    return f"cannot use the database {where}: {reason}"
+    return NetzError("error.database.unusable", where=where, reason=reason)
 
 
 def _check_connections(database: Database) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from api.db import CONNECT_TIMEOUT, POOL_SIZE, STATEMENT_TIMEOUT
+from api.problems import InvalidValue, validation_text
 from netz.analysis.privacy import MIN_GROUP
 from netz.cohort.batch import check_scheduler
 from netz.core.errors import InputError, NetzError
 from netz.core.limits import Limits
+from netz.messages import message
 
-__all__ = ["ENV_PREFIX", "NULL_SAMPLES_BY_ROLE", "Settings", "default_database_url", "load_settings"]
+__all__ = ["ENV_PREFIX", "NULL_SAMPLES_BY_ROLE", "InvalidSettings", "Settings", "default_database_url",
+           "load_settings"]
 
 #: The prefix of the service's settings in the environment (``NETZ_DATABASE_URL`` …).
 ENV_PREFIX = "NETZ_"
@@ -177,8 +181,7 @@ class Settings(BaseSettings):
         try:
             make_url(value)
         except ArgumentError:
-            raise ValueError("not a database URL; expected e.g. sqlite:///var/netz.sqlite or "
-                             "postgresql+psycopg://user@host/db") from None
+            raise InvalidValue("error.setting.database_url") from None
         return value
 
     @field_validator("scheduler")
@@ -187,7 +190,7 @@ class Settings(BaseSettings):
         try:
             check_scheduler(value)
         except InputError as error:
-            raise ValueError(error.text("en")) from None
+            raise InvalidValue(error.key, **error.params) from None
         return value
 
     @field_validator("rate_limit_key", "rate_limit_key_expensive", "rate_limit_address",
@@ -197,8 +200,7 @@ class Settings(BaseSettings):
         try:
             parse_many(value)
         except ValueError:
-            raise ValueError("expected limits in the notation of `limits`, e.g. 600/minute or "
-                             "10/second;300/minute") from None
+            raise InvalidValue("error.setting.rate_limits") from None
         return value
 
 
@@ -213,14 +215,25 @@ def load_settings(**values: Any) -> Settings:
     try:
         return Settings(**values)
     except ValidationError as error:
-        lines = []
-        for problem in error.errors():
-            name = f"{ENV_PREFIX}{problem['loc'][0]}".upper() if problem["loc"] else ENV_PREFIX.rstrip("_")
-            detail = problem["msg"].removeprefix("Value error, ")
-            lines.append(f"the setting {name} is not valid ({problem['input']!r}): {detail}")
-        raise NetzError("\n".join(lines)) from None
+        raise InvalidSettings(error.errors()) from None
     except SettingsError as error:  # a JSON setting that is no JSON (NETZ_COMPARE_NULL_SAMPLES)
         field = re.search(r'field "(\w+)"', str(error))
-        name = f"{ENV_PREFIX}{field.group(1)}".upper() if field else "a NETZ_ setting"
-        raise NetzError(f"the setting {name} is not valid: expected JSON, e.g. "
-                        '{"admin": 1000, "researcher": 1000}') from None
+        raise NetzError("error.setting.not_json", name=f"{ENV_PREFIX}{field.group(1)}".upper() if field
+                        else f"{ENV_PREFIX}…") from None
+
+
+class InvalidSettings(NetzError):
+    """Settings that are not valid: a line for each, naming the setting as it is set
+    (``NETZ_SCHEDULER``), its value and what it takes (pydantic's errors, said as a request's
+    are: :func:`api.problems.validation_text`)."""
+
+    def __init__(self, problems: Sequence[Mapping[str, Any]]) -> None:
+        self.problems = list(problems)
+        super().__init__("error.setting.invalid")
+
+    def text(self, lang: str = "en") -> str:
+        return "\n".join(message("error.setting.invalid", lang, detail=validation_text(problem, lang),
+                                  value=repr(problem["input"]),
+                                  name=f"{ENV_PREFIX}{problem['loc'][0]}".upper() if problem["loc"]
+                                  else ENV_PREFIX.rstrip("_"))
+                          for problem in self.problems)

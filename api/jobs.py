@@ -37,7 +37,7 @@ from api.db import Database
 from api.models import ApiKey, JobRow, as_utc, utcnow
 from api.problems import Refusal
 from netz.core.errors import NetzError
-from netz.messages import DEFAULT_LANGUAGE, message
+from netz.messages import DEFAULT_LANGUAGE, LANGUAGES, message
 
 __all__ = ["POLL_SECONDS", "JobRunner", "JobStopped", "Progress", "Work", "describe", "visible_job"]
 
@@ -172,8 +172,7 @@ class JobRunner:
                 self._finish(session, job_id, state="failed", error=_STOPPED)
             except (NetzError, KeyError, HTTPException) as error:  # the request cannot be carried out
                 session.rollback()
-                reason = error.detail if isinstance(error, HTTPException) else _message(error)
-                self._finish(session, job_id, state="failed", error=str(reason))
+                self._finish(session, job_id, state="failed", error=_stored(error))
             except Exception:
                 log.exception("job %s failed", job_id)
                 session.rollback()
@@ -188,7 +187,8 @@ class JobRunner:
 
 
 #: A failed job's error as stored: a key of the message catalogue, said in the reader's language
-#: by :func:`describe` (the reason of a request that cannot be carried out is stored as text).
+#: by :func:`describe` (the reason of a request that cannot be carried out is stored as its text
+#: in each language: :func:`_stored`).
 _FAILED = "job.error.failed"
 _STOPPED = "job.error.stopped"
 _STALE = "job.error.stale"
@@ -217,8 +217,23 @@ def reap(session: Session, settings: Settings, *which: Any, now: dt.datetime | N
     )
 
 
-def _message(error: Exception) -> str:
-    return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+def _stored(error: NetzError | KeyError | HTTPException) -> str:
+    """Why a job's request cannot be carried out, to store: a netz error or a refusal in every
+    language (JSON, ``{"de": …, "en": …}``, so that :func:`describe` says it in the reader's),
+    anything else as its text."""
+    if isinstance(error, NetzError | Refusal):
+        return json.dumps({lang: error.text(lang) for lang in LANGUAGES}, ensure_ascii=False)
+    if isinstance(error, HTTPException):
+        return str(error.detail)
+    return str(error.args[0]) if error.args else str(error)
+
+
+def _said(error: str, lang: str) -> str:
+    """A failed job's stored error (:data:`_FAILED` and the like, or :func:`_stored`'s) in ``lang``."""
+    if error.startswith("{"):
+        texts = json.loads(error)
+        return str(texts.get(lang) or texts[DEFAULT_LANGUAGE])
+    return message(error, lang)
 
 
 def visible_job(session: Session, settings: Settings, key: ApiKey, job_id: str) -> JobRow:
@@ -248,7 +263,7 @@ def describe(job: JobRow, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         "created_at": as_utc(job.created_at).isoformat(),
         "finished_at": None if job.finished_at is None else as_utc(job.finished_at).isoformat(),
         "expires_at": as_utc(job.expires_at).isoformat(),
-        "error": None if job.error is None else message(job.error, lang),
+        "error": None if job.error is None else _said(job.error, lang),
         "media_type": job.media_type, "result": result,
     }
 

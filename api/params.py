@@ -71,12 +71,9 @@ def check_names(lands: Iterable[str | None], programmes: Iterable[str | None], l
     ...
     netz.core.errors.UnknownNameError: no Land 'Atlantis'; Länder: Baden-Württemberg, Bayern, ...
     """
-    for parameter, wanted, known, heading in (
-        ("land", land, [*LAENDER, *lands], "Länder"),
-        ("programme", programme, list(programmes), "programmes"),
-    ):
+    for parameter, wanted, known in (("land", land, [*LAENDER, *lands]),
+                                     ("programme", programme, list(programmes))):
         names = sorted({name for name in known if name}, key=fold)
         if wanted is not None and not any(same_name(name, wanted) for name in names):
-            what = "Land" if parameter == "land" else "programme"
-            raise UnknownNameError(f"no {what} '{wanted}'", name=wanted, accepted=names, heading=heading,
-                                   parameter=parameter)
+            raise UnknownNameError(f"error.name.{parameter}", name=wanted, accepted=names,
+                                   heading=f"error.name.heading.{parameter}", parameter=parameter)

@@ -29,8 +29,8 @@ from netz.analysis.privacy import SinglesOutActors
 from netz.core.errors import MAX_LISTED_PROBLEMS, InputError, NetzError, Problem, UnknownNameError
 from netz.messages import catalogue, message, negotiate
 
-__all__ = ["PROBLEM_TYPE", "Refusal", "install", "problem", "request_language", "scope_language",
-           "send_problem", "title", "validation_text", "warning_texts"]
+__all__ = ["PROBLEM_TYPE", "InvalidValue", "Refusal", "install", "problem", "request_language",
+           "scope_language", "send_problem", "title", "validation_text", "warning_texts"]
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -49,6 +49,12 @@ class Refusal(HTTPException):
 
     def text(self, lang: str) -> str:
         return message(self.key, lang, **self.params)
+
+
+class InvalidValue(NetzError, ValueError):
+    """A value one of netz's own checks of a request (or of a setting) refuses, as a message key
+    with parameters: raised in a pydantic validator, it is a ``ValueError`` to pydantic, and
+    :func:`validation_text` says it in the client's language."""
 
 
 def request_language(request: Request) -> str:
@@ -84,14 +90,21 @@ def validation_text(error: Mapping[str, Any], lang: str) -> str:
     """One of pydantic's validation errors (a request's body, query or path) in ``lang``: from the
     catalogue (``request.invalid.<type>``, its placeholders filled from pydantic's ``ctx``) for the
     common types (missing, wrong type, too long or short, out of range, not an allowed value, a
-    field not asked for); pydantic's English text for the rest, and for the sentences netz's own
-    checks raise (``value_error``), which say the field themselves.
+    field not asked for); netz's own checks (an :class:`InvalidValue`, or any
+    :class:`~netz.core.errors.NetzError` a validator passes on) by their message key; pydantic's
+    English text for the rest.
 
     >>> validation_text({"type": "string_too_long", "msg": "…", "ctx": {"max_length": 200}}, "de")
     'Höchstens 200 Zeichen'
+    >>> deep = InvalidValue("request.invalid.too_deep", levels=32)
+    >>> validation_text({"type": "value_error", "msg": "…", "ctx": {"error": deep}}, "de")
+    'Listen und Zuordnungen dürfen höchstens 32 Ebenen tief verschachtelt sein'
     >>> validation_text({"type": "url_scheme", "msg": "URL scheme should be 'http'"}, "de")
     "URL scheme should be 'http'"
     """
+    own = (error.get("ctx") or {}).get("error")
+    if isinstance(own, NetzError):
+        return own.text(lang)
     key = f"request.invalid.{error['type']}"
     if key not in catalogue(lang):
         return str(error["msg"])
@@ -138,18 +151,17 @@ def install(app: FastAPI) -> None:
         lang = request_language(request)
         return problem(403, title(403, lang), error.text(lang))
 
-    # The library's UnknownNameError and most NetzErrors carry an English sentence, not a message
-    # key: their titles follow the request's language, their details are said as raised.
+    # netz's errors say what went wrong as a message key: title and detail in the request's language.
     @app.exception_handler(UnknownNameError)
     async def unknown_choice(request: Request, error: UnknownNameError) -> JSONResponse:
-        return problem(422, message("problem.title.unknown_name", request_language(request)), str(error),
+        lang = request_language(request)
+        return problem(422, message("problem.title.unknown_name", lang), error.text(lang),
                        parameter=error.parameter, name=error.name, accepted=error.accepted)
 
     @app.exception_handler(NetzError)
     async def netz_error(request: Request, error: NetzError) -> JSONResponse:
         lang = request_language(request)
-        worded = getattr(error, "text", None)  # an error that words itself in each language
-        return problem(422, title(422, lang), worded(lang) if callable(worded) else str(error))
+        return problem(422, title(422, lang), error.text(lang))
 
     # Starlette's HTTPException, which FastAPI's extends: so that Starlette's own errors
     # (no such route, method not allowed, an unreadable body) are problems too.

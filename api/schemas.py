@@ -84,7 +84,7 @@ class _Request(BaseModel):
     def _storable(cls, data: Any) -> Any:
         reason = unstorable(data)
         if reason is not None:
-            raise ValueError(reason)
+            raise reason
         return data
 
 

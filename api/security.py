@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from api.models import MAX_ID, AllianceRow, ApiKey, KeyGrant, Secret, as_utc, utcnow
-from netz.core.errors import NetzError
+from netz.core.errors import NetzError, UnknownNameError
 
 __all__ = [
     "KEY_CACHE_SECONDS",
@@ -115,9 +115,10 @@ def create_key(session: Session, role: str, *, alliances: Iterable[int] = (), la
     transaction); the new row is flushed, so :func:`find_key` finds it by the key's prefix.
     """
     if role not in ROLES:
-        raise KeyManagementError(f"unknown role '{role}'; roles: {', '.join(ROLES)}")
+        raise UnknownNameError("error.name.role", name=role, accepted=ROLES,
+                               heading="error.name.heading.roles")
     if alliances:  # stored for another role, they would be listed but mean nothing
-        _only_coordinators(role, "the new key")
+        _only_coordinators(role, None)
     prefix = secrets.token_hex(6)
     key = f"netz_{prefix}_{secrets.token_urlsafe(32)}"
     row = ApiKey(prefix=prefix, digest=_digest(key), role=role, label=label,
@@ -201,7 +202,7 @@ def find_key(session: Session, ref: str | int) -> ApiKey:
     row = session.get(ApiKey, int(text)) if not whole and text.isdigit() and int(text) <= MAX_ID else None
     row = row or session.scalar(select(ApiKey).where(ApiKey.prefix == text))
     if row is None:
-        raise KeyManagementError(f"no key with id or prefix '{ref}' ('netz keys list' lists them)")
+        raise KeyManagementError("error.keys.not_found", ref=ref)
     return row
 
 
@@ -234,8 +235,7 @@ def revoke(session: Session, row: ApiKey) -> bool:
     if row.role == "admin" and key_status(row) == "active":
         admins = session.scalars(select(ApiKey).where(ApiKey.role == "admin", ApiKey.revoked_at.is_(None)))
         if sum(key_status(other) == "active" for other in admins) <= 1:
-            raise KeyManagementError("this is the last usable admin key; make another admin key before "
-                                     "revoking it")
+            raise KeyManagementError("error.keys.last_admin")
     row.revoked_at = utcnow()
     return True
 
@@ -248,10 +248,10 @@ def set_expiry(row: ApiKey, expires: dt.datetime | None) -> None:
 def grant(session: Session, row: ApiKey, alliance_ids: Iterable[int]) -> list[int]:
     """Give a coordinator key further alliances; the ones it did not have yet, which must exist."""
     wanted = list(dict.fromkeys(int(a) for a in alliance_ids))
-    _only_coordinators(row.role, f"key {row.id}")
+    _only_coordinators(row.role, row.id)
     missing = [a for a in wanted if session.get(AllianceRow, a) is None]
     if missing:
-        raise KeyManagementError(f"no alliance with id {', '.join(map(str, missing))}; nothing was given")
+        raise KeyManagementError("error.keys.grant_no_alliance", ids=", ".join(map(str, missing)))
     have = set(session.scalars(select(KeyGrant.alliance_id).where(KeyGrant.key_id == row.id)))
     new = [a for a in wanted if a not in have]
     session.add_all(KeyGrant(key_id=row.id, alliance_id=a) for a in new)
@@ -261,10 +261,10 @@ def grant(session: Session, row: ApiKey, alliance_ids: Iterable[int]) -> list[in
 
 def withdraw(session: Session, row: ApiKey, alliance_id: int) -> None:
     """Take an alliance away from a coordinator key."""
-    _only_coordinators(row.role, f"key {row.id}")
+    _only_coordinators(row.role, row.id)
     found = session.get(KeyGrant, (row.id, int(alliance_id)))
     if found is None:
-        raise KeyManagementError(f"key {row.id} is not given alliance {alliance_id}")
+        raise KeyManagementError("error.keys.not_given", id=row.id, alliance=alliance_id)
     session.delete(found)
 
 
@@ -282,10 +282,11 @@ def orphan_keys(session: Session, alliance_id: int) -> None:
         row.orphaned_at = now
 
 
-def _only_coordinators(role: str, key: str) -> None:
+def _only_coordinators(role: str, key_id: int | None) -> None:
+    """Refuse alliances for a key (``key_id``, None for the one being made) that is no coordinator's."""
     if role != "coordinator":
-        raise KeyManagementError(f"{key} is a {role} key; only coordinator keys are given "
-                                 "alliances (the other roles see all of them)")
+        raise KeyManagementError("error.keys.only_coordinators" if key_id is not None
+                                 else "error.keys.only_coordinators_new", id=key_id, role=role)
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:

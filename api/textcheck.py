@@ -18,29 +18,26 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.problems import scope_language, send_problem
+from api.problems import InvalidValue, scope_language, send_problem
 
-__all__ = ["DEPTH_MESSAGE", "MAX_DEPTH", "NUL_MESSAGE", "SURROGATE_MESSAGE", "RejectNulInUrl", "unstorable"]
-
-NUL_MESSAGE = "text must not contain NUL characters (\\x00)"
-SURROGATE_MESSAGE = "text must not contain lone surrogates (\\ud800-\\udfff), which are no characters"
+__all__ = ["MAX_DEPTH", "RejectNulInUrl", "unstorable"]
 
 #: How deep lists and mappings may nest in a request body (metadata and attributes are flat in
 #: practice; much deeper ones could not even be sent back as JSON).
 MAX_DEPTH = 32
-DEPTH_MESSAGE = f"lists and mappings must not nest deeper than {MAX_DEPTH} levels"
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def unstorable(value: Any) -> str | None:
-    """Why this JSON value cannot be stored, or None: a string in it (keys included, at any
-    depth) holds a NUL or a lone surrogate, or it nests deeper than :data:`MAX_DEPTH`.
+def unstorable(value: Any) -> InvalidValue | None:
+    """Why this JSON value cannot be stored (to raise in a pydantic validator), or None: a string in
+    it (keys included, at any depth) holds a NUL or a lone surrogate, or it nests deeper than
+    :data:`MAX_DEPTH`.
 
     A walk with a stack of its own, not recursion: a body may nest as deep as the JSON parser
     allows.
 
-    >>> unstorable({"meta": {"a\\x00": 1}}), unstorable(["x", {"y": [1, "z"]}])
+    >>> str(unstorable({"meta": {"a\\x00": 1}})), unstorable(["x", {"y": [1, "z"]}])
     ('text must not contain NUL characters (\\\\x00)', None)
     """
     pending = [(value, 0)]
@@ -49,10 +46,11 @@ def unstorable(value: Any) -> str | None:
         if isinstance(item, str):
             found = _UNSTORABLE.search(item)
             if found is not None:
-                return NUL_MESSAGE if found.group() == "\x00" else SURROGATE_MESSAGE
+                return InvalidValue("request.invalid.nul" if found.group() == "\x00" else
+                                    "request.invalid.surrogate")
         elif isinstance(item, dict | list | tuple):
             if depth == MAX_DEPTH:
-                return DEPTH_MESSAGE
+                return InvalidValue("request.invalid.too_deep", levels=MAX_DEPTH)
             parts = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             pending.extend((part, depth + 1) for part in parts)
     return None

@@ -38,7 +38,7 @@ from netz.analysis.waves import diff_waves
 from netz.analysis.whatif import key_players, whatif
 from netz.cohort.batch import Pool, each, open_executor
 from netz.core import io
-from netz.core.errors import InputError, NetzError, NotInstalledError, require
+from netz.core.errors import NetzError, NotInstalledError, UnknownNameError, require
 from netz.core.io.spreadsheet import spreadsheet_safe
 from netz.core.limits import DEFAULT_LIMITS, Limits
 from netz.core.model import Alliance
@@ -59,11 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except InputError as error:
-        print(f"netz: {error.text(_lang(args))}", file=sys.stderr)
-        return EXIT_INPUT
     except NetzError as error:
-        print(f"netz: {error}", file=sys.stderr)
+        print(f"netz: {error.text(_lang(args))}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
@@ -142,11 +139,12 @@ def _add_service_commands(parser: argparse.ArgumentParser, commands: argparse._S
     try:
         service = importlib.import_module(SERVICE_COMMANDS)
     except ModuleNotFoundError as error:
-        missing = str(NotInstalledError("The service's commands (serve, keys, load, …)",
-                                        error.name or SERVICE_COMMANDS, "service"))
+        lang = locale_language()
+        missing = NotInstalledError("error.feature.service_commands", error.name or SERVICE_COMMANDS,
+                                    "service").text(lang)
         parser.epilog = missing
         if argv and not argv[0].startswith("-"):
-            parser.error(f"'{argv[0]}' is not a command of the netz library. {missing}")
+            parser.error(message("error.cli.not_a_command", lang, command=argv[0], missing=missing))
         return
     service.add_commands(commands)
 
@@ -326,7 +324,7 @@ def _settings(pairs: list[str], option: str) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep:
-            raise NetzError(f"{option} expects NAME=VALUE, got '{pair}'")
+            raise NetzError("error.cli.name_value", option=option, pair=pair)
         settings[name.strip()] = value.strip()
     return settings
 
@@ -357,10 +355,10 @@ def _limits(pairs: list[str]) -> Limits:
     changed = {}
     for name, value in _settings(pairs, "--limit").items():
         if name not in Limits.__dataclass_fields__:
-            known = ", ".join(Limits.__dataclass_fields__)
-            raise NetzError(f"--limit: unknown limit '{name}'; limits: {known}")
+            raise UnknownNameError("error.name.limit", name=name, accepted=list(Limits.__dataclass_fields__),
+                                   heading="error.name.heading.limits")
         if not value.isdigit() or int(value) < 1:
-            raise NetzError(f"--limit {name} expects a whole number of at least 1, got '{value}'")
+            raise NetzError("error.cli.limit_number", name=name, value=value)
         changed[name] = int(value)
     return dataclasses.replace(DEFAULT_LIMITS, **changed)
 
@@ -380,7 +378,7 @@ def _report(args: argparse.Namespace) -> int:
     if args.format == "pdf":
         return _report_pdf(args)
     if args.out is not None:
-        raise NetzError("--out is for --format pdf; text and json go to standard output")
+        raise NetzError("error.cli.out_for_pdf")
     result = serialise(_analyse(args))
     return _emit(args, result, render_report(result, lang=args.lang))
 
@@ -391,7 +389,7 @@ def _report_pdf(args: argparse.Namespace) -> int:
     from netz.core.printed import FEATURE, pdf
 
     if args.out is None:
-        raise NetzError("--format pdf writes a file: say where with --out FILE")
+        raise NetzError("error.cli.pdf_needs_out")
     require("weasyprint", extra="pdf", feature=FEATURE)  # before the analysis, not after it
     thresholds, bands = _rules(args)
     html = handout(_read(args), lang=args.lang, group_by=args.group_by, wave=args.wave,
@@ -416,7 +414,7 @@ def _whatif(args: argparse.Namespace) -> int:
     before = _analyse(args, alliance)
     removed = [i.strip() for i in args.remove.split(",") if i.strip()]
     if not removed and not args.key_players:
-        raise NetzError("say which actors to remove (--remove ID,ID) or ask for --key-players K")
+        raise NetzError("error.cli.nothing_to_remove")
     result: dict[str, object] = {}
     if removed:
         thresholds, bands = _rules(args)
@@ -454,7 +452,7 @@ def _alliances(args: argparse.Namespace) -> dict[str, Alliance]:
 
     found = [p for path in args.paths for p in discover(path)]
     if not found:
-        raise NetzError(f"no alliance found in {', '.join(map(str, args.paths))}")
+        raise NetzError("error.cli.no_alliance_found", paths=", ".join(map(str, args.paths)))
     alliances = {str(p): io.read(p, lenient=args.lenient) for p in found}
     for alliance in alliances.values():
         _warn(alliance, _lang(args))
@@ -503,9 +501,9 @@ def _programme_file(args: argparse.Namespace) -> int:
     from netz.cohort.programme_report import overview_xlsx, report_pdf
 
     if args.out is None:
-        raise NetzError(f"--format {args.format} writes a file: name it with --out FILE")
+        raise NetzError("error.cli.format_needs_out", format=args.format)
     if args.format == "pdf":
-        require("weasyprint", extra="pdf", feature="netz compare --format pdf")
+        require("weasyprint", extra="pdf", feature="error.feature.compare_pdf")
     alliances = _alliances(args)
     with _pool(args) as pool:
         found = each(partial(alliance_summary, null_samples=args.null_samples, seed=args.seed),
@@ -537,7 +535,7 @@ def _trends(args: argparse.Namespace) -> int:
 def _batch(args: argparse.Namespace) -> int:
     from netz.cohort.batch import discover, run, write_results
 
-    require("pyarrow", extra="batch", feature="netz batch (its Parquet tables)")
+    require("pyarrow", extra="batch", feature="error.feature.batch_parquet")
     root = args.path
     paths = discover(root)
     keys = {p.relative_to(root).as_posix() if root.is_dir() and p != root else p.name: p for p in paths}

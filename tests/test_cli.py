@@ -93,10 +93,13 @@ def test_report_group_by_an_attribute(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_report_group_by_unknown_column(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "report", DEMO, "--group-by", "Budget")
+    status, out, err = run(capsys, "report", DEMO, "--group-by", "Budget", "--lang", "en")
     assert status == 2
     assert out == ""
-    assert "'Budget'" in err and "Ehrenamtliche" in err
+    assert "no actor column 'Budget' to group by; columns: " in err and "Ehrenamtliche" in err
+    status, out, err = run(capsys, "report", DEMO, "--group-by", "Budget", "--lang", "de")
+    assert (status, out) == (2, "")
+    assert "Es gibt keine Akteursspalte „Budget“ zum Gruppieren; Spalten: " in err and "Ehrenamtliche" in err
 
 
 @pytest.mark.parametrize(("option", "directed", "density"),
@@ -160,7 +163,7 @@ def test_report_by_wave(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     assert first["network"]["n_ties"] == 1
     every = json.loads(run(capsys, "report", tmp_path, "--format", "json", "--wave", "all")[1])
     assert every["network"]["n_ties"] == 3
-    status, _, err = run(capsys, "report", tmp_path, "--wave", "2030")
+    status, _, err = run(capsys, "report", tmp_path, "--wave", "2030", "--lang", "en")
     assert status == 2
     assert "no wave '2030'" in err
 
@@ -243,9 +246,18 @@ def test_service_commands_without_the_service(
 ) -> None:
     # As in an install without netz[service]: the module that adds the commands cannot be imported.
     monkeypatch.setattr("netz.cli.SERVICE_COMMANDS", "netz_no_such_service")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
     with pytest.raises(SystemExit) as caught:
         main(["serve", "--port", "8001"])
     assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert "„serve“ ist kein Befehl der netz-Bibliothek. Die Befehle des Dienstes" in err
+    assert "ist nicht installiert; pip install 'netz[service]'" in err
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    with pytest.raises(SystemExit) as caught:
+        main(["serve", "--port", "8001"])
     err = capsys.readouterr().err
     assert "'serve' is not a command of the netz library" in err
     assert "pip install 'netz[service]'" in err
@@ -280,7 +292,7 @@ def test_convert_with_bad_input_writes_nothing(capsys: pytest.CaptureFixture[str
 def test_convert_to_a_missing_folder_or_unknown_suffix(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    status, _, err = run(capsys, "convert", DEMO, tmp_path / "gibt-es-nicht" / "out.xlsx")
+    status, _, err = run(capsys, "convert", DEMO, tmp_path / "gibt-es-nicht" / "out.xlsx", "--lang", "en")
     assert status == 2
     assert "does not exist" in err
     status, _, err = run(capsys, "convert", DEMO, tmp_path / "out.pdf")

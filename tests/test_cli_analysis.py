@@ -332,34 +332,58 @@ def test_diff_applies_thresholds(capsys: pytest.CaptureFixture[str], waves: Path
 # -- errors: exit status 2, a message, no traceback ----------------------------------------------------
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["gaps", DEMO, "--threshold", "nonsense=1"], "unknown setting(s): nonsense; known: major_share"),
-    (["gaps", DEMO, "--threshold", "over_centralization"], "--threshold expects NAME=VALUE"),
-    (["health", DEMO, "--band", "cohesion=3"], "unknown setting(s): cohesion; known: connectedness_good"),
-    (["whatif", DEMO, "--remove", "hk,zz"], "no actor(s) with id zz"),
-    (["whatif", DEMO], "say which actors to remove (--remove ID,ID) or ask for --key-players K"),
-    (["diff", DEMO, "--from", "2019", "--to", "2020"], "no wave '2019'; waves: none"),
-    (["gaps", DEMO, "--group-by", "Budget"], "'Budget'"),
-])
-def test_errors_are_messages(capsys: pytest.CaptureFixture[str], argv: list[object], message: str) -> None:
-    status, out, err = run(capsys, *argv)
-    assert status == 2
-    assert out == ""
-    assert err.startswith("netz: ") and message in err
+#: Mistakes on the command line, with what the English error says and what the German one does.
+MISTAKES = [
+    (["gaps", DEMO, "--threshold", "nonsense=1"], "unknown setting(s): nonsense; known: major_share",
+     "Unbekannte Einstellung(en): nonsense; bekannt sind: major_share"),
+    (["gaps", DEMO, "--threshold", "over_centralization"], "--threshold expects NAME=VALUE",
+     "--threshold erwartet NAME=WERT"),
+    (["health", DEMO, "--band", "cohesion=3"], "unknown setting(s): cohesion; known: connectedness_good",
+     "Unbekannte Einstellung(en): cohesion; bekannt sind: connectedness_good"),
+    (["whatif", DEMO, "--remove", "hk,zz"], "no actor(s) with id zz", "Diese Kennungen hat kein Akteur: zz"),
+    (["whatif", DEMO], "say which actors to remove (--remove ID,ID) or ask for --key-players K",
+     "Sagen Sie, welche Akteure wegfallen sollen"),
+    (["diff", DEMO, "--from", "2019", "--to", "2020"], "no wave '2019'; waves: none (no tie has a wave)",
+     "Es gibt keine Welle „2019“; Wellen: keine (keine Kooperation hat eine Welle)"),
+    (["gaps", DEMO, "--group-by", "Budget"], "no actor column 'Budget'",
+     "Es gibt keine Akteursspalte „Budget“"),
+    (["gaps", DEMO, "--threshold", "major_min=drei"],
+     "setting 'major_min' must be a whole number, not 'drei'",
+     "Die Einstellung „major_min“ muss eine ganze Zahl sein, nicht „drei“"),
+]
+#: Words of the English errors that a German one must not contain.
+ENGLISH = re.compile(r"\b(no|not|unknown|setting|known|wave|waves|none|actor|with|ids|say|which|must|be|"
+                     r"number|expects|column|group by)\b")
+
+
+@pytest.mark.parametrize(("argv", "english", "german"), MISTAKES)
+def test_errors_are_messages(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                             argv: list[object], english: str, german: str) -> None:
+    """Said in the language asked for (--lang), without a traceback; German by default."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    status, out, err = run(capsys, *argv, "--lang", "en")
+    assert (status, out) == (2, "")
+    assert err.startswith("netz: ") and english in err
     assert "Traceback" not in err
+    for lang in ([], ["--lang", "de"]):
+        status, out, err = run(capsys, *argv, *lang)
+        assert (status, out) == (2, "")
+        assert err.startswith("netz: ") and german in err, err
+        assert not ENGLISH.search(err.replace("--key-players", "").replace("--remove", "")), err
 
 
 def test_unknown_wave(capsys: pytest.CaptureFixture[str], waves: Path) -> None:
     for argv in (["diff", waves, "--from", "2019", "--to", "2030"], ["gaps", waves, "--wave", "2030"],
                  ["health", waves, "--wave", "2030"], ["whatif", waves, "--remove", "a", "--wave", "2030"]):
-        status, out, err = run(capsys, *argv)
+        status, out, err = run(capsys, *argv, "--lang", "en")
         assert (status, out) == (2, "")
         every = "" if argv[0] == "diff" else ", all"  # a diff compares two waves, never all at once
         assert err == f"netz: no wave '2030'; waves: 2019, 2020, 2021{every}\n"
 
 
 def test_threshold_value_that_is_not_a_number(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err = run(capsys, "gaps", DEMO, "--threshold", "major_min=drei")
+    status, out, err = run(capsys, "gaps", DEMO, "--threshold", "major_min=drei", "--lang", "en")
     assert (status, out) == (2, "")
     assert err == "netz: setting 'major_min' must be a whole number, not 'drei'\n"
     status, _, err = run(capsys, "health", DEMO, "--band", "cohesion_good=viel")
@@ -368,8 +392,8 @@ def test_threshold_value_that_is_not_a_number(capsys: pytest.CaptureFixture[str]
 
 def test_error_in_a_real_process() -> None:
     """The installed command, as a user runs it: message on stderr, status 2, nothing else."""
-    done = subprocess.run([str(NETZ), "whatif", str(DEMO), "--remove", "zz"], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run([str(NETZ), "whatif", str(DEMO), "--remove", "zz", "--lang", "en"],
+                          capture_output=True, text=True, check=False)
     ids = ", ".join(io.read(DEMO).actors["id"])
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == f"netz: no actor(s) with id zz; ids: {ids}\n"

@@ -180,6 +180,7 @@ def test_cli_writes_the_pdf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_cli_pdf_needs_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["report", str(DEMO), "--format", "pdf"]) == 2
     assert "--out" in capsys.readouterr().err
-    assert main(["report", str(DEMO), "--format", "json", "--out", str(tmp_path / "x.pdf")]) == 2
+    assert main(["report", str(DEMO), "--format", "json", "--out", str(tmp_path / "x.pdf"),
+                 "--lang", "en"]) == 2
     assert "--out is for --format pdf" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from api import surveys
 from api.deps import SessionDep, SessionRoute
 from api.models import AnswerRow, RespondentRow, utcnow
-from api.problems import Refusal
+from api.problems import InvalidValue, Refusal
 from api.schemas import _Request
 from netz.analysis import survey as netz_survey
 
@@ -45,9 +45,8 @@ class AnswerIn(_Request):
     def _known_kinds(cls, kinds: list[str]) -> list[str]:
         unknown = [k for k in kinds if k not in netz_survey.KINDS]
         if unknown:
-            raise ValueError(
-                f"unknown kind(s) {', '.join(unknown)} (accepted: {', '.join(netz_survey.KINDS)})"
-            )
+            raise InvalidValue("request.invalid.kinds", kinds=", ".join(unknown),
+                               accepted=", ".join(netz_survey.KINDS))
         return sorted(set(kinds), key=netz_survey.KINDS.index)
 
 

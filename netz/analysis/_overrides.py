@@ -22,13 +22,14 @@ def with_overrides(rules: T, overrides: dict[str, Any]) -> T:
     kinds = {f.name: f.type for f in fields(rules)}  # type: ignore[arg-type]
     unknown = sorted(set(overrides) - set(kinds))
     if unknown:
-        raise UnknownNameError(f"unknown setting(s): {', '.join(unknown)}", name=unknown,
-                               accepted=list(kinds), heading="known")
+        raise UnknownNameError("error.name.settings", name=unknown,
+                               accepted=list(kinds), heading="error.name.heading.known")
     converted = {}
     for name, value in overrides.items():
-        wanted = "whole number" if kinds[name] in ("int", int) else "number"
+        whole = kinds[name] in ("int", int)
         try:
-            converted[name] = int(value) if wanted == "whole number" else float(value)
+            converted[name] = int(value) if whole else float(value)
         except (TypeError, ValueError):
-            raise NetzError(f"setting '{name}' must be a {wanted}, not '{value}'") from None
+            raise NetzError("error.override.whole" if whole else "error.override.number", name=name,
+                            value=value) from None
     return replace(rules, **converted)  # type: ignore[type-var]

@@ -51,7 +51,6 @@ from netz.core.graph import actor_ids
 from netz.core.metrics.mixing import mixing_summary
 from netz.core.model import Alliance, plain_value
 from netz.core.vocabulary import ACTOR_TYPES
-from netz.messages import message
 
 __all__ = [
     "MAX_BANDS",
@@ -90,19 +89,8 @@ class PseudonymCollision(NetzError):
 
 
 class SinglesOutActors(NetzError):
-    """Figures by group of this column would describe single actors (or very few).
-
-    ``code`` is the reason's message key (``privacy.*``), ``params`` its placeholders;
-    :meth:`text` words it in a language, ``str()`` in English.
-    """
-
-    def __init__(self, code: str, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(self.text("en"))
-
-    def text(self, lang: str) -> str:
-        return message(self.code, lang, **self.params)
+    """Figures by group of this column would describe single actors (or very few): the reason's
+    message key is ``privacy.*``."""
 
 
 def pseudonym(key: bytes, scope: str, actor_id: str, *, width: int = PSEUDONYM_WIDTH) -> str:
@@ -142,9 +130,7 @@ def pseudonyms(key: bytes, scope: str, actor_ids: Iterable[str], *,
         for actor in clashing:
             longer = len(codes[actor]) - 2 + _LENGTHEN_BY
             if longer > _DIGEST_WIDTH:
-                raise PseudonymCollision(
-                    f"zwei Akteure haben denselben Schlüsselwert (SHA-256) / two actors have the same "
-                    f"key digest (SHA-256) in scope '{scope}'")
+                raise PseudonymCollision("error.pseudonym_collision", scope=scope)
             codes[actor] = pseudonym(key, scope, actor, width=longer)
     return codes
 

@@ -84,16 +84,17 @@ def resolve_names(alliance: Alliance, group_by: str = "type", wave: str | None =
     columns = [str(column) for column in alliance.actors.columns]
     column = _matching(group_by, columns)
     if column is None:
-        raise UnknownNameError(f"no actor column '{group_by}' to group by", name=group_by, accepted=columns,
-                               heading="columns", parameter="group_by")
+        raise UnknownNameError("error.name.no_column", name=group_by, accepted=columns,
+                               heading="error.name.heading.columns", parameter="group_by")
     if wave is None:
         return column, None
     waves = [str(w) for w in alliance.waves]
     chosen = _matching(str(wave), [*waves, "all"])
     if chosen is None:
         accepted = [*waves, "all"] if waves else []
-        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=accepted, heading="waves",
-                               note="" if waves else " (no tie has a wave)", parameter="wave")
+        raise UnknownNameError("error.name.no_wave", name=str(wave), accepted=accepted,
+                               heading="error.name.heading.waves",
+                               note=None if waves else "error.name.note.no_waves", parameter="wave")
     return column, chosen
 
 
@@ -120,13 +121,14 @@ def select_wave(alliance: Alliance, wave: str | None = None) -> tuple[Alliance, 
     """
     waves = alliance.waves
     if wave is not None and wave != "all" and not waves:
-        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=[], heading="waves",
-                               note=" (no tie has a wave)")
+        raise UnknownNameError("error.name.no_wave", name=str(wave), accepted=[],
+                               heading="error.name.heading.waves", note="error.name.note.no_waves")
     if not waves or wave == "all":
         return alliance, None if not waves else "all"
     chosen = waves[-1] if wave is None else str(wave)
     if chosen not in waves:
-        raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=waves, heading="waves")
+        raise UnknownNameError("error.name.no_wave", name=str(wave), accepted=waves,
+                               heading="error.name.heading.waves")
     ties = alliance.ties
     keep = ties["wave"].isna() | (ties["wave"] == chosen)
     active = set(ties.loc[keep, "source"]) | set(ties.loc[keep, "target"])

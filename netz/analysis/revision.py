@@ -72,15 +72,13 @@ def add_wave(stored: Alliance, upload: Alliance, wave: str | None) -> Alliance:
         ties["wave"] = wave.strip()
     missing = ties["wave"].isna()
     if missing.any():
-        raise InputError.single(
-            f"{int(missing.sum())} ties of the upload have no wave; name the wave to add",
-            file="ties", row=int(missing.to_numpy().nonzero()[0][0]) + 1, column="wave")
+        raise InputError.single("input.revision.no_wave", n=int(missing.sum()), file="ties",
+                                row=int(missing.to_numpy().nonzero()[0][0]) + 1, column="wave")
     known = set(stored.ties["wave"].dropna().astype(str))
     repeated = sorted(set(ties["wave"].astype(str)) & known)
     if repeated:
         raise InputError.single(
-            f"the alliance has the wave {', '.join(repeated)} already; replace its data instead, or "
-            "name a new wave", file="ties", column="wave")
+            "input.revision.wave_taken", waves=", ".join(repeated), file="ties", column="wave")
     actors = stored.actors.set_index("id")
     incoming = upload.actors.set_index("id")
     for column in ("name", "type"):

@@ -352,11 +352,9 @@ def merge(
     2
     """
     if rule not in RULES:
-        raise UnknownNameError(f"unknown rule '{rule}'", name=rule, accepted=RULES, parameter="rule")
+        raise UnknownNameError("error.name.rule", name=rule, accepted=RULES, parameter="rule")
     if combine not in COMBINE:
-        raise UnknownNameError(
-            f"unknown way to combine '{combine}'", name=combine, accepted=COMBINE, parameter="combine"
-        )
+        raise UnknownNameError("error.name.combine", name=combine, accepted=COMBINE, parameter="combine")
     answered = set(respondents)
     order = {actor: i for i, actor in enumerate(roster)}
     scored = _scored(reports)

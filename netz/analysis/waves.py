@@ -62,8 +62,9 @@ def diff_waves(
     for wave in (from_wave, to_wave):
         if str(wave) not in alliance.waves:
             # select_wave reads a wave-less alliance as one observation; a diff needs two.
-            raise UnknownNameError(f"no wave '{wave}'", name=str(wave), accepted=alliance.waves,
-                                   heading="waves", note="" if alliance.waves else " (no tie has a wave)")
+            raise UnknownNameError("error.name.no_wave", name=str(wave), accepted=alliance.waves,
+                                   heading="error.name.heading.waves",
+                                   note=None if alliance.waves else "error.name.note.no_waves")
     before = analyse(alliance, group_by=group_by, wave=str(from_wave), thresholds=thresholds, bands=bands)
     after = analyse(alliance, group_by=group_by, wave=str(to_wave), thresholds=thresholds, bands=bands)
     unknown = recorded_unknown(alliance.meta, str(to_wave), directed=alliance.directed) or ()

@@ -40,8 +40,8 @@ def remove_actors(alliance: Alliance, actor_ids: Iterable[str]) -> Alliance:
     leaving = set(actor_ids)
     unknown = sorted(leaving - set(alliance.actors["id"]))
     if unknown:
-        raise UnknownNameError(f"no actor(s) with id {', '.join(unknown)}", name=unknown,
-                               accepted=list(alliance.actors["id"]), heading="ids")
+        raise UnknownNameError("error.name.no_actors", name=unknown,
+                               accepted=list(alliance.actors["id"]), heading="error.name.heading.ids")
     actors = alliance.actors[~alliance.actors["id"].isin(leaving)].reset_index(drop=True)
     ties = alliance.ties[~(alliance.ties["source"].isin(leaving) | alliance.ties["target"].isin(leaving))]
     return Alliance(actors, ties.reset_index(drop=True), alliance.directed, alliance.weighted,

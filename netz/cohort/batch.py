@@ -52,7 +52,7 @@ from tqdm import tqdm
 from netz.analysis.report import select_wave
 from netz.cohort.compare import compare_row, percentile_ranks
 from netz.core import io
-from netz.core.errors import InputError, require
+from netz.core.errors import InputError, Phrase, require
 from netz.core.graph import to_igraph
 from netz.core.io.spreadsheet import spreadsheet_safe
 from netz.core.metrics import actor_metrics
@@ -203,7 +203,7 @@ def open_executor(scheduler: str | None = None, *, workers: int | None = None) -
         finally:
             pool.shutdown(cancel_futures=True)
         return
-    require("distributed", extra="batch", feature=f"the Dask scheduler {spec}")
+    require("distributed", extra="batch", feature=Phrase("error.feature.dask", spec=spec))
     from distributed import Client
 
     try:
@@ -430,7 +430,7 @@ def write_results(result: BatchResult, out: str | Path) -> list[Path]:
     failed) and ``results.actors.*`` (with actor metrics). Parquet needs pyarrow,
     which comes with ``netz[batch]``.
     """
-    require("pyarrow", extra="batch", feature="Parquet tables")
+    require("pyarrow", extra="batch", feature="error.feature.parquet")
     out = Path(out)
     stem = out.with_suffix("") if out.suffix.lower() in (".parquet", ".csv") else out
     tables = {"": result.alliances, ".failures": result.failures}

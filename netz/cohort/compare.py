@@ -492,8 +492,8 @@ def _check_null(model: str, samples: int) -> None:
     if samples < 1:
         raise ValueError(f"samples must be at least 1, got {samples}")
     if model not in NULL_MODELS:
-        raise UnknownNameError(f"unknown null model {model!r}", name=model, accepted=list(NULL_MODELS),
-                               heading="models")
+        raise UnknownNameError("error.name.null_model", name=model, accepted=list(NULL_MODELS),
+                               heading="error.name.heading.models")
 
 
 def _group_codes(g: ig.Graph, group_by: str) -> np.ndarray:

@@ -172,7 +172,7 @@ def report_pdf(
     lang: str = "de",
 ) -> bytes:
     """The programme report as PDF (WeasyPrint, the ``pdf`` extra)."""
-    require("weasyprint", extra="pdf", feature="the PDF report")
+    require("weasyprint", extra="pdf", feature="error.feature.programme_pdf")
     from weasyprint import HTML
 
     return bytes(HTML(string=report_html(rows, charts, programme=programme, lang=lang)).write_pdf())

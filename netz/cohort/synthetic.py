@@ -479,8 +479,8 @@ def _with_problem(problem: str, edges: np.ndarray, n: int, types: np.ndarray, rn
         kept = np.concatenate([edges[(edges == hub).any(axis=1)], others[~dropped]])
         spokes = [(hub, int(v)) for v in range(n) if v != hub and rng.random() < 0.15 + 0.8 * share]
         return _add(kept, spokes)
-    raise UnknownNameError(f"unknown problem {problem!r}", name=problem, accepted=list(PROBLEMS),
-                           heading="problems")
+    raise UnknownNameError("error.name.problem", name=problem, accepted=list(PROBLEMS),
+                           heading="error.name.heading.problems")
 
 
 def _repair_within(edges: np.ndarray, n: int, members: np.ndarray, types: np.ndarray,

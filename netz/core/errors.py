@@ -27,6 +27,7 @@ __all__ = [
     "InputError",
     "NetzError",
     "NotInstalledError",
+    "Phrase",
     "Place",
     "Problem",
     "UnknownNameError",
@@ -95,20 +96,62 @@ class Place(str):
         return message(f"input.where.{self.kind}", lang, **_in_language(self.parts, lang))
 
 
+class Phrase(str):
+    """A text of the catalogue (``key`` with ``params``) as a parameter of a message or of an
+    error, worded in the language the message is said in; as a ``str`` it is the English form.
+
+    >>> feature = Phrase("error.feature.dask", spec="tcp://host:8786")
+    >>> str(feature), feature.text("de")
+    ('the Dask scheduler tcp://host:8786', 'der Dask-Scheduler tcp://host:8786')
+    """
+
+    key: str
+    params: dict[str, object]
+
+    def __new__(cls, key: str, /, **params: object) -> Phrase:
+        phrase = super().__new__(cls, message(key, "en", **_in_language(params, "en")))
+        phrase.key, phrase.params = key, params
+        return phrase
+
+    def text(self, lang: str) -> str:
+        return message(self.key, lang, **_in_language(self.params, lang))
+
+
 def _in_language(params: Mapping[str, object], lang: str) -> dict[str, object]:
-    """Message parameters with the counts and places among them worded for ``lang``."""
-    return {k: v.text(lang) if isinstance(v, Count | Figure | Place) else v for k, v in params.items()}
+    """Message parameters with the counts, figures, places and phrases among them worded for ``lang``."""
+    return {k: v.text(lang) if isinstance(v, Count | Figure | Place | Phrase) else v
+            for k, v in params.items()}
 
 
 class NetzError(Exception):
     """Base class of all errors netz raises on purpose.
+
+    An error says *what* went wrong as a message key of the catalogue (:mod:`netz.messages`) with
+    its parameters, so that the command line and the service can say it in the user's language
+    (:meth:`text`); ``str()`` is the English text. A parameter that is a :class:`Count`, a
+    :class:`Place` or a :class:`Phrase` is worded in that language too; a text that is not a key
+    is said as it is.
 
     Every one pickles with all it carries (an :class:`InputError`'s problems with file, row
     and column, an :class:`UnknownNameError`'s accepted names), so that an error raised in a
     worker process or on a Dask cluster (:func:`netz.cohort.batch.open_executor`) reaches the caller
     as it was raised. (Python's default rebuilds an exception by calling its class with
     ``args``, the message, which subclasses with other parameters cannot take.)
+
+    >>> error = NetzError("error.override.whole", name="major_min", value="drei")
+    >>> print(error); print(error.text("de"))
+    setting 'major_min' must be a whole number, not 'drei'
+    Die Einstellung „major_min“ muss eine ganze Zahl sein, nicht „drei“
     """
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        """What went wrong, in ``lang``."""
+        return message(self.key, lang, **_in_language(self.params, lang))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _rebuild, (type(self), self.args, self.__dict__)
@@ -191,7 +234,8 @@ class InputError(NetzError):
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
         if not self.problems:
             raise ValueError("InputError needs at least one problem")
-        super().__init__(self.text("en"))
+        first = self.problems[0]  # the key of the first problem, as file, row and column are its
+        super().__init__(first.code, **first.params)
 
     @classmethod
     def single(
@@ -240,36 +284,49 @@ class UnknownNameError(NetzError):
 
     Parameters
     ----------
-    message
-        What was not found, e.g. ``"no wave '2030'"``.
+    key
+        The message key of what was not found, e.g. ``"error.name.no_wave"``; its ``{name}`` is
+        the unknown name (names joined by commas), its other placeholders come from ``params``.
     name
         The unknown name, or names.
     accepted
         The names that would have been accepted, listed in the message after ``heading``
         (the first :data:`MAX_LISTED_NAMES` of them).
     heading
-        How to introduce them, e.g. ``"waves"``.
+        The message key that introduces them, e.g. ``"error.name.heading.waves"``.
     note
-        Anything to add at the end.
+        The message key of anything to add at the end, or None.
     parameter
         The option that named it, where there is one (``group_by``, ``wave``): the service
         puts it into its problem answer.
 
     Examples
     --------
-    >>> str(UnknownNameError("no wave '2030'", name="2030", accepted=["2023", "2024"], heading="waves"))
-    "no wave '2030'; waves: 2023, 2024"
+    >>> error = UnknownNameError("error.name.no_wave", name="2030", accepted=["2023", "2024"],
+    ...                          heading="error.name.heading.waves")
+    >>> str(error), error.text("de")
+    ("no wave '2030'; waves: 2023, 2024", 'Es gibt keine Welle „2030“; Wellen: 2023, 2024')
     """
 
-    def __init__(self, message: str, *, name: str | list[str], accepted: Sequence[object],
-                 heading: str = "accepted", note: str = "", parameter: str | None = None) -> None:
+    def __init__(self, key: str, /, *, name: str | list[str], accepted: Sequence[object],
+                 heading: str = "error.name.heading.accepted", note: str | None = None,
+                 parameter: str | None = None, **params: object) -> None:
         self.name = name
         self.parameter = parameter
         self.accepted = [str(a) for a in accepted]
-        listed = ", ".join(self.accepted[:MAX_LISTED_NAMES]) or "none"
+        self.heading = heading
+        self.note = note
+        named = ", ".join(name) if isinstance(name, list) else name
+        super().__init__(key, **{"name": named, **params})
+
+    def text(self, lang: str = "en") -> str:
+        """What was not found and the names accepted instead, in ``lang``."""
+        listed = ", ".join(self.accepted[:MAX_LISTED_NAMES]) or message("error.name.none", lang)
         if len(self.accepted) > MAX_LISTED_NAMES:
-            listed += f", … ({len(self.accepted)} in all)"
-        super().__init__(f"{message}; {heading}: {listed}{note}")
+            listed += message("error.name.more", lang, n=Count(len(self.accepted)).text(lang))
+        return message("error.name.listing", lang, what=super().text(lang),
+                       heading=message(self.heading, lang), names=listed,
+                       note=message(self.note, lang) if self.note else "")
 
 
 class NotInstalledError(NetzError):
@@ -281,7 +338,8 @@ class NotInstalledError(NetzError):
     Parameters
     ----------
     feature
-        What the user asked for, e.g. ``"netz batch --scheduler (a Dask cluster)"``.
+        What the user asked for: a message key (``"error.feature.batch_parquet"``) or a
+        :class:`Phrase` with parameters.
     module
         The missing module.
     extra
@@ -291,7 +349,8 @@ class NotInstalledError(NetzError):
     def __init__(self, feature: str, module: str, extra: str) -> None:
         self.module = module
         self.extra = extra
-        super().__init__(f"{feature}: {module} is not installed; pip install 'netz[{extra}]'")
+        super().__init__("error.not_installed", module=module, extra=extra,
+                         feature=feature if isinstance(feature, Phrase) else Phrase(feature))
 
 
 def require(module: str, *, extra: str, feature: str) -> None:

@@ -186,8 +186,8 @@ class Alliance:
         """The actor with this id (:class:`~netz.core.errors.UnknownNameError` if there is none)."""
         rows = self.actors.index[self.actors["id"] == actor_id]
         if len(rows) == 0:
-            raise UnknownNameError(f"no actor with id '{actor_id}'", name=actor_id,
-                                   accepted=list(self.actors["id"]), heading="ids")
+            raise UnknownNameError("error.name.no_actor", name=actor_id,
+                                   accepted=list(self.actors["id"]), heading="error.name.heading.ids")
         return _actor_from_row(self.actors.loc[rows[0]], self.actor_attributes)
 
     def iter_actors(self) -> Iterator[Actor]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from netz.core.errors import NetzError, require
+from netz.core.errors import NetzError, Phrase, require
 
 __all__ = ["FEATURE", "pdf"]
 
-FEATURE = "The report as PDF"
+FEATURE = "error.feature.report_pdf"
 
 
 def pdf(html: str) -> bytes:
@@ -29,8 +29,7 @@ def pdf(html: str) -> bytes:
     try:
         import weasyprint
     except OSError as error:  # WeasyPrint finds Pango at import time
-        raise NetzError(f"{FEATURE}: WeasyPrint cannot load the Pango library ({error}); "
-                        "install it, e.g. apt-get install libpango-1.0-0 libpangoft2-1.0-0") from error
+        raise NetzError("error.pango_missing", feature=Phrase(FEATURE), error=str(error)) from error
     from weasyprint.urls import URLFetcher
 
     class FetchNothing(URLFetcher):

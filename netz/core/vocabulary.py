@@ -194,13 +194,9 @@ class UnknownTypeError(UnknownNameError):
     def __init__(self, label: str) -> None:
         self.label = label
         self.suggestion = suggest_type(label)
-        hint = f" (did you mean '{self.suggestion}'?)" if self.suggestion else ""
-        super().__init__(
-            f"unknown actor type '{label}'{hint}", name=label, accepted=ACTOR_TYPES,
-            heading="expected one of",
-            note=" (German names such as Initiative, Kirche, Wohlfahrtsverband, Kommune, Geflüchtete, "
-            "Verein, Schule, Jobcenter, Behörde, Sonstige are accepted too)",
-        )
+        super().__init__("error.name.type_suggest" if self.suggestion else "error.name.type", name=label,
+                         suggestion=self.suggestion, accepted=ACTOR_TYPES,
+                         heading="error.name.heading.expected", note="error.name.note.german_types")
 
 
 def canonical_type(label: str) -> str:

@@ -383,7 +383,7 @@ def test_lone_surrogates_in_json_bodies(client: TestClient, admin: dict[str, str
                                         row_counts: Callable[[], dict[str, int]], body: bytes) -> None:
     """A lone surrogate is no character: no database, export or answer could carry it (500 before)."""
     response = client.post(ALLIANCES, content=body, headers={**admin, "Content-Type": "application/json"})
-    assert "surrogate" in assert_problem(response, 422)["detail"]
+    assert "einzelnen Surrogate" in assert_problem(response, 422)["detail"]
     assert row_counts() == before
 
 
@@ -392,7 +392,7 @@ def test_deeply_nested_metadata(client: TestClient, admin: dict[str, str], befor
     """Stored, but its answer could not be written as JSON (500 before): refused instead."""
     deep = b'{"name": "X", "meta": {"x": ' + b"[" * 500 + b"]" * 500 + b"}}"
     response = client.post(ALLIANCES, content=deep, headers={**admin, "Content-Type": "application/json"})
-    assert "nest" in assert_problem(response, 422)["detail"]
+    assert "höchstens 32 Ebenen tief verschachtelt" in assert_problem(response, 422)["detail"]
     assert row_counts() == before
     nested: Any = "unten"
     for _ in range(12):  # 24 levels below the metadata: allowed

@@ -143,8 +143,10 @@ def test_a_server_that_takes_no_more_connections_is_503_with_the_reason(
 
 
 def test_serve_on_a_server_that_takes_no_more_connections_says_so(
-    limited_role: str, capsys: pytest.CaptureFixture[str]
+    limited_role: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):  # no locale: German
+        monkeypatch.delenv(variable, raising=False)
     held = psycopg.connect(make_url(limited_role).set(drivername="postgresql").render_as_string(
         hide_password=False))
     try:
@@ -153,5 +155,5 @@ def test_serve_on_a_server_that_takes_no_more_connections_says_so(
         held.close()
     assert status == 2
     error = capsys.readouterr().err
-    assert "refuses more connections" in error and "max_connections" in error
+    assert "nimmt keine weiteren Verbindungen an" in error and "max_connections" in error
     assert "Traceback" not in error

@@ -46,6 +46,42 @@ CASES: dict[str, tuple[int, Ask]] = {
 }
 
 
+def asking(path: str, **params: str) -> Ask:
+    """A GET of ``path`` (``{id}``: the demo alliance's) with ``params``, as an admin."""
+    return lambda c, k, d, h: c.get(ALLIANCES + path.format(id=d["id"]), params=params, headers=admin(k, h))
+
+
+def posting(body: bytes) -> Ask:
+    """A new alliance with this JSON ``body``, as an admin."""
+    return lambda c, k, d, h: c.post(ALLIANCES, content=body,
+                                     headers=admin(k, {**h, "Content-Type": "application/json"}))
+
+
+# netz's own errors (UnknownNameError, InvalidValue): said from the catalogue too (issue 12)
+CASES |= {
+    "422 unknown wave": (422, asking("/{id}/report", wave="2030")),
+    "422 unknown group_by": (422, asking("/{id}/gaps", group_by="Budget")),
+    "422 unknown actor id": (422, asking("/{id}/whatif", remove="zz")),
+    "422 unknown Land": (422, asking("", land="Atlantis")),
+    "422 NUL in a body": (422, posting(b'{"name": "a\\u0000b"}')),
+    "422 lone surrogate": (422, posting(b'{"name": "X", "meta": {"a": "\\ud800"}}')),
+    "422 nested too deep": (422, posting(b'{"name": "X", "meta": {"x": ' + b"[" * 40 + b"]" * 40 + b"}}")),
+}
+#: What the German answers of netz's own errors say (the English ones say what they said before).
+SAID = {
+    "422 unknown wave": ("Es gibt keine Welle „2030“", "no wave '2030'"),
+    "422 unknown group_by": ("Es gibt keine Akteursspalte „Budget“ zum Gruppieren; Spalten: id, ",
+                             "no actor column 'Budget' to group by; columns: id, "),
+    "422 unknown actor id": ("Diese Kennungen hat kein Akteur: zz; Kennungen: ",
+                             "no actor(s) with id zz; ids: "),
+    "422 unknown Land": ("Es gibt kein Land „Atlantis“; Länder: Baden-Württemberg",
+                         "no Land 'Atlantis'; Länder: "),
+    "422 NUL in a body": ("Text darf keine NUL-Zeichen", "text must not contain NUL characters"),
+    "422 lone surrogate": ("Text darf keine einzelnen Surrogate", "text must not contain lone surrogates"),
+    "422 nested too deep": ("höchstens 32 Ebenen tief verschachtelt", "must not nest deeper than 32 levels"),
+}
+
+
 def check(german: Any, english: Any, status: int) -> None:
     assert german.status_code == english.status_code == status, (german.text, english.text)
     de, en = german.json(), english.json()
@@ -61,7 +97,11 @@ def test_problems_are_german_unless_english_is_asked(client: TestClient, keys: A
                                                      demo_zip: bytes, case: str) -> None:
     status, ask = CASES[case]
     known = {**demo, "zip": demo_zip}
-    check(ask(client, keys, known, {}), ask(client, keys, known, {"Accept-Language": "en"}), status)
+    german, english = ask(client, keys, known, {}), ask(client, keys, known, {"Accept-Language": "en"})
+    check(german, english, status)
+    if case in SAID:
+        assert SAID[case][0] in german.json()["detail"], german.json()
+        assert SAID[case][1] in english.json()["detail"], english.json()
 
 
 def test_middleware_problems_follow_the_language(client: TestClient, keys: Any, make_app: Any) -> None:

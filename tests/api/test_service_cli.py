@@ -83,11 +83,14 @@ def test_keys_create_for_an_alliance_that_does_not_exist(capsys: pytest.CaptureF
 
 
 def test_keys_create_gives_alliances_to_coordinator_keys_only(capsys: pytest.CaptureFixture[str], keys: Any,
-                                                             app: FastAPI, database_url: str) -> None:
+                                                             app: FastAPI, database_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):  # the service's commands speak the locale's language
+        monkeypatch.delenv(variable, raising=False)
     before = key_count(app)
     status, out, err = run(capsys, "keys", "create", "--role", "funder", "--alliance", str(keys.own),
                            "--database", database_url)
-    assert status == 2 and "coordinator" in err and "Traceback" not in err
+    assert status == 2 and "Bündnisse bekommen nur Koordinationsschlüssel" in err and "Traceback" not in err
     assert not KEY.search(out)
     assert key_count(app) == before
 
@@ -303,10 +306,17 @@ def test_serve_refuses_a_bad_setting_at_start_naming_it(database_url: str, tmp_p
     """Failed before: the service started with a mistyped ``NETZ_SCHEDULER`` (or rate limit, or
     zero job threads) and failed when the first job or request needed it; a JSON setting that was
     no JSON was a traceback. Now ``netz serve`` stops at once: exit status 2, one sentence naming
-    the setting, its value and what it takes."""
-    env = {**os.environ, setting: value}
-    done = subprocess.run([str(NETZ), "serve", "--database", database_url, "--port", "0"], env=env,
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith(f"netz: the setting {setting} is not valid"), done.stderr
-    assert expected in done.stderr and "Traceback" not in done.stderr
+    the setting, its value and what it takes — in the locale's language."""
+    said = {}
+    for lang in ("en_GB.UTF-8", "de_DE.UTF-8"):
+        env = {**{k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES")},
+               setting: value, "LANG": lang}
+        done = subprocess.run([str(NETZ), "serve", "--database", database_url, "--port", "0"], env=env,
+                              capture_output=True, text=True, timeout=60, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        said[lang[:2]] = done.stderr
+    assert said["en"].startswith(f"netz: the setting {setting} is not valid"), said["en"]
+    assert expected in said["en"]
+    assert said["de"].startswith(f"netz: Die Einstellung {setting} ist nicht gültig"), said["de"]
+    assert not re.search(r"\b(expected|not|valid|should|greater|than)\b", said["de"]), said["de"]

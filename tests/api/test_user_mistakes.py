@@ -41,7 +41,7 @@ def test_unknown_names_are_422_problems_naming_what_is_accepted(
     for path, params, named, accepted in [
         ("whatif", {"remove": "niemand"}, "niemand", ids[:3]),
         ("report", {"group_by": "Lieblingsfarbe"}, "Lieblingsfarbe", ["id", "name", "type"]),
-        ("report", {"wave": "2030"}, "2030", ["waves: none"]),
+        ("report", {"wave": "2030"}, "2030", ["Wellen: keine"]),
     ]:
         response = client.get(f"{url}/{path}", headers=admin, params=params)
         assert response.status_code == 422, response.text

@@ -97,12 +97,12 @@ def write(alliance: Alliance, path: str | Path, *, format: str | None = None) ->
     path = Path(path)
     kind = format or format_of(path)
     if kind not in FORMATS:
-        raise InputError.single(f"cannot write '{kind}'; formats: {', '.join(FORMATS)}", file=str(path))
+        raise InputError.single("input.write.format", kind=kind, formats=", ".join(FORMATS), file=str(path))
     if kind == "folder":
         FORMATS[kind][1](alliance, path)
         return path
     if not path.parent.is_dir():
-        raise InputError.single(f"the folder '{path.parent}' does not exist", file=str(path))
+        raise InputError.single("input.write.no_folder", folder=str(path.parent), file=str(path))
     # Write next to the target and rename, so that a failed write leaves no half-written file.
     # (Not mkstemp: its file would keep mode 0600 instead of the usual permissions.)
     partial = path.with_name(f".{path.stem}-{secrets.token_hex(4)}{path.suffix}")

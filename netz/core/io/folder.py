@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from netz.core.errors import InputError, Problem
+from netz.core.errors import Count, InputError, Problem
 from netz.core.io.meta import read_meta_json
 from netz.core.io.spreadsheet import spreadsheet_safe, undo_spreadsheet_safe
 from netz.core.io.tables import (
@@ -147,7 +147,7 @@ def add_co_membership_ties(
     """
     if directed:
         raise InputError.single(
-            "working-group memberships give undirected co-membership ties; set directed to false",
+            "input.memberships_directed",
             file=file,
         )
     missing = [c for c in ("actor", "group") if c not in members.columns]
@@ -182,10 +182,9 @@ def _check_projection(actor: pd.Series, group: pd.Series, file: str, limits: Lim
     if total > limits.max_projected_ties:
         largest = str(sizes.index[0])
         raise InputError.single(
-            f"the memberships would give {total:,} co-membership ties (a group of k members gives "
-            f"k(k-1)/2; the largest, '{largest}', has {int(sizes.iloc[0]):,} members); at most "
-            f"{limits.max_projected_ties:,} are accepted (limit max_projected_ties; raise it to read "
-            "larger inputs)", file=file, column="group",
+            "input.memberships_too_many", total=Count(total), largest=largest,
+            members=Count(int(sizes.iloc[0])), allowed=Count(limits.max_projected_ties), file=file,
+            column="group",
         )
 
 

@@ -133,7 +133,7 @@ def _check_archive(path: Path, file: str, limits: Limits) -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise InputError.single(f"this Excel workbook is damaged ({error})", file=file) from None
+        raise InputError.single("input.workbook_damaged", error=str(error), file=file) from None
     check_bytes(sum(info.file_size for info in infos), file, limits)
 
 
@@ -174,8 +174,7 @@ def _rows_of(sheet: Any, file: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
     try:
         yield from enumerate(sheet.iter_rows(values_only=True), start=1)
     except Exception as error:  # see above
-        raise InputError.single(f"cannot read the sheet; the workbook is damaged ({error})",
-                                file=file) from None
+        raise InputError.single("input.sheet_damaged", error=str(error), file=file) from None
 
 
 def _cell(value: Any) -> str:

@@ -49,8 +49,8 @@ def as_series(values: Sequence[Any] | np.ndarray, g: ig.Graph, name: str) -> pd.
 def check_group_attribute(g: ig.Graph, group_by: str) -> None:
     """Raise :class:`~netz.core.errors.UnknownNameError` if the actors have no attribute ``group_by``."""
     if group_by not in g.vs.attributes():
-        raise UnknownNameError(f"no actor attribute '{group_by}' to group by", name=group_by,
-                               accepted=g.vs.attributes(), heading="attributes")
+        raise UnknownNameError("error.name.no_attribute", name=group_by,
+                               accepted=g.vs.attributes(), heading="error.name.heading.attributes")
 
 
 def group_labels(g: ig.Graph, group_by: str) -> pd.Series:

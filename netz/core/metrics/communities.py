@@ -244,7 +244,7 @@ def modularity(
     labels = pd.Series(membership).reindex(actor_ids(g))
     if labels.isna().any():
         missing = list(labels.index[labels.isna()])[:5]
-        raise NetzError(f"the membership gives no group for actors {missing}; every actor needs one")
+        raise NetzError("error.membership_missing", actors=", ".join(map(str, missing)))
     codes = pd.factorize(labels)[0]
     h, order = _canonical_undirected(g, weighted)
     weights = h.es["weight"] if strengths(g, weighted) is not None else None

@@ -321,8 +321,9 @@ def centralization(g: ig.Graph, measure: Measure, *, values: np.ndarray | None =
         if values is None:
             values = wasserman_faust(path_sums(g, None, "out"), n)
     else:
-        raise UnknownNameError(f"unknown measure {measure!r}", name=measure,
-                               accepted=["degree", "betweenness", "closeness"], heading="measures")
+        raise UnknownNameError("error.name.measure", name=measure,
+                               accepted=["degree", "betweenness", "closeness"],
+                               heading="error.name.heading.measures")
     values = np.asarray(values, dtype=float)
     return float((values.max() - values).sum() / most)
 

@@ -95,8 +95,11 @@ def test_filter_by_unknown_type(client: TestClient, admin: dict[str, str], demo:
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
     detail = response.json()["detail"]
-    assert "'Kirch'" in detail
+    assert "Unbekannter Typ „Kirch“" in detail
     assert all(name in detail for name in ("initiative", "church", "welfare", "other"))
+    english = client.get(actors_url(demo), headers={**admin, "Accept-Language": "en"},
+                         params={"type": "Kirch"})
+    assert "unknown actor type 'Kirch'" in english.json()["detail"]
 
 
 def test_pagination(client: TestClient, admin: dict[str, str], demo: dict[str, Any]) -> None:

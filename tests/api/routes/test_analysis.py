@@ -118,7 +118,11 @@ def test_report_options(client: TestClient, admin: dict[str, str], demo: dict[st
     # an alliance observed once has no waves to choose from: naming one is a 422 problem
     no_waves = client.get(url(demo, "report"), headers=admin, params={"wave": "2023"})
     assert no_waves.status_code == 422
-    assert "no wave '2023'" in no_waves.json()["detail"]
+    assert no_waves.json()["detail"] == ("Es gibt keine Welle „2023“; Wellen: keine "
+                                         "(keine Kooperation hat eine Welle)")
+    english = client.get(url(demo, "report"), headers={**admin, "Accept-Language": "en"},
+                         params={"wave": "2023"})
+    assert english.json()["detail"] == "no wave '2023'; waves: none (no tie has a wave)"
 
 
 def test_report_of_a_wave(client: TestClient, admin: dict[str, str], waves: dict[str, Any]) -> None:

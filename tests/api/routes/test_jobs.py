@@ -83,7 +83,11 @@ def test_a_job_that_cannot_be_carried_out_fails_with_the_reason(client: TestClie
         accepted = service.get(COMPARE, headers=funder, params={"null_samples": 6, "wave": "2030"})
         assert accepted.status_code == 202
         job = finished(service, accepted.headers["Location"], funder)
-        assert job["state"] == "failed" and "2030" in job["error"] and job["result"] is None
+        assert job["state"] == "failed" and job["result"] is None
+        # said in the reader's language (English only, before)
+        assert job["error"].startswith("Es gibt keine Welle „2030“; Wellen: "), job["error"]
+        english = service.get(accepted.headers["Location"], headers={**funder, "Accept-Language": "en"})
+        assert english.json()["error"].startswith("no wave '2030'; waves: "), english.json()
 
 
 def test_the_same_request_again_gets_its_unfinished_job(client: TestClient, keys: Any, make_app: Any) -> None:

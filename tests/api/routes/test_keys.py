@@ -81,7 +81,7 @@ def test_only_coordinator_keys_are_made_for_alliances(client: TestClient, admin:
     before = client.get(KEYS, headers=admin).json()
     response = client.post(KEYS, headers=admin, json={"role": role, "alliances": [keys.own]})
     assert response.status_code == 422, response.text
-    assert "coordinator" in response.json()["detail"]
+    assert "nur Koordinationsschlüssel" in response.json()["detail"]
     assert client.get(KEYS, headers=admin).json() == before
 
 
