@@ -246,7 +246,8 @@ def test_an_alliances_name_leads_to_its_page(page: Any, service: Service) -> Non
     expect(page.locator("#failure")).to_be_hidden()
 
 
-def test_a_filter_chosen_but_not_applied_stays_when_the_language_switches(page: Any, service: Service) -> None:
+def test_a_filter_chosen_but_not_applied_stays_when_the_language_switches(page: Any,
+                                                                           service: Service) -> None:
     """Filters chosen but not yet applied stay chosen when the page is switched to English and back
     (defect: the overview was loaded anew and its filters drawn with the ones last applied)."""
     page.goto("/programme")
