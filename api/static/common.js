@@ -380,11 +380,13 @@ const Netz = (() => {
    * sections that depend on the key go with it (onKey). */
   function setupChrome({ signedOut } = {}) {
     const toggle = document.getElementById("lang-toggle");
+    // German and its variants (Einfache Sprache) switch to English; English to German
+    const other = () => (lang.startsWith("de") ? "en" : "de");
     const label = () => {
       toggle.textContent = t("switchLang");
-      toggle.lang = lang === "de" ? "en" : "de";
+      toggle.lang = other();
     };
-    toggle.addEventListener("click", () => { setLang(lang === "de" ? "en" : "de"); label(); });
+    toggle.addEventListener("click", () => { setLang(other()); label(); });
     label();
     const out = document.getElementById("sign-out");
     out.addEventListener("click", () => {

@@ -576,7 +576,7 @@
         const label = `${actorName(x.source)} – ${actorName(x.target)}`;
         const given = x.weight === null || x.weight === undefined ? "" : String(x.weight);
         const weight = el("input", { type: "text", inputmode: "decimal", size: 4, id: `ws-tie-weight-${i}`,
-          value: Netz.lang === "de" ? given.replace(".", ",") : given, "aria-label": t("wsWeightOf", { tie: label }) });
+          value: Netz.lang.startsWith("de") ? given.replace(".", ",") : given, "aria-label": t("wsWeightOf", { tie: label }) });
         const kind = el("input", { type: "text", value: x.kind ?? "", id: `ws-tie-kind-${i}`,
           "aria-label": t("wsKindOf", { tie: label }) });
         const identity = { source: x.source, target: x.target, kind: x.kind, wave: x.wave };

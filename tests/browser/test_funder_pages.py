@@ -131,3 +131,17 @@ def test_the_health_section_in_einfache_sprache(page: Any, service: Any) -> None
     steps = page.locator(".top-steps .suggestion span")
     expect(steps.first).to_be_attached()
     assert all(text.strip() for text in steps.all_text_contents())
+
+
+def test_the_language_button_on_einfache_sprache_leads_to_english(page: Any, service: Any) -> None:
+    """The header's button says "English" on a page in Einfache Sprache and leads there (defect:
+    it led to standard German, as only "de" was taken for German)."""
+    page.goto(f"/alliances/{service.alliance}?lang=de-simple")
+    sign_in(page, service.keys["funder"])
+    toggle = page.locator("#lang-toggle")
+    expect(toggle).to_have_text("English")
+    expect(toggle).to_have_attribute("lang", "en")
+    toggle.click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("[data-i18n=healthIntro]")).to_have_text(re.compile(r"^Signs of an alliance"))
+    expect(toggle).to_have_text("Deutsch")
