@@ -32,6 +32,7 @@ const Netz = (() => {
   const langListeners = [];
 
   function setLang(next) {
+    const previous = lang;
     lang = next;
     document.documentElement.lang = lang;
     try { localStorage.setItem(LANG_STORE, lang); } catch (e) { /* not kept */ }
@@ -41,7 +42,7 @@ const Netz = (() => {
       history.replaceState(null, "", url);
     }
     applyI18n();
-    langListeners.forEach((listener) => listener(lang));
+    langListeners.forEach((listener) => listener(lang, previous));
   }
 
   /** A message of the catalogue: a key without a dot is a word of the pages ("signIn" is "page.signIn"). */
@@ -284,6 +285,45 @@ const Netz = (() => {
       shapes[name] || []);
   }
 
+  // -- what was typed survives a redraw ------------------------------------------------------
+
+  const FIELDS = "input[id], select[id], textarea[id]";
+
+  /** Whether a field holds what its drawing put there: its value or choice as drawn (the value
+   * attribute, a textarea's text, the options marked selected, the checked attribute). */
+  function asDrawn(field) {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked === field.defaultChecked;
+    if (field.type === "file") return !field.files.length;
+    if (field.tagName === "SELECT") {
+      const drawn = [...field.options].find((option) => option.defaultSelected) || field.options[0];
+      return field.value === (drawn ? drawn.value : "");
+    }
+    return field.value === field.defaultValue;
+  }
+
+  /** Draw a part of the page anew — `redraw()`, which replaces its fields by new ones — and keep
+   * what was typed or chosen in them: a field (found again by its id) whose value differs from
+   * what was drawn in it gets that value back, and its input and change events tell the page (a
+   * date written out below it, a file's name). A field left as drawn takes the new drawing's value,
+   * so a default text follows the language. For every section a language switch draws anew: a
+   * coordinator's half-filled form is not thrown away by a look at the English page. */
+  function keepTyped(root, redraw) {
+    const typed = [...root.querySelectorAll(FIELDS)].filter((field) => !asDrawn(field))
+      .map((field) => ({ id: field.id, checked: field.checked, value: field.value, files: field.files }));
+    const result = redraw();
+    for (const was of typed) {
+      const field = document.getElementById(was.id);
+      if (!field || !root.contains(field)) continue; // gone with the redraw
+      if (field.type === "checkbox" || field.type === "radio") field.checked = was.checked;
+      else if (field.type === "file") field.files = was.files;
+      else if (field.tagName === "SELECT" && ![...field.options].some((option) => option.value === was.value)) continue;
+      else field.value = was.value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    return result;
+  }
+
   // -- sign-in and the page chrome ------------------------------------------------------------
 
   /**
@@ -359,12 +399,12 @@ const Netz = (() => {
 
   return {
     t, L, applyI18n, setupChrome, setLang, signIn, api, apiHeaders, refusal, ApiError, getKey, clearKey,
-    el, fill, svg, icon,
+    el, fill, svg, icon, keepTyped,
     number, percent, day, inLang, partners, list,
     get lang() { return lang; },
     /** The page's language as Intl takes it (de-DE for German and its variants, else en-GB). */
     get locale() { return locale(); },
-    /** Call listener(lang) after every language switch; returns what ends that. */
+    /** Call listener(lang, previous) after every language switch; returns what ends that. */
     onLang(listener) {
       langListeners.push(listener);
       return () => { const at = langListeners.indexOf(listener); if (at >= 0) langListeners.splice(at, 1); };

@@ -106,7 +106,8 @@ const NetzKeys = (() => {
     render();
   }
 
-  Netz.onLang(render);
+  // a choice made in a row (an alliance to give) stays when the table is drawn in the other language
+  Netz.onLang(() => Netz.keepTyped(document.getElementById("keys"), render));
 
   return {
     /** Show the section if the signed-in key is an admin's; `alliances` names the alliance ids. */

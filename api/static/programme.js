@@ -187,7 +187,8 @@
       return;
     }
     $("programme").hidden = false;
-    fillFilters();
+    // a filter chosen but not yet applied stays chosen (a language switch loads the overview anew)
+    Netz.keepTyped($("filters"), fillFilters);
     renderTable();
     renderSupport();
     renderChooser();

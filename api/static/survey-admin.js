@@ -232,7 +232,10 @@
 
   let generation = 0; // counts sign-ins and sign-outs: an answer for the key before is not shown
 
-  async function render() {
+  /** Draw the section from the survey's state; `keep` (a language switch): what the coordinator
+   * typed or chose in its forms stays (Netz.keepTyped), an unchanged consent text follows the
+   * language. */
+  async function render({ keep = false } = {}) {
     const mine = generation;
     const surveys = await (await send("GET", `/api/v1/alliances/${allianceId}/surveys`)).json();
     const open = surveys.find((s) => s.state === "open");
@@ -242,7 +245,8 @@
       rate: Netz.percent(last.response_rate) }) : t("survey_admin_none");
     const parts = full ? await openSurvey(full) : [el("p", { id: "survey-last" }, before), startForm()];
     if (mine !== generation) return;
-    body().replaceChildren(...parts.flat().filter(Boolean));
+    const draw = () => body().replaceChildren(...parts.flat().filter(Boolean));
+    if (keep) Netz.keepTyped(body(), draw); else draw();
     Netz.applyI18n(document.getElementById("survey-admin"));
   }
 
@@ -262,6 +266,6 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     Netz.onKey(setup);
-    Netz.onLang(() => { if (!document.getElementById("survey-admin").hidden) render().catch(problem); });
+    Netz.onLang(() => { if (!document.getElementById("survey-admin").hidden) render({ keep: true }).catch(problem); });
   });
 })();

@@ -668,20 +668,32 @@
     function detail(field) {
       const a = state.alliance;
       const value = a[field] ?? a.meta?.[field] ?? "";
-      // an amount in euros: whole euros as they are ("15.000"), cents with both places ("15.000,50")
-      if (field === "funding" && typeof value === "number") return Netz.number(value, Number.isInteger(value) ? 0 : 2);
+      if (field === "funding" && typeof value === "number") return euros(value);
       return String(value);
     }
 
-    /** An amount as typed in the page's language ("15.000,50" or "15,000.50"): a number, or the
-     * text as it is (the service then says what is wrong with it, next to the field). */
-    function amount(text) {
+    /** An amount in euros in the page's language: whole euros as they are ("15.000"), cents with
+     * both places ("15.000,50"). */
+    const euros = (value) => Netz.number(value, Number.isInteger(value) ? 0 : 2);
+
+    /** An amount as typed in the page's language, or in `lang` ("15.000,50" or "15,000.50"): a
+     * number, or the text as it is (the service then says what is wrong with it, next to the field). */
+    function amount(text, lang = Netz.lang) {
       const plain = text.replace(/[\s€]/g, "");
-      const [group, decimal] = Netz.lang.startsWith("de") ? [".", ","] : [",", "."];
+      const [group, decimal] = lang.startsWith("de") ? [".", ","] : [",", "."];
       const grouped = new RegExp(`^\\d{1,3}(\\${group}\\d{3})+(\\${decimal}\\d+)?$`);
       const ungrouped = new RegExp(`^\\d+(\\${decimal}\\d+)?$`);
       if (!grouped.test(plain) && !ungrouped.test(plain)) return text;
       return Number(plain.split(group).join("").replace(decimal, "."));
+    }
+
+    /** A funding typed on the page before a language switch, written as the new language writes it
+     * ("15.000,50" is "15,000.50" in English): kept as typed, it would be read as another amount. */
+    function rewriteFunding(previous) {
+      const funding = $("ws-detail-funding");
+      if (!funding || funding.value === funding.defaultValue) return;
+      const value = amount(funding.value, previous);
+      if (typeof value === "number") funding.value = euros(value);
     }
 
     function detailsSection() {
@@ -882,9 +894,10 @@
     } else {
       renderData();
     }
-    const unsubscribe = Netz.onLang(() => {
+    const unsubscribe = Netz.onLang((_, previous) => {
       root.querySelector(".intro").textContent = t(EDITORS.includes(role) ? "wsIntro" : "wsIntroRead");
-      renderData();
+      rewriteFunding(previous);
+      Netz.keepTyped(body, renderData); // what the coordinator typed or chose stays
       if (state.pending) renderConflict();
     });
     /** Signed out or another key: the section goes, and nothing of it is drawn again. */

@@ -96,3 +96,29 @@ def test_the_keys_fit_a_phone(page: Any, service: Any) -> None:
     sign_in(page, service.keys["admin"])
     expect(page.locator("#keys select").first).to_be_attached()  # a coordinator key may get another alliance
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_chosen_alliance_stays_when_the_language_switches(page: Any, service: Any) -> None:
+    """An alliance chosen for a coordinator key, not yet given, stays chosen when the table is
+    drawn in English and back (defect: the row's list went back to its first alliance)."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    for name in ("Bündnis Erstwahl", "Bündnis Zweitwahl"):
+        made = httpx.post(f"{service.url}/api/v1/alliances", headers=admin, timeout=30, json={
+            "name": name, "actors": [{"id": "a", "name": "A", "type": "Kirche"},
+                                     {"id": "b", "name": "B", "type": "Stadt"}],
+            "ties": [{"source": "a", "target": "b"}]})
+        assert made.status_code == 201, made.text
+    key = httpx.post(f"{service.url}/api/v1/keys", headers=admin, timeout=30,
+                     json={"role": "coordinator", "alliances": [], "label": "language switch"})
+    assert key.status_code == 201, key.text
+    page.goto("/")
+    sign_in(page, service.keys["admin"])
+    row = page.locator(f"#keys tbody tr[data-key='{key.json()['prefix']}']")
+    choice = row.locator("select")
+    expect(choice).to_be_visible()
+    chosen = choice.locator("option", has_text="Bündnis Zweitwahl").get_attribute("value")
+    choice.select_option(label="Bündnis Zweitwahl")
+    for title in ("Keys", "Schlüssel"):
+        page.click("#lang-toggle")
+        expect(page.locator("#keys h2")).to_have_text(title)
+        expect(choice).to_have_value(chosen or "")

@@ -244,3 +244,21 @@ def test_an_alliances_name_leads_to_its_page(page: Any, service: Service) -> Non
     expect(page.locator("#scorecard li").first).to_be_visible()
     expect(page.locator("#gaps-title")).to_be_visible()
     expect(page.locator("#failure")).to_be_hidden()
+
+
+def test_a_filter_chosen_but_not_applied_stays_when_the_language_switches(page: Any,
+                                                                           service: Service) -> None:
+    """Filters chosen but not yet applied stay chosen when the page is switched to English and back
+    (defect: the overview was loaded anew and its filters drawn with the ones last applied)."""
+    page.goto("/programme")
+    sign_in(page, service.keys["coordinator"])
+    count = page.locator("#programme-count")
+    expect(count).to_have_text("1 Bündnis", timeout=LONG)
+    page.select_option("#f-size", "small")
+    page.select_option("#f-band", "watch")
+    for lang, counted in (("en", "1 alliance"), ("de", "1 Bündnis")):
+        page.click("#lang-toggle")
+        expect(page.locator("#f-size option").nth(1)).to_have_text(message("programme.size_small", lang))
+        expect(count).to_have_text(counted, timeout=LONG)  # the overview itself is not filtered yet
+        expect(page.locator("#f-size")).to_have_value("small")
+        expect(page.locator("#f-band")).to_have_value("watch")

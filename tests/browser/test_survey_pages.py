@@ -15,6 +15,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from netz.messages import message
+
 TYPES = ["Initiative", "Kirche", "Wohlfahrtsverband", "Stadt", "MSO", "Initiative", "Kirche",
          "Wohlfahrtsverband", "Stadt", "MSO", "Initiative", "Wohlfahrtsverband"]
 NAMES = ["Helferkreis Nord", "Ev. Kirchengemeinde", "Caritas", "Sozialamt", "Syrischer Verein",
@@ -427,3 +429,69 @@ def test_every_folds_title_looks_alike(page: Any, service: Any) -> None:
     })""")
     assert {"survey-by-type", "survey-links-part"} <= {title[0] for title in titles}, titles
     assert len({(weight, size) for _, weight, size in titles}) == 1, titles
+
+
+def start_form_of_a_new_alliance(page: Any, service: Any, name: str) -> None:
+    """Sign in as admin on a new twelve-actor alliance's page, whose survey section shows its start form."""
+    admin = {"Authorization": f"Bearer {service.keys['admin']}"}
+    created = httpx.post(f"{service.url}/api/v1/alliances", json={**TWELVE, "name": name}, headers=admin)
+    assert created.status_code == 201, created.text
+    page.goto(f"/alliances/{created.json()['id']}")
+    page.fill("#key", service.keys["admin"])
+    page.click("#signin button[type=submit]")
+    expect(page.locator("#survey-start")).to_be_visible()
+
+
+def switch_language(page: Any, lang: str, field: str = "survey-wave",
+                    label: str = "survey_admin_wave") -> None:
+    """Press the header's language button and wait until the survey section is drawn in `lang`
+    (the label of `field` reads as the catalogue says)."""
+    page.click("#lang-toggle")
+    expect(page.locator(f"#survey-admin label[for={field}]")).to_have_text(message(f"page.{label}", lang))
+
+
+def test_what_is_typed_into_the_start_form_stays_when_the_language_switches(page: Any, service: Any) -> None:
+    """A coordinator fills in the start form (wave, closing day, rule, both choices, an own consent
+    text), looks at the English page and comes back: everything is as typed (defect: the section
+    was drawn anew and all of it was lost), and the day below the date field is written in the
+    page's language."""
+    start_form_of_a_new_alliance(page, service, "Bündnis Sprachwechsel")
+    page.fill("#survey-wave", "Frühjahr 2027")
+    page.fill("#survey-closes", "2027-02-05")
+    page.select_option("#survey-rule", "confirmed")
+    page.check("#survey-reconstruct")
+    page.uncheck("#survey-ratings")
+    page.fill("#survey-consent", CONSENT)
+    for lang, said in (("en", re.compile(r"^Friday,? 5 February 2027$")), ("de", "Freitag, 5. Februar 2027")):
+        switch_language(page, lang)
+        expect(page.locator("#survey-wave")).to_have_value("Frühjahr 2027")
+        expect(page.locator("#survey-closes")).to_have_value("2027-02-05")
+        expect(page.locator("#survey-closes-said")).to_have_text(said)
+        expect(page.locator("#survey-rule")).to_have_value("confirmed")
+        expect(page.locator("#survey-reconstruct")).to_be_checked()
+        expect(page.locator("#survey-ratings")).not_to_be_checked()
+        expect(page.locator("#survey-consent")).to_have_value(CONSENT)
+
+
+def test_an_unchanged_consent_text_follows_the_language(page: Any, service: Any) -> None:
+    """The catalogue's consent text, left as it is, is shown in the page's language after a switch
+    (and sent as none: each respondent reads it in their own language); the day a running survey
+    is extended to, typed but not yet saved, stays across a switch."""
+    start_form_of_a_new_alliance(page, service, "Bündnis Standardtext")
+    consent = page.locator("#survey-consent")
+    expect(consent).to_have_value(message("page.survey_consent_text", "de"))
+    page.fill("#survey-wave", "Herbst 2027")  # typed: stays, while the untouched text follows
+    switch_language(page, "en")
+    expect(consent).to_have_value(message("page.survey_consent_text", "en"))
+    expect(page.locator("#survey-wave")).to_have_value("Herbst 2027")
+    switch_language(page, "de")
+    expect(consent).to_have_value(message("page.survey_consent_text", "de"))
+    page.click("#survey-start button[type=submit]")
+    extend = page.locator("#survey-extend-date")
+    expect(extend).to_be_visible()
+    default = message("page.survey_admin_consent_default", "de")
+    expect(page.locator("#survey-settings")).to_contain_text(default)  # the default text was sent as none
+    extend.fill("2027-03-12")
+    switch_language(page, "en", "survey-extend-date", "survey_admin_extend")
+    expect(extend).to_have_value("2027-03-12")
+    expect(page.locator("#survey-extend-date-said")).to_have_text(re.compile(r"^Friday,? 12 March 2027$"))

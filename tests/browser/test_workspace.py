@@ -595,3 +595,45 @@ def test_the_file_field_speaks_the_pages_language(browser: Any, service: Any, tm
             pick.locator(".file-button").click()
     finally:
         context.close()
+
+
+def test_what_is_typed_in_the_workspace_stays_when_the_language_switches(page: Any, service: Any) -> None:
+    """The alliance's details, an actor's row, a new actor, a new tie's partner and the upload's
+    choices (file, mode, wave), typed but not saved, stay as typed when the coordinator looks at
+    the English page and back (defect: the workspace was drawn anew and all of it was lost). A
+    funding is written as the page's language writes amounts, so that it is read as the same
+    amount: "15.000,50" is "15,000.50" in English, and stored as 15000.5 from there."""
+    alliance = new_alliance(service, {**SMALL, "name": "Bündnis Sprachwechsel Werkstatt"})
+    page.goto(f"/alliances/{alliance}")
+    sign_in(page, service.keys["admin"])
+    expect(page.locator("#ws-details-part")).to_have_attribute("open", "")
+    page.fill("#ws-detail-region", "Leipzig")
+    page.select_option("#ws-detail-land", "Sachsen")
+    page.fill("#ws-detail-funding", "15.000,50")
+    page.fill("#ws-detail-founded", "2016")
+    open_lists(page)
+    page.fill("#ws-actor-name-0", "Initiative A (neu)")
+    page.select_option("#ws-actor-type-0", "church")
+    page.fill("#ws-new-actor-name", "Sprachcafé")
+    page.fill("#ws-tie-from", "Kirche B")
+    page.set_input_files("#ws-file", files=[{"name": "buendnis.json", "mimeType": "application/json",
+                                             "buffer": b"{}"}])
+    page.check("#ws-mode-wave")
+    page.fill("#ws-wave", "2027")
+    typed = {"#ws-detail-region": "Leipzig", "#ws-detail-land": "Sachsen", "#ws-detail-founded": "2016",
+             "#ws-actor-name-0": "Initiative A (neu)", "#ws-actor-type-0": "church",
+             "#ws-new-actor-name": "Sprachcafé", "#ws-tie-from": "Kirche B", "#ws-wave": "2027"}
+    for lang, funding in (("en", "15,000.50"), ("de", "15.000,50"), ("en", "15,000.50")):
+        page.click("#lang-toggle")
+        expect(page.locator("label[for=ws-detail-region]")).to_have_text(message("page.wsDetailRegion", lang))
+        for field, value in typed.items():
+            expect(page.locator(field)).to_have_value(value)
+        expect(page.locator("#ws-detail-funding")).to_have_value(funding)
+        expect(page.locator("#ws-mode-wave")).to_be_checked()
+        expect(page.locator("#ws-file-name")).to_have_text("buendnis.json")
+        assert page.locator("#ws-file").evaluate("(input) => input.files.length") == 1
+    page.locator("#ws-details button[type=submit]").click()
+    expect(page.locator(".ws-status")).to_contain_text(message("page.wsDetailsWhat", "en"))
+    stored = api(service, "GET", f"/api/v1/alliances/{alliance}").json()
+    assert (stored["region"], stored["land"], stored["funding"], stored["founded"]) == (
+        "Leipzig", "Sachsen", 15000.5, 2016)
