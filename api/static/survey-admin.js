@@ -119,8 +119,8 @@
   /** The figures fragile at this response rate, in words (none from 80 % on). */
   function caveats(list, rate) {
     if (!list.length) return null;
-    return el("div", { class: "notice", id: "survey-caveats" }, el("p", {}, t("survey_admin_caveats")),
-      el("ul", {}, list.map((c) => el("li", {}, t(c.message, { rate: Netz.percent(rate) })))));
+    return el("div", { class: "notice", id: "survey-caveats" }, el("p", {}, t("survey_admin_caveats", { rate: Netz.percent(rate) })),
+      el("ul", {}, list.map((c) => el("li", {}, t(c.message)))));
   }
 
   /** Findings of the wave diff as a titled list (their explanations, the first five). */

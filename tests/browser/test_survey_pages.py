@@ -167,6 +167,10 @@ def test_a_survey_round_on_the_pages(page: Any, browser: Any, service: Any, tmp_
     expect(closed).to_contain_text("Welle 2026 mit 5 Kooperationen")
     expect(page.locator("#survey-closed-rate")).to_contain_text("4 von 12")
     expect(page.locator("#survey-admin")).to_contain_text("mit Vorsicht")  # 33 %: caveats
+    # the rate said once, above the fragile figures, not again at the start of each of them
+    expect(page.locator("#survey-caveats p")).to_contain_text("Nur 33\u00a0% haben geantwortet.")
+    for caveat in page.locator("#survey-caveats li").all_text_contents():
+        assert "geantwortet" not in caveat, caveat
     expect(page.locator("#survey-diff-title")).to_contain_text("Welle 2025")
     diff = page.locator("#survey-diff")
     for change in ("ties_gained", "ties_lost"):
