@@ -249,8 +249,8 @@ def _audit(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"total": total, "page": args.page, "entries": entries}, default=_iso, indent=2))
         return 0
-    print(f"{total} entr{'y' if total == 1 else 'ies'}" + (f" for alliance {args.alliance}" if args.alliance
-                                                          else "") + ", newest first:")
+    heading = "cli.audit.heading_alliance" if args.alliance else "cli.audit.heading"
+    print(message(heading, args.lang, n=total, alliance=args.alliance))
     for e in entries:
         who = (f"key {e['key_id']} ({e['key_prefix']}, {e['role']})" if e["key_id"] is not None
                else "command line")

@@ -317,15 +317,18 @@ def test_keys_refuse_to_make_a_new_database_unasked(capsys: pytest.CaptureFixtur
     assert run(capsys, "keys", "list")[0] == 0  # now there is one: used without --create
 
 
+@pytest.mark.usefixtures("c_locale")
 def test_audit_command(capsys: pytest.CaptureFixture[str], client: TestClient, keys: Any,
                        database_url: str) -> None:
     client.get(f"{ALLIANCES}/{keys.own}/export", headers=bearer(keys.researcher), params={"format": "json"})
     status, out, _ = run(capsys, "audit", "--alliance", keys.own, "--database", database_url)
     assert status == 0
     lines = out.strip().splitlines()
-    assert lines[0] == f"2 entries for alliance {keys.own}, newest first:"
+    assert lines[0] == f"2 Einträge zum Bündnis {keys.own}, die neuesten zuerst:"
     assert "export" in lines[1] and keys.researcher.split("_")[1] in lines[1] and "format=json" in lines[1]
     assert "import" in lines[2]
+    english = run(capsys, "audit", "--alliance", keys.own, "--database", database_url, "--lang", "en")[1]
+    assert english.splitlines()[0] == f"2 entries for alliance {keys.own}, newest first:"
     data = json.loads(run(capsys, "audit", "--format", "json", "--database", database_url)[1])
     assert data["total"] == 3 and [e["action"] for e in data["entries"]] == ["export", "create", "import"]
     run(capsys, "load", DEMO, "--database", database_url)
