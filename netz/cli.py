@@ -395,7 +395,7 @@ def _report_pdf(args: argparse.Namespace) -> int:
     html = handout(_read(args), lang=args.lang, group_by=args.group_by, wave=args.wave,
                    thresholds=thresholds, bands=bands)
     args.out.write_bytes(pdf(html))
-    print(f"wrote {args.out}")
+    print(message("cli.wrote", args.lang, path=args.out))
     return 0
 
 
@@ -443,7 +443,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     written = io.write(_read(args), args.output)
-    print(f"wrote {written}")
+    print(message("cli.wrote", _lang(args), path=written))
     return 0
 
 
@@ -517,7 +517,7 @@ def _programme_file(args: argparse.Namespace) -> int:
         charts = [trend_chart(summaries, figure, lang=args.lang) for figure in HEADLINE]
         names = sorted({str(row["programme"]) for row in rows if row.get("programme")})
         args.out.write_bytes(report_pdf(rows, charts, programme=", ".join(names) or None, lang=args.lang))
-    print(f"wrote {args.out}")
+    print(message("cli.wrote", args.lang, path=args.out))
     return 0
 
 
@@ -544,8 +544,8 @@ def _batch(args: argparse.Namespace) -> int:
                      group_by=args.group_by, null_samples=args.null_samples, seed=args.seed,
                      actors=args.actors, progress=args.progress, lenient=args.lenient)
     written = write_results(result, args.out)
-    print(f"{len(result.alliances)} of {len(paths)} alliances computed; wrote "
-          f"{', '.join(str(p) for p in written)}")
+    print(message("cli.batch.done", args.lang, done=len(result.alliances), total=len(paths),
+                  paths=", ".join(str(p) for p in written)))
     if len(result.failures):
         print(f"netz: {len(result.failures)} alliance(s) failed:", file=sys.stderr)
         for failure in result.failures.itertuples():
@@ -558,7 +558,7 @@ def _cohort(args: argparse.Namespace) -> int:
     from netz.cohort.synthetic import demo_cohort, write_cohort
 
     written = write_cohort(demo_cohort(args.count, seed=args.seed), args.output)
-    print(f"wrote {len(written)} synthetic alliances into {args.output}")
+    print(message("cli.cohort.wrote", _lang(args), n=len(written), folder=args.output))
     return 0
 
 

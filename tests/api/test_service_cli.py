@@ -41,14 +41,6 @@ def bearer(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-@pytest.fixture
-def c_locale(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The locale C, which names no language: the commands speak German unless told ``--lang``."""
-    for variable in ("LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(variable, raising=False)
-    monkeypatch.setenv("LANG", "C.UTF-8")
-
-
 def key_count(app: FastAPI) -> int:
     with app.state.database.sessions() as session:
         return session.scalar(select(func.count()).select_from(ApiKey)) or 0
@@ -78,7 +70,6 @@ def test_keys_create(capsys: pytest.CaptureFixture[str], client: TestClient, key
     assert whatif.status_code == (403 if role == "funder" else 200)
 
 
-@pytest.mark.usefixtures("c_locale")
 @pytest.mark.parametrize(("lang", "said"), [
     ((), "Neuer Schlüssel für die Rolle funder. Er wird nur jetzt gezeigt:"),
     (("--lang", "en"), "created a new key for the role funder; it is shown only now:"),
@@ -137,7 +128,6 @@ def test_load(capsys: pytest.CaptureFixture[str], client: TestClient, admin: dic
     assert client.get(f"{ALLIANCES}/{ids[0]}/report", headers=admin).json()["network"]["n_actors"] == 25
 
 
-@pytest.mark.usefixtures("c_locale")
 def test_load_speaks_the_language_asked(capsys: pytest.CaptureFixture[str], client: TestClient,
                                         database_url: str) -> None:
     """Failed before: ``netz load`` said what it stored in English only."""
@@ -204,7 +194,6 @@ def test_load_a_folder_of_alliance_folders_and_lenient(capsys: pytest.CaptureFix
     assert {a["n_actors"] for a in client.get(ALLIANCES, headers=admin).json() if a["id"] in ids} == {2}
 
 
-@pytest.mark.usefixtures("c_locale")
 def test_serve_loads_the_demo_into_an_empty_database_only(capsys: pytest.CaptureFixture[str],
                                                           client: TestClient, database_url: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,7 +223,6 @@ def test_serve_loads_the_demo_into_an_empty_database_only(capsys: pytest.Capture
 # -- netz keys list|revoke|expire|grant, netz audit ----------------------------------------------
 
 
-@pytest.mark.usefixtures("c_locale")
 def test_keys_list_revoke_expire_grant(capsys: pytest.CaptureFixture[str], client: TestClient, app: FastAPI,
                                        keys: Any, database_url: str) -> None:
     db = ("--database", database_url)
@@ -317,7 +305,6 @@ def test_keys_refuse_to_make_a_new_database_unasked(capsys: pytest.CaptureFixtur
     assert run(capsys, "keys", "list")[0] == 0  # now there is one: used without --create
 
 
-@pytest.mark.usefixtures("c_locale")
 def test_audit_command(capsys: pytest.CaptureFixture[str], client: TestClient, keys: Any,
                        database_url: str) -> None:
     client.get(f"{ALLIANCES}/{keys.own}/export", headers=bearer(keys.researcher), params={"format": "json"})
