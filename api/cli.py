@@ -220,8 +220,8 @@ def _keys_expire(args: argparse.Namespace) -> int:
         audit(session, None, "key-expire", None, target_key=row.id,
               expires=None if args.never else args.at.isoformat())
         session.commit()
-        print(message("cli.keys.expires" if row.expires_at else "cli.keys.expires_never", args.lang, id=row.id,
-                      prefix=row.prefix, when=_day(row.expires_at)))
+        said = "cli.keys.expires" if row.expires_at else "cli.keys.expires_never"
+        print(message(said, args.lang, id=row.id, prefix=row.prefix, when=_day(row.expires_at)))
     return 0
 
 
