@@ -32,11 +32,11 @@ from api.models import AllianceRow, ApiKey
 from api.schemas import without_recorded
 from api.security import ROLES, create_key, find_key, grant, list_keys, revoke, set_expiry, withdraw
 from api.store import save
-from netz.cli import add_reading_options
+from netz.cli import add_lang_option, add_reading_options
 from netz.cohort.batch import discover
 from netz.core import io
 from netz.core.errors import NetzError
-from netz.messages import message
+from netz.messages import DEFAULT_LANGUAGE, message
 
 __all__ = ["add_commands", "add_key_commands", "load_alliances", "make_key", "open_database", "serve"]
 
@@ -49,6 +49,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     serve_cmd.add_argument("--database", help="database URL (default: NETZ_DATABASE_URL or var/netz.sqlite)")
     serve_cmd.add_argument("--demo", type=Path, action="append", default=[], metavar="PATH",
                            help="load this alliance into an empty database first (repeatable)")
+    add_lang_option(serve_cmd)
     serve_cmd.set_defaults(run=_serve)
 
     add_key_commands(commands)
@@ -62,13 +63,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    serve(args.host, args.port, args.database, args.demo)
+    serve(args.host, args.port, args.database, args.demo, lang=args.lang)
     return 0
 
 
 def _load(args: argparse.Namespace) -> int:
     ids = load_alliances(args.paths, args.database, lenient=args.lenient, lang=args.lang)
-    print(f"stored alliance(s) with id {', '.join(map(str, ids))}")
+    print(message("cli.load.stored", args.lang, n=len(ids), ids=", ".join(map(str, ids))))
     return 0
 
 
@@ -166,6 +167,7 @@ def add_key_commands(commands: argparse._SubParsersAction) -> None:
     for command in (list_cmd, create_cmd, revoke_cmd, expire_cmd, grant_cmd, audit_cmd):
         command.add_argument("--database", help="the service's database URL (default: NETZ_DATABASE_URL, "
                                                 "else var/netz.sqlite in this folder, if it exists)")
+        add_lang_option(command)
 
 
 def _moment(text: str) -> dt.datetime:
@@ -183,8 +185,8 @@ def _keys_list(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(keys, default=_iso, indent=2))
         return 0
-    header = ("id", "prefix", "role", "status", "alliances", "created", "last used", "expires", "revoked",
-              "label")
+    header = tuple(message(f"cli.keys.col_{column}", args.lang) for column in (
+        "id", "prefix", "role", "status", "alliances", "created", "last_used", "expires", "revoked", "label"))
     rows = [(str(k["id"]), k["prefix"], k["role"], k["status"], ",".join(map(str, k["alliances"])) or "-",
              *(_day(k[f]) for f in ("created", "last_used", "expires", "revoked")), k["label"]) for k in keys]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
@@ -196,8 +198,7 @@ def _keys_list(args: argparse.Namespace) -> int:
 def _keys_create(args: argparse.Namespace) -> int:
     key = make_key(args.role, args.alliance, args.label, args.database, expires=args.expires,
                    create=args.create)
-    article = "an" if args.role == "admin" else "a"
-    print(f"created {article} {args.role} key; it is shown only now:")
+    print(message("cli.keys.created", args.lang, role=args.role))
     print(key)
     return 0
 
@@ -208,7 +209,7 @@ def _keys_revoke(args: argparse.Namespace) -> int:
         if revoke(session, row):
             audit(session, None, "key-revoke", None, target_key=row.id)
         session.commit()
-        print(f"key {row.id} ({row.prefix}, {row.role}) is revoked: refused everywhere within a second")
+        print(message("cli.keys.revoked", args.lang, id=row.id, prefix=row.prefix, role=row.role))
     return 0
 
 
@@ -219,7 +220,8 @@ def _keys_expire(args: argparse.Namespace) -> int:
         audit(session, None, "key-expire", None, target_key=row.id,
               expires=None if args.never else args.at.isoformat())
         session.commit()
-        print(f"key {row.id} ({row.prefix}) expires {_day(row.expires_at) if row.expires_at else 'never'}")
+        said = "cli.keys.expires" if row.expires_at else "cli.keys.expires_never"
+        print(message(said, args.lang, id=row.id, prefix=row.prefix, when=_day(row.expires_at)))
     return 0
 
 
@@ -235,7 +237,8 @@ def _keys_grant(args: argparse.Namespace) -> int:
             audit(session, None, "key-withdraw", alliance_id, target_key=row.id)
         session.commit()
         given = next(k for k in list_keys(session) if k["id"] == row.id)["alliances"]
-        print(f"key {row.id} ({row.prefix}) is given alliance(s) {', '.join(map(str, given)) or 'none'}")
+        print(message("cli.keys.granted" if given else "cli.keys.granted_none", args.lang, id=row.id,
+                      prefix=row.prefix, ids=", ".join(map(str, given))))
     return 0
 
 
@@ -246,8 +249,8 @@ def _audit(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"total": total, "page": args.page, "entries": entries}, default=_iso, indent=2))
         return 0
-    print(f"{total} entr{'y' if total == 1 else 'ies'}" + (f" for alliance {args.alliance}" if args.alliance
-                                                          else "") + ", newest first:")
+    heading = "cli.audit.heading_alliance" if args.alliance else "cli.audit.heading"
+    print(message(heading, args.lang, n=total, alliance=args.alliance))
     for e in entries:
         who = (f"key {e['key_id']} ({e['key_prefix']}, {e['role']})" if e["key_id"] is not None
                else "command line")
@@ -294,9 +297,11 @@ def load_alliances(paths: Sequence[Path], database: str | None, *, lenient: bool
         db.engine.dispose()
 
 
-def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ()) -> None:
+def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = (), *,
+          lang: str = DEFAULT_LANGUAGE) -> None:
     """Start the service; with ``demo``, first load those alliances into an empty database and
-    make an admin key if there is none (printed once)."""
+    make an admin key if there is none (printed once, on a line of its own). ``lang``: the
+    language of what it says."""
     import uvicorn
 
     from api.main import create_app
@@ -313,13 +318,13 @@ def serve(host: str, port: int, database: str | None, demo: Sequence[Path] = ())
             for path in demo:
                 save(session, without_recorded(io.read(path), str(path)))
             session.commit()
-            print(f"netz: loaded {len(demo)} demo alliance(s) into {settings.database_url}")
+            print(f"netz: {message('cli.serve.demo_loaded', lang, n=len(demo), where=settings.database_url)}")
         if not session.scalar(select(func.count()).select_from(ApiKey).where(ApiKey.role == "admin")):
             # a label in the default language: the keys page shows it as it is stored
             key = create_key(session, "admin", label=message("cli.first_start_label"))
-            print("netz: admin key (shown only now — keep it):")
+            print(f"netz: {message('cli.serve.admin_key', lang)}")
             print(f"  {key}")
-    print(f"netz: serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)", flush=True)
+    print(f"netz: {message('cli.serve.serving', lang, host=host, port=port)}", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=settings.keep_alive_seconds)
 
 

@@ -112,12 +112,12 @@ def _parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
 
     validate_cmd = commands.add_parser("validate", help="check an alliance's files and say what is wrong")
     _add_input(validate_cmd)
-    _add_lang(validate_cmd)
+    add_lang_option(validate_cmd)
     validate_cmd.set_defaults(run=_validate)
 
     convert_cmd = commands.add_parser("convert", help="convert between formats (by file suffix)")
     _add_input(convert_cmd)
-    _add_lang(convert_cmd)
+    add_lang_option(convert_cmd)
     convert_cmd.add_argument("output", type=Path, help="folder, .xlsx, .graphml, .gexf or .json")
     convert_cmd.set_defaults(run=_convert)
     _add_cohort_commands(commands)
@@ -214,7 +214,7 @@ def _add_survey_commands(commands: argparse._SubParsersAction) -> None:
                            help="who answered (default: every reporter in the answers)")
     merge_cmd.add_argument("--format", choices=("csv", "json"), default="csv",
                            help="csv: the tie table; json: ties, disagreements and figures")
-    _add_lang(merge_cmd)
+    add_lang_option(merge_cmd)
     merge_cmd.set_defaults(run=_survey_merge)
 
 
@@ -276,7 +276,7 @@ def _add_lenient(command: argparse.ArgumentParser) -> None:
 def add_reading_options(command: argparse.ArgumentParser) -> None:
     """The reading options of the commands on many alliances: --lenient and --lang."""
     _add_lenient(command)
-    _add_lang(command)
+    add_lang_option(command)
 
 
 def locale_language() -> str:
@@ -290,7 +290,7 @@ def locale_language() -> str:
     return DEFAULT_LANGUAGE
 
 
-def _add_lang(command: argparse.ArgumentParser) -> None:
+def add_lang_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--lang", choices=LANGUAGES, default=locale_language(),
                          help="language of the text and of the messages (default: the locale's, else de)")
 
@@ -312,7 +312,7 @@ def _add_analysis_options(command: argparse.ArgumentParser,
     command.add_argument("--group-by", default="type", metavar="COLUMN",
                          help="actor column that defines groups (default: type)")
     command.add_argument("--wave", help="which survey wave to analyse (default: the latest; 'all')")
-    _add_lang(command)
+    add_lang_option(command)
     command.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
                          help="change a gap threshold, e.g. over_centralization_share=0.4")
     command.add_argument("--band", action="append", default=[], metavar="NAME=VALUE",
@@ -395,7 +395,7 @@ def _report_pdf(args: argparse.Namespace) -> int:
     html = handout(_read(args), lang=args.lang, group_by=args.group_by, wave=args.wave,
                    thresholds=thresholds, bands=bands)
     args.out.write_bytes(pdf(html))
-    print(f"wrote {args.out}")
+    print(message("cli.wrote", args.lang, path=args.out))
     return 0
 
 
@@ -443,7 +443,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     written = io.write(_read(args), args.output)
-    print(f"wrote {written}")
+    print(message("cli.wrote", _lang(args), path=written))
     return 0
 
 
@@ -517,7 +517,7 @@ def _programme_file(args: argparse.Namespace) -> int:
         charts = [trend_chart(summaries, figure, lang=args.lang) for figure in HEADLINE]
         names = sorted({str(row["programme"]) for row in rows if row.get("programme")})
         args.out.write_bytes(report_pdf(rows, charts, programme=", ".join(names) or None, lang=args.lang))
-    print(f"wrote {args.out}")
+    print(message("cli.wrote", args.lang, path=args.out))
     return 0
 
 
@@ -544,8 +544,8 @@ def _batch(args: argparse.Namespace) -> int:
                      group_by=args.group_by, null_samples=args.null_samples, seed=args.seed,
                      actors=args.actors, progress=args.progress, lenient=args.lenient)
     written = write_results(result, args.out)
-    print(f"{len(result.alliances)} of {len(paths)} alliances computed; wrote "
-          f"{', '.join(str(p) for p in written)}")
+    print(message("cli.batch.done", args.lang, done=len(result.alliances), total=len(paths),
+                  paths=", ".join(str(p) for p in written)))
     if len(result.failures):
         print(f"netz: {len(result.failures)} alliance(s) failed:", file=sys.stderr)
         for failure in result.failures.itertuples():
@@ -558,7 +558,7 @@ def _cohort(args: argparse.Namespace) -> int:
     from netz.cohort.synthetic import demo_cohort, write_cohort
 
     written = write_cohort(demo_cohort(args.count, seed=args.seed), args.output)
-    print(f"wrote {len(written)} synthetic alliances into {args.output}")
+    print(message("cli.cohort.wrote", _lang(args), n=len(written), folder=args.output))
     return 0
 
 

@@ -155,7 +155,7 @@ def test_command_line_batch(tree: Path, tmp_path: Path) -> None:
         status = main(["batch", str(tree), "--out", str(tmp_path / "r.parquet"), "--workers", "1",
                        "--null-samples", "4", "--actors", "--no-progress"])
     assert status == 1
-    assert "7 of 8 alliances computed" in out.getvalue()
+    assert "7 von 8 Bündnissen berechnet" in out.getvalue()
     assert "zz-broken: " in err.getvalue() and "no actors file" in err.getvalue()
     assert len(pd.read_parquet(tmp_path / "r.parquet")) == 7
     actors = pd.read_parquet(tmp_path / "r.actors.parquet")

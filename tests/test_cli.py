@@ -276,8 +276,16 @@ def test_convert_to_every_format(capsys: pytest.CaptureFixture[str], tmp_path: P
     output = tmp_path / target
     status, out, err = run(capsys, "convert", DEMO, output)
     assert status == 0, err
-    assert out.strip() == f"wrote {output}"
+    assert out.strip() == f"Geschrieben: {output}"
     assert io.read(output).equals(io.read(DEMO))
+
+
+def test_convert_says_what_it_wrote_in_the_language_asked(capsys: pytest.CaptureFixture[str],
+                                                         tmp_path: Path) -> None:
+    """English when asked (German by default: the test above, which failed before)."""
+    status, out, err = run(capsys, "convert", DEMO, tmp_path / "kopie.json", "--lang", "en")
+    assert status == 0, err
+    assert out == f"wrote {tmp_path / 'kopie.json'}\n"
 
 
 def test_convert_with_bad_input_writes_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -70,6 +70,19 @@ def test_keys_create(capsys: pytest.CaptureFixture[str], client: TestClient, key
     assert whatif.status_code == (403 if role == "funder" else 200)
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ((), "Neuer Schlüssel für die Rolle funder. Er wird nur jetzt gezeigt:"),
+    (("--lang", "en"), "created a new key for the role funder; it is shown only now:"),
+])
+def test_keys_create_speaks_the_language_asked(capsys: pytest.CaptureFixture[str], client: TestClient,
+                                               database_url: str, lang: tuple[str, ...], said: str) -> None:
+    """Failed before: ``netz keys create`` said it in English whatever the language; the key
+    stays alone on the last line, for scripts."""
+    status, out, _ = run(capsys, "keys", "create", "--role", "funder", "--database", database_url, *lang)
+    assert status == 0
+    assert out.strip().splitlines()[0] == said and KEY.fullmatch(out.strip().splitlines()[-1])
+
+
 def test_keys_create_for_an_alliance_that_does_not_exist(capsys: pytest.CaptureFixture[str],
                                                          client: TestClient, app: FastAPI,
                                                          database_url: str) -> None:
@@ -113,6 +126,17 @@ def test_load(capsys: pytest.CaptureFixture[str], client: TestClient, admin: dic
     assert {(a["name"], a["n_actors"], a["n_ties"], a["land"]) for a in listed} == {
         ("Bündnis Willkommen in Musterstadt (synthetisch)", 25, 34, "Hessen")}
     assert client.get(f"{ALLIANCES}/{ids[0]}/report", headers=admin).json()["network"]["n_actors"] == 25
+
+
+def test_load_speaks_the_language_asked(capsys: pytest.CaptureFixture[str], client: TestClient,
+                                        database_url: str) -> None:
+    """Failed before: ``netz load`` said what it stored in English only."""
+    status, out, _ = run(capsys, "load", DEMO, DEMO, "--database", database_url)
+    first, second = re.findall(r"\d+", out)
+    assert status == 0 and out == f"Gespeichert. Die Bündnisse haben die Nummern {first}, {second}\n"
+    status, out, _ = run(capsys, "load", DEMO, "--database", database_url, "--lang", "en")
+    [third] = re.findall(r"\d+", out)
+    assert status == 0 and out == f"stored the alliance with id {third}\n"
 
 
 def test_load_stores_nothing_when_one_input_is_bad(capsys: pytest.CaptureFixture[str], client: TestClient,
@@ -182,16 +206,17 @@ def test_serve_loads_the_demo_into_an_empty_database_only(capsys: pytest.Capture
     first = capsys.readouterr().out
     keys = KEY.findall(first)
     assert len(keys) == 1
-    assert "loaded 1 demo alliance" in first and "http://127.0.0.1:8123" in first
+    assert "netz: 1 Beispiel-Bündnis geladen in" in first and "http://127.0.0.1:8123" in first
     listed = client.get(ALLIANCES, headers=bearer(keys[0])).json()
     assert [a["n_actors"] for a in listed] == [25]
     # the key's label is worded in the catalogue's default language (shown so on the keys page)
     made = client.get("/api/v1/keys", headers=bearer(keys[0])).json()
     assert [k["label"] for k in made] == ["Beim ersten Start angelegt"]
 
-    assert main(["serve", "--demo", str(DEMO), "--database", database_url]) == 0
+    assert main(["serve", "--demo", str(DEMO), "--database", database_url, "--lang", "en"]) == 0
     second = capsys.readouterr().out
     assert not KEY.search(second) and "loaded" not in second
+    assert "netz: serving on http://127.0.0.1:8000" in second
     assert len(client.get(ALLIANCES, headers=bearer(keys[0])).json()) == 1
     assert [(o["host"], o["port"]) for o in served] == [("127.0.0.1", 8123), ("127.0.0.1", 8000)]
 
@@ -205,6 +230,9 @@ def test_keys_list_revoke_expire_grant(capsys: pytest.CaptureFixture[str], clien
     status, out, err = run(capsys, "keys", "list", *db)
     assert status == 0
     assert "netz: database" in err
+    assert out.splitlines()[0].split()[:4] == ["Nr.", "Anfang", "Rolle", "Stand"]
+    english = run(capsys, "keys", "list", "--lang", "en", *db)[1]
+    assert english.splitlines()[0].split()[:4] == ["id", "prefix", "role", "status"]
     for key in (keys.admin, keys.coordinator, keys.researcher, keys.funder):
         assert key.split("_")[1] in out and key.split("_", 2)[2] not in out
     listed = json.loads(run(capsys, "keys", "list", "--format", "json", *db)[1])
@@ -214,7 +242,8 @@ def test_keys_list_revoke_expire_grant(capsys: pytest.CaptureFixture[str], clien
     assert run(capsys, "keys", "grant", keys.coordinator.split("_")[1], "--alliance", keys.other, *db)[0] == 0
     assert client.get(f"{ALLIANCES}/{keys.other}", headers=bearer(keys.coordinator)).status_code == 200
     status, out, _ = run(capsys, "keys", "grant", ids["coordinator"], "--withdraw", keys.own, *db)
-    assert status == 0 and f"alliance(s) {keys.other}" in out
+    key = f"Schlüssel {ids['coordinator']} ({keys.coordinator.split('_')[1]})"
+    assert status == 0 and out == f"{key} darf jetzt diese Bündnisse sehen: {keys.other}\n"
     assert client.get(f"{ALLIANCES}/{keys.own}", headers=bearer(keys.coordinator)).status_code == 403
 
     assert run(capsys, "keys", "expire", ids["funder"], "--at", "2020-01-01", *db)[0] == 0
@@ -283,9 +312,11 @@ def test_audit_command(capsys: pytest.CaptureFixture[str], client: TestClient, k
     status, out, _ = run(capsys, "audit", "--alliance", keys.own, "--database", database_url)
     assert status == 0
     lines = out.strip().splitlines()
-    assert lines[0] == f"2 entries for alliance {keys.own}, newest first:"
+    assert lines[0] == f"2 Einträge zum Bündnis {keys.own}, die neuesten zuerst:"
     assert "export" in lines[1] and keys.researcher.split("_")[1] in lines[1] and "format=json" in lines[1]
     assert "import" in lines[2]
+    english = run(capsys, "audit", "--alliance", keys.own, "--database", database_url, "--lang", "en")[1]
+    assert english.splitlines()[0] == f"2 entries for alliance {keys.own}, newest first:"
     data = json.loads(run(capsys, "audit", "--format", "json", "--database", database_url)[1])
     assert data["total"] == 3 and [e["action"] for e in data["entries"]] == ["export", "create", "import"]
     run(capsys, "load", DEMO, "--database", database_url)
