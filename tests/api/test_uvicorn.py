@@ -43,7 +43,7 @@ def test_health_and_readiness(server: Server) -> None:
 
 
 def test_the_demo_is_served(server: Server) -> None:
-    assert any("loaded 1 demo alliance" in line for line in server.output)
+    assert any("1 Beispiel-Bündnis geladen" in line for line in server.output)  # German: LANG=C.UTF-8
     with server.client() as client:
         alliances = client.get("/api/v1/alliances").json()
         assert [(a["name"], a["n_actors"], a["n_ties"]) for a in alliances] == [
